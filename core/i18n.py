@@ -1,0 +1,54 @@
+"""Message catalog for user-visible text outside Qt (CLI output, errors, reports).
+
+The catalog is every ``resources/i18n/*.json`` file (one per area: core, models, vision ...),
+each ``{key: {"en": ..., "ko": ...}}``; a key defined twice is a packaging error.
+Qt widgets use the same catalog through :func:`tr` so there is one place to translate.
+Thread-safe: the catalog is read once and never mutated.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+LANGUAGES = ("ko", "en")
+DEFAULT_LANGUAGE = "en"
+
+
+@lru_cache(maxsize=1)
+def _catalog() -> dict[str, dict[str, str]]:
+    merged: dict[str, dict[str, str]] = {}
+    folder = resources.files("resources").joinpath("i18n")
+    for item in sorted(folder.iterdir(), key=lambda p: p.name):
+        if not item.name.endswith(".json"):
+            continue
+        part = json.loads(item.read_text("utf-8"))
+        dup = set(part) & set(merged)
+        if dup:
+            raise ValueError(f"i18n keys defined twice ({item.name}): {sorted(dup)}")
+        merged.update(part)
+    return merged
+
+
+class _Lenient(dict):
+    def __missing__(self, key: str) -> str:  # a missing parameter must not hide the message
+        return "{" + key + "}"
+
+
+def tr(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
+    """Return the message ``key`` in ``lang`` (falling back to English, then to the key)."""
+    entry = _catalog().get(key)
+    if entry is None:
+        template = key
+    else:
+        template = entry.get(lang) or entry.get(DEFAULT_LANGUAGE) or key
+    if not params:
+        return template
+    return string.Formatter().vformat(template, (), _Lenient(params))
+
+
+def keys() -> list[str]:
+    return sorted(_catalog())

@@ -1,0 +1,1 @@
+"""Engine adapters, one sub-package per capability. Heavy runtimes import lazily, inside."""

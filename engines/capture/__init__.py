@@ -1,0 +1,1 @@
+"""capture engines (adapters conforming to core.protocols)."""

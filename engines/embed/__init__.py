@@ -1,0 +1,1 @@
+"""embed engines (adapters conforming to core.protocols)."""

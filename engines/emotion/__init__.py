@@ -1,0 +1,1 @@
+"""emotion engines (adapters conforming to core.protocols)."""

@@ -1,0 +1,1 @@
+"""llm engines (adapters conforming to core.protocols)."""

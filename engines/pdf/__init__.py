@@ -1,0 +1,1 @@
+"""pdf engines (adapters conforming to core.protocols)."""

@@ -1,0 +1,1 @@
+"""stt engines (adapters conforming to core.protocols)."""

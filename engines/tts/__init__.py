@@ -1,0 +1,1 @@
+"""tts engines (adapters conforming to core.protocols)."""

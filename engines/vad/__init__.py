@@ -1,0 +1,1 @@
+"""vad engines (adapters conforming to core.protocols)."""

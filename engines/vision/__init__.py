@@ -1,0 +1,1 @@
+"""vision engines (adapters conforming to core.protocols)."""

@@ -1,0 +1,88 @@
+"""``big20 models list|download|verify|install-defaults``: the model downloader CLI."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from core.i18n import tr
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("models", help="list, download and verify models")
+    msub = p.add_subparsers(dest="models_command", required=True)
+
+    ls = msub.add_parser("list", help="every catalog model, installed or not")
+    ls.add_argument("--json", action="store_true", help="one JSON object per model")
+    ls.set_defaults(func=cmd_list)
+
+    dl = msub.add_parser("download", help="download a model (resumes, verifies SHA-256)")
+    dl.add_argument("id")
+    dl.set_defaults(func=cmd_download)
+
+    vf = msub.add_parser("verify", help="check installed model files against the catalog")
+    vf.add_argument("ids", nargs="*")
+    vf.set_defaults(func=cmd_verify)
+
+    ins = msub.add_parser("install-defaults", help="put the offline default models in place (no network)")
+    ins.set_defaults(func=cmd_install_defaults)
+
+
+def _manager(args: argparse.Namespace):
+    from engines.models.manager import ModelManager
+
+    return ModelManager(choice=args.settings.models)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    statuses = _manager(args).statuses()
+    if args.json:
+        print(json.dumps([s.as_json() for s in statuses], ensure_ascii=False, indent=2))
+        return 0
+    lang = args.settings.language
+    for s in statuses:
+        mark = "*" if s.active else ("+" if s.installed else " ")
+        print(f"{mark} {s.entry.capability:9} {s.entry.id:32} {s.entry.role:11} {s.entry.name}")
+    print(tr("models.list_legend", lang))
+    return 0
+
+
+def cmd_download(args: argparse.Namespace) -> int:
+    from engines.models.download import download_model
+
+    from installer.progress import ConsoleProgress
+
+    manager = _manager(args)
+    with ConsoleProgress(args.id) as progress:
+        path = download_model(manager, args.id, progress=progress)
+    print(tr("models.downloaded", args.settings.language, id=args.id, path=str(path)))
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from engines.models.download import verify_model
+
+    manager = _manager(args)
+    ids = args.ids or [s.entry.id for s in manager.statuses() if s.installed]
+    bad = 0
+    for model_id in ids:
+        ok, detail = verify_model(manager, model_id)
+        bad += not ok
+        print(f"{'OK ' if ok else 'BAD'} {model_id}: {detail}")
+    return 1 if bad else 0
+
+
+def cmd_install_defaults(args: argparse.Namespace) -> int:
+    from engines.models.defaults import install_defaults
+
+    from installer.progress import ConsoleProgress
+
+    manager = _manager(args)
+    with ConsoleProgress("defaults") as progress:
+        results = install_defaults(manager, progress=progress)
+    failed = [r for r in results if not r.installed and r.skipped_reason != "not a packaged default"]
+    for r in results:
+        state = "installed" if r.installed else f"MISSING ({r.skipped_reason})"
+        print(f"{r.model_id}: {state}")
+    return 1 if failed else 0

