@@ -1,0 +1,1 @@
+"""The interview: question plans, answers, evaluations and the state machine."""
