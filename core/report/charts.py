@@ -85,6 +85,11 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
+def _num(value: float) -> str:
+    text = f"{value:.1f}"  # the same rounding as the report text: 71.5 stays 71.5
+    return text.rstrip("0").rstrip(".")
+
+
 def criteria_chart(report: dict[str, Any], lang: str) -> bytes:
     crit = report["summary"].get("criteria", {})
     names = list(crit)
@@ -96,7 +101,7 @@ def criteria_chart(report: dict[str, Any], lang: str) -> bytes:
             ax.text(1, i, tr("report.chart.not_evaluated_mark", lang), va="center", color=COLORS["na"])
         else:
             ax.barh(i, v, color=COLORS["bar"])
-            ax.text(v + 1, i, f"{v:.0f}", va="center")
+            ax.text(v + 1, i, _num(v), va="center")
     ax.set_yticks(range(len(names)), labels)
     ax.invert_yaxis()
     ax.set_xlim(0, 105)
@@ -111,7 +116,7 @@ def answers_chart(report: dict[str, Any], lang: str) -> bytes:
     for i, d in zip(xs, details):
         if d["evaluated"] and d["score"] is not None:
             ax.bar(i, d["score"], color=COLORS["bar"])
-            ax.text(i, d["score"] + 1.5, f"{d['score']:.0f}", ha="center", fontsize=8)
+            ax.text(i, d["score"] + 1.5, _num(d["score"]), ha="center", fontsize=8)
         else:
             ax.text(i, 3, tr("report.chart.not_evaluated_mark", lang), ha="center",
                     color=COLORS["na"], fontsize=8, va="bottom")

@@ -43,10 +43,16 @@ def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def _fmt(value: float | None, lang: str, digits: int = 0) -> str:
+def num(value: float, digits: int = 1) -> str:
+    """``value`` with up to ``digits`` decimals and no trailing zeros (71.5, 70). Pure."""
+    text = f"{value:.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _fmt(value: float | None, lang: str, digits: int = 1) -> str:
     if value is None:
         return f'<span class="na">{_e(tr("report.label.not_evaluated", lang))}</span>'
-    return _e(f"{value:.{digits}f}")
+    return _e(num(value, digits))
 
 
 def _delivery_rows(dl: dict[str, Any], lang: str) -> str:
