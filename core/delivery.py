@@ -235,7 +235,11 @@ def compute_delivery(words: list[Word], language: str, *, duration: float | None
     ``duration`` is the answer's audio length (else the last word's end). Pure, thread-safe.
     """
     lang = "ko" if language.lower().startswith("ko") else "en"
-    all_words = [w for w in words if _norm(w.text)]
+    # Recognisers hand out numpy floats; plain floats keep the result JSON-able everywhere.
+    all_words = [Word(w.text, float(w.start) if w.start is not None else None,  # type: ignore[arg-type]
+                      float(w.end) if w.end is not None else None,  # type: ignore[arg-type]
+                      float(w.confidence) if w.confidence is not None else None)
+                 for w in words if _norm(w.text)]
     timed = sorted((w for w in all_words if _has_timestamps(w)), key=lambda w: w.start)
     toks = [_norm(w.text) for w in timed]
     last_end = timed[-1].end if timed else 0.0

@@ -142,4 +142,8 @@ def test_espeak_speech_through_faster_whisper_finds_pauses_and_fillers(tmp_path,
     found = {x["word"] for x in d["fillers"]["items"]}
     assert {"so", "basically", "you know", "actually"} <= found, d["fillers"]
     assert d["rate"]["value"] is not None and d["quality"]["words_with_timestamps"] == 1.0
+    import json
+
+    assert type(d["pauses"]["items"][0]["start"]) is float  # numpy floats converted
+    json.dumps(d)
     print("whisper delivery:", d["rate"]["value"], d["pauses"]["items"], d["fillers"]["top"])
