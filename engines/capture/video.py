@@ -93,6 +93,7 @@ class FileVideoSource:
         self._fps_override = fps
         self._cap = None
         self._images: list[Path] | None = None
+        self._pending = None
         self._pos = 0
         self._index = 0
         self._t0 = 0.0
@@ -117,7 +118,8 @@ class FileVideoSource:
             if not ok or first is None:
                 cap.release()
                 raise InputError("capture.file_unreadable", path=str(self.path))
-            cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
+            # Keep the probe frame instead of seeking back: seeking is unreliable for MPEG.
+            self._pending = first
             self._cap = cap
             self.size = (first.shape[1], first.shape[0])
             if self._fps_override is None:
@@ -126,6 +128,14 @@ class FileVideoSource:
         self._pos = 0
         self._index = 0
         self._t0 = time.monotonic()
+
+    def _reopen(self) -> bool:
+        import cv2
+
+        if self._cap is not None:
+            self._cap.release()
+        self._cap = cv2.VideoCapture(str(self.path))
+        return self._cap.isOpened()
 
     def _next_image(self):
         import cv2
@@ -139,9 +149,12 @@ class FileVideoSource:
             self._pos += 1
             return img
         assert self._cap is not None
+        if self._pending is not None:
+            img, self._pending = self._pending, None
+            self._pos += 1
+            return img
         ok, img = self._cap.read()
-        if not ok and self.loop and self._pos > 0:
-            self._cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
+        if not ok and self.loop and self._pos > 0 and self._reopen():
             self._pos = 0
             ok, img = self._cap.read()
         if not ok:

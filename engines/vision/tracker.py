@@ -94,7 +94,7 @@ class HaarEyeTracker:
     """:class:`core.protocols.GazeTracker` over Haar cascades. See the module docstring."""
 
     def __init__(self, manager: Any | None = None, *, cascades: dict[str, Path] | None = None,
-                 detect_every: int = 5, detect_width: int = 200,
+                 detect_every: int = 30, detect_width: int = 200,
                  calibration: GazeCalibration | None = None,
                  blink: BlinkDetector | None = None) -> None:
         import cv2
