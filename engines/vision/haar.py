@@ -1,0 +1,41 @@
+"""Haar cascades (face, eyes) located through the model manager's 'eyes' capability.
+
+cv2 is imported lazily. A cascade object is not thread-safe: each tracker loads its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from core.errors import ModelError
+
+FACE_FILE = "haarcascade_frontalface_default.xml"
+EYE_FILE = "haarcascade_eye.xml"
+
+
+def cascade_paths(manager: Any | None = None) -> dict[str, Path]:
+    """Paths of the face and eye cascades from the 'opencv-haar' catalog entry."""
+    if manager is None:
+        from engines.models.manager import ModelManager
+
+        manager = ModelManager()
+    entry = manager.get("opencv-haar")
+    out: dict[str, Path] = {}
+    for f in entry.files:
+        p = manager.file_path(entry.id, f)
+        if p is not None and p.exists():
+            out[f.name] = p
+    for needed in (FACE_FILE, EYE_FILE):
+        if needed not in out:
+            raise ModelError("models.capability_missing", capability="eyes", options=entry.id)
+    return out
+
+
+def load_cascade(path: Path):
+    import cv2
+
+    c = cv2.CascadeClassifier(str(path))
+    if c.empty():
+        raise ModelError("vision.cascade_unreadable", path=str(path))
+    return c
