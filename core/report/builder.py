@@ -1,0 +1,202 @@
+"""Assemble the interview report JSON from per-answer records.
+
+Pure and thread-safe: :func:`build_report` reads only its arguments (and the read-only i18n
+catalog); it never invents a number. Scores come from the evaluations; an answer without
+one is "not evaluated" with its reason and is left out of every mean.
+
+Summary rules (DESIGN §6):
+
+- ``technical`` / ``communication``: mean of the ``technical_accuracy`` / ``communication``
+  criterion over the evaluated answers that scored it.
+- ``cultural``: mean of ``job_fit`` over the evaluated cultural_fit and behavioral answers;
+  when none of those was evaluated, over all evaluated answers (``cultural_basis`` says which),
+  because job fit is judged on every answer and an absent number would hide what we have.
+- ``overall``: mean of the per-answer scores of the evaluated answers; None when none.
+- ``text``: states how many answers were evaluated, and warns when fewer than half were.
+
+The shape contains the seed's ``{"summary": {"technical", "communication", "cultural"},
+"details": [{"question", "answer", "feedback", "score"}], "emotions": {"confidence",
+"nervousness"}}`` and adds evidence, delivery metrics and measurement quality.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from core.delivery import compute_delivery
+from core.i18n import tr
+from core.interview.types import CRITERIA, AnswerEvaluation, PlannedQuestion
+from core.protocols import Word
+
+SCHEMA_VERSION = 1
+CULTURAL_CATEGORIES = ("cultural_fit", "behavioral")
+
+
+@dataclass
+class AnswerRecord:
+    index: int  # 0-based order of the answer files
+    question: PlannedQuestion
+    answer_text: str
+    words: list[Word]  # seconds relative to the answer start
+    language: str  # "ko" | "en"
+    evaluation: AnswerEvaluation | None  # None = evaluator failed/not run -> "not evaluated"
+    not_evaluated_reason: str | None = None
+    audio_duration: float | None = None
+    stt_confidence: float | None = None
+    stt_engine: str | None = None
+    gaze: dict | None = None  # per-answer vision metrics; may be None
+    emotion: dict | None = None
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 1) if values else None
+
+
+def _is_evaluated(rec: AnswerRecord) -> bool:
+    ev = rec.evaluation
+    return ev is not None and ev.evaluated and ev.score is not None
+
+
+def _reason(rec: AnswerRecord, lang: str) -> str:
+    raw = rec.not_evaluated_reason or (rec.evaluation.not_evaluated_reason if rec.evaluation else None)
+    if not raw:
+        raw = "report.reason.no_evaluation" if rec.evaluation is None else "report.reason.no_scores"
+    return tr(raw, lang)  # a catalog key is translated; free text passes through unchanged
+
+
+def _criterion_score(ev: AnswerEvaluation, name: str) -> float | None:
+    c = ev.criteria.get(name)
+    return c.score if c is not None else None
+
+
+def _detail(rec: AnswerRecord, lang: str) -> dict[str, Any]:
+    q = rec.question
+    ev = rec.evaluation
+    evaluated = _is_evaluated(rec)
+    delivery = compute_delivery(rec.words, rec.language, duration=rec.audio_duration)
+    detail: dict[str, Any] = {
+        "index": rec.index,
+        "question": q.text,
+        "question_type": q.question_type,
+        "category": q.category,
+        "difficulty": q.difficulty,
+        "is_follow_up": q.is_follow_up,
+        "parent_index": q.parent_index,
+        "answer": rec.answer_text,
+        "evaluated": evaluated,
+        "not_evaluated_reason": None if evaluated else _reason(rec, lang),
+        "score": ev.score if evaluated else None,
+        "feedback": ev.feedback if evaluated else None,
+        "scores": {},
+        "strengths": list(ev.strengths) if evaluated else [],
+        "improvements": list(ev.improvements) if evaluated else [],
+        "evidence": [],
+        "evaluator_model": (ev.evaluator_model or None) if ev is not None else None,
+        "delivery": delivery,
+        "stt": {"engine": rec.stt_engine, "confidence": rec.stt_confidence},
+        "gaze": rec.gaze,
+        "emotion": rec.emotion,
+    }
+    if evaluated:
+        for name in CRITERIA:
+            c = ev.criteria.get(name)
+            if c is not None:
+                detail["scores"][name] = {"score": c.score, "reason": c.reason}
+        for name, c in ev.criteria.items():
+            if name not in detail["scores"]:
+                detail["scores"][name] = {"score": c.score, "reason": c.reason}
+            for e in c.evidence:
+                detail["evidence"].append({"quote": e.quote, "start": e.start, "end": e.end,
+                                           "rubric_point": e.rubric_point,
+                                           "criterion": e.criterion or name})
+    return detail
+
+
+def _delivery_summary(details: list[dict[str, Any]]) -> dict[str, Any]:
+    rates = [d["delivery"]["rate"]["value"] for d in details if d["delivery"]["rate"]["value"] is not None]
+    speech_min = sum(d["delivery"]["speech_s"] for d in details) / 60.0
+    fillers = sum(d["delivery"]["fillers"]["count"] for d in details)
+    cons = [d["delivery"]["honorifics"]["consistency"] for d in details
+            if d["delivery"].get("honorifics") and d["delivery"]["honorifics"]["consistency"] is not None]
+    return {
+        "rate_mean": _mean(rates),
+        "rate_unit": details[0]["delivery"]["rate"]["unit"] if details else None,
+        "fillers_total": fillers,
+        "fillers_per_min": round(fillers / speech_min, 1) if speech_min > 0 else None,
+        "pauses_total": sum(d["delivery"]["pauses"]["count"] for d in details),
+        "longest_pause_s": max((d["delivery"]["pauses"]["longest_s"] for d in details), default=0.0),
+        "honorific_consistency": _mean(cons) if cons else None,
+    }
+
+
+def _summary_text(summary: dict[str, Any], lang: str) -> str:
+    n, total = summary["evaluated_answers"], summary["total_answers"]
+    if total == 0:
+        return tr("report.summary.no_answers", lang)
+    if n == 0:
+        return tr("report.summary.none_evaluated", lang, total=total)
+    parts = [tr("report.summary.evaluated", lang, n=n, total=total, overall=summary["overall"])]
+    if n * 2 < total:
+        parts.append(tr("report.summary.few_evaluated", lang, n=n, total=total))
+    crit = {k: summary[k] for k in ("technical", "communication", "cultural") if summary[k] is not None}
+    if len(crit) >= 2:
+        best = max(crit, key=crit.get)
+        worst = min(crit, key=crit.get)
+        if crit[best] - crit[worst] >= 5:
+            parts.append(tr("report.summary.best_worst", lang,
+                            best=tr(f"report.area.{best}", lang), worst=tr(f"report.area.{worst}", lang)))
+    return " ".join(parts)
+
+
+def build_report(answers: list[AnswerRecord], *, language: str, position: str, company_id: str | None,
+                 company_name: str | None = None, candidate_name: str | None = None,
+                 emotions: dict | None = None, meta: dict | None = None) -> dict:
+    """The report dict (JSON-able) for ``answers``, details in answer order. Pure, thread-safe."""
+    lang = "ko" if language.lower().startswith("ko") else "en"
+    ordered = sorted(answers, key=lambda r: r.index)
+    details = [_detail(r, lang) for r in ordered]
+    evaluated = [r for r in ordered if _is_evaluated(r)]
+
+    def crit_mean(name: str, recs: list[AnswerRecord]) -> float | None:
+        return _mean([s for r in recs if (s := _criterion_score(r.evaluation, name)) is not None])
+
+    cultural_recs = [r for r in evaluated if r.question.category in CULTURAL_CATEGORIES]
+    cultural_basis = "cultural_questions" if cultural_recs else ("all_answers" if evaluated else None)
+    summary: dict[str, Any] = {
+        "technical": crit_mean("technical_accuracy", evaluated),
+        "communication": crit_mean("communication", evaluated),
+        "cultural": crit_mean("job_fit", cultural_recs or evaluated),
+        "cultural_basis": cultural_basis,
+        "overall": _mean([r.evaluation.score for r in evaluated]),
+        "evaluated_answers": len(evaluated),
+        "total_answers": len(ordered),
+        "criteria": {name: crit_mean(name, evaluated) for name in CRITERIA},
+        "delivery": _delivery_summary(details),
+    }
+    summary["text"] = _summary_text(summary, lang)
+
+    if emotions is None:
+        emo: dict[str, Any] = {"confidence": None, "nervousness": None, "reliable": False,
+                               "reason": tr("report.emotions.no_video", lang)}
+    else:
+        emo = dict(emotions)
+        emo.setdefault("confidence", None)
+        emo.setdefault("nervousness", None)
+
+    models = sorted({r.evaluation.evaluator_model for r in ordered
+                     if r.evaluation is not None and r.evaluation.evaluator_model})
+    meta_out: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "language": lang,
+        "position": position,
+        "company": {"id": company_id, "name": company_name},
+        "candidate_name": candidate_name,
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "evaluator_models": models,
+        "stt_engines": sorted({r.stt_engine for r in ordered if r.stt_engine}),
+    }
+    if meta:
+        meta_out.update(meta)
+    return {"summary": summary, "details": details, "emotions": emo, "meta": meta_out}
