@@ -1,0 +1,170 @@
+"""Report charts as PNG bytes (matplotlib, Agg backend, a Korean-capable font when present).
+
+Thread-safety: uses matplotlib's object API on private Figure objects (no pyplot state), so
+charts can be drawn from worker threads; the font is registered (and matplotlib's default
+font family set) once, under a lock.
+"Not evaluated" answers get no bar and a label saying so, never a bar of height 0.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+from typing import Any
+
+from core.i18n import tr
+
+_CJK_FONT_CANDIDATES = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+    "/System/Library/Fonts/AppleSDGothicNeo.ttc",
+    "C:/Windows/Fonts/malgun.ttf",
+)
+_lock = threading.Lock()
+_family: list[str | None] = []
+
+COLORS = {"bar": "#3b6fb6", "band": "#c8e6c9", "fill": "#e0893a", "pause": "#7a5bb5", "na": "#9e9e9e"}
+
+
+def cjk_font_path() -> Path | None:
+    """A font file with Hangul glyphs: known Noto/OS paths, then ``fc-match``; None if none."""
+    for p in _CJK_FONT_CANDIDATES:
+        if Path(p).is_file():
+            return Path(p)
+    if shutil.which("fc-match"):
+        try:
+            out = subprocess.run(["fc-match", "-f", "%{file}", "sans:lang=ko"], capture_output=True,
+                                 text=True, timeout=5).stdout.strip()
+            if out and Path(out).is_file():
+                return Path(out)
+        except (OSError, subprocess.SubprocessError):
+            pass
+    return None
+
+
+def _font_family() -> str | None:
+    with _lock:
+        if not _family:
+            family = None
+            path = cjk_font_path()
+            if path is not None:
+                from matplotlib import font_manager
+
+                try:
+                    font_manager.fontManager.addfont(str(path))
+                    family = font_manager.FontProperties(fname=str(path)).get_name()
+                    import matplotlib as mpl
+
+                    # Set once (under the lock): Hangul first, DejaVu for anything it lacks.
+                    mpl.rcParams["font.family"] = [family, "DejaVu Sans"]
+                except (OSError, RuntimeError, ValueError):
+                    family = None  # fall back to the default font: Latin text still renders
+            _family.append(family)
+        return _family[0]
+
+
+def _figure(width: float, height: float):
+    # A bare Figure renders through Agg without pyplot, so the Qt app's backend is untouched.
+    from matplotlib.figure import Figure
+
+    _font_family()
+    fig = Figure(figsize=(width, height), dpi=110)
+    mpl_axes = fig.add_subplot(1, 1, 1)
+    mpl_axes.spines[["top", "right"]].set_visible(False)
+    return fig, mpl_axes
+
+
+def _png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+def criteria_chart(report: dict[str, Any], lang: str) -> bytes:
+    crit = report["summary"].get("criteria", {})
+    names = list(crit)
+    fig, ax = _figure(6.0, 2.6)
+    labels = [tr(f"report.criterion.{n}", lang) for n in names]
+    for i, n in enumerate(names):
+        v = crit[n]
+        if v is None:
+            ax.text(1, i, tr("report.chart.not_evaluated_mark", lang), va="center", color=COLORS["na"])
+        else:
+            ax.barh(i, v, color=COLORS["bar"])
+            ax.text(v + 1, i, f"{v:.0f}", va="center")
+    ax.set_yticks(range(len(names)), labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 105)
+    ax.set_title(tr("report.chart.criteria", lang), fontsize=10)
+    return _png(fig)
+
+
+def answers_chart(report: dict[str, Any], lang: str) -> bytes:
+    details = report["details"]
+    fig, ax = _figure(6.0, 2.6)
+    xs = list(range(len(details)))
+    for i, d in zip(xs, details):
+        if d["evaluated"] and d["score"] is not None:
+            ax.bar(i, d["score"], color=COLORS["bar"])
+            ax.text(i, d["score"] + 1.5, f"{d['score']:.0f}", ha="center", fontsize=8)
+        else:
+            ax.text(i, 3, tr("report.chart.not_evaluated_mark", lang), ha="center",
+                    color=COLORS["na"], fontsize=8, va="bottom")
+    ax.set_xticks(xs, [f"Q{i + 1}" for i in xs])
+    ax.set_ylim(0, 105)
+    ax.set_title(tr("report.chart.answers", lang), fontsize=10)
+    return _png(fig)
+
+
+def rate_chart(report: dict[str, Any], lang: str) -> bytes:
+    details = report["details"]
+    fig, ax = _figure(6.0, 2.6)
+    xs = list(range(len(details)))
+    band = details[0]["delivery"]["rate"]["band"] if details else [0, 0]
+    unit = details[0]["delivery"]["rate"]["unit"] if details else "words_per_min"
+    ax.axhspan(band[0], band[1], color=COLORS["band"], label=tr("report.chart.band", lang))
+    top = band[1] * 1.3
+    for i, d in zip(xs, details):
+        v = d["delivery"]["rate"]["value"]
+        if v is None:
+            ax.text(i, band[0] * 0.1, tr("report.label.no_data", lang), ha="center", color=COLORS["na"], fontsize=8)
+        else:
+            ax.plot([i], [v], "o", color=COLORS["bar"])
+            ax.text(i, v, f" {v:.0f}", va="center", fontsize=8)
+            top = max(top, v * 1.1)
+    ax.set_xticks(xs, [f"Q{i + 1}" for i in xs])
+    ax.set_xlim(-0.6, max(len(xs), 1) - 0.4)
+    ax.set_ylim(0, top)
+    ax.set_ylabel(tr(f"delivery.unit.{unit}", lang), fontsize=8)
+    ax.legend(loc="upper right", fontsize=8, frameon=False)
+    ax.set_title(tr("report.chart.rate", lang), fontsize=10)
+    return _png(fig)
+
+
+def fillers_pauses_chart(report: dict[str, Any], lang: str) -> bytes:
+    details = report["details"]
+    fig, ax = _figure(6.0, 2.6)
+    xs = list(range(len(details)))
+    w = 0.38
+    ax.bar([x - w / 2 for x in xs], [d["delivery"]["fillers"]["count"] for d in details], w,
+           color=COLORS["fill"], label=tr("report.chart.fillers", lang))
+    ax.bar([x + w / 2 for x in xs], [d["delivery"]["pauses"]["count"] for d in details], w,
+           color=COLORS["pause"], label=tr("report.chart.pauses", lang))
+    ax.set_xticks(xs, [f"Q{i + 1}" for i in xs])
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.legend(fontsize=8, frameon=False)
+    ax.set_title(tr("report.chart.fillers_pauses", lang), fontsize=10)
+    return _png(fig)
+
+
+def all_charts(report: dict[str, Any], lang: str) -> dict[str, bytes]:
+    """{name: PNG bytes} for the report's charts; empty when there are no answers."""
+    if not report.get("details"):
+        return {}
+    return {"criteria": criteria_chart(report, lang), "answers": answers_chart(report, lang),
+            "rate": rate_chart(report, lang), "fillers_pauses": fillers_pauses_chart(report, lang)}

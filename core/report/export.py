@@ -1,0 +1,230 @@
+"""Export a report (from :func:`core.report.builder.build_report`) as one self-contained HTML
+file and as a PDF with the same content and charts.
+
+HTML: inline CSS, charts as base64 PNG, no external URL; every string from the report (the
+candidate's words above all) is HTML-escaped. PDF: the same markup laid out by PyMuPDF's
+Story engine, whose built-in fallback fonts include Korean, so Hangul renders without a
+system font. Each call builds its own objects: safe to run from worker threads.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from pathlib import Path
+from typing import Any, Callable
+
+from core.i18n import tr
+
+_CSS = """
+body { font-family: "Noto Sans CJK KR", "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic", sans-serif;
+       color: #222; margin: 0; padding: 0; font-size: 10.5pt; line-height: 1.45; }
+.page { max-width: 900px; margin: 0 auto; padding: 16px 24px; }
+h1 { font-size: 20pt; margin: 0 0 4px 0; color: #1d3d6b; }
+h2 { font-size: 14pt; margin: 18px 0 6px 0; color: #1d3d6b; border-bottom: 1px solid #c9d4e5; }
+h3 { font-size: 11.5pt; margin: 14px 0 4px 0; }
+.meta { color: #555; font-size: 9pt; }
+table { border-collapse: collapse; width: 100%; }
+td, th { padding: 3px 6px; vertical-align: top; text-align: left; border-bottom: 1px solid #e3e3e3; }
+th { color: #555; font-weight: normal; }
+.row { margin: 2px 0; }
+.cards td { text-align: center; border: 1px solid #c9d4e5; width: 25%; }
+.big { font-size: 18pt; font-weight: bold; color: #1d3d6b; }
+.na { color: #8a8a8a; font-style: italic; }
+.answer { background: #f6f7f9; padding: 6px 8px; white-space: pre-wrap; }
+.quote { color: #1d3d6b; }
+.ts { color: #777; font-size: 8.5pt; }
+.warn { color: #a25b00; }
+img { max-width: 100%; }
+"""
+
+
+def _e(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _fmt(value: float | None, lang: str, digits: int = 0) -> str:
+    if value is None:
+        return f'<span class="na">{_e(tr("report.label.not_evaluated", lang))}</span>'
+    return _e(f"{value:.{digits}f}")
+
+
+def _delivery_rows(dl: dict[str, Any], lang: str) -> str:
+    rows: list[tuple[str, str]] = []
+    rate = dl["rate"]
+    if rate["value"] is None:
+        rate_txt = f'<span class="na">{_e(tr("delivery.rate_unknown", lang))}</span>'
+    else:
+        rate_txt = _e(f'{rate["value"]:.0f} {tr("delivery.unit." + rate["unit"], lang)} '
+                      f'({rate["band"][0]:.0f}-{rate["band"][1]:.0f}): {tr("delivery.verdict." + rate["verdict"], lang)}')
+    rows.append((tr("delivery.rate", lang), rate_txt))
+    f = dl["fillers"]
+    ftxt = tr("delivery.fillers_value", lang, count=f["count"], per_min=f["per_min"] if f["per_min"] is not None else "-")
+    if f["top"]:
+        ftxt += " — " + ", ".join(f"{w} ×{n}" for w, n in f["top"])
+    rows.append((tr("delivery.fillers", lang), _e(ftxt)))
+    p = dl["pauses"]
+    rows.append((tr("delivery.pauses", lang), _e(tr("delivery.pauses_value", lang, count=p["count"], longest=p["longest_s"]))))
+    ln = dl["length"]
+    rows.append((tr("delivery.length", lang), _e(tr("delivery.length_value", lang, duration=f'{ln["duration_s"]:.0f}',
+                                                   lo=f'{ln["window"][0]:.0f}', hi=f'{ln["window"][1]:.0f}',
+                                                   verdict=tr("delivery.length." + ln["verdict"], lang)))))
+    hon = dl.get("honorifics")
+    if hon and hon.get("consistency") is not None:
+        rows.append((tr("delivery.honorifics", lang), _e(tr("delivery.honorifics_value", lang, formal=hon["formal_endings"],
+                                                            informal=hon["informal_endings"],
+                                                            pct=round(100 * hon["consistency"])))))
+    h = dl.get("hedges")
+    if h:
+        rows.append((tr("delivery.hedges", lang), _e(tr("delivery.hedges_value", lang, count=h["count"],
+                                                        per100=h["per_100_words"] if h["per_100_words"] is not None else "-"))))
+    q = dl["quality"]
+    if q["words_with_timestamps"] is not None:
+        rows.append(("", f'<span class="ts">{_e(tr("delivery.quality", lang, pct=round(100 * q["words_with_timestamps"]), conf=q["mean_confidence"] if q["mean_confidence"] is not None else "-"))}</span>'))
+    return _rows(rows)
+
+
+def _rows(rows: list[tuple[str, str]]) -> str:
+    # Label: value paragraphs, not tables: PyMuPDF's Story ignores column widths and would
+    # squeeze the label column to one character per line.
+    return "".join(f'<p class="row"><b>{_e(k)}</b>{": " if k else ""}{v}</p>' for k, v in rows)
+
+
+def _detail_html(d: dict[str, Any], lang: str) -> str:
+    out: list[str] = []
+    title = tr("report.label.answer_n", lang, n=d["index"] + 1)
+    tags = [d.get("question_type") or "", d.get("category") or ""]
+    if d.get("is_follow_up"):
+        tags.append(tr("report.label.follow_up", lang))
+    out.append(f'<h3>{_e(title)} · <span class="meta">{_e(" / ".join(t for t in tags if t))}</span></h3>')
+    out.append(f'<p><b>{_e(tr("report.label.question", lang))}:</b> {_e(d["question"])}</p>')
+    out.append(f'<p><b>{_e(tr("report.label.answer", lang))}:</b></p><div class="answer">{_e(d["answer"]) or "-"}</div>')
+    if not d["evaluated"]:
+        out.append(f'<p class="warn"><b>{_e(tr("report.label.not_evaluated_reason", lang, reason=d["not_evaluated_reason"]))}</b></p>')
+    else:
+        out.append(f'<p><b>{_e(tr("report.label.score", lang))}: {_fmt(d["score"], lang)}</b> / 100'
+                   f' <span class="ts">({_e(d.get("evaluator_model"))})</span></p>')
+        out.append(_rows([(tr("report.criterion." + k, lang),
+                           _fmt(v["score"], lang) + ((" — " + _e(v["reason"])) if v.get("reason") else ""))
+                          for k, v in d["scores"].items()]))
+        if d.get("feedback"):
+            out.append(f'<p><b>{_e(tr("report.label.feedback", lang))}:</b> {_e(d["feedback"])}</p>')
+        for key, items in (("report.label.strengths", d["strengths"]), ("report.label.improvements", d["improvements"])):
+            if items:
+                out.append(f'<p><b>{_e(tr(key, lang))}:</b></p><ul>' + "".join(f"<li>{_e(x)}</li>" for x in items) + "</ul>")
+        if d["evidence"]:
+            lis = []
+            for ev in d["evidence"]:
+                ts = ""
+                if ev.get("start") is not None:
+                    ts = f' <span class="ts">[{ev["start"]:.1f}-{(ev.get("end") or ev["start"]):.1f}s]</span>'
+                crit = tr("report.criterion." + ev["criterion"], lang) if ev.get("criterion") else ""
+                lis.append(f'<li><span class="quote">“{_e(ev["quote"])}”</span>{ts} → {_e(ev["rubric_point"])}'
+                           f' <span class="ts">({_e(crit)})</span></li>')
+            out.append(f'<p><b>{_e(tr("report.label.evidence", lang))}:</b></p><ul>{"".join(lis)}</ul>')
+    out.append(f'<p><b>{_e(tr("report.section.delivery", lang))}</b></p>' + _delivery_rows(d["delivery"], lang))
+    stt = d.get("stt") or {}
+    if stt.get("engine") or stt.get("confidence") is not None:
+        conf = f'{stt["confidence"]:.2f}' if stt.get("confidence") is not None else "-"
+        out.append(f'<p class="ts">{_e(tr("report.label.stt", lang, engine=stt.get("engine") or "-", confidence=conf))}</p>')
+    return "\n".join(out)
+
+
+def _emotions_html(emo: dict[str, Any], lang: str) -> str:
+    if not emo.get("reliable", emo.get("confidence") is not None):
+        return f'<p class="na">{_e(tr("report.label.unreliable", lang, reason=emo.get("reason") or "-"))}</p>'
+    rows = []
+    for key in ("confidence", "nervousness"):
+        v = emo.get(key)
+        rows.append((tr("report.label." + key, lang),
+                     _fmt(v, lang, 2) if isinstance(v, (int, float)) and v <= 1 else _fmt(v, lang)))
+    rows += [(k, _e(v)) for k, v in emo.items() if k not in ("confidence", "nervousness", "reliable", "reason")
+             and isinstance(v, (int, float, str))]
+    return _rows(rows)
+
+
+def render_html(report: dict[str, Any], *, lang: str, image_src: Callable[[str, bytes], str],
+                css: str = _CSS, img_width: int = 560) -> str:
+    """The report as an HTML document; ``image_src(name, png)`` returns each chart's src."""
+    from core.report.charts import all_charts
+
+    s, meta = report["summary"], report.get("meta", {})
+    company = meta.get("company") or {}
+    charts = all_charts(report, lang)
+    out = [f'<!DOCTYPE html><html lang="{_e(lang)}"><head><meta charset="utf-8">'
+           f'<title>{_e(tr("report.title", lang))}</title><style>{css}</style></head><body><div class="page">']
+    out.append(f'<h1>{_e(tr("report.title", lang))}</h1>')
+    info = [(tr("report.position", lang), meta.get("position")),
+            (tr("report.company", lang), company.get("name") or company.get("id")),
+            (tr("report.candidate", lang), meta.get("candidate_name")),
+            (tr("report.generated_at", lang), meta.get("generated_at")),
+            (tr("report.evaluator_models", lang), ", ".join(meta.get("evaluator_models") or []))]
+    out.append('<p class="meta">' + " · ".join(f"{_e(k)}: {_e(v)}" for k, v in info if v) + "</p>")
+    out.append(f'<h2>{_e(tr("report.section.summary", lang))}</h2>')
+    cards = [("report.label.overall", s["overall"]), ("report.label.technical", s["technical"]),
+             ("report.label.communication", s["communication"]), ("report.label.cultural", s["cultural"])]
+    out.append('<table class="cards"><tr>' + "".join(
+        f'<td><div class="meta">{_e(tr(k, lang))}</div><div class="big">{_fmt(v, lang)}</div></td>' for k, v in cards)
+        + "</tr></table>")
+    out.append(f'<p>{_e(s.get("text"))}</p>')
+    if s.get("cultural_basis") == "all_answers":
+        out.append(f'<p class="ts">{_e(tr("report.label.cultural_basis_all", lang))}</p>')
+    if charts:
+        out.append(f'<h2>{_e(tr("report.section.scores", lang))}</h2>')
+        for name in ("criteria", "answers", "rate", "fillers_pauses"):
+            out.append(f'<p><img alt="{_e(name)}" src="{image_src(name, charts[name])}" width="{img_width}"></p>')
+    out.append(f'<h2>{_e(tr("report.section.answers", lang))}</h2>')
+    out.extend(_detail_html(d, lang) for d in report["details"])
+    out.append(f'<h2>{_e(tr("report.section.emotions", lang))}</h2>')
+    out.append(_emotions_html(report.get("emotions") or {}, lang))
+    out.append("</div></body></html>")
+    return "\n".join(out)
+
+
+def write_html(report: dict, path: str | Path, *, lang: str) -> Path:
+    """Write the report as ONE self-contained HTML file (charts inline); return the path."""
+    path = Path(path)
+    doc = render_html(report, lang=lang,
+                      image_src=lambda _n, png: "data:image/png;base64," + base64.b64encode(png).decode("ascii"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(doc, encoding="utf-8")
+    return path
+
+
+# Story's CSS engine is a subset: no max-width centering; the page margins come from the layout.
+_PDF_CSS = _CSS.replace("max-width: 900px; margin: 0 auto; padding: 16px 24px;", "") \
+    + "\nbody { font-family: sans-serif; }\n"
+
+
+def write_pdf(report: dict, path: str | Path, *, lang: str) -> Path:
+    """Write the report as an A4 PDF with the same content and charts; return the path."""
+    import pymupdf
+
+    path = Path(path)
+    archive = pymupdf.Archive()
+
+    def image_src(name: str, png: bytes) -> str:
+        archive.add(png, f"{name}.png")
+        return f"{name}.png"
+
+    doc = render_html(report, lang=lang, image_src=image_src, css=_PDF_CSS, img_width=440)
+    # Story takes the <body> markup; the <style> block travels as user CSS.
+    body = doc.split("<body>", 1)[1].rsplit("</body>", 1)[0]
+    story = pymupdf.Story(html=body, user_css=_PDF_CSS, archive=archive)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    writer = pymupdf.DocumentWriter(str(path))
+    mediabox = pymupdf.paper_rect("a4")
+    where = mediabox + (40, 40, -40, -40)
+    more = True
+    while more:
+        device = writer.begin_page(mediabox)
+        more, _ = story.place(where)
+        story.draw(device)
+        writer.end_page()
+    writer.close()
+    # The fallback CJK font is embedded whole (~6 MB); keep only the glyphs used.
+    with pymupdf.open(str(path)) as pdf:
+        pdf.subset_fonts()
+        pdf.save(str(path) + ".tmp", garbage=3, deflate=True)
+    Path(str(path) + ".tmp").replace(path)
+    return path
