@@ -190,3 +190,90 @@ def is_capable(entry: Any) -> bool:
     """Whether a catalog model may write questions / scores itself: recommended models only.
     The embedded gemma-270m is a base model without a chat template (DESIGN §9)."""
     return getattr(entry, "role", None) == "recommended"
+
+
+# ----------------------------------------------------------------------------- LLM path
+PLAN_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"questions": {"type": "array", "minItems": 1, "items": {
+        "type": "object",
+        "properties": {
+            "text": {"type": "string", "minLength": 8},
+            "category": {"type": "string", "enum": ["technical", "behavioral", "situational", "cultural_fit"]},
+            "question_type": {"type": "string", "enum": ["자기소개", "지원동기", "직무지식", "경험", "협업·갈등", "상황"]},
+            "difficulty": {"type": "string", "enum": ["easy", "medium", "hard"]},
+            "key_points": {"type": "array", "items": {"type": "string"}, "minItems": 2},
+            "grounding": {"type": "array", "items": {"type": "string"}},
+        },
+        "required": ["text", "category", "question_type", "difficulty", "key_points", "grounding"]}}},
+    "required": ["questions"],
+}
+
+
+def build_plan_messages(ctx: PlanContext, n: int) -> list[Any]:
+    from core.protocols import ChatMessage
+
+    facts = resume_facts(ctx.resume)
+    lang_name = "Korean (polite 존댓말)" if ctx.language == "ko" else "English"
+    fact_lines = "\n".join(f"- {k}: {', '.join(v)}" for k, v in facts.items() if v)
+    ideal = ctx.company.ideal.get(ctx.language) if ctx.company is not None else ""
+    system = (f"You are an interviewer. Plan {n} interview questions in {lang_name}: the first is a "
+              "self-introduction; mix resume-specific, technical, behavioral and culture-fit questions. "
+              "Resume-specific questions may only mention facts from the list given; put each fact you "
+              "use in 'grounding' exactly as written there. Output JSON only.")
+    user = (f"Position: {ctx.position}\nCompany: {ctx.company_name or '-'}\nCompany ideal: {ideal}\n"
+            f"Resume facts:\n{fact_lines or '- (none)'}")
+    return [ChatMessage("system", system), ChatMessage("user", user)]
+
+
+def validate_plan(raw: dict[str, Any], ctx: PlanContext, n: int) -> list[PlannedQuestion]:
+    """Turn model output into questions; raises ValueError when it is unusable (wrong count,
+    duplicates, a grounding fact not in the resume)."""
+    facts = {norm(v) for vals in resume_facts(ctx.resume).values() for v in vals}
+    facts |= {norm(x) for x in (ctx.company_name, ctx.position) if x}
+    items = raw.get("questions") if isinstance(raw, dict) else None
+    if not isinstance(items, list) or len(items) < n:
+        raise ValueError("too few questions")
+    out: list[PlannedQuestion] = []
+    seen: set[str] = set()
+    for item in items[:n]:
+        text = str(item.get("text", "")).strip()
+        if len(text) < 8 or norm(text) in seen:
+            raise ValueError("empty or duplicate question")
+        seen.add(norm(text))
+        grounding = [str(g) for g in item.get("grounding") or []]
+        for g in grounding:
+            value = g.split(":", 1)[-1]
+            if norm(value) not in facts and norm(g) not in facts:
+                raise ValueError("grounding fact not in the resume")
+        kps = [str(k) for k in item.get("key_points") or [] if str(k).strip()]
+        if len(kps) < 2:
+            raise ValueError("too few key points")
+        cat = item.get("category")
+        if cat not in ("technical", "behavioral", "situational", "cultural_fit"):
+            raise ValueError("bad category")
+        out.append(PlannedQuestion(
+            text=text, category=cat, question_type=str(item.get("question_type") or "직무지식"),
+            difficulty=item.get("difficulty") if item.get("difficulty") in ("easy", "medium", "hard") else "medium",
+            rubric={"version": 1, "language": ctx.language, "key_points": kps,
+                    "point_keywords": [[k] for k in kps], "keywords": [],
+                    "criteria": {}, "bands": {}},
+            source="llm", language=ctx.language, grounding=grounding))
+    return out
+
+
+def plan_with_llm(llm: LanguageModel, ctx: PlanContext, n: int, *, cancel: Any = None,
+                  attempts: int = 2) -> list[PlannedQuestion] | None:
+    """The LLM's plan, or None after ``attempts`` failures (the caller uses the bank)."""
+    from core.errors import EngineError
+
+    messages = build_plan_messages(ctx, n)
+    for attempt in range(attempts):
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        try:
+            raw = llm.chat_json(messages, PLAN_SCHEMA, max_tokens=220 * n, temperature=0.3)
+            return validate_plan(raw, ctx, n)
+        except (EngineError, ValueError) as exc:
+            log.info("LLM plan attempt %d rejected: %s", attempt + 1, exc)
+    return None
