@@ -123,7 +123,7 @@ def verify(output: EvalOutput, words: list[Word], model_id: str, ui: str) -> Ans
 
 def evaluate_with_llm(llm: LanguageModel, question: PlannedQuestion, words: list[Word], language: str,
                       *, company_ideal: str | None = None, cancel: Any = None,
-                      ui_lang: str | None = None, attempts: int = 2) -> AnswerEvaluation:
+                      ui_lang: str | None = None, attempts: int = 2, max_tokens: int = 900) -> AnswerEvaluation:
     """Evaluate one answer; see the module docstring for the guarantees."""
     ui = ui_lang or language
     messages = build_messages(question, words, language, company_ideal)
@@ -132,7 +132,7 @@ def evaluate_with_llm(llm: LanguageModel, question: PlannedQuestion, words: list
         if cancel is not None:
             cancel.raise_if_cancelled()
         try:
-            raw = llm.chat_json(messages, EVAL_SCHEMA, max_tokens=900, temperature=0.1)
+            raw = llm.chat_json(messages, EVAL_SCHEMA, max_tokens=max_tokens, temperature=0.1)
             out = EvalOutput.model_validate(raw)
         except EngineError as exc:
             last = exc.params.get("reason", exc.code) if exc.params else exc.code

@@ -263,7 +263,7 @@ def validate_plan(raw: dict[str, Any], ctx: PlanContext, n: int) -> list[Planned
 
 
 def plan_with_llm(llm: LanguageModel, ctx: PlanContext, n: int, *, cancel: Any = None,
-                  attempts: int = 2) -> list[PlannedQuestion] | None:
+                  attempts: int = 2, max_tokens: int | None = None) -> list[PlannedQuestion] | None:
     """The LLM's plan, or None after ``attempts`` failures (the caller uses the bank)."""
     from core.errors import EngineError
 
@@ -272,7 +272,7 @@ def plan_with_llm(llm: LanguageModel, ctx: PlanContext, n: int, *, cancel: Any =
         if cancel is not None:
             cancel.raise_if_cancelled()
         try:
-            raw = llm.chat_json(messages, PLAN_SCHEMA, max_tokens=220 * n, temperature=0.3)
+            raw = llm.chat_json(messages, PLAN_SCHEMA, max_tokens=max_tokens or 220 * n, temperature=0.3)
             return validate_plan(raw, ctx, n)
         except (EngineError, ValueError) as exc:
             log.info("LLM plan attempt %d rejected: %s", attempt + 1, exc)
