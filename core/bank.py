@@ -1,0 +1,490 @@
+"""The question bank and company profiles (``resources/questions/*.json``,
+``resources/companies.json``): data, not code. The format is documented in
+``resources/questions/README.md``.
+
+Loading validates everything up front (strict pydantic models plus cross-field checks) and
+fails with a :class:`BankFormatError` that names the file and the question key, so a broken
+content file is caught by the tests, never half-way through an interview.
+
+Read-only after load and safe from any thread: the default bank is parsed once and cached;
+the models are frozen and the functions hand out fresh lists.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from core.errors import Big20Error, InputError
+
+LANGS: tuple[str, ...] = ("ko", "en")
+CRITERIA: tuple[str, ...] = ("technical_accuracy", "logic", "job_fit", "communication")
+BANDS: tuple[str, ...] = ("excellent", "good", "fair", "poor")
+# score range each band stands for (0-100), for evaluators that map bands to numbers
+BAND_RANGES: dict[str, tuple[int, int]] = {
+    "excellent": (85, 100), "good": (70, 84), "fair": (50, 69), "poor": (0, 49)}
+CATEGORIES: tuple[str, ...] = ("technical", "behavioral", "situational", "cultural_fit")
+DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
+QUESTION_TYPES: tuple[str, ...] = ("자기소개", "지원동기", "직무지식", "경험", "협업·갈등", "상황")
+POSITIONS: tuple[str, ...] = (
+    "generic", "backend", "frontend", "data_ml", "mobile", "devops_cloud", "product_manager")
+# Slots a question text may use; the planner fills them from the resume / the interview setup
+# and never invents a value (a question whose slot cannot be filled is not asked).
+SLOTS: dict[str, str] = {
+    "company": "target company name (interview setup)",
+    "position": "target position as the candidate wrote it (interview setup)",
+    "project": "a project name from the resume",
+    "skill": "a skill / technology from the resume",
+    "prev_company": "an employer from the resume's experience",
+    "role": "a role / job title from the resume's experience",
+    "certification": "a certification from the resume",
+}
+_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+MAX_KEY_LEN = 60  # questions.bank_key is String(64) and holds "<key>:<lang>"
+
+Lang = Literal["ko", "en"]
+
+
+class BankFormatError(Big20Error):
+    """A question bank or company file that does not follow the documented format."""
+
+    code = "bank.invalid"
+
+
+# ----------------------------------------------------------------------------- models
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class I18nText(_Strict):
+    ko: str
+    en: str
+
+    @field_validator("ko", "en")
+    @classmethod
+    def _non_empty(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("text must not be empty")
+        return v.strip()
+
+    def get(self, lang: str) -> str:
+        return getattr(self, _lang(lang))
+
+
+class I18nList(_Strict):
+    ko: list[str]
+    en: list[str]
+
+    @field_validator("ko", "en")
+    @classmethod
+    def _non_empty(cls, v: list[str]) -> list[str]:
+        v = [s.strip() for s in v]
+        if not v or any(not s for s in v):
+            raise ValueError("list must be non-empty and hold no empty strings")
+        return v
+
+    def get(self, lang: str) -> list[str]:
+        return list(getattr(self, _lang(lang)))
+
+
+class KeyPoint(_Strict):
+    """One thing a good answer says, with the words that show it was said (synonyms,
+    Korean and English forms of a term) for coverage matching."""
+
+    ko: str
+    en: str
+    keywords: I18nList
+
+    @field_validator("ko", "en")
+    @classmethod
+    def _non_empty(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("key point must not be empty")
+        return v.strip()
+
+
+class Rubric(_Strict):
+    key_points: list[KeyPoint] = Field(min_length=2, max_length=8)
+    weights: dict[str, float]
+    focus: dict[str, I18nText] = Field(default_factory=dict)  # optional per-criterion override
+    bands: dict[str, I18nText]
+
+    @model_validator(mode="after")
+    def _check(self) -> "Rubric":
+        if set(self.weights) != set(CRITERIA):
+            raise ValueError(f"weights must name exactly the criteria {list(CRITERIA)}, "
+                             f"got {sorted(self.weights)}")
+        if any(w < 0 for w in self.weights.values()):
+            raise ValueError("weights must not be negative")
+        total = sum(self.weights.values())
+        if abs(total - 1.0) > 0.01:
+            raise ValueError(f"weights must sum to 1 (±0.01), got {total:.3f}")
+        if not set(self.focus) <= set(CRITERIA):
+            raise ValueError(f"focus names unknown criteria {sorted(set(self.focus) - set(CRITERIA))}")
+        if set(self.bands) != set(BANDS):
+            raise ValueError(f"bands must be exactly {list(BANDS)}, got {sorted(self.bands)}")
+        return self
+
+
+class BankQuestion(_Strict):
+    key: str
+    position: str = ""  # filled from the file's "position"
+    category: Literal["technical", "behavioral", "situational", "cultural_fit"]
+    question_type: Literal["자기소개", "지원동기", "직무지식", "경험", "협업·갈등", "상황"]
+    difficulty: Literal["easy", "medium", "hard"]
+    tags: tuple[str, ...] = ()
+    slots: tuple[str, ...] = ()
+    text: I18nText
+    rubric: Rubric
+    model_answer: I18nText | None = None
+    follow_ups: tuple[I18nText, ...] = ()  # generic 꼬리 질문 ideas; the planner may use them
+
+    @model_validator(mode="after")
+    def _check(self) -> "BankQuestion":
+        if not _KEY_RE.match(self.key) or len(self.key) > MAX_KEY_LEN:
+            raise ValueError(f"key must match {_KEY_RE.pattern} and be <= {MAX_KEY_LEN} chars")
+        unknown = set(self.slots) - set(SLOTS)
+        if unknown:
+            raise ValueError(f"unknown slots {sorted(unknown)}; known: {sorted(SLOTS)}")
+        declared = set(self.slots)
+        for lang in LANGS:
+            used = _fields(self.text.get(lang))
+            if used != declared:
+                raise ValueError(f"text.{lang} uses slots {sorted(used)} but slots declares "
+                                 f"{sorted(declared)}")
+        for fu in self.follow_ups:
+            for lang in LANGS:
+                if not _fields(fu.get(lang)) <= declared:
+                    raise ValueError(f"follow_ups.{lang} uses undeclared slots")
+        return self
+
+    # -- helpers
+    def text_for(self, lang: str, /, **slots: Any) -> str:
+        """The question in ``lang`` with its slots filled; every declared slot is required
+        (a question is never asked with a placeholder or an invented value)."""
+        missing = [s for s in self.slots if not str(slots.get(s) or "").strip()]
+        if missing:
+            raise InputError("bank.missing_slot", key=self.key, slots=", ".join(missing))
+        values = {s: str(slots[s]).strip() for s in self.slots}
+        return self.text.get(lang).format(**values)
+
+    def rubric_for(self, lang: str) -> dict[str, Any]:
+        """The single-language rubric dict stored in PlannedQuestion.rubric and
+        questions.rubric_json (shape documented in resources/questions/README.md)."""
+        lang = _lang(lang)
+        from core.i18n import tr
+
+        point_kw = [kp.keywords.get(lang) for kp in self.rubric.key_points]
+        flat: list[str] = []
+        for kws in point_kw:
+            for k in kws:
+                if k not in flat:
+                    flat.append(k)
+        criteria = {
+            c: {"weight": round(self.rubric.weights[c], 4),
+                "focus": (self.rubric.focus[c].get(lang) if c in self.rubric.focus
+                          else tr(f"bank.focus.{self.category}.{c}", lang))}
+            for c in CRITERIA}
+        return {
+            "version": 1,
+            "bank_key": self.key,
+            "language": lang,
+            "key_points": [getattr(kp, lang) for kp in self.rubric.key_points],
+            "point_keywords": point_kw,
+            "keywords": flat,
+            "criteria": criteria,
+            "bands": {b: {"range": list(BAND_RANGES[b]), "description": self.rubric.bands[b].get(lang)}
+                      for b in BANDS},
+        }
+
+    def model_answer_for(self, lang: str) -> str | None:
+        return self.model_answer.get(lang) if self.model_answer else None
+
+
+class BankFile(_Strict):
+    position: str
+    questions: list[dict[str, Any]] = Field(min_length=1)
+
+    @field_validator("position")
+    @classmethod
+    def _pos(cls, v: str) -> str:
+        if v not in POSITIONS:
+            raise ValueError(f"position must be one of {list(POSITIONS)}")
+        return v
+
+
+class Company(_Strict):
+    id: str
+    company_name: I18nText
+    ideal: I18nText  # 인재상
+    description: I18nText
+    values: I18nList  # culture keywords for culture-fit matching
+    industry: I18nText | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not re.fullmatch(r"[A-Z][A-Z0-9_]*", v):
+            raise ValueError("company id must be UPPERCASE letters, digits and _")
+        return v
+
+
+class CompaniesFile(_Strict):
+    note: str = ""
+    companies: list[Company] = Field(min_length=1)
+
+
+# ----------------------------------------------------------------------------- loading
+def _lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise InputError("bank.unknown_language", lang=lang, known=", ".join(LANGS))
+    return lang
+
+
+def _fields(text: str) -> set[str]:
+    try:
+        return {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+    except ValueError as exc:  # unbalanced braces
+        raise ValueError(f"bad placeholder syntax in {text!r}: {exc}") from None
+
+
+def _err(file: str, key: str, exc: Exception | str) -> BankFormatError:
+    if isinstance(exc, ValidationError):
+        reason = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}" for e in exc.errors())
+    else:
+        reason = str(exc)
+    return BankFormatError(file=file, key=key, reason=reason)
+
+
+def _iter_json(root: Path | None, pattern: str) -> list[tuple[str, str]]:
+    if root is not None:
+        return [(p.name, p.read_text("utf-8")) for p in sorted(Path(root).glob(pattern))]
+    folder = resources.files("resources").joinpath("questions")
+    return [(item.name, item.read_text("utf-8"))
+            for item in sorted(folder.iterdir(), key=lambda p: p.name)
+            if item.name.endswith(".json")]
+
+
+def _parse_bank(files: Iterable[tuple[str, str]]) -> tuple[BankQuestion, ...]:
+    out: list[BankQuestion] = []
+    seen: dict[str, str] = {}
+    for name, raw in files:
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise _err(name, "-", f"not valid JSON: {exc}") from None
+        try:
+            bank_file = BankFile.model_validate(data)
+        except ValidationError as exc:
+            raise _err(name, "-", exc) from None
+        for i, q in enumerate(bank_file.questions):
+            key = q.get("key") if isinstance(q, dict) else None
+            label = key if isinstance(key, str) else f"#{i}"
+            if isinstance(q, dict) and "position" in q:
+                raise _err(name, label, "position is set per file, not per question")
+            try:
+                question = BankQuestion.model_validate({**q, "position": bank_file.position})
+            except ValidationError as exc:
+                raise _err(name, label, exc) from None
+            if question.key in seen:
+                raise _err(name, question.key, f"duplicate key (also in {seen[question.key]})")
+            seen[question.key] = name
+            out.append(question)
+    if not out:
+        raise _err("resources/questions", "-", "no question files found")
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _default_bank() -> tuple[BankQuestion, ...]:
+    return _parse_bank(_iter_json(None, "*.json"))
+
+
+def load_question_bank(root: str | Path | None = None) -> list[BankQuestion]:
+    """Every question of every ``*.json`` in ``root`` (default: the packaged
+    ``resources/questions``), validated. Raises :class:`BankFormatError` naming file and key."""
+    if root is None:
+        return list(_default_bank())
+    return list(_parse_bank(_iter_json(Path(root), "*.json")))
+
+
+def get_question(key: str, root: str | Path | None = None) -> BankQuestion:
+    for q in load_question_bank(root):
+        if q.key == key:
+            return q
+    raise InputError("bank.unknown_question", key=key)
+
+
+# Free-text position names (what the user types, CLI --position) -> position tag.
+_POSITION_ALIASES: dict[str, tuple[str, ...]] = {
+    "backend": ("backend", "back-end", "back end", "server", "백엔드", "서버", "java", "spring"),
+    "frontend": ("frontend", "front-end", "front end", "web developer", "프론트엔드", "프런트엔드",
+                 "프론트", "웹 개발", "react"),
+    "data_ml": ("data", "machine learning", "ml ", "ml engineer", "ai engineer", "ai ", "scientist",
+                "analyst", "데이터", "머신러닝", "인공지능", "ai 엔지니어", "분석"),
+    "mobile": ("mobile", "android", "ios", "flutter", "react native", "모바일", "안드로이드", "앱 개발"),
+    "devops_cloud": ("devops", "cloud", "sre", "infra", "platform engineer", "데브옵스", "클라우드",
+                     "인프라"),
+    "product_manager": ("product manager", "product owner", "pm", "po", "기획", "프로덕트",
+                        "서비스 기획", "제품 관리"),
+}
+
+
+def position_tag(position: str) -> str:
+    """Map a free-text position ("Data Scientist", "백엔드 개발자") to a bank position tag;
+    "generic" when nothing matches (the interview then uses the generic questions only)."""
+    p = " " + position.strip().lower() + " "
+    if p.strip() in POSITIONS:
+        return p.strip()
+    for tag, aliases in _POSITION_ALIASES.items():
+        for a in aliases:
+            if len(a) <= 2:
+                if re.search(rf"(?<![a-z]){re.escape(a)}(?![a-z])", p):
+                    return tag
+            elif a in p:
+                return tag
+    return "generic"
+
+
+def questions_for(position: str, lang: str | None = None, *, include_generic: bool = False,
+                  category: str | None = None, question_type: str | None = None,
+                  difficulty: str | None = None, root: str | Path | None = None) -> list[BankQuestion]:
+    """Questions for a position tag (or a free-text position, mapped by :func:`position_tag`),
+    optionally with the generic ones and filtered. Every question is bilingual, so ``lang``
+    is only checked."""
+    if lang is not None:
+        _lang(lang)
+    tag = position if position in POSITIONS else position_tag(position)
+    wanted = {tag, "generic"} if include_generic else {tag}
+    return [q for q in load_question_bank(root)
+            if q.position in wanted
+            and (category is None or q.category == category)
+            and (question_type is None or q.question_type == question_type)
+            and (difficulty is None or q.difficulty == difficulty)]
+
+
+# ----------------------------------------------------------------------------- companies
+def _parse_companies(name: str, raw: str) -> tuple[Company, ...]:
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise _err(name, "-", f"not valid JSON: {exc}") from None
+    try:
+        parsed = CompaniesFile.model_validate(data)
+    except ValidationError as exc:
+        raise _err(name, "-", exc) from None
+    ids = [c.id for c in parsed.companies]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        raise _err(name, ",".join(dup), "duplicate company id")
+    return tuple(parsed.companies)
+
+
+@lru_cache(maxsize=1)
+def _default_companies() -> tuple[Company, ...]:
+    item = resources.files("resources").joinpath("companies.json")
+    return _parse_companies("companies.json", item.read_text("utf-8"))
+
+
+def load_companies(path: str | Path | None = None) -> list[Company]:
+    if path is None:
+        return list(_default_companies())
+    p = Path(path)
+    return list(_parse_companies(p.name, p.read_text("utf-8")))
+
+
+def get_company(company_id: str) -> Company:
+    """The profile for ``company_id`` (case-insensitive); unknown id -> InputError listing
+    the known ids."""
+    cid = company_id.strip().upper()
+    companies = load_companies()
+    for c in companies:
+        if c.id == cid:
+            return c
+    raise InputError("bank.unknown_company", id=company_id, known=", ".join(c.id for c in companies))
+
+
+# ----------------------------------------------------------------------------- seeding
+def seed_reference_data(session: Any, lang: str | None = None) -> dict[str, int]:
+    """Upsert companies, bank questions (one row per question per language, ``bank_key``
+    "<key>:<lang>") and their model answers (answer_bank, score NULL: a model answer is a
+    reference, not a scored answer) into ``session``. Idempotent. ``lang`` None = both
+    languages for questions, Korean for company text (the companies table holds one
+    language). Flushes; the caller commits. Returns counts of rows created/updated."""
+    from sqlalchemy import select
+
+    from core.db.models import AnswerBank, Company as CompanyRow, Question
+
+    langs = LANGS if lang is None else (_lang(lang),)
+    company_lang = langs[0]
+    counts = {"companies": 0, "questions": 0, "answers": 0}
+
+    existing_c = {c.id: c for c in session.scalars(select(CompanyRow))}
+    for c in load_companies():
+        row = existing_c.get(c.id)
+        if row is None:
+            row = CompanyRow(id=c.id)
+            session.add(row)
+        name, ideal, desc = (c.company_name.get(company_lang), c.ideal.get(company_lang),
+                             c.description.get(company_lang))
+        if (row.company_name, row.ideal, row.description) != (name, ideal, desc):
+            row.company_name, row.ideal, row.description = name, ideal, desc
+            counts["companies"] += 1
+
+    keys = [f"{q.key}:{lg}" for q in load_question_bank() for lg in langs]
+    existing_q = {q.bank_key: q for q in session.scalars(
+        select(Question).where(Question.bank_key.in_(keys)))}
+    pending_answers: list[tuple[Question, str]] = []
+    for q in load_question_bank():
+        for lg in langs:
+            bk = f"{q.key}:{lg}"
+            row = existing_q.get(bk)
+            if row is None:
+                row = Question(bank_key=bk)
+                session.add(row)
+            values = {
+                "content": q.text.get(lg), "category": q.category, "difficulty": q.difficulty,
+                "question_type": q.question_type, "is_follow_up": False,
+                "rubric_json": q.rubric_for(lg), "language": lg, "position_tag": q.position,
+                "source": "template" if q.slots else "bank",
+            }
+            changed = False
+            for k, v in values.items():
+                cur = getattr(row, k)
+                cur = cur.value if hasattr(cur, "value") else cur
+                if cur != v:
+                    setattr(row, k, v)
+                    changed = True
+            counts["questions"] += changed
+            answer = q.model_answer_for(lg)
+            if answer:
+                pending_answers.append((row, answer))
+    session.flush()  # question ids for the answers
+
+    qids = [row.id for row, _ in pending_answers]
+    by_q: dict[int, list[AnswerBank]] = {}
+    if qids:
+        for a in session.scalars(select(AnswerBank).where(AnswerBank.question_id.in_(qids))):
+            by_q.setdefault(a.question_id, []).append(a)
+    for row, answer in pending_answers:
+        have = by_q.get(row.id, [])
+        if any(a.answer_text == answer for a in have):
+            continue
+        # the bank holds one reference answer per question and language: update in place
+        reference = next((a for a in have if a.score is None), None)
+        if reference is None:
+            session.add(AnswerBank(question_id=row.id, answer_text=answer, score=None))
+        else:
+            reference.answer_text = answer
+            reference.embedding = None  # stale: the embedder recomputes it
+        counts["answers"] += 1
+    session.flush()
+    return counts

@@ -1,0 +1,1 @@
+"""Resume intake: structuring extracted PDF text (pure logic) and storing the result."""

@@ -1,0 +1,45 @@
+"""Resume intake into the database: parse first, store only a complete result.
+
+``intake_resume`` reads the PDF through any :class:`~core.protocols.PdfReader`, structures
+the text and only then adds the ``resumes`` row, so a bad file (InputError from the reader)
+leaves nothing behind. The caller owns the session and the commit. Resume text is personal
+data: nothing here logs it. Runs on the caller's thread; the session is not shared.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from core.protocols import PdfReader
+from core.resume.structure import structure_resume
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def parse_resume(reader: PdfReader, path: Path) -> tuple[str, dict[str, Any]]:
+    """(extracted text, structured data); raises the reader's InputError on bad input."""
+    doc = reader.read(Path(path))
+    text = doc.text
+    return text, structure_resume(text)
+
+
+def intake_resume(session: Any, reader: PdfReader, path: Path, candidate_id: int) -> Any:
+    """Parse ``path`` and add a :class:`core.db.models.Resume` row (flushed, not committed)."""
+    from core.db.models import Resume
+
+    path = Path(path)
+    text, structured = parse_resume(reader, path)
+    row = Resume(candidate_id=candidate_id, file_path=str(path.resolve()), file_name=path.name,
+                 extracted_text=text, structured_data=structured,
+                 language=structured["language"], sha256=file_sha256(path))
+    session.add(row)
+    session.flush()
+    return row

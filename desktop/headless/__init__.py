@@ -1,0 +1,1 @@
+"""The headless interview runner: the live pipeline driven from files (``big20 replay``)."""

@@ -1,0 +1,186 @@
+"""LanguageModel over llama-cpp-python (GGUF).
+
+- The model file is checked before llama.cpp sees it (exists, GGUF magic): a missing or
+  corrupt file raises ModelError ``planner.model_corrupt`` naming the file and the fix.
+- Chat formatting: the GGUF's own template when it has one; a template-less base model
+  (the embedded gemma-3-270m) gets a plain "System/User/Assistant:" prompt via completion.
+- ``chat_json``: generation constrained by the JSON schema (``response_format``), then parsed
+  and checked against the schema's required keys; invalid JSON, a schema violation or empty
+  output raise EngineError, never a half-filled dict.
+- ``n_gpu_layers=-1`` when llama.cpp was built with GPU offload, else 0.
+
+Threading: a ``Llama`` instance is not thread-safe; a lock serialises calls, and
+:meth:`LlamaCppModel.shared` gives one loaded instance per (path, n_ctx) per process.
+Cancellation: checked between streamed tokens.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from core.errors import Cancelled, EngineError, ModelError
+from core.protocols import ChatMessage
+
+log = logging.getLogger(__name__)
+
+_SHARED: dict[tuple[str, int, bool], "LlamaCppModel"] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def check_gguf(path: Path, model_id: str) -> None:
+    path = Path(path)
+    if not path.is_file():
+        raise ModelError("planner.model_corrupt", file=str(path), reason="missing", id=model_id)
+    with path.open("rb") as fh:
+        magic = fh.read(4)
+    if magic != b"GGUF":
+        raise ModelError("planner.model_corrupt", file=path.name, reason="not a GGUF file", id=model_id)
+
+
+def _gpu_layers() -> int:
+    import llama_cpp
+
+    try:
+        return -1 if llama_cpp.llama_supports_gpu_offload() else 0
+    except AttributeError:
+        return 0
+
+
+class LlamaCppModel:
+    def __init__(self, path: Path, *, model_id: str = "", n_ctx: int = 4096, n_threads: int | None = None,
+                 embedding: bool = False, seed: int = 0) -> None:
+        self.path = Path(path)
+        self.model_id = model_id or self.path.stem
+        check_gguf(self.path, self.model_id)
+        import llama_cpp  # heavy: lazily
+
+        self._lock = threading.Lock()
+        try:
+            self._llm = llama_cpp.Llama(model_path=str(self.path), n_ctx=n_ctx,
+                                        n_threads=n_threads or max(1, min(4, os.cpu_count() or 1)),
+                                        n_gpu_layers=_gpu_layers(), embedding=embedding, seed=seed,
+                                        verbose=False)
+        except (ValueError, RuntimeError, OSError) as exc:  # llama.cpp refuses a damaged file
+            raise ModelError("planner.model_corrupt", file=self.path.name, reason=str(exc)[:200],
+                             id=self.model_id) from exc
+        self.has_template = bool(self._llm.metadata.get("tokenizer.chat_template"))
+
+    @classmethod
+    def shared(cls, path: Path, *, model_id: str = "", n_ctx: int = 4096, embedding: bool = False) -> "LlamaCppModel":
+        key = (str(path), n_ctx, embedding)
+        with _SHARED_LOCK:
+            if key not in _SHARED:
+                _SHARED[key] = cls(path, model_id=model_id, n_ctx=n_ctx, embedding=embedding)
+            return _SHARED[key]
+
+    @property
+    def llama(self) -> Any:
+        return self._llm
+
+    # ------------------------------------------------------------------ prompting
+    @staticmethod
+    def plain_prompt(messages: Sequence[ChatMessage]) -> str:
+        """Prompt for a template-less base model."""
+        parts = [f"{m.role.capitalize()}: {m.content}" for m in messages]
+        return "\n\n".join(parts) + "\n\nAssistant:"
+
+    def _complete(self, messages: Sequence[ChatMessage], *, max_tokens: int, temperature: float,
+                  response_format: dict | None = None, stream: bool = False) -> Any:
+        try:
+            if self.has_template:
+                kw: dict[str, Any] = {}
+                if response_format is not None:
+                    kw["response_format"] = response_format
+                return self._llm.create_chat_completion(
+                    messages=[{"role": m.role, "content": m.content} for m in messages],
+                    max_tokens=max_tokens, temperature=temperature, stream=stream, **kw)
+            grammar = None
+            if response_format is not None:
+                from llama_cpp import LlamaGrammar
+
+                grammar = LlamaGrammar.from_json_schema(json.dumps(response_format["schema"]), verbose=False)
+            return self._llm.create_completion(self.plain_prompt(messages), max_tokens=max_tokens,
+                                               temperature=temperature, grammar=grammar, stream=stream,
+                                               stop=["\nUser:", "\nSystem:"])
+        except (ValueError, RuntimeError) as exc:
+            raise EngineError(engine=self.model_id, reason=str(exc)[:200]) from exc
+
+    @staticmethod
+    def _text_of(out: Any) -> str:
+        choice = out["choices"][0]
+        if "message" in choice:
+            return choice["message"].get("content") or ""
+        return choice.get("text") or ""
+
+    def chat(self, messages: Sequence[ChatMessage], *, max_tokens: int = 512, temperature: float = 0.2,
+             cancel: Any = None) -> str:
+        return "".join(self.stream(messages, max_tokens=max_tokens, temperature=temperature, cancel=cancel))
+
+    def stream(self, messages: Sequence[ChatMessage], *, max_tokens: int = 512, temperature: float = 0.2,
+               cancel: Any = None) -> Iterator[str]:
+        with self._lock:
+            for chunk in self._complete(messages, max_tokens=max_tokens, temperature=temperature, stream=True):
+                if cancel is not None and cancel.cancelled:
+                    raise Cancelled()
+                choice = chunk["choices"][0]
+                piece = choice.get("delta", {}).get("content") if "delta" in choice else choice.get("text")
+                if piece:
+                    yield piece
+
+    def chat_json(self, messages: Sequence[ChatMessage], schema: dict[str, Any], *, max_tokens: int = 1024,
+                  temperature: float = 0.1, cancel: Any = None) -> dict[str, Any]:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        with self._lock:
+            out = self._complete(messages, max_tokens=max_tokens, temperature=temperature,
+                                 response_format={"type": "json_object", "schema": schema})
+        text = self._text_of(out).strip()
+        if not text:
+            raise EngineError(engine=self.model_id, reason="empty output")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise EngineError(engine=self.model_id, reason=f"invalid JSON ({exc.msg})") from None
+        problem = schema_problem(data, schema)
+        if problem:
+            raise EngineError(engine=self.model_id, reason=f"schema violation: {problem}")
+        return data
+
+
+def schema_problem(data: Any, schema: dict[str, Any], path: str = "$") -> str | None:
+    """A small JSON-schema check (type, required, properties, items, minLength, minItems,
+    enum, minimum/maximum): enough for our own schemas, no extra dependency."""
+    t = schema.get("type")
+    types = {"object": dict, "array": list, "string": str, "integer": int, "number": (int, float),
+             "boolean": bool}
+    if t and not isinstance(data, types[t]) or (t in ("integer", "number") and isinstance(data, bool)):
+        return f"{path}: expected {t}"
+    if "enum" in schema and data not in schema["enum"]:
+        return f"{path}: not one of {schema['enum']}"
+    if t == "string" and len(data.strip()) < schema.get("minLength", 0):
+        return f"{path}: too short"
+    if t in ("integer", "number"):
+        if "minimum" in schema and data < schema["minimum"] or "maximum" in schema and data > schema["maximum"]:
+            return f"{path}: out of range"
+    if t == "object":
+        for key in schema.get("required", []):
+            if key not in data:
+                return f"{path}.{key}: missing"
+        for key, sub in (schema.get("properties") or {}).items():
+            if key in data:
+                p = schema_problem(data[key], sub, f"{path}.{key}")
+                if p:
+                    return p
+    if t == "array":
+        if len(data) < schema.get("minItems", 0):
+            return f"{path}: too few items"
+        for i, item in enumerate(data):
+            p = schema_problem(item, schema.get("items") or {}, f"{path}[{i}]")
+            if p:
+                return p
+    return None

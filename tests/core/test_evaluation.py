@@ -1,0 +1,100 @@
+"""Rubric coverage moves the right way; quotes are verified; planner is grounded."""
+
+from __future__ import annotations
+
+from core.bank import get_company, load_question_bank
+from core.evaluation.coverage import CoverageEvaluator
+from core.evaluation.llm import EvalOutput, verify
+from core.evaluation.text import locate_quote, words_from_text
+from core.interview.followup import draft_follow_up
+from core.interview.planner import PlanContext, plan_from_bank, validate_plan
+from core.interview.types import PlannedQuestion
+from core.protocols import Word
+
+
+def intro(lang: str) -> PlannedQuestion:
+    q = next(q for q in load_question_bank() if q.question_type == "자기소개")
+    return PlannedQuestion(text=q.text_for(lang), category=q.category, question_type=q.question_type,
+                           rubric=q.rubric_for(lang), language=lang)
+
+
+def test_coverage_orders_answers_en():
+    ev = CoverageEvaluator()
+    good = ("I am a backend developer. First, in my payments project I reduced batch time by 80% "
+            "because I rewrote the queries. My strength is debugging. I want to contribute to your platform.")
+    off = "The weather was lovely yesterday and we went to the beach with my family and friends."
+    r_good = ev.evaluate(intro("en"), words_from_text(good), "en", position="Backend Developer")
+    r_off = ev.evaluate(intro("en"), words_from_text(off), "en", position="Backend Developer")
+    r_dk = ev.evaluate(intro("en"), words_from_text("I don't know."), "en")
+    assert r_good.score > r_off.score > r_dk.score
+    assert r_dk.evaluated and r_dk.score < 10 and r_dk.evidence[0].quote == "I don't know."
+    assert r_good.criteria["technical_accuracy"].score == 100.0
+    assert all(e.quote in good for e in r_good.evidence)
+    assert r_good.evaluator_model == "rubric-coverage/lexical"
+
+
+def test_coverage_ko_and_empty():
+    ev = CoverageEvaluator()
+    good = "저는 백엔드 개발자입니다. 결제 프로젝트에서 정산 시간을 80% 개선했습니다. 제 강점은 문제 해결 역량입니다. 입사하면 플랫폼에 기여하고 싶습니다."
+    weak = "음 그냥 열심히 하겠습니다."
+    assert ev.evaluate(intro("ko"), words_from_text(good), "ko").score > \
+        ev.evaluate(intro("ko"), words_from_text(weak), "ko").score
+    assert ev.evaluate(intro("ko"), words_from_text("잘 모르겠습니다"), "ko").score < 10
+    empty = ev.evaluate(intro("ko"), [], "ko")
+    assert not empty.evaluated and empty.score is None and empty.not_evaluated_reason
+
+
+def test_quote_verification_maps_timestamps_and_rejects_fabrication():
+    words = [Word("I", 0.0, 0.2), Word("used", 0.2, 0.5), Word("Redis", 0.5, 1.0), Word("caching.", 1.0, 1.6)]
+    span = locate_quote("used redis caching", words)
+    assert (span.start, span.end) == (0.2, 1.6)
+    assert locate_quote("I used Kafka", words) is None
+    out = EvalOutput.model_validate({
+        "criteria": {"technical_accuracy": {"score": 80, "reason": "r", "evidence": [
+                         {"quote": "Redis caching", "rubric_point": "cache"}]},
+                     "logic": {"score": 90, "reason": "r", "evidence": [
+                         {"quote": "I designed a sharded cluster", "rubric_point": "x"}]},
+                     "job_fit": {"score": 70, "reason": "r", "evidence": []},
+                     "communication": {"score": 60, "reason": "r", "evidence": [
+                         {"quote": "I used Redis", "rubric_point": "clear"}]}},
+        "feedback": "Good use of caching.", "strengths": [], "improvements": []})
+    ev = verify(out, words, "test-model", "en")
+    assert ev.criteria["technical_accuracy"].score == 80
+    assert ev.criteria["technical_accuracy"].evidence[0].start == 0.5
+    assert ev.criteria["logic"].score is None  # only evidence was fabricated
+    assert ev.criteria["job_fit"].score is None
+    only_fake = EvalOutput.model_validate({
+        "criteria": {c: {"score": 95, "reason": "", "evidence": [{"quote": "totally invented", "rubric_point": "x"}]}
+                     for c in ("technical_accuracy", "logic", "job_fit", "communication")},
+        "feedback": "Excellent answer.", "strengths": [], "improvements": []})
+    bad = verify(only_fake, words, "test-model", "en")
+    assert not bad.evaluated and bad.score is None
+
+
+def test_planner_grounded_deterministic():
+    resume = {"skills": ["Kafka"], "projects": [{"name": "정산 시스템", "tech": []}], "experience": []}
+    ctx = PlanContext("ko", "백엔드 개발자", resume, get_company("KAKAO"), seed=3)
+    plan = plan_from_bank(load_question_bank(), ctx, 5)
+    assert plan == plan_from_bank(load_question_bank(), ctx, 5)
+    assert plan[0].question_type == "자기소개"
+    assert len({q.text for q in plan}) == len(plan)
+    for q in plan:
+        assert "{" not in q.text
+        for g in q.grounding:
+            assert g.split(": ", 1)[1] in ("Kafka", "정산 시스템") and g.split(": ", 1)[1] in q.text
+    no_resume = plan_from_bank(load_question_bank(), PlanContext("ko", "백엔드", {}, None), 5)
+    assert all(not q.grounding for q in no_resume)
+    bad = {"questions": [{"text": "Tell me about your work at Google.", "category": "behavioral",
+                          "question_type": "경험", "difficulty": "easy", "key_points": ["a", "b"],
+                          "grounding": ["prev_company: Google"]}]}
+    try:
+        validate_plan(bad, ctx, 1)
+        raise AssertionError("an ungrounded fact was accepted")
+    except ValueError:
+        pass
+
+
+def test_follow_up_picks_a_number_claim():
+    parent = intro("ko")
+    fu = draft_follow_up(parent, 0, words_from_text("정산 배치를 맡았습니다. 수행 시간을 6시간에서 50분으로 단축했습니다."), "ko")
+    assert fu.is_follow_up and fu.parent_index == 0 and "50분" in fu.text
