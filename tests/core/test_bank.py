@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections import Counter
 from importlib import resources
@@ -88,6 +89,9 @@ def test_slot_questions_declare_slots_and_refuse_missing_values(qs):
         with pytest.raises(InputError) as err:
             q.text_for("ko")
         assert q.key in str(err.value)
+    # Korean particles that depend on the slot value's final consonant cannot follow a slot
+    for q in slotted:
+        assert not re.search(r"\}(을|를|은|는|이|가|과|와)(?=[\s,.?!]|$)", q.text.ko), q.key
     plain = next(q for q in qs if not q.slots)
     assert plain.text_for("en") == plain.text.en
 
