@@ -241,6 +241,38 @@ class CompaniesFile(_Strict):
     companies: list[Company] = Field(min_length=1)
 
 
+# ----------------------------------------------------------------------------- matching
+_ASCII_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 .+#/_-]*$")
+
+
+@lru_cache(maxsize=4096)
+def _keyword_re(keyword: str) -> re.Pattern[str]:
+    kw = re.escape(keyword.strip().lower()).replace(r"\ ", r"[\s-]*")
+    if _ASCII_WORD.match(keyword.strip()):
+        # Latin terms match as words ("ca" must not hit "because"); a plural/verb suffix is fine
+        return re.compile(rf"(?<![a-z0-9]){kw}(?:s|es|ed|ing)?(?![a-z0-9])")
+    # Korean (and mixed) terms match as substrings: particles attach to the word ("인덱스를")
+    return re.compile(kw)
+
+
+def keyword_in(text: str, keyword: str) -> bool:
+    """The matching rule the bank's keywords are written for: case-insensitive; Latin-only
+    keywords on word boundaries, Korean ones as substrings; spaces in a keyword also match
+    a hyphen or no space ("B Tree" ~ "b-tree", "btree")."""
+    return _keyword_re(keyword).search(text.lower()) is not None
+
+
+def matched_points(text: str, rubric: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """For a single-language rubric dict (:meth:`BankQuestion.rubric_for`): each key point
+    with the keywords of it found in ``text``, in rubric order (points with none omitted)."""
+    out = []
+    for point, kws in zip(rubric.get("key_points", []), rubric.get("point_keywords", [])):
+        hits = [k for k in kws if keyword_in(text, k)]
+        if hits:
+            out.append((point, hits))
+    return out
+
+
 # ----------------------------------------------------------------------------- loading
 def _lang(lang: str) -> str:
     if lang not in LANGS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections import Counter
 from importlib import resources
@@ -13,8 +14,8 @@ import pytest
 from core import bank
 from core.bank import (
     BANDS, CATEGORIES, CRITERIA, DIFFICULTIES, QUESTION_TYPES, BankFormatError,
-    get_company, load_companies, load_question_bank, position_tag, questions_for,
-    seed_reference_data,
+    get_company, keyword_in, load_companies, load_question_bank, matched_points, position_tag,
+    questions_for, seed_reference_data,
 )
 from core.errors import InputError
 
@@ -88,6 +89,9 @@ def test_slot_questions_declare_slots_and_refuse_missing_values(qs):
         with pytest.raises(InputError) as err:
             q.text_for("ko")
         assert q.key in str(err.value)
+    # Korean particles that depend on the slot value's final consonant cannot follow a slot
+    for q in slotted:
+        assert not re.search(r"\}(을|를|은|는|이|가|과|와)(?=[\s,.?!]|$)", q.text.ko), q.key
     plain = next(q for q in qs if not q.slots)
     assert plain.text_for("en") == plain.text.en
 
@@ -205,3 +209,56 @@ def test_bad_json_and_duplicate_keys(tmp_path):
     assert "duplicate" in str(err.value)
     # and the message is translated
     assert "질문 은행 파일" in err.value.localized("ko")
+
+
+def test_keywords_are_matchable(qs):
+    """Keywords too short to mean anything would make the coverage evaluator see key points
+    everywhere: one Hangul syllable ("일", "주") or one Latin letter is rejected."""
+    bad = []
+    for q in qs:
+        for kp in q.rubric.key_points:
+            for lang in ("ko", "en"):
+                for k in kp.keywords.get(lang):
+                    if k != "%" and (len(k.strip()) < 2):
+                        bad.append((q.key, lang, k))
+    assert not bad, bad[:20]
+
+
+def test_model_answers_cover_their_rubric(qs):
+    """A model answer is what a top answer sounds like: the lexical matcher must find most of
+    its question's key points in it (otherwise the keywords miss how people say it)."""
+    weak = []
+    for q in qs:
+        if not q.model_answer:
+            continue
+        for lang in ("ko", "en"):
+            r = q.rubric_for(lang)
+            hit = len(matched_points(q.model_answer_for(lang), r))
+            if hit < 0.75 * len(r["key_points"]):
+                weak.append((q.key, lang, hit, len(r["key_points"])))
+    assert not weak, weak
+
+
+def test_keyword_matching_rule():
+    assert keyword_in("we added an index on user_id", "index")
+    assert keyword_in("Indexes help", "index")
+    assert not keyword_in("because it was fast", "ca")
+    assert keyword_in("a cert signed by a CA", "CA")
+    assert keyword_in("B-Tree 구조", "b tree") and keyword_in("btree", "b tree")
+    assert keyword_in("인덱스를 추가했습니다", "인덱스")
+    q = load_question_bank()[0]
+    r = q.rubric_for("en")
+    assert matched_points("I don't know.", r) == []
+
+
+def test_rubric_fits_planned_question():
+    from dataclasses import asdict
+
+    from core.interview.types import PlannedQuestion
+
+    q = next(q for q in load_question_bank() if q.slots == ("company",))
+    pq = PlannedQuestion(text=q.text_for("ko", company="카카오"), category=q.category,
+                         question_type=q.question_type, difficulty=q.difficulty,
+                         rubric=q.rubric_for("ko"), bank_key=q.key, language="ko",
+                         grounding=["company: 카카오"])
+    assert json.loads(json.dumps(asdict(pq), ensure_ascii=False))["rubric"]["language"] == "ko"
