@@ -60,6 +60,7 @@ def keyword_lists(obj, where):
         # substring matching: very short Latin keywords would match inside other words
         for x in items:
             assert not re.fullmatch(r"[A-Za-z]{1,2}", x) or x in {"QA", "UX", "AB"}, f"{where}: {x!r}"
+            assert not re.fullmatch(r"[가-힣]", x), f"{where}: {x!r} is a single syllable"
 
 
 @pytest.fixture(scope="module", params=POSITIONS)
