@@ -5,9 +5,15 @@ Per frame (BGR uint8):
   scaled to ``detect_width`` pixels wide and the eye cascade on the face's upper half;
 - in between, the face box follows the image by template matching a small grey patch of
   the previous face in a window around it (translation only; cheap);
-- every frame: pupil/iris centre in each eye box (dark-blob centroid), an eye-openness
-  value (contrast of the eye region, see :func:`eye_openness`), blink detection over it,
-  and gaze relative to the per-user :class:`core.vision.calibration.GazeCalibration`.
+- every frame: pupil/iris centre in each eye box (dark-blob centroid), per eye an openness
+  value (:func:`eye_openness`) and the similarity to that eye's recent look
+  (:class:`core.vision.blink.OpenEyeReference`), blink detection over both
+  (:class:`core.vision.blink.BlinkDetector`), and gaze relative to the per-user
+  :class:`core.vision.calibration.GazeCalibration`.
+
+Re-detections that agree with the tracked box within the cascade's jitter keep the tracked
+box, and tracking moves it only by more than matching noise: each step of the eye boxes is a
+step in the blink signals.
 
 A full 640x480 Haar face + eyes pass costs ~30 ms on one core; the downscaled detection
 plus tracking keeps the per-frame p95 under 10 ms (bench/vision.py measures it).
@@ -24,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from core.protocols import Frame, GazeSample
-from core.vision.blink import BlinkDetector, BlinkEvent
+from core.vision.blink import BlinkDetector, BlinkEvent, OpenEyeReference
 from core.vision.calibration import GazeCalibration
 from engines.vision.haar import EYE_FILE, FACE_FILE, cascade_paths, load_cascade
 
@@ -32,6 +38,10 @@ from engines.vision.haar import EYE_FILE, FACE_FILE, cascade_paths, load_cascade
 # the eye cascade misses (closed eyes, glasses) so the eye boxes still follow the face.
 _DEFAULT_EYES = ((0.30, 0.40), (0.70, 0.40))
 _EYE_W, _EYE_H = 0.26, 0.16
+# Re-detections that move the face box less than this share of its size (or an eye less than
+# _KEEP_EYE of the face width) are taken as detector jitter, not motion.
+_KEEP_BOX = 0.04
+_KEEP_EYE = 0.03
 
 
 @dataclass
@@ -53,6 +63,15 @@ class VisionSample(GazeSample):
                 "on_target": self.on_target, "eyes_closed": self.eyes_closed}
 
 
+def _norm_patch(grey_eye: np.ndarray) -> np.ndarray:
+    """Eye patch at the fixed 32x20 size the openness and similarity measures use."""
+    import cv2
+
+    if grey_eye.shape[:2] == (20, 32):
+        return grey_eye.astype(np.float32)
+    return cv2.resize(grey_eye, (32, 20), interpolation=cv2.INTER_AREA).astype(np.float32)
+
+
 def eye_openness(grey_eye: np.ndarray) -> float:
     """Strength of the vertical edges in an eye patch (mean of its strongest |d/dx|).
 
@@ -63,7 +82,7 @@ def eye_openness(grey_eye: np.ndarray) -> float:
     """
     import cv2
 
-    patch = cv2.resize(grey_eye, (32, 20), interpolation=cv2.INTER_AREA).astype(np.float32)
+    patch = _norm_patch(grey_eye)
     gx = np.abs(cv2.Sobel(patch, cv2.CV_32F, 1, 0, ksize=3))[2:18, 3:29]
     return float(np.partition(gx.ravel(), -40)[-40:].mean())
 
@@ -90,6 +109,21 @@ def iris_centre(grey_eye: np.ndarray) -> tuple[float, float] | None:
     return float(cx / w), float(cy / h)
 
 
+def _subpixel(res: np.ndarray, loc: tuple[int, int], axis: int) -> float:
+    """Offset (-0.5..0.5) of a correlation peak along one axis from a parabola fit."""
+    x, y = loc
+    if axis == 0:
+        if not 0 < x < res.shape[1] - 1:
+            return 0.0
+        a, b, c = res[y, x - 1], res[y, x], res[y, x + 1]
+    else:
+        if not 0 < y < res.shape[0] - 1:
+            return 0.0
+        a, b, c = res[y - 1, x], res[y, x], res[y + 1, x]
+    den = a - 2 * b + c
+    return float(np.clip(0.5 * (a - c) / den, -0.5, 0.5)) if den < 0 else 0.0
+
+
 class HaarEyeTracker:
     """:class:`core.protocols.GazeTracker` over Haar cascades. See the module docstring."""
 
@@ -107,15 +141,18 @@ class HaarEyeTracker:
         self.detect_width = detect_width
         self.calibration = calibration or GazeCalibration()
         self.blinks = blink or BlinkDetector()
+        self.eye_reference = OpenEyeReference()
         self.reset()
 
     def reset(self) -> None:
         self._box: tuple[float, float, float, float] | None = None
         self._eyes_rel: list[tuple[float, float]] = list(_DEFAULT_EYES)
         self._eyes_seen = 0
+        self._eyes_placed: set[int] = set()  # sides the eye cascade has placed at least once
         self._template: np.ndarray | None = None
         self._since_detect = 0
         self.blinks.reset()
+        self.eye_reference.reset()
 
     # ------------------------------------------------------------------ detection
     def _detect(self, grey: np.ndarray) -> bool:
@@ -133,9 +170,18 @@ class HaarEyeTracker:
         x, y, fw, fh = max(faces, key=lambda f: f[2] * f[3]) / scale
         new = (float(x), float(y), float(fw), float(fh))
         if self._box is not None:
-            # Smooth the detector's jitter so the eye patches stay put between frames.
-            a = 0.5
-            new = tuple(a * n + (1 - a) * o for n, o in zip(new, self._box))  # type: ignore[assignment]
+            ox, oy, ow, oh = self._box
+            if (abs(new[0] + new[2] / 2 - ox - ow / 2) < _KEEP_BOX * ow
+                    and abs(new[1] + new[3] / 2 - oy - oh / 2) < _KEEP_BOX * oh
+                    and abs(new[2] - ow) < _KEEP_BOX * ow):
+                # The periodic re-detection agrees with the tracked box within the cascade's
+                # own jitter: keep the tracked box. Moving it by a pixel or two shifts every
+                # eye patch at once, a step in the openness signal that looks like a blink.
+                new = self._box
+            else:
+                # Smooth the detector's jitter so the eye patches stay put between frames.
+                a = 0.5
+                new = tuple(a * n + (1 - a) * o for n, o in zip(new, self._box))  # type: ignore[assignment]
         self._box = new
         self._find_eyes(grey)
         self._remember_template(grey)
@@ -162,6 +208,9 @@ class HaarEyeTracker:
         self._eyes_seen = len(found)
         for side, (cx, cy) in found.items():
             ox, oy = self._eyes_rel[side]
+            if side in self._eyes_placed and abs(cx - ox) < _KEEP_EYE and abs(cy - oy) < _KEEP_EYE:
+                continue  # same place within the eye cascade's jitter: no step in the patch
+            self._eyes_placed.add(side)
             self._eyes_rel[side] = (0.5 * cx + 0.5 * ox, 0.5 * cy + 0.5 * oy)
 
     # ------------------------------------------------------------------ tracking
@@ -196,8 +245,15 @@ class HaarEyeTracker:
         _, score, _, loc = cv2.minMaxLoc(res)
         if score < 0.4:
             return False
-        nx, ny = x0 + loc[0] / s, y0 + loc[1] / s
+        # Sub-pixel peak (parabola through the neighbours): an integer peak at half scale
+        # quantises motion to ~2 px and makes a still face hop back and forth by a pixel
+        # every frame, which shows up as openness noise at half the frame rate.
+        px, py = loc[0] + _subpixel(res, loc, 0), loc[1] + _subpixel(res, loc, 1)
+        nx, ny = x0 + px / s, y0 + py / s
         dx, dy = nx - tx, ny - ty
+        # Dead band: moves under half a template pixel are matching noise, not head motion.
+        if abs(dx) * s < 0.5 and abs(dy) * s < 0.5:
+            return True
         self._box = (x + dx, y + dy, fw, fh)
         self._tpos = (nx, ny)
         return True
@@ -221,10 +277,11 @@ class HaarEyeTracker:
                 self._since_detect = 0
         if not ok or self._box is None:
             self.blinks.update(frame.t, frame.index, None)
+            self.eye_reference.reset()
             return VisionSample(t=frame.t, face_found=False, detected=detected)
         x, y, fw, fh = self._box
         face_box = (int(x), int(y), int(fw), int(fh))
-        eye_points, iris_pts, boxes, feats, opens = [], [], [], [], []
+        eye_points, iris_pts, boxes, feats, opens, patches = [], [], [], [], [], []
         H, W = grey.shape
         for rx, ry in self._eyes_rel:
             cx, cy = x + rx * fw, y + ry * fh
@@ -236,13 +293,18 @@ class HaarEyeTracker:
                 continue
             eye_points.append((float(cx), float(cy)))
             boxes.append((bx0, by0, bx1 - bx0, by1 - by0))
-            opens.append(eye_openness(patch))
+            norm = _norm_patch(patch)
+            # Inner part only, as for openness: the patch border is brow and cheek, which move
+            # with speech and expression.
+            patches.append(norm[2:18, 3:29])
+            opens.append(eye_openness(norm))
             ic = iris_centre(patch)
             if ic is not None:
                 iris_pts.append((bx0 + ic[0] * (bx1 - bx0), by0 + ic[1] * (by1 - by0)))
                 feats.append(((ic[0] - 0.5) * 2.0, (ic[1] - 0.5) * 2.0))
         openness = float(np.mean(opens)) if opens else None
-        upd = self.blinks.update(frame.t, frame.index, openness)
+        sim = self.eye_reference.similarity(patches) if patches else None
+        upd = self.blinks.update(frame.t, frame.index, opens or None, sim)
         feature = (float(np.mean([f[0] for f in feats])), float(np.mean([f[1] for f in feats]))) \
             if feats and not upd.closed else None
         gaze = self.calibration.relative(feature) if feature else None

@@ -156,4 +156,6 @@ def test_blinks_against_annotations(shared_data, model_manager):
     assert tp + fn == 27
     precision, recall = tp / max(1, tp + fp), tp / (tp + fn)
     print(f"blinks: precision {precision:.2f} recall {recall:.2f} (tp {tp} fp {fp} fn {fn}) {per_clip}")
-    assert precision >= 0.7 and recall >= 0.6
+    # Achieved 0.81 / 0.81 (22 hits, 5 false, 5 missed) with the defaults; floor = that
+    # minus one event's worth of margin.
+    assert precision >= 0.77 and recall >= 0.77
