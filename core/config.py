@@ -60,8 +60,19 @@ class SyncSettings(_Section):
     enabled: bool = False
 
 
+def system_language() -> Literal["ko", "en"]:
+    """Korean when the OS locale is Korean, English otherwise (the user can change it)."""
+    import locale
+
+    for value in (os.environ.get("LC_ALL"), os.environ.get("LC_MESSAGES"), os.environ.get("LANG"),
+                  (locale.getlocale()[0] or "")):
+        if value:
+            return "ko" if value.lower().startswith("ko") else "en"
+    return "en"
+
+
 class Settings(_Section):
-    language: Literal["ko", "en"] = "ko"
+    language: Literal["ko", "en"] = Field(default_factory=system_language)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     database_url: str | None = None  # None: SQLite file in the data directory
     models: ModelChoice = Field(default_factory=ModelChoice)

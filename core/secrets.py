@@ -37,7 +37,8 @@ class SecretStore:
         try:
             value = keyring.get_password(self.service, name)
         except KeyringError as exc:
-            raise SecretStoreError("secrets.unavailable", name=name, reason=type(exc).__name__) from exc
+            raise SecretStoreError("secrets.unavailable", name=name, env=self._env_name(name),
+                                   reason=type(exc).__name__) from exc
         if value:
             register_secret(value)
         return value
@@ -50,7 +51,8 @@ class SecretStore:
         try:
             keyring.set_password(self.service, name, value)
         except KeyringError as exc:
-            raise SecretStoreError("secrets.unavailable", name=name, reason=type(exc).__name__) from exc
+            raise SecretStoreError("secrets.unavailable", name=name, env=self._env_name(name),
+                                   reason=type(exc).__name__) from exc
 
     def delete(self, name: str) -> None:
         import keyring
@@ -61,4 +63,5 @@ class SecretStore:
         except PasswordDeleteError:
             return
         except KeyringError as exc:
-            raise SecretStoreError("secrets.unavailable", name=name, reason=type(exc).__name__) from exc
+            raise SecretStoreError("secrets.unavailable", name=name, env=self._env_name(name),
+                                   reason=type(exc).__name__) from exc

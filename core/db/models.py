@@ -177,6 +177,7 @@ class Transcript(Base):
     __table_args__ = (
         CheckConstraint("sentiment_score IS NULL OR (sentiment_score >= -1.0 AND sentiment_score <= 1.0)",
                         name="ck_transcripts_sentiment_range"),
+        Index("ix_transcripts_interview_start", "interview_id", "start_s"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

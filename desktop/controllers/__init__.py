@@ -1,0 +1,1 @@
+"""Controllers own behaviour; views (desktop/ui) are layout only."""

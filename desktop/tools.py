@@ -1,0 +1,48 @@
+"""Developer tools: ``python -m desktop.tools screenshot OUT.png [--lang ko]`` opens the main
+window, waits for the start-up checks, and saves a screenshot of the real window (used under
+Xvfb by the tests and for documentation)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def screenshot(out: str, lang: str, timeout_ms: int = 120_000) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from core.config import load_settings
+    from desktop.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    settings = load_settings().settings.model_copy(update={"language": lang})
+    window = MainWindow(settings)
+    window.show()
+    window.start_checks()
+    result = {"code": 1}
+
+    def grab() -> None:
+        screen = window.screen()
+        pixmap = screen.grabWindow(window.winId()) if screen else window.grab()
+        result["code"] = 0 if pixmap.save(out) else 1
+        app.quit()
+
+    window.job.finished.connect(lambda: QTimer.singleShot(300, grab))
+    QTimer.singleShot(timeout_ms, app.quit)
+    app.exec()
+    return result["code"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m desktop.tools")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("screenshot")
+    s.add_argument("out")
+    s.add_argument("--lang", default="en", choices=["ko", "en"])
+    args = p.parse_args(argv)
+    return screenshot(args.out, args.lang)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
