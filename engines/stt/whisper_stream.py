@@ -149,6 +149,7 @@ class LocalWhisperStream:
         self.language = "en"
         self.on_segment: Callable[[TranscriptSegment], None] = lambda s: None
         self.time_offset = 0.0
+        self.last_final_voiced_s = 0.0
 
     # ------------------------------------------------------------------ protocol
     def start(self, language: str, on_segment: Callable[[TranscriptSegment], None], *,
@@ -165,6 +166,7 @@ class LocalWhisperStream:
         self._speaking = False
         self._recent: list = []          # pre-roll frames while not in an utterance
         self._utt: _Utterance | None = None
+        self._pass_cost_s: float | None = None  # moving average of a pass's wall time
         self._error = None
         if self.threaded:
             self._thread = threading.Thread(target=self._worker, name="whisper-stream", daemon=True)
@@ -249,15 +251,28 @@ class LocalWhisperStream:
             silence = self._pos - utt.last_voiced
             if silence >= self.utterance_silence:
                 self._finalize()
-            elif silence >= self.speculate_after and utt.speculative is None and decode_now:
+            elif not self.threaded:
+                self._maybe_decode(utt, voiced)
+        if self.threaded and decode_now and self._utt is not None:
+            # Live: decide once per drained backlog, on all of it. Deciding per frame would
+            # run several passes over stale prefixes of a backlog and fall further behind.
+            self._maybe_decode(self._utt, self._speaking)
+
+    def _maybe_decode(self, utt: _Utterance, voiced: bool) -> None:
+        silence = self._pos - utt.last_voiced
+        if silence >= self.speculate_after:
+            if utt.speculative is None:
                 utt.speculative = (utt.last_voiced, self._decode_window(utt))
-            elif voiced and self._pos - utt.last_pass_at >= self.step and decode_now:
-                self._pass(utt)
-        if self.threaded and self._utt is not None and decode_now:
-            # Drained a backlog: make sure at least one pass ran over it.
-            utt = self._utt
-            if self._pos - utt.last_pass_at >= self.step and self._pos - utt.last_voiced < self.speculate_after:
-                self._pass(utt)
+        elif self._pos - utt.last_pass_at >= self._effective_step():
+            self._pass(utt)
+
+    def _effective_step(self) -> int:
+        """Live: space passes at least twice their own cost apart, so the worker is mostly
+        idle when speech stops and the final decode starts at once; a pass that costs more
+        than the audio it covers would otherwise keep the engine permanently behind."""
+        if not self.threaded or self._pass_cost_s is None:
+            return self.step
+        return max(self.step, int(2.0 * self._pass_cost_s * SAMPLE_RATE))
 
     def _window_audio(self, utt: _Utterance) -> "np.ndarray":
         return self._np.concatenate(utt.audio) if utt.audio else self._np.zeros(0, self._np.float32)
@@ -270,8 +285,13 @@ class LocalWhisperStream:
         return drop_overlap(utt.committed, hyp)
 
     def _pass(self, utt: _Utterance) -> None:
+        import time
+
         utt.last_pass_at = self._pos
+        t0 = time.monotonic()
         hyp = self._decode_window(utt)
+        cost = time.monotonic() - t0
+        self._pass_cost_s = cost if self._pass_cost_s is None else 0.7 * self._pass_cost_s + 0.3 * cost
         agreed = 0
         for a, b in zip(utt.previous, hyp):
             if _norm(a.text) != _norm(b.text):
@@ -311,6 +331,9 @@ class LocalWhisperStream:
         else:
             tail = self._decode_window(utt)
         words = utt.committed + tail
+        # Stream time of the utterance's last voiced sample (VAD), read by benchmarks on the
+        # on_segment thread to measure end-of-speech -> final-text latency.
+        self.last_final_voiced_s = utt.last_voiced / SAMPLE_RATE
         if words:
             self._emit(words, final=True, utt=utt)
 

@@ -47,14 +47,6 @@ def test_interim_before_end_and_final_soon_after(whisper_model, shared_data, lan
     assert 0 <= words[0].start < words[-1].end <= len(audio) / 16000
 
 
-def test_pauses_split_utterances_and_text_matches_reference(whisper_model, shared_data):
-    audio = clip(shared_data, "en", "jfk.wav", tail_s=1.0)
-    events = stream(whisper_model, audio, "en", step_s=1.5)
-    finals = [s for _, s in events if s.is_final]
-    assert len(finals) >= 2  # jfk has clear pauses between phrases
-    assert wer(reference(shared_data, "en", "jfk.wav"), " ".join(s.text for s in finals)) <= 0.15
-
-
 def test_time_offset_shifts_timestamps(whisper_model, shared_data):
     audio = clip(shared_data, "en", "ljspeech/LJ001-0006.wav", tail_s=1.0)
     eng = LocalWhisperStream(whisper_model, threaded=True)
@@ -69,8 +61,13 @@ def test_time_offset_shifts_timestamps(whisper_model, shared_data):
 def test_korean_espeak_does_not_loop(whisper_model, espeak):
     text = "저는 데이터 파이프라인을 설계했습니다. 그리고 팀을 이끌었습니다."
     audio = np.concatenate([espeak(text, "ko"), np.zeros(16000, np.float32)])
-    events = stream(whisper_model, audio, "ko", step_s=1.5)
-    final = " ".join(s.text for _, s in events if s.is_final)
+    # threaded and fed at once: one pass plus the final (the loop shows up in any pass)
+    eng = LocalWhisperStream(whisper_model, threaded=True)
+    finals = []
+    eng.start("ko", lambda s: finals.append(s) if s.is_final else None)
+    eng.feed(audio)
+    eng.finish()
+    final = " ".join(s.text for s in finals)
     tokens = final.split()
     # the looping failure mode repeats one token many times ("아 아 아 ...")
     assert tokens and max(tokens.count(t) for t in set(tokens)) <= 2, final
