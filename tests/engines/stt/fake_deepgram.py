@@ -39,6 +39,7 @@ class FakeDeepgram:
         self.keepalives = 0
         self.queries: list[dict] = []
         self.dropped = threading.Event()
+        self.keepalive_seen = threading.Event()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name="fake-deepgram", daemon=True)
 
@@ -139,6 +140,7 @@ class FakeDeepgram:
                 kind = json.loads(message).get("type")
                 if kind == "KeepAlive":
                     self.keepalives += 1
+                    self.keepalive_seen.set()
                 elif kind in ("Finalize", "CloseStream"):
                     await asyncio.to_thread(stream.finish)
                     if kind == "CloseStream":

@@ -98,6 +98,8 @@ def test_connection_lost_mid_answer_fails_over_without_gap(whisper_model, shared
     # no missing span: at most one isolated reference word lost (a recognition error), never
     # a run of words as a dropped stretch of audio would leave
     missing = longest_missing_run(ref, out.text)
+    print(f"failover at {router.failover_at_s:.2f} s (drop after 6.5 s of audio); WER {wer(ref, out.text):.3f}; "
+          + " | ".join(f"[{s.engine} {s.start:.2f}-{s.end:.2f}] {s.text}" for s in out.finals))
     assert len(missing) <= 1, (missing, out.text, router.failover_at_s)
     assert wer(ref, out.text) <= 0.2, out.text
     # every final after the failover starts at or after the confirmed point: no duplicate span
@@ -152,3 +154,14 @@ def test_unreachable_service_falls_back_then_deepgram_again_next_answer(whisper_
         router.finish()
         router.close()
     assert router.engines_used == ["deepgram"] and out2.finals
+
+
+def test_keepalive_while_no_audio_and_clean_close(whisper_model, key):
+    failures = []
+    with FakeDeepgram(whisper_model, api_key=key) as server:
+        dg = DeepgramLiveTranscriber(key, base_url=server.url, keepalive_s=0.1, on_failure=failures.append)
+        dg.start("ko", lambda seg: None)
+        assert server.keepalive_seen.wait(10), "no KeepAlive sent while idle"
+        dg.finish()
+        assert server.queries[0]["model"] == "nova-2" and server.queries[0]["language"] == "ko"
+    assert failures == [] and dg.metadata_received and not dg.failed

@@ -65,3 +65,14 @@ def test_streamed_answer_written_utterance_by_utterance(db, whisper_model, share
     assert all(r.words and r.end_s > r.start_s for r in rows)
     assert result.engine == "faster-whisper"
     assert wer(reference(shared_data, "en", "jfk.wav"), " ".join(r.text for r in rows)) <= 0.15
+
+
+@pytest.mark.slow
+def test_realtime_streaming_file_path_for_replay(whisper_model, shared_data):
+    """What `big20 replay --realtime` calls: the threaded live engine fed in real time."""
+    segs = []
+    result = transcribe_streaming(shared_data / "speech/en/leopard_test_en.wav", "en", realtime=True,
+                                  use_deepgram=False, model=whisper_model, on_segment=segs.append)
+    assert result.engine == "faster-whisper" and result.segments and result.duration == pytest.approx(6.86, abs=0.05)
+    assert all(s.is_final for s in result.segments) and any(not s.is_final for s in segs)
+    assert wer(reference(shared_data, "en", "leopard_test_en.wav"), result.text) <= 0.2
