@@ -79,6 +79,7 @@ def setup_logging(log_file: Path, console_level: str = "INFO", *, max_bytes: int
         h.addFilter(RedactingFilter())
         root.addHandler(h)
     root.setLevel(logging.DEBUG)
-    for noisy in ("httpx", "httpcore", "urllib3", "matplotlib", "PIL", "asyncio", "aioice", "aiortc"):
+    for noisy in ("httpx", "httpcore", "urllib3", "matplotlib", "PIL", "asyncio", "aioice", "aiortc",
+                  "alembic", "websockets", "faster_whisper"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return root

@@ -24,6 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pdf", type=Path, default=None, help="also write a PDF report")
     p.add_argument("--db", default=None, help="database URL (default: the app's SQLite)")
     p.add_argument("--seed", type=int, default=0, help="question plan seed")
+    p.add_argument("--realtime", action="store_true",
+                   help="stream each answer in real time through the live speech path (Deepgram or local)")
     p.add_argument("--force-llm", action="store_true",
                    help="plan and evaluate with the active GGUF even if it is the small base model")
     p.set_defaults(func=run)
@@ -37,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     req = ReplayRequest(resume=args.resume, company=args.company, position=args.position,
                         language=lang, answers=list(args.answers), out=args.out, html=args.html,
                         pdf=args.pdf, video=args.video, db_url=args.db, seed=args.seed,
-                        force_llm=args.force_llm)
+                        force_llm=args.force_llm, realtime=args.realtime)
 
     def progress(done: float, total: float | None, message: str = "") -> None:
         # one line per stage: installer.progress.ConsoleProgress counts bytes, not stages

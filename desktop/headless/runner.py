@@ -49,6 +49,7 @@ class ReplayRequest:
     db_url: str | None = None
     seed: int = 0
     force_llm: bool = False  # use the active GGUF for planning/evaluation even if not capable
+    realtime: bool = False  # stream each answer through the live speech path in real time
 
 
 @dataclass
@@ -98,11 +99,37 @@ def _check_inputs(req: ReplayRequest) -> Any:
         raise InputError("replay.no_answers")
     for a in req.answers:
         check_wav(a)
-    if req.video is not None and not Path(req.video).is_file():
-        raise InputError("replay.video_missing", file=str(req.video))
+    if req.video is not None:
+        if not Path(req.video).is_file():
+            raise InputError("replay.video_missing", file=str(req.video))
+        from engines.capture.video import FileVideoSource
+
+        probe = FileVideoSource(req.video)
+        probe.open()  # a file OpenCV cannot decode fails here, before anything is stored
+        probe.close()
     if req.language not in ("ko", "en"):
         raise InputError("bank.unknown_language", lang=req.language, known="ko, en")
     return get_company(req.company)
+
+
+def _transcribe_live(audio: Path, lang: str, session: Any, interview_id: int, asked_id: int) -> Any:
+    """Stream ``audio`` in real time through the live speech path (Deepgram when a key is set
+    and it answers, local faster-whisper otherwise) and store each final utterance on arrival.
+    The callback runs on the speech engine's thread; writes are serialised by a lock because
+    the session belongs to this thread, which is blocked in ``transcribe_streaming`` meanwhile."""
+    import threading
+
+    from core.services.transcripts import append_utterance
+    from engines.stt.streaming_file import transcribe_streaming
+
+    lock = threading.Lock()
+
+    def store(seg: Any) -> None:
+        if seg.is_final and seg.text.strip():
+            with lock:
+                append_utterance(session, interview_id, seg, interview_question_id=asked_id)
+
+    return transcribe_streaming(audio, lang, realtime=True, on_segment=store)
 
 
 def _replay_user(session: Any) -> int:
@@ -146,7 +173,7 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
     cancel = cancel or CancelToken()
     lang = req.language
     n = len(req.answers)
-    total = 3 + 2 * n
+    total = 3 + 2 * n + (1 if req.video is not None else 0)
     step = 0
     timings: dict[str, float] = {"resume": 0.0, "plan": 0.0, "transcribe": 0.0, "evaluate": 0.0, "report": 0.0}
 
@@ -202,6 +229,7 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
         transition(session, interview, InterviewStatus.live)
         session.commit()
         records: list[AnswerRecord] = []
+        durations: list[float] = []
         coverage = CoverageEvaluator(embedder=eng.embedder)
         for i, (question, audio) in enumerate(zip(plan, req.answers)):
             cancel.raise_if_cancelled()
@@ -209,9 +237,13 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
             session.commit()
             t0 = time.perf_counter()
             tick(tr("replay.stage.transcribe", lang, i=i + 1, n=n))
-            tx = eng.transcriber.transcribe(Path(audio), language=lang, cancel=cancel)
-            for seg in tx.segments:
-                append_utterance(session, interview.id, seg, interview_question_id=asked.id)
+            if req.realtime:
+                # The live path: each final utterance is committed the moment it arrives.
+                tx = _transcribe_live(Path(audio), lang, session, interview.id, asked.id)
+            else:
+                tx = eng.transcriber.transcribe(Path(audio), language=lang, cancel=cancel)
+                for seg in tx.segments:
+                    append_utterance(session, interview.id, seg, interview_question_id=asked.id)
             asked.answer_start_s = tx.segments[0].start if tx.segments else None
             asked.answer_end_s = tx.segments[-1].end if tx.segments else None
             session.commit()
@@ -230,19 +262,30 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
                                                company_terms=company_terms)
             timings["evaluate"] += time.perf_counter() - t0
             confs = [s.confidence for s in tx.segments if s.confidence is not None]
+            durations.append(tx.duration)
             records.append(AnswerRecord(
                 index=i, question=question, answer_text=tx.text, words=words, language=lang,
                 evaluation=evaluation, audio_duration=tx.duration,
                 stt_confidence=round(sum(confs) / len(confs), 3) if confs else None,
                 stt_engine=tx.engine))
 
-        t0 = time.perf_counter()
-        tick(tr("replay.stage.report", lang))
         emotions = None
         if req.video is not None:
-            # the vision pipeline is not part of this build: say so instead of inventing numbers
-            emotions = {"confidence": None, "nervousness": None, "reliable": False,
-                        "reason": tr("replay.video_unavailable", lang)}
+            from desktop.headless.video import analyze_video, answer_windows
+
+            t_video = time.perf_counter()
+            tick(tr("replay.stage.video", lang))
+            video = analyze_video(Path(req.video), answer_windows(durations), lang, cancel=cancel)
+            for rec, per in zip(records, video.per_answer):
+                rec.gaze = per
+                rec.emotion = {"dominant": per.get("dominant_emotion"),
+                               "mean": per.get("emotion_mean"), "samples": per.get("emotion_samples"),
+                               "reliable": per.get("reliable")}
+            emotions = {**video.emotions, "calibration": video.calibration,
+                        "video": {"frames": video.frames, "duration_s": video.duration_s}}
+            timings["video"] = time.perf_counter() - t_video
+        t0 = time.perf_counter()
+        tick(tr("replay.stage.report", lang))
         report = build_report(records, language=lang, position=req.position, company_id=company.id,
                               company_name=company.company_name.get(lang),
                               candidate_name=(resume_row.structured_data or {}).get("name"),

@@ -77,6 +77,9 @@ class DeepFaceEmotionAnalyzer:
         # DeepFace reads DEEPFACE_HOME on every weights lookup; set it before any import.
         os.environ["DEEPFACE_HOME"] = str(self.home)
         os.environ.setdefault("DEEPFACE_BACKEND_ENGINE", "tensorflow")
+        from engines.emotion import quiet_tensorflow
+
+        quiet_tensorflow()
         from deepface import DeepFace
         from deepface.modules import modeling
 

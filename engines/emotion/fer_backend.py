@@ -62,6 +62,9 @@ class FerEmotionAnalyzer:
         path = model_path or manager.path(MODEL_ID)
         if path is None or not Path(path).exists():
             raise ModelError("models.capability_missing", capability="emotion", options=MODEL_ID)
+        from engines.emotion import quiet_tensorflow
+
+        quiet_tensorflow()
         import tensorflow as tf
         import tf_keras
 

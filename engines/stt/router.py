@@ -156,9 +156,16 @@ class SpeechRouter:
 
 
 def _keyring_key() -> str | None:
+    """The Deepgram key, or None. A machine without a usable keyring simply has no key: speech
+    then stays local (logged once per answer, not raised: recognition must go on)."""
+    from core.errors import SecretStoreError
     from core.secrets import SecretStore
 
-    return SecretStore().get("deepgram_api_key")
+    try:
+        return SecretStore().get("deepgram_api_key")
+    except SecretStoreError as exc:
+        log.warning("no keyring for the Deepgram key, using local recognition: %s", exc)
+        return None
 
 
 def _default_deepgram(api_key: str, **kw):

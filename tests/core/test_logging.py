@@ -4,8 +4,24 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
 from core.logging_setup import register_secret, setup_logging
 from core.secrets import SecretStore
+
+
+@pytest.fixture(autouse=True)
+def _restore_root_handlers():
+    """setup_logging installs process-wide handlers; put the test runner's back afterwards so
+    later log lines (and atexit hooks) do not write to streams pytest has closed."""
+    root = logging.getLogger()
+    saved, level = list(root.handlers), root.level
+    yield
+    for h in list(root.handlers):
+        if h not in saved:
+            root.removeHandler(h)
+            h.close()
+    root.setLevel(level)
 
 
 def test_secrets_and_tokens_are_redacted(tmp_path):
@@ -57,8 +73,6 @@ def test_missing_keyring_is_a_clear_error(monkeypatch):
     previous = keyring.get_keyring()
     keyring.set_keyring(FailKeyring())
     try:
-        import pytest
-
         with pytest.raises(SecretStoreError) as err:
             SecretStore().get("deepgram_api_key")
         assert "BIG20_SECRET_DEEPGRAM_API_KEY" in str(err.value)
