@@ -51,52 +51,13 @@ def load_frames(max_per_clip: int = 150) -> list[list[np.ndarray]]:
     return clips
 
 
-def _ranges(text: str) -> list[tuple[int, int]]:
-    out = []
-    for part in (text or "").split(";"):
-        tok = part.strip().split()[0] if part.strip() else ""
-        if "-" in tok:
-            a, b = tok.split("-")
-            out.append((int(a), int(b)))
-        elif tok.isdigit():
-            out.append((int(tok), int(tok)))
-    return out
-
-
 def blink_scores(manager) -> tuple[float, float, dict[str, tuple[int, int, int]]]:
-    """Blink precision/recall over video/blink_annotations.csv at the clips' own size. A
-    detection within +-2 frames of an annotated closure is a hit; one touching only a
-    'partial_or_uncertain' range counts neither way (as in tests/engines/vision)."""
-    import csv
-
-    import cv2
-
-    from core.protocols import Frame
+    """Blink precision/recall over the annotated clips at their own size (engines.vision.blink_eval)."""
+    from engines.vision.blink_eval import score_blinks
     from engines.vision.tracker import HaarEyeTracker
 
-    tp = fp = fn = 0
-    table = {}
-    with open(DATA / "video" / "blink_annotations.csv") as fh:
-        rows = list(csv.DictReader(fh))
-    for r in rows:
-        tr = HaarEyeTracker(manager)
-        cap = cv2.VideoCapture(str(DATA / "video" / r["file"]))
-        i = 0
-        while True:
-            ok, img = cap.read()
-            if not ok:
-                break
-            tr.process(Frame(img, i / float(r["fps"]), i))
-            i += 1
-        cap.release()
-        det = [(b.start_index, b.end_index) for b in tr.blinks.blinks]
-        gt, unc = _ranges(r["blink_closure_frames_0based"]), _ranges(r["partial_or_uncertain"])
-        ov = lambda a, b: a[0] <= b[1] + 2 and b[0] <= a[1] + 2  # noqa: E731
-        hit = sum(any(ov(d, g) for d in det) for g in gt)
-        false = sum(not any(ov(d, g) for g in gt) and not any(ov(d, u) for u in unc) for d in det)
-        tp, fn, fp = tp + hit, fn + len(gt) - hit, fp + false
-        table[r["file"]] = (len(gt), hit, false)
-    return round(tp / max(1, tp + fp), 3), round(tp / max(1, tp + fn), 3), table
+    score = score_blinks(DATA, lambda: HaarEyeTracker(manager))
+    return round(score.precision, 3), round(score.recall, 3), score.per_clip
 
 
 def pct(xs: list[float], q: float) -> float:

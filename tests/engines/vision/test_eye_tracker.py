@@ -3,8 +3,6 @@ shifted/mirrored images, eyes-closed vs open frames, blinks against the annotate
 
 from __future__ import annotations
 
-import csv
-
 import numpy as np
 import pytest
 
@@ -109,50 +107,12 @@ def test_eyes_closed_frames_have_lower_openness(shared_data, model_manager):
     assert pairs == 6 and lower >= 4
 
 
-def _ranges(text):
-    out = []
-    for part in (text or "").split(";"):
-        tok = part.strip().split()[0] if part.strip() else ""
-        if "-" in tok:
-            a, b = tok.split("-")
-            out.append((int(a), int(b)))
-        elif tok.isdigit():
-            out.append((int(tok), int(tok)))
-    return out
-
-
-def blink_precision_recall(shared_data, model_manager):
-    """Detected blinks vs blink_annotations.csv. A detection overlapping an annotated blink
-    (+-2 frames) is a hit; one overlapping only a 'partial_or_uncertain' range counts neither
-    way; any other is a false positive."""
-    rows = list(csv.DictReader(open(shared_data / "video" / "blink_annotations.csv")))
-    tp = fp = fn = 0
-    per_clip = {}
-    for r in rows:
-        tr = _tracker(model_manager)
-        cap = cv2.VideoCapture(str(shared_data / "video" / r["file"]))
-        fps = float(r["fps"])
-        i = 0
-        while True:
-            ok, img = cap.read()
-            if not ok:
-                break
-            tr.process(Frame(img, i / fps, i))
-            i += 1
-        det = [(b.start_index, b.end_index) for b in tr.blinks.blinks]
-        gt = _ranges(r["blink_closure_frames_0based"])
-        unc = _ranges(r["partial_or_uncertain"])
-        ov = lambda a, b: a[0] <= b[1] + 2 and b[0] <= a[1] + 2  # noqa: E731
-        hit = sum(any(ov(d, g) for d in det) for g in gt)
-        false = sum(not any(ov(d, g) for g in gt) and not any(ov(d, u) for u in unc) for d in det)
-        tp, fn, fp = tp + hit, fn + len(gt) - hit, fp + false
-        per_clip[r["file"]] = (len(gt), hit, false)
-    return tp, fp, fn, per_clip
-
-
 @pytest.mark.slow
 def test_blinks_against_annotations(shared_data, model_manager):
-    tp, fp, fn, per_clip = blink_precision_recall(shared_data, model_manager)
+    from engines.vision.blink_eval import score_blinks
+
+    score = score_blinks(shared_data, lambda: _tracker(model_manager))
+    tp, fp, fn, per_clip = score.tp, score.fp, score.fn, score.per_clip
     assert tp + fn == 27
     precision, recall = tp / max(1, tp + fp), tp / (tp + fn)
     print(f"blinks: precision {precision:.2f} recall {recall:.2f} (tp {tp} fp {fp} fn {fn}) {per_clip}")
