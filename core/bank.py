@@ -462,29 +462,35 @@ _POSITION_ALIASES: dict[str, tuple[str, ...]] = {
     "backend": ("backend", "back-end", "back end", "server", "백엔드", "서버", "java", "spring"),
     "frontend": ("frontend", "front-end", "front end", "web developer", "프론트엔드", "프런트엔드",
                  "프론트", "웹 개발", "react"),
-    "data_ml": ("data", "machine learning", "ml ", "ml engineer", "ai engineer", "ai ", "scientist",
-                "analyst", "데이터", "머신러닝", "인공지능", "ai 엔지니어", "분석"),
-    "mobile": ("mobile", "android", "ios", "flutter", "react native", "모바일", "안드로이드", "앱 개발"),
-    "devops_cloud": ("devops", "cloud", "sre", "infra", "platform engineer", "데브옵스", "클라우드",
-                     "인프라"),
+    "data_ml": ("data", "machine learning", "ml", "ml engineer", "ai engineer", "ai", "scientist",
+                "analyst", "데이터", "머신러닝", "인공지능", "ai 엔지니어", "분석", "딥러닝"),
+    "mobile": ("mobile", "android", "ios", "flutter", "react native", "모바일", "안드로이드", "앱 개발",
+               "swift", "kotlin"),
+    "devops_cloud": ("devops", "cloud", "sre", "site reliability", "infra", "infrastructure",
+                     "platform engineer", "kubernetes", "k8s", "데브옵스", "클라우드", "인프라"),
     "product_manager": ("product manager", "product owner", "pm", "po", "기획", "프로덕트",
-                        "서비스 기획", "제품 관리"),
+                        "서비스 기획", "제품 관리", "프로덕트 매니저"),
 }
+# Longest alias first, over all tags: the most specific phrase decides ("React Native
+# Developer" is mobile although "react" alone is frontend; "Java Android" is mobile).
+_ALIAS_ORDER: tuple[tuple[str, str], ...] = tuple(sorted(
+    ((a, tag) for tag, aliases in _POSITION_ALIASES.items() for a in aliases),
+    key=lambda at: -len(at[0])))
 
 
 def position_tag(position: str) -> str:
-    """Map a free-text position ("Data Scientist", "백엔드 개발자") to a bank position tag;
+    """Map a free-text position ("Data Scientist", "백엔드 개발자", "iOS 개발자") to a bank
+    position tag by its most specific (longest) alias; Latin aliases match whole words;
     "generic" when nothing matches (the interview then uses the generic questions only)."""
     p = " " + position.strip().lower() + " "
     if p.strip() in POSITIONS:
         return p.strip()
-    for tag, aliases in _POSITION_ALIASES.items():
-        for a in aliases:
-            if len(a) <= 2:
-                if re.search(rf"(?<![a-z]){re.escape(a)}(?![a-z])", p):
-                    return tag
-            elif a in p:
+    for alias, tag in _ALIAS_ORDER:
+        if re.fullmatch(r"[a-z0-9 .+-]+", alias):
+            if re.search(rf"(?<![a-z0-9]){re.escape(alias)}(?![a-z0-9])", p):
                 return tag
+        elif alias in p:
+            return tag
     return "generic"
 
 

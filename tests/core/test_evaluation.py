@@ -134,3 +134,40 @@ def test_coverage_one_keyword_backs_one_point():
     tech = r.criteria["technical_accuracy"]
     assert [e.rubric_point for e in tech.evidence] == ["A", "C"]  # B reuses 지원: refused
     assert tech.score == round(100 * 2 / 3, 1)
+
+
+POSITIONS_FREE_TEXT = {
+    "backend": ("Backend Developer", "백엔드 개발자"),
+    "frontend": ("Frontend Engineer", "프론트엔드 개발자"),
+    "data_ml": ("Data Scientist", "데이터 사이언티스트"),
+    "mobile": ("iOS Developer", "iOS 개발자"),
+    "devops_cloud": ("Site Reliability Engineer", "DevOps 엔지니어"),
+    "product_manager": ("Product Manager", "프로덕트 매니저"),
+}
+
+
+def test_position_tags_from_free_text():
+    from core.bank import position_tag
+
+    for tag, names in POSITIONS_FREE_TEXT.items():
+        for name in names:
+            assert position_tag(name) == tag, name
+    # the most specific alias wins; unknown jobs fall back to the generic questions
+    assert position_tag("React Native Developer") == "mobile"
+    assert position_tag("Java Android 개발자") == "mobile"
+    assert position_tag("Software Engineer") == "generic"
+
+
+def test_plans_draw_position_questions_from_their_own_file():
+    """Each position's plan (ko and en setup) asks its technical questions from its own
+    bank file and never from another position's."""
+    bank = load_question_bank()
+    company = get_company("KAKAO")
+    for tag, names in POSITIONS_FREE_TEXT.items():
+        for name, lang in ((names[0], "en"), (names[1], "ko")):
+            plan = plan_from_bank(bank, PlanContext(language=lang, position=name, company=company), 6)
+            files = [q.bank_key.split(".")[0] for q in plan]
+            assert set(files) <= {tag, "generic"}, (name, files)
+            own_technical = [q for q in plan if q.category == "technical" and q.bank_key.startswith(tag + ".")]
+            assert own_technical, (name, [q.bank_key for q in plan])
+            assert files.count(tag) >= 2, (name, files)
