@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from core.evaluation.text import Span, find_term, find_terms, norm, sentences, span_of, tokens
 from core.i18n import tr
@@ -81,17 +81,25 @@ class CoverageEvaluator:
     """Score answers by rubric coverage.
 
     ``embedder``: optional :class:`~core.protocols.Embedder`; when given, a key point no
-    keyword matched may still be covered by a sentence whose cosine reaches
-    ``semantic_threshold`` (off by default for the embedded gemma-270m: see the note in
-    ``engines/embed/llama_embedder.py``).
+    keyword matched may still be covered by an unused sentence whose cosine reaches the
+    threshold for the answer's language. ``semantic_threshold``: one cosine for every
+    language, or a per-language mapping (a language missing from it gets no semantic
+    matching); the thresholds measured for the embedded model are in
+    ``engines/embed/llama_embedder.py`` (``SEPARATION``), chosen by the caller because core
+    does not import engines.
     """
 
-    def __init__(self, embedder: Embedder | None = None, semantic_threshold: float = 0.85,
-                 min_words: int = 3) -> None:
+    def __init__(self, embedder: Embedder | None = None,
+                 semantic_threshold: float | Mapping[str, float] = 0.85, min_words: int = 3) -> None:
         self.embedder = embedder
         self.semantic_threshold = semantic_threshold
         self.min_words = min_words
         self.model_id = MODEL_LEXICAL + (f"+{embedder.model_id}" if embedder else "")
+
+    def _threshold(self, lang: str) -> float | None:
+        if isinstance(self.semantic_threshold, Mapping):
+            return self.semantic_threshold.get(lang)
+        return self.semantic_threshold
 
     def evaluate(self, question: PlannedQuestion, words: list[Word], language: str, *,
                  position: str = "", company_terms: Sequence[str] = (),
@@ -135,14 +143,14 @@ class CoverageEvaluator:
                     break
                 if hit:
                     break
-            if hit is None and self.embedder is not None and sents:
+            if hit is None and self.embedder is not None and sents and self._threshold(lang) is not None:
                 if sent_vecs is None:
                     sent_vecs = self.embedder.embed([s.quote for s in sents])
                 pvec = self.embedder.embed([point])[0]
                 free = [k for k in range(len(sents)) if sents[k].i not in claimed]
                 if free:
                     best = max(free, key=lambda k: _cos(sent_vecs[k], pvec))
-                    if _cos(sent_vecs[best], pvec) >= self.semantic_threshold:
+                    if _cos(sent_vecs[best], pvec) >= self._threshold(lang):
                         hit = sents[best]
                         claimed.setdefault(hit.i, []).append((hit.i, hit.j, "~" + point))
             if hit is None:
