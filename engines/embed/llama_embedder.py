@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import threading
 from pathlib import Path
 from typing import Any, Sequence
@@ -75,7 +74,7 @@ class LlamaEmbedder:
 
     def __init__(self, path: Path, *, model_id: str, expected_dim: int | None = None,
                  n_ctx: int = 512, n_threads: int | None = None) -> None:
-        from engines.llm.llama_cpp_model import check_gguf
+        from engines.llm.llama_cpp_model import check_gguf, default_threads
 
         self.path = Path(path)
         self.model_id = model_id
@@ -88,7 +87,7 @@ class LlamaEmbedder:
                 model_path=str(self.path), embedding=True, n_ctx=n_ctx, n_batch=n_ctx, n_ubatch=n_ctx,
                 # a base LM has no pooling in its metadata: ask for mean pooling explicitly
                 pooling_type=llama_cpp.LLAMA_POOLING_TYPE_MEAN,
-                n_threads=n_threads or max(1, min(4, os.cpu_count() or 1)), verbose=False)
+                n_threads=n_threads or default_threads(), verbose=False)
         except (ValueError, RuntimeError, OSError) as exc:
             raise ModelError("planner.model_corrupt", file=self.path.name, reason=str(exc)[:200],
                              id=model_id) from exc
