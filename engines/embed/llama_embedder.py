@@ -18,12 +18,15 @@ en     0.879       0.737           0.90   0.825              8 / 10
 both   0.921       0.820           0.825  (pooled: languages have different baselines)
 =====  ==========  ==============  =====  =================  ==========================
 
-So it separates within a language but not across: Korean text of this base model sits
-near 0.9 whatever it says. Semantic matching is therefore on per language, with the
-threshold just above the highest non-matching cosine of the sample (ko 0.95, en 0.83), and
-only for key points the lexical rule missed. Caveat: the matching pairs also share words, so
-on pure paraphrases recall is lower than 8/10; the threshold keeps false hits rare rather
-than finding every paraphrase. Embedding costs ~0.3 s per short text on 2 cores.
+It separates within a language on these pairs, but the matching pairs share words with
+their key point, and real off-topic answers from the replays score as high: "지원자 출신...
+선배들이 일을 잘했습니다." vs "팀 구성과 본인의 역할을 구분해 말한다" 0.954 (above every
+matching Korean pair but two; min match 0.921), "Second, we compare data from user tests."
+vs the micro-frontend key point 0.826 (en min match 0.716). Any threshold that keeps those
+out drops most true matches, and one that lets matches in scores off-topic answers - the
+false credit this product must not give. Semantic matching therefore stays OFF for this
+model (:data:`SEPARATION` is empty); a real sentence encoder (catalog ``bge-m3-q8``) has to
+be measured with ``bench.embed`` and entered there before it is used.
 
 Threading: a ``Llama`` context is not thread-safe, so :meth:`LlamaEmbedder.shared` keeps
 one instance per (path) per process and every ``embed`` call holds its lock; callers on
@@ -49,7 +52,7 @@ _SHARED_LOCK = threading.Lock()
 # cosine threshold; a model or language not listed was not measured to separate, and then
 # semantic matching stays off (only the lexical rule scores).
 SEPARATION: dict[str, dict[str, float]] = {
-    "gemma3-270m-embed": {"ko": 0.95, "en": 0.83},
+    # "gemma3-270m-embed": measured, does not separate on real answers (module docstring)
 }
 
 

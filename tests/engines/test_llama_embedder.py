@@ -22,14 +22,13 @@ def test_embedder_dim_norm_shared_and_separation(model_manager):
     en = ["Overfitting is when a model memorises the noise in its training data.",
           "Fits training data well but performs poorly on unseen data",
           "Check bias in interview questions and participants"]
-    thr = semantic_thresholds_for(emb.model_id)
+    assert semantic_thresholds_for(emb.model_id) == {}  # measured not to separate: off
     for lang, (sent, point, other) in (("ko", ko), ("en", en)):
         s, p, o = emb.embed([sent, point, other])
         assert all(abs(math.sqrt(sum(x * x for x in v)) - 1) < 1e-4 for v in (s, p, o))
         match = sum(a * b for a, b in zip(s, p))
         non = sum(a * b for a, b in zip(s, o))
         assert match > non, (lang, match, non)
-        assert non < thr[lang], (lang, non)  # the measured threshold rejects the non-match
     assert emb.embed([""])[0] == [0.0] * 640
     _, path = model_manager.require("embed")
     gguf = path if path.is_file() else sorted(path.glob("*.gguf"))[0]
