@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import string
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -243,23 +244,124 @@ class CompaniesFile(_Strict):
 
 # ----------------------------------------------------------------------------- matching
 _ASCII_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 .+#/_-]*$")
+_HANGUL_CH = "\uac00-\ud7a3"
+_LATIN_END = re.compile(r"[a-z0-9+#]$")
+
+# What may follow a Korean keyword inside the same eojeol: the next morpheme must be a
+# particle, the copula, a 하다/되다 derivation or a derivational suffix; anything else
+# ("지원" + "자") means the eojeol is a different word. Longest first (regex alternation
+# takes the first that fits, and any of them may be followed by more endings: 인덱스에서는).
+KO_SUFFIXES: tuple[str, ...] = tuple(sorted({
+    # case / auxiliary particles
+    "을", "를", "이", "가", "은", "는", "에", "에서", "에게", "께", "한테", "의", "도", "로", "으로",
+    "와", "과", "랑", "이랑", "하고", "이나", "나", "까지", "부터", "만", "마다", "보다", "처럼",
+    "만큼", "조차", "밖에", "라도", "이라도", "이든", "든", "요", "께서", "엔", "에선", "으론", "론",
+    # copula
+    "이다", "입니다", "이에요", "예요", "이었", "였", "이고", "이며", "이라", "라는", "인",
+    # 하다 / 되다 / 시키다 derivations and their common forms
+    "하", "했", "한", "할", "함", "합", "해", "하는", "하여", "하면", "하며", "하고",
+    "되", "된", "될", "됨", "됩", "돼", "됐", "시키", "시킨", "시켰", "받", "당하",
+    # derivational suffixes that keep the keyword's meaning (성능 -> 성능적, 자동화, 개발자들)
+    "적", "화", "들", "성", "상", "별", "간", "내", "용", "률", "율",
+}, key=lambda x: (-len(x), x)))
+# A keyword that already ends in an inflected verb form (배웠, 해결했, 경험한) is a stem plus
+# ending; the rest of the eojeol can only be more ending (배웠습니다, 해결했고), so any Hangul
+# may follow. Detected by a final ㅆ (past/future tense) or a final conjugated 하다/되다 syllable.
+_VERBAL_LAST = frozenset("하한해할함합되된될됨돼됐운던")
+# Negating / reversing prefixes: "비정규화" is the opposite of "정규화", never a hit.
+_NEG_PREFIX = frozenset("비미무불반탈")
 
 
-@lru_cache(maxsize=4096)
+def _ends_verbal(keyword: str) -> bool:
+    last = keyword[-1]
+    if not ("\uac00" <= last <= "\ud7a3"):
+        return False
+    jong = (ord(last) - 0xAC00) % 28
+    return jong == 20 or last in _VERBAL_LAST  # 20 = ㅆ
+
+
+def _stem_alternation(kw: str) -> str:
+    """English: the keyword whole, or with a plural / -ing / -ed (cache -> caching,
+    dependency -> dependencies)."""
+    esc = re.escape(kw).replace(r"\ ", r"[\s-]*")
+    if re.search(r"[a-z]$", kw) is None:
+        return esc
+    if kw.endswith("e"):
+        return rf"{esc[:-1]}(?:e|es|ed|ing|er|ers)"
+    if re.search(r"[^aeiou]y$", kw):
+        return rf"{esc[:-1]}(?:y|ies|ied|ying)"
+    return rf"{esc}(?:s|es|ed|ing|er|ers)?"
+
+
+@lru_cache(maxsize=8192)
 def _keyword_re(keyword: str) -> re.Pattern[str]:
-    kw = re.escape(keyword.strip().lower()).replace(r"\ ", r"[\s-]*")
-    if _ASCII_WORD.match(keyword.strip()):
-        # Latin terms match as words ("ca" must not hit "because"); a plural/verb suffix is fine
-        return re.compile(rf"(?<![a-z0-9]){kw}(?:s|es|ed|ing)?(?![a-z0-9])")
-    # Korean (and mixed) terms match as substrings: particles attach to the word ("인덱스를")
-    return re.compile(kw)
+    kw = unicodedata.normalize("NFC", keyword.strip().lower())
+    if not re.search(r"\w", kw):
+        # a symbol keyword ("%"): it is its own boundary ("62%로")
+        return re.compile(re.escape(kw))
+    if _ASCII_WORD.match(kw):
+        # Latin terms match as words ("ca" must not hit "because"); Hangul may follow
+        # directly (a particle: "index를") because the script change is a morpheme boundary.
+        return re.compile(rf"(?<![a-z0-9]){_stem_alternation(kw)}(?![a-z0-9])")
+    esc = re.escape(kw).replace(r"\ ", r"[\s-]*")
+    hangul_syllables = len(re.findall(f"[{_HANGUL_CH}]", kw))
+    # Left edge: the start of an eojeol, or right after Latin/digits ("DB인덱스"). A keyword
+    # of three or more syllables may also head-match after a compound boundary ("쿼리최적화"):
+    # such Sino-Korean compounds are long enough not to occur by accident inside another
+    # word, except after a negating prefix (비정규화 is not 정규화).
+    if kw[0] >= "\uac00" and kw[0] <= "\ud7a3":
+        left = rf"(?<![{_HANGUL_CH}])"
+        if hangul_syllables >= 3:
+            neg = "".join(sorted(_NEG_PREFIX))
+            left = rf"(?:(?<![{_HANGUL_CH}])|(?<=[{_HANGUL_CH}])(?<![{neg}]))"
+    else:
+        left = r"(?<![a-z0-9])"
+    # Right edge.
+    if _LATIN_END.search(kw):
+        right = r"(?![a-z0-9])"
+    elif _ends_verbal(kw):
+        right = ""
+    else:
+        suffixes = "|".join(re.escape(x) for x in KO_SUFFIXES)
+        right = rf"(?:(?![{_HANGUL_CH}])|(?={suffixes}))"
+    return re.compile(left + esc + right)
+
+
+def keyword_span(text: str, keyword: str) -> tuple[int, int] | None:
+    """Character range of the first match of ``keyword`` in ``text`` under the bank's
+    matching rule (see :func:`keyword_in`), or None. Offsets index ``text`` itself (lower-
+    casing and NFC do not change the length of the Hangul/Latin text answers hold)."""
+    if not keyword.strip():
+        return None
+    m = _keyword_re(keyword).search(unicodedata.normalize("NFC", text).lower())
+    return (m.start(), m.end()) if m else None
+
+
+def keyword_spans(text: str, keyword: str) -> list[tuple[int, int]]:
+    """Every match of ``keyword`` in ``text`` (same rule as :func:`keyword_span`)."""
+    if not keyword.strip():
+        return []
+    return [(m.start(), m.end())
+            for m in _keyword_re(keyword).finditer(unicodedata.normalize("NFC", text).lower())]
 
 
 def keyword_in(text: str, keyword: str) -> bool:
-    """The matching rule the bank's keywords are written for: case-insensitive; Latin-only
-    keywords on word boundaries, Korean ones as substrings; spaces in a keyword also match
-    a hyphen or no space ("B Tree" ~ "b-tree", "btree")."""
-    return _keyword_re(keyword).search(text.lower()) is not None
+    """The matching rule the bank's keywords are written for; pure and thread-safe.
+
+    Case-insensitive, NFC. A space in a keyword also matches a hyphen or no space
+    ("B Tree" ~ "b-tree", "btree").
+
+    - Latin-only keywords match whole words, with a plural / -ing / -ed / -er form
+      ("index" ~ "indexes", "cache" ~ "caching"; "ca" never hits "because").
+    - Korean keywords respect eojeol boundaries: a keyword starts an eojeol (or follows
+      Latin/digits, "DB인덱스"; a keyword of 3+ syllables may also follow a compound
+      boundary, "쿼리최적화", unless a negating prefix precedes, "비정규화"), and what follows
+      it in the eojeol must begin with a particle, copula, 하다/되다 form or derivational
+      suffix from :data:`KO_SUFFIXES` ("인덱스를", "최적화했습니다"), so "지원자" is not
+      "지원". A keyword that ends in an inflected verb form ("배웠", "해결한") may be
+      followed by any ending.
+    """
+    return keyword_span(text, keyword) is not None
 
 
 def matched_points(text: str, rubric: dict[str, Any]) -> list[tuple[str, list[str]]]:
@@ -360,29 +462,35 @@ _POSITION_ALIASES: dict[str, tuple[str, ...]] = {
     "backend": ("backend", "back-end", "back end", "server", "백엔드", "서버", "java", "spring"),
     "frontend": ("frontend", "front-end", "front end", "web developer", "프론트엔드", "프런트엔드",
                  "프론트", "웹 개발", "react"),
-    "data_ml": ("data", "machine learning", "ml ", "ml engineer", "ai engineer", "ai ", "scientist",
-                "analyst", "데이터", "머신러닝", "인공지능", "ai 엔지니어", "분석"),
-    "mobile": ("mobile", "android", "ios", "flutter", "react native", "모바일", "안드로이드", "앱 개발"),
-    "devops_cloud": ("devops", "cloud", "sre", "infra", "platform engineer", "데브옵스", "클라우드",
-                     "인프라"),
+    "data_ml": ("data", "machine learning", "ml", "ml engineer", "ai engineer", "ai", "scientist",
+                "analyst", "데이터", "머신러닝", "인공지능", "ai 엔지니어", "분석", "딥러닝"),
+    "mobile": ("mobile", "android", "ios", "flutter", "react native", "모바일", "안드로이드", "앱 개발",
+               "swift", "kotlin"),
+    "devops_cloud": ("devops", "cloud", "sre", "site reliability", "infra", "infrastructure",
+                     "platform engineer", "kubernetes", "k8s", "데브옵스", "클라우드", "인프라"),
     "product_manager": ("product manager", "product owner", "pm", "po", "기획", "프로덕트",
-                        "서비스 기획", "제품 관리"),
+                        "서비스 기획", "제품 관리", "프로덕트 매니저"),
 }
+# Longest alias first, over all tags: the most specific phrase decides ("React Native
+# Developer" is mobile although "react" alone is frontend; "Java Android" is mobile).
+_ALIAS_ORDER: tuple[tuple[str, str], ...] = tuple(sorted(
+    ((a, tag) for tag, aliases in _POSITION_ALIASES.items() for a in aliases),
+    key=lambda at: -len(at[0])))
 
 
 def position_tag(position: str) -> str:
-    """Map a free-text position ("Data Scientist", "백엔드 개발자") to a bank position tag;
+    """Map a free-text position ("Data Scientist", "백엔드 개발자", "iOS 개발자") to a bank
+    position tag by its most specific (longest) alias; Latin aliases match whole words;
     "generic" when nothing matches (the interview then uses the generic questions only)."""
     p = " " + position.strip().lower() + " "
     if p.strip() in POSITIONS:
         return p.strip()
-    for tag, aliases in _POSITION_ALIASES.items():
-        for a in aliases:
-            if len(a) <= 2:
-                if re.search(rf"(?<![a-z]){re.escape(a)}(?![a-z])", p):
-                    return tag
-            elif a in p:
+    for alias, tag in _ALIAS_ORDER:
+        if re.fullmatch(r"[a-z0-9 .+-]+", alias):
+            if re.search(rf"(?<![a-z0-9]){re.escape(alias)}(?![a-z0-9])", p):
                 return tag
+        elif alias in p:
+            return tag
     return "generic"
 
 

@@ -4,9 +4,13 @@ Each score is derived from what the answer demonstrably contains, and every numb
 the sentences (with timestamps) it came from. Formulas (per answer, 0-100):
 
 - technical_accuracy = 100 * covered / total rubric key points. A key point is covered when
-  one of its keywords occurs in the answer (Korean: normalised substring, so particles do not
-  matter; English: stemmed token run), or, with an embedder, when an answer sentence's cosine
-  to the key point reaches ``semantic_threshold``.
+  one of its keywords occurs in the answer by exactly the bank's rule,
+  :func:`core.bank.keyword_in` (Korean: at an eojeol start and followed only by a particle /
+  ending / derivational suffix, so "지원자" is not "지원"; English: whole words with simple
+  inflection). One keyword occurrence backs one key point; a sentence backs two points only
+  through distinct, non-overlapping keywords. With an embedder, a point no keyword matched is
+  covered when an otherwise unused answer sentence's cosine to it reaches
+  ``semantic_threshold``.
 - logic = 20 per structure cue found, capped at 100: conclusion first, enumeration
   (첫째/first ...), reasons (때문에/because ...), result (결과/as a result ...), example
   (예를 들어/for example ...), numbers.
@@ -26,9 +30,9 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
-from core.evaluation.text import Span, find_term, norm, sentences, span_of, tokens
+from core.evaluation.text import Span, find_term, find_terms, norm, sentences, span_of, tokens
 from core.i18n import tr
 from core.interview.types import CRITERIA, AnswerEvaluation, CriterionScore, Evidence, PlannedQuestion
 from core.protocols import Embedder, Word
@@ -48,7 +52,8 @@ _CUES: dict[str, dict[str, tuple[str, ...]]] = {
     "example": {"ko": ("예를 들어", "예를 들면", "예컨대", "프로젝트에서", "경험이"),
                 "en": ("for example", "for instance", "such as", "in my project", "when i")},
 }
-_DONT_KNOW = {"ko": ("모르겠습니다", "모르겠어요", "잘 모릅니다", "모릅니다", "잘 모르"),
+# Korean forms end in an inflected stem (모르겠, 몰랐) so any ending may follow (keyword_in)
+_DONT_KNOW = {"ko": ("모르겠", "모릅니다", "몰라요", "몰랐", "모르는"),
               "en": ("i don't know", "i do not know", "no idea", "not sure", "i dont know")}
 _WINDOW = {"ko": (30, 250), "en": (40, 300)}
 
@@ -76,17 +81,25 @@ class CoverageEvaluator:
     """Score answers by rubric coverage.
 
     ``embedder``: optional :class:`~core.protocols.Embedder`; when given, a key point no
-    keyword matched may still be covered by a sentence whose cosine reaches
-    ``semantic_threshold`` (off by default for the embedded gemma-270m: see the note in
-    ``engines/embed/llama_embedder.py``).
+    keyword matched may still be covered by an unused sentence whose cosine reaches the
+    threshold for the answer's language. ``semantic_threshold``: one cosine for every
+    language, or a per-language mapping (a language missing from it gets no semantic
+    matching); the thresholds measured for the embedded model are in
+    ``engines/embed/llama_embedder.py`` (``SEPARATION``), chosen by the caller because core
+    does not import engines.
     """
 
-    def __init__(self, embedder: Embedder | None = None, semantic_threshold: float = 0.85,
-                 min_words: int = 3) -> None:
+    def __init__(self, embedder: Embedder | None = None,
+                 semantic_threshold: float | Mapping[str, float] = 0.85, min_words: int = 3) -> None:
         self.embedder = embedder
         self.semantic_threshold = semantic_threshold
         self.min_words = min_words
         self.model_id = MODEL_LEXICAL + (f"+{embedder.model_id}" if embedder else "")
+
+    def _threshold(self, lang: str) -> float | None:
+        if isinstance(self.semantic_threshold, Mapping):
+            return self.semantic_threshold.get(lang)
+        return self.semantic_threshold
 
     def evaluate(self, question: PlannedQuestion, words: list[Word], language: str, *,
                  position: str = "", company_terms: Sequence[str] = (),
@@ -109,23 +122,37 @@ class CoverageEvaluator:
         if len(words) < self.min_words:
             return self._not_evaluated("eval.not_evaluated.too_short", ui, words=len(words))
 
-        # technical accuracy: key point coverage
+        # technical accuracy: key point coverage. One occurrence of a keyword is evidence for
+        # one key point only, and a sentence backs a second point only through a distinct,
+        # non-overlapping keyword: otherwise one phrase ("지원") shared by two points' keyword
+        # lists would count twice.
         covered: list[tuple[str, Span]] = []
         missing: list[str] = []
+        claimed: dict[int, list[tuple[int, int, str]]] = {}  # sentence i -> (word i, j, keyword)
         sent_vecs: list[list[float]] | None = None
         for idx, point in enumerate(key_points):
             hit = None
             for kw in (point_kw[idx] if idx < len(point_kw) else []):
-                hit = find_term(kw, words, lang)
+                for span in find_terms(kw, words):
+                    sent = _sentence_of(span, sents)
+                    taken = claimed.get(sent.i, [])
+                    if any(norm(kw) == k or (span.i < j and i < span.j) for i, j, k in taken):
+                        continue
+                    claimed.setdefault(sent.i, []).append((span.i, span.j, norm(kw)))
+                    hit = span
+                    break
                 if hit:
                     break
-            if hit is None and self.embedder is not None and sents:
+            if hit is None and self.embedder is not None and sents and self._threshold(lang) is not None:
                 if sent_vecs is None:
                     sent_vecs = self.embedder.embed([s.quote for s in sents])
                 pvec = self.embedder.embed([point])[0]
-                best = max(range(len(sents)), key=lambda k: _cos(sent_vecs[k], pvec))
-                if _cos(sent_vecs[best], pvec) >= self.semantic_threshold:
-                    hit = sents[best]
+                free = [k for k in range(len(sents)) if sents[k].i not in claimed]
+                if free:
+                    best = max(free, key=lambda k: _cos(sent_vecs[k], pvec))
+                    if _cos(sent_vecs[best], pvec) >= self._threshold(lang):
+                        hit = sents[best]
+                        claimed.setdefault(hit.i, []).append((hit.i, hit.j, "~" + point))
             if hit is None:
                 missing.append(point)
             else:

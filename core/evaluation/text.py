@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 
+from core.bank import keyword_span, keyword_spans
 from core.protocols import Word
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -26,14 +28,6 @@ def norm(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     return [t for t in _NON_WORD.split(unicodedata.normalize("NFKC", text).lower()) if t]
-
-
-def stem_en(tok: str) -> str:
-    """A light English stemmer: enough to match index/indexes/indexing/indexed."""
-    for suf in ("ing", "ed", "es", "s"):
-        if len(tok) > len(suf) + 2 and tok.endswith(suf):
-            return tok[: -len(suf)]
-    return tok
 
 
 def is_korean(text: str) -> bool:
@@ -104,40 +98,33 @@ def sentences(words: list[Word]) -> list[Span]:
     return [s for s in out if s.quote]
 
 
-def find_term(term: str, words: list[Word], language: str) -> Span | None:
-    """Where a rubric keyword / term occurs in the answer.
-
-    Korean: substring of the normalised text (a keyword followed by a particle, 인덱스를, still
-    matches). English: the term's stemmed tokens as a contiguous run of the answer's stemmed
-    tokens (so "index" matches "indexes" but not "reindexing" inside another word).
-    Symbols such as "%" are matched on the raw text.
-    """
-    if not term.strip():
-        return None
-    if not norm(term):  # a symbol like "%": raw match
-        for k, w in enumerate(words):
-            if term in w.text:
-                return span_of(words, k, k + 1)
-        return None
-    if language == "ko" or is_korean(term):
-        return locate_term_ko(term, words)
-    want = [stem_en(t) for t in tokens(term)]
-    toks = [[stem_en(t) for t in tokens(w.text)] for w in words]
-    flat: list[tuple[str, int]] = [(t, k) for k, ts in enumerate(toks) for t in ts]
-    n = len(want)
-    for p in range(len(flat) - n + 1):
-        if [t for t, _ in flat[p:p + n]] == want:
-            return span_of(words, flat[p][1], flat[p + n - 1][1] + 1)
-    return None
+def _joined(words: list[Word]) -> tuple[str, list[int]]:
+    """The answer as one string (words joined by a space) and each word's start offset."""
+    starts: list[int] = []
+    pos = 0
+    for w in words:
+        starts.append(pos)
+        pos += len(w.text) + 1
+    return " ".join(w.text for w in words), starts
 
 
-def locate_term_ko(term: str, words: list[Word]) -> Span | None:
-    """Like :func:`locate_quote` but for short keywords (배, 기여), which it would refuse."""
-    q = norm(term)
-    if not q:
-        return None
-    hay, owner = _char_index(words)
-    pos = hay.find(q)
-    if pos < 0:
-        return None
-    return span_of(words, owner[pos], owner[pos + len(q) - 1] + 1)
+def _span_for_chars(words: list[Word], starts: list[int], a: int, b: int) -> Span:
+    i = bisect_right(starts, a) - 1
+    j = bisect_right(starts, max(a, b - 1))
+    return span_of(words, max(i, 0), max(j, i + 1))
+
+
+def find_terms(term: str, words: list[Word]) -> list[Span]:
+    """Every place a rubric keyword / cue term occurs in the answer, by the bank's matching
+    rule :func:`core.bank.keyword_in` (Korean eojeol-aware, English whole-word with simple
+    inflection), each as the span of words it covers."""
+    text, starts = _joined(words)
+    return [_span_for_chars(words, starts, a, b) for a, b in keyword_spans(text, term)]
+
+
+def find_term(term: str, words: list[Word], language: str = "") -> Span | None:
+    """The first place ``term`` occurs in the answer (see :func:`find_terms`); ``language``
+    is accepted for callers that pass it; the rule is chosen by the term's script."""
+    text, starts = _joined(words)
+    hit = keyword_span(text, term)
+    return _span_for_chars(words, starts, *hit) if hit else None

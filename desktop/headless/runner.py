@@ -68,7 +68,10 @@ class Engines:
     transcriber: Any = None
     llm: Any = None  # LanguageModel for planning, or None (bank)
     evaluator_llm: Any = None  # LanguageModel for evaluation, or None (rubric coverage)
-    embedder: Any = None
+    embedder: Any = None  # Embedder for semantic key-point matching, or None (lexical only)
+    # per-language cosine thresholds measured for ``embedder`` (engines.embed.llama_embedder
+    # SEPARATION); a language without one gets no semantic matching
+    semantic_thresholds: dict[str, float] = field(default_factory=dict)
 
 
 def build_engines(force_llm: bool = False) -> Engines:
@@ -88,6 +91,16 @@ def build_engines(force_llm: bool = False) -> Engines:
 
             _, path = manager.require(cap)
             setattr(eng, attr, LlamaCppModel.shared(path, model_id=entry.id))
+    embed_entry = manager.active("embed")
+    if embed_entry is not None:
+        from engines.embed.llama_embedder import LlamaEmbedder, semantic_thresholds_for
+
+        # only an embedder measured to separate matching from non-matching key points is
+        # worth its load and ~0.3 s per sentence (bench/embed.py)
+        thresholds = semantic_thresholds_for(embed_entry.id)
+        if thresholds:
+            eng.embedder = LlamaEmbedder.from_manager(manager)
+            eng.semantic_thresholds = thresholds
     return eng
 
 
@@ -221,7 +234,10 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
             plan = plan_with_llm(eng.llm, ctx, n, cancel=cancel)
             plan_source = "llm" if plan else "bank"
         if not plan:
-            plan = plan_from_bank(bank, ctx, n, embedder=eng.embedder)
+            # the bank ranking stays lexical: the embedder's cosine was measured for answer
+            # sentences vs key points, not for resume vs question relevance, and embedding
+            # the whole position pool would cost ~0.3 s per question
+            plan = plan_from_bank(bank, ctx, n)
         if len(plan) < n:
             raise InputError("replay.too_few_questions", planned=len(plan), n=n)
         timings["plan"] = time.perf_counter() - t0
@@ -230,7 +246,8 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
         session.commit()
         records: list[AnswerRecord] = []
         durations: list[float] = []
-        coverage = CoverageEvaluator(embedder=eng.embedder)
+        use_embedder = eng.embedder if lang in eng.semantic_thresholds else None
+        coverage = CoverageEvaluator(embedder=use_embedder, semantic_threshold=eng.semantic_thresholds)
         for i, (question, audio) in enumerate(zip(plan, req.answers)):
             cancel.raise_if_cancelled()
             asked = add_asked_question(session, interview, text=question.text, position=i)

@@ -7,7 +7,8 @@
 - ``chat_json``: generation constrained by the JSON schema (``response_format``), then parsed
   and checked against the schema's required keys; invalid JSON, a schema violation or empty
   output raise EngineError, never a half-filled dict.
-- ``n_gpu_layers=-1`` when llama.cpp was built with GPU offload, else 0.
+- ``n_gpu_layers=-1`` when llama.cpp was built with GPU offload, else 0; CPU threads from
+  :func:`default_threads` (cores less one: spinning workers collapse on a busy machine).
 
 Threading: a ``Llama`` instance is not thread-safe; a lock serialises calls, and
 :meth:`LlamaCppModel.shared` gives one loaded instance per (path, n_ctx) per process.
@@ -42,6 +43,20 @@ def check_gguf(path: Path, model_id: str) -> None:
         raise ModelError("planner.model_corrupt", file=path.name, reason="not a GGUF file", id=model_id)
 
 
+def default_threads() -> int:
+    """llama.cpp threads: the cores this process may use, less one, at most 4.
+
+    llama.cpp's workers busy-wait for each other at every layer; with as many threads as
+    cores on a machine where anything else runs (the UI, whisper, another process) one
+    worker is always descheduled and the rest spin. On the 2-core dev machine 2 threads gave
+    9-11 tokens/s (1.9 when the machine was loaded) against 21 for one thread."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores - 1))
+
+
 def _gpu_layers() -> int:
     import llama_cpp
 
@@ -62,7 +77,7 @@ class LlamaCppModel:
         self._lock = threading.Lock()
         try:
             self._llm = llama_cpp.Llama(model_path=str(self.path), n_ctx=n_ctx,
-                                        n_threads=n_threads or max(1, min(4, os.cpu_count() or 1)),
+                                        n_threads=n_threads or default_threads(),
                                         n_gpu_layers=_gpu_layers(), embedding=embedding, seed=seed,
                                         verbose=False)
         except (ValueError, RuntimeError, OSError) as exc:  # llama.cpp refuses a damaged file

@@ -262,3 +262,38 @@ def test_rubric_fits_planned_question():
                          rubric=q.rubric_for("ko"), bank_key=q.key, language="ko",
                          grounding=["company: 카카오"])
     assert json.loads(json.dumps(asdict(pq), ensure_ascii=False))["rubric"]["language"] == "ko"
+
+
+def test_korean_keyword_matching_respects_eojeol():
+    """Korean keywords match at an eojeol start and only before a particle / ending /
+    derivational suffix; real phrases, true and false hits."""
+    true_hits = [
+        ("귀사에 지원하게 된 이유는 성장 때문입니다", "지원"),
+        ("이번에 지원했습니다", "지원"),
+        ("user_id 컬럼에 인덱스를 추가했습니다", "인덱스"),
+        ("복합 인덱스에서는 순서가 중요합니다", "인덱스"),
+        ("DB인덱스 설계를 맡았습니다", "인덱스"),
+        ("쿼리최적화를 진행했습니다", "최적화"),
+        ("배포를 자동화했습니다", "자동화"),
+        ("트랜잭션으로 묶었습니다", "트랜잭션"),
+        ("정산 시간이 결과적으로 절반이 됐습니다", "결과"),
+        ("그 일에서 많이 배웠습니다", "배웠"),
+        ("Redis를 캐시로 썼습니다", "redis"),
+        ("Redis를 캐시로 썼습니다", "캐시"),
+        ("매출이 62%로 늘었습니다", "%"),
+    ]
+    false_hits = [
+        ("지원자 출신 학교의 선배들이 일을 잘했습니다", "지원"),  # 지원자 = applicant
+        ("비동기로 처리했습니다", "동기"),  # 비동기 is the opposite of 동기
+        ("읽기 성능 때문에 비정규화를 했습니다", "정규화"),
+        ("결과물을 공유했습니다", "결과"),  # 결과물 = deliverable, not "the result"
+        ("모바일 환경에서 테스트했습니다", "모바"),
+        ("because it was fast", "ca"),
+    ]
+    for text, kw in true_hits:
+        assert keyword_in(text, kw), (text, kw)
+    for text, kw in false_hits:
+        assert not keyword_in(text, kw), (text, kw)
+    # English stays whole-word with simple inflection
+    assert keyword_in("we rely on caching", "cache") and keyword_in("two dependencies", "dependency")
+    assert not keyword_in("the cachet of it", "cache")

@@ -98,3 +98,76 @@ def test_follow_up_picks_a_number_claim():
     parent = intro("ko")
     fu = draft_follow_up(parent, 0, words_from_text("정산 배치를 맡았습니다. 수행 시간을 6시간에서 50분으로 단축했습니다."), "ko")
     assert fu.is_follow_up and fu.parent_index == 0 and "50분" in fu.text
+
+
+def _bank_q(key: str, lang: str) -> PlannedQuestion:
+    q = next(q for q in load_question_bank() if q.key == key)
+    return PlannedQuestion(text=q.text.get(lang), category=q.category, question_type=q.question_type,
+                           rubric=q.rubric_for(lang), language=lang)
+
+
+def test_coverage_ko_no_false_hit_from_longer_word():
+    """The real emotiontts sentence that scored 41 on "why did you leave": "지원자" is not the
+    rubric keyword "지원", so the answer earns no key point through it."""
+    off = ("지원자 출신 학교의 선배들이 일을 잘했습니다. 하지만 경력을 쌓고 삼성으로 이직하는 경우가 "
+           "많았습니다. 본인도 그러할 것입니까?")
+    fit = ("전 직장에서 결제 시스템을 운영하며 많이 배웠습니다. 이제는 대규모 트래픽에서 성장하고 싶어 "
+           "지원했습니다. 귀사라면 그 기회가 있다고 생각합니다.")
+    ev = CoverageEvaluator()
+    r_off = ev.evaluate(_bank_q("generic.why_leave", "ko"), words_from_text(off), "ko")
+    r_fit = ev.evaluate(_bank_q("generic.why_leave", "ko"), words_from_text(fit), "ko")
+    assert r_off.criteria["technical_accuracy"].score == 0.0
+    assert not any("지원자" in e.quote for e in r_off.criteria["technical_accuracy"].evidence)
+    assert r_fit.criteria["technical_accuracy"].score == 100.0
+    assert r_fit.score > r_off.score + 20
+
+
+def test_coverage_one_keyword_backs_one_point():
+    """A keyword listed under two key points counts once: the sentence "저는 지원했습니다"
+    cannot cover both the identity point (지원, 저는 are distinct keywords: it may) and
+    another point through the same word."""
+    rubric = {"key_points": ["A", "B", "C"],
+              "point_keywords": [["지원"], ["지원"], ["지원", "저는"]], "keywords": ["지원", "저는"]}
+    q = PlannedQuestion(text="q", category="behavioral", question_type="지원동기", rubric=rubric,
+                        language="ko")
+    r = CoverageEvaluator().evaluate(q, words_from_text("저는 이번 공고에 지원했습니다."), "ko")
+    tech = r.criteria["technical_accuracy"]
+    assert [e.rubric_point for e in tech.evidence] == ["A", "C"]  # B reuses 지원: refused
+    assert tech.score == round(100 * 2 / 3, 1)
+
+
+POSITIONS_FREE_TEXT = {
+    "backend": ("Backend Developer", "백엔드 개발자"),
+    "frontend": ("Frontend Engineer", "프론트엔드 개발자"),
+    "data_ml": ("Data Scientist", "데이터 사이언티스트"),
+    "mobile": ("iOS Developer", "iOS 개발자"),
+    "devops_cloud": ("Site Reliability Engineer", "DevOps 엔지니어"),
+    "product_manager": ("Product Manager", "프로덕트 매니저"),
+}
+
+
+def test_position_tags_from_free_text():
+    from core.bank import position_tag
+
+    for tag, names in POSITIONS_FREE_TEXT.items():
+        for name in names:
+            assert position_tag(name) == tag, name
+    # the most specific alias wins; unknown jobs fall back to the generic questions
+    assert position_tag("React Native Developer") == "mobile"
+    assert position_tag("Java Android 개발자") == "mobile"
+    assert position_tag("Software Engineer") == "generic"
+
+
+def test_plans_draw_position_questions_from_their_own_file():
+    """Each position's plan (ko and en setup) asks its technical questions from its own
+    bank file and never from another position's."""
+    bank = load_question_bank()
+    company = get_company("KAKAO")
+    for tag, names in POSITIONS_FREE_TEXT.items():
+        for name, lang in ((names[0], "en"), (names[1], "ko")):
+            plan = plan_from_bank(bank, PlanContext(language=lang, position=name, company=company), 6)
+            files = [q.bank_key.split(".")[0] for q in plan]
+            assert set(files) <= {tag, "generic"}, (name, files)
+            own_technical = [q for q in plan if q.category == "technical" and q.bank_key.startswith(tag + ".")]
+            assert own_technical, (name, [q.bank_key for q in plan])
+            assert files.count(tag) >= 2, (name, files)
