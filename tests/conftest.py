@@ -133,3 +133,20 @@ def sqlite_engine(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'test.sqlite3'}")
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_log_handlers():
+    """Code under test may call setup_logging (the CLI does); its console handler is bound to
+    the stream pytest captured for that test. Remove such handlers afterwards so later log
+    lines (and atexit hooks) never write to a stream pytest has closed."""
+    import logging
+
+    root = logging.getLogger()
+    saved, level = list(root.handlers), root.level
+    yield
+    for handler in list(root.handlers):
+        if handler not in saved:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)

@@ -10,20 +10,6 @@ from core.logging_setup import register_secret, setup_logging
 from core.secrets import SecretStore
 
 
-@pytest.fixture(autouse=True)
-def _restore_root_handlers():
-    """setup_logging installs process-wide handlers; put the test runner's back afterwards so
-    later log lines (and atexit hooks) do not write to streams pytest has closed."""
-    root = logging.getLogger()
-    saved, level = list(root.handlers), root.level
-    yield
-    for h in list(root.handlers):
-        if h not in saved:
-            root.removeHandler(h)
-            h.close()
-    root.setLevel(level)
-
-
 def test_secrets_and_tokens_are_redacted(tmp_path):
     log_file = tmp_path / "logs" / "big20.log"
     setup_logging(log_file, "WARNING")
