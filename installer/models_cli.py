@@ -72,7 +72,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     for model_id in ids:
         ok, detail = verify_model(manager, model_id)
         bad += not ok
-        print(f"{'OK ' if ok else 'BAD'} {model_id}: {detail}")
+        state = tr("models.verify.ok" if ok else "models.verify.bad", args.settings.language)
+        print(f"{state} {model_id}: {detail}")
     return 1 if bad else 0
 
 
@@ -85,7 +86,9 @@ def cmd_install_defaults(args: argparse.Namespace) -> int:
     with ConsoleProgress("defaults") as progress:
         results = install_defaults(manager, progress=progress)
     failed = [r for r in results if not r.installed and r.skipped_reason != "not a packaged default"]
+    lang = args.settings.language
     for r in results:
-        state = "installed" if r.installed else f"MISSING ({r.skipped_reason})"
+        state = tr("models.state.installed", lang) if r.installed else \
+            tr("models.state.missing", lang, reason=r.skipped_reason or "")
         print(f"{r.model_id}: {state}")
     return 1 if failed else 0
