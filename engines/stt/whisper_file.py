@@ -81,6 +81,33 @@ def _norm_token(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.lower())
 
 
+_DIGITS = re.compile(r"^[\W_]*\d[\d\W_]*$")
+MAX_DIGIT_RUN = 4  # "010 1234 5678" is three; a longer run of bare numbers is a decoding loop
+
+
+def drop_digit_salad(words: list[Word], max_run: int = MAX_DIGIT_RUN) -> list[Word]:
+    """Remove runs of more than ``max_run`` consecutive bare-number tokens ("4 ,5 ,5 ,0 ,0 ,6").
+    whisper base falls into these on synthetic Korean; real speech puts words between
+    numbers ("6 times 10 equals 60")."""
+    out: list[Word] = []
+    run: list[Word] = []
+    for w in words + [Word("", 0.0, 0.0)]:  # sentinel flushes the last run
+        if w.text and _DIGITS.match(w.text):
+            run.append(w)
+            continue
+        if len(run) <= max_run:
+            out.extend(run)
+        run = []
+        if w.text:
+            out.append(w)
+    return out
+
+
+def clean_words(words: list[Word]) -> list[Word]:
+    """The post-filters every faster-whisper pass goes through (file and streaming)."""
+    return drop_repeated_runs(drop_digit_salad(words))
+
+
 def drop_repeated_runs(words: list[Word], max_run: int = MAX_RUN) -> list[Word]:
     """Remove the tail of any run of more than ``max_run`` identical tokens ("아 아 아 아")."""
     out: list[Word] = []
@@ -137,7 +164,7 @@ class WhisperFileTranscriber:
                 words = [Word(text=w.word.strip(), start=round(float(w.start), 3),
                               end=round(float(w.end), 3), confidence=round(float(w.probability), 4))
                          for w in (seg.words or []) if w.word.strip()]
-                kept = drop_repeated_runs(words)
+                kept = clean_words(words)
                 if not kept:
                     continue
                 text = _join(kept, info.language)

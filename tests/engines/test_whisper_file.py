@@ -45,3 +45,17 @@ def test_last_sentence_of_multi_sentence_answer_is_transcribed(tmp_path, model_m
     heard = set(_words(" ".join(s.text for s in tx.segments)))
     # whisper-base hears "rebuilt" as "revealed" on this voice; the words around it must be there
     assert {"because", "flow", "react"} <= heard, [s.text for s in tx.segments]
+
+
+def test_digit_salad_and_repeats_are_dropped_but_real_numbers_stay():
+    from core.protocols import Word
+    from engines.stt.whisper_file import clean_words
+
+    def ws(text):
+        return [Word(t, i * 0.3, i * 0.3 + 0.2) for i, t in enumerate(text.split())]
+
+    salad = ws("저는 데이트 4 ,5 ,5 ,0 ,0 ,6 ,0 ,5 설계했습니다")
+    assert [w.text for w in clean_words(salad)] == ["저는", "데이트", "설계했습니다"]
+    real = ws("The expression goes 6 times 10 equals 60 not 600 call 010 1234 5678")
+    assert [w.text for w in clean_words(real)] == [w.text for w in real]
+    assert [w.text for w in clean_words(ws("아 아 아 아 네"))] == ["아", "아", "네"]
