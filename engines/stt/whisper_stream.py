@@ -85,11 +85,7 @@ def _short_window_model_class():
         from faster_whisper import WhisperModel
 
         class ShortWindowWhisperModel(WhisperModel):
-            short_windows = True  # False: encode the padded 30 s as faster-whisper does
-
             def encode(self, features):  # noqa: ANN001 - faster-whisper's signature
-                if not self.short_windows:
-                    return super().encode(features)
                 f = features if features.ndim == 3 else features[None]
                 # faster-whisper pads with exact zeros; real audio, even silence, is never an
                 # all-zero log-mel column, so the last non-zero column ends the content.
@@ -124,31 +120,19 @@ def _norm(token: str) -> str:
     return re.sub(r"[^\w]", "", token.lower())
 
 
-# Nobody speaks faster than this; more words than that per second of audio is a decoding
-# loop (seen once with short-window encoding on espeak Korean: "4 ,5 ,5 ,0 ,0 ,6 ..."), and
-# no_repeat_ngram_size / the compression-ratio check do not catch digit salads.
-MAX_WORDS_PER_S = 6.0
+# A looping pass costs time as well as text: it generates tokens until whisper's 448 limit
+# (seconds on 2 cores). Speech yields well under 15 tokens/s (Korean syllables tokenise to
+# 1-3 tokens), so a pass may generate at most that much for its window, and the loop is cut
+# short; clean_words then drops what the loop left (digit salads, repeated tokens).
+MAX_TOKENS_PER_S = 15.0
 
 
 def decode_words(model, audio: "np.ndarray", language: str, offset_s: float,
                  prompt: str | None = None) -> list[Word]:
-    """One decoding pass; words with absolute times (``offset_s`` + position in ``audio``).
-    A short-window pass that produces impossibly many words is decoded again with the full
-    30 s context (``model.short_windows`` off for that call; models are used by one stream at
-    a time, see :func:`load_whisper_model`)."""
+    """One decoding pass; words with absolute times (``offset_s`` + position in ``audio``)."""
     from engines.stt.whisper_file import clean_words
 
-    words = _decode_once(model, audio, language, offset_s, prompt)
-    limit = MAX_WORDS_PER_S * len(audio) / SAMPLE_RATE + 2
-    if len(words) > limit and getattr(model, "short_windows", False):
-        log.info("short-window pass gave %d words for %.1f s of audio; decoding with full context",
-                 len(words), len(audio) / SAMPLE_RATE)
-        model.short_windows = False
-        try:
-            words = _decode_once(model, audio, language, offset_s, prompt)
-        finally:
-            model.short_windows = True
-    return clean_words(words)
+    return clean_words(_decode_once(model, audio, language, offset_s, prompt))
 
 
 def _decode_once(model, audio: "np.ndarray", language: str, offset_s: float,
@@ -157,8 +141,9 @@ def _decode_once(model, audio: "np.ndarray", language: str, offset_s: float,
 
     # Temperature fallback samples; a fixed seed makes the same audio give the same text.
     ctranslate2.set_random_seed(0)
+    max_new = min(440, int(MAX_TOKENS_PER_S * len(audio) / SAMPLE_RATE) + 20)
     segments, _info = model.transcribe(audio, language=language, initial_prompt=prompt or None,
-                                       **DECODE_OPTIONS)
+                                       max_new_tokens=max_new, **DECODE_OPTIONS)
     words: list[Word] = []
     for seg in segments:
         for w in seg.words or []:
