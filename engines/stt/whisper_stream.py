@@ -68,7 +68,8 @@ DECODE_OPTIONS: dict[str, Any] = dict(
 # 30 s of frames 1.0 s, 10 s 0.16 s, 5 s 0.08 s). Measured on the shared en/ko clips with
 # whole-clip decoding: RTF 0.27 -> 0.10-0.13, WER en 0.124 -> 0.136, CER ko 0.165 -> 0.177.
 # With a 1 s margin and no floor one English clip looped ("in being comparatively modern,
-# ..."), so both guard rails stay. bench/stt.py: final-text p95 3.4 s -> 0.94 s.
+# ..."), so both guard rails stay. bench/stt.py on a quiet machine: final-text p50 2.2 s ->
+# 0.65-0.70 s, p95 3.4 s -> 0.94-1.63 s across runs (the tail varies with pass timing).
 SHORT_WINDOW_MARGIN_FRAMES = 300
 SHORT_WINDOW_MIN_FRAMES = 500
 
@@ -320,7 +321,9 @@ class LocalWhisperStream:
         if silence >= self.speculate_after:
             if utt.speculative is None:
                 utt.speculative = (utt.last_voiced, self._decode_window(utt))
-        elif self._pos - utt.last_pass_at >= self._effective_step():
+        elif voiced and self._pos - utt.last_pass_at >= self._effective_step():
+            # Only while the voice goes on: a pass begun as speech stops would still be
+            # running when the speculative final decode is due, and the final waits for it.
             self._pass(utt)
 
     def _effective_step(self) -> int:
