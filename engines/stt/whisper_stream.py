@@ -69,7 +69,8 @@ DECODE_OPTIONS: dict[str, Any] = dict(
 # whole-clip decoding: RTF 0.27 -> 0.10-0.13, WER en 0.124 -> 0.136, CER ko 0.165 -> 0.177.
 # With a 1 s margin and no floor one English clip looped ("in being comparatively modern,
 # ..."), so both guard rails stay. bench/stt.py on a quiet machine: final-text p50 2.2 s ->
-# 0.65-0.70 s, p95 3.4 s -> 0.94-1.63 s across runs (the tail varies with pass timing).
+# 0.65 s, p95 3.4 s -> 0.94-1.63 s; with regular passes only while voiced (_maybe_decode),
+# p95 0.75-0.82 s over two runs.
 SHORT_WINDOW_MARGIN_FRAMES = 300
 SHORT_WINDOW_MIN_FRAMES = 500
 
