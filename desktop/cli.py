@@ -17,12 +17,6 @@ from core.errors import Big20Error
 log = logging.getLogger("big20")
 
 
-def _ui_language() -> str:
-    from core.config import load_settings
-
-    return load_settings().settings.language
-
-
 def build_parser() -> argparse.ArgumentParser:
     from installer import models_cli
 

@@ -85,7 +85,7 @@ def cmd_install_defaults(args: argparse.Namespace) -> int:
     manager = _manager(args)
     with ConsoleProgress("defaults") as progress:
         results = install_defaults(manager, progress=progress)
-    failed = [r for r in results if not r.installed and r.skipped_reason != "not a packaged default"]
+    failed = [r for r in results if r.packaged and not r.installed]
     lang = args.settings.language
     for r in results:
         state = tr("models.state.installed", lang) if r.installed else \

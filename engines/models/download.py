@@ -109,8 +109,7 @@ def download_model(manager: ModelManager, model_id: str, *, progress: ProgressFn
                    cancel: CancelToken | None = None, allow_unverified: bool = False,
                    client=None) -> Path:
     """Download every file of a ``url`` model into its folder; returns the model's path."""
-    entry = manager.get(model_id)
-    owner = manager.catalog.get(entry.files_from) if entry.files_from else entry
+    owner = manager.owner(model_id)
     if owner.source != "url":
         raise ModelError("models.not_downloadable", id=model_id, source=owner.source)
     for f in owner.files:
@@ -141,8 +140,7 @@ def verify_file(path: Path, f: ModelFile) -> tuple[bool, str]:
 
 
 def verify_model(manager: ModelManager, model_id: str) -> tuple[bool, str]:
-    entry = manager.get(model_id)
-    owner = manager.catalog.get(entry.files_from) if entry.files_from else entry
+    owner = manager.owner(model_id)
     if owner.source in ("library", "system"):
         ok = manager.is_installed(model_id)
         return ok, "present" if ok else "missing"

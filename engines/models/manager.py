@@ -73,16 +73,17 @@ class ModelManager:
     def get(self, model_id: str) -> ModelEntry:
         return self.catalog.get(model_id)
 
-    def _owner(self, entry: ModelEntry) -> ModelEntry:
+    def owner(self, model_id: str) -> ModelEntry:
+        """The entry whose files ``model_id`` uses (itself, or its ``files_from`` entry)."""
+        entry = self.get(model_id)
         return self.catalog.get(entry.files_from) if entry.files_from else entry
 
     def model_dir(self, model_id: str) -> Path:
-        return self.models_dir / self._owner(self.get(model_id)).id
+        return self.models_dir / self.owner(model_id).id
 
     def file_path(self, model_id: str, f: ModelFile | None = None) -> Path | None:
         """Where ``f`` (default: the model's first file) is, or should be, on disk."""
-        entry = self.get(model_id)
-        owner = self._owner(entry)
+        owner = self.owner(model_id)
         f = f or (owner.files[0] if owner.files else None)
         if f is None:
             return None
@@ -95,13 +96,13 @@ class ModelManager:
 
     def path(self, model_id: str) -> Path | None:
         """The path a runtime loads: the file for single-file models, the folder otherwise."""
-        owner = self._owner(self.get(model_id))
+        owner = self.owner(model_id)
         if owner.source in ("library", "system") or len(owner.files) == 1:
             return self.file_path(model_id)
         return self.models_dir / owner.id
 
     def is_installed(self, model_id: str) -> bool:
-        owner = self._owner(self.get(model_id))
+        owner = self.owner(model_id)
         for f in owner.files:
             p = self.file_path(owner.id, f)
             if p is None or not p.exists():

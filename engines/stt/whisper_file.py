@@ -7,8 +7,8 @@ only when a segment's compression ratio shows a loop, no conditioning on previou
 repetition penalty (it cut English answers short, see DECODE_OPTIONS). A post-filter then drops any run of one token repeated
 more than twice that survives decoding.
 
-Thread-safety: ``WhisperModel`` instances are cached per (path, device, compute type) and
-shared; CTranslate2 models serialise calls internally, but one transcriber per worker thread
+Thread-safety: ``WhisperModel`` instances are shared per process (``load_whisper``);
+CTranslate2 models serialise calls internally, but one transcriber per worker thread
 is the intended use. Cancellation: checked between segments (the generator is lazy).
 """
 
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import wave
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,8 +30,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_MODELS: dict[tuple[str, str, str], Any] = {}
-_MODELS_LOCK = threading.Lock()
 
 DECODE_OPTIONS: dict[str, Any] = {
     "beam_size": 1,
@@ -61,20 +58,12 @@ MAX_RUN = 2  # a token may repeat twice in a row ("very very"), not more
 
 
 def load_whisper(path: Path, device: str = "cpu", compute_type: str = "int8") -> Any:
-    """The cached WhisperModel for ``path`` (loaded once per process)."""
-    key = (str(path), device, compute_type)
-    with _MODELS_LOCK:
-        model = _MODELS.get(key)
-        if model is None:
-            from faster_whisper import WhisperModel  # heavy: lazily
+    """The shared WhisperModel for ``path`` with faster-whisper's usual 30 s windows (whole
+    files are decoded at full accuracy); see :func:`engines.stt.whisper_stream.load_whisper_model`."""
+    from engines.stt.whisper_stream import load_whisper_model
 
-            try:
-                model = WhisperModel(str(path), device=device, compute_type=compute_type,
-                                     cpu_threads=0, local_files_only=True)
-            except Exception as exc:  # noqa: BLE001 - ctranslate2 raises RuntimeError/ValueError
-                raise EngineError(engine="faster-whisper", reason=f"{type(exc).__name__}: {exc}") from exc
-            _MODELS[key] = model
-        return model
+    return load_whisper_model(path, cpu_threads=0, compute_type=compute_type, short_windows=False,
+                              device=device)
 
 
 def _norm_token(text: str) -> str:

@@ -100,22 +100,36 @@ def _short_window_model_class():
     return _short_window_class
 
 
+_models: dict[tuple, Any] = {}
+_models_lock = threading.Lock()
+
+
 def load_whisper_model(model_dir: Path | str | None = None, *, cpu_threads: int = 2,
-                       compute_type: str = "int8", short_windows: bool = True):
-    """Load the faster-whisper CTranslate2 model (default: the model manager's 'stt' model).
-    ``short_windows`` encodes only the window's content (see above): the live default.
-    The caller owns the returned model and may share it between streams used one at a time."""
+                       compute_type: str = "int8", short_windows: bool = True,
+                       device: str = "cpu"):
+    """The faster-whisper CTranslate2 model (default: the model manager's 'stt' model), loaded
+    once per process for each (folder, device, compute type, threads, window mode) and shared:
+    the file transcriber, the live stream and replay all call this. ``short_windows`` encodes
+    only the window's content (see above): the live default. CTranslate2 models may be used
+    from several threads."""
     if model_dir is None:
         from engines.models.manager import ModelManager
 
         _, model_dir = ModelManager().require("stt")
-    try:
-        from faster_whisper import WhisperModel
+    key = (str(model_dir), device, compute_type, cpu_threads, short_windows)
+    with _models_lock:
+        model = _models.get(key)
+        if model is None:
+            try:
+                from faster_whisper import WhisperModel
 
-        cls = _short_window_model_class() if short_windows else WhisperModel
-        return cls(str(model_dir), device="cpu", compute_type=compute_type, cpu_threads=cpu_threads)
-    except Exception as exc:  # noqa: BLE001 - ctranslate2 raises RuntimeError/ValueError variants
-        raise EngineError("speech.local_model_failed", reason=str(exc)) from exc
+                cls = _short_window_model_class() if short_windows else WhisperModel
+                model = cls(str(model_dir), device=device, compute_type=compute_type,
+                            cpu_threads=cpu_threads, local_files_only=True)
+            except Exception as exc:  # noqa: BLE001 - ctranslate2 raises RuntimeError/ValueError variants
+                raise EngineError("speech.local_model_failed", reason=f"{type(exc).__name__}: {exc}") from exc
+            _models[key] = model
+        return model
 
 
 def _norm(token: str) -> str:
