@@ -141,7 +141,8 @@ def emotions_section(summary: dict[str, Any], lang: str = "en",
     confidence = 100 * (0.4 * eye contact + 0.3 * (happy + neutral) + 0.3 * (1 - fear - sad))
     nervousness = 100 * (0.4 * (fear + sad + angry + surprise)
                          + 0.3 * min(1, max(0, blinks/min - 20) / 20) + 0.3 * (1 - eye contact))
-    with eye contact and emotion shares in [0, 1]. ``method`` states this in words.
+    with eye contact and emotion shares in [0, 1]. When gaze was not judged, its terms drop
+    out and the remaining weights are rescaled to sum to 1. ``method`` states this in words.
     """
     face = float(summary.get("face_visible_pct") or 0.0)
     base = {"face_visible_pct": summary.get("face_visible_pct"),
@@ -162,14 +163,21 @@ def emotions_section(summary: dict[str, Any], lang: str = "en",
         return {"confidence": None, "nervousness": None, "reliable": False, "reason": reason,
                 **base, "eye_contact_pct": None, "blinks_per_min": None}
     contact = summary.get("eye_contact_pct")
-    c = (contact / 100.0) if contact is not None else 0.5  # unknown gaze counts as neutral
     pos = sum(mean.get(k, 0.0) for k in _POSITIVE)
     neg = mean.get("fear", 0.0) + mean.get("sad", 0.0)
     tense = sum(mean.get(k, 0.0) for k in _TENSE)
     bpm = summary.get("blinks_per_min")
     blink_excess = min(1.0, max(0.0, (bpm or 0.0) - NORMAL_BLINKS_PER_MIN) / NORMAL_BLINKS_PER_MIN)
-    confidence = 100.0 * (0.4 * c + 0.3 * pos + 0.3 * (1.0 - neg))
-    nervous = 100.0 * (0.4 * tense + 0.3 * blink_excess + 0.3 * (1.0 - c))
+    # Weighted means over the terms that were measured: gaze that was not judged (no
+    # calibration) drops out and the other weights are rescaled, rather than being guessed.
+    conf_terms = [(0.3, pos), (0.3, 1.0 - neg)]
+    nerv_terms = [(0.4, tense), (0.3, blink_excess)]
+    if contact is not None:
+        c = contact / 100.0
+        conf_terms.append((0.4, c))
+        nerv_terms.append((0.3, 1.0 - c))
+    confidence = 100.0 * sum(w * v for w, v in conf_terms) / sum(w for w, _ in conf_terms)
+    nervous = 100.0 * sum(w * v for w, v in nerv_terms) / sum(w for w, _ in nerv_terms)
     clamp = lambda v: round(max(0.0, min(100.0, v)), 1)  # noqa: E731
     return {"confidence": clamp(confidence), "nervousness": clamp(nervous), "reliable": True,
             "reason": None, **base}
