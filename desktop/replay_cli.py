@@ -49,5 +49,5 @@ def run(args: argparse.Namespace) -> int:
     result = run_replay(req, progress=progress)
     print(tr("replay.done", lang, path=str(args.out)))
     if result.report.get("summary", {}).get("overall") is not None:
-        print(f"overall: {result.report['summary']['overall']}")
+        print(tr("replay.overall", lang, score=result.report["summary"]["overall"]))
     return 0
