@@ -27,7 +27,7 @@ LLAMA_WHEELHOUSE ?= $(HOME)/.cache/big20/wheels
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
 	-DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
-.PHONY: run test bench install system-deps models lint clean
+.PHONY: run test bench install system-deps models lint clean gpu
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -71,6 +71,11 @@ bench: install
 	$(BIN)/python -m bench.replay --json
 	$(BIN)/python -m bench.stt --json
 	$(BIN)/python -m bench.vision --json
+
+# llama.cpp with CUDA (needs the CUDA toolkit's nvcc); `big20 doctor` then shows GPU offload.
+gpu: $(STAMP)
+	CMAKE_ARGS="-DGGML_CUDA=on" FORCE_CMAKE=1 $(BIN)/python -m pip install --force-reinstall --no-cache-dir \
+	  --no-deps "llama-cpp-python>=0.3.16"
 
 clean:
 	rm -rf $(VENV) .pytest_cache

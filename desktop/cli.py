@@ -18,7 +18,7 @@ log = logging.getLogger("big20")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from installer import models_cli
+    from installer import doctor, models_cli
 
     parser = argparse.ArgumentParser(prog="big20", description="Big20 AI Interview")
     parser.add_argument("--version", action="version", version=f"big20 {__version__}")
@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     app = sub.add_parser("app", help="open the desktop app (the default)")
     app.set_defaults(func=_run_app)
     models_cli.register(sub)
+    doctor.register(sub)
     for optional in ("desktop.replay_cli",):
         try:
             module = __import__(optional, fromlist=["register"])

@@ -91,4 +91,25 @@ def cmd_install_defaults(args: argparse.Namespace) -> int:
         state = tr("models.state.installed", lang) if r.installed else \
             tr("models.state.missing", lang, reason=r.skipped_reason or "")
         print(f"{r.model_id}: {state}")
+    _probe_native_runtimes(manager, lang)
     return 1 if failed else 0
+
+
+def _probe_native_runtimes(manager, lang: str) -> None:
+    """Run the native LLM and embedder runtimes once in a child now, at install time, so the
+    first question in the app does not pay for it and a build that crashes this CPU is found
+    here (and remembered: the app then refuses that engine instead of dying)."""
+    from engines.runtime_probe import RuntimeRefused, checked, runtime_for
+
+    for cap in ("llm", "embed"):
+        entry = manager.active(cap)
+        runtime = runtime_for(entry) if entry is not None else None
+        if runtime is None:
+            continue
+        path = manager.path(entry.id)
+        result = checked(runtime, path)
+        print(tr("models.probe", lang, runtime=runtime, id=entry.id,
+                 state=tr(f"doctor.state.{result.status}", lang)))
+        if result.refused:
+            print(RuntimeRefused(runtime=runtime, engine=entry.id, status=result.status,
+                                 detail=result.detail or "-").localized(lang), file=sys.stderr)

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from core.errors import EngineError, ModelError
+from engines.runtime_probe import ensure_runtime
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,8 @@ class LlamaEmbedder:
         self.path = Path(path)
         self.model_id = model_id
         check_gguf(self.path, model_id)
+        # a native crash in llama.cpp would take the whole app down: probe it in a child first
+        ensure_runtime("llama.cpp-embed", self.path, engine=model_id)
         import llama_cpp  # heavy: lazily
 
         self._lock = threading.Lock()

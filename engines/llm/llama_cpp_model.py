@@ -7,6 +7,9 @@
 - ``chat_json``: generation constrained by the JSON schema (``response_format``), then parsed
   and checked against the schema's required keys; invalid JSON, a schema violation or empty
   output raise EngineError, never a half-filled dict.
+- Before llama.cpp is loaded in this process, :func:`engines.runtime_probe.ensure_runtime` has
+  run it once in a child for this build: a runtime that crashes there raises RuntimeRefused
+  (a ModelError the caller turns into "bank questions, rubric evaluator") instead of killing us.
 - ``n_gpu_layers=-1`` when llama.cpp was built with GPU offload, else 0; CPU threads from
   :func:`default_threads` (cores less one: spinning workers collapse on a busy machine).
 
@@ -26,6 +29,7 @@ from typing import Any, Iterator, Sequence
 
 from core.errors import Cancelled, EngineError, ModelError
 from core.protocols import ChatMessage
+from engines.runtime_probe import ensure_runtime
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +76,9 @@ class LlamaCppModel:
         self.path = Path(path)
         self.model_id = model_id or self.path.stem
         check_gguf(self.path, self.model_id)
+        # a native crash in llama.cpp (SIGILL on a CPU feature it cannot run) would take the
+        # whole app down: the first load per build runs in a child (engines.runtime_probe)
+        ensure_runtime("llama.cpp", self.path, engine=self.model_id)
         import llama_cpp  # heavy: lazily
 
         self._lock = threading.Lock()

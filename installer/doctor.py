@@ -1,0 +1,220 @@
+"""``big20 doctor``: does each part of the app run on *this* machine, and what to do if not.
+
+Per capability: the active model, whether its native runtime loads and runs here (each one
+exercised in a child process by :mod:`engines.runtime_probe`, so a runtime that crashes the
+CPU cannot take the doctor down with it), and the fix for each failure. Then the machine:
+the CPU features llama.cpp was built to use against those the CPU advertises, the camera, the
+microphone, an NVIDIA GPU, and the free disk in the data folder.
+
+:func:`diagnose` returns plain data (also what the first-run wizard shows); :func:`render`
+turns it into lines in the user's language. Fresh probes are written to the probe cache, so
+after a runtime is reinstalled the doctor also clears an earlier refusal.
+Threading: blocking (child processes, device enumeration): call it off the UI thread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from core.i18n import tr
+from core.paths import app_paths
+
+CAPABILITIES = ("llm", "evaluator", "embed", "stt", "vad", "eyes", "emotion", "tts")
+# CPU features that matter to llama.cpp's CPU kernels, in the order we print them
+_CPU_FLAGS = ("avx", "avx2", "fma", "f16c", "avx512f", "avx512_vnni", "amx_tile", "amx_int8", "amx_bf16")
+
+
+@dataclass
+class CapabilityCheck:
+    capability: str
+    model_id: str | None
+    runtime: str | None
+    status: str  # ok | crashed | failed | timeout | missing | not_probed
+    detail: str = ""
+    seconds: float = 0.0
+    info: dict | None = None
+
+
+@dataclass
+class Diagnosis:
+    capabilities: list[CapabilityCheck] = field(default_factory=list)
+    cpu_flags: list[str] = field(default_factory=list)
+    llama_features: str = ""
+    cameras: list[str] = field(default_factory=list)
+    microphones: list[str] = field(default_factory=list)
+    microphone_error: str = ""
+    gpus: list[str] = field(default_factory=list)
+    free_disk_gb: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not any(c.status in ("crashed", "failed", "missing") for c in self.capabilities)
+
+    def as_json(self) -> dict[str, Any]:
+        return {**asdict(self), "ok": self.ok}
+
+
+def _cpu_flags() -> list[str]:
+    from engines.runtime_probe import _cpu_flags as flags
+
+    present = set(flags().split())
+    return [f for f in _CPU_FLAGS if f in present]
+
+
+def _cameras() -> list[str]:
+    """Video capture devices the OS exposes (Linux: /dev/video*, each opened briefly)."""
+    found = []
+    for dev in sorted(Path("/dev").glob("video*")):
+        try:
+            index = int(dev.name[len("video"):])
+        except ValueError:
+            continue
+        from core.errors import DeviceError
+        from engines.capture.video import OpenCVCamera
+
+        cam = OpenCVCamera(index)
+        try:
+            cam.open()
+        except DeviceError:
+            continue
+        found.append(f"{dev} {cam.size[0]}x{cam.size[1]}")
+        cam.close()
+    return found
+
+
+def _microphones() -> tuple[list[str], str]:
+    from core.errors import DeviceError
+    from engines.capture.audio import list_input_devices
+
+    try:
+        return [d.name for d in list_input_devices()], ""
+    except DeviceError as exc:
+        return [], str(exc)
+
+
+def _gpus() -> list[str]:
+    exe = shutil.which("nvidia-smi")
+    if not exe:
+        return []
+    import subprocess
+
+    try:
+        out = subprocess.run([exe, "--query-gpu=name,memory.total,memory.free", "--format=csv,noheader"],
+                             capture_output=True, text=True, timeout=15)
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    return [line.strip() for line in out.stdout.splitlines() if line.strip()]
+
+
+def diagnose(manager: Any, *, on_check: Callable[[CapabilityCheck], None] | None = None,
+             prober: Callable[..., Any] | None = None) -> Diagnosis:
+    """Probe every capability's active model and look at the machine."""
+    from engines.runtime_probe import _save_cache, build_key, probe, runtime_for
+
+    diag = Diagnosis(cpu_flags=_cpu_flags())
+    for cap in CAPABILITIES:
+        entry = manager.active(cap)
+        if entry is None:
+            check = CapabilityCheck(cap, None, None, "missing")
+        else:
+            runtime = runtime_for(entry)
+            path = manager.path(entry.id)
+            if runtime is None:
+                check = CapabilityCheck(cap, entry.id, None, "not_probed")
+            else:
+                result = (prober or probe)(runtime, path)
+                if result.status != "timeout":
+                    _save_cache(build_key(runtime, path), result)
+                check = CapabilityCheck(cap, entry.id, runtime, result.status, result.detail,
+                                        round(result.seconds, 2), result.info)
+                if result.info and result.info.get("cpu_features") and not diag.llama_features:
+                    diag.llama_features = result.info["cpu_features"]
+        diag.capabilities.append(check)
+        if on_check is not None:
+            on_check(check)
+    diag.cameras = _cameras()
+    diag.microphones, diag.microphone_error = _microphones()
+    diag.gpus = _gpus()
+    try:
+        diag.free_disk_gb = round(shutil.disk_usage(app_paths().ensure().data_dir).free / 1e9, 1)
+    except OSError:
+        diag.free_disk_gb = None
+    return diag
+
+
+def _llama_used(features: str) -> str:
+    """``AVX2 = 1 | AMX_INT8 = 0 | ...`` -> the features set to 1, e.g. ``AVX2 FMA F16C``."""
+    used = []
+    for part in features.replace("CPU :", "|").split("|"):
+        name, _, value = part.partition("=")
+        if value.strip() == "1":
+            used.append(name.strip())
+    return " ".join(used)
+
+
+def render_check(c: CapabilityCheck, lang: str) -> list[str]:
+    name = tr(f"doctor.cap.{c.capability}", lang)
+    state = tr(f"doctor.state.{c.status}", lang)
+    head = f"{state:8} {name}: {c.model_id or '-'}"
+    if c.runtime:
+        head += f"  [{c.runtime}{f', {c.seconds:.1f} s' if c.seconds else ''}]"
+    lines = [head]
+    if c.status in ("crashed", "failed", "timeout"):
+        lines.append("         " + tr("doctor.detail", lang, detail=c.detail or "-"))
+    if c.status != "ok" and c.status != "not_probed":
+        lines.append("         " + tr(f"doctor.fix.{c.status}", lang, capability=c.capability,
+                                      runtime=c.runtime or "", id=c.model_id or ""))
+    return lines
+
+
+def render(diag: Diagnosis, lang: str, *, checks_printed: bool = False) -> list[str]:
+    lines: list[str] = []
+    if not checks_printed:
+        for c in diag.capabilities:
+            lines += render_check(c, lang)
+    lines.append("")
+    lines.append(tr("doctor.cpu", lang, flags=" ".join(diag.cpu_flags) or "-"))
+    if diag.llama_features:
+        lines.append(tr("doctor.llama_features", lang, features=_llama_used(diag.llama_features) or "-"))
+        if {"amx_tile", "amx_int8"} & set(diag.cpu_flags) and "AMX" not in _llama_used(diag.llama_features):
+            lines.append("  " + tr("doctor.amx_off", lang))
+    lines.append(tr("doctor.camera", lang, found=", ".join(diag.cameras)) if diag.cameras
+                 else tr("doctor.no_camera", lang))
+    lines.append(tr("doctor.microphone", lang, found=", ".join(diag.microphones)) if diag.microphones
+                 else tr("doctor.no_microphone", lang, reason=diag.microphone_error or "-"))
+    lines.append(tr("doctor.gpu", lang, found="; ".join(diag.gpus)) if diag.gpus else tr("doctor.no_gpu", lang))
+    if diag.free_disk_gb is not None:
+        lines.append(tr("doctor.disk", lang, gb=diag.free_disk_gb))
+    lines.append("")
+    lines.append(tr("doctor.all_ok" if diag.ok else "doctor.some_bad", lang))
+    return lines
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("doctor", help="check that every engine runs on this machine, and say what to fix")
+    p.add_argument("--json", action="store_true", help="print the diagnosis as one JSON object")
+    p.set_defaults(func=cmd_doctor)
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from engines.models.manager import ModelManager
+
+    lang = args.settings.language
+    manager = ModelManager(choice=args.settings.models)
+    if args.json:
+        diag = diagnose(manager)
+        print(json.dumps(diag.as_json(), ensure_ascii=False))
+    else:
+        print(tr("doctor.heading", lang), flush=True)
+
+        def show(c: CapabilityCheck) -> None:
+            print("\n".join(render_check(c, lang)), flush=True)
+
+        diag = diagnose(manager, on_check=show)
+        print("\n".join(render(diag, lang, checks_printed=True)))
+    return 0 if diag.ok else 1
