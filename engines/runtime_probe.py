@@ -311,7 +311,7 @@ def _exercise_keras_fer(path: str) -> dict:
 
 def _exercise_espeak(path: str) -> dict:
     exe = path or "espeak-ng"
-    out = subprocess.run([exe, "-q", "--stdout", "test"], capture_output=True, timeout=30, check=True)
+    out = subprocess.run([exe, "--stdout", "test"], capture_output=True, timeout=30, check=True)
     if len(out.stdout) < 100:
         raise RuntimeError("espeak-ng produced no audio")
     version = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=30).stdout

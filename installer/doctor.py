@@ -117,6 +117,7 @@ def diagnose(manager: Any, *, on_check: Callable[[CapabilityCheck], None] | None
     from engines.runtime_probe import _save_cache, build_key, probe, runtime_for
 
     diag = Diagnosis(cpu_flags=_cpu_flags())
+    seen: dict[tuple[str, str], Any] = {}  # the llm and evaluator often share one file
     for cap in CAPABILITIES:
         entry = manager.active(cap)
         if entry is None:
@@ -127,9 +128,11 @@ def diagnose(manager: Any, *, on_check: Callable[[CapabilityCheck], None] | None
             if runtime is None:
                 check = CapabilityCheck(cap, entry.id, None, "not_probed")
             else:
-                result = (prober or probe)(runtime, path)
-                if result.status != "timeout":
-                    _save_cache(build_key(runtime, path), result)
+                result = seen.get((runtime, str(path)))
+                if result is None:
+                    result = seen[(runtime, str(path))] = (prober or probe)(runtime, path)
+                    if result.status != "timeout":
+                        _save_cache(build_key(runtime, path), result)
                 check = CapabilityCheck(cap, entry.id, runtime, result.status, result.detail,
                                         round(result.seconds, 2), result.info)
                 if result.info and result.info.get("cpu_features") and not diag.llama_features:
@@ -185,8 +188,11 @@ def render(diag: Diagnosis, lang: str, *, checks_printed: bool = False) -> list[
             lines.append("  " + tr("doctor.amx_off", lang))
     lines.append(tr("doctor.camera", lang, found=", ".join(diag.cameras)) if diag.cameras
                  else tr("doctor.no_camera", lang))
-    lines.append(tr("doctor.microphone", lang, found=", ".join(diag.microphones)) if diag.microphones
-                 else tr("doctor.no_microphone", lang, reason=diag.microphone_error or "-"))
+    if diag.microphones:
+        lines.append(tr("doctor.microphone", lang, found=", ".join(diag.microphones)))
+    else:
+        reason = diag.microphone_error or tr("doctor.no_input_device", lang)
+        lines.append(tr("doctor.no_microphone", lang, reason=reason))
     lines.append(tr("doctor.gpu", lang, found="; ".join(diag.gpus)) if diag.gpus else tr("doctor.no_gpu", lang))
     if diag.free_disk_gb is not None:
         lines.append(tr("doctor.disk", lang, gb=diag.free_disk_gb))
