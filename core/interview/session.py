@@ -66,7 +66,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 from sqlalchemy import select
 
 from core.db.models import Interview, InterviewQuestion, InterviewStatus, Resume, Speaker, Transcript
-from core.errors import Big20Error, InputError
+from core.errors import Big20Error, Cancelled, InputError
 from core.evaluation.text import words_from_text
 from core.i18n import tr
 from core.interview.types import PlannedQuestion
@@ -566,6 +566,8 @@ class InterviewSession:
                     return
                 if self._post_error is None and not self.cancel_token.cancelled:
                     self._process(ans)
+            except Cancelled:
+                log.debug("answer %d: post-processing cancelled", ans.asked.index)
             except BaseException as exc:  # noqa: BLE001 - handed to finish()/cancel() on the controller
                 log.exception("answer %d: post-processing failed", ans.asked.index if ans else -1)
                 self._post_error = exc

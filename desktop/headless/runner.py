@@ -314,7 +314,7 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
             tick(tr("replay.stage.report", lang))
             report = session.finish(emotions=emotions)
         except BaseException as exc:
-            reason = tr("replay.interrupted", lang) if isinstance(exc, KeyboardInterrupt) \
+            reason = tr("replay.interrupted_reason", lang) if isinstance(exc, KeyboardInterrupt) \
                 else describe_error(exc, lang)
             kept = session.cancel(reason)
             if on_kept is not None:

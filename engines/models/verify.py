@@ -82,34 +82,36 @@ def _expected_active(manager: ModelManager, capability: str, lang: str) -> tuple
 def verify_all(manager: ModelManager, ids: list[str] | None = None, lang: str = "en") -> list[VerifyRow]:
     """Rows for ``ids`` (validated: unknown -> ModelError), or for every installed and every
     active model when ``ids`` is empty; the active ones first, by capability."""
-    active: dict[str, tuple[str, str | None]] = {}
-    missing_caps: list[str] = []
+    known = {m.id for m in manager.catalog.models}
+    cache: dict = {}
+
+    def row(model_id: str, capability: str, active: bool, err: str | None) -> VerifyRow:
+        if model_id not in known:  # a settings choice that names no catalog model
+            return VerifyRow(model_id, capability, BAD, err or "", active)
+        state, detail = check_model(manager, model_id, lang, cache)
+        if err is not None:  # the settings name it for a capability it cannot serve, or it is absent
+            detail = err if state == OK else f"{err} ({detail})"
+            state = BAD if state == OK else state
+        return VerifyRow(model_id, capability, state, detail, active)
+
+    if ids:
+        wanted = [manager.get(i).id for i in ids]
+        actives = set()
+        for cap in {m.capability for m in manager.catalog.models}:
+            model_id, _err = _expected_active(manager, cap, lang)
+            actives.add(model_id)
+        return [row(i, manager.get(i).capability, i in actives, None) for i in wanted]
+    rows: list[VerifyRow] = []
+    listed: set[str] = set()
     for cap in sorted({m.capability for m in manager.catalog.models}):
         model_id, err = _expected_active(manager, cap, lang)
         if model_id is None:
-            missing_caps.append(cap)
-        else:
-            active[model_id] = (cap, err)
-    rows: list[VerifyRow] = []
-    cache: dict = {}
-    if ids:
-        wanted = [manager.get(i).id for i in ids]
-    else:
-        wanted = list(active) + [m.id for m in manager.catalog.models
-                                 if m.id not in active and _any_file_present(manager, m.id)]
-    for model_id in wanted:
-        entry = manager.get(model_id) if model_id in {m.id for m in manager.catalog.models} else None
-        cap, err = active.get(model_id, (entry.capability if entry else "?", None))
-        is_active = model_id in active
-        if entry is None:  # a settings choice that names no catalog model
-            rows.append(VerifyRow(model_id, cap, BAD, err or "", True))
-            continue
-        state, detail = check_model(manager, model_id, lang, cache)
-        if err is not None:
-            detail = f"{err} ({detail})" if state != OK else err
-            state = state if state != OK else BAD
-        rows.append(VerifyRow(model_id, entry.capability, state, detail, is_active))
-    if not ids:
-        for cap in missing_caps:
             rows.append(VerifyRow("-", cap, MISSING, tr("models.verify.none_active", lang, capability=cap), True))
+            continue
+        rows.append(row(model_id, cap, True, err))
+        if err is None:
+            listed.add(model_id)
+    for m in manager.catalog.models:
+        if m.id not in listed and _any_file_present(manager, m.id):
+            rows.append(row(m.id, m.capability, False, None))
     return rows
