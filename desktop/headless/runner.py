@@ -243,6 +243,14 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
     factory = session_factory(db)
     try:
         eng = engines or build_engines(req.force_llm, settings)
+        if req.video is not None:
+            from engines.models.manager import ModelManager
+
+            # the video is analysed after the answers: a missing eye or emotion model must
+            # stop the run now, not after the whole interview
+            video_models = ModelManager.from_settings(settings)
+            video_models.require("eyes")
+            video_models.require("emotion")
         t0 = time.perf_counter()
         tick(tr("replay.stage.resume", lang))
         parsed = parse_resume(eng.reader, Path(req.resume))  # validate before any row exists

@@ -246,6 +246,8 @@ def test_float32_wav_typed_answer_exact_questions_and_one_final_progress_line(fi
     assert "query plan" in spoken["answer"].lower() and spoken["answer_mode"] == "speech"
     assert typed["answer_mode"] == "typed" and typed["delivery"]["applicable"] is False
     assert spoken["delivery"]["applicable"] is True and spoken["evaluated"] and typed["evaluated"]
+    html = (tmp_path / "r.html").read_text("utf-8")
+    assert "pace, fillers and pauses do not apply" in html
 
 
 def test_model_chosen_in_settings_missing_is_an_error_naming_the_key(files, capsys, monkeypatch, model_manager):
