@@ -88,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
+    for exc in result.refused:
+        sys.stderr.write(exc.localized(lang) + "\n")
     for it in result.recovered:
         sys.stderr.write(tr("replay.recovered", lang, id=it.id, n=it.answered, planned=it.planned) + "\n")
     print(tr("replay.done", lang, path=str(args.out)))

@@ -68,6 +68,7 @@ class ReplayResult:
     timings: dict[str, float] = field(default_factory=dict)
     plan_source: str = "bank"
     recovered: list[Any] = field(default_factory=list)  # interrupted interviews this run cancelled
+    refused: list[Any] = field(default_factory=list)  # RuntimeRefused errors of engines left out
 
 
 @dataclass
@@ -83,6 +84,9 @@ class Engines:
     # SEPARATION); a language without one gets no semantic matching
     semantic_thresholds: dict[str, float] = field(default_factory=dict)
     stt_model_dir: Path | None = None  # the active 'stt' model's folder (live path)
+    # native runtimes refused by their probe (engines.runtime_probe): the bank planner and the
+    # rubric evaluator stand in, and the user is told which engine and why
+    refused: list[Any] = field(default_factory=list)
 
 
 def build_engines(force_llm: bool = False, settings: Any = None) -> Engines:
@@ -101,9 +105,14 @@ def build_engines(force_llm: bool = False, settings: Any = None) -> Engines:
         entry = manager.active(cap)
         if entry is not None and (force_llm or is_capable(entry)):
             from engines.llm.llama_cpp_model import LlamaCppModel
+            from engines.runtime_probe import RuntimeRefused
 
             _, path = manager.require(cap)
-            setattr(eng, attr, LlamaCppModel.shared(path, model_id=entry.id))
+            try:
+                setattr(eng, attr, LlamaCppModel.shared(path, model_id=entry.id))
+            except RuntimeRefused as exc:
+                log.warning("%s refused: %s", entry.id, exc)
+                eng.refused.append(exc)
     embed_entry = manager.active("embed")
     if embed_entry is not None:
         from engines.embed.llama_embedder import LlamaEmbedder, semantic_thresholds_for
@@ -342,7 +351,7 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
     progress(total, total, tr("replay.stage.done", lang))
     return ReplayResult(report=report, interview_id=interview_id,
                         timings={k: round(v, 3) for k, v in timings.items()}, plan_source=session.plan_source,
-                        recovered=recovered)
+                        recovered=recovered, refused=list(eng.refused))
 
 
 def _write_outputs(req: ReplayRequest, report: dict, lang: str, interview_id: int, atomic_path: Any) -> None:

@@ -115,3 +115,25 @@ def test_the_real_llama_cpp_build_runs_here_without_amx(model_manager):
     assert "AMX_INT8 = 1" not in features and "AMX = 1" not in features, features
     embed = rp.probe("llama.cpp-embed", path)
     assert embed.ok and embed.info["dim"] > 0, embed.detail
+
+
+@pytest.mark.slow
+def test_replay_carries_on_with_the_bank_when_the_llm_runtime_is_refused(tmp_path, model_manager, capsys):
+    """--force-llm would load the GGUF in-process; with its build remembered as crashing the
+    run still completes (bank plan, rubric evaluator) and says which engine was left out."""
+    from desktop.cli import main
+    from tests.core.test_resume_structure import EN, make_pdf
+
+    entry, path = model_manager.require("llm")
+    assert rp.checked("llama.cpp", path, prober=sigill_prober([])).status == "crashed"
+    pdf, answer, out = tmp_path / "r.pdf", tmp_path / "a1.txt", tmp_path / "report.json"
+    make_pdf(pdf, EN, False)
+    answer.write_text("I rebuilt the checkout flow in React because users dropped off at the "
+                      "payment step; conversion went up by eight percent.", "utf-8")
+    rc = main(["replay", "--resume", str(pdf), "--company", "KAKAO", "--position", "Frontend Engineer",
+               "--lang", "en", "--answers", str(answer), "--out", str(out), "--force-llm",
+               "--db", f"sqlite:///{tmp_path / 'db.sqlite3'}"])
+    err = capsys.readouterr().err
+    assert rc == 0
+    assert entry.id in err and "SIGILL" in err and "question bank" in err
+    assert json.loads(out.read_text("utf-8"))["details"]
