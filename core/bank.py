@@ -111,8 +111,18 @@ class KeyPoint(_Strict):
         return v.strip()
 
 
+class Misconception(_Strict):
+    """What candidates commonly get wrong on a question (``wrong``) and the correct statement
+    it is confused with (``correct``), both bilingual. The coverage evaluator matches answer
+    sentences to ``wrong`` by meaning, contrasted with ``correct``; the report names it."""
+
+    wrong: I18nText
+    correct: I18nText
+
+
 class Rubric(_Strict):
     key_points: list[KeyPoint] = Field(min_length=2, max_length=8)
+    misconceptions: list[Misconception] = Field(default_factory=list, max_length=6)
     weights: dict[str, float]
     focus: dict[str, I18nText] = Field(default_factory=dict)  # optional per-criterion override
     bands: dict[str, I18nText]
@@ -200,6 +210,8 @@ class BankQuestion(_Strict):
             "key_points": [getattr(kp, lang) for kp in self.rubric.key_points],
             "point_keywords": point_kw,
             "keywords": flat,
+            "misconceptions": [{"wrong": m.wrong.get(lang), "correct": m.correct.get(lang)}
+                               for m in self.rubric.misconceptions],
             "criteria": criteria,
             "bands": {b: {"range": list(BAND_RANGES[b]), "description": self.rubric.bands[b].get(lang)}
                       for b in BANDS},

