@@ -77,7 +77,7 @@ def engine(request):
 
 def test_upgrade_from_empty_builds_every_table(engine):
     upgrade_database(engine)
-    assert current_revision(engine) == "0003"
+    assert current_revision(engine) == "0004"
     tables = set(inspect(engine).get_table_names())
     assert SEED_TABLES | PRODUCT_TABLES <= tables
 
@@ -98,14 +98,14 @@ def test_models_and_migrations_agree(engine):
 
 def test_downgrade_one_step_and_up_again(engine):
     upgrade_database(engine)
-    downgrade_database(engine, "-1")
+    downgrade_database(engine, "0002")
     assert current_revision(engine) == "0002"
     downgrade_database(engine, "-1")
     assert current_revision(engine) == "0001"
     assert "ix_transcripts_interview_start" not in {
         i["name"] for i in inspect(engine).get_indexes("transcripts")}
     upgrade_database(engine)
-    assert current_revision(engine) == "0003"
+    assert current_revision(engine) == "0004"
     _fill(engine)  # the schema still works after the round trip
 
 
@@ -199,7 +199,7 @@ def test_migration_0003_retypes_vectors_to_the_configured_width(pg_engine, monke
                      {"v": "[" + ",".join(["0.1"] * 640) + "]"})
     monkeypatch.delenv("BIG20_MODELS__EMBED")
     upgrade_database(pg_engine)
-    assert current_revision(pg_engine) == "0003"
+    assert current_revision(pg_engine) == "0004"
     assert {width(t) for t in ("resumes", "companies", "questions", "answer_bank")} == {embedding_dim()} == {384}
     with pg_engine.connect() as conn:
         assert conn.execute(text("SELECT embedding FROM companies WHERE id = 'OLD'")).scalar() is None

@@ -17,7 +17,7 @@ def test_health_reports_schema_and_pgvector(pg_engine):
     with TestClient(app) as client:
         body = client.get("/api/v1/health").json()
     assert body["status"] == "ok" and body["database"] == "postgresql"
-    assert body["schema_revision"] == "0002" and body["pgvector"]
+    assert body["schema_revision"] == "0004" and body["pgvector"]
 
 
 def test_settings_refuse_missing_or_weak_secret(monkeypatch):
