@@ -37,7 +37,7 @@ def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
         if settings.database_url.startswith("postgresql") else make_engine(settings.database_url)
     sessions = session_factory(engine)
     background = Background(sessions, broker_url=settings.broker_url, embedder=embedder,
-                            embed_model=settings.embed_model)
+                            embed_model=settings.embed_model, enabled=settings.background)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

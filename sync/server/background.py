@@ -23,7 +23,8 @@ _UNSET = object()
 
 class Background:
     def __init__(self, sessions, *, broker_url: str | None, embedder: Any = _UNSET,
-                 embed_model: str | None = None) -> None:
+                 embed_model: str | None = None, enabled: bool = True) -> None:
+        self._enabled = enabled
         self._sessions = sessions
         self._broker_url = broker_url
         self._embedder = embedder
@@ -61,6 +62,8 @@ class Background:
         return fut
 
     def after_sync(self, interview_id: int) -> Future | None:
+        if not self._enabled:
+            return None
         if self._broker_url:
             self._send("big20.embed_interview", [interview_id])
             return None
@@ -74,6 +77,8 @@ class Background:
         return self._local(job)
 
     def after_resume(self, resume_id: int) -> Future | None:
+        if not self._enabled:
+            return None
         if self._broker_url:
             self._send("big20.embed_pending", [])
             return None

@@ -30,6 +30,8 @@ class ServerSettings:
     broker_url: str | None = None
     # embedding model id (catalog) used server-side; None = the configured default
     embed_model: str | None = None
+    # background work after syncs and uploads (embeddings, fit); off for load tests
+    background: bool = True
 
     def __post_init__(self) -> None:
         check_secret(self.secret_key, self.environment)
@@ -48,7 +50,8 @@ class ServerSettings:
                    refresh_token_days=float(os.environ.get("BIG20_SERVER_REFRESH_DAYS", "14")),
                    login_attempts=int(os.environ.get("BIG20_SERVER_LOGIN_ATTEMPTS", "5")),
                    broker_url=os.environ.get("BIG20_SERVER_BROKER_URL") or None,
-                   embed_model=os.environ.get("BIG20_MODELS__EMBED") or None)
+                   embed_model=os.environ.get("BIG20_MODELS__EMBED") or None,
+                   background=os.environ.get("BIG20_SERVER_BACKGROUND", "on").lower() not in ("off", "0", "no"))
 
 
 def check_secret(secret: str, environment: str) -> None:

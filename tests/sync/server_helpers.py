@@ -67,3 +67,148 @@ def sample_bundle(*, shares: list[str] = (), n_answers: int = 2, interview_uuid:
                        "structured_data": {"language": "ko", "skills": ["Kafka"]}, "language": "ko"},
             "questions": questions, "transcripts": transcripts, "report": report,
             "shares": [{"company_id": c, "granted_at": now} for c in shares]}
+
+
+# ----------------------------------------------------------------------------- live server process
+import os  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import httpx  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+SECRET = "test-secret-" + "x" * 32
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerProcess:
+    """``big20-server`` as a real process on a loopback port (killable, restartable)."""
+
+    def __init__(self, database_url: str, port: int | None = None, *, extra_args: list[str] = (),
+                 env: dict | None = None, scheme: str = "http") -> None:
+        self.database_url = database_url
+        self.port = port or free_port()
+        self.extra_args = list(extra_args)
+        self.env = env or {}
+        self.scheme = scheme
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"{self.scheme}://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 60.0, verify: bool | str = True) -> "ServerProcess":
+        env = {**os.environ, "BIG20_SERVER_DATABASE_URL": self.database_url, "BIG20_SERVER_SECRET": SECRET,
+               "BIG20_SERVER_BACKGROUND": "off", "PYTHONPATH": str(REPO), **self.env}
+        self.proc = subprocess.Popen([sys.executable, "-m", "sync.server.main", "--port", str(self.port),
+                                      *self.extra_args], cwd=REPO, env=env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("server exited: " + self.proc.stderr.read().decode()[-2000:])
+            try:
+                if httpx.get(self.url + "/api/v1/health", timeout=1.0, verify=verify).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)  # polling a condition (server up), bounded by the deadline
+        self.stop()
+        raise RuntimeError("server did not come up")
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc is not None and self.proc.stderr is not None:
+            self.proc.stderr.close()
+
+
+# ----------------------------------------------------------------------------- desktop database
+def make_local_interview(engine, *, n_answers: int = 2, share_with: str | None = "KAKAO",
+                         utterances_per_answer: int = 1) -> str:
+    """A completed interview in a desktop (SQLite) database, with report and consent; its uuid."""
+    from core.bank import seed_reference_data
+    from core.db.models import Resume, ShareConsent, Speaker, Transcript
+    from core.report.store import save_report
+    from core.services.interviews import add_asked_question, create_interview, transition
+
+    sessions = session_factory(engine)
+    with transaction(sessions) as s:
+        if not s.scalars(select_companies()).first():
+            seed_reference_data(s)
+        from core.db.models import User
+
+        user = s.scalars(select_user()).first()
+        if user is None:
+            user = create_user(s, email="mei@example.com", username="mei", password=PASSWORD)
+        resume = Resume(candidate_id=user.id, file_path="/tmp/cv.pdf", file_name="cv.pdf",
+                        extracted_text="Kafka 결제 시스템", structured_data={"language": "ko"}, language="ko",
+                        sha256="b" * 64)
+        s.add(resume)
+        s.flush()
+        iv = create_interview(s, candidate_id=user.id, position="Backend Engineer", company_id="KAKAO",
+                              resume_id=resume.id)
+        transition(s, iv, "live")
+        report = sample_report(n_answers)
+        for d in report["details"]:
+            q = add_asked_question(s, iv, text=d["question"], position=d["index"])
+            s.add(Transcript(interview_id=iv.id, speaker=Speaker.AI, text=d["question"], interview_question_id=q.id,
+                             start_s=d["index"] * 100.0))
+            for k in range(utterances_per_answer):
+                s.add(Transcript(interview_id=iv.id, speaker=Speaker.User, text=f"{d['answer']} ({k})",
+                                 interview_question_id=q.id, start_s=d["index"] * 100.0 + 5 + k * 3,
+                                 end_s=d["index"] * 100.0 + 7 + k * 3, confidence=0.9,
+                                 words=[{"w": "파티션", "s": 0.0, "e": 0.4, "c": 0.9}]))
+        transition(s, iv, "completed")
+        save_report(s, iv.id, report)
+        if share_with:
+            s.add(ShareConsent(interview_id=iv.id, company_id=share_with))
+        return iv.uuid
+
+
+def select_companies():
+    from sqlalchemy import select
+
+    from core.db.models import Company
+
+    return select(Company)
+
+
+def select_user():
+    from sqlalchemy import select
+
+    from core.db.models import User
+
+    return select(User)
+
+
+def server_counts(engine, uuid: str) -> dict:
+    """What the server database holds for ``uuid``: interviews, transcripts, questions, reports."""
+    from sqlalchemy import text
+
+    with engine.connect() as c:
+        ids = [r[0] for r in c.execute(text("SELECT id FROM interviews WHERE uuid = :u"), {"u": uuid})]
+        if not ids:
+            return {"interviews": 0, "transcripts": 0, "questions": 0, "reports": 0}
+        q = lambda t: c.execute(text(f"SELECT count(*) FROM {t} WHERE interview_id = :i"), {"i": ids[0]}).scalar()  # noqa: E731
+        return {"interviews": len(ids), "transcripts": q("transcripts"), "questions": q("interview_questions"),
+                "reports": q("evaluation_reports")}
