@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import ssl
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -84,6 +85,8 @@ class ServerClient:
         self.base_url = check_url(base_url, allow_insecure=allow_insecure)
         self.secrets = secrets or SecretStore()
         self._access: str | None = None
+        if isinstance(verify, str):  # a CA bundle: trusted in addition to nothing else
+            verify = ssl.create_default_context(cafile=verify)
         self._http = httpx.Client(base_url=self.base_url + "/api/v1", verify=verify, timeout=timeout,
                                   transport=transport)
 

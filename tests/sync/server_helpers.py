@@ -112,6 +112,10 @@ class ServerProcess:
         self.proc = subprocess.Popen([sys.executable, "-m", "sync.server.main", "--port", str(self.port),
                                       *self.extra_args], cwd=REPO, env=env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if isinstance(verify, str):
+            import ssl
+
+            verify = ssl.create_default_context(cafile=verify)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
