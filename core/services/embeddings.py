@@ -47,12 +47,15 @@ def check_dim(embedder: Embedder) -> None:
 
 
 def embed_pending(session: Session, embedder: Embedder, *, interview_ids: Sequence[int] | None = None,
-                  batch: int = 32) -> dict[str, int]:
-    """Compute the embeddings still NULL (all tables, or only the given interviews' resumes
-    and candidate answers). Flushes after each batch; returns counts per table."""
+                  tables: Sequence[str] | None = None, batch: int = 32) -> dict[str, int]:
+    """Compute the embeddings still NULL in ``tables`` (default all: companies, questions,
+    answer_bank, resumes, transcripts); with ``interview_ids`` only those interviews' resumes
+    and candidate answers. Flushes after each batch; returns counts per table."""
     check_dim(embedder)
     counts: dict[str, int] = {}
     for kind, model in _TABLES.items():
+        if tables is not None and kind not in tables:
+            continue
         stmt = select(model).where(model.embedding.is_(None))
         if kind == "transcripts":
             stmt = stmt.where(Transcript.speaker == Speaker.User)

@@ -3,7 +3,7 @@
 Tasks:
 
 - ``big20.embed_interview(interview_id)``: after a sync, embed the interview's resume and
-  the candidate's answers, then refresh the resume-to-company fit (stored in the resume's
+  the candidate's answers (and company profiles still missing), then refresh the resume-to-company fit (stored in the resume's
   ``structured_data["company_fit"]``);
 - ``big20.embed_pending()``: every embedding still missing (companies, bank questions and
   model answers, resumes, answers), e.g. after seeding or a model change.
@@ -67,7 +67,9 @@ def _embedder():
 def embed_interview_now(sessions, embedder, interview_id: int) -> dict[str, Any]:
     """The task body (also run in-process when no broker is configured)."""
     with transaction(sessions) as s:
-        counts = embed_pending(s, embedder, interview_ids=[interview_id])
+        # company profiles first (a handful): the fit below compares against them
+        counts = embed_pending(s, embedder, tables=("companies",))
+        counts.update(embed_pending(s, embedder, interview_ids=[interview_id]))
         iv = s.get(Interview, interview_id)
         fit = []
         if iv is not None and iv.resume_id is not None:

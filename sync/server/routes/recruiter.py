@@ -53,7 +53,8 @@ def search(request: Request, session: SessionDep, user: RecruiterUser,
     embedder = request.app.state.background.embedder()
     if embedder is None:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="no embedding model configured")
-    vec = embedder.embed([q])[0]
+    # e5-style encoders embed a search query differently from the stored passages
+    vec = embedder.embed_query(q) if hasattr(embedder, "embed_query") else embedder.embed([q])[0]
     hits = search_shared(session, user.company_id or "", vec, limit)
     out = []
     for kind, row, iv, sim in hits:
