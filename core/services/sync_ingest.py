@@ -22,9 +22,10 @@ The caller owns the session and commits. Not thread-safe (one session per reques
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -50,6 +51,18 @@ class _Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
 
+def _whole_number(v: Any) -> Any:
+    # JSON Schema's "integer" includes 4.0; strict pydantic would refuse it. Text and booleans
+    # stay refused (no "4" -> 4 coercion); 4.5 is refused by the int validator itself.
+    if isinstance(v, (str, bytes, bool)):
+        raise ValueError("a number is required, not text or a boolean")
+    return v
+
+
+# An integer field: no coercion from text or booleans, 4.0 accepted as 4.
+Int = Annotated[int, BeforeValidator(_whole_number), Field(strict=False)]
+
+
 def _dt(**kw: Any) -> Any:
     # Datetimes arrive as ISO-8601 text in JSON; strict mode would refuse every string.
     return Field(strict=False, **kw)
@@ -64,9 +77,9 @@ class ResumeBundle(_Strict):
 
 
 class QuestionBundle(_Strict):
-    position: int = Field(ge=0, le=10_000)
+    position: Int = Field(ge=0, le=10_000)
     text: str = Field(max_length=20_000)
-    parent_position: int | None = Field(default=None, ge=0, le=10_000)
+    parent_position: Int | None = Field(default=None, ge=0, le=10_000)
     asked_at_s: float | None = None
     answer_start_s: float | None = None
     answer_end_s: float | None = None
@@ -75,7 +88,7 @@ class QuestionBundle(_Strict):
 class TranscriptBundle(_Strict):
     speaker: Literal["AI", "User"]
     text: str = Field(max_length=100_000)
-    question_position: int | None = Field(default=None, ge=0, le=10_000)
+    question_position: Int | None = Field(default=None, ge=0, le=10_000)
     start_s: float | None = None
     end_s: float | None = None
     words: list[dict[str, Any]] | None = None

@@ -70,7 +70,8 @@ def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
     async def _input(_request: Request, exc: InputError) -> JSONResponse:
         return JSONResponse({"detail": exc.localized("en")}, status_code=422)
 
-    api = APIRouter(prefix=API)
+    # a body that is not JSON / form at all is a 400 (before validation), on every route
+    api = APIRouter(prefix=API, responses={400: {"description": "malformed request body"}})
 
     @api.get("/health", tags=["health"])
     def health() -> dict:

@@ -16,7 +16,17 @@ from sqlalchemy.orm import Session
 from core.db.models import User, UserRole
 from sync.server.security import decode_access_token
 
+# documented on every authenticated router, so clients (and schemathesis) know them
+AUTH_RESPONSES: dict[int | str, dict] = {401: {"description": "not authenticated"},
+                                         403: {"description": "not allowed for this role"}}
+
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def unprocessable(message: str, *loc: str) -> HTTPException:
+    """A 422 in the shape FastAPI documents for 422 (``HTTPValidationError``), for input that
+    passed the schema but not a rule the schema cannot state (bcrypt's 72 bytes, a PDF's body)."""
+    return HTTPException(422, detail=[{"loc": list(loc) or ["body"], "msg": message, "type": "value_error"}])
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.services.sync_ingest import Int
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
@@ -22,7 +24,8 @@ class Out(BaseModel):
 
 # ----------------------------------------------------------------------------- auth and users
 class RegisterIn(Strict):
-    email: str = Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    # ASCII only, stated the same way in JSON Schema and Python (``\s`` differs between them)
+    email: str = Field(min_length=6, max_length=320, pattern=r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
     username: str = Field(pattern=r"^[A-Za-z0-9_.\-]{3,64}$")
     password: str = Field(min_length=8, max_length=72)
     full_name: str | None = Field(default=None, max_length=200)
@@ -81,7 +84,7 @@ Status = Literal["scheduled", "live", "completed", "cancelled"]
 class InterviewCreateIn(Strict):
     position: str = Field(min_length=1, max_length=200)
     company_id: str | None = Field(default=None, max_length=64)
-    resume_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    resume_id: Int | None = Field(default=None, ge=1, le=2**31 - 1)
     language: Literal["ko", "en"] = "ko"
 
 
@@ -105,8 +108,8 @@ class StatusIn(Strict):
 
 
 class QuestionsIn(Strict):
-    count: int = Field(default=5, ge=1, le=20)
-    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    count: Int = Field(default=5, ge=1, le=20)
+    seed: Int = Field(default=0, ge=0, le=2**31 - 1)
 
 
 class AskedQuestionOut(Out):
@@ -122,7 +125,7 @@ class TranscriptIn(Strict):
     text: str = Field(min_length=1, max_length=20_000)
     start_s: float | None = Field(default=None, ge=0, le=86_400)
     end_s: float | None = Field(default=None, ge=0, le=86_400)
-    interview_question_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    interview_question_id: Int | None = Field(default=None, ge=1, le=2**31 - 1)
     confidence: float | None = Field(default=None, ge=0, le=1)
     sentiment_score: float | None = Field(default=None, ge=-1, le=1)
     emotion: str | None = Field(default=None, max_length=20)
@@ -205,7 +208,7 @@ class AccessLogOut(BaseModel):
 
 class NoteIn(Strict):
     note: str = Field(default="", max_length=10_000)
-    detail_index: int | None = Field(default=None, ge=0, le=10_000)
+    detail_index: Int | None = Field(default=None, ge=0, le=10_000)
     score_override: float | None = Field(default=None, ge=0, le=100)
 
 

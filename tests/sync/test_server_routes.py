@@ -199,7 +199,7 @@ def test_tenant_isolation_sharing_revocation_and_audit(world):
     assert client.put(f"{API}/interviews/{iid}/shares/KAKAO", json={"include_video": False},
                       headers=auth(tok["alice"])).status_code == 200
     assert client.get(report_path, headers=auth(tok["kakao_rec"])).status_code == 200
-    assert client.put(f"{API}/interviews/{iid}/shares/NOPE", json={}, headers=auth(tok["alice"])).status_code == 422
+    assert client.put(f"{API}/interviews/{iid}/shares/NOPE", json={}, headers=auth(tok["alice"])).status_code == 404
     # the admin reads everything
     assert client.get(report_path, headers=auth(tok["root"])).status_code == 200
 
@@ -236,4 +236,4 @@ def test_admin_creates_recruiters_only(world):
     r = client.post(f"{API}/users", json=body, headers=auth(tok["root"]))
     assert r.status_code == 201 and r.json()["company_id"] == "KAKAO"
     assert client.post(f"{API}/users", json={**body, "email": "r3@example.com", "username": "rec3",
-                                             "company_id": None}, headers=auth(tok["root"])).status_code == 422
+                                             "company_id": None}, headers=auth(tok["root"])).status_code == 404

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Form, HTTPException, Request, status
 
 from core.db.models import User, UserRole
 from core.errors import InputError
 from core.services import tokens
 from core.services.users import authenticate, create_user
-from sync.server.deps import SessionDep
+from sync.server.deps import SessionDep, unprocessable
 from sync.server.schemas import RefreshIn, RegisterIn, TokenOut, UserOut
 from sync.server.security import create_access_token
 
@@ -35,8 +34,9 @@ def register(body: RegisterIn, session: SessionDep) -> User:
                            full_name=body.full_name, role=UserRole.candidate)
     except InputError as exc:
         session.rollback()
-        code = status.HTTP_409_CONFLICT if exc.code == "user.duplicate" else 422
-        raise HTTPException(code, detail=exc.localized("en")) from exc
+        if exc.code == "user.duplicate":
+            raise HTTPException(status.HTTP_409_CONFLICT, detail=exc.localized("en")) from exc
+        raise unprocessable(exc.localized("en"), "body", "password") from exc
     session.commit()
     return user
 
@@ -61,18 +61,24 @@ _LOGIN_RESPONSES = {401: {"description": "wrong login or password"},
                     429: {"description": "too many attempts; see Retry-After"}}
 
 
+# The OAuth2 password grant's form fields (RFC 6749 4.3.2); empty values are not in the schema.
+Username = Annotated[str, Form(min_length=1, max_length=320)]
+Password = Annotated[str, Form(min_length=1, max_length=200)]
+GrantType = Annotated[str | None, Form(pattern="^password$")]
+
+
 @router.post("/token", response_model=TokenOut, responses=_LOGIN_RESPONSES)
-def token(request: Request, session: SessionDep,
-          form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenOut:
+def token(request: Request, session: SessionDep, username: Username, password: Password,
+          grant_type: GrantType = None) -> TokenOut:
     """OAuth2 password flow: ``username`` (or e-mail) and ``password`` as a form."""
-    return _login(request, session, form.username, form.password)
+    return _login(request, session, username, password)
 
 
 @router.post("/login", response_model=TokenOut, responses=_LOGIN_RESPONSES)
-def login(request: Request, session: SessionDep,
-          form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenOut:
+def login(request: Request, session: SessionDep, username: Username, password: Password,
+          grant_type: GrantType = None) -> TokenOut:
     """Same as ``/auth/token`` (the name the original spec uses)."""
-    return _login(request, session, form.username, form.password)
+    return _login(request, session, username, password)
 
 
 @router.post("/refresh", response_model=TokenOut, responses={401: {"description": "invalid refresh token"}})

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from core.db.models import Company
 from core.services.embeddings import similar_companies
-from sync.server.deps import CurrentUser, SessionDep
+from sync.server.deps import AUTH_RESPONSES, CurrentUser, SessionDep
 from sync.server.schemas import CompanyOut, SimilarCompanyOut
 
-router = APIRouter(prefix="/companies", tags=["companies"])
+router = APIRouter(prefix="/companies", tags=["companies"], responses=AUTH_RESPONSES)
 CompanyId = Annotated[str, Path(min_length=1, max_length=64)]
 
 

@@ -33,7 +33,7 @@ from core.errors import InputError, InvalidTransition, NotFound
 from core.interview.planner import PlanContext, plan_from_bank
 from core.services import sharing
 from core.services.interviews import create_interview, transition
-from sync.server.deps import CandidateUser, CurrentUser, RecruiterUser, SessionDep
+from sync.server.deps import AUTH_RESPONSES, CandidateUser, CurrentUser, RecruiterUser, SessionDep
 from sync.server.schemas import (
     AccessLogOut,
     AskedQuestionOut,
@@ -50,7 +50,7 @@ from sync.server.schemas import (
     TranscriptOut,
 )
 
-router = APIRouter(prefix="/interviews", tags=["interviews"])
+router = APIRouter(prefix="/interviews", tags=["interviews"], responses=AUTH_RESPONSES)
 InterviewId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 CompanyId = Annotated[str, Path(min_length=1, max_length=64)]
 NOT_FOUND = {404: {"description": "no such interview (or not yours to see)"}}
@@ -75,14 +75,14 @@ def _owned(session, user: User, interview_id: int) -> Interview:
 
 
 @router.post("", response_model=InterviewOut, status_code=status.HTTP_201_CREATED,
-             responses={422: {"description": "unknown company or resume"}})
+             responses={404: {"description": "unknown company or resume"}})
 def create(body: InterviewCreateIn, session: SessionDep, user: CandidateUser) -> Interview:
     if body.company_id is not None and session.get(Company, body.company_id) is None:
-        raise HTTPException(422, detail="unknown company_id")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="unknown company_id")
     if body.resume_id is not None:
         resume = session.get(Resume, body.resume_id)
         if resume is None or resume.candidate_id != user.id:
-            raise HTTPException(422, detail="unknown resume_id")
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail="unknown resume_id")
     interview = create_interview(session, candidate_id=user.id, position=body.position,
                                  company_id=body.company_id, resume_id=body.resume_id, language=body.language)
     session.commit()
@@ -170,7 +170,7 @@ def list_questions(interview_id: InterviewId, session: SessionDep, user: Current
 
 @router.post("/{interview_id}/transcripts", response_model=TranscriptOut, status_code=status.HTTP_201_CREATED,
              responses={**NOT_FOUND, 409: {"description": "the interview is not live"},
-                        422: {"description": "question of another interview"}})
+                        404: {"description": "no such interview, or a question of another interview"}})
 def add_transcript(interview_id: InterviewId, body: TranscriptIn, session: SessionDep,
                    user: CurrentUser) -> Transcript:
     interview = _owned(session, user, interview_id)
@@ -179,7 +179,7 @@ def add_transcript(interview_id: InterviewId, body: TranscriptIn, session: Sessi
     if body.interview_question_id is not None:
         iq = session.get(InterviewQuestion, body.interview_question_id)
         if iq is None or iq.interview_id != interview.id:
-            raise HTTPException(422, detail="question of another interview")
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such question in this interview")
     row = Transcript(interview_id=interview.id, speaker=Speaker(body.speaker), text=body.text.strip() or body.text,
                      start_s=body.start_s, end_s=body.end_s, interview_question_id=body.interview_question_id,
                      confidence=body.confidence, sentiment_score=body.sentiment_score, emotion=body.emotion)
@@ -234,7 +234,7 @@ def list_shares(interview_id: InterviewId, session: SessionDep, user: CurrentUse
 
 
 @router.put("/{interview_id}/shares/{company_id}", response_model=ShareOut,
-            responses={**NOT_FOUND, 422: {"description": "unknown company"}})
+            responses={404: {"description": "no such interview or company"}})
 def grant_share(interview_id: InterviewId, company_id: CompanyId, body: ShareIn, session: SessionDep,
                 user: CurrentUser):
     """Consent: recruiters of ``company_id`` may read this interview until it is revoked."""
@@ -243,7 +243,7 @@ def grant_share(interview_id: InterviewId, company_id: CompanyId, body: ShareIn,
         row = sharing.grant(session, interview, company_id, include_video=body.include_video)
     except InputError as exc:
         session.rollback()
-        raise HTTPException(422, detail=exc.localized("en")) from exc
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=exc.localized("en")) from exc
     session.commit()
     return row
 

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from core.db.models import ConsentAccessLog, Interview, InterviewStatus
 from core.services import sharing
 from core.services.embeddings import search_shared
-from sync.server.deps import RecruiterUser, SessionDep
+from sync.server.deps import AUTH_RESPONSES, RecruiterUser, SessionDep
 from sync.server.schemas import InterviewOut, SearchHit
 
-router = APIRouter(prefix="/recruiter", tags=["recruiter"])
+router = APIRouter(prefix="/recruiter", tags=["recruiter"], responses=AUTH_RESPONSES)
 
 _SORTS = {"created": Interview.created_at.desc(), "-created": Interview.created_at.asc(),
           "score": Interview.overall_score.desc().nulls_last(), "-score": Interview.overall_score.asc().nulls_last()}

@@ -2,7 +2,7 @@
 
 The upload is read into a private temporary file (the PDF reader wants a path), parsed by
 PyMuPDF (engines.pdf, no device engine) and stored; only the text and structured data are
-kept, not the file. Bad PDFs answer 422 with the reader's message.
+kept, not the file. Bad PDFs answer 422 (FastAPI's validation-error shape) with the reader's message.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from core.db.models import Resume, UserRole
 from core.errors import InputError
 from core.resume.store import intake_resume, parse_resume
 from core.services.embeddings import company_fit
-from sync.server.deps import CandidateUser, CurrentUser, SessionDep
+from sync.server.deps import AUTH_RESPONSES, CandidateUser, CurrentUser, SessionDep, unprocessable
 from sync.server.schemas import ResumeOut, SimilarCompanyOut
 
-router = APIRouter(prefix="/resumes", tags=["resumes"])
+router = APIRouter(prefix="/resumes", tags=["resumes"], responses=AUTH_RESPONSES)
 MAX_UPLOAD = 20 * 1024 * 1024
 ResumeId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
@@ -45,7 +45,7 @@ def upload(request: Request, file: UploadFile, session: SessionDep, user: Candid
         try:
             parsed = parse_resume(_reader(), path)
         except InputError as exc:
-            raise HTTPException(422, detail=exc.localized("en")) from exc
+            raise unprocessable(exc.localized("en"), "body", "file") from exc
         row = intake_resume(session, None, path, user.id, parsed=parsed)
     row.file_name = name
     row.file_path = f"upload:{name}"

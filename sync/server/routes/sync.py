@@ -19,10 +19,10 @@ from sqlalchemy.exc import IntegrityError
 from core.db.models import EvaluationReport, Interview, InterviewQuestion, SyncReceipt, Transcript
 from core.errors import InputError, NotFound
 from core.services.sync_ingest import InterviewBundle, apply_bundle
-from sync.server.deps import CandidateUser, SessionDep
+from sync.server.deps import AUTH_RESPONSES, CandidateUser, SessionDep
 from sync.server.schemas import SyncReceiptOut, SyncStateOut
 
-router = APIRouter(prefix="/sync", tags=["sync"])
+router = APIRouter(prefix="/sync", tags=["sync"], responses=AUTH_RESPONSES)
 IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=64,
                                        pattern=r"^[A-Za-z0-9_.:\-]+$")]
 
@@ -38,8 +38,8 @@ def _replay(session, key: str, user_id: int) -> SyncReceiptOut | None:
 
 @router.post("/interviews", response_model=SyncReceiptOut,
              responses={404: {"description": "the uuid belongs to somebody else"},
-                        409: {"description": "idempotency key already used by another user"},
-                        422: {"description": "invalid bundle"}})
+                        409: {"description": "key used by another user, or the bundle conflicts with the "
+                                             "server (unknown company, repeated question position)"}})
 def push_interview(request: Request, bundle: InterviewBundle, key: IdempotencyKey, session: SessionDep,
                    user: CandidateUser) -> SyncReceiptOut:
     done = _replay(session, key, user.id)
@@ -52,7 +52,7 @@ def push_interview(request: Request, bundle: InterviewBundle, key: IdempotencyKe
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such interview") from exc
     except InputError as exc:
         session.rollback()
-        raise HTTPException(422, detail=exc.localized("en")) from exc
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=exc.localized("en")) from exc
     session.add(SyncReceipt(idempotency_key=key, user_id=user.id, entity="interview", entity_id=bundle.uuid,
                             response=body))
     try:

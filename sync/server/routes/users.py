@@ -7,10 +7,10 @@ from fastapi import APIRouter, HTTPException, status
 from core.db.models import Company, User, UserRole
 from core.errors import InputError
 from core.services.users import create_user
-from sync.server.deps import AdminUser, CurrentUser, SessionDep
+from sync.server.deps import AUTH_RESPONSES, AdminUser, CurrentUser, SessionDep, unprocessable
 from sync.server.schemas import UserCreateIn, UserOut
 
-router = APIRouter(prefix="/users", tags=["users"])
+router = APIRouter(prefix="/users", tags=["users"], responses=AUTH_RESPONSES)
 
 
 @router.get("/me", response_model=UserOut)
@@ -19,19 +19,21 @@ def me(user: CurrentUser) -> User:
 
 
 @router.post("", response_model=UserOut, status_code=status.HTTP_201_CREATED,
-             responses={409: {"description": "e-mail or username taken"}})
+             responses={404: {"description": "recruiter without an existing company"},
+                        409: {"description": "e-mail or username taken"}})
 def create(body: UserCreateIn, session: SessionDep, _admin: AdminUser) -> User:
     """Admin only. A recruiter needs the company they recruit for."""
     role = UserRole(body.role)
     if role is UserRole.recruiter and (body.company_id is None or session.get(Company, body.company_id) is None):
-        raise HTTPException(422, detail="a recruiter needs an existing company_id")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="a recruiter needs an existing company_id")
     try:
         user = create_user(session, email=body.email, username=body.username, password=body.password,
                            role=role, full_name=body.full_name,
                            company_id=body.company_id if role is UserRole.recruiter else None)
     except InputError as exc:
         session.rollback()
-        code = status.HTTP_409_CONFLICT if exc.code == "user.duplicate" else 422
-        raise HTTPException(code, detail=exc.localized("en")) from exc
+        if exc.code == "user.duplicate":
+            raise HTTPException(status.HTTP_409_CONFLICT, detail=exc.localized("en")) from exc
+        raise unprocessable(exc.localized("en"), "body", "password") from exc
     session.commit()
     return user
