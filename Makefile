@@ -62,7 +62,7 @@ run: install
 
 # The central server for a recruiter trying it on one machine: PostgreSQL 18 + pgvector in
 # SERVER_DIR, redis-server, one Celery worker and the API on http://127.0.0.1:$(SERVER_PORT)
-# (development mode: a throw-away signing secret unless BIG20_SERVER_SECRET is set).
+# (development mode, which allows the built-in development secret; set BIG20_SERVER_SECRET otherwise).
 SERVER_DIR ?= $(HOME)/.local/share/big20-server
 SERVER_PORT ?= 8020
 run-server: install

@@ -237,3 +237,20 @@ def test_admin_creates_recruiters_only(world):
     assert r.status_code == 201 and r.json()["company_id"] == "KAKAO"
     assert client.post(f"{API}/users", json={**body, "email": "r3@example.com", "username": "rec3",
                                              "company_id": None}, headers=auth(tok["root"])).status_code == 404
+
+
+def test_server_revocation_is_not_undone_by_an_older_snapshot(world):
+    client, _, _, tok = world
+    bundle = sample_bundle(shares=["KAKAO"])
+    iid = push(client, tok["alice"], bundle, "key-conflict-1").json()["interview_id"]
+    assert client.delete(f"{API}/interviews/{iid}/shares/KAKAO", headers=auth(tok["alice"])).status_code == 204
+    # the desktop resends its older snapshot (granted before the revocation): still revoked
+    assert push(client, tok["alice"], bundle, "key-conflict-2").status_code == 200
+    assert client.get(f"{API}/interviews/{iid}/report", headers=auth(tok["kakao_rec"])).status_code == 404
+    # a newer grant from the device wins over the older revocation
+    from datetime import datetime, timedelta, timezone
+
+    later = (datetime.now(timezone.utc) + timedelta(seconds=5)).isoformat()
+    regrant = dict(bundle, shares=[{"company_id": "KAKAO", "granted_at": later}])
+    assert push(client, tok["alice"], regrant, "key-conflict-3").status_code == 200
+    assert client.get(f"{API}/interviews/{iid}/report", headers=auth(tok["kakao_rec"])).status_code == 200
