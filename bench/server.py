@@ -213,7 +213,11 @@ def bench_sync_and_reads(admin_url: str, tmp: Path, clients: list[int], per_clie
                     nonlocal errors
                     for _ in range(per_client):
                         t = time.perf_counter()
-                        r = await ac.get(report_url)
+                        try:
+                            r = await ac.get(report_url)
+                        except httpx.TransportError:
+                            errors += 1
+                            continue
                         lat.append(time.perf_counter() - t)
                         errors += r.status_code != 200
 

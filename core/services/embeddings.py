@@ -64,6 +64,11 @@ def embed_pending(session: Session, embedder: Embedder, *, interview_ids: Sequen
                 stmt = stmt.where(Transcript.interview_id.in_(interview_ids))
             elif kind == "resumes":
                 stmt = stmt.where(Resume.id.in_(select(Interview.resume_id).where(Interview.id.in_(interview_ids))))
+            elif kind == "answer_bank":  # model answers of the questions these interviews asked
+                from core.db.models import InterviewQuestion
+
+                stmt = stmt.where(AnswerBank.question_id.in_(select(InterviewQuestion.question_id).where(
+                    InterviewQuestion.interview_id.in_(interview_ids))))
             else:
                 continue
         rows = list(session.scalars(stmt))
@@ -107,6 +112,29 @@ def company_fit(session: Session, resume: Resume, limit: int = 5) -> list[tuple[
     if resume.embedding is None:
         return []
     return _nearest(session, Company, resume.embedding, select(Company), limit)
+
+
+def answer_vs_model(session: Session, interview_id: int) -> list[dict[str, Any]]:
+    """Per asked bank question: cosine between the candidate's answer (mean of its utterance
+    embeddings) and the question's model answer in answer_bank. ``similarity`` None when the
+    question has no model answer or the embeddings are not computed yet."""
+    from core.db.models import InterviewQuestion
+
+    out = []
+    asked = list(session.scalars(select(InterviewQuestion).where(InterviewQuestion.interview_id == interview_id)
+                                 .order_by(InterviewQuestion.position)))
+    for iq in asked:
+        model = session.scalars(select(AnswerBank).where(AnswerBank.question_id == iq.question_id)
+                                .order_by(AnswerBank.id)).first() if iq.question_id else None
+        vecs = [t.embedding for t in session.scalars(select(Transcript).where(
+            Transcript.interview_question_id == iq.id, Transcript.speaker == Speaker.User)) if t.embedding]
+        sim = None
+        if model is not None and model.embedding is not None and vecs:
+            mean = [sum(col) / len(vecs) for col in zip(*vecs)]
+            sim = round(_cos(mean, model.embedding), 4)
+        out.append({"position": iq.position, "question": iq.text, "has_model_answer": model is not None,
+                    "similarity": sim})
+    return out
 
 
 def search_shared(session: Session, company_id: str, query_vec: Sequence[float], limit: int = 10

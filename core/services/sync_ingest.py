@@ -35,6 +35,7 @@ from core.db.models import (
     Interview,
     InterviewQuestion,
     InterviewStatus,
+    Question,
     Resume,
     ShareConsent,
     Speaker,
@@ -83,6 +84,8 @@ class QuestionBundle(_Strict):
     asked_at_s: float | None = None
     answer_start_s: float | None = None
     answer_end_s: float | None = None
+    # the bank question it was asked from ("<key>:<lang>"), so answers can be compared with its model answer
+    bank_key: str | None = Field(default=None, max_length=64)
 
 
 class TranscriptBundle(_Strict):
@@ -190,12 +193,16 @@ def apply_bundle(session: Session, user: User, bundle: InterviewBundle) -> dict[
     session.execute(delete(InterviewQuestion).where(InterviewQuestion.interview_id == interview.id))
     session.expire(interview, ["transcripts", "asked"])
     by_pos: dict[int, InterviewQuestion] = {}
+    keys = [q.bank_key for q in bundle.questions if q.bank_key]
+    bank_ids = {k: i for k, i in session.execute(select(Question.bank_key, Question.id)
+                                                 .where(Question.bank_key.in_(keys)))} if keys else {}
     for q in sorted(bundle.questions, key=lambda q: q.position):
         if q.position in by_pos:
             raise InputError("input.invalid", reason=f"question position {q.position} appears twice")
         parent = by_pos.get(q.parent_position) if q.parent_position is not None else None
         row = InterviewQuestion(interview_id=interview.id, position=q.position, text=q.text,
                                 parent_id=parent.id if parent else None, asked_at_s=q.asked_at_s,
+                                question_id=bank_ids.get(q.bank_key) if q.bank_key else None,
                                 answer_start_s=q.answer_start_s, answer_end_s=q.answer_end_s)
         session.add(row)
         session.flush()

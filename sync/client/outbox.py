@@ -53,6 +53,7 @@ from core.db.models import (
     InterviewQuestion,
     InterviewStatus,
     OutboxStatus,
+    Question,
     Resume,
     ShareConsent,
     SyncOutbox,
@@ -96,6 +97,9 @@ def build_bundle(session: Session, interview: Interview) -> dict[str, Any]:
     asked = list(session.scalars(select(InterviewQuestion).where(InterviewQuestion.interview_id == interview.id)
                                  .order_by(InterviewQuestion.position)))
     pos_by_id = {q.id: q.position for q in asked}
+    qids = [q.question_id for q in asked if q.question_id]
+    bank_keys = {i: k for i, k in session.execute(select(Question.id, Question.bank_key)
+                                                  .where(Question.id.in_(qids)))} if qids else {}
     transcripts = list(session.scalars(select(Transcript).where(Transcript.interview_id == interview.id)
                                        .order_by(Transcript.id)))
     report = session.scalars(select(EvaluationReport).where(EvaluationReport.interview_id == interview.id)
@@ -114,7 +118,8 @@ def build_bundle(session: Session, interview: Interview) -> dict[str, Any]:
         "questions": [{"position": q.position, "text": q.text,
                        "parent_position": pos_by_id.get(q.parent_id) if q.parent_id else None,
                        "asked_at_s": q.asked_at_s, "answer_start_s": q.answer_start_s,
-                       "answer_end_s": q.answer_end_s} for q in asked],
+                       "answer_end_s": q.answer_end_s,
+                       "bank_key": bank_keys.get(q.question_id)} for q in asked],
         "transcripts": [{"speaker": t.speaker.value, "text": t.text,
                          "question_position": pos_by_id.get(t.interview_question_id),
                          "start_s": t.start_s, "end_s": t.end_s, "words": t.words, "confidence": t.confidence,

@@ -132,8 +132,9 @@ def main(argv: list[str] | None = None) -> int:
                         args.host)
         import uvicorn
 
+        # keep-alive longer than uvicorn's 5 s: a busy desktop or proxy reuses its connection
         uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info",
-                    ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
+                    ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile, timeout_keep_alive=30)
     except Big20Error as exc:
         log.error("%s", exc.localized("en"))
         sys.stderr.write(exc.localized("en") + "\n")

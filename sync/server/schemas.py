@@ -212,6 +212,13 @@ class NoteIn(Strict):
     score_override: float | None = Field(default=None, ge=0, le=100)
 
 
+class AnswerSimilarityOut(BaseModel):
+    position: int
+    question: str
+    has_model_answer: bool
+    similarity: float | None
+
+
 class SearchHit(BaseModel):
     interview_id: int
     candidate_id: int

@@ -78,6 +78,10 @@ def test_sync_queues_embeddings_and_fit_on_a_real_worker(pg_engine, redis_url, w
         bundle = sample_bundle(shares=["KAKAO"])
         bundle["transcripts"].append({"speaker": "User", "text": "주말에는 등산을 즐기고 사진을 찍습니다.",
                                       "question_position": 1, "start_s": 200.0})
+        # question 0 asked from the bank: its answer is compared with the bank's model answer
+        bundle["questions"][0]["bank_key"] = "backend.db_index:ko"
+        bundle["transcripts"].append({"speaker": "User", "question_position": 0, "start_s": 40.0,
+                                      "text": "인덱스는 B+Tree로 키를 정렬해 저장해서 전체 스캔 없이 행을 찾지만 쓰기 비용이 늘어납니다."})
         r = client.post("/api/v1/sync/interviews", json=bundle,
                         headers={**auth(alice), "Idempotency-Key": "worker-test-1"})
         assert r.status_code == 200, r.text
@@ -108,6 +112,9 @@ def test_sync_queues_embeddings_and_fit_on_a_real_worker(pg_engine, redis_url, w
         assert sims == sorted(sims, reverse=True)
         rid = client.get("/api/v1/resumes", headers=auth(alice)).json()[0]["id"]
         assert len(client.get(f"/api/v1/resumes/{rid}/fit", headers=auth(alice)).json()) == 5
+        sims = client.get(f"/api/v1/interviews/{iid}/model-answers", headers=auth(alice)).json()
+        assert sims[0]["has_model_answer"] and 0.5 < sims[0]["similarity"] <= 1.0
+        assert sims[1]["has_model_answer"] is False and sims[1]["similarity"] is None
         # another company's recruiter finds nothing: search covers only what was shared with you
         make_user(pg_engine, "naver_rec", UserRole.recruiter, "NAVER")
         naver = login(client, "naver_rec")

@@ -32,10 +32,12 @@ from core.db.models import (
 from core.errors import InputError, InvalidTransition, NotFound
 from core.interview.planner import PlanContext, plan_from_bank
 from core.services import sharing
+from core.services.embeddings import answer_vs_model
 from core.services.interviews import create_interview, transition
 from sync.server.deps import AUTH_RESPONSES, CandidateUser, CurrentUser, RecruiterUser, SessionDep
 from sync.server.schemas import (
     AccessLogOut,
+    AnswerSimilarityOut,
     AskedQuestionOut,
     InterviewCreateIn,
     InterviewOut,
@@ -225,6 +227,16 @@ def get_report(interview_id: InterviewId, session: SessionDep, user: CurrentUser
         "cultural": row.cultural_fit_score}, details=report.get("details") or [],
         emotions=report.get("emotions") or {"confidence": None, "nervousness": None},
         meta=report.get("meta") or {}, recruiter_notes=notes)
+
+
+@router.get("/{interview_id}/model-answers", response_model=list[AnswerSimilarityOut], responses=NOT_FOUND)
+def model_answer_similarity(interview_id: InterviewId, session: SessionDep, user: CurrentUser) -> list[dict]:
+    """Each answer compared with its bank question's model answer (cosine of embeddings;
+    None until the worker has embedded them, or when the question has no model answer)."""
+    interview = _readable(session, user, interview_id, what="model_answers")
+    out = answer_vs_model(session, interview.id)
+    session.commit()
+    return out
 
 
 @router.get("/{interview_id}/shares", response_model=list[ShareOut], responses=NOT_FOUND)
