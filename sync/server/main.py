@@ -20,6 +20,7 @@ import getpass
 import logging
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -132,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
                         args.host)
         import uvicorn
 
+        # uvicorn re-raises SIGTERM after its graceful shutdown; with the default handler the
+        # process would die there and never stop the worker, redis and the database below.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         # keep-alive longer than uvicorn's 5 s: a busy desktop or proxy reuses its connection
         uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info",
                     ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile, timeout_keep_alive=30)
