@@ -43,6 +43,11 @@ def decode_access_token(token: str, *, secret: str) -> dict[str, Any] | None:
 
 
 class LoginLimiter:
+    """Failed logins per (address, login) - ``attempts`` in ``window_s`` - and per address over
+    all logins (10 x ``attempts``, against spraying many accounts from one place)."""
+
+    ANY = "\x00any"
+
     def __init__(self, attempts: int, window_s: float) -> None:
         self.attempts = attempts
         self.window_s = window_s
@@ -57,18 +62,23 @@ class LoginLimiter:
 
     def retry_after(self, address: str, login: str) -> int:
         """Seconds until another try is allowed; 0 when allowed now."""
-        key = (address, login.strip().lower())
         now = time.monotonic()
+        wait = 0.0
         with self._lock:
-            q = self._prune(key, now)
-            if len(q) < self.attempts:
-                return 0
-            return max(1, int(self.window_s - (now - q[0])) + 1)
+            for key, limit in (((address, login.strip().lower()), self.attempts),
+                               ((address, self.ANY), self.attempts * 10)):
+                q = self._prune(key, now)
+                if len(q) >= limit:
+                    wait = max(wait, self.window_s - (now - q[0]))
+                elif not q:
+                    self._failures.pop(key, None)  # keep the table small
+        return max(1, int(wait) + 1) if wait > 0 else 0
 
     def failed(self, address: str, login: str) -> None:
-        key = (address, login.strip().lower())
+        now = time.monotonic()
         with self._lock:
-            self._prune(key, time.monotonic()).append(time.monotonic())
+            self._prune((address, login.strip().lower()), now).append(now)
+            self._prune((address, self.ANY), now).append(now)
 
     def succeeded(self, address: str, login: str) -> None:
         with self._lock:

@@ -79,6 +79,10 @@ def test_login_rate_limit(app_engine):
     assert codes == [401, 401, 401, 429]
     r = client.post(f"{API}/auth/token", data={"username": "victim", "password": "correct horse battery"})
     assert r.status_code == 429 and int(r.headers["retry-after"]) > 0  # even the right password waits
+    # spraying other accounts from the same address is limited too (10 x the per-login limit)
+    codes = [client.post(f"{API}/auth/token", data={"username": f"nobody{i}", "password": "x"}).status_code
+             for i in range(28)]
+    assert codes[-1] == 429 and 401 in codes
 
 
 def test_companies_list_get_and_similar_without_embeddings(world):
