@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from core.db.models import (
@@ -112,7 +112,7 @@ def access_log(session: Session, interview_id: int) -> list[tuple[ConsentAccessL
     return [(log, user) for log, user in rows]
 
 
-def shared_with_company(session: Session, company_id: str | None) -> select:
+def shared_with_company(session: Session, company_id: str | None) -> Select:
     """A select of the interviews actively shared with ``company_id`` (filter/sort on top)."""
     return (select(Interview).join(ShareConsent, ShareConsent.interview_id == Interview.id)
             .where(ShareConsent.company_id == (company_id or ""), ShareConsent.revoked_at.is_(None)))

@@ -159,8 +159,6 @@ def make_local_interview(engine, *, n_answers: int = 2, share_with: str | None =
     with transaction(sessions) as s:
         if not s.scalars(select_companies()).first():
             seed_reference_data(s)
-        from core.db.models import User
-
         user = s.scalars(select_user()).first()
         if user is None:
             user = create_user(s, email="mei@example.com", username="mei", password=PASSWORD)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
-from sqlalchemy import select
 
 from core.db.models import ConsentAccessLog, Interview, InterviewStatus
 from core.services import sharing
