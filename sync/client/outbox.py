@@ -28,6 +28,11 @@ Conflict rules:
 4. Recruiter notes and score overrides exist only on the server; sync never touches them.
 5. An interview uuid owned by another account on the server is refused (failed, "not found").
 
+Sharing from the desktop: ``core.services.sharing.grant(session, interview, company_id)`` then
+:func:`enqueue_interview`; withdrawing: ``sharing.revoke(...)`` then :func:`enqueue_interview`
+(the revocation travels in the snapshot; ``ServerClient.revoke_share`` is the immediate path
+when online).
+
 State for the desktop: :func:`sync_state` / :func:`sync_states` give per interview
 ``synced`` / ``pending`` / ``failed`` / ``not_shared`` with the reason and the next try.
 

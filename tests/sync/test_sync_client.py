@@ -126,6 +126,18 @@ def test_tokens_in_keyring_refresh_and_login_again(server_db, sqlite_engine):
         rec.add_note(shared[0]["id"], "다음 단계 추천", score_override=85.0)
         assert rec.notes(shared[0]["id"])[0]["score_override"] == 85.0
         assert {e["what"] for e in mei.access_log(shared[0]["id"])} >= {"listed", "report", "transcript", "note"}
+        # revoked on the desktop: the revocation travels in the next snapshot
+        from core.services import sharing
+
+        with transaction(session_factory(sqlite_engine)) as s:
+            iv = s.scalars(select(Interview).where(Interview.uuid == uuid)).one()
+            assert sharing.revoke(s, iv, "KAKAO")
+            enqueue_interview(s, iv)
+        assert Outbox(session_factory(sqlite_engine), mei).run_once().sent == 1
+        assert rec.shared_interviews() == []
+        # and through the API directly, after sharing again there
+        mei.request("PUT", f"/interviews/{shared[0]['id']}/shares/KAKAO", json={"include_video": False})
+        assert len(rec.shared_interviews()) == 1
         mei.revoke_share(shared[0]["id"], "KAKAO")
         assert rec.shared_interviews() == []
     finally:
