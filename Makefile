@@ -27,7 +27,7 @@ LLAMA_WHEELHOUSE ?= $(HOME)/.cache/big20/wheels
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
 	-DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
-.PHONY: run test bench install system-deps models lint clean gpu
+.PHONY: run run-server test bench install system-deps models lint clean gpu
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -60,6 +60,15 @@ models: $(STAMP)
 run: install
 	$(BIN)/big20
 
+# The central server for a recruiter trying it on one machine: PostgreSQL 18 + pgvector in
+# SERVER_DIR, redis-server, one Celery worker and the API on http://127.0.0.1:$(SERVER_PORT)
+# (development mode, which allows the built-in development secret; set BIG20_SERVER_SECRET otherwise).
+SERVER_DIR ?= $(HOME)/.local/share/big20-server
+SERVER_PORT ?= 8020
+run-server: install
+	BIG20_SERVER_ENV=$${BIG20_SERVER_ENV:-development} $(BIN)/big20-server --data-dir "$(SERVER_DIR)" \
+	  --port $(SERVER_PORT) --with-worker
+
 lint: $(STAMP)
 	$(BIN)/lint-imports
 
@@ -71,6 +80,7 @@ bench: install
 	$(BIN)/python -m bench.replay --json
 	$(BIN)/python -m bench.stt --json
 	$(BIN)/python -m bench.vision --json
+	$(BIN)/python -m bench.server --json
 
 # llama.cpp with CUDA (needs the CUDA toolkit's nvcc); `big20 doctor` then shows GPU offload.
 gpu: $(STAMP)

@@ -199,6 +199,8 @@ class Transcript(Base):
     confidence: Mapped[float | None] = mapped_column(Float)
     engine: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # server: the answer's embedding for recruiters' semantic search (migration 0003)
+    embedding: Mapped[list[float] | None] = mapped_column(Embedding())
 
     interview: Mapped[Interview] = relationship(back_populates="transcripts")
 
@@ -326,3 +328,54 @@ class SyncOutbox(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column()
+
+
+# ----------------------------------------------------------------------------- server-side tables
+class RefreshToken(Base):
+    """A refresh token of the central server, stored as its SHA-256 only.
+
+    Tokens rotate: each use revokes the token and issues its successor in the same ``family``.
+    A revoked token presented again means it was copied, so the whole family is revoked."""
+
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    family: Mapped[str] = mapped_column(String(36), index=True)
+    expires_at: Mapped[datetime] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SyncReceipt(Base):
+    """What the server answered to one pushed outbox item: a resend with the same
+    ``idempotency_key`` gets this answer again and changes nothing."""
+
+    __tablename__ = "sync_receipts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    response: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RecruiterNote(Base):
+    """A recruiter's note on a shared interview, optionally with a score override for one
+    answer (``detail_index``) or the whole interview (None). Kept beside the AI's score,
+    never written into it."""
+
+    __tablename__ = "recruiter_notes"
+    __table_args__ = (CheckConstraint("score_override IS NULL OR (score_override >= 0 AND score_override <= 100)",
+                                      name="ck_recruiter_notes_score_range"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    interview_id: Mapped[int] = mapped_column(ForeignKey("interviews.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    detail_index: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    score_override: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

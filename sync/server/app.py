@@ -1,41 +1,79 @@
-"""The central server's FastAPI application (REST under /api/v1).
+"""The central server's FastAPI application (REST under /api/v1, OpenAPI at /api/v1/openapi.json
+and /openapi.json).
 
-``create_app`` upgrades the schema on start-up and keeps one engine for the process; each
-request gets its own session. Recruiter review, auth and sync routes build on this app.
+``create_app`` upgrades the schema on start-up (and seeds the companies and question bank),
+keeps one engine for the process and opens one session per request (``deps.get_session``).
+Routes live in :mod:`sync.server.routes` (one APIRouter per resource) over ``core.services``.
+Domain errors map to HTTP: NotFound 404, InvalidTransition 409, InputError 422.
 """
 
 from __future__ import annotations
 
 import logging
 from contextlib import asynccontextmanager
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from core import __version__
-from core.db.session import current_revision, make_engine, upgrade_database
+from core.bank import seed_reference_data
+from core.db.session import current_revision, make_engine, session_factory, transaction, upgrade_database
+from core.errors import InputError, InvalidTransition, NotFound
+from sync.server.background import _UNSET, Background
+from sync.server.routes import auth, companies, interviews, recruiter, resumes, sync, users
+from sync.server.security import LoginLimiter
 from sync.server.settings import ServerSettings
 
 log = logging.getLogger(__name__)
+API = "/api/v1"
 
 
-def create_app(settings: ServerSettings) -> FastAPI:
-    engine = make_engine(settings.database_url)
+def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
+    """``embedder``: an Embedder for search/fit (None: none; default: the configured model,
+    loaded on first use)."""
+    engine = make_engine(settings.database_url, pool_size=10, max_overflow=20) \
+        if settings.database_url.startswith("postgresql") else make_engine(settings.database_url)
+    sessions = session_factory(engine)
+    background = Background(sessions, broker_url=settings.broker_url, embedder=embedder,
+                            embed_model=settings.embed_model, enabled=settings.background)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         if engine.dialect.name != "postgresql":
             log.warning("server database is %s; production uses PostgreSQL + pgvector", engine.dialect.name)
         upgrade_database(engine)
+        with transaction(sessions) as s:
+            seed_reference_data(s)
         yield
+        background.close()
         engine.dispose()
 
     app = FastAPI(title="Big20 AI Interview server", version=__version__, lifespan=lifespan,
-                  openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs")
+                  openapi_url=f"{API}/openapi.json", docs_url=f"{API}/docs", redoc_url=None)
     app.state.engine = engine
+    app.state.sessions = sessions
     app.state.settings = settings
+    app.state.background = background
+    app.state.login_limiter = LoginLimiter(settings.login_attempts, settings.login_window_s)
 
-    @app.get("/api/v1/health")
+    @app.exception_handler(NotFound)
+    async def _not_found(_request: Request, exc: NotFound) -> JSONResponse:
+        return JSONResponse({"detail": "not found"}, status_code=404)
+
+    @app.exception_handler(InvalidTransition)
+    async def _conflict(_request: Request, exc: InvalidTransition) -> JSONResponse:
+        return JSONResponse({"detail": exc.localized("en")}, status_code=409)
+
+    @app.exception_handler(InputError)
+    async def _input(_request: Request, exc: InputError) -> JSONResponse:
+        return JSONResponse({"detail": exc.localized("en")}, status_code=422)
+
+    # a body that is not JSON / form at all is a 400 (before validation), on every route
+    api = APIRouter(prefix=API, responses={400: {"description": "malformed request body"}})
+
+    @api.get("/health", tags=["health"])
     def health() -> dict:
         """Liveness plus what the server runs on: schema revision and pgvector version."""
         with engine.connect() as conn:
@@ -45,5 +83,13 @@ def create_app(settings: ServerSettings) -> FastAPI:
                 vector = conn.execute(text("select extversion from pg_extension where extname='vector'")).scalar()
         return {"status": "ok", "version": __version__, "database": engine.dialect.name,
                 "schema_revision": current_revision(engine), "pgvector": vector}
+
+    for module in (auth, users, companies, resumes, interviews, recruiter, sync):
+        api.include_router(module.router)
+    app.include_router(api)
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi_alias() -> dict:
+        return app.openapi()
 
     return app

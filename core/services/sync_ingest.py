@@ -1,0 +1,225 @@
+"""The sync bundle (one interview with everything it owns) and how the server applies it.
+
+The desktop's outbox (``sync.client.outbox``) snapshots a completed, shared interview into an
+:class:`InterviewBundle`; the server applies it with :func:`apply_bundle`. One definition
+serves both ends, so the two cannot drift apart.
+
+Apply rules (also the conflict rules, see ``sync.client.outbox``):
+
+- an interview is identified by its ``uuid`` across stores; a bundle for a uuid the server
+  holds for *another* user is refused as not found (no existence leak);
+- a bundle replaces the interview's questions, transcripts, report and answer metrics as one
+  unit inside the caller's transaction, so applying the same bundle twice, or an older and a
+  newer one, leaves exactly one copy of every record (the newer content wins);
+- a resume is stored once per candidate and SHA-256;
+- consent entries carry their own timestamps; the later action wins (a revocation made on
+  the server after the device granted stays revoked);
+- recruiter notes and score overrides live only on the server and are never touched.
+
+The caller owns the session and commits. Not thread-safe (one session per request).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Annotated, Any, Literal
+
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from core.db.models import (
+    Company,
+    EvaluationReport,
+    Interview,
+    InterviewQuestion,
+    InterviewStatus,
+    Question,
+    Resume,
+    ShareConsent,
+    Speaker,
+    Transcript,
+    User,
+)
+from core.errors import InputError, NotFound
+from core.report.store import save_report
+
+BUNDLE_VERSION = 1
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+def _whole_number(v: Any) -> Any:
+    # JSON Schema's "integer" includes 4.0; strict pydantic would refuse it. Text and booleans
+    # stay refused (no "4" -> 4 coercion); 4.5 is refused by the int validator itself.
+    if isinstance(v, (str, bytes, bool)):
+        raise ValueError("a number is required, not text or a boolean")
+    return v
+
+
+# An integer field: no coercion from text or booleans, 4.0 accepted as 4.
+Int = Annotated[int, BeforeValidator(_whole_number), Field(strict=False)]
+
+
+def _dt(**kw: Any) -> Any:
+    # Datetimes arrive as ISO-8601 text in JSON; strict mode would refuse every string.
+    return Field(strict=False, **kw)
+
+
+class ResumeBundle(_Strict):
+    file_name: str = Field(min_length=1, max_length=255)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    extracted_text: str = ""
+    structured_data: dict[str, Any] = Field(default_factory=dict)
+    language: str | None = Field(default=None, max_length=8)
+
+
+class QuestionBundle(_Strict):
+    position: Int = Field(ge=0, le=10_000)
+    text: str = Field(max_length=20_000)
+    parent_position: Int | None = Field(default=None, ge=0, le=10_000)
+    asked_at_s: float | None = None
+    answer_start_s: float | None = None
+    answer_end_s: float | None = None
+    # the bank question it was asked from ("<key>:<lang>"), so answers can be compared with its model answer
+    bank_key: str | None = Field(default=None, max_length=64)
+
+
+class TranscriptBundle(_Strict):
+    speaker: Literal["AI", "User"]
+    text: str = Field(max_length=100_000)
+    question_position: Int | None = Field(default=None, ge=0, le=10_000)
+    start_s: float | None = None
+    end_s: float | None = None
+    words: list[dict[str, Any]] | None = None
+    confidence: float | None = None
+    engine: str | None = Field(default=None, max_length=40)
+    sentiment_score: float | None = Field(default=None, ge=-1.0, le=1.0)
+    emotion: str | None = Field(default=None, max_length=20)
+
+
+class ShareBundle(_Strict):
+    company_id: str = Field(min_length=1, max_length=64)
+    include_video: bool = False
+    granted_at: datetime = _dt()
+    revoked_at: datetime | None = _dt(default=None)
+
+
+class InterviewBundle(_Strict):
+    version: Literal[1] = BUNDLE_VERSION
+    uuid: str = Field(pattern=r"^[0-9a-fA-F-]{36}$")
+    position: str = Field(min_length=1, max_length=200)
+    company_id: str | None = Field(default=None, max_length=64)
+    language: str = Field(default="ko", max_length=8)
+    status: Literal["scheduled", "live", "completed", "cancelled"]
+    created_at: datetime | None = _dt(default=None)
+    started_at: datetime | None = _dt(default=None)
+    ended_at: datetime | None = _dt(default=None)
+    overall_score: float | None = Field(default=None, ge=0, le=100)
+    emotion_summary: dict[str, Any] | None = None
+    resume: ResumeBundle | None = None
+    questions: list[QuestionBundle] = Field(default_factory=list, max_length=1000)
+    transcripts: list[TranscriptBundle] = Field(default_factory=list, max_length=100_000)
+    report: dict[str, Any] | None = None
+    shares: list[ShareBundle] = Field(default_factory=list, max_length=100)
+
+
+def _aware(v: datetime | None) -> datetime | None:
+    if v is None:
+        return None
+    return v if v.tzinfo is not None else v.replace(tzinfo=timezone.utc)
+
+
+def _apply_shares(session: Session, interview: Interview, shares: list[ShareBundle]) -> None:
+    for s in shares:
+        if session.get(Company, s.company_id) is None:
+            raise InputError("bank.unknown_company", id=s.company_id, known="GET /api/v1/companies")
+        row = session.scalar(select(ShareConsent).where(ShareConsent.interview_id == interview.id,
+                                                        ShareConsent.company_id == s.company_id))
+        device_at = _aware(s.revoked_at or s.granted_at)
+        if row is not None:
+            server_at = _aware(row.revoked_at or row.granted_at)
+            if server_at is not None and device_at is not None and server_at > device_at:
+                continue  # a later action on the server wins
+        else:
+            row = ShareConsent(interview_id=interview.id, company_id=s.company_id)
+            session.add(row)
+        row.include_video = s.include_video
+        row.granted_at = _aware(s.granted_at)
+        row.revoked_at = _aware(s.revoked_at)
+
+
+def apply_bundle(session: Session, user: User, bundle: InterviewBundle) -> dict[str, Any]:
+    """Create or replace the interview ``bundle`` describes, owned by ``user``; flushed, not
+    committed. Returns the receipt body {interview_id, uuid, questions, transcripts, report}."""
+    if bundle.company_id is not None and session.get(Company, bundle.company_id) is None:
+        raise InputError("bank.unknown_company", id=bundle.company_id, known="GET /api/v1/companies")
+    interview = session.scalar(select(Interview).where(Interview.uuid == bundle.uuid))
+    if interview is not None and interview.candidate_id != user.id:
+        raise NotFound("db.not_found", what="interview", id=bundle.uuid)
+    if interview is None:
+        interview = Interview(uuid=bundle.uuid, candidate_id=user.id, position=bundle.position,
+                              status=InterviewStatus(bundle.status))
+        session.add(interview)
+    interview.position = bundle.position
+    interview.company_id = bundle.company_id
+    interview.language = bundle.language
+    interview.status = InterviewStatus(bundle.status)
+    if bundle.created_at is not None:
+        interview.created_at = _aware(bundle.created_at)
+    interview.started_at = _aware(bundle.started_at)
+    interview.ended_at = _aware(bundle.ended_at)
+    interview.overall_score = bundle.overall_score
+    interview.emotion_summary = bundle.emotion_summary
+
+    if bundle.resume is not None:
+        r = bundle.resume
+        resume = session.scalar(select(Resume).where(Resume.candidate_id == user.id, Resume.sha256 == r.sha256))
+        if resume is None:
+            resume = Resume(candidate_id=user.id, file_path=f"synced:{r.file_name}", file_name=r.file_name,
+                            extracted_text=r.extracted_text, structured_data=r.structured_data,
+                            language=r.language, sha256=r.sha256)
+            session.add(resume)
+            session.flush()
+        interview.resume_id = resume.id
+    session.flush()
+
+    # Replace what the interview owns as one unit: a resend or a newer snapshot never adds a copy.
+    session.execute(delete(Transcript).where(Transcript.interview_id == interview.id))
+    session.execute(delete(EvaluationReport).where(EvaluationReport.interview_id == interview.id))
+    session.execute(delete(InterviewQuestion).where(InterviewQuestion.interview_id == interview.id))
+    session.expire(interview, ["transcripts", "asked"])
+    by_pos: dict[int, InterviewQuestion] = {}
+    keys = [q.bank_key for q in bundle.questions if q.bank_key]
+    bank_ids = {k: i for k, i in session.execute(select(Question.bank_key, Question.id)
+                                                 .where(Question.bank_key.in_(keys)))} if keys else {}
+    for q in sorted(bundle.questions, key=lambda q: q.position):
+        if q.position in by_pos:
+            raise InputError("input.invalid", reason=f"question position {q.position} appears twice")
+        parent = by_pos.get(q.parent_position) if q.parent_position is not None else None
+        row = InterviewQuestion(interview_id=interview.id, position=q.position, text=q.text,
+                                parent_id=parent.id if parent else None, asked_at_s=q.asked_at_s,
+                                question_id=bank_ids.get(q.bank_key) if q.bank_key else None,
+                                answer_start_s=q.answer_start_s, answer_end_s=q.answer_end_s)
+        session.add(row)
+        session.flush()
+        by_pos[q.position] = row
+    for t in bundle.transcripts:
+        iq = by_pos.get(t.question_position) if t.question_position is not None else None
+        session.add(Transcript(interview_id=interview.id, speaker=Speaker(t.speaker), text=t.text,
+                               interview_question_id=iq.id if iq else None, start_s=t.start_s, end_s=t.end_s,
+                               words=t.words, confidence=t.confidence, engine=t.engine,
+                               sentiment_score=t.sentiment_score, emotion=t.emotion))
+    session.flush()
+    if bundle.report is not None:
+        save_report(session, interview.id, bundle.report)
+        # save_report copies the report's overall; the bundle's own value is the device's truth
+        if bundle.overall_score is not None:
+            interview.overall_score = bundle.overall_score
+    _apply_shares(session, interview, bundle.shares)
+    session.flush()
+    return {"interview_id": interview.id, "uuid": interview.uuid, "questions": len(bundle.questions),
+            "transcripts": len(bundle.transcripts), "report": bundle.report is not None}

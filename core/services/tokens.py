@@ -1,0 +1,73 @@
+"""Rotating, revocable refresh tokens (the server's session store).
+
+A refresh token is 32 random bytes (URL-safe text); only its SHA-256 is stored. ``rotate``
+revokes the presented token and issues its successor in the same family; presenting a
+token that was already rotated or revoked is treated as theft and revokes the whole family
+(OAuth 2.0 Security BCP, refresh token rotation). The caller owns the session and commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from core.db.models import RefreshToken, User
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def issue(session: Session, user: User, *, days: float, family: str | None = None) -> str:
+    """A new refresh token for ``user`` (flushed). Returns the token text (shown once)."""
+    token = secrets.token_urlsafe(32)
+    session.add(RefreshToken(user_id=user.id, token_hash=_hash(token), family=family or str(uuid.uuid4()),
+                             expires_at=_now() + timedelta(days=days)))
+    session.flush()
+    return token
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+
+
+def rotate(session: Session, token: str, *, days: float) -> tuple[User, str] | None:
+    """(user, successor token) for a valid ``token``; None when unknown, expired or reused
+    (a reuse revokes every token of its family)."""
+    row = session.scalar(select(RefreshToken).where(RefreshToken.token_hash == _hash(token)))
+    if row is None:
+        return None
+    if row.revoked_at is not None:
+        revoke_family(session, row.family)
+        return None
+    if _aware(row.expires_at) <= _now():
+        return None
+    user = session.get(User, row.user_id)
+    if user is None:
+        return None
+    row.revoked_at = _now()
+    return user, issue(session, user, days=days, family=row.family)
+
+
+def revoke_family(session: Session, family: str) -> None:
+    session.execute(update(RefreshToken).where(RefreshToken.family == family, RefreshToken.revoked_at.is_(None))
+                    .values(revoked_at=_now()))
+    session.flush()
+
+
+def revoke(session: Session, token: str) -> bool:
+    """Log out: revoke ``token``'s family. True if the token was known."""
+    row = session.scalar(select(RefreshToken).where(RefreshToken.token_hash == _hash(token)))
+    if row is None:
+        return False
+    revoke_family(session, row.family)
+    return True

@@ -1,0 +1,232 @@
+"""The desktop's REST client for the central server (candidate push, recruiter review).
+
+Security rules, enforced before any request leaves the machine:
+
+- ``https://`` is required unless the host is loopback (127.0.0.0/8, ::1, localhost) or the
+  user explicitly allowed plain HTTP (``allow_insecure=True``); otherwise InputError
+  ``sync.insecure_url`` (nothing is sent);
+- certificates are verified (``verify=True``: the system store; a path: a CA bundle, e.g. a
+  company's own CA); a failed verification is ``sync.tls_failed`` and is never retried
+  unverified.
+
+Tokens: the refresh token lives in the OS keyring (:class:`core.secrets.SecretStore`,
+``server_refresh_token``), the access token in memory only. A 401 refreshes once (rotating
+the refresh token); if that fails too, the stored token is cleared and
+:class:`LoginRequired` asks the user to log in again (Anki's sync does the same).
+
+Errors: :class:`ServerUnreachable` for network failures and 5xx/429 answers (retry later),
+:class:`ServerRefused` for other 4xx (the request itself is wrong: do not retry as is).
+Threading: one instance per thread (httpx.Client is thread-safe, the token state is not
+locked); the outbox worker owns its own.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import ssl
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from core.errors import Big20Error, InputError
+from core.secrets import SecretStore
+
+log = logging.getLogger(__name__)
+REFRESH_SECRET = "server_refresh_token"
+
+
+class LoginRequired(Big20Error):
+    code = "sync.login_required"
+
+
+class ServerUnreachable(Big20Error):
+    """Network error, timeout, 5xx or 429: worth retrying later."""
+
+    code = "sync.unreachable"
+
+
+class ServerRefused(Big20Error):
+    """A 4xx other than 401/408/429: the server will refuse this request again."""
+
+    code = "sync.refused"
+
+    def __init__(self, status: int, detail: str) -> None:
+        self.status = status
+        super().__init__(status=status, detail=detail[:300])
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(base_url: str, *, allow_insecure: bool = False) -> str:
+    """The normalised base URL (no trailing slash), or InputError for a URL we must not use."""
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError("sync.bad_url", url=base_url)
+    if parts.scheme == "http" and not allow_insecure and not is_loopback(parts.hostname):
+        raise InputError("sync.insecure_url", url=base_url)
+    return base_url.strip().rstrip("/")
+
+
+class ServerClient:
+    """``base_url``: the server root (``https://host:port``); ``/api/v1`` is added here."""
+
+    def __init__(self, base_url: str, *, secrets: SecretStore | None = None, allow_insecure: bool = False,
+                 verify: bool | str = True, timeout: float = 30.0,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        self.base_url = check_url(base_url, allow_insecure=allow_insecure)
+        self.secrets = secrets or SecretStore()
+        self._access: str | None = None
+        if isinstance(verify, str):  # a CA bundle: trusted in addition to nothing else
+            verify = ssl.create_default_context(cafile=verify)
+        self._http = httpx.Client(base_url=self.base_url + "/api/v1", verify=verify, timeout=timeout,
+                                  transport=transport)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> "ServerClient":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ transport
+    def _send(self, method: str, path: str, *, auth: bool, **kw: Any) -> httpx.Response:
+        headers = dict(kw.pop("headers", {}) or {})
+        if auth and self._access:
+            headers["Authorization"] = f"Bearer {self._access}"
+        try:
+            return self._http.request(method, path, headers=headers, **kw)
+        except httpx.ConnectError as exc:
+            if "CERTIFICATE_VERIFY_FAILED" in str(exc) or "certificate verify failed" in str(exc):
+                raise InputError("sync.tls_failed", url=self.base_url, reason=str(exc)[:200]) from exc
+            raise ServerUnreachable(url=self.base_url, reason=type(exc).__name__) from exc
+        except httpx.TransportError as exc:
+            raise ServerUnreachable(url=self.base_url, reason=type(exc).__name__) from exc
+
+    @staticmethod
+    def _check(r: httpx.Response) -> httpx.Response:
+        if r.status_code >= 500 or r.status_code in (408, 429):
+            raise ServerUnreachable(url=str(r.request.url), reason=f"HTTP {r.status_code}")
+        if r.status_code >= 400:
+            try:
+                detail = r.json().get("detail")
+            except ValueError:
+                detail = r.text
+            raise ServerRefused(r.status_code, str(detail))
+        return r
+
+    def request(self, method: str, path: str, **kw: Any) -> httpx.Response:
+        """An authenticated request; refreshes once on 401, then LoginRequired."""
+        if self._access is None:
+            self._refresh()
+        r = self._send(method, path, auth=True, **kw)
+        if r.status_code == 401:
+            self._refresh()
+            r = self._send(method, path, auth=True, **kw)
+            if r.status_code == 401:
+                self._forget()
+                raise LoginRequired()
+        return self._check(r)
+
+    # ------------------------------------------------------------------ session
+    def _store(self, body: dict[str, Any]) -> None:
+        self._access = body["access_token"]
+        self.secrets.set(REFRESH_SECRET, body["refresh_token"])
+
+    def _forget(self) -> None:
+        self._access = None
+        self.secrets.delete(REFRESH_SECRET)
+
+    def _refresh(self) -> None:
+        token = self.secrets.get(REFRESH_SECRET)
+        if not token:
+            raise LoginRequired()
+        r = self._send("POST", "/auth/refresh", auth=False, json={"refresh_token": token})
+        if r.status_code == 401:
+            self._forget()
+            raise LoginRequired()
+        self._store(self._check(r).json())
+
+    @property
+    def logged_in(self) -> bool:
+        return self._access is not None or bool(self.secrets.get(REFRESH_SECRET))
+
+    def login(self, username: str, password: str) -> dict[str, Any]:
+        """Log in (OAuth2 password flow); returns the user. Wrong password: ServerRefused(401)."""
+        r = self._send("POST", "/auth/token", auth=False, data={"username": username, "password": password})
+        if r.status_code == 401:
+            raise ServerRefused(401, "wrong login or password")
+        self._store(self._check(r).json())
+        return self.me()
+
+    def logout(self) -> None:
+        token = self.secrets.get(REFRESH_SECRET)
+        if token:
+            try:
+                self._send("POST", "/auth/logout", auth=False, json={"refresh_token": token})
+            except ServerUnreachable:
+                log.info("server unreachable at logout; the local token is removed anyway")
+        self._forget()
+
+    # ------------------------------------------------------------------ API
+    def me(self) -> dict[str, Any]:
+        return self.request("GET", "/users/me").json()
+
+    def push_interview(self, bundle: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
+        return self.request("POST", "/sync/interviews", json=bundle,
+                            headers={"Idempotency-Key": idempotency_key}).json()
+
+    def interview_state(self, uuid: str) -> dict[str, Any] | None:
+        try:
+            return self.request("GET", f"/sync/interviews/{uuid}").json()
+        except ServerRefused as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def list_interviews(self, **params: Any) -> list[dict[str, Any]]:
+        return self.request("GET", "/interviews", params=params).json()
+
+    def shared_interviews(self, *, position: str | None = None, status: str | None = None,
+                          min_score: float | None = None, sort: str = "created") -> list[dict[str, Any]]:
+        """Recruiter: interviews shared with your company now."""
+        params = {k: v for k, v in {"position": position, "status": status, "min_score": min_score,
+                                    "sort": sort}.items() if v is not None}
+        return self.request("GET", "/recruiter/interviews", params=params).json()
+
+    def report(self, interview_id: int) -> dict[str, Any]:
+        return self.request("GET", f"/interviews/{interview_id}/report").json()
+
+    def transcripts(self, interview_id: int) -> list[dict[str, Any]]:
+        return self.request("GET", f"/interviews/{interview_id}/transcripts").json()
+
+    def search(self, query: str, limit: int = 10) -> list[dict[str, Any]]:
+        return self.request("GET", "/recruiter/search", params={"q": query, "limit": limit}).json()
+
+    def add_note(self, interview_id: int, note: str, *, detail_index: int | None = None,
+                 score_override: float | None = None) -> dict[str, Any]:
+        return self.request("POST", f"/interviews/{interview_id}/notes",
+                            json={"note": note, "detail_index": detail_index,
+                                  "score_override": score_override}).json()
+
+    def notes(self, interview_id: int) -> list[dict[str, Any]]:
+        return self.request("GET", f"/interviews/{interview_id}/notes").json()
+
+    def access_log(self, interview_id: int) -> list[dict[str, Any]]:
+        return self.request("GET", f"/interviews/{interview_id}/access-log").json()
+
+    def revoke_share(self, interview_id: int, company_id: str) -> None:
+        self.request("DELETE", f"/interviews/{interview_id}/shares/{company_id}")
+
+    def companies(self) -> list[dict[str, Any]]:
+        return self.request("GET", "/companies").json()

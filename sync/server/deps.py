@@ -1,0 +1,81 @@
+"""FastAPI dependencies: a database session per request, the current user, role checks.
+
+A session is opened per request in FastAPI's threadpool and closed after the response;
+routes commit what they change. ``CurrentUser`` answers 401 (with ``WWW-Authenticate:
+Bearer``) for a missing, malformed or expired token or a deleted user.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Iterator
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.orm import Session
+
+from core.db.models import User, UserRole
+from sync.server.security import decode_access_token
+
+# documented on every authenticated router, so clients (and schemathesis) know them
+AUTH_RESPONSES: dict[int | str, dict] = {401: {"description": "not authenticated"},
+                                         403: {"description": "not allowed for this role"}}
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def unprocessable(message: str, *loc: str) -> HTTPException:
+    """A 422 in the shape FastAPI documents for 422 (``HTTPValidationError``), for input that
+    passed the schema but not a rule the schema cannot state (bcrypt's 72 bytes, a PDF's body)."""
+    return HTTPException(422, detail=[{"loc": list(loc) or ["body"], "msg": message, "type": "value_error"}])
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    session = request.app.state.sessions()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def _unauthorized() -> HTTPException:
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail="not authenticated",
+                         headers={"WWW-Authenticate": "Bearer"})
+
+
+def get_current_user(request: Request, session: SessionDep,
+                     token: Annotated[str | None, Depends(oauth2_scheme)]) -> User:
+    if not token:
+        raise _unauthorized()
+    claims = decode_access_token(token, secret=request.app.state.settings.secret_key)
+    if claims is None:
+        raise _unauthorized()
+    try:
+        user_id = int(claims["sub"])
+    except (TypeError, ValueError):
+        raise _unauthorized() from None
+    user = session.get(User, user_id)
+    if user is None:
+        raise _unauthorized()
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require(*roles: UserRole):
+    """A dependency that lets only ``roles`` through (403 otherwise)."""
+
+    def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, detail="not allowed for this role")
+        return user
+
+    return check
+
+
+RecruiterUser = Annotated[User, Depends(require(UserRole.recruiter, UserRole.admin))]
+CandidateUser = Annotated[User, Depends(require(UserRole.candidate, UserRole.admin))]
+AdminUser = Annotated[User, Depends(require(UserRole.admin))]

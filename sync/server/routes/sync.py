@@ -1,0 +1,80 @@
+"""Sync endpoints: the desktop's outbox pushes one interview bundle per request.
+
+``POST /sync/interviews`` needs an ``Idempotency-Key`` header (the outbox item's key). The
+bundle is applied and its receipt stored in one transaction, so either both exist or
+neither: a resend after a lost response, a crash of either side or a duplicate delivery
+gets the stored receipt back (``replayed: true``) and changes nothing. A key reused by
+another user is a 409. Two concurrent deliveries of one key: the unique index lets one
+insert win; the other rolls back and answers the winner's receipt.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, HTTPException, Path, Request, status
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from core.db.models import EvaluationReport, Interview, InterviewQuestion, SyncReceipt, Transcript
+from core.errors import InputError, NotFound
+from core.services.sync_ingest import InterviewBundle, apply_bundle
+from sync.server.deps import AUTH_RESPONSES, CandidateUser, SessionDep
+from sync.server.schemas import SyncReceiptOut, SyncStateOut
+
+router = APIRouter(prefix="/sync", tags=["sync"], responses=AUTH_RESPONSES)
+IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=64,
+                                       pattern=r"^[A-Za-z0-9_.:\-]+$")]
+
+
+def _replay(session, key: str, user_id: int) -> SyncReceiptOut | None:
+    receipt = session.scalar(select(SyncReceipt).where(SyncReceipt.idempotency_key == key))
+    if receipt is None:
+        return None
+    if receipt.user_id != user_id:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail="idempotency key already used")
+    return SyncReceiptOut(**receipt.response, idempotency_key=key, replayed=True)
+
+
+@router.post("/interviews", response_model=SyncReceiptOut,
+             responses={404: {"description": "the uuid belongs to somebody else"},
+                        409: {"description": "key used by another user, or the bundle conflicts with the "
+                                             "server (unknown company, repeated question position)"}})
+def push_interview(request: Request, bundle: InterviewBundle, key: IdempotencyKey, session: SessionDep,
+                   user: CandidateUser) -> SyncReceiptOut:
+    done = _replay(session, key, user.id)
+    if done is not None:
+        return done
+    try:
+        body = apply_bundle(session, user, bundle)
+    except NotFound as exc:
+        session.rollback()
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such interview") from exc
+    except InputError as exc:
+        session.rollback()
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=exc.localized("en")) from exc
+    session.add(SyncReceipt(idempotency_key=key, user_id=user.id, entity="interview", entity_id=bundle.uuid,
+                            response=body))
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        done = _replay(session, key, user.id)
+        if done is None:
+            raise
+        return done
+    request.app.state.background.after_sync(body["interview_id"])
+    return SyncReceiptOut(**body, idempotency_key=key)
+
+
+@router.get("/interviews/{uuid}", response_model=SyncStateOut,
+            responses={404: {"description": "not on the server (or not yours)"}})
+def interview_state(uuid: Annotated[str, Path(pattern=r"^[0-9a-fA-F-]{36}$")], session: SessionDep,
+                    user: CandidateUser) -> SyncStateOut:
+    """What the server holds for one of your interviews (the desktop's check after a push)."""
+    iv = session.scalar(select(Interview).where(Interview.uuid == uuid))
+    if iv is None or iv.candidate_id != user.id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such interview")
+    count = lambda m: session.scalar(select(func.count()).select_from(m).where(m.interview_id == iv.id))  # noqa: E731
+    return SyncStateOut(uuid=iv.uuid, interview_id=iv.id, questions=count(InterviewQuestion),
+                        transcripts=count(Transcript), report=count(EvaluationReport) > 0)

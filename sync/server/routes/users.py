@@ -1,0 +1,39 @@
+"""The signed-in user, and user creation by an admin (recruiters, admins)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, status
+
+from core.db.models import Company, User, UserRole
+from core.errors import InputError
+from core.services.users import create_user
+from sync.server.deps import AUTH_RESPONSES, AdminUser, CurrentUser, SessionDep, unprocessable
+from sync.server.schemas import UserCreateIn, UserOut
+
+router = APIRouter(prefix="/users", tags=["users"], responses=AUTH_RESPONSES)
+
+
+@router.get("/me", response_model=UserOut)
+def me(user: CurrentUser) -> User:
+    return user
+
+
+@router.post("", response_model=UserOut, status_code=status.HTTP_201_CREATED,
+             responses={404: {"description": "recruiter without an existing company"},
+                        409: {"description": "e-mail or username taken"}})
+def create(body: UserCreateIn, session: SessionDep, _admin: AdminUser) -> User:
+    """Admin only. A recruiter needs the company they recruit for."""
+    role = UserRole(body.role)
+    if role is UserRole.recruiter and (body.company_id is None or session.get(Company, body.company_id) is None):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="a recruiter needs an existing company_id")
+    try:
+        user = create_user(session, email=body.email, username=body.username, password=body.password,
+                           role=role, full_name=body.full_name,
+                           company_id=body.company_id if role is UserRole.recruiter else None)
+    except InputError as exc:
+        session.rollback()
+        if exc.code == "user.duplicate":
+            raise HTTPException(status.HTTP_409_CONFLICT, detail=exc.localized("en")) from exc
+        raise unprocessable(exc.localized("en"), "body", "password") from exc
+    session.commit()
+    return user

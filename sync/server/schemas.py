@@ -1,0 +1,247 @@
+"""Request and response models of the REST API.
+
+Requests are strict (``strict=True, extra="forbid"``): a string where a number belongs, or an
+unknown field, is a 422 rather than a silent coercion (schemathesis checks exactly that).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.services.sync_ingest import Int
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# ----------------------------------------------------------------------------- auth and users
+class RegisterIn(Strict):
+    # ASCII only, stated the same way in JSON Schema and Python (``\s`` differs between them)
+    email: str = Field(min_length=6, max_length=320, pattern=r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
+    username: str = Field(pattern=r"^[A-Za-z0-9_.\-]{3,64}$")
+    password: str = Field(min_length=8, max_length=72)
+    full_name: str | None = Field(default=None, max_length=200)
+
+
+class UserCreateIn(RegisterIn):
+    role: Literal["candidate", "recruiter", "admin"]
+    company_id: str | None = Field(default=None, max_length=64)
+
+
+class UserOut(Out):
+    id: int
+    email: str
+    username: str
+    role: str
+    full_name: str | None
+    company_id: str | None
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+
+
+class RefreshIn(Strict):
+    refresh_token: str = Field(min_length=10, max_length=200)
+
+
+# ----------------------------------------------------------------------------- companies, resumes
+class CompanyOut(Out):
+    id: str
+    company_name: str
+    ideal: str | None
+    description: str | None
+
+
+class SimilarCompanyOut(CompanyOut):
+    similarity: float
+
+
+class ResumeOut(Out):
+    id: int
+    file_name: str
+    language: str | None
+    sha256: str | None
+    structured_data: dict[str, Any]
+    created_at: datetime
+
+
+# ----------------------------------------------------------------------------- interviews
+Status = Literal["scheduled", "live", "completed", "cancelled"]
+
+
+class InterviewCreateIn(Strict):
+    position: str = Field(min_length=1, max_length=200)
+    company_id: str | None = Field(default=None, max_length=64)
+    resume_id: Int | None = Field(default=None, ge=1, le=2**31 - 1)
+    language: Literal["ko", "en"] = "ko"
+
+
+class InterviewOut(Out):
+    id: int
+    uuid: str
+    candidate_id: int
+    company_id: str | None
+    resume_id: int | None
+    position: str
+    status: str
+    language: str
+    overall_score: float | None
+    created_at: datetime
+    started_at: datetime | None
+    ended_at: datetime | None
+
+
+class StatusIn(Strict):
+    status: Status
+
+
+class QuestionsIn(Strict):
+    count: Int = Field(default=5, ge=1, le=20)
+    seed: Int = Field(default=0, ge=0, le=2**31 - 1)
+
+
+class AskedQuestionOut(Out):
+    id: int
+    position: int
+    text: str
+    parent_id: int | None
+    question_id: int | None
+
+
+class TranscriptIn(Strict):
+    speaker: Literal["AI", "User"]
+    text: str = Field(min_length=1, max_length=20_000)
+    start_s: float | None = Field(default=None, ge=0, le=86_400)
+    end_s: float | None = Field(default=None, ge=0, le=86_400)
+    interview_question_id: Int | None = Field(default=None, ge=1, le=2**31 - 1)
+    confidence: float | None = Field(default=None, ge=0, le=1)
+    sentiment_score: float | None = Field(default=None, ge=-1, le=1)
+    emotion: str | None = Field(default=None, max_length=20)
+
+
+class TranscriptOut(Out):
+    id: int
+    speaker: str
+    text: str
+    start_s: float | None
+    end_s: float | None
+    interview_question_id: int | None
+    confidence: float | None
+    created_at: datetime
+
+
+# ----------------------------------------------------------------------------- report
+class SummaryOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    technical: float | None
+    communication: float | None
+    cultural: float | None
+
+
+class DetailOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    question: str
+    answer: str
+    feedback: str | None
+    score: float | None
+
+
+class EmotionsOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    confidence: float | None
+    nervousness: float | None
+
+
+class NoteOut(Out):
+    id: int
+    author_id: int
+    detail_index: int | None
+    note: str
+    score_override: float | None
+    created_at: datetime
+
+
+class ReportOut(BaseModel):
+    """The seed's report shape (summary / details / emotions) plus what the product adds;
+    ``recruiter_notes`` sit beside the AI's scores, never replacing them."""
+
+    model_config = ConfigDict(extra="allow")
+    interview_id: int
+    summary: SummaryOut
+    details: list[DetailOut]
+    emotions: EmotionsOut
+    meta: dict[str, Any] = Field(default_factory=dict)
+    recruiter_notes: list[NoteOut] = Field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------- sharing, audit, notes
+class ShareIn(Strict):
+    include_video: bool = False
+
+
+class ShareOut(Out):
+    company_id: str
+    include_video: bool
+    granted_at: datetime
+    revoked_at: datetime | None
+
+
+class AccessLogOut(BaseModel):
+    viewer_id: int
+    viewer_name: str
+    viewer_company_id: str | None
+    what: str
+    at: datetime
+
+
+class NoteIn(Strict):
+    note: str = Field(default="", max_length=10_000)
+    detail_index: Int | None = Field(default=None, ge=0, le=10_000)
+    score_override: float | None = Field(default=None, ge=0, le=100)
+
+
+class AnswerSimilarityOut(BaseModel):
+    position: int
+    question: str
+    has_model_answer: bool
+    similarity: float | None
+
+
+class SearchHit(BaseModel):
+    interview_id: int
+    candidate_id: int
+    position: str
+    kind: Literal["resume", "answer"]
+    text: str
+    similarity: float
+
+
+# ----------------------------------------------------------------------------- sync
+class SyncReceiptOut(BaseModel):
+    idempotency_key: str
+    interview_id: int
+    uuid: str
+    questions: int
+    transcripts: int
+    report: bool
+    replayed: bool = False
+
+
+class SyncStateOut(BaseModel):
+    uuid: str
+    interview_id: int
+    questions: int
+    transcripts: int
+    report: bool
