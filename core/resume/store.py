@@ -25,10 +25,11 @@ def file_sha256(path: Path) -> str:
 
 
 def parse_resume(reader: PdfReader, path: Path) -> tuple[str, dict[str, Any]]:
-    """(extracted text, structured data); raises the reader's InputError on bad input."""
+    """(extracted text in reading order, structured data); raises the reader's InputError on
+    bad input. The layout (fonts, positions, columns) is used when the reader gives one."""
     doc = reader.read(Path(path))
     text = doc.text
-    return text, structure_resume(text)
+    return text, structure_resume(text, getattr(doc, "layout", None) or None)
 
 
 def intake_resume(session: Any, reader: PdfReader, path: Path, candidate_id: int, *,
