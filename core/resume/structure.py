@@ -398,6 +398,13 @@ def _entries(lines: list[LayoutLine]) -> list[Entry]:
                 cur = Entry()
                 entries.append(cur)
             cur.body.append(text)
+    for e in entries:
+        if not e.head and e.body:
+            # no title line stood out (plain type): the entry's first line is its title
+            first = next(ln for ln in lines if _bullet(ln.text)[1] == e.body[0])
+            e.head.append(first)
+            e.body.pop(0)
+            e.period = _head_period(first.text)
     return entries
 
 
@@ -657,8 +664,8 @@ def _skills(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
         m = _SKILL_LABEL_RE.match(body)
         if m and len(m.group(1).split()) <= 4:  # "Languages: Python, Go" -> the list after the label
             body = body[m.end():]
-        if _sentence_like(body) and "," not in body:
-            continue
+        if _sentence_like(body) and not re.search(r"[,|;•·]", body):
+            continue  # a sentence in the skills section, not a list
         for s in split_skills(body):
             s = s.strip(" .")
             key = s.lower()
