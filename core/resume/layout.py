@@ -222,6 +222,11 @@ def _classify_run(run: list[LayoutLine], x: float) -> str:
     return "one"
 
 
+def _aligned(side: list[LayoutLine]) -> float:
+    left = min(l.x0 for l in side)
+    return sum(1 for l in side if l.x0 - left <= 20) / len(side)
+
+
 def _gutter_score(lines: list[LayoutLine], x: float) -> float:
     score = 0.0
     for free, run in _runs(lines, x):
@@ -229,7 +234,10 @@ def _gutter_score(lines: list[LayoutLine], x: float) -> float:
             continue
         kind = _classify_run(run, x)
         if kind == "columns":
-            score += 2 * min(sum(l.x1 <= x for l in run), sum(l.x0 >= x for l in run))
+            left = [l for l in run if l.x1 <= x]
+            right = [l for l in run if l.x0 >= x]
+            # a column is left-aligned; right-aligned dates beside a column are not one
+            score += 2 * min(len(left), len(right)) * _aligned(left) * _aligned(right)
         elif kind.startswith("dates"):
             score += sum(_datey(l) for l in run)
     return score

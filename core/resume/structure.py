@@ -222,7 +222,8 @@ def _looks_like_header(ln: LayoutLine, body: float) -> bool:
     latin = [c for c in letters if c.isascii()]
     caps = bool(latin) and sum(c.isupper() for c in latin) >= 0.8 * len(latin) and len(latin) >= 3
     bigger = ln.size >= 1.1 * body
-    if caps and (ln.bold or bigger):
+    # "SQLD", "AWS" in a list are acronyms, not headers: a lone capital word needs weight or length
+    if caps and (ln.bold or (bigger and (len(t.split()) > 1 or len(latin) >= 6))):
         return True
     return ln.bold and ln.size >= 1.25 * body
 
@@ -263,8 +264,10 @@ def _continues(prev: LayoutLine, ln: LayoutLine) -> bool:
         return False
     col = prev.column or (prev.x0, prev.x1)
     width = max(col[1] - col[0], 1.0)
-    if prev.x1 < col[1] - max(0.12 * width, 2.5 * prev.size):
-        return False  # the previous line ended early: it was not wrapped
+    first_word = ln.text.split(" ", 1)[0]
+    fits = prev.x1 + _text_width(" " + first_word, ln.size) < col[1] - 1.0
+    if prev.x1 < col[1] - max(0.12 * width, 2.5 * prev.size) and (fits or prev.x1 - col[0] < 0.6 * width):
+        return False  # the previous line ended early though the next word would have fitted
     if is_date_only(ln.text):
         return False
     head, bar, tail = prev.text.rpartition(" | ")
@@ -273,6 +276,11 @@ def _continues(prev: LayoutLine, ln: LayoutLine) -> bool:
     if find_period(ln.text, single=False) and not prev.text.rstrip().endswith((",", "-", "–")):
         return False
     return True
+
+
+def _text_width(text: str, size: float) -> float:
+    """Rough advance width: Hangul/CJK are square, Latin about half as wide."""
+    return sum(size if ord(c) > 0x2E80 else 0.5 * size for c in text)
 
 
 def _join(a: str, b: str) -> str:
@@ -303,6 +311,7 @@ class Section:
     name: str
     header: LayoutLine | None
     lines: list[LayoutLine] = field(default_factory=list)
+    body: float | None = None  # the document's body font size
 
 
 def split_sections(lines: list[LayoutLine]) -> tuple[list[LayoutLine], list[Section]]:
@@ -314,8 +323,14 @@ def split_sections(lines: list[LayoutLine]) -> tuple[list[LayoutLine], list[Sect
     body_color = colors.most_common(1)[0][0] if colors else None
     # when the document marks its headers (bold, capitals, size, colour) a header word in
     # body type ("Volunteer" under an entry) is no header; a flat document has only words
-    marked = sum(1 for ln in lines if _vocab_section(ln.text) and _stands_out(ln, body, body_color))
-    strict = marked >= 2
+    marked = [ln for ln in lines if _vocab_section(ln.text) and _stands_out(ln, body, body_color)]
+    strict = len(marked) >= 2
+    # an unknown header looks like the known ones ("KAIST" in bold under EDUCATION does not)
+    styles = [(ln.size, ln.bold) for ln in marked]
+
+    def like_known(ln: LayoutLine) -> bool:
+        return not styles or any(abs(ln.size - sz) <= 0.6 and ln.bold == b for sz, b in styles)
+
     for ln in lines:
         sec = _vocab_section(ln.text)
         if sec and strict and ln.geometric and not _stands_out(ln, body, body_color):
@@ -328,10 +343,11 @@ def split_sections(lines: list[LayoutLine]) -> tuple[list[LayoutLine], list[Sect
             if current is not None and current.name == "cover_letter" and not (ln.bold or ln.size > body):
                 current.lines.append(ln)
                 continue
-            sections.append(Section(sec, ln))
+            sections.append(Section(sec, ln, body=body))
             continue
-        if current is not None and current.name != "cover_letter" and _looks_like_header(ln, body):
-            sections.append(Section("other:" + ln.text.strip().rstrip(":："), ln))
+        if (current is not None and current.name != "cover_letter" and _looks_like_header(ln, body)
+                and like_known(ln)):
+            sections.append(Section("other:" + ln.text.strip().rstrip(":："), ln, body=body))
             continue
         if current is None:
             head.append(ln)
@@ -356,21 +372,28 @@ def _same_style(a: LayoutLine, b: LayoutLine) -> bool:
     return abs(a.size - b.size) < 0.3 and a.bold == b.bold
 
 
-def _entries(lines: list[LayoutLine]) -> list[Entry]:
+def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Entry]:
     """Group a section's (already joined) lines into entries: heads, then a body."""
     if not lines:
         return []
-    body_size = _body_size(lines)
+    # a short section's own mode may be its titles: the document's body type bounds it
+    body_size = min(_body_size(lines), doc_body or 1e9)
     entries: list[Entry] = []
     cur: Entry | None = None
+    prev_bullet = False
     for ln in lines:
         is_bullet, text = _bullet(ln.text)
+        after_bullet, prev_bullet = prev_bullet, is_bullet
         has_period = _head_period(text) is not None
         titled = ln.bold or ln.size >= 1.04 * body_size
         if is_bullet:
             kind = "body"
         elif has_period or titled:
             kind = "head"
+        elif (after_bullet and ln.geometric and _SEP_RE.search(text) and len(text.split()) <= 8
+              and (ln.x1 - ln.x0) <= 0.75 * max((ln.column or (0, 1))[1] - (ln.column or (0, 1))[0], 1)
+              and not _SENTENCE_END_RE.search(text)):
+            kind = "head"  # not the bullet's continuation (that was joined): the next title
         elif cur is not None and not cur.body and _short(ln):
             kind = "head"
         elif cur is None and _short(ln):
@@ -379,6 +402,8 @@ def _entries(lines: list[LayoutLine]) -> list[Entry]:
             kind = "body"
         if kind == "head":
             new = cur is None or bool(cur.body)
+            if new and cur is not None and cur.period is None and is_date_only(text):
+                new = False  # "KAIST" / "B.S. ..." / "2014 - 2018": the date closes the entry above
             if not new and cur is not None and cur.period is not None:
                 if has_period and not is_date_only(text):
                     new = True
@@ -532,8 +557,11 @@ def is_location(p: str) -> bool:
     low = p.lower().strip(" .")
     if low in _LOCATIONS or p.strip() in _US_STATES:
         return True
+    parts = [w.strip() for w in re.split(r"[,/]", p) if w.strip()]
+    if len(parts) > 1:
+        return all(w.lower() in _LOCATIONS or w in _US_STATES for w in parts)
     ws = low.split()
-    return bool(ws) and all(w.strip(",") in _LOCATIONS or w.upper() in _US_STATES for w in ws)
+    return bool(ws) and all(w in _LOCATIONS or w.upper() in _US_STATES for w in ws)
 
 
 def _sentence_like(p: str) -> bool:
@@ -542,7 +570,7 @@ def _sentence_like(p: str) -> bool:
 
 def _experience(section: Section) -> list[dict[str, Any]]:
     out = []
-    for e in _entries(section.lines):
+    for e in _entries(section.lines, section.body):
         parts = [(p, at) for p, at in _head_parts(e) if not _sentence_like(p)]
         cands = [(i, p, at) for i, (p, at) in enumerate(parts) if not is_location(p)]
         role = company = None
@@ -572,7 +600,7 @@ def _experience(section: Section) -> list[dict[str, Any]]:
 
 def _education(section: Section) -> list[dict[str, Any]]:
     out = []
-    for e in _entries(section.lines):
+    for e in _entries(section.lines, section.body):
         parts = [p for p, _ in _head_parts(e) if not _sentence_like(p)]
         # "서울대학교 컴퓨터공학부 학사": Korean writes school, department and degree in one run
         split: list[str] = []
@@ -678,7 +706,7 @@ def _skills(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
 
 def _projects(section: Section) -> list[dict[str, Any]]:
     out = []
-    for e in _entries(section.lines):
+    for e in _entries(section.lines, section.body):
         heads = [ln.text for ln in e.head]
         first = heads[0] if heads else ""
         m = find_period(first)
@@ -773,11 +801,11 @@ def structure_layout(pages: list[LayoutPage] | list[LayoutLine]) -> dict[str, An
         return [ln for s in by_name.get(name, []) for ln in join_wrapped(s.lines)]
 
     experience = [x for s in by_name.get("experience", []) for x in _experience(
-        Section(s.name, s.header, join_wrapped(s.lines)))]
+        Section(s.name, s.header, join_wrapped(s.lines), s.body))]
     education = [x for s in by_name.get("education", []) for x in _education(
-        Section(s.name, s.header, join_wrapped(s.lines)))]
+        Section(s.name, s.header, join_wrapped(s.lines), s.body))]
     projects = [x for s in by_name.get("projects", []) for x in _projects(
-        Section(s.name, s.header, join_wrapped(s.lines)))]
+        Section(s.name, s.header, join_wrapped(s.lines), s.body))]
     skills, skill_src = _skills(joined("skills"))
     certs, cert_src = _plain_list(joined("certifications"))
     awards, award_src = _plain_list(joined("awards"))
