@@ -27,7 +27,9 @@ from core.resume.dates import is_date_only, ends_open
 _WS_RE = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 _HYPHENS_RE = re.compile(r"[-\u2010\u2011]{2,}")
 _KO_UNIT_RE = re.compile(r"(?<=\d) (?=(?:년|월|일|급|점|건|명|개|차)(?:\W|$|[가-힣]))")
-_PAGE_NO_RE = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?$", re.I)
+_PAGE_NO_RE = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?$|^.{0,40}\s[-–—|]\s*\d{1,3}\s*/\s*\d{1,3}$", re.I)
+_DURATION_RE = re.compile(r"^\(?\d+\+?\s*(?:years?|yrs?|months?|mos?|년|개월)(?:\s*\d+\s*(?:months?|mos?|개월))?\)?$", re.I)
+_TEXT_ROW_RE = re.compile(r"^(?:[-•·▪●◦*‣■□▶►➢✓✔◆◇❖➤→✦–]|\d{1,2}[.)]\s)|^[a-z]")
 
 
 def clean_text(text: str) -> str:
@@ -106,8 +108,14 @@ def _v_overlap(a: LayoutLine, b: LayoutLine) -> float:
     return max(inter, 0.0) / min(a.height, b.height)
 
 
+def is_duration(text: str) -> bool:
+    """"2 years 10 months", "4 months", "(3년)": how long, not when."""
+    return bool(_DURATION_RE.match(text.strip()))
+
+
 def merge_rows(lines: list[LayoutLine], column: tuple[float, float] | None = None) -> list[LayoutLine]:
-    """Lines sharing a row become one line, left to right; a wide gap becomes `` | ``."""
+    """Lines sharing a row become one line, left to right; a wide gap becomes `` | ``.
+    """
     rows: list[list[LayoutLine]] = []
     for ln in sorted(lines, key=lambda l: (l.y0 + l.y1) / 2):
         for row in rows[-3:]:
@@ -116,6 +124,7 @@ def merge_rows(lines: list[LayoutLine], column: tuple[float, float] | None = Non
                 break
         else:
             rows.append([ln])
+    rows = [r for r in rows if r]
     out = []
     for row in rows:
         row.sort(key=lambda l: l.x0)
@@ -217,14 +226,17 @@ def _classify_run(run: list[LayoutLine], x: float) -> str:
         small, big = (left, right) if len(left) <= len(right) else (right, left)
         aligned = sum(any(_v_overlap(a, b) >= 0.5 for b in big) for a in small)
         # pieces of the same rows (a contact line, role + dates) are a table, not columns
-        if aligned < 0.5 * len(small) or len(small) >= 8:
+        # and a column is left-aligned: flush-right places and dates beside rows are not one
+        if (aligned < 0.5 * len(small) or len(small) >= 8) and min(_aligned(left), _aligned(right)) >= 0.6:
             return "columns"
     return "one"
 
 
 def _aligned(side: list[LayoutLine]) -> float:
-    left = min(l.x0 for l in side)
-    return sum(1 for l in side if l.x0 - left <= 20) / len(side)
+    """Share of the side's rows (a skills grid row is one) starting at its left edge."""
+    rows = merge_rows(side)
+    left = min(r.x0 for r in rows)
+    return sum(1 for r in rows if r.x0 - left <= 20) / len(rows)
 
 
 def _gutter_score(lines: list[LayoutLine], x: float) -> float:
@@ -293,5 +305,31 @@ def reading_order(page: LayoutPage) -> list[LayoutLine]:
     return out
 
 
+def _lift_side_dates(lines: list[LayoutLine]) -> list[LayoutLine]:
+    """Flush-right dates (and durations) that happen to sit on a bullet's or a wrapped line's
+    row belong to the entry's title above it (a few lines up), and move there."""
+    out = list(lines)
+    for i, ln in enumerate(out):
+        if not _TEXT_ROW_RE.match(ln.text):
+            continue
+        body, tails = ln.text, []
+        while " | " in body:
+            head, _, tail = body.rpartition(" | ")
+            if not (is_date_only(tail) or is_duration(tail)):
+                break
+            body, tails = head, [tail] + tails
+        if not tails:
+            continue
+        for j in range(i - 1, max(i - 5, -1), -1):
+            t = out[j]
+            if t.page != ln.page or ln.y0 - t.y1 > 4 * ln.height:
+                break
+            if not _TEXT_ROW_RE.match(t.text):
+                out[j] = replace(t, text=" | ".join([t.text] + tails))
+                out[i] = replace(ln, text=body)
+                break
+    return out
+
+
 def document_lines(pages: list[LayoutPage]) -> list[LayoutLine]:
-    return [ln for p in pages for ln in reading_order(p)]
+    return _lift_side_dates([ln for p in pages for ln in reading_order(p)])

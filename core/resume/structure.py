@@ -41,7 +41,7 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from core.resume.dates import find_period, is_date_only, normalize_period, split_period
-from core.resume.layout import LayoutLine, LayoutPage, document_lines, lines_from_text
+from core.resume.layout import LayoutLine, LayoutPage, document_lines, is_duration, lines_from_text
 
 # Section header words (lower-case, letters only) -> canonical section.
 _HEADERS: dict[str, tuple[str, ...]] = {
@@ -82,7 +82,7 @@ _HEADERS: dict[str, tuple[str, ...]] = {
 }
 _HEADER_LOOKUP = {alias: sec for sec, aliases in _HEADERS.items() for alias in aliases}
 
-_BULLET_RE = re.compile(r"^\s*(?:[-•·▪●◦*‣■□▶►➢✓✔–]|\d{1,2}[.)](?!\d))\s*")
+_BULLET_RE = re.compile(r"^\s*(?:[-•·▪●◦*‣■□▶►➢✓✔◆◇❖➤→✦–]|\d{1,2}[.)](?!\d))\s*")
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
 _LATIN_RE = re.compile(r"[A-Za-z]")
 # field separators inside a title line; " - " only with spaces so "Front-End" stays whole
@@ -131,6 +131,9 @@ _LOCATIONS = {
     "bangalore", "bengaluru", "mumbai", "toronto", "vancouver", "sydney", "beijing", "shanghai",
     "mountain view", "menlo park", "cupertino", "palo alto", "sunnyvale", "san jose", "redmond",
     "cambridge", "pasadena", "san diego", "los gatos", "berkeley", "stanford", "anywhere",
+    "türkiye", "turkey", "spain", "italy", "netherlands", "sweden", "switzerland", "israel",
+    "brazil", "mexico", "vietnam", "indonesia", "taiwan", "hong kong", "ireland", "poland",
+    "europe", "asia", "emea", "apac", "worldwide", "uae", "dubai", "istanbul", "amsterdam",
     "서울", "서울시", "서울특별시", "부산", "대구", "인천", "광주", "대전", "울산", "세종", "경기", "경기도",
     "판교", "성남", "수원", "분당", "제주", "강원", "충북", "충남", "전북", "전남", "경북", "경남", "재택",
 }
@@ -208,6 +211,14 @@ def _vocab_section(text: str) -> str | None:
             if sec:
                 return sec
     return None
+
+
+def _header_form(ln: LayoutLine) -> bool:
+    """Short, no sentence, no separators, no date: the shape of a header line."""
+    t = ln.text.strip().rstrip(":：")
+    if not ln.geometric or not t or len(t) > 40 or len(t.split()) > 5:
+        return False
+    return not (re.search(r"[|,;•—–@]|\s-\s|\d{2,}", t) or find_period(t) or _SENTENCE_END_RE.search(t))
 
 
 def _looks_like_header(ln: LayoutLine, body: float) -> bool:
@@ -345,8 +356,8 @@ def split_sections(lines: list[LayoutLine]) -> tuple[list[LayoutLine], list[Sect
                 continue
             sections.append(Section(sec, ln, body=body))
             continue
-        if (current is not None and current.name != "cover_letter" and _looks_like_header(ln, body)
-                and like_known(ln)):
+        if (current is not None and current.name != "cover_letter" and like_known(ln)
+                and (_looks_like_header(ln, body) or (styles and _header_form(ln) and ln.size >= 1.15 * body))):
             sections.append(Section("other:" + ln.text.strip().rstrip(":："), ln, body=body))
             continue
         if current is None:
@@ -479,7 +490,7 @@ def _head_parts(entry: Entry) -> list[tuple[str, bool]]:
                     parts[-1] = (parts[-1][0] + ", " + p, parts[-1][1])
                     continue
                 parts.append((p, ci > 0 and pi == 0))
-    return [(p, at) for p, at in parts if p and not re.fullmatch(r"[\W_]+", p)]
+    return [(p, at) for p, at in parts if p and not re.fullmatch(r"[\W_]+", p) and not is_duration(p)]
 
 
 def _trim(p: str) -> str:
@@ -553,6 +564,17 @@ def company_score(p: str, at: bool = False) -> int:
     return score
 
 
+_COUNTRIES = {"usa", "us", "u.s.", "u.s.a.", "united states", "uk", "united kingdom", "india", "canada",
+              "korea", "south korea", "japan", "china", "germany", "france", "singapore", "australia",
+              "türkiye", "turkey", "spain", "italy", "netherlands", "sweden", "switzerland", "israel",
+              "brazil", "mexico", "vietnam", "indonesia", "taiwan", "ireland", "poland", "uae"}
+
+
+def _is_region(p: str) -> bool:
+    """A US state code or a country: what follows a city."""
+    return p.strip() in _US_STATES or p.strip().lower() in _COUNTRIES
+
+
 def is_location(p: str) -> bool:
     low = p.lower().strip(" .")
     if low in _LOCATIONS or p.strip() in _US_STATES:
@@ -572,7 +594,11 @@ def _experience(section: Section) -> list[dict[str, Any]]:
     out = []
     for e in _entries(section.lines, section.body):
         parts = [(p, at) for p, at in _head_parts(e) if not _sentence_like(p)]
-        cands = [(i, p, at) for i, (p, at) in enumerate(parts) if not is_location(p)]
+        # "Santa Clara, CA": a part followed by a state or country is a city
+        loc = [is_location(p) or (i > 0 and i + 1 < len(parts) and _is_region(parts[i + 1][0])
+                                  and company_score(p) == 0 and role_score(p) == 0)
+               for i, (p, _) in enumerate(parts)]
+        cands = [(i, p, at) for i, (p, at) in enumerate(parts) if not loc[i]]
         role = company = None
         roles = [(role_score(p) - (2 if company_score(p, at) >= 3 else 0), -i, p) for i, p, at in cands]
         roles = [r for r in roles if r[0] > 0]
@@ -591,7 +617,7 @@ def _experience(section: Section) -> list[dict[str, Any]]:
                 role = others[0]
         if not (company or role) or not (e.period or e.body):
             continue
-        location = ", ".join(p for p, _ in parts if is_location(p)) or None
+        location = ", ".join(p for i, (p, _) in enumerate(parts) if loc[i]) or None
         start, end = split_period(e.period)
         out.append({"company": company, "role": role, "period": e.period, "start": start, "end": end,
                     "location": location, "achievements": e.body, "source": e.head[0].source()})
@@ -631,6 +657,7 @@ def _education(section: Section) -> list[dict[str, Any]]:
         if school is None:
             continue
         degree_parts = [p for p, k in zip(parts, kinds) if k in ("degree", "field")]
+        degree_parts = [d for d in degree_parts if not any(d != o and d in o for o in degree_parts)]
         if not degree_parts and e.body and _DEGREE_RE.search(e.body[0]) and len(e.body[0]) <= 80:
             degree_parts = [e.body[0]]  # a degree line as long as its column
         if not degree_parts:
