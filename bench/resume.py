@@ -126,14 +126,15 @@ def slot_right(slot: str, value: str, truth: dict, pair_role: str | None = None)
     return True
 
 
-def run(seeds: int = 3, n_questions: int = 10, verbose: bool = False) -> dict[str, Any]:
+def run(seeds: int = 3, n_questions: int = 10, verbose: bool = False, *, root: Path | None = None,
+        truth: Path = TRUTH) -> dict[str, Any]:
     from core.bank import load_question_bank
     from core.interview.planner import RESUME_SLOTS, PlanContext, plan_from_bank
     from core.resume.store import parse_resume
     from engines.pdf.pymupdf_reader import PyMuPdfReader
 
-    truth_all = json.loads(TRUTH.read_text("utf-8"))["resumes"]
-    root = shared_resumes()
+    truth_all = json.loads(Path(truth).read_text("utf-8"))["resumes"]
+    root = Path(root) if root is not None else shared_resumes()
     pdfs = sorted(p for p in root.rglob("*.pdf"))
     missing = [str(p.relative_to(root)) for p in pdfs if str(p.relative_to(root)) not in truth_all]
     fields = {k: Tally() for k in ("experience", "education", "skills", "projects", "certifications")}
@@ -201,12 +202,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true", help="print one JSON object as the last line")
     ap.add_argument("--seeds", type=int, default=3, help="question plans per resume")
+    ap.add_argument("--root", type=Path, default=None, help="folder of PDFs (default: ../shared/data/resumes)")
+    ap.add_argument("--truth", type=Path, default=TRUTH, help="ground-truth JSON for the PDFs under --root")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
-    if not shared_resumes().is_dir():
-        print(f"no resumes at {shared_resumes()} (set BIG20_SHARED_DATA)", file=sys.stderr)
+    root = args.root or shared_resumes()
+    if not root.is_dir():
+        print(f"no resumes at {root} (set BIG20_SHARED_DATA or --root)", file=sys.stderr)
         return 2
-    res = run(args.seeds, verbose=args.verbose)
+    res = run(args.seeds, verbose=args.verbose, root=root, truth=args.truth)
     if not args.json:
         for k in ("experience", "education", "skills", "projects", "certifications"):
             f = res[k]

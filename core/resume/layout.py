@@ -132,9 +132,9 @@ def merge_rows(lines: list[LayoutLine], column: tuple[float, float] | None = Non
         for prev, cur in zip(row, row[1:]):
             gap = cur.x0 - prev.x1
             text += (" | " if gap > 1.2 * max(prev.size, cur.size) else " ") + cur.text
-        chars = sum(len(l.text) for l in row)
-        bold = sum(len(l.text) for l in row if l.bold) * 2 > chars
-        main = max(row, key=lambda l: len(l.text))
+        # the row's look is its first piece's: "Co-Founder & CTO" (bold) | "San Francisco"
+        bold = row[0].bold
+        main = row[0]
         bbox = (min(l.x0 for l in row), min(l.y0 for l in row), max(l.x1 for l in row),
                 max(l.y1 for l in row))
         col = column or (bbox[0], bbox[2])

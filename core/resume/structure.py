@@ -407,8 +407,8 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
             kind = "head"  # not the bullet's continuation (that was joined): the next title
         elif cur is not None and not cur.body and _short(ln):
             kind = "head"
-        elif cur is None and _short(ln):
-            kind = "head"
+        elif cur is None:
+            kind = "head"  # a section's first line opens its first entry
         else:
             kind = "body"
         if kind == "head":
