@@ -149,6 +149,8 @@ _FIELD_RE = re.compile(r"\b(?:science|sciences|engineering|studies|administratio
                        r"management|finance|marketing|psychology|law|medicine|education|major|minor|"
                        r"specialization|concentration|focus|honors|track)\b|학과|학부|전공|공학|계열|인문계|자연계",
                        re.I)
+_EDU_LABEL_RE = re.compile(r"^(?:relevant\s+)?(?:course\s*work|courses|thesis|advisor|supervisor|honou?rs|awards|"
+                           r"activities|minor|major|gpa|dean|exchange|study abroad|이수과목|논문)\b", re.I)
 _GPA_RE = re.compile(r"\b(?:gpa|cgpa|grade|학점)\b|\d\.\d+\s*/\s*\d", re.I)
 _SKILL_LABEL_RE = re.compile(r"^\s*([^:：]{1,30})[:：]\s*(?:\|\s*)?")
 _SKILL_LEAD_RE = re.compile(r"^(?:(?:highly\s+)?proficient\s+(?:in|with)|fluent\s+in|experienced?\s+"
@@ -652,14 +654,18 @@ def _education(section: Section) -> list[dict[str, Any]]:
                 kinds.append("other")
         school = next((p for p, k in zip(parts, kinds) if k == "school"), None)
         if school is None:
-            # "MIT", "CalTech", "UC San Diego": the first part that is no degree, field or place
-            school = next((p for p, k in zip(parts, kinds) if k == "other" and len(p.split()) <= 6), None)
+            # "MIT", "CalTech", "UC San Diego": the first part that is no degree, field, place
+            # or an education sub-heading ("Coursework", "Thesis")
+            school = next((p for p, k in zip(parts, kinds) if k == "other" and len(p.split()) <= 6
+                           and p[:1].isupper() and not _EDU_LABEL_RE.match(p)), None)
         if school is None:
             continue
         degree_parts = [p for p, k in zip(parts, kinds) if k in ("degree", "field")]
         degree_parts = [d for d in degree_parts if not any(d != o and d in o for o in degree_parts)]
-        if not degree_parts and e.body and _DEGREE_RE.search(e.body[0]) and len(e.body[0]) <= 80:
-            degree_parts = [e.body[0]]  # a degree line as long as its column
+        if not degree_parts and e.body and _DEGREE_RE.search(e.body[0]) and len(e.body[0]) <= 120:
+            # a degree line as long as its column: its degree and field pieces
+            degree_parts = [p for p in (_trim(x) for x in _split_top(e.body[0]))
+                            if p and not _GPA_RE.search(p) and not find_period(p)][:2]
         if not degree_parts:
             degree_parts = [p for p, k in zip(parts, kinds) if k == "other" and p != school][:1]
         start, end = split_period(e.period)
@@ -715,13 +721,26 @@ def _skills(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
     sources: list[dict] = []
     seen: set[str] = set()
     for ln in lines:
-        _, body = _bullet(ln.text)
-        m = _SKILL_LABEL_RE.match(body)
-        if m and len(m.group(1).split()) <= 4:  # "Languages: Python, Go" -> the list after the label
-            body = body[m.end():]
-        if _sentence_like(body) and not re.search(r"[,|;•·]", body):
-            continue  # a sentence in the skills section, not a list
-        for s in split_skills(body):
+        _, text = _bullet(ln.text)
+        # "Languages: C++, Go | Tools: Git": each row piece and each label starts a list
+        pieces = [p for p in text.split(" | ") if p.strip(" ,")]
+        items: list[str] = []
+        for body in pieces:
+            m = _SKILL_LABEL_RE.match(body)
+            if m and len(m.group(1).split()) <= 4:  # "Languages: Python, Go" -> the list after the label
+                body = body[m.end():]
+            if _sentence_like(body) and not re.search(r"[,|;•·]", body):
+                continue  # a sentence in the skills section, not a list
+            for item in split_skills(body):
+                # a label inside a joined line: "ARMv7 SoCs Software: Linux" -> "ARMv7 SoCs", "Linux"
+                left, colon, right = item.partition(": ")
+                if colon and len(left.split()) >= 2:
+                    items.extend([left.rsplit(" ", 1)[0], right])
+                elif colon:
+                    items.append(right)
+                else:
+                    items.append(item)
+        for s in items:
             s = s.strip(" .")
             key = s.lower()
             if s and len(s) <= 40 and len(s.split()) <= 5 and key not in seen and not find_period(s):
@@ -883,7 +902,7 @@ def fact_ok(slot: str, value: Any) -> bool:
         return False
     if re.match(r"^(?:and|or|&|및|,)\b", v, re.I) or re.search(r"(?:\b(?:and|or|of|in|&)|[,/-])$", v, re.I):
         return False
-    if _sentence_like(v) or _SENTENCE_END_RE.search(v) or "|" in v:
+    if _sentence_like(v) or _SENTENCE_END_RE.search(v) or "|" in v or ": " in v:
         return False
     words = len(v.split())
     if slot == "prev_company":
