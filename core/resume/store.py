@@ -46,3 +46,26 @@ def intake_resume(session: Any, reader: PdfReader, path: Path, candidate_id: int
     session.add(row)
     session.flush()
     return row
+
+
+def correct_field(structured: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """A copy of ``structured`` with the user's correction at ``path`` ("experience.0.company",
+    "skills.3", "name"), the parsed value kept beside it in ``corrections[path]`` =
+    ``{"parsed": ..., "corrected": ...}`` (the first parsed value survives later corrections).
+    Raises KeyError/IndexError for a path that does not exist. Pure; no I/O."""
+    import copy
+
+    out = copy.deepcopy(structured)
+    keys = path.split(".")
+    node: Any = out
+    for k in keys[:-1]:
+        node = node[int(k)] if isinstance(node, list) else node[k]
+    last: Any = int(keys[-1]) if isinstance(node, list) else keys[-1]
+    if isinstance(node, dict) and last not in node:
+        raise KeyError(path)
+    parsed = node[last]
+    node[last] = value
+    corrections = out.setdefault("corrections", {})
+    first = corrections.get(path, {}).get("parsed", parsed)
+    corrections[path] = {"parsed": first, "corrected": value}
+    return out

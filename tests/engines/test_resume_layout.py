@@ -254,3 +254,30 @@ def test_resume_cli_json(tmp_path, capsys):
                                        ("03/2019 – 05/2021", "2019-03..2021-05"), ("2017 –", "2017..")])
 def test_period_forms(text, norm):
     assert normalize_period(text) == norm
+
+
+def test_correction_kept_beside_the_parsed_value():
+    from core.resume.store import correct_field
+
+    data = structure_resume("Jane Roe\nExperience\nSenior Engineer, Acme Inc. (2019 - 2022)\n- Built it\n")
+    assert data["experience"][0]["company"] == "Acme Inc."
+    fixed = correct_field(data, "experience.0.company", "Acme Corporation")
+    fixed = correct_field(fixed, "experience.0.company", "Acme Corp.")
+    assert fixed["experience"][0]["company"] == "Acme Corp."
+    assert fixed["corrections"]["experience.0.company"] == {"parsed": "Acme Inc.", "corrected": "Acme Corp."}
+    assert data["experience"][0]["company"] == "Acme Inc."  # the input is not changed
+    with pytest.raises(KeyError):
+        correct_field(data, "experience.0.employer", "x")
+
+
+def test_shared_resumes_meet_the_bar(shared_data):
+    """The bench on ../shared/data/resumes against the recruiter-written ground truth."""
+    from bench.resume import run
+
+    res = run(seeds=1, root=shared_data / "resumes")
+    assert res["without_truth"] == []
+    for field, floor in (("experience", 0.9), ("education", 0.9), ("skills", 0.9)):
+        assert res[field]["precision"] >= floor and res[field]["recall"] >= floor, (field, res[field])
+    assert res["certifications"]["precision"] >= 0.9
+    assert res["invented_experience"] == 0
+    assert res["slots_right_share"] == 1.0, res["wrong_slots"]
