@@ -40,7 +40,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Iterable
 
-from core.resume.dates import find_period, is_date_only, normalize_period, split_period
+from core.resume.dates import find_period, is_date_only, split_period
 from core.resume.layout import LayoutLine, LayoutPage, document_lines, is_duration, lines_from_text
 
 # Section header words (lower-case, letters only) -> canonical section.

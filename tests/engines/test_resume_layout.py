@@ -281,3 +281,34 @@ def test_shared_resumes_meet_the_bar(shared_data):
     assert res["certifications"]["precision"] >= 0.9
     assert res["invented_experience"] == 0
     assert res["slots_right_share"] == 1.0, res["wrong_slots"]
+
+
+def test_korean_two_columns_sidebar_left_dates_flush_right(tmp_path):
+    items = [
+        (40, 60, "박서준", 22, False, CJK), (40, 80, "데이터 엔지니어", 11, False, CJK),
+        (40, 130, "연락처", 13, False, CJK), (40, 148, "seojun@example.com", 8.5, False),
+        (40, 161, "010-1234-5678", 8.5, False),
+        (40, 195, "기술 스택", 13, False, CJK), (40, 213, "Python", 8.5, False), (40, 226, "Spark", 8.5, False),
+        (40, 239, "Airflow", 8.5, False), (40, 252, "BigQuery", 8.5, False),
+        (40, 290, "자격증", 13, False, CJK), (40, 308, "SQLD", 8.5, False), (40, 321, "빅데이터분석기사", 8.5, False, CJK),
+        (200, 130, "경력", 13, False, CJK),
+        (200, 150, "쿠팡 | 데이터 엔지니어", 10.5, False, CJK), (470, 150, "2021.04 ~ 현재", 8.5, False, CJK),
+        (208, 165, "- 일 20억 건 이벤트 파이프라인 운영, 비용 30% 절감", 8.5, False, CJK),
+        (200, 188, "주식회사 데이블 | 주니어 데이터 분석가", 10.5, False, CJK), (470, 188, "2018.01 ~ 2021.03", 8.5, False, CJK),
+        (208, 203, "- 추천 CTR 대시보드 구축", 8.5, False, CJK),
+        (200, 240, "학력", 13, False, CJK),
+        (200, 260, "성균관대학교 통계학과 학사", 10.5, False, CJK), (470, 260, "2012.03 ~ 2018.02", 8.5, False, CJK),
+        (200, 300, "프로젝트", 13, False, CJK),
+        (200, 320, "실시간 이상 거래 탐지", 10.5, False, CJK), (470, 320, "2022.05 ~ 2022.11", 8.5, False, CJK),
+        (208, 335, "- Kafka Streams 기반, 탐지 지연 5초 이하", 8.5, False, CJK),
+    ]
+    pdf = tmp_path / "ko2.pdf"
+    make(pdf, items)
+    data = read(pdf)
+    assert data["name"] == "박서준" and data["language"] == "ko"
+    assert jobs(data) == [("쿠팡", "데이터 엔지니어", "2021-04..present"),
+                          ("주식회사 데이블", "주니어 데이터 분석가", "2018-01..2021-03")]
+    assert [(e["school"], e["degree"]) for e in data["education"]] == [("성균관대학교", "통계학과 학사")]
+    assert data["skills"] == ["Python", "Spark", "Airflow", "BigQuery"]
+    assert data["certifications"] == ["SQLD", "빅데이터분석기사"]
+    assert [(p["name"], normalize_period(p["period"])) for p in data["projects"]] == [("실시간 이상 거래 탐지", "2022-05..2022-11")]
