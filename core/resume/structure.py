@@ -149,6 +149,8 @@ _FIELD_RE = re.compile(r"\b(?:science|sciences|engineering|studies|administratio
                        r"management|finance|marketing|psychology|law|medicine|education|major|minor|"
                        r"specialization|concentration|focus|honors|track)\b|학과|학부|전공|공학|계열|인문계|자연계",
                        re.I)
+_TABLE_HEAD_RE = re.compile(r"자격증명|발급기관|취득일|시행처|취득일자|issuer|issued by|date earned|근무기간|재직기간|회사명|"
+                            r"직위|직급|담당업무|학교명|졸업여부|전공명|기간\s*\|", re.I)
 _EDU_LABEL_RE = re.compile(r"^(?:relevant\s+)?(?:course\s*work|courses|thesis|advisor|supervisor|honou?rs|awards|"
                            r"activities|minor|major|gpa|dean|exchange|study abroad|이수과목|논문)\b", re.I)
 _GPA_RE = re.compile(r"\b(?:gpa|cgpa|grade|학점)\b|\d\.\d+\s*/\s*\d", re.I)
@@ -396,6 +398,8 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
     prev_bullet = False
     for ln in lines:
         is_bullet, text = _bullet(ln.text)
+        if " | " in text and len(_TABLE_HEAD_RE.findall(text)) >= 2 and not find_period(text):
+            continue  # a table's header row ("근무기간 | 회사명 | 직위"), not an entry
         after_bullet, prev_bullet = prev_bullet, is_bullet
         has_period = _head_period(text) is not None
         titled = ln.bold or ln.size >= 1.04 * body_size
@@ -802,11 +806,20 @@ def _plain_list(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
         _, body = _bullet(ln.text)
         if is_date_only(body) and items:
             continue
+        if " | " in body:
+            # a table row "정보처리기사 | 한국산업인력공단 | 2020.05": the first field is the name
+            fields = [f for f in body.split(" | ") if f.strip(" |") and not is_date_only(f)]
+            if not fields or _TABLE_HEAD_RE.search(body):
+                continue
+            body = fields[0]
         m = find_period(body)
         if m and m.start() > 0:
+            rest = body[m.end():].strip(" )]|,;")
             body = body[:m.start()]
-        body = re.sub(r"\s*[|,;]\s*$", "", body.strip()).strip(" |,;")
-        body = re.sub(r"\s*\(\s*\)$", "", body)
+            if rest and not is_date_only(rest) and not re.match(r"^(?:취득|합격|issued|expires?)\b", rest, re.I):
+                body = f"{body} {rest}"  # "Cert (2021) – Issuer": the issuer stays
+        # the cut leaves "Name (" or "Name –": drop the dangling bracket or separator
+        body = re.sub(r"[\s|,;:(\[\-–—]+$", "", body.strip()).strip(" |,;")
         if body and not _sentence_like(body):
             items.append(body)
             sources.append(ln.source())
