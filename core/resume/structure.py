@@ -1,5 +1,9 @@
 """Turn a resume - a layout (lines with position and look) or plain text - into structured data.
 
+Entry points: :func:`structure_resume` (``text``, and the reader's ``layout`` when it has one;
+core.resume.store.parse_resume passes both), :func:`structure_layout`, :func:`resume_facts`
+and :func:`fact_ok` (the planner's sanity check).
+
 Pure functions: no I/O except reading the packaged company list once, no logging of the
 text (it is personal data). Safe from any thread. The output is a JSON-ready dict
 (``resumes.structured_data``)::
@@ -226,15 +230,12 @@ def _header_form(ln: LayoutLine) -> bool:
 
 
 def _looks_like_header(ln: LayoutLine, body: float) -> bool:
-    """A header by its look alone: short, no sentence, no separators, no date, and capitals
+    """A header by its look alone: the form of a header (:func:`_header_form`), and capitals
     in a bold or larger font, or clearly larger and bold."""
+    if not _header_form(ln):
+        return False
     t = ln.text.strip().rstrip(":：")
-    if not ln.geometric or not t or len(t) > 40 or len(t.split()) > 5:
-        return False
-    if re.search(r"[|,;•—–@]|\s-\s|\d{2,}", t) or find_period(t) or _SENTENCE_END_RE.search(t):
-        return False
-    letters = [c for c in t if c.isalpha()]
-    latin = [c for c in letters if c.isascii()]
+    latin = [c for c in t if c.isascii() and c.isalpha()]
     caps = bool(latin) and sum(c.isupper() for c in latin) >= 0.8 * len(latin) and len(latin) >= 3
     bigger = ln.size >= 1.1 * body
     # "SQLD", "AWS" in a list are acronyms, not headers: a lone capital word needs weight or length
