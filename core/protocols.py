@@ -239,6 +239,8 @@ class PdfDocument:
     path: Path
     pages: list[str]
     metadata: dict[str, Any] = field(default_factory=dict)
+    # core.resume.layout.LayoutPage per page when the reader knows the layout, else empty
+    layout: list[Any] = field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -63,9 +63,26 @@ class PlanContext:
 
 
 def resume_facts(resume: dict[str, Any]) -> dict[str, list[str]]:
+    """Slot values from the structured resume that pass the sanity check of
+    :func:`core.resume.structure.fact_ok` (a garbled value is never offered)."""
     from core.resume.structure import resume_facts as _facts
 
     return _facts(resume or {})
+
+
+def experience_pairs(resume: dict[str, Any]) -> list[tuple[str, str]]:
+    """(company, role) of the same experience entry, both passing the sanity check: a
+    question naming both ("as {role} at {prev_company}") must not mix two jobs."""
+    from core.resume.structure import fact_ok
+
+    out = []
+    for e in (resume or {}).get("experience") or []:
+        if not isinstance(e, dict):
+            continue
+        c, r = (e.get("company") or "").strip(), (e.get("role") or "").strip()
+        if fact_ok("prev_company", c) and fact_ok("role", r) and (c, r) not in out:
+            out.append((c, r))
+    return out
 
 
 def _bucket(q: Any) -> str:
@@ -95,10 +112,21 @@ def _cos(a: Sequence[float], b: Sequence[float]) -> float:
 def _fill_slots(q: Any, ctx: PlanContext, facts: dict[str, list[str]], used: set[str]) -> tuple[dict, list[str]] | None:
     """Slot values for ``q`` copied from resume/setup, preferring values not used yet and
     values that overlap the question's keywords; None when a slot has no value."""
+    from core.resume.structure import fact_ok
+
     values: dict[str, str] = {}
     grounding: list[str] = []
     rubric_kw = {norm(k) for k in q.rubric_for(ctx.language).get("keywords", [])}
+    if "prev_company" in q.slots and "role" in q.slots:
+        pairs = experience_pairs(ctx.resume)
+        if not pairs:
+            return None
+        pairs.sort(key=lambda cr: (cr[0] in used) + (cr[1] in used))
+        values["prev_company"], values["role"] = pairs[0]
+        grounding += [f"prev_company: {pairs[0][0]}", f"role: {pairs[0][1]}"]
     for slot in q.slots:
+        if slot in values:
+            continue
         if slot == "company":
             if not ctx.company_name:
                 return None
@@ -109,7 +137,8 @@ def _fill_slots(q: Any, ctx: PlanContext, facts: dict[str, list[str]], used: set
                 return None
             values[slot] = ctx.position.strip()
             continue
-        options = [v for v in facts.get(slot, []) if v and v.strip()]
+        # only values of this slot's type that pass the sanity check; none: another question
+        options = [v for v in facts.get(slot, []) if v and v.strip() and fact_ok(slot, v)]
         if not options:
             return None
         options.sort(key=lambda v: (v in used, -(norm(v) in rubric_kw)))

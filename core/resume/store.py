@@ -25,10 +25,11 @@ def file_sha256(path: Path) -> str:
 
 
 def parse_resume(reader: PdfReader, path: Path) -> tuple[str, dict[str, Any]]:
-    """(extracted text, structured data); raises the reader's InputError on bad input."""
+    """(extracted text in reading order, structured data); raises the reader's InputError on
+    bad input. The layout (fonts, positions, columns) is used when the reader gives one."""
     doc = reader.read(Path(path))
     text = doc.text
-    return text, structure_resume(text)
+    return text, structure_resume(text, getattr(doc, "layout", None) or None)
 
 
 def intake_resume(session: Any, reader: PdfReader, path: Path, candidate_id: int, *,
@@ -45,3 +46,26 @@ def intake_resume(session: Any, reader: PdfReader, path: Path, candidate_id: int
     session.add(row)
     session.flush()
     return row
+
+
+def correct_field(structured: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """A copy of ``structured`` with the user's correction at ``path`` ("experience.0.company",
+    "skills.3", "name"), the parsed value kept beside it in ``corrections[path]`` =
+    ``{"parsed": ..., "corrected": ...}`` (the first parsed value survives later corrections).
+    Raises KeyError/IndexError for a path that does not exist. Pure; no I/O."""
+    import copy
+
+    out = copy.deepcopy(structured)
+    keys = path.split(".")
+    node: Any = out
+    for k in keys[:-1]:
+        node = node[int(k)] if isinstance(node, list) else node[k]
+    last: Any = int(keys[-1]) if isinstance(node, list) else keys[-1]
+    if isinstance(node, dict) and last not in node:
+        raise KeyError(path)
+    parsed = node[last]
+    node[last] = value
+    corrections = out.setdefault("corrections", {})
+    first = corrections.get(path, {}).get("parsed", parsed)
+    corrections[path] = {"parsed": first, "corrected": value}
+    return out

@@ -1,56 +1,187 @@
-"""Turn a resume's extracted text into structured data, for Korean and English resumes.
+"""Turn a resume - a layout (lines with position and look) or plain text - into structured data.
 
-Pure functions over text: no I/O, no logging of the text (it is personal data). Safe from
-any thread. The output is a JSON-ready dict (``resumes.structured_data``)::
+Entry points: :func:`structure_resume` (``text``, and the reader's ``layout`` when it has one;
+core.resume.store.parse_resume passes both), :func:`structure_layout`, :func:`resume_facts`
+and :func:`fact_ok` (the planner's sanity check).
+
+Pure functions: no I/O except reading the packaged company list once, no logging of the
+text (it is personal data). Safe from any thread. The output is a JSON-ready dict
+(``resumes.structured_data``)::
 
     {"language": "ko"|"en", "name": str|None, "summary": str,
      "sections": {section: [lines]},
-     "experience": [{"company", "role", "period", "achievements": [..]}],
-     "education": [{"school", "degree", "period", "text"}],
-     "skills": [..], "projects": [{"name", "description", "tech": [..], "period"}],
-     "certifications": [..], "awards": [..], "languages": [..]}
+     "experience": [{"company", "role", "period", "start", "end", "location",
+                     "achievements": [..], "source": {"page", "bbox"}}],
+     "education": [{"school", "degree", "period", "start", "end", "text", "source"}],
+     "skills": [..], "projects": [{"name", "description", "tech": [..], "period", "role", "source"}],
+     "certifications": [..], "awards": [..], "languages": [..],
+     "provenance": {"skills"|"certifications"|"awards"|"languages": [{"page", "bbox"}, ..]}}
 
-Everything in it is copied from the text (numbers in achievements are kept verbatim), so a
-question planner may quote it without inventing facts. A field the resume lacks is empty.
+How a page is read (see also core.resume.layout):
+
+* Section headers are recognised by a bilingual vocabulary ("Professional Summary", "SKILLS &
+  AWARDS", "언어능력", "자기소개서", ...) and by their look (short, capitals or bold and larger
+  than the body text); a header the vocabulary does not know starts its own section
+  (``sections["other:<header>"]``) instead of spilling into the previous one. Inside a cover
+  letter (자기소개서) only a known resume section ends it.
+* A line that continues the previous one (the previous filled its column, the gap is one
+  line, same weight, no bullet) is joined to it: a wrapped bullet is one achievement.
+* An entry starts at a title line (bold, larger, or carrying a date) after the previous
+  entry's body. Dates are found in every common form (core.resume.dates).
+* Company and role are told apart by evidence - role words and seniority, the companies of
+  resources/companies.json, legal suffixes (Inc., ㈜, 주식회사), "at"/"@", locations - not by
+  position; position decides only between parts with no evidence at all.
+
+Everything is copied from the resume, so a question planner may quote it without inventing
+facts; :func:`resume_facts` passes on only values that survive a sanity check.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Any, Iterable
 
-# Section header words (lower-case, spaces removed) -> canonical section.
+from core.resume.dates import find_period, is_date_only, split_period
+from core.resume.layout import LayoutLine, LayoutPage, document_lines, is_duration, lines_from_text
+
+# Section header words (lower-case, letters only) -> canonical section.
 _HEADERS: dict[str, tuple[str, ...]] = {
-    "experience": ("경력", "경력사항", "경력기술", "경력기술서", "업무경력", "직무경력", "경험",
-                   "workexperience", "experience", "professionalexperience", "employment",
-                   "employmenthistory", "workhistory", "career"),
-    "education": ("학력", "학력사항", "교육", "education", "academicbackground"),
-    "skills": ("기술스택", "기술", "보유기술", "스킬", "기술및역량", "역량", "핵심역량", "competencies", "skills", "technicalskills",
-               "techstack", "technologies", "skillset", "coreskills"),
-    "projects": ("프로젝트", "프로젝트경험", "주요프로젝트", "projects", "project", "personalprojects",
-                 "keyprojects", "sideprojects"),
-    "certifications": ("자격증", "자격", "자격사항", "certifications", "certificates", "licenses",
-                       "certification", "licensesandcertifications"),
-    "awards": ("수상", "수상경력", "수상내역", "awards", "honors", "honorsandawards", "achievements"),
-    "languages": ("어학", "어학능력", "외국어", "languages", "languageskills"),
-    "summary": ("자기소개", "요약", "소개", "summary", "profile", "about", "aboutme", "objective"),
-    "activities": ("대외활동", "활동", "activities", "extracurricular", "volunteer"),
+    "experience": ("경력", "경력사항", "경력기술", "경력기술서", "업무경력", "직무경력", "경험", "근무경력",
+                   "경력및경험", "주요경력", "workexperience", "experience", "experiences",
+                   "professionalexperience", "employment", "employmenthistory", "workhistory",
+                   "career", "careerhistory", "relevantexperience", "volunteerexperience",
+                   "internships", "internship", "workexperiences"),
+    "education": ("학력", "학력사항", "교육", "교육사항", "education", "academicbackground",
+                  "educationalbackground", "academics", "educationandtraining"),
+    "skills": ("기술스택", "기술", "보유기술", "스킬", "기술및역량", "역량", "핵심역량", "보유역량",
+               "competencies", "skills", "technicalskills", "techstack", "technologies", "skillset",
+               "coreskills", "corecompetencies", "skillsandtools", "tools", "expertise",
+               "technicalexpertise", "keyskills"),
+    "projects": ("프로젝트", "프로젝트경험", "주요프로젝트", "프로젝트경력", "projects", "project",
+                 "personalprojects", "keyprojects", "sideprojects", "selectedprojects",
+                 "academicprojects", "portfolio"),
+    "certifications": ("자격증", "자격", "자격사항", "자격증및면허", "면허", "certifications",
+                       "certificates", "licenses", "certification", "licensesandcertifications",
+                       "certificationsandlicenses", "licensescertifications"),
+    "awards": ("수상", "수상경력", "수상내역", "수상이력", "awards", "honors", "honorsandawards",
+               "awardsandhonors", "achievements", "honours", "awardsandachievements"),
+    "languages": ("어학", "어학능력", "외국어", "언어능력", "언어", "외국어능력", "어학및자격",
+                  "languages", "languageskills", "language"),
+    "summary": ("요약", "소개", "자기소개", "프로필", "summary", "profile", "about", "aboutme",
+                "objective", "careerobjective", "professionalsummary", "careersummary",
+                "summaryofqualifications", "personalstatement", "professionalprofile"),
+    "activities": ("대외활동", "활동", "동아리", "activities", "extracurricular",
+                   "extracurricularactivities", "volunteer", "volunteering", "leadership",
+                   "oncampusinvolvement", "involvement", "campusinvolvement"),
+    "publications": ("논문", "publications", "papers", "research", "researchpublications"),
+    "links": ("링크", "links", "contact", "contacts", "연락처", "인적사항", "personalinformation",
+              "personaldetails"),
+    "interests": ("관심분야", "취미", "interests", "hobbies"),
+    "references": ("references", "추천인"),
+    "cover_letter": ("자기소개서", "자소서", "성장과정", "성격의장단점", "성격장단점", "지원동기",
+                     "입사후포부", "입사후계획", "coverletter", "motivation"),
 }
 _HEADER_LOOKUP = {alias: sec for sec, aliases in _HEADERS.items() for alias in aliases}
 
-_PERIOD_RE = re.compile(
-    r"(?P<period>(?:(?:19|20)\d{2}[./\-년\s]*(?:\d{1,2}\s*월?)?|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|"
-    r"Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+(?:19|20)\d{2})\s*(?:[-–~—]|to)\s*"
-    r"(?:(?:19|20)\d{2}[./\-년\s]*(?:\d{1,2}\s*월?)?|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|"
-    r"Nov|Dec)[a-z]*\.?\s+(?:19|20)\d{2}|현재|재직\s*중|present|current|now))", re.IGNORECASE)
-_BULLET_RE = re.compile(r"^\s*(?:[-•·▪●◦*‣]|\d+[.)])\s*")
-_SPLIT_SKILLS = re.compile(r"\s*(?:[,/|·•;]|\band\b|\s{2,})\s*")
-_ROLE_WORDS = ("engineer", "developer", "manager", "scientist", "analyst", "intern", "lead",
-               "designer", "architect", "consultant", "researcher", "개발자", "엔지니어", "매니저",
-               "연구원", "인턴", "팀장", "리드", "기획자", "디자이너", "분석가", "사원", "대리", "과장",
-               "책임", "선임", "담당")
+_BULLET_RE = re.compile(r"^\s*(?:[-•·▪●◦*‣■□▶►➢✓✔◆◇❖➤→✦–]|\d{1,2}[.)](?!\d))\s*")
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
 _LATIN_RE = re.compile(r"[A-Za-z]")
+# field separators inside a title line; " - " only with spaces so "Front-End" stays whole
+_SEP_RE = re.compile(r"\s*(?:\||•|·|\s[-–—]\s|—|–|\t|,)\s*")
+_AT_RE = re.compile(r"\s+(?:at|@)\s+|^@\s*|(?<=\S)@(?=\s)", re.I)
+
+_ROLE_WORDS = {
+    "engineer", "engineers", "developer", "manager", "scientist", "analyst", "intern", "internship",
+    "lead", "designer", "architect", "consultant", "researcher", "assistant", "associate",
+    "coordinator", "director", "officer", "specialist", "administrator", "technician", "coach",
+    "volunteer", "member", "president", "vice", "founder", "co-founder", "cofounder", "owner",
+    "head", "vp", "cto", "ceo", "cfo", "coo", "pm", "po", "sre", "devops", "programmer", "tester",
+    "qa", "teacher", "tutor", "instructor", "professor", "lecturer", "fellow", "editor", "writer",
+    "strategist", "representative", "advisor", "adviser", "trainee", "apprentice", "contractor",
+    "freelancer", "freelance", "executive", "supervisor", "operator", "planner", "marketer",
+    "accountant", "auditor", "recruiter", "chair", "captain", "ambassador", "maintainer",
+    "creator", "contributor", "staff", "clerk", "agent", "partner", "principal", "expert",
+}
+_SENIORITY = {"senior", "sr", "sr.", "junior", "jr", "jr.", "staff", "principal", "chief", "lead",
+              "entry", "i", "ii", "iii", "iv", "associate", "head", "deputy", "assistant"}
+_KO_ROLE = ("개발자", "엔지니어", "매니저", "연구원", "인턴", "팀장", "리드", "기획자", "디자이너",
+            "분석가", "사원", "대리", "과장", "차장", "부장", "책임", "선임", "수석", "주임", "담당",
+            "개발", "기획", "마케터", "컨설턴트", "대표", "이사", "실장", "파트장", "조교", "강사",
+            "운영", "연구", "관리자", "리더", "멘토", "PM", "PO")
+_COMPANY_WORDS = {
+    "company", "co", "corp", "corporation", "inc", "incorporated", "llc", "ltd", "limited", "gmbh",
+    "plc", "solutions", "technologies", "technology", "labs", "lab", "systems", "group",
+    "organization", "organisation", "foundation", "university", "college", "institute", "agency",
+    "bank", "studio", "studios", "software", "consulting", "partners", "holdings", "enterprises",
+    "industries", "networks", "ventures", "capital", "media", "electronics", "motors", "games",
+    "hospital", "center", "centre", "association", "society", "ministry", "department", "club",
+    "school", "academy", "laboratory", "ymca", "ngo", "startup",
+}
+_LEGAL_RE = re.compile(r"^(?:inc|llc|ltd|co|corp|gmbh|plc|ag|s\.?a|b\.?v|pte|pvt)\.?$", re.I)
+_KO_COMPANY_RE = re.compile(r"(?:\(주\)|주식회사|㈜|진흥원|공사|공단|은행|그룹|전자|증권|보험|카드|"
+                            r"연구소|연구원|재단|협회|병원|대학교|랩스?|컴퍼니|코리아|테크|소프트|"
+                            r"시스템즈?|네트웍스|엔터테인먼트|스튜디오|벤처스)")
+_US_STATES = set("AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE "
+                 "NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC".split())
+_LOCATIONS = {
+    "usa", "us", "u.s.", "u.s.a.", "united states", "uk", "united kingdom", "india", "canada",
+    "korea", "south korea", "republic of korea", "japan", "china", "germany", "france",
+    "singapore", "australia", "remote", "hybrid", "on-site", "onsite", "new york", "nyc",
+    "san francisco", "seattle", "london", "berlin", "paris", "tokyo", "seoul", "busan", "boston",
+    "los angeles", "chicago", "austin", "bay area", "silicon valley", "new delhi", "delhi",
+    "bangalore", "bengaluru", "mumbai", "toronto", "vancouver", "sydney", "beijing", "shanghai",
+    "mountain view", "menlo park", "cupertino", "palo alto", "sunnyvale", "san jose", "redmond",
+    "cambridge", "pasadena", "san diego", "los gatos", "berkeley", "stanford", "anywhere",
+    "türkiye", "turkey", "spain", "italy", "netherlands", "sweden", "switzerland", "israel",
+    "brazil", "mexico", "vietnam", "indonesia", "taiwan", "hong kong", "ireland", "poland",
+    "europe", "asia", "emea", "apac", "worldwide", "uae", "dubai", "istanbul", "amsterdam",
+    "서울", "서울시", "서울특별시", "부산", "대구", "인천", "광주", "대전", "울산", "세종", "경기", "경기도",
+    "판교", "성남", "수원", "분당", "제주", "강원", "충북", "충남", "전북", "전남", "경북", "경남", "재택",
+}
+_DEGREE_RE = re.compile(
+    r"\b(?:bachelor|master|masters|doctor|doctorate|ph\.?\s?d|mba|b\.?\s?tech|m\.?\s?tech|b\.?\s?eng|"
+    r"m\.?\s?eng|b\.?\s?sc?|m\.?\s?sc?|b\.?\s?a|m\.?\s?a|bba|associate(?:'s)?|diploma|certificate|"
+    r"high school diploma|a\.?\s?a|a\.?\s?s|b\.?\s?f\.?\s?a|m\.?\s?f\.?\s?a|j\.?\s?d|m\.?\s?d)\b\.?"
+    r"|(?:학사|석사|박사|전문학사|수료|졸업|재학|휴학|중퇴)", re.I)
+_SCHOOL_RE = re.compile(r"universit|college|institute|school|academy|polytechnic|conservatory|"
+                        r"대학교|대학원|대학|학교|고등학교|과학기술원|KAIST|POSTECH", re.I)
+_FIELD_RE = re.compile(r"\b(?:science|sciences|engineering|studies|administration|business|arts|"
+                       r"mathematics|math|statistics|economics|physics|chemistry|biology|design|"
+                       r"management|finance|marketing|psychology|law|medicine|education|major|minor|"
+                       r"specialization|concentration|focus|honors|track)\b|학과|학부|전공|공학|계열|인문계|자연계",
+                       re.I)
+_TABLE_HEAD_RE = re.compile(r"자격증명|발급기관|취득일|시행처|취득일자|issuer|issued by|date earned|근무기간|재직기간|회사명|"
+                            r"직위|직급|담당업무|학교명|졸업여부|전공명|기간\s*\|", re.I)
+_EDU_LABEL_RE = re.compile(r"^(?:relevant\s+)?(?:course\s*work|courses|thesis|advisor|supervisor|honou?rs|awards|"
+                           r"activities|minor|major|gpa|dean|exchange|study abroad|이수과목|논문)\b", re.I)
+_GPA_RE = re.compile(r"\b(?:gpa|cgpa|grade|학점)\b|\d\.\d+\s*/\s*\d", re.I)
+_SKILL_LABEL_RE = re.compile(r"^\s*([^:：]{1,30})[:：]\s*(?:\|\s*)?")
+_SKILL_LEAD_RE = re.compile(r"^(?:(?:highly\s+)?proficient\s+(?:in|with)|fluent\s+in|experienced?\s+"
+                            r"(?:in|with)|familiar\s+with|knowledge\s+of|basic\s+knowledge\s+of|"
+                            r"skilled\s+in|and|or|&)\s+", re.I)
+_PROJECT_LABEL_RE = re.compile(r"^(?:(?:personal|side|academic|team|group|capstone|course|school|"
+                               r"open[- ]source|research)\s+)?project\s*[:：]\s*", re.I)
+_TECH_LABEL_RE = re.compile(r"^(?:tech(?:nologies|\s*stack)?|stack|tools|built\s+with|사용\s*기술|"
+                            r"기술\s*스택|기술|개발\s*환경)\s*[:：]\s*", re.I)
+_SENTENCE_END_RE = re.compile(r"(?:[.!?]|습니다|니다|했음|함|됨)\s*$")
+
+
+@lru_cache(maxsize=1)
+def known_companies() -> frozenset[str]:
+    """Lower-cased company names from resources/companies.json (both languages, with the
+    parts of "토스(비바리퍼블리카)" as names of their own)."""
+    from core.bank import load_companies
+
+    names: set[str] = set()
+    for c in load_companies():
+        for lang in ("ko", "en"):
+            name = c.company_name.get(lang) or ""
+            names.add(name.lower())
+            names.update(p.strip().lower() for p in re.split(r"[()]", name) if p.strip())
+    return frozenset(n for n in names if n)
 
 
 def detect_language(text: str) -> str:
@@ -64,204 +195,760 @@ def detect_language(text: str) -> str:
     return "ko" if hangul / total >= 0.3 else "en"
 
 
-def _header_of(line: str) -> str | None:
-    s = line.strip()
-    if not s or len(s) > 40:
+# ------------------------------------------------------------------------------ headers
+def _key(text: str) -> str:
+    key = re.sub(r"[^0-9a-z\uac00-\ud7a3]+", "", text.lower())
+    return re.sub(r"^\d+", "", key)
+
+
+def _vocab_section(text: str) -> str | None:
+    """The section a header names, also for "SKILLS & AWARDS" (the first part decides)."""
+    s = text.strip()
+    if not s or len(s) > 45 or find_period(s):
         return None
-    key = re.sub(r"[\s:：#\[\]【】<>()■□▶►|_\-]+", "", s).lower()
-    key = re.sub(r"^\d+\.?", "", key)
-    return _HEADER_LOOKUP.get(key)
+    s = re.sub(r"^(?:\d+[.)]|[IVX]+\.)\s*", "", s)
+    if s.rstrip().endswith(":") is False and ":" in s:
+        return None
+    sec = _HEADER_LOOKUP.get(_key(s))
+    if sec:
+        return sec
+    parts = [p for p in re.split(r"\s*(?:&|/|,|\band\b|및|·)\s*", s, flags=re.I) if p.strip()]
+    if len(parts) > 1:
+        for p in parts:
+            sec = _HEADER_LOOKUP.get(_key(p))
+            if sec:
+                return sec
+    return None
 
 
-def split_sections(text: str) -> tuple[list[str], dict[str, list[str]]]:
-    """(lines before the first header, {section: non-empty lines}) in reading order."""
-    head: list[str] = []
-    sections: dict[str, list[str]] = {}
-    current: str | None = None
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line:
-            continue
-        sec = _header_of(line)
+def _header_form(ln: LayoutLine) -> bool:
+    """Short, no sentence, no separators, no date: the shape of a header line."""
+    t = ln.text.strip().rstrip(":：")
+    if not ln.geometric or not t or len(t) > 40 or len(t.split()) > 5:
+        return False
+    return not (re.search(r"[|,;•—–@]|\s-\s|\d{2,}", t) or find_period(t) or _SENTENCE_END_RE.search(t))
+
+
+def _looks_like_header(ln: LayoutLine, body: float) -> bool:
+    """A header by its look alone: the form of a header (:func:`_header_form`), and capitals
+    in a bold or larger font, or clearly larger and bold."""
+    if not _header_form(ln):
+        return False
+    t = ln.text.strip().rstrip(":：")
+    latin = [c for c in t if c.isascii() and c.isalpha()]
+    caps = bool(latin) and sum(c.isupper() for c in latin) >= 0.8 * len(latin) and len(latin) >= 3
+    bigger = ln.size >= 1.1 * body
+    # "SQLD", "AWS" in a list are acronyms, not headers: a lone capital word needs weight or length
+    if caps and (ln.bold or (bigger and (len(t.split()) > 1 or len(latin) >= 6))):
+        return True
+    return ln.bold and ln.size >= 1.25 * body
+
+
+def _stands_out(ln: LayoutLine, body: float, body_color: int | None) -> bool:
+    t = ln.text.strip()
+    latin = [c for c in t if c.isascii() and c.isalpha()]
+    caps = bool(latin) and sum(c.isupper() for c in latin) >= 0.8 * len(latin)
+    return (ln.bold or caps or ln.size >= 1.08 * body
+            or (body_color is not None and ln.color is not None and ln.color != body_color))
+
+
+def _body_size(lines: Iterable[LayoutLine]) -> float:
+    c: Counter[float] = Counter()
+    for ln in lines:
+        c[round(ln.size * 2) / 2] += len(ln.text)
+    return c.most_common(1)[0][0] if c else 10.0
+
+
+# ------------------------------------------------------------------------- line joining
+def _bullet(text: str) -> tuple[bool, str]:
+    m = _BULLET_RE.match(text)
+    if m and not re.match(r"^\s*\d+[.)]\d", text) and text[m.end():].strip():
+        return True, text[m.end():].strip()
+    return False, text.strip()
+
+
+def _continues(prev: LayoutLine, ln: LayoutLine) -> bool:
+    """Whether ``ln`` is the wrapped rest of ``prev`` (see the module docstring)."""
+    if not (prev.geometric and ln.geometric) or prev.page != ln.page:
+        return False
+    if _bullet(ln.text)[0] or prev.bold != ln.bold or ln.size > prev.size * 1.06:
+        return False
+    dy = ln.y0 - prev.y0
+    if not 0 < dy <= 1.9 * max(prev.size, ln.size):
+        return False
+    if ln.x0 < prev.x0 - 2 or ln.x0 > prev.x0 + 40:
+        return False
+    col = prev.column or (prev.x0, prev.x1)
+    width = max(col[1] - col[0], 1.0)
+    first_word = ln.text.split(" ", 1)[0]
+    fits = prev.x1 + _text_width(" " + first_word, ln.size) < col[1] - 1.0
+    if prev.x1 < col[1] - max(0.12 * width, 2.5 * prev.size) and (fits or prev.x1 - col[0] < 0.6 * width):
+        return False  # the previous line ended early though the next word would have fitted
+    if is_date_only(ln.text):
+        return False
+    head, bar, tail = prev.text.rpartition(" | ")
+    if bar and is_date_only(tail) and not head.rstrip().endswith((",", "-")):
+        return False  # "Role | Jan 2023 - Present": the row is full because of its dates
+    if find_period(ln.text, single=False) and not prev.text.rstrip().endswith((",", "-", "–")):
+        return False
+    return True
+
+
+def _text_width(text: str, size: float) -> float:
+    """Rough advance width: Hangul/CJK are square, Latin about half as wide."""
+    return sum(size if ord(c) > 0x2E80 else 0.5 * size for c in text)
+
+
+def _join(a: str, b: str) -> str:
+    if re.search(r"\w-$", a):
+        return a + b  # "Devel-" + "oping", "community-" + "driven": the hyphen is kept
+    return f"{a} {b}"
+
+
+def join_wrapped(lines: list[LayoutLine]) -> list[LayoutLine]:
+    """Wrapped lines joined to the line (or bullet) they continue. The continuation test
+    looks at the last physical line of what was joined so far."""
+    out: list[LayoutLine] = []
+    last: LayoutLine | None = None
+    for ln in lines:
+        if out and last is not None and _continues(last, ln):
+            p = out[-1]
+            out[-1] = replace(p, text=_join(p.text, ln.text),
+                              bbox=(min(p.x0, ln.x0), p.y0, max(p.x1, ln.x1), ln.y1))
+        else:
+            out.append(ln)
+        last = ln
+    return out
+
+
+# ------------------------------------------------------------------------------ sections
+@dataclass
+class Section:
+    name: str
+    header: LayoutLine | None
+    lines: list[LayoutLine] = field(default_factory=list)
+    body: float | None = None  # the document's body font size
+
+
+def split_sections(lines: list[LayoutLine]) -> tuple[list[LayoutLine], list[Section]]:
+    """(lines before the first header, sections in reading order)."""
+    body = _body_size(lines)
+    head: list[LayoutLine] = []
+    sections: list[Section] = []
+    colors = Counter(ln.color for ln in lines for _ in range(len(ln.text)))
+    body_color = colors.most_common(1)[0][0] if colors else None
+    # when the document marks its headers (bold, capitals, size, colour) a header word in
+    # body type ("Volunteer" under an entry) is no header; a flat document has only words
+    marked = [ln for ln in lines if _vocab_section(ln.text) and _stands_out(ln, body, body_color)]
+    strict = len(marked) >= 2
+    # an unknown header looks like the known ones ("KAIST" in bold under EDUCATION does not)
+    styles = [(ln.size, ln.bold) for ln in marked]
+
+    def like_known(ln: LayoutLine) -> bool:
+        return not styles or any(abs(ln.size - sz) <= 0.6 and ln.bold == b for sz, b in styles)
+
+    for ln in lines:
+        sec = _vocab_section(ln.text)
+        if sec and strict and ln.geometric and not _stands_out(ln, body, body_color):
+            sec = None  # "Volunteer" under a role is no header: it looks like body text
+        current = sections[-1] if sections else None
         if sec:
-            current = sec
-            sections.setdefault(sec, [])
+            if current is not None and current.name == "cover_letter" and sec == "cover_letter":
+                current.lines.append(ln)  # a question heading inside the cover letter
+                continue
+            if current is not None and current.name == "cover_letter" and not (ln.bold or ln.size > body):
+                current.lines.append(ln)
+                continue
+            sections.append(Section(sec, ln, body=body))
             continue
-        (sections[current] if current else head).append(line)
+        if (current is not None and current.name != "cover_letter" and like_known(ln)
+                and (_looks_like_header(ln, body) or (styles and _header_form(ln) and ln.size >= 1.15 * body))):
+            sections.append(Section("other:" + ln.text.strip().rstrip(":："), ln, body=body))
+            continue
+        if current is None:
+            head.append(ln)
+            continue
+        # "경력 한국인터넷진흥원 ..." (a Word template repeats the section word): drop the word
+        first, _, rest = ln.text.partition(" ")
+        if rest and _HEADER_LOOKUP.get(_key(first)) == current.name:
+            ln = replace(ln, text=rest.strip())
+        current.lines.append(ln)
     return head, sections
 
 
-def _strip_bullet(line: str) -> tuple[bool, str]:
-    m = _BULLET_RE.match(line)
-    if m and not re.match(r"^\s*\d+[.)]\d", line):
-        return True, line[m.end():].strip()
-    return False, line.strip()
+# ------------------------------------------------------------------------------ entries
+@dataclass
+class Entry:
+    head: list[LayoutLine] = field(default_factory=list)
+    body: list[str] = field(default_factory=list)
+    period: str | None = None
 
 
-def _blocks(lines: list[str]) -> list[list[str]]:
-    """Group a section's lines into entries: a non-bullet line after bullets starts a new one,
-    so does a line carrying a date range when the current entry already has one."""
-    blocks: list[list[str]] = []
-    cur: list[str] = []
-    cur_has_bullets = False
-    cur_has_period = False
-    for line in lines:
-        is_bullet, _ = _strip_bullet(line)
-        has_period = bool(_PERIOD_RE.search(line))
-        starts_new = cur and not is_bullet and (cur_has_bullets or (has_period and cur_has_period))
-        if starts_new:
-            blocks.append(cur)
-            cur, cur_has_bullets, cur_has_period = [], False, False
-        cur.append(line)
-        cur_has_bullets |= is_bullet
-        cur_has_period |= has_period and not is_bullet
-    if cur:
-        blocks.append(cur)
-    return blocks
+def _same_style(a: LayoutLine, b: LayoutLine) -> bool:
+    return abs(a.size - b.size) < 0.3 and a.bold == b.bold
 
 
-def _cut_period(text: str) -> tuple[str | None, str]:
-    """(the first date range, the text with it replaced by a field separator)."""
-    m = _PERIOD_RE.search(text)
-    if not m:
-        return None, text
-    rest = text[:m.start()] + " | " + text[m.end():]
-    rest = re.sub(r"\(\s*\|\s*\)", " | ", rest)  # "(2019 – 2022)" leaves "( | )"
-    return m.group("period").strip(), rest.strip(" ,|")
-
-
-def _split_title(title: str) -> list[str]:
-    parts = re.split(r"\s*(?:[|,/·]|\s[-–—]\s|\s{2,})\s*", title)
-    return [p.strip(" ()[]") for p in parts if p.strip(" ()[]")]
-
-
-def _experience(lines: list[str]) -> list[dict[str, Any]]:
-    out = []
-    for block in _blocks(lines):
-        period = None
-        header_parts: list[str] = []
-        achievements: list[str] = []
-        for line in block:
-            is_bullet, body = _strip_bullet(line)
-            if period is None and not is_bullet:
-                period, body = _cut_period(body)
-            if is_bullet:
-                if body:
-                    achievements.append(body)
-            elif body:
-                header_parts.extend(_split_title(body))
-        company = header_parts[0] if header_parts else None
-        role = None
-        for part in header_parts[1:]:
-            if any(w in part.lower() for w in _ROLE_WORDS):
-                role = part
-                break
-        if role is None and len(header_parts) > 1:
-            role = header_parts[1]
-        if company and role is None and any(w in company.lower() for w in _ROLE_WORDS) and " at " in company:
-            role, _, company = company.partition(" at ")
-        extra = [p for p in header_parts[1:] if p != role]
-        achievements = extra + achievements if not achievements else achievements
-        if company or achievements:
-            out.append({"company": company, "role": role, "period": period,
-                        "achievements": achievements})
-    return out
-
-
-def _education(lines: list[str]) -> list[dict[str, Any]]:
-    out = []
-    for block in _blocks(lines):
-        text = " ".join(_strip_bullet(line)[1] for line in block)
-        period, rest = _cut_period(text)
-        if period is None:
-            year = re.search(r"\(?\b((?:19|20)\d{2})\b\)?", rest)
-            if year:
-                period = year.group(1)
-                rest = (rest[:year.start()] + rest[year.end():]).strip(" ,|")
-        parts = _split_title(rest)
-        school_i = next((i for i, p in enumerate(parts)
-                         if re.search(r"universit|college|institute|school|대학|학교", p, re.I)), 0)
-        school = parts[school_i] if parts else None
-        degree = " ".join(p for i, p in enumerate(parts) if i != school_i) or None
-        out.append({"school": school, "degree": degree, "period": period, "text": text})
-    return out
-
-
-def _skills(lines: list[str]) -> list[str]:
-    skills: list[str] = []
-    for line in lines:
-        _, body = _strip_bullet(line)
-        if ":" in body or "：" in body:  # "Languages: Python, Go" -> the list after the label
-            body = re.split(r"[:：]", body, maxsplit=1)[1]
-        for s in _SPLIT_SKILLS.split(body):
-            s = s.strip(" .()")
-            if s and len(s) <= 40 and s.lower() not in {x.lower() for x in skills}:
-                skills.append(s)
-    return skills
-
-
-def _projects(lines: list[str]) -> list[dict[str, Any]]:
-    out = []
-    for block in _blocks(lines):
-        period, first = _cut_period(_strip_bullet(block[0])[1])
-        paren = re.match(r"^(?P<name>[^(（]+?)\s*[(（](?P<desc>.+)[)）]\s*$", first)
-        if paren:  # "알림 봇 개발 (Slack 연동, 장애 감지 5분 → 30초)": name, then what it did
-            name, desc_lines = paren.group("name").strip(), [paren.group("desc").strip()]
+def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Entry]:
+    """Group a section's (already joined) lines into entries: heads, then a body."""
+    if not lines:
+        return []
+    # a short section's own mode may be its titles: the document's body type bounds it
+    body_size = min(_body_size(lines), doc_body or 1e9)
+    entries: list[Entry] = []
+    cur: Entry | None = None
+    prev_bullet = False
+    for ln in lines:
+        is_bullet, text = _bullet(ln.text)
+        if " | " in text and len(_TABLE_HEAD_RE.findall(text)) >= 2 and not find_period(text):
+            continue  # a table's header row ("근무기간 | 회사명 | 직위"), not an entry
+        after_bullet, prev_bullet = prev_bullet, is_bullet
+        has_period = _head_period(text) is not None
+        titled = ln.bold or ln.size >= 1.04 * body_size
+        if is_bullet:
+            kind = "body"
+        elif has_period or titled:
+            kind = "head"
+        elif (after_bullet and ln.geometric and _SEP_RE.search(text) and len(text.split()) <= 8
+              and (ln.x1 - ln.x0) <= 0.75 * max((ln.column or (0, 1))[1] - (ln.column or (0, 1))[0], 1)
+              and not _SENTENCE_END_RE.search(text)):
+            kind = "head"  # not the bullet's continuation (that was joined): the next title
+        elif cur is not None and not cur.body and _short(ln):
+            kind = "head"
+        elif cur is None:
+            kind = "head"  # a section's first line opens its first entry
         else:
-            name_parts = [p for p in re.split(r"\s*(?:\||\s[-–—:]\s)\s*", first) if p.strip()]
-            name = name_parts[0].strip() if name_parts else first
-            desc_lines = [p.strip() for p in name_parts[1:]]
-        tech: list[str] = []
-        for line in block[1:]:
-            _, body = _strip_bullet(line)
-            label = re.match(r"^(?:tech(?:nologies|\s*stack)?|stack|사용\s*기술|기술\s*스택|기술)\s*[:：]\s*",
-                             body, re.IGNORECASE)
-            if label:
-                tech.extend(_skills([body[label.end():]]))
-            else:
-                desc_lines.append(body)
-        if name:
-            out.append({"name": name, "description": " ".join(desc_lines).strip(),
-                        "tech": tech, "period": period})
+            kind = "body"
+        if kind == "head":
+            new = cur is None or bool(cur.body)
+            if new and cur is not None and cur.period is None and is_date_only(text):
+                new = False  # "KAIST" / "B.S. ..." / "2014 - 2018": the date closes the entry above
+            if not new and cur is not None and cur.period is not None:
+                if has_period and not is_date_only(text):
+                    new = True
+                elif has_period:
+                    new = True  # a second date: the next entry
+                elif _same_style(ln, cur.head[0]) and is_date_only(cur.head[-1].text):
+                    new = True  # "세종대학교" / dates / "중앙고등학교": a title like the first again
+            if new:
+                cur = Entry()
+                entries.append(cur)
+            assert cur is not None
+            if has_period and cur.period is None:
+                cur.period = _head_period(text)
+            cur.head.append(ln)
+        else:
+            if cur is None:
+                cur = Entry()
+                entries.append(cur)
+            cur.body.append(text)
+    for e in entries:
+        if not e.head and e.body:
+            # no title line stood out (plain type): the entry's first line is its title
+            first = next(ln for ln in lines if _bullet(ln.text)[1] == e.body[0])
+            e.head.append(first)
+            e.body.pop(0)
+            e.period = _head_period(first.text)
+    return entries
+
+
+def _head_period(text: str) -> str | None:
+    """The period of a title line: a date range anywhere, or one date standing as a field of
+    its own ("UC Berkeley | 2019", "..., USA, May 2016", "(2019)")."""
+    m = find_period(text, single=False)
+    if m:
+        return _clean_period(m.group(0))
+    if is_date_only(text):
+        m = find_period(text)
+        return _clean_period(m.group(0)) if m else None
+    for piece in re.split(r"\s*(?:\||,|;|\s[-–—]\s|[()])\s*", text):
+        if piece.strip() and is_date_only(piece):
+            m = find_period(piece)
+            return _clean_period(m.group(0)) if m else None
+    return None
+
+
+def _short(ln: LayoutLine) -> bool:
+    if not ln.geometric:
+        return len(ln.text) <= 60
+    col = ln.column or (ln.x0, ln.x1)
+    return (ln.x1 - ln.x0) <= 0.6 * max(col[1] - col[0], 1.0)
+
+
+def _clean_period(p: str) -> str:
+    return re.sub(r"\s+", " ", p).strip(" ,|()")
+
+
+def _head_parts(entry: Entry) -> list[tuple[str, bool]]:
+    """The entry's head lines cut into fields (period removed); (text, followed 'at'/'@')."""
+    parts: list[tuple[str, bool]] = []
+    for ln in entry.head:
+        text = ln.text
+        m = find_period(text)
+        while m:
+            text = text[:m.start()] + " | " + text[m.end():]
+            m = find_period(text)
+        text = re.sub(r"\(\s*\|?\s*\)", " | ", text)
+        text = re.sub(r"(?i)\b(?:expected\s+graduation|graduated|graduation)\s*:?", " | ", text)
+        chunks = [c for c in _AT_RE.split(text)]
+        for ci, chunk in enumerate(chunks):
+            pieces = [_trim(p) for p in _split_top(chunk) if _trim(p)]
+            for pi, p in enumerate(pieces):
+                if _LEGAL_RE.match(p) and parts:
+                    parts[-1] = (parts[-1][0] + ", " + p, parts[-1][1])
+                    continue
+                parts.append((p, ci > 0 and pi == 0))
+    return [(p, at) for p, at in parts if p and not re.fullmatch(r"[\W_]+", p) and not is_duration(p)]
+
+
+def _trim(p: str) -> str:
+    """Strip spaces, colons and bars, and brackets only where they are unbalanced or wrap
+    the whole part ("(Front-End)" stays in "Software Engineer (Front-End)")."""
+    p = p.strip(" :|,;")
+    while p:
+        if p[0] in "([" and p[-1] in ")]" and _balanced(p[1:-1]):
+            p = p[1:-1].strip(" :|,;")
+        elif p[-1] in ")]" and p.count("(") + p.count("[") < p.count(")") + p.count("]"):
+            p = p[:-1].strip(" :|,;")
+        elif p[0] in "([" and p.count("(") + p.count("[") > p.count(")") + p.count("]"):
+            p = p[1:].strip(" :|,;")
+        else:
+            break
+    return p
+
+
+def _split_top(text: str) -> list[str]:
+    """Split at field separators that are not inside parentheses."""
+    out, depth, start = [], 0, 0
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in "([（":
+            depth += 1
+        elif ch in ")]）":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            m = _SEP_RE.match(text, i)
+            if m and m.end() > i:
+                out.append(text[start:i])
+                start = i = m.end()
+                continue
+        i += 1
+    out.append(text[start:])
     return out
 
 
-def _plain_list(lines: list[str]) -> list[str]:
-    return [b for b in (_strip_bullet(line)[1] for line in lines) if b]
+def _words(p: str) -> list[str]:
+    return [w.strip(".,()").lower() for w in p.split() if w.strip(".,()")]
 
 
-def structure_resume(text: str) -> dict[str, Any]:
-    """Structure ``text`` (all pages joined). Never raises on odd layouts: what cannot be
-    recognised stays in ``sections``/``summary`` as text."""
-    head, sections = split_sections(text)
-    name = None
-    for line in head[:3]:
-        if 1 < len(line) <= 30 and "@" not in line and not re.search(r"\d{3}", line):
-            name = line
-            break
+def role_score(p: str) -> int:
+    ws = _words(p)
+    score = sum(1 for w in ws if w in _ROLE_WORDS or w.rstrip("s") in _ROLE_WORDS)
+    if score and any(w in _SENIORITY for w in ws):
+        score += 1
+    for kw in _KO_ROLE:
+        if any(w == kw.lower() or w.endswith(kw.lower()) for w in ws):
+            score += 1
+    if re.search(r"\b(?:software|data|machine learning|full[- ]stack|front[- ]end|back[- ]end|mern)\b", p, re.I) and score:
+        score += 1
+    return score
+
+
+def company_score(p: str, at: bool = False) -> int:
+    low = p.lower().strip()
+    ws = _words(p)
+    score = 3 if at else 0
+    if low in known_companies() or re.sub(r"\s*\(.*?\)\s*", "", low) in known_companies():
+        score += 3
+    if any(_LEGAL_RE.match(w) for w in ws[1:]) or re.search(r"\(주\)|주식회사|㈜", p):
+        score += 3
+    if any(w in _COMPANY_WORDS for w in ws):
+        score += 2
+    if _KO_COMPANY_RE.search(p):
+        score += 2
+    if re.search(r"\([A-Z]{2,6}\)", p):  # "한국인터넷진흥원(KISA)"
+        score += 1
+    return score
+
+
+_COUNTRIES = {"usa", "us", "u.s.", "u.s.a.", "united states", "uk", "united kingdom", "india", "canada",
+              "korea", "south korea", "japan", "china", "germany", "france", "singapore", "australia",
+              "türkiye", "turkey", "spain", "italy", "netherlands", "sweden", "switzerland", "israel",
+              "brazil", "mexico", "vietnam", "indonesia", "taiwan", "ireland", "poland", "uae"}
+
+
+def _is_region(p: str) -> bool:
+    """A US state code or a country: what follows a city."""
+    return p.strip() in _US_STATES or p.strip().lower() in _COUNTRIES
+
+
+def is_location(p: str) -> bool:
+    low = p.lower().strip(" .")
+    if low in _LOCATIONS or p.strip() in _US_STATES:
+        return True
+    parts = [w.strip() for w in re.split(r"[,/]", p) if w.strip()]
+    if len(parts) > 1:
+        return all(w.lower() in _LOCATIONS or w in _US_STATES for w in parts)
+    ws = low.split()
+    return bool(ws) and all(w in _LOCATIONS or w.upper() in _US_STATES for w in ws)
+
+
+def _sentence_like(p: str) -> bool:
+    return len(p.split()) > 9 or bool(re.search(r"[a-z\uac00-\ud7a3]{2}[.!?]\s+\S", p)) or bool(_SENTENCE_END_RE.search(p) and len(p) > 25)
+
+
+def _experience(section: Section) -> list[dict[str, Any]]:
+    out = []
+    for e in _entries(section.lines, section.body):
+        parts = [(p, at) for p, at in _head_parts(e) if not _sentence_like(p)]
+        # "Santa Clara, CA": a part followed by a state or country is a city
+        loc = [is_location(p) or (i > 0 and i + 1 < len(parts) and _is_region(parts[i + 1][0])
+                                  and company_score(p) == 0 and role_score(p) == 0)
+               for i, (p, _) in enumerate(parts)]
+        cands = [(i, p, at) for i, (p, at) in enumerate(parts) if not loc[i]]
+        role = company = None
+        roles = [(role_score(p) - (2 if company_score(p, at) >= 3 else 0), -i, p) for i, p, at in cands]
+        roles = [r for r in roles if r[0] > 0]
+        if roles:
+            role = max(roles)[2]
+        rest = [(i, p, at) for i, p, at in cands if p != role]
+        comps = [(company_score(p, at), -i, p) for i, p, at in rest]
+        comps = [c for c in comps if c[0] > 0]
+        if comps:
+            company = max(comps)[2]
+        elif rest:
+            company = rest[0][1]
+        if role is None:
+            others = [p for i, p, at in rest if p != company]
+            if others and len(others[0].split()) <= 6:
+                role = others[0]
+        if not (company or role) or not (e.period or e.body):
+            continue
+        location = ", ".join(p for i, (p, _) in enumerate(parts) if loc[i]) or None
+        start, end = split_period(e.period)
+        out.append({"company": company, "role": role, "period": e.period, "start": start, "end": end,
+                    "location": location, "achievements": e.body, "source": e.head[0].source()})
+    return out
+
+
+def _education(section: Section) -> list[dict[str, Any]]:
+    out = []
+    for e in _entries(section.lines, section.body):
+        parts = [p for p, _ in _head_parts(e) if not _sentence_like(p)]
+        # "서울대학교 컴퓨터공학부 학사": Korean writes school, department and degree in one run
+        split: list[str] = []
+        for p in parts:
+            m = re.match(r"^(\S*(?:대학교|대학원|대학|고등학교|학교|과학기술원))\s+(.+)$", p)
+            split.extend([m.group(1), m.group(2)] if m else [p])
+        parts = split
+        kinds = []
+        for p in parts:
+            if _GPA_RE.search(p):
+                kinds.append("gpa")
+            elif p.strip() in _US_STATES:
+                kinds.append("location")
+            elif _SCHOOL_RE.search(p) and not _DEGREE_RE.match(p):
+                kinds.append("school")
+            elif _DEGREE_RE.search(p):
+                kinds.append("degree")
+            elif is_location(p):
+                kinds.append("location")
+            elif _FIELD_RE.search(p):
+                kinds.append("field")
+            else:
+                kinds.append("other")
+        school = next((p for p, k in zip(parts, kinds) if k == "school"), None)
+        if school is None:
+            # "MIT", "CalTech", "UC San Diego": the first part that is no degree, field, place
+            # or an education sub-heading ("Coursework", "Thesis")
+            school = next((p for p, k in zip(parts, kinds) if k == "other" and len(p.split()) <= 6
+                           and p[:1].isupper() and not _EDU_LABEL_RE.match(p)), None)
+        if school is None:
+            continue
+        degree_parts = [p for p, k in zip(parts, kinds) if k in ("degree", "field")]
+        degree_parts = [d for d in degree_parts if not any(d != o and d in o for o in degree_parts)]
+        if not degree_parts and e.body and _DEGREE_RE.search(e.body[0]) and len(e.body[0]) <= 120:
+            # a degree line as long as its column: its degree and field pieces
+            degree_parts = [p for p in (_trim(x) for x in _split_top(e.body[0]))
+                            if p and not _GPA_RE.search(p) and not find_period(p)][:2]
+        if not degree_parts:
+            degree_parts = [p for p, k in zip(parts, kinds) if k == "other" and p != school][:1]
+        start, end = split_period(e.period)
+        text = " ".join(ln.text for ln in e.head)
+        out.append({"school": school, "degree": ", ".join(degree_parts) or None, "period": e.period,
+                    "start": start, "end": end, "text": text, "source": e.head[0].source()})
+    return out
+
+
+def split_skills(body: str) -> list[str]:
+    """Items of one skills line: commas, semicolons, bars and bullets split; "and" splits two
+    short names; parentheses stay with their item ("JavaScript (ES6+)"); a list inside
+    parentheses ("databases (MySQL, MongoDB)") adds its items."""
+    items: list[str] = []
+    for raw in _split_skill_top(body):
+        s = _SKILL_LEAD_RE.sub("", raw.strip(" .;")).strip()
+        s = _SKILL_LEAD_RE.sub("", s).strip()
+        if not s:
+            continue
+        inner = re.search(r"\(([^()]*,[^()]*)\)", s)
+        if inner:
+            s_main = (s[:inner.start()] + s[inner.end():]).strip()
+            items.extend(_split_and(s_main))
+            items.extend(x.strip() for x in inner.group(1).split(",") if x.strip())
+            continue
+        items.extend(_split_and(s))
+    return items
+
+
+def _split_and(s: str) -> list[str]:
+    parts = re.split(r"\s+(?:and|&)\s+", s)
+    if len(parts) > 1 and all(1 <= len(p.split()) <= 3 for p in parts):
+        return [p.strip() for p in parts if p.strip()]
+    return [s] if s else []
+
+
+def _split_skill_top(text: str) -> list[str]:
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "([（":
+            depth += 1
+        elif ch in ")]）":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and ch in ",;|•·、":
+            out.append(text[start:i])
+            start = i + 1
+    out.append(text[start:])
+    return out
+
+
+def _skills(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
+    skills: list[str] = []
+    sources: list[dict] = []
+    seen: set[str] = set()
+    for ln in lines:
+        _, text = _bullet(ln.text)
+        # "Languages: C++, Go | Tools: Git": each row piece and each label starts a list
+        pieces = [p for p in text.split(" | ") if p.strip(" ,")]
+        items: list[str] = []
+        for body in pieces:
+            m = _SKILL_LABEL_RE.match(body)
+            if m and len(m.group(1).split()) <= 4:  # "Languages: Python, Go" -> the list after the label
+                body = body[m.end():]
+            if _sentence_like(body) and not re.search(r"[,|;•·]", body):
+                continue  # a sentence in the skills section, not a list
+            for item in split_skills(body):
+                # a label inside a joined line: "ARMv7 SoCs Software: Linux" -> "ARMv7 SoCs", "Linux"
+                left, colon, right = item.partition(": ")
+                if colon and len(left.split()) >= 2:
+                    items.extend([left.rsplit(" ", 1)[0], right])
+                elif colon:
+                    items.append(right)
+                else:
+                    items.append(item)
+        for s in items:
+            s = s.strip(" .")
+            key = s.lower()
+            if s and len(s) <= 40 and len(s.split()) <= 5 and key not in seen and not find_period(s):
+                seen.add(key)
+                skills.append(s)
+                sources.append(ln.source())
+    return skills, sources
+
+
+def _projects(section: Section) -> list[dict[str, Any]]:
+    out = []
+    for e in _entries(section.lines, section.body):
+        heads = [ln.text for ln in e.head]
+        first = heads[0] if heads else ""
+        m = find_period(first)
+        if m:
+            first = (first[:m.start()] + " | " + first[m.end():]).strip(" |")
+            first = re.sub(r"\(\s*\|?\s*\)", "", first).strip(" |")
+        first = _PROJECT_LABEL_RE.sub("", _bullet(first)[1])
+        paren = re.match(r"^(?P<name>[^(（]+?)\s*[(（](?P<desc>[^()]*\s[^()]*)[)）]\s*$", first)
+        desc: list[str] = []
+        if paren:  # "알림 봇 개발 (Slack 연동, 장애 감지 5분 → 30초)": name, then what it did
+            name, desc = paren.group("name").strip(), [paren.group("desc").strip()]
+        else:
+            pieces = [p for p in re.split(r"\s*(?:\||\s[-–—:]\s)\s*", first) if p.strip()]
+            name = pieces[0].strip() if pieces else first
+            desc = [p.strip() for p in pieces[1:]]
+        role = None
+        tech: list[str] = []
+        for h in heads[1:]:
+            hm = find_period(h)
+            rest = (h[:hm.start()] + h[hm.end():]).strip(" |()") if hm else h
+            rest = re.sub(r"\(\s*[^()]*\)$", "", rest).strip() if hm else rest
+            if rest and not is_date_only(h):
+                if role is None and role_score(rest) and len(rest.split()) <= 5:
+                    role = rest
+                else:
+                    desc.append(rest)
+        for b in e.body:
+            label = _TECH_LABEL_RE.match(b)
+            if label:
+                tech.extend(split_skills(b[label.end():]))
+            else:
+                desc.append(b)
+        if name and len(name.split()) <= 12 and not _sentence_like(name):
+            start, end = split_period(e.period)
+            out.append({"name": name, "description": " ".join(desc).strip(), "tech": tech,
+                        "period": e.period, "start": start, "end": end, "role": role,
+                        "source": e.head[0].source() if e.head else None})
+    return out
+
+
+def _plain_list(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
+    """One item per (joined) line; a date on a line of its own belongs to the item above;
+    a trailing list comma and "| 2024.05 취득" are not part of the name."""
+    items: list[str] = []
+    sources: list[dict] = []
+    for ln in lines:
+        _, body = _bullet(ln.text)
+        if is_date_only(body) and items:
+            continue
+        if " | " in body:
+            # a table row "정보처리기사 | 한국산업인력공단 | 2020.05": the first field is the name
+            fields = [f for f in body.split(" | ") if f.strip(" |") and not is_date_only(f)]
+            if not fields or _TABLE_HEAD_RE.search(body):
+                continue
+            body = fields[0]
+        m = find_period(body)
+        if m and m.start() > 0:
+            rest = body[m.end():].strip(" )]|,;")
+            body = body[:m.start()]
+            if rest and not is_date_only(rest) and not re.match(r"^(?:취득|합격|issued|expires?)\b", rest, re.I):
+                body = f"{body} {rest}"  # "Cert (2021) – Issuer": the issuer stays
+        # the cut leaves "Name (" or "Name –": drop the dangling bracket or separator
+        body = re.sub(r"[\s|,;:(\[\-–—]+$", "", body.strip()).strip(" |,;")
+        if body and not _sentence_like(body):
+            items.append(body)
+            sources.append(ln.source())
+    return items, sources
+
+
+def _name(pages_lines: list[LayoutLine]) -> str | None:
+    """The candidate's name: the largest short line at the top of page 1 that is not a
+    header, contact detail or title."""
+    page1 = [ln for ln in pages_lines if ln.page == 1]
+    top = min((ln.y0 for ln in page1), default=0.0)
+    first = [ln for ln in page1 if ln.y0 <= top + 220][:40]
+    cands = []
+    for i, ln in enumerate(first):
+        t = ln.text.strip()
+        if (not t or _vocab_section(t) or "@" in t or re.search(r"\d", t) or len(t.split()) > 4
+                or len(t) > 30 or role_score(t) or ":" in t or "|" in t):
+            continue
+        cands.append((ln.size, ln.bold, -i, t))
+    return max(cands)[3] if cands else None
+
+
+def structure_layout(pages: list[LayoutPage] | list[LayoutLine]) -> dict[str, Any]:
+    """Structure a resume read as a layout (pages from the PDF engine) or as lines."""
+    if pages and isinstance(pages[0], LayoutPage):
+        raw_lines = [ln for p in pages for ln in p.lines]  # type: ignore[union-attr]
+        lines = document_lines(pages)  # type: ignore[arg-type]
+    else:
+        raw_lines = list(pages)  # type: ignore[arg-type]
+        lines = list(pages)  # type: ignore[arg-type]
+    text = "\n".join(ln.text for ln in lines)
+    head, sections = split_sections(lines)
+    by_name: dict[str, list[Section]] = {}
+    for s in sections:
+        by_name.setdefault(s.name, []).append(s)
+
+    def joined(name: str) -> list[LayoutLine]:
+        return [ln for s in by_name.get(name, []) for ln in join_wrapped(s.lines)]
+
+    experience = [x for s in by_name.get("experience", []) for x in _experience(
+        Section(s.name, s.header, join_wrapped(s.lines), s.body))]
+    education = [x for s in by_name.get("education", []) for x in _education(
+        Section(s.name, s.header, join_wrapped(s.lines), s.body))]
+    projects = [x for s in by_name.get("projects", []) for x in _projects(
+        Section(s.name, s.header, join_wrapped(s.lines), s.body))]
+    skills, skill_src = _skills(joined("skills"))
+    certs, cert_src = _plain_list(joined("certifications"))
+    awards, award_src = _plain_list(joined("awards"))
+    langs, lang_src = _plain_list(joined("languages"))
+    sections_out: dict[str, list[str]] = {}
+    for s in sections:
+        sections_out.setdefault(s.name, []).extend(ln.text for ln in join_wrapped(s.lines))
+    named = _name(raw_lines if raw_lines and raw_lines[0].geometric else lines)
     return {
         "language": detect_language(text),
-        "name": name,
-        "summary": " ".join(sections.get("summary", [])),
-        "sections": sections,
-        "experience": _experience(sections.get("experience", [])),
-        "education": _education(sections.get("education", [])),
-        "skills": _skills(sections.get("skills", [])),
-        "projects": _projects(sections.get("projects", [])),
-        "certifications": _plain_list(sections.get("certifications", [])),
-        "awards": _plain_list(sections.get("awards", [])),
-        "languages": _plain_list(sections.get("languages", [])),
+        "name": named,
+        "summary": " ".join(sections_out.get("summary", [])),
+        "sections": sections_out,
+        "experience": experience,
+        "education": education,
+        "skills": skills,
+        "projects": projects,
+        "certifications": certs,
+        "awards": awards,
+        "languages": langs,
+        "provenance": {"skills": skill_src, "certifications": cert_src, "awards": award_src,
+                       "languages": lang_src},
     }
+
+
+def structure_resume(text: str, layout: list[LayoutPage] | None = None) -> dict[str, Any]:
+    """Structure a resume: from its ``layout`` when the reader gave one (fonts, positions,
+    columns), else from ``text`` (all pages joined). Never raises on odd layouts: what
+    cannot be recognised stays in ``sections``/``summary`` as text."""
+    if layout:
+        return structure_layout(layout)
+    return structure_layout(lines_from_text(text))
+
+
+# ------------------------------------------------------------------------ planner facts
+def _balanced(v: str) -> bool:
+    return v.count("(") == v.count(")") and v.count("[") == v.count("]")
+
+
+def fact_ok(slot: str, value: Any) -> bool:
+    """Sanity check of one slot value before a question quotes it: a company is not a role,
+    a date or a sentence fragment; a role has role words; a skill is a short name; a project
+    and a certification are names, not sentences. Unbalanced parentheses mean a fragment."""
+    if not isinstance(value, str):
+        return False
+    v = value.strip()
+    if not v or len(v) > 60 or not _balanced(v) or find_period(v) or is_date_only(v):
+        return False
+    if re.match(r"^(?:and|or|&|및|,)\b", v, re.I) or re.search(r"(?:\b(?:and|or|of|in|&)|[,/-])$", v, re.I):
+        return False
+    if _sentence_like(v) or _SENTENCE_END_RE.search(v) or "|" in v or ": " in v:
+        return False
+    words = len(v.split())
+    if slot == "prev_company":
+        return words <= 6 and role_score(v) == 0 and not is_location(v) and not _vocab_section(v)
+    if slot == "role":
+        return words <= 8 and role_score(v) > 0 and company_score(v) < 3
+    if slot == "skill":
+        return words <= 4 and len(v) <= 40 and not _vocab_section(v)
+    if slot == "project":
+        return 1 <= words <= 10
+    if slot == "certification":
+        return words <= 10
+    return True
 
 
 def resume_facts(structured: dict[str, Any]) -> dict[str, list[str]]:
-    """Slot values a question may be filled with, each copied from the resume:
-    project, skill, prev_company, role, certification (empty lists when absent)."""
+    """Slot values a question may be filled with, each copied from the resume and passing
+    :func:`fact_ok`: project, skill, prev_company, role, certification (empty when absent)."""
     exp = structured.get("experience") or []
-    return {
-        "project": [p["name"] for p in structured.get("projects") or [] if p.get("name")],
+    raw = {
+        "project": [p.get("name") for p in structured.get("projects") or [] if isinstance(p, dict)],
         "skill": list(structured.get("skills") or []),
-        "prev_company": [e["company"] for e in exp if e.get("company")],
-        "role": [e["role"] for e in exp if e.get("role")],
+        "prev_company": [e.get("company") for e in exp if isinstance(e, dict)],
+        "role": [e.get("role") for e in exp if isinstance(e, dict)],
         "certification": list(structured.get("certifications") or []),
     }
+    out: dict[str, list[str]] = {}
+    for slot, values in raw.items():
+        seen: set[str] = set()
+        out[slot] = []
+        for v in values:
+            if fact_ok(slot, v) and v.strip().lower() not in seen:
+                seen.add(v.strip().lower())
+                out[slot].append(v.strip())
+    return out

@@ -1,4 +1,10 @@
-"""PdfReader over PyMuPDF: the text layer of every page of a resume PDF.
+"""PdfReader over PyMuPDF: the text layer of every page of a resume PDF, as a layout.
+
+Each page is read as PyMuPDF's blocks / lines / spans: every line keeps its text (NFKC
+normalised by :func:`core.resume.layout.clean_text`: ligatures, tabs, ``\r`` and no-break
+spaces between words), position, font size and weight in a :class:`core.resume.layout.LayoutPage`
+(``PdfDocument.layout``); ``PdfDocument.pages`` holds each page's text in reading order
+(columns read one after the other, side dates attached to their row).
 
 Contract: :meth:`PyMuPdfReader.read` returns a :class:`~core.protocols.PdfDocument` or raises
 :class:`~core.errors.InputError` with a distinct code (``resume.not_found``,
@@ -17,6 +23,7 @@ from pathlib import Path
 
 from core.errors import InputError
 from core.protocols import PdfDocument
+from core.resume.layout import LayoutLine, LayoutPage, clean_text, reading_order
 
 log = logging.getLogger(__name__)
 
@@ -64,14 +71,14 @@ class PyMuPdfReader:
                                  max_pages=self.max_pages)
             if doc.page_count == 0:
                 raise InputError("resume.broken", file=name)
-            pages: list[str] = []
+            layout: list[LayoutPage] = []
             try:
-                for page in doc:
-                    pages.append(page.get_text("text"))
+                for number, page in enumerate(doc, start=1):
+                    layout.append(_layout_page(page, number))
             except Exception as exc:  # noqa: BLE001 - a truncated stream fails mid-document
                 log.debug("pdf page read failed: %s", type(exc).__name__)
                 raise InputError("resume.broken", file=name) from None
-            visible = sum(len("".join(p.split())) for p in pages)
+            visible = sum(len("".join(ln.text.split())) for p in layout for ln in p.lines)
             if visible < MIN_TEXT_CHARS and doc.is_repaired:
                 # PyMuPDF rebuilt a broken cross-reference table (a truncated download or copy):
                 # the missing text is damage, not a scan
@@ -79,8 +86,35 @@ class PyMuPdfReader:
             if visible < MIN_TEXT_CHARS:
                 has_images = any(page.get_images() for page in doc)
                 raise InputError("resume.image_only" if has_images else "resume.empty", file=name)
+            pages = ["\n".join(ln.text for ln in reading_order(p)) for p in layout]
             meta = {k: v for k, v in (doc.metadata or {}).items() if v}
             meta["page_count"] = doc.page_count
-            return PdfDocument(path=path, pages=pages, metadata=meta)
+            return PdfDocument(path=path, pages=pages, metadata=meta, layout=layout)
         finally:
             doc.close()
+
+
+_BOLD_FLAG = 16
+
+
+def _layout_page(page, number: int) -> LayoutPage:
+    """The page's text lines with their look (PyMuPDF "dict" output, spans joined)."""
+    out = LayoutPage(number=number, width=float(page.rect.width), height=float(page.rect.height))
+    for block in page.get_text("dict")["blocks"]:
+        if block.get("type") != 0:
+            continue
+        for line in block["lines"]:
+            spans = [s for s in line["spans"] if s["text"]]
+            text = clean_text("".join(s["text"] for s in spans))
+            if not text:
+                continue
+            visible = [s for s in spans if s["text"].strip()] or spans
+            main = max(visible, key=lambda s: len(s["text"].strip()))
+            bold_chars = sum(len(s["text"].strip()) for s in visible
+                             if s["flags"] & _BOLD_FLAG or "bold" in s["font"].lower()
+                             or s["font"].lower().endswith(("-bd", "-b", ",bold")))
+            bold = bold_chars * 2 > sum(len(s["text"].strip()) for s in visible)
+            x0, y0, x1, y1 = (float(v) for v in line["bbox"])
+            out.lines.append(LayoutLine(text, number, (x0, y0, x1, y1), round(float(main["size"]), 1), bold,
+                                        color=int(main.get("color") or 0)))
+    return out

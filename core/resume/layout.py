@@ -1,0 +1,335 @@
+"""A PDF page as a layout: positioned text lines, and the order a person reads them in.
+
+The PDF engine (engines/pdf) fills :class:`LayoutPage` objects with the raw lines it found
+(text already Unicode-normalised by :func:`clean_text`, with position, font size and weight);
+:func:`reading_order` turns a page into the sequence of logical lines a recruiter reads:
+
+* columns are found by an empty vertical gutter that at least three lines on either side
+  border; a text column is read whole before the next one;
+* a column that holds only dates (a left "date column", or dates flush right) is not read
+  as a column: each date - joined first when it is split over two lines ("2017 –" /
+  "Present") - is attached to the text line beside it;
+* pieces of text on one row (a role and its right-aligned dates, a skills grid) become one
+  line, the pieces joined by `` | ``.
+
+Pure geometry over dataclasses: no PDF library here, safe from any thread.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from statistics import median
+
+from core.resume.dates import is_date_only, ends_open
+
+_WS_RE = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_HYPHENS_RE = re.compile(r"[-\u2010\u2011]{2,}")
+_KO_UNIT_RE = re.compile(r"(?<=\d) (?=(?:년|월|일|급|점|건|명|개|차)(?:\W|$|[가-힣]))")
+_PAGE_NO_RE = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:/|of)\s*\d{1,3})?$|^.{0,40}\s[-–—|]\s*\d{1,3}\s*/\s*\d{1,3}$", re.I)
+_DURATION_RE = re.compile(r"^\(?\d+\+?\s*(?:years?|yrs?|months?|mos?|년|개월)(?:\s*\d+\s*(?:months?|mos?|개월))?\)?$", re.I)
+_TEXT_ROW_RE = re.compile(r"^(?:[-•·▪●◦*‣■□▶►➢✓✔◆◇❖➤→✦–]|\d{1,2}[.)]\s)|^[a-z]")
+
+
+def clean_text(text: str) -> str:
+    """NFKC (ligatures such as "ﬂ" become "fl", full-width forms become ASCII), soft hyphens
+    dropped, every run of whitespace - tabs, carriage returns, no-break spaces - one space,
+    and Korean "2 급" written "2급" (Word PDFs space the digit from its unit)."""
+    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
+    text = _HYPHENS_RE.sub("-", text.replace("\u2010", "-").replace("\u2011", "-"))
+    text = _WS_RE.sub(" ", text).strip()
+    return _KO_UNIT_RE.sub("", text)
+
+
+@dataclass(frozen=True)
+class LayoutLine:
+    """One line of text. ``page`` counts from 1; ``bbox`` is (x0, y0, x1, y1) in PDF points
+    from the page's top-left; ``column`` is the (x0, x1) of the column it was read in (set by
+    :func:`reading_order`)."""
+
+    text: str
+    page: int
+    bbox: tuple[float, float, float, float]
+    size: float = 10.0
+    bold: bool = False
+    column: tuple[float, float] | None = None
+    geometric: bool = True
+    color: int | None = None  # sRGB of the text when known  # False for lines made from plain text (no real positions)
+
+    @property
+    def x0(self) -> float:
+        return self.bbox[0]
+
+    @property
+    def y0(self) -> float:
+        return self.bbox[1]
+
+    @property
+    def x1(self) -> float:
+        return self.bbox[2]
+
+    @property
+    def y1(self) -> float:
+        return self.bbox[3]
+
+    @property
+    def height(self) -> float:
+        return max(self.bbox[3] - self.bbox[1], 1.0)
+
+    def source(self) -> dict:
+        """Provenance for a structured item: page and rounded bounding box."""
+        return {"page": self.page, "bbox": [round(v, 1) for v in self.bbox]}
+
+
+@dataclass
+class LayoutPage:
+    number: int
+    width: float
+    height: float
+    lines: list[LayoutLine] = field(default_factory=list)
+
+
+def lines_from_text(text: str) -> list[LayoutLine]:
+    """Logical lines of plain text (no layout known). Only ``\\n`` ends a line: a ``\\r``
+    between words (some PDF producers emit them) is whitespace, not a line break."""
+    out = []
+    for i, raw in enumerate(text.split("\n")):
+        t = clean_text(raw)
+        if t:
+            out.append(LayoutLine(t, 1, (0.0, i * 12.0, 0.0, i * 12.0 + 10.0), geometric=False))
+    return out
+
+
+# ------------------------------------------------------------------------ geometry helpers
+def _v_overlap(a: LayoutLine, b: LayoutLine) -> float:
+    """Vertical overlap as a share of the shorter line's height."""
+    inter = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return max(inter, 0.0) / min(a.height, b.height)
+
+
+def is_duration(text: str) -> bool:
+    """"2 years 10 months", "4 months", "(3년)": how long, not when."""
+    return bool(_DURATION_RE.match(text.strip()))
+
+
+def merge_rows(lines: list[LayoutLine], column: tuple[float, float] | None = None) -> list[LayoutLine]:
+    """Lines sharing a row become one line, left to right; a wide gap becomes `` | ``.
+    """
+    rows: list[list[LayoutLine]] = []
+    for ln in sorted(lines, key=lambda l: (l.y0 + l.y1) / 2):
+        for row in rows[-3:]:
+            if any(_v_overlap(ln, o) >= 0.5 for o in row):
+                row.append(ln)
+                break
+        else:
+            rows.append([ln])
+    rows = [r for r in rows if r]
+    out = []
+    for row in rows:
+        row.sort(key=lambda l: l.x0)
+        text = row[0].text
+        for prev, cur in zip(row, row[1:]):
+            gap = cur.x0 - prev.x1
+            text += (" | " if gap > 1.2 * max(prev.size, cur.size) else " ") + cur.text
+        # the row's look is its first piece's: "Co-Founder & CTO" (bold) | "San Francisco"
+        bold = row[0].bold
+        main = row[0]
+        bbox = (min(l.x0 for l in row), min(l.y0 for l in row), max(l.x1 for l in row),
+                max(l.y1 for l in row))
+        col = column or (bbox[0], bbox[2])
+        out.append(LayoutLine(text, row[0].page, bbox, main.size, bold, col, color=main.color))
+    out.sort(key=lambda l: (l.y0 + l.y1) / 2)
+    return out
+
+
+def _date_groups(lines: list[LayoutLine]) -> list[LayoutLine]:
+    """Dates of a date column, a date split over two lines ("2017 –" / "Present") joined."""
+    groups: list[LayoutLine] = []
+    for ln in sorted(lines, key=lambda l: l.y0):
+        if groups and ends_open(groups[-1].text) and ln.y0 - groups[-1].y1 < 1.2 * ln.height:
+            g = groups[-1]
+            groups[-1] = replace(g, text=f"{g.text} {ln.text}",
+                                 bbox=(min(g.x0, ln.x0), g.y0, max(g.x1, ln.x1), ln.y1))
+        else:
+            groups.append(ln)
+    return groups
+
+
+def _attach_dates(dates: list[LayoutLine], text_lines: list[LayoutLine],
+                  column: tuple[float, float]) -> list[LayoutLine]:
+    """Each date goes onto the text line that starts on its row (``text | date``)."""
+    rows = merge_rows(text_lines, column)
+    loose: list[LayoutLine] = []
+    for d in _date_groups(dates):
+        best = None
+        for i, r in enumerate(rows):
+            dist = abs(r.y0 - d.y0)
+            if dist <= 0.8 * max(r.height, d.height) and (best is None or dist < best[0]):
+                best = (dist, i)
+        if best is None:
+            loose.append(replace(d, column=column))
+            continue
+        r = rows[best[1]]
+        rows[best[1]] = replace(r, text=f"{r.text} | {d.text}",
+                                bbox=(min(r.x0, d.x0), r.y0, max(r.x1, d.x1), r.y1))
+    return sorted(rows + loose, key=lambda l: l.y0)
+
+
+def _datey(ln: LayoutLine) -> bool:
+    return is_date_only(ln.text)
+
+
+def _find_gutter(lines: list[LayoutLine], width: float) -> tuple[float, float] | None:
+    """(score, x) of the best empty vertical gutter, or None."""
+    if len(lines) < 3:
+        return None
+    best: tuple[float, float] | None = None
+    lo = min(l.x0 for l in lines)
+    hi = max(l.x1 for l in lines)
+    x = lo + 10.0
+    while x < hi - 10.0:
+        score = _gutter_score(lines, x)
+        if score > 0 and (best is None or score > best[0]):
+            best = (score, x)
+        x += 2.0
+    return best
+
+
+def _runs(lines: list[LayoutLine], x: float) -> list[tuple[bool, list[LayoutLine]]]:
+    """Split lines at ``x``: (False, band) for rows crossing x, (True, run) between them."""
+    margin = 3.0
+    cross = [l for l in lines if l.x0 < x + margin and l.x1 > x - margin]
+    bands = [l for l in lines if l in cross or any(_v_overlap(l, c) > 0.3 for c in cross)]
+    band_ids = {id(l) for l in bands}
+    out: list[tuple[bool, list[LayoutLine]]] = []
+    for ln in sorted(lines, key=lambda l: l.y0):
+        is_band = id(ln) in band_ids
+        if out and out[-1][0] == (not is_band):
+            out[-1][1].append(ln)
+        else:
+            out.append((not is_band, [ln]))
+    return out
+
+
+def _classify_run(run: list[LayoutLine], x: float) -> str:
+    left = [l for l in run if l.x1 <= x]
+    right = [l for l in run if l.x0 >= x]
+    if not left or not right:
+        return "one"
+    for side in (left, right):
+        if sum(_datey(l) for l in side) >= 0.8 * len(side):
+            other = right if side is left else left
+            if not all(_datey(l) for l in other):
+                return "dates_left" if side is left else "dates_right"
+    if len(left) >= 3 and len(right) >= 3:
+        small, big = (left, right) if len(left) <= len(right) else (right, left)
+        aligned = sum(any(_v_overlap(a, b) >= 0.5 for b in big) for a in small)
+        # pieces of the same rows (a contact line, role + dates) are a table, not columns
+        # and a column is left-aligned: flush-right places and dates beside rows are not one
+        if (aligned < 0.5 * len(small) or len(small) >= 8) and min(_aligned(left), _aligned(right)) >= 0.6:
+            return "columns"
+    return "one"
+
+
+def _aligned(side: list[LayoutLine]) -> float:
+    """Share of the side's rows (a skills grid row is one) starting at its left edge."""
+    rows = merge_rows(side)
+    left = min(r.x0 for r in rows)
+    return sum(1 for r in rows if r.x0 - left <= 20) / len(rows)
+
+
+def _gutter_score(lines: list[LayoutLine], x: float) -> float:
+    score = 0.0
+    for free, run in _runs(lines, x):
+        if not free:
+            continue
+        kind = _classify_run(run, x)
+        if kind == "columns":
+            left = [l for l in run if l.x1 <= x]
+            right = [l for l in run if l.x0 >= x]
+            # a column is left-aligned; right-aligned dates beside a column are not one
+            score += 2 * min(len(left), len(right)) * _aligned(left) * _aligned(right)
+        elif kind.startswith("dates"):
+            score += sum(_datey(l) for l in run)
+    return score
+
+
+def _slabs(lines: list[LayoutLine]) -> list[list[LayoutLine]]:
+    """Horizontal slabs separated by a band no line touches, at least ~3 lines of text high:
+    a page header beside a contact block is read before the columns below it."""
+    if not lines:
+        return []
+    size = median(l.size for l in lines)
+    ordered = sorted(lines, key=lambda l: l.y0)
+    slabs = [[ordered[0]]]
+    bottom = ordered[0].y1
+    for ln in ordered[1:]:
+        if ln.y0 - bottom >= 3.0 * size:
+            slabs.append([ln])
+        else:
+            slabs[-1].append(ln)
+        bottom = max(bottom, ln.y1)
+    return slabs
+
+
+def reading_order(page: LayoutPage) -> list[LayoutLine]:
+    """The page's logical lines in reading order (see the module docstring)."""
+    lines = [l for l in page.lines if l.text.strip()]
+    # page numbers ("1", "1/2") in the top or bottom margin are not resume content
+    lines = [l for l in lines if not (_PAGE_NO_RE.match(l.text.strip())
+                                      and (l.y1 < 0.07 * page.height or l.y0 > 0.85 * page.height))]
+    out: list[LayoutLine] = []
+    for slab in _slabs(lines):
+        slab_col = (min(l.x0 for l in slab), max(l.x1 for l in slab))
+        gut = _find_gutter(slab, page.width)
+        if gut is None:
+            out.extend(merge_rows(slab, slab_col))
+            continue
+        x = gut[1]
+        for free, run in _runs(slab, x):
+            kind = _classify_run(run, x) if free else "one"
+            left = [l for l in run if l.x1 <= x]
+            right = [l for l in run if l.x0 >= x]
+            if kind == "columns":
+                out.extend(merge_rows(left, (min(l.x0 for l in left), max(l.x1 for l in left))))
+                out.extend(merge_rows(right, (min(l.x0 for l in right), max(l.x1 for l in right))))
+            elif kind == "dates_left":
+                out.extend(_attach_dates(left, right, (min(l.x0 for l in right), max(l.x1 for l in right))))
+            elif kind == "dates_right":
+                # flush-right dates: the row runs to the dates, so the column does too
+                out.extend(_attach_dates(right, left, (min(l.x0 for l in run), max(l.x1 for l in run))))
+            else:
+                # the slab's extent, so a short line in a wide slab is not taken for a full one
+                out.extend(merge_rows(run, slab_col))
+    return out
+
+
+def _lift_side_dates(lines: list[LayoutLine]) -> list[LayoutLine]:
+    """Flush-right dates (and durations) that happen to sit on a bullet's or a wrapped line's
+    row belong to the entry's title above it (a few lines up), and move there."""
+    out = list(lines)
+    for i, ln in enumerate(out):
+        if not _TEXT_ROW_RE.match(ln.text):
+            continue
+        body, tails = ln.text, []
+        while " | " in body:
+            head, _, tail = body.rpartition(" | ")
+            if not (is_date_only(tail) or is_duration(tail)):
+                break
+            body, tails = head, [tail] + tails
+        if not tails:
+            continue
+        for j in range(i - 1, max(i - 5, -1), -1):
+            t = out[j]
+            if t.page != ln.page or ln.y0 - t.y1 > 4 * ln.height:
+                break
+            if not _TEXT_ROW_RE.match(t.text):
+                out[j] = replace(t, text=" | ".join([t.text] + tails))
+                out[i] = replace(ln, text=body)
+                break
+    return out
+
+
+def document_lines(pages: list[LayoutPage]) -> list[LayoutLine]:
+    return _lift_side_dates([ln for p in pages for ln in reading_order(p)])
