@@ -118,7 +118,6 @@ class NewInterviewController(ScreenController):
         if not self.companies:
             self.companies = load_companies()
             v.company.blockSignals(True)
-            v.company.addItem(tr("ui.new.no_company", lang), None)
             for c in self.companies:
                 v.company.addItem(c.company_name.get(lang), c.id)
             v.company.blockSignals(False)
@@ -407,20 +406,25 @@ class NewInterviewController(ScreenController):
         self.view.start.setEnabled(False)
         self.plan_timer.start()
 
-    def rebuild_plan(self) -> Op:
-        from desktop.workers.planning import build_plan
+    def rebuild_plan(self) -> Op | None:
+        from desktop.workers.planning import prepare_interview
 
         v, lang = self.view, self.lang
         if self.plan_op is not None:
             self.plan_op.cancel()
-        args = dict(lang=lang, company_id=v.company.currentData(), position=v.position.currentText(),
-                    resume=dict(self.resume), n=v.count.value(), manager=self.ctx.model_manager(),
-                    practise=self.practise, probe=self.ctx.runtime_probe)
+        if self.ctx.user is None:
+            return None
+        resume = (self.resume_text, dict(self.resume)) if self.resume_path is not None else None
+        args = dict(sessions=self.ctx.sessions, candidate_id=self.ctx.user.id, lang=lang,
+                    company_id=v.company.currentData(), position=v.position.currentText(),
+                    resume_path=self.resume_path, resume=resume, n=v.count.value(),
+                    manager=self.ctx.model_manager(), settings=self.ctx.settings, practise=self.practise,
+                    probe=self.ctx.runtime_probe)
         v.plan_progress.show()
         v.plan_state.setText(tr("ui.new.planning", lang))
 
         def work(progress, cancel):
-            return build_plan(progress=progress, cancel=cancel, **args)
+            return prepare_interview(progress=progress, cancel=cancel, **args)
 
         def done(plan) -> None:
             if op is not self.plan_op:
@@ -428,8 +432,8 @@ class NewInterviewController(ScreenController):
             v.plan_progress.hide()
             self.plan = plan
             v.plan_state.setText(tr(f"ui.new.plan_{plan.source}", lang, n=len(plan.questions)))
-            v.plan_list.setText((plan.note + "\n" if plan.note else "")
-                                + "\n".join(f"{i + 1}. {q.text}" for i, q in enumerate(plan.questions)))
+            notes = [n for n in (plan.note, plan.speech_note) if n]
+            v.plan_list.setText("\n".join(notes + [f"{i + 1}. {q.text}" for i, q in enumerate(plan.questions)]))
             v.start.setEnabled(True)
 
         def failed(exc) -> None:
@@ -439,7 +443,11 @@ class NewInterviewController(ScreenController):
             v.plan_state.setText("")
             v.show_error(error_text(exc, lang))
 
-        op = Op(v, work, done).failure(failed)
+        def progress(_d, _t, message) -> None:
+            if message and op is self.plan_op:
+                v.plan_state.setText(message)
+
+        op = Op(v, work, done).failure(failed).progress_to(progress)
         self.plan_op = self.track(op)
         op.run_in_background()
         return op

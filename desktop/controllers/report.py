@@ -147,8 +147,8 @@ class ReportController(ScreenController):
         if emo.get("confidence") is None:
             lines.append(tr("ui.report.emotions_unreliable", lang, reason=emo.get("reason") or ""))
         else:
-            lines.append(tr("ui.report.confidence", lang, v=num(100 * emo["confidence"], 0)))
-            lines.append(tr("ui.report.nervousness", lang, v=num(100 * (emo.get("nervousness") or 0), 0)))
+            lines.append(tr("ui.report.confidence", lang, v=num(emo["confidence"], 0)))
+            lines.append(tr("ui.report.nervousness", lang, v=num(emo.get("nervousness") or 0, 0)))
         if emo.get("eye_contact_pct") is not None:
             lines.append(tr("ui.report.eye_contact_pct", lang, v=num(emo["eye_contact_pct"], 0)))
         if delivery.get("rate_mean") is not None:
