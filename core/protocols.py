@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Protocol, Se
 if TYPE_CHECKING:
     import numpy as np
 
+    from core.interview.types import AnswerEvaluation, PlannedQuestion
     from core.tasks import CancelToken
 
 SAMPLE_RATE = 16_000
@@ -75,10 +76,17 @@ class TranscriptSegment:
 
 @dataclass
 class Transcription:
+    """``detected_language`` / ``language_probability``: what language identification heard
+    (None when the engine did not identify it); ``chosen_language_probability``: the share
+    of the language the interview is held in."""
+
     segments: list[TranscriptSegment]
     language: str
     duration: float
     engine: str
+    detected_language: str | None = None
+    language_probability: float | None = None
+    chosen_language_probability: float | None = None
 
     @property
     def text(self) -> str:
@@ -212,6 +220,18 @@ class Embedder(Protocol):
     dim: int
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]: ...
+
+
+@runtime_checkable
+class AnswerEvaluator(Protocol):
+    """Scores one answer against its question's rubric. Returns an AnswerEvaluation (with
+    ``evaluated=False`` and a reason when it cannot judge), never a made-up score.
+    :class:`core.evaluation.coverage.CoverageEvaluator` conforms; so does
+    :class:`core.evaluation.pipeline.LlmEvaluator`. Called on the interview session's
+    evaluation thread."""
+
+    def evaluate(self, question: "PlannedQuestion", words: list[Word], language: str, *,
+                 position: str = "", company_terms: Sequence[str] = ()) -> "AnswerEvaluation": ...
 
 
 @dataclass

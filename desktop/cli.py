@@ -13,6 +13,7 @@ import sys
 
 from core import __version__
 from core.errors import Big20Error
+from core.i18n import tr
 
 log = logging.getLogger("big20")
 
@@ -56,9 +57,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     loaded = load_settings()
-    paths = app_paths().ensure()
-    setup_logging(paths.log_file, args.log_level or loaded.settings.log_level)
     lang = loaded.settings.language
+    paths = app_paths()
+    try:
+        paths.ensure()
+        setup_logging(paths.log_file, args.log_level or loaded.settings.log_level)
+    except OSError as exc:  # a read-only or foreign data folder: say so instead of a traceback
+        where = getattr(exc, "filename", None) or paths.data_dir
+        print(tr("data.folder_unwritable", lang, path=str(where), reason=exc.strerror or str(exc)),
+              file=sys.stderr)
+        return 1
     for err in loaded.errors:
         print(err.localized(lang), file=sys.stderr)
     args.settings = loaded.settings

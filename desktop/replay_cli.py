@@ -1,13 +1,16 @@
 """``big20 replay``: run a whole interview from files and write the report.
 
 Exit codes follow desktop.cli: 0 ok, 1 a user-facing error (bad input, missing model),
-2 usage. Progress goes to stderr; the report path to stdout.
+2 usage, 130 interrupted (Ctrl-C or SIGTERM). Progress goes to stderr; the report path to
+stdout. An interrupted or failed run prints what was kept in the database.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from pathlib import Path
 
 
@@ -17,7 +20,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--company", required=True, help="company id, e.g. KAKAO")
     p.add_argument("--position", required=True, help='position, e.g. "Data Scientist"')
     p.add_argument("--lang", choices=["ko", "en"], default=None, help="interview language (default: settings)")
-    p.add_argument("--answers", nargs="+", required=True, type=Path, help="answer WAV files, in order")
+    p.add_argument("--answers", nargs="+", required=True, type=Path,
+                   help="answers in order: WAV recordings, or .txt files for typed answers")
+    p.add_argument("--questions", nargs="+", default=None, metavar="KEY",
+                   help="ask exactly these question-bank keys, in order (one answer per key)")
     p.add_argument("--video", type=Path, default=None, help="video of the candidate (optional)")
     p.add_argument("--out", required=True, type=Path, help="report JSON path")
     p.add_argument("--html", type=Path, default=None, help="also write a self-contained HTML report")
@@ -31,22 +37,59 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def _kept_line(kept, lang: str) -> str:
+    from core.i18n import tr
+
+    if kept.status == "deleted":
+        return tr("replay.kept.nothing", lang, reason=kept.reason)
+    if kept.status == "cancelled":
+        return tr("replay.kept.cancelled", lang, id=kept.interview_id, n=kept.answers_kept,
+                  planned=kept.planned, reason=kept.reason)
+    return tr("replay.kept.none", lang)
+
+
+def _raise_interrupt(signum, _frame) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 def run(args: argparse.Namespace) -> int:
     from core.i18n import tr
     from desktop.headless.runner import ReplayRequest, run_replay
+
     settings = getattr(args, "settings", None)
     lang = args.lang or (settings.language if settings is not None else "ko")
     req = ReplayRequest(resume=args.resume, company=args.company, position=args.position,
                         language=lang, answers=list(args.answers), out=args.out, html=args.html,
                         pdf=args.pdf, video=args.video, db_url=args.db, seed=args.seed,
-                        force_llm=args.force_llm, realtime=args.realtime)
+                        force_llm=args.force_llm, realtime=args.realtime, questions=args.questions)
+    last = [None]
 
     def progress(done: float, total: float | None, message: str = "") -> None:
         # one line per stage: installer.progress.ConsoleProgress counts bytes, not stages
-        sys.stderr.write(f"[{int(done)}/{int(total or 0)}] {message}\n")
+        line = f"[{int(done)}/{int(total or 0)}] {message}"
+        if line == last[0]:
+            return
+        last[0] = line
+        sys.stderr.write(line + "\n")
         sys.stderr.flush()
 
-    result = run_replay(req, progress=progress)
+    def on_kept(kept) -> None:
+        sys.stderr.write(_kept_line(kept, lang) + "\n")
+        sys.stderr.flush()
+
+    # SIGTERM ends the run like Ctrl-C: the interview is closed and what was kept is printed
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt) if main_thread else None
+    try:
+        result = run_replay(req, progress=progress, settings=settings, on_kept=on_kept)
+    except KeyboardInterrupt:
+        sys.stderr.write(tr("replay.interrupted", lang) + "\n")
+        return 130
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
+    for it in result.recovered:
+        sys.stderr.write(tr("replay.recovered", lang, id=it.id, n=it.answered, planned=it.planned) + "\n")
     print(tr("replay.done", lang, path=str(args.out)))
     if result.report.get("summary", {}).get("overall") is not None:
         print(tr("replay.overall", lang, score=result.report["summary"]["overall"]))

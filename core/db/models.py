@@ -146,6 +146,10 @@ class Interview(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column()
     ended_at: Mapped[datetime | None] = mapped_column()
+    # the planned questions (PlannedQuestion dicts) and the setup, so an interrupted interview
+    # resumes where it stopped; why it was cancelled (free text in the user's language)
+    plan: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
 
     transcripts: Mapped[list["Transcript"]] = relationship(
         back_populates="interview", order_by="Transcript.id", cascade="all, delete-orphan")

@@ -96,3 +96,44 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL is shown without anything after '@'
+        return url.split("@")[-1] if "@" in url else url
+
+
+def open_database(url: str, *, source: str = "database_url") -> Engine:
+    """An engine for ``url`` with the schema at head, or a clear error: a URL that is not a
+    database URL, a driver that is missing, a server that does not answer, a database file
+    that cannot be created or written. ``source`` names where the URL came from (``--db``,
+    the ``database_url`` setting) for the message. Passwords never appear in messages."""
+    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+
+    from core.errors import InputError
+
+    shown = _safe_url(url)
+    try:
+        engine = make_engine(url)
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise InputError("db.bad_url", source=source, url=shown, reason=str(exc).splitlines()[0]) from None
+    except ModuleNotFoundError as exc:
+        raise InputError("db.bad_url", source=source, url=shown, reason=f"driver missing: {exc.name}") from None
+    except OSError as exc:  # the SQLite file's folder cannot be created
+        raise InputError("db.unavailable", source=source, url=shown, reason=exc.strerror or str(exc)) from None
+    try:
+        upgrade_database(engine)
+        if url.startswith("sqlite"):
+            with engine.begin() as conn:  # a read-only file opens fine and fails at the first write
+                conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS _big20_write_probe (x INTEGER)")
+                conn.exec_driver_sql("DROP TABLE _big20_write_probe")
+    except (DBAPIError, SQLAlchemyError, OSError) as exc:
+        engine.dispose()
+        reason = getattr(exc, "orig", None) or exc
+        raise InputError("db.unavailable", source=source, url=shown,
+                         reason=str(reason).splitlines()[0] if str(reason) else type(reason).__name__) from None
+    return engine

@@ -21,7 +21,7 @@ The shape contains the seed's ``{"summary": {"technical", "communication", "cult
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -48,6 +48,8 @@ class AnswerRecord:
     stt_engine: str | None = None
     gaze: dict | None = None  # per-answer vision metrics; may be None
     emotion: dict | None = None
+    answer_mode: str = "speech"  # "speech" | "typed" (typed: delivery metrics do not apply)
+    warnings: list[str] = field(default_factory=list)  # translated quality warnings (wrong language ...)
 
 
 def _mean(values: list[float]) -> float | None:
@@ -76,6 +78,10 @@ def _detail(rec: AnswerRecord, lang: str) -> dict[str, Any]:
     ev = rec.evaluation
     evaluated = _is_evaluated(rec)
     delivery = compute_delivery(rec.words, rec.language, duration=rec.audio_duration)
+    if rec.answer_mode == "typed":
+        delivery = {**delivery, "applicable": False, "reason": tr("report.delivery.typed", lang)}
+    else:
+        delivery["applicable"] = True
     detail: dict[str, Any] = {
         "index": rec.index,
         "question": q.text,
@@ -85,6 +91,8 @@ def _detail(rec: AnswerRecord, lang: str) -> dict[str, Any]:
         "is_follow_up": q.is_follow_up,
         "parent_index": q.parent_index,
         "answer": rec.answer_text,
+        "answer_mode": rec.answer_mode,
+        "warnings": list(rec.warnings),
         "evaluated": evaluated,
         "not_evaluated_reason": None if evaluated else _reason(rec, lang),
         "score": ev.score if evaluated else None,
@@ -115,6 +123,7 @@ def _detail(rec: AnswerRecord, lang: str) -> dict[str, Any]:
 
 
 def _delivery_summary(details: list[dict[str, Any]]) -> dict[str, Any]:
+    details = [d for d in details if d["delivery"].get("applicable", True)]  # typed answers were not spoken
     rates = [d["delivery"]["rate"]["value"] for d in details if d["delivery"]["rate"]["value"] is not None]
     speech_min = sum(d["delivery"]["speech_s"] for d in details) / 60.0
     fillers = sum(d["delivery"]["fillers"]["count"] for d in details)

@@ -1,24 +1,30 @@
-"""Run a complete interview from files: resume PDF -> plan -> answers (WAV) -> report.
+"""Run a complete interview from files: resume PDF -> plan -> answers -> report.
 
-Composition root for the headless path: it picks the engines (model manager), and calls
-the pure core logic. Order of work and its guarantees:
+The composition root of the headless path: it checks the inputs and outputs, picks the
+engines (the model manager under the user's settings) and drives
+:class:`core.interview.session.InterviewSession`, the same object the live screen and the
+benchmarks drive. Order of work and its guarantees:
 
-1. Every input is checked before anything is stored (resume readable, answer files are WAVs,
-   company known): a bad input raises InputError and leaves the database untouched.
-2. The resume row, the interview (scheduled -> live) and the asked questions are stored;
-   each transcribed utterance is committed as a transcripts row as it is final.
-3. Each answer is evaluated (LLM when a capable evaluator model is active or forced, else
-   rubric coverage); failures become "not evaluated" with the reason.
-4. The report is built, stored (evaluation_reports, interviews.overall_score) and the
-   interview completed; JSON/HTML/PDF are written.
+1. Every input and output is checked before anything is stored or computed: resume
+   readable, answers are WAVs (PCM or 32-bit float) or ``.txt`` typed answers, company
+   known, position not blank, outputs writable and distinct from the inputs and each other,
+   database reachable. A bad one raises InputError and leaves the database untouched.
+2. Interrupted interviews left by earlier runs are swept: those without an answer are
+   deleted, those with answers marked ``cancelled`` with a reason (``recovered``).
+3. The session stores the resume (one row per file content), the interview and each asked
+   question; each utterance is committed as it is final. A failure or interrupt ends the
+   interview through ``session.cancel(reason)``: deleted when no answer was stored, else
+   ``cancelled``; ``on_kept`` hears what was kept.
+4. The report is built and stored, the interview completed; JSON/HTML/PDF are written
+   atomically (temp file + rename).
 
 Threading: runs on the calling thread (the CLI's, or a desktop worker's); ``cancel`` is
-checked between answers and stages. Progress goes to ``progress(done, total, message)``.
+checked between answers and stages. Progress goes to ``progress(done, total, message)``,
+possibly from the session's evaluation thread.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 import time
@@ -33,6 +39,8 @@ from core.tasks import CancelToken, no_progress
 log = logging.getLogger(__name__)
 
 REPLAY_USER = "replay"
+TYPED_SUFFIX = ".txt"
+MAX_TYPED_CHARS = 20_000
 
 
 @dataclass
@@ -49,7 +57,8 @@ class ReplayRequest:
     db_url: str | None = None
     seed: int = 0
     force_llm: bool = False  # use the active GGUF for planning/evaluation even if not capable
-    realtime: bool = False  # stream each answer through the live speech path in real time
+    realtime: bool = False  # stream each answer in real time through the live speech path
+    questions: list[str] | None = None  # ask exactly these bank questions, in order
 
 
 @dataclass
@@ -58,11 +67,12 @@ class ReplayResult:
     interview_id: int
     timings: dict[str, float] = field(default_factory=dict)
     plan_source: str = "bank"
+    recovered: list[Any] = field(default_factory=list)  # interrupted interviews this run cancelled
 
 
 @dataclass
 class Engines:
-    """The runtimes a replay uses; built lazily from the model manager when not given."""
+    """The runtimes a replay uses; built from the model manager when not given."""
 
     reader: Any = None
     transcriber: Any = None
@@ -72,18 +82,21 @@ class Engines:
     # per-language cosine thresholds measured for ``embedder`` (engines.embed.llama_embedder
     # SEPARATION); a language without one gets no semantic matching
     semantic_thresholds: dict[str, float] = field(default_factory=dict)
+    stt_model_dir: Path | None = None  # the active 'stt' model's folder (live path)
 
 
-def build_engines(force_llm: bool = False) -> Engines:
+def build_engines(force_llm: bool = False, settings: Any = None) -> Engines:
+    """Engines for the models the user's settings make active (a missing or wrong choice is
+    a ModelError naming the settings key)."""
     from core.interview.planner import is_capable
     from engines.models.manager import ModelManager
     from engines.pdf.pymupdf_reader import PyMuPdfReader
     from engines.stt.whisper_file import WhisperFileTranscriber
 
-    manager = ModelManager()
+    manager = ModelManager.from_settings(settings)
     stt_entry, stt_path = manager.require("stt")
-    eng = Engines(reader=PyMuPdfReader(),
-                  transcriber=WhisperFileTranscriber(stt_path, model_id=stt_entry.id))
+    eng = Engines(reader=PyMuPdfReader(), transcriber=WhisperFileTranscriber(stt_path, model_id=stt_entry.id),
+                  stt_model_dir=stt_path)
     for cap, attr in (("llm", "llm"), ("evaluator", "evaluator_llm")):
         entry = manager.active(cap)
         if entry is not None and (force_llm or is_capable(entry)):
@@ -104,228 +117,262 @@ def build_engines(force_llm: bool = False) -> Engines:
     return eng
 
 
-def _check_inputs(req: ReplayRequest) -> Any:
+def _check_file(path: Path, missing_code: str) -> None:
+    path = Path(path)
+    if path.is_dir():
+        raise InputError("input.is_directory", file=str(path))
+    if not path.is_file():
+        raise InputError(missing_code, file=str(path))
+
+
+def read_typed_answer(path: Path) -> str:
+    """The text of a ``.txt`` typed answer (UTF-8); InputError when unreadable or empty."""
+    _check_file(path, "replay.answer_missing")
+    try:
+        raw = Path(path).read_bytes()
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("replay.typed_not_utf8", file=Path(path).name) from None
+    except OSError as exc:
+        raise InputError("replay.typed_unreadable", file=Path(path).name, reason=exc.strerror or str(exc)) from None
+    if not text.strip():
+        raise InputError("replay.typed_empty", file=Path(path).name)
+    if len(text) > MAX_TYPED_CHARS:
+        raise InputError("replay.typed_too_long", file=Path(path).name, max=MAX_TYPED_CHARS)
+    return text.strip()
+
+
+def check_request(req: ReplayRequest) -> Any:
+    """Every check that needs no model and no database; returns the company profile."""
     from core.bank import get_company
+    from core.outputs import check_outputs
     from engines.stt.whisper_file import check_wav
 
+    if req.language not in ("ko", "en"):
+        raise InputError("bank.unknown_language", lang=req.language, known="ko, en")
+    if not (req.position or "").strip():
+        raise InputError("session.position_blank")
     if not req.answers:
         raise InputError("replay.no_answers")
+    if req.questions is not None and len(req.questions) != len(req.answers):
+        raise InputError("replay.questions_answers_count", questions=len(req.questions), answers=len(req.answers))
+    company = get_company(req.company)
+    _check_file(Path(req.resume), "resume.not_found")
     for a in req.answers:
-        check_wav(a)
+        if Path(a).suffix.lower() == TYPED_SUFFIX:
+            read_typed_answer(Path(a))
+        else:
+            check_wav(Path(a))
     if req.video is not None:
-        if not Path(req.video).is_file():
-            raise InputError("replay.video_missing", file=str(req.video))
+        _check_file(Path(req.video), "replay.video_missing")
         from engines.capture.video import FileVideoSource
 
         probe = FileVideoSource(req.video)
         probe.open()  # a file OpenCV cannot decode fails here, before anything is stored
         probe.close()
-    if req.language not in ("ko", "en"):
-        raise InputError("bank.unknown_language", lang=req.language, known="ko, en")
-    return get_company(req.company)
+    inputs = [req.resume, req.video, *req.answers]
+    if req.db_url and req.db_url.startswith("sqlite:///"):
+        inputs.append(Path(req.db_url.split("///", 1)[1]))
+    check_outputs({"--out": req.out, "--html": req.html, "--pdf": req.pdf}, inputs)
+    return company
 
 
-def _transcribe_live(audio: Path, lang: str, session: Any, interview_id: int, asked_id: int) -> Any:
-    """Stream ``audio`` in real time through the live speech path (Deepgram when a key is set
-    and it answers, local faster-whisper otherwise) and store each final utterance on arrival.
-    The callback runs on the speech engine's thread; writes are serialised by a lock because
-    the session belongs to this thread, which is blocked in ``transcribe_streaming`` meanwhile."""
-    import threading
-
-    from core.services.transcripts import append_utterance
-    from engines.stt.streaming_file import transcribe_streaming
-
-    lock = threading.Lock()
-
-    def store(seg: Any) -> None:
-        if seg.is_final and seg.text.strip():
-            with lock:
-                append_utterance(session, interview_id, seg, interview_question_id=asked_id)
-
-    return transcribe_streaming(audio, lang, realtime=True, on_segment=store)
-
-
-def _replay_user(session: Any) -> int:
+def _replay_user(factory: Any) -> int:
     from sqlalchemy import select
 
     from core.db.models import User
     from core.services.users import create_user
 
-    uid = session.scalar(select(User.id).where(User.username == REPLAY_USER))
-    if uid is None:
-        # a local, login-less owner for headless runs; the password is random and never shown
-        uid = create_user(session, email="replay@localhost.localdomain", username=REPLAY_USER,
-                          password=secrets.token_urlsafe(24), full_name="Replay").id
-    return uid
+    with factory() as session:
+        uid = session.scalar(select(User.id).where(User.username == REPLAY_USER))
+        if uid is None:
+            # a local, login-less owner for headless runs; the password is random and never shown
+            uid = create_user(session, email="replay@localhost.localdomain", username=REPLAY_USER,
+                              password=secrets.token_urlsafe(24), full_name="Replay").id
+            session.commit()
+        return uid
 
 
-def _ensure_company(session: Any, company: Any, lang: str) -> None:
-    from core.db.models import Company as CompanyRow
+def _stream_file(session: Any, audio: Path, realtime: bool) -> None:
+    """Play ``audio`` into the session's live path (begin_answer / feed / end_answer)."""
+    from engines.capture.audio import FileAudioSource
 
-    if session.get(CompanyRow, company.id) is None:
-        session.add(CompanyRow(id=company.id, company_name=company.company_name.get(lang),
-                               ideal=company.ideal.get(lang), description=company.description.get(lang)))
-        session.flush()
+    source = FileAudioSource(audio, speed=1.0 if realtime else 0.0, tail_silence_s=1.0)
+    session.begin_answer()
+    try:
+        source.start(lambda block, _t: session.feed(block))
+        source.done.wait()
+    finally:
+        source.stop()
+    session.end_answer()
 
 
 def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
                progress: Callable[[float, float | None, str], None] = no_progress,
-               cancel: CancelToken | None = None) -> ReplayResult:
-    from core.bank import load_question_bank
-    from core.db.models import InterviewStatus
-    from core.db.session import make_engine, session_factory, upgrade_database
+               cancel: CancelToken | None = None, settings: Any = None,
+               on_kept: Callable[[Any], None] | None = None) -> ReplayResult:
+    from core.config import load_settings
+    from core.db.session import open_database, session_factory
     from core.evaluation.coverage import CoverageEvaluator
-    from core.evaluation.llm import evaluate_with_llm
-    from core.interview.planner import PlanContext, plan_from_bank, plan_with_llm
-    from core.report.builder import AnswerRecord, build_report
-    from core.report.store import save_report
-    from core.resume.store import intake_resume
-    from core.services.interviews import add_asked_question, create_interview, transition
-    from core.services.transcripts import append_utterance
+    from core.evaluation.pipeline import LlmEvaluator
+    from core.interview.recovery import cancel_resumable
+    from core.interview.session import (
+        InterviewSession,
+        InterviewSetup,
+        SessionEngines,
+        SessionListener,
+        describe_error,
+    )
+    from core.outputs import atomic_path
+    from core.resume.store import parse_resume
 
     cancel = cancel or CancelToken()
     lang = req.language
     n = len(req.answers)
     total = 3 + 2 * n + (1 if req.video is not None else 0)
-    step = 0
-    timings: dict[str, float] = {"resume": 0.0, "plan": 0.0, "transcribe": 0.0, "evaluate": 0.0, "report": 0.0}
+    step = [0]
 
     def tick(message: str) -> None:
-        nonlocal step
-        progress(step, total, message)
-        step += 1
+        progress(step[0], total, message)
+        step[0] += 1
 
-    company = _check_inputs(req)
-    eng = engines or build_engines(req.force_llm)
+    company = check_request(req)
+    settings = settings or load_settings().settings
+    eng = engines or build_engines(req.force_llm, settings)
 
     t0 = time.perf_counter()
     tick(tr("replay.stage.resume", lang))
-    from core.resume.store import parse_resume
-
     parsed = parse_resume(eng.reader, Path(req.resume))  # validate before any row exists
-    timings["resume"] += time.perf_counter() - t0
+    t_resume = time.perf_counter() - t0
 
-    if req.db_url is None:
-        from core.config import load_settings
-
-        req.db_url = load_settings().settings.resolved_database_url()
-    db = make_engine(req.db_url)
-    upgrade_database(db)
+    source = "--db" if req.db_url is not None else "database_url"
+    db = open_database(req.db_url or settings.resolved_database_url(), source=source)
     factory = session_factory(db)
-    with factory() as session:
-        cand = _replay_user(session)
-        _ensure_company(session, company, lang)
-        t0 = time.perf_counter()
-        resume_row = intake_resume(session, eng.reader, Path(req.resume), cand, parsed=parsed)
-        timings["resume"] += time.perf_counter() - t0
-        interview = create_interview(session, candidate_id=cand, position=req.position,
-                                     company_id=company.id, resume_id=resume_row.id, language=lang)
-        session.commit()
+    try:
+        recovered = cancel_resumable(factory, tr("replay.cancelled_interrupted", lang))
+        cand = _replay_user(factory)
 
-        cancel.raise_if_cancelled()
-        t0 = time.perf_counter()
-        tick(tr("replay.stage.plan", lang))
-        ctx = PlanContext(language=lang, position=req.position, resume=resume_row.structured_data,
-                          company=company, seed=req.seed)
-        bank = load_question_bank()
-        plan = None
-        plan_source = "bank"
-        if eng.llm is not None:
-            plan = plan_with_llm(eng.llm, ctx, n, cancel=cancel)
-            plan_source = "llm" if plan else "bank"
-        if not plan:
-            # the bank ranking stays lexical: the embedder's cosine was measured for answer
-            # sentences vs key points, not for resume vs question relevance, and embedding
-            # the whole position pool would cost ~0.3 s per question
-            plan = plan_from_bank(bank, ctx, n)
-        if len(plan) < n:
-            raise InputError("replay.too_few_questions", planned=len(plan), n=n)
-        timings["plan"] = time.perf_counter() - t0
+        class Progress(SessionListener):
+            def evaluation_ready(self, index: int, record: Any) -> None:
+                tick(tr("replay.stage.evaluate", lang, i=index + 1, n=n))
 
-        transition(session, interview, InterviewStatus.live)
-        session.commit()
-        records: list[AnswerRecord] = []
-        durations: list[float] = []
-        use_embedder = eng.embedder if lang in eng.semantic_thresholds else None
-        coverage = CoverageEvaluator(embedder=use_embedder, semantic_threshold=eng.semantic_thresholds)
-        for i, (question, audio) in enumerate(zip(plan, req.answers)):
-            cancel.raise_if_cancelled()
-            asked = add_asked_question(session, interview, text=question.text, position=i)
-            session.commit()
-            t0 = time.perf_counter()
-            tick(tr("replay.stage.transcribe", lang, i=i + 1, n=n))
-            if req.realtime:
-                # The live path: each final utterance is committed the moment it arrives.
-                tx = _transcribe_live(Path(audio), lang, session, interview.id, asked.id)
-            else:
-                tx = eng.transcriber.transcribe(Path(audio), language=lang, cancel=cancel)
-                for seg in tx.segments:
-                    append_utterance(session, interview.id, seg, interview_question_id=asked.id)
-            asked.answer_start_s = tx.segments[0].start if tx.segments else None
-            asked.answer_end_s = tx.segments[-1].end if tx.segments else None
-            session.commit()
-            timings["transcribe"] += time.perf_counter() - t0
+        coverage = CoverageEvaluator(embedder=eng.embedder if lang in eng.semantic_thresholds else None,
+                                     semantic_threshold=eng.semantic_thresholds)
+        evaluator = LlmEvaluator(eng.evaluator_llm, company_ideal=company.ideal.get(lang), cancel=cancel) \
+            if eng.evaluator_llm is not None else coverage
+        streaming = None
+        if req.realtime:
+            streaming = _live_speech_factory(eng, settings)
+        session = InterviewSession(
+            factory,
+            InterviewSetup(candidate_id=cand, company=company, position=req.position.strip(), language=lang,
+                           n_questions=n, resume_path=Path(req.resume), resume=parsed,
+                           question_keys=list(req.questions) if req.questions else None, seed=req.seed),
+            SessionEngines(evaluator=evaluator, transcriber=eng.transcriber, streaming=streaming,
+                           planner_llm=eng.llm),
+            listener=Progress(), cancel=cancel)
+        try:
+            session.validate()
+            tick(tr("replay.stage.plan", lang))
+            session.prepare(cancel)
+            session.start()
+            durations: list[float] = []
+            for i, answer in enumerate(req.answers):
+                cancel.raise_if_cancelled()
+                session.ask_next()
+                tick(tr("replay.stage.transcribe", lang, i=i + 1, n=n))
+                answer = Path(answer)
+                if answer.suffix.lower() == TYPED_SUFFIX:
+                    ended = session.answer_text(read_typed_answer(answer))
+                elif req.realtime:
+                    from engines.stt.whisper_file import wav_duration
 
-            t0 = time.perf_counter()
-            tick(tr("replay.stage.evaluate", lang, i=i + 1, n=n))
-            words = tx.words
-            company_terms = list(company.values.get(lang)) + [company.ideal.get(lang)]
-            evaluation = None
-            if eng.evaluator_llm is not None and words:
-                evaluation = evaluate_with_llm(eng.evaluator_llm, question, words, lang,
-                                               company_ideal=company.ideal.get(lang), cancel=cancel)
-            if evaluation is None:
-                evaluation = coverage.evaluate(question, words, lang, position=req.position,
-                                               company_terms=company_terms)
-            timings["evaluate"] += time.perf_counter() - t0
-            confs = [s.confidence for s in tx.segments if s.confidence is not None]
-            durations.append(tx.duration)
-            records.append(AnswerRecord(
-                index=i, question=question, answer_text=tx.text, words=words, language=lang,
-                evaluation=evaluation, audio_duration=tx.duration,
-                stt_confidence=round(sum(confs) / len(confs), 3) if confs else None,
-                stt_engine=tx.engine))
+                    _stream_file(session, answer, realtime=True)
+                    ended = None
+                    durations.append(wav_duration(answer))
+                else:
+                    ended = session.answer_audio(answer)
+                if ended is not None:
+                    durations.append(ended.duration_s or 0.0)
+            session.wait_idle()
+            emotions = None
+            timings_video = None
+            if req.video is not None:
+                from desktop.headless.video import analyze_video, answer_windows
+                from engines.models.manager import ModelManager
 
-        emotions = None
-        if req.video is not None:
-            from desktop.headless.video import analyze_video, answer_windows
+                t_video = time.perf_counter()
+                tick(tr("replay.stage.video", lang))
+                video = analyze_video(Path(req.video), answer_windows(durations), lang, cancel=cancel,
+                                      manager=ModelManager.from_settings(settings))
+                for i, per in enumerate(video.per_answer):
+                    session.attach_vision(i, per, {"dominant": per.get("dominant_emotion"),
+                                                   "mean": per.get("emotion_mean"),
+                                                   "samples": per.get("emotion_samples"),
+                                                   "reliable": per.get("reliable")})
+                emotions = {**video.emotions, "calibration": video.calibration,
+                            "video": {"frames": video.frames, "duration_s": video.duration_s}}
+                timings_video = time.perf_counter() - t_video
+            tick(tr("replay.stage.report", lang))
+            report = session.finish(emotions=emotions)
+        except BaseException as exc:
+            reason = tr("replay.interrupted", lang) if isinstance(exc, KeyboardInterrupt) \
+                else describe_error(exc, lang)
+            kept = session.cancel(reason)
+            if on_kept is not None:
+                on_kept(kept)
+            raise
+        interview_id = session.interview_id
+    finally:
+        db.dispose()
 
-            t_video = time.perf_counter()
-            tick(tr("replay.stage.video", lang))
-            video = analyze_video(Path(req.video), answer_windows(durations), lang, cancel=cancel)
-            for rec, per in zip(records, video.per_answer):
-                rec.gaze = per
-                rec.emotion = {"dominant": per.get("dominant_emotion"),
-                               "mean": per.get("emotion_mean"), "samples": per.get("emotion_samples"),
-                               "reliable": per.get("reliable")}
-            emotions = {**video.emotions, "calibration": video.calibration,
-                        "video": {"frames": video.frames, "duration_s": video.duration_s}}
-            timings["video"] = time.perf_counter() - t_video
-        t0 = time.perf_counter()
-        tick(tr("replay.stage.report", lang))
-        report = build_report(records, language=lang, position=req.position, company_id=company.id,
-                              company_name=company.company_name.get(lang),
-                              candidate_name=(resume_row.structured_data or {}).get("name"),
-                              emotions=emotions,
-                              meta={"interview_uuid": interview.uuid, "plan_source": plan_source,
-                                    "seed": req.seed})
-        save_report(session, interview.id, report)
-        transition(session, interview, InterviewStatus.completed)
-        session.commit()
-        interview_id = interview.id
-    db.dispose()
-
-    if req.out:
-        Path(req.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(req.out).write_text(json.dumps(report, ensure_ascii=False, indent=2), "utf-8")
-    if req.html or req.pdf:
-        from core.report.export import write_html, write_pdf
-
-        if req.html:
-            write_html(report, req.html, lang=lang)
-        if req.pdf:
-            write_pdf(report, req.pdf, lang=lang)
-    timings["report"] = time.perf_counter() - t0
-    progress(total, total, tr("replay.stage.report", lang))
+    t0 = time.perf_counter()
+    _write_outputs(req, report, lang, interview_id, atomic_path)
+    timings = dict(session.timings)
+    timings["resume"] = t_resume
+    timings["report"] += time.perf_counter() - t0
+    if timings_video is not None:
+        timings["video"] = timings_video
+    progress(total, total, tr("replay.stage.done", lang))
     return ReplayResult(report=report, interview_id=interview_id,
-                        timings={k: round(v, 3) for k, v in timings.items()}, plan_source=plan_source)
+                        timings={k: round(v, 3) for k, v in timings.items()}, plan_source=session.plan_source,
+                        recovered=recovered)
+
+
+def _write_outputs(req: ReplayRequest, report: dict, lang: str, interview_id: int, atomic_path: Any) -> None:
+    import json
+
+    from core.report.export import write_html, write_pdf
+
+    jobs: list[tuple[str, Path, Callable[[Path], Any]]] = []
+    if req.out:
+        jobs.append(("--out", Path(req.out),
+                     lambda p: p.write_text(json.dumps(report, ensure_ascii=False, indent=2), "utf-8")))
+    if req.html:
+        jobs.append(("--html", Path(req.html), lambda p: write_html(report, p, lang=lang)))
+    if req.pdf:
+        jobs.append(("--pdf", Path(req.pdf), lambda p: write_pdf(report, p, lang=lang)))
+    for option, path, write in jobs:
+        try:
+            with atomic_path(path) as tmp:
+                write(tmp)
+        except (OSError, RuntimeError) as exc:  # pymupdf raises RuntimeError for file errors
+            raise InputError("output.write_failed", option=option, file=str(path), id=interview_id,
+                             reason=getattr(exc, "strerror", None) or str(exc)) from None
+
+
+def _live_speech_factory(eng: Engines, settings: Any) -> Callable[[], Any]:
+    """A fresh speech router per answer: Deepgram when a key is set and it answers, local
+    faster-whisper (the active 'stt' model, threaded as live) otherwise."""
+    from engines.stt.router import SpeechRouter
+    from engines.stt.whisper_stream import LocalWhisperStream, load_whisper_model
+
+    model = load_whisper_model(eng.stt_model_dir)
+
+    def deepgram_factory(key: str, **kw: Any) -> Any:
+        from engines.stt.deepgram_live import DeepgramLiveTranscriber
+
+        return DeepgramLiveTranscriber(key, **kw)
+
+    return lambda: SpeechRouter(lambda: LocalWhisperStream(model, threaded=True),
+                                use_deepgram=settings.speech.use_deepgram, deepgram_factory=deepgram_factory)

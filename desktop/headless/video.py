@@ -56,7 +56,7 @@ def analyze_video(path: Path, windows: Sequence[tuple[float, float]], lang: str,
     from engines.vision.pipeline import VisionPipeline
     from engines.vision.tracker import HaarEyeTracker
 
-    manager = manager or ModelManager()
+    manager = manager or ModelManager.from_settings()
     source = FileVideoSource(path, realtime=False)
     source.open()
     pipeline = VisionPipeline(HaarEyeTracker(manager), create_emotion_analyzer(manager),

@@ -69,7 +69,7 @@ class DeepFaceEmotionAnalyzer:
         if manager is None and home is None:
             from engines.models.manager import ModelManager
 
-            manager = ModelManager()
+            manager = ModelManager.from_settings()
         self.home = Path(home) if home is not None else deepface_home(manager)
         weights = self.home / WEIGHTS_REL
         if not weights.exists():

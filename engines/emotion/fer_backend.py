@@ -58,7 +58,7 @@ class FerEmotionAnalyzer:
         if manager is None:
             from engines.models.manager import ModelManager
 
-            manager = ModelManager()
+            manager = ModelManager.from_settings()
         path = model_path or manager.path(MODEL_ID)
         if path is None or not Path(path).exists():
             raise ModelError("models.capability_missing", capability="emotion", options=MODEL_ID)

@@ -6,6 +6,11 @@ PATH. An entry with ``files_from`` uses another entry's folder (same weights, an
 
 The manager never touches the network; downloads are :mod:`engines.models.download`.
 Instances are cheap and hold no open resources; use one per thread if in doubt.
+
+Build it with :meth:`ModelManager.from_settings` wherever the user's choice applies (every
+runtime path): a bare ``ModelManager()`` knows no choice and serves the best installed model.
+A model chosen in settings that is unknown, of another capability or not installed is an
+error naming the settings key (``models.<capability>``), never a silent fallback.
 """
 
 from __future__ import annotations
@@ -69,6 +74,16 @@ class ModelManager:
         self.catalog = catalog or load_catalog()
         self.choice = choice or ModelChoice()
 
+    @classmethod
+    def from_settings(cls, settings=None, *, models_dir: Path | None = None) -> "ModelManager":
+        """A manager that honours the user's model choice (``settings.models``; default: the
+        saved settings)."""
+        if settings is None:
+            from core.config import load_settings
+
+            settings = load_settings().settings
+        return cls(models_dir=models_dir, choice=settings.models)
+
     # ------------------------------------------------------------------ locations
     def get(self, model_id: str) -> ModelEntry:
         return self.catalog.get(model_id)
@@ -115,17 +130,34 @@ class ModelManager:
     def active(self, capability: str) -> ModelEntry | None:
         """The model serving ``capability``: the configured one if installed, else the
         installed one with the highest priority, else None (the capability is missing)."""
-        chosen = getattr(self.choice, capability, None)
-        if chosen:
-            entry = self.get(chosen)
-            if entry.capability != capability:
-                raise ModelError("models.wrong_capability", id=chosen, capability=capability)
-            if self.is_installed(chosen):
-                return entry
+        chosen = self.chosen(capability)
+        if chosen is not None:
+            return chosen
         for entry in self.catalog.for_capability(capability):
             if self.is_installed(entry.id):
                 return entry
         return None
+
+    def chosen(self, capability: str) -> ModelEntry | None:
+        """The model the settings name for ``capability`` (None when they name none).
+        Raises ModelError naming the settings key when that model is unknown, serves another
+        capability, or is not installed."""
+        chosen = getattr(self.choice, capability, None)
+        if not chosen:
+            return None
+        key = f"models.{capability}"
+        known = {m.id for m in self.catalog.models}
+        if chosen not in known:
+            raise ModelError("models.chosen_unknown", key=key, id=chosen,
+                             options=", ".join(m.id for m in self.catalog.for_capability(capability)))
+        entry = self.get(chosen)
+        if entry.capability != capability:
+            raise ModelError("models.chosen_wrong_capability", key=key, id=chosen, capability=capability,
+                             actual=entry.capability,
+                             options=", ".join(m.id for m in self.catalog.for_capability(capability)))
+        if not self.is_installed(chosen):
+            raise ModelError("models.chosen_missing", key=key, id=chosen)
+        return entry
 
     def require(self, capability: str) -> tuple[ModelEntry, Path]:
         """The active model and its path, or a clear error naming what to install."""
@@ -138,7 +170,14 @@ class ModelManager:
         return entry, path
 
     def statuses(self) -> list[ModelStatus]:
-        actives = {cap: self.active(cap) for cap in {m.capability for m in self.catalog.models}}
+        """Every catalog model; a capability whose settings choice is broken shows no active
+        model here (``models verify`` and the runtime paths report why)."""
+        actives: dict[str, ModelEntry | None] = {}
+        for cap in {m.capability for m in self.catalog.models}:
+            try:
+                actives[cap] = self.active(cap)
+            except ModelError:
+                actives[cap] = None
         out = []
         for entry in self.catalog.models:
             act = actives.get(entry.capability)

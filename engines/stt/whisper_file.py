@@ -1,27 +1,35 @@
 """FileTranscriber over faster-whisper: a whole answer file to words with timestamps.
 
-Decoding is set against the repetition loops small Whisper models fall into on Korean
-(DESIGN §9: base looped "아 아 아 ..." on a short clip): greedy temperature 0 with fallback
-only when a segment's compression ratio shows a loop, no conditioning on previous text
-(a loop cannot feed itself) and skipping of hallucinated text over long silences; no
-repetition penalty (it cut English answers short, see DECODE_OPTIONS). A post-filter then drops any run of one token repeated
-more than twice that survives decoding.
+Decoding options, the post-filters and model loading come from
+:mod:`engines.stt.whisper_runtime` (shared with the live stream). Each transcription also
+identifies the spoken language (``Transcription.detected_language`` and the chosen
+language's probability) so the session can refuse to score an answer in the wrong language.
 
-Thread-safety: ``WhisperModel`` instances are shared per process (``load_whisper``);
-CTranslate2 models serialise calls internally, but one transcriber per worker thread
+Thread-safety: ``WhisperModel`` instances are shared per process
+(:func:`engines.stt.whisper_runtime.load_whisper_model`); one transcriber per worker thread
 is the intended use. Cancellation: checked between segments (the generator is lazy).
 """
 
 from __future__ import annotations
 
 import logging
-import re
-import wave
+import struct
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.errors import EngineError, InputError
-from core.protocols import Transcription, TranscriptSegment, Word
+from core.protocols import SAMPLE_RATE, Transcription, TranscriptSegment
+from engines.stt.whisper_runtime import (  # noqa: F401 - re-exported for callers of this module
+    FILE_OPTIONS,
+    MAX_RUN,
+    clean_words,
+    detect_language,
+    drop_digit_salad,
+    drop_repeated_runs,
+    join_words,
+    load_whisper_model,
+    words_of,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -30,146 +38,117 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-
-DECODE_OPTIONS: dict[str, Any] = {
-    "beam_size": 1,
-    "temperature": [0.0, 0.2, 0.4],
-    "condition_on_previous_text": False,
-    "compression_ratio_threshold": 2.0,
-    # no_repeat_ngram_size stays 0: it mangled legitimate repeats ("ask not what your country
-    # can do for you, ask what you can do ...") on jfk.wav; loops are caught by the
-    # compression-ratio fallback and the run filter instead.
-    "no_repeat_ngram_size": 0,
-    # repetition_penalty stays 1.0: at 1.1 every word already said ("I", "the") is penalised,
-    # so on a multi-sentence English answer the decoder preferred end-of-text over the next
-    # sentence's "I" and dropped it ("... because I rebuilt the flow in React." ended at
-    # "because"; the rest of the 30 s window is then skipped). Measured on the 31 Korean
-    # recordings in shared/data: no run of >2 repeated tokens at 1.0 either, CER 0.194 vs
-    # 0.199 at 1.1 - the loop guard is the fallback + no conditioning + the run filter.
-    "repetition_penalty": 1.0,
-    "hallucination_silence_threshold": 2.0,
-    "log_prob_threshold": -1.0,
-    "no_speech_threshold": 0.6,
-    "vad_filter": True,
-    "vad_parameters": {"min_silence_duration_ms": 500},
-    "word_timestamps": True,
-}
-MAX_RUN = 2  # a token may repeat twice in a row ("very very"), not more
+DECODE_OPTIONS = FILE_OPTIONS
 
 
 def load_whisper(path: Path, device: str = "cpu", compute_type: str = "int8") -> Any:
     """The shared WhisperModel for ``path`` with faster-whisper's usual 30 s windows (whole
-    files are decoded at full accuracy); see :func:`engines.stt.whisper_stream.load_whisper_model`."""
-    from engines.stt.whisper_stream import load_whisper_model
-
+    files are decoded at full accuracy)."""
     return load_whisper_model(path, cpu_threads=0, compute_type=compute_type, short_windows=False,
                               device=device)
 
 
-def _norm_token(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text.lower())
+# WAVE format tags: PCM integers, IEEE float, and the extensible header that wraps either.
+_WAVE_PCM, _WAVE_FLOAT, _WAVE_EXTENSIBLE = 1, 3, 0xFFFE
 
 
-_DIGITS = re.compile(r"^[\W_]*\d[\d\W_]*$")
-MAX_DIGIT_RUN = 4  # "010 1234 5678" is three; a longer run of bare numbers is a decoding loop
-
-
-def drop_digit_salad(words: list[Word], max_run: int = MAX_DIGIT_RUN) -> list[Word]:
-    """Remove runs of more than ``max_run`` consecutive bare-number tokens ("4 ,5 ,5 ,0 ,0 ,6").
-    whisper base falls into these on synthetic Korean; real speech puts words between
-    numbers ("6 times 10 equals 60")."""
-    out: list[Word] = []
-    run: list[Word] = []
-    for w in words + [Word("", 0.0, 0.0)]:  # sentinel flushes the last run
-        if w.text and _DIGITS.match(w.text):
-            run.append(w)
-            continue
-        if len(run) <= max_run:
-            out.extend(run)
-        run = []
-        if w.text:
-            out.append(w)
-    return out
-
-
-def clean_words(words: list[Word]) -> list[Word]:
-    """The post-filters every faster-whisper pass goes through (file and streaming)."""
-    return drop_repeated_runs(drop_digit_salad(words))
-
-
-def drop_repeated_runs(words: list[Word], max_run: int = MAX_RUN) -> list[Word]:
-    """Remove the tail of any run of more than ``max_run`` identical tokens ("아 아 아 아")."""
-    out: list[Word] = []
-    run = 0
-    prev = None
-    for w in words:
-        tok = _norm_token(w.text)
-        if tok and tok == prev:
-            run += 1
-        else:
-            run = 1
-            prev = tok
-        if run <= max_run:
-            out.append(w)
-    return out
+def wav_duration(path: Path) -> float:
+    """Duration of a RIFF/WAVE file from its header (PCM 8-32 bit or IEEE float 32/64 bit,
+    plain or extensible); ValueError when it is not one."""
+    with Path(path).open("rb") as fh:
+        head = fh.read(12)
+        if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            raise ValueError("no RIFF/WAVE header")
+        fmt = None
+        while True:
+            hdr = fh.read(8)
+            if len(hdr) < 8:
+                raise ValueError("no data chunk")
+            cid, size = hdr[:4], struct.unpack("<I", hdr[4:])[0]
+            if cid == b"fmt ":
+                body = fh.read(size)
+                if len(body) < 16:
+                    raise ValueError("short fmt chunk")
+                tag, channels, rate, byte_rate, align, bits = struct.unpack("<HHIIHH", body[:16])
+                if tag == _WAVE_EXTENSIBLE and len(body) >= 26:
+                    tag = struct.unpack("<H", body[24:26])[0]  # first two bytes of the sub-format GUID
+                if tag not in (_WAVE_PCM, _WAVE_FLOAT) or channels < 1 or rate <= 0 or align <= 0:
+                    raise ValueError(f"unsupported WAVE format {tag}")
+                fmt = (rate, align)
+            elif cid == b"data":
+                if fmt is None:
+                    raise ValueError("data before fmt")
+                rate, align = fmt
+                here = fh.tell()
+                fh.seek(0, 2)
+                available = fh.tell() - here
+                # a streamed WAV may leave the size at 0 or 0xFFFFFFFF: trust the file then
+                n = size if 0 < size <= available else available
+                return (n // align) / rate
+            else:
+                fh.seek(size + (size & 1), 1)
 
 
 def check_wav(path: Path) -> float:
     """Duration of a readable WAV file; InputError ``replay.answer_*`` otherwise."""
     path = Path(path)
+    if path.is_dir():
+        raise InputError("input.is_directory", file=str(path))
     if not path.is_file():
         raise InputError("replay.answer_missing", file=str(path))
     try:
-        with wave.open(str(path), "rb") as wf:
-            frames, rate = wf.getnframes(), wf.getframerate()
-    except (wave.Error, EOFError, OSError) as exc:
+        return wav_duration(path)
+    except (ValueError, struct.error, OSError) as exc:
         log.debug("not a wav: %s", exc)
         raise InputError("replay.answer_not_wav", file=path.name) from None
-    if rate <= 0:
-        raise InputError("replay.answer_not_wav", file=path.name)
-    return frames / rate
 
 
 class WhisperFileTranscriber:
     """Transcribe a file or a 16 kHz float32 array in Korean or English."""
 
     def __init__(self, model_path: Path, *, model_id: str = "faster-whisper",
-                 device: str = "cpu", compute_type: str = "int8") -> None:
+                 device: str = "cpu", compute_type: str = "int8", identify_language: bool = True) -> None:
         self.model_path = Path(model_path)
         self.engine_name = f"faster-whisper/{model_id}"
         self.device = device
         self.compute_type = compute_type
+        self.identify_language = identify_language
 
     def transcribe(self, audio: "Path | np.ndarray", language: str | None = None,
                    cancel: "CancelToken | None" = None) -> Transcription:
         model = load_whisper(self.model_path, self.device, self.compute_type)
-        source = str(audio) if isinstance(audio, (str, Path)) else audio
+        name = Path(audio).name if isinstance(audio, (str, Path)) else "audio"
         try:
-            segments_iter, info = model.transcribe(source, language=language, **DECODE_OPTIONS)
+            if isinstance(audio, (str, Path)):
+                from faster_whisper.audio import decode_audio
+
+                pcm = decode_audio(str(audio), sampling_rate=SAMPLE_RATE)
+            else:
+                pcm = audio
+            guess = detect_language(model, pcm, language) if (language and self.identify_language) else None
+            segments_iter, info = model.transcribe(pcm, language=language, **DECODE_OPTIONS)
             segments: list[TranscriptSegment] = []
             for seg in segments_iter:
                 if cancel is not None:
                     cancel.raise_if_cancelled()
-                words = [Word(text=w.word.strip(), start=round(float(w.start), 3),
-                              end=round(float(w.end), 3), confidence=round(float(w.probability), 4))
-                         for w in (seg.words or []) if w.word.strip()]
-                kept = clean_words(words)
+                kept = clean_words(words_of(seg))
                 if not kept:
                     continue
-                text = _join(kept, info.language)
                 conf = sum(w.confidence or 0.0 for w in kept) / len(kept)
                 segments.append(TranscriptSegment(
-                    text=text, start=kept[0].start, end=kept[-1].end, words=kept,
+                    text=join_words(kept), start=kept[0].start, end=kept[-1].end, words=kept,
                     confidence=round(float(conf), 4), language=info.language, is_final=True,
                     engine=self.engine_name))
         except (RuntimeError, ValueError, OSError) as exc:
-            name = Path(audio).name if isinstance(audio, (str, Path)) else "audio"
             raise EngineError("replay.stt_failed", file=name, reason=f"{type(exc).__name__}: {exc}") from exc
-        return Transcription(segments=segments, language=info.language or (language or ""),
-                             duration=float(info.duration), engine=self.engine_name)
-
-
-def _join(words: list[Word], language: str | None) -> str:
-    # faster-whisper word texts carry no reliable leading spaces once stripped; both Korean
-    # (eojeol) and English are space-separated at word level.
-    return " ".join(w.text for w in words).strip()
+        except Exception as exc:  # noqa: BLE001 - PyAV raises its own types for undecodable media
+            if type(exc).__module__.startswith("av"):
+                raise InputError("speech.audio_file_unreadable", path=name, reason=str(exc)) from exc
+            raise
+        tx = Transcription(segments=segments, language=info.language or (language or ""),
+                           duration=float(info.duration), engine=self.engine_name)
+        if guess is not None:
+            tx.detected_language = guess.detected
+            tx.language_probability = guess.probability
+            tx.chosen_language_probability = guess.chosen_probability
+        return tx

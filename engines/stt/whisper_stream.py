@@ -13,8 +13,8 @@ How it works (LocalAgreement-2, as in whisper_streaming by Macháček et al.):
   if no voice returns before ``utterance_silence_s``, that result becomes the final segment,
   so the final text costs almost no decoding after the endpoint.
 
-Decoding settings keep Korean from looping: temperature 0 with fallback, no conditioning on
-previous text, a compression-ratio threshold and ``no_repeat_ngram_size``.
+Decoding options, model loading and the post-filters are
+:mod:`engines.stt.whisper_runtime`'s, shared with the file transcriber.
 
 Threading: with ``threaded=True`` (live microphone) ``feed`` only queues audio and one worker
 thread does VAD and decoding; ``on_segment`` is called on that worker thread. With
@@ -28,14 +28,23 @@ from __future__ import annotations
 
 import logging
 import queue
-import re
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from core.errors import EngineError
 from core.protocols import SAMPLE_RATE, TranscriptSegment, Word
+from engines.stt.whisper_runtime import (  # noqa: F401 - re-exported: bench/stt.py and tests use them here
+    ENGINE,
+    MAX_TOKENS_PER_S,
+    SHORT_WINDOW_MARGIN_FRAMES,
+    SHORT_WINDOW_MIN_FRAMES,
+    STREAM_OPTIONS,
+    decode_window,
+    join_words as _join_words,
+    load_whisper_model,
+    norm_token,
+)
 from engines.vad.silero import FRAME_SAMPLES, FrameSplitter, SileroVad
 
 if TYPE_CHECKING:
@@ -43,129 +52,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ENGINE = "faster-whisper"
-
-# Why each option: temperature fallback + compression-ratio threshold re-decode a looping
-# pass; condition_on_previous_text=False stops one bad window from seeding the next;
-# no_repeat_ngram_size blocks "아 아 아 ..." style loops (seen with espeak Korean).
-DECODE_OPTIONS: dict[str, Any] = dict(
-    beam_size=1,
-    temperature=(0.0, 0.2, 0.4, 0.6),
-    condition_on_previous_text=False,
-    compression_ratio_threshold=2.4,
-    log_prob_threshold=-1.0,
-    no_speech_threshold=0.6,
-    no_repeat_ngram_size=4,
-    word_timestamps=True,
-    vad_filter=False,  # we only hand it voiced utterance audio already
-    without_timestamps=False,
-)
-
-
-# Encoder input kept for short windows: the content plus a 3 s margin, never under 5 s.
-# Whisper pads every window to 30 s; its encoder cost grows with length, and for the 1-8 s
-# windows a live answer decodes, that padding is most of the work (base int8, 2 threads here:
-# 30 s of frames 1.0 s, 10 s 0.16 s, 5 s 0.08 s). Measured on the shared en/ko clips with
-# whole-clip decoding: RTF 0.27 -> 0.10-0.13, WER en 0.124 -> 0.136, CER ko 0.165 -> 0.177.
-# With a 1 s margin and no floor one English clip looped ("in being comparatively modern,
-# ..."), so both guard rails stay. bench/stt.py on a quiet machine: final-text p50 2.2 s ->
-# 0.65 s, p95 3.4 s -> 0.94-1.63 s; with regular passes only while voiced (_maybe_decode),
-# p95 0.75-0.82 s over two runs.
-SHORT_WINDOW_MARGIN_FRAMES = 300
-SHORT_WINDOW_MIN_FRAMES = 500
-
-_short_window_class = None
-
-
-def _short_window_model_class():
-    """A WhisperModel whose encoder sees the window's content instead of 30 s of padding."""
-    global _short_window_class
-    if _short_window_class is None:
-        import math
-
-        import numpy as np
-        from faster_whisper import WhisperModel
-
-        class ShortWindowWhisperModel(WhisperModel):
-            def encode(self, features):  # noqa: ANN001 - faster-whisper's signature
-                f = features if features.ndim == 3 else features[None]
-                # faster-whisper pads with exact zeros; real audio, even silence, is never an
-                # all-zero log-mel column, so the last non-zero column ends the content.
-                cols = np.flatnonzero(np.abs(f[0]).sum(axis=0) > 0)
-                n = int(cols[-1]) + 1 if cols.size else f.shape[-1]
-                n = max(SHORT_WINDOW_MIN_FRAMES, math.ceil((n + SHORT_WINDOW_MARGIN_FRAMES) / 100) * 100)
-                return super().encode(np.ascontiguousarray(f[..., :min(n, f.shape[-1])]))
-
-        _short_window_class = ShortWindowWhisperModel
-    return _short_window_class
-
-
-_models: dict[tuple, Any] = {}
-_models_lock = threading.Lock()
-
-
-def load_whisper_model(model_dir: Path | str | None = None, *, cpu_threads: int = 2,
-                       compute_type: str = "int8", short_windows: bool = True,
-                       device: str = "cpu"):
-    """The faster-whisper CTranslate2 model (default: the model manager's 'stt' model), loaded
-    once per process for each (folder, device, compute type, threads, window mode) and shared:
-    the file transcriber, the live stream and replay all call this. ``short_windows`` encodes
-    only the window's content (see above): the live default. CTranslate2 models may be used
-    from several threads."""
-    if model_dir is None:
-        from engines.models.manager import ModelManager
-
-        _, model_dir = ModelManager().require("stt")
-    key = (str(model_dir), device, compute_type, cpu_threads, short_windows)
-    with _models_lock:
-        model = _models.get(key)
-        if model is None:
-            try:
-                from faster_whisper import WhisperModel
-
-                cls = _short_window_model_class() if short_windows else WhisperModel
-                model = cls(str(model_dir), device=device, compute_type=compute_type,
-                            cpu_threads=cpu_threads, local_files_only=True)
-            except Exception as exc:  # noqa: BLE001 - ctranslate2 raises RuntimeError/ValueError variants
-                raise EngineError("speech.local_model_failed", reason=f"{type(exc).__name__}: {exc}") from exc
-            _models[key] = model
-        return model
-
-
-def _norm(token: str) -> str:
-    return re.sub(r"[^\w]", "", token.lower())
-
-
-# A looping pass costs time as well as text: it generates tokens until whisper's 448 limit
-# (seconds on 2 cores). Speech yields well under 15 tokens/s (Korean syllables tokenise to
-# 1-3 tokens), so a pass may generate at most that much for its window, and the loop is cut
-# short; clean_words then drops what the loop left (digit salads, repeated tokens).
-MAX_TOKENS_PER_S = 15.0
+DECODE_OPTIONS = STREAM_OPTIONS
 
 
 def decode_words(model, audio: "np.ndarray", language: str, offset_s: float,
                  prompt: str | None = None) -> list[Word]:
     """One decoding pass; words with absolute times (``offset_s`` + position in ``audio``)."""
-    from engines.stt.whisper_file import clean_words
-
-    return clean_words(_decode_once(model, audio, language, offset_s, prompt))
-
-
-def _decode_once(model, audio: "np.ndarray", language: str, offset_s: float,
-                 prompt: str | None) -> list[Word]:
-    import ctranslate2
-
-    # Temperature fallback samples; a fixed seed makes the same audio give the same text.
-    ctranslate2.set_random_seed(0)
-    max_new = min(440, int(MAX_TOKENS_PER_S * len(audio) / SAMPLE_RATE) + 20)
-    segments, _info = model.transcribe(audio, language=language, initial_prompt=prompt or None,
-                                       max_new_tokens=max_new, **DECODE_OPTIONS)
-    words: list[Word] = []
-    for seg in segments:
-        for w in seg.words or []:
-            if w.word.strip():
-                words.append(Word(w.word.strip(), offset_s + w.start, offset_s + w.end, w.probability))
-    return words
+    return decode_window(model, audio, language, offset_s, prompt)
 
 
 def drop_overlap(committed: list[Word], hyp: list[Word], max_n: int = 5) -> list[Word]:
@@ -175,7 +68,7 @@ def drop_overlap(committed: list[Word], hyp: list[Word], max_n: int = 5) -> list
     while changed and hyp and committed:
         changed = False
         for n in range(min(max_n, len(committed), len(hyp)), 0, -1):
-            if [_norm(w.text) for w in committed[-n:]] == [_norm(w.text) for w in hyp[:n]]:
+            if [norm_token(w.text) for w in committed[-n:]] == [norm_token(w.text) for w in hyp[:n]]:
                 hyp = hyp[n:]
                 changed = True
                 break
@@ -183,7 +76,7 @@ def drop_overlap(committed: list[Word], hyp: list[Word], max_n: int = 5) -> list
 
 
 def join_words(words: list[Word], language: str) -> str:
-    return " ".join(w.text for w in words).strip()
+    return _join_words(words)
 
 
 @dataclass
@@ -369,7 +262,7 @@ class LocalWhisperStream:
         self._pass_cost_s = cost if self._pass_cost_s is None else 0.7 * self._pass_cost_s + 0.3 * cost
         agreed = 0
         for a, b in zip(utt.previous, hyp):
-            if _norm(a.text) != _norm(b.text):
+            if norm_token(a.text) != norm_token(b.text):
                 break
             agreed += 1
         # Keep the last word tentative unless the window grew too long: it is often cut.

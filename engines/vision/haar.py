@@ -19,7 +19,7 @@ def cascade_paths(manager: Any | None = None) -> dict[str, Path]:
     if manager is None:
         from engines.models.manager import ModelManager
 
-        manager = ModelManager()
+        manager = ModelManager.from_settings()
     entry = manager.get("opencv-haar")
     out: dict[str, Path] = {}
     for f in entry.files:

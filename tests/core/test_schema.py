@@ -77,7 +77,7 @@ def engine(request):
 
 def test_upgrade_from_empty_builds_every_table(engine):
     upgrade_database(engine)
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == "0003_lifecycle"
     tables = set(inspect(engine).get_table_names())
     assert SEED_TABLES | PRODUCT_TABLES <= tables
 
@@ -99,11 +99,14 @@ def test_models_and_migrations_agree(engine):
 def test_downgrade_one_step_and_up_again(engine):
     upgrade_database(engine)
     downgrade_database(engine, "-1")
+    assert current_revision(engine) == "0002"
+    assert "cancel_reason" not in {c["name"] for c in inspect(engine).get_columns("interviews")}
+    downgrade_database(engine, "-1")
     assert current_revision(engine) == "0001"
     assert "ix_transcripts_interview_start" not in {
         i["name"] for i in inspect(engine).get_indexes("transcripts")}
     upgrade_database(engine)
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == "0003_lifecycle"
     _fill(engine)  # the schema still works after the round trip
 
 

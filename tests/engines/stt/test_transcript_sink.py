@@ -13,7 +13,7 @@ from core.services import interviews, users
 from core.services.transcripts import transcript_for
 from engines.stt.accuracy import wer
 from engines.stt.streaming_file import transcribe_streaming
-from engines.stt.transcript_sink import TranscriptSink
+from core.services.transcripts import TranscriptWriter as TranscriptSink
 from speech_media import reference
 
 

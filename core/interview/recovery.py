@@ -1,0 +1,158 @@
+"""Interrupted interviews: find them, resume or discard them.
+
+An interview is *interrupted* when it is still ``scheduled`` or ``live`` but no running
+process owns it (the owner's pid/host is stored in ``interviews.plan["owner"]``; a process
+killed with SIGKILL, a crash or a power loss leaves it behind). Every command that opens the
+database calls :func:`sweep_interrupted` first:
+
+* an interrupted interview with no answer stored is deleted (with the resume row only it
+  used): what failed before the first answer leaves no rows;
+* one with answers is *resumable*: the desktop lists it with :func:`find_resumable` and
+  offers :meth:`core.interview.session.InterviewSession.resume` or :func:`discard_interview`;
+  ``big20 replay`` marks it cancelled with a reason (:func:`cancel_resumable`).
+
+Pure database work on the caller's thread; each function opens its own short sessions from
+the given ``sessionmaker``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import func, select
+
+from core.db.models import Interview, InterviewQuestion, InterviewStatus, Resume, Speaker, Transcript
+
+OPEN_STATES = (InterviewStatus.scheduled, InterviewStatus.live)
+
+
+@dataclass
+class InterruptedInterview:
+    id: int
+    uuid: str
+    candidate_id: int
+    company_id: str | None
+    position: str
+    language: str
+    status: str
+    started_at: datetime | None
+    planned: int
+    answered: int
+
+    @property
+    def resumable(self) -> bool:
+        return self.status == InterviewStatus.live.value and self.answered > 0 and self.planned > 0
+
+
+def _owner_alive(plan: dict[str, Any] | None) -> bool:
+    owner = (plan or {}).get("owner") or {}
+    pid, host = owner.get("pid"), owner.get("host")
+    if not pid or host != socket.gethostname():
+        return False
+    if pid == os.getpid():
+        return True  # this process's own open interview is not interrupted
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def _answered(db: Any, interview_id: int) -> int:
+    return int(db.scalar(
+        select(func.count(func.distinct(Transcript.interview_question_id)))
+        .where(Transcript.interview_id == interview_id, Transcript.speaker == Speaker.User,
+               Transcript.interview_question_id.is_not(None))) or 0)
+
+
+def _describe(db: Any, iv: Interview) -> InterruptedInterview:
+    planned = len((iv.plan or {}).get("questions") or [])
+    return InterruptedInterview(id=iv.id, uuid=iv.uuid, candidate_id=iv.candidate_id, company_id=iv.company_id,
+                                position=iv.position, language=iv.language, status=iv.status.value,
+                                started_at=iv.started_at, planned=planned, answered=_answered(db, iv.id))
+
+
+def find_interrupted(factory: Any, *, candidate_id: int | None = None) -> list[InterruptedInterview]:
+    """Open interviews no running process owns, oldest first."""
+    with factory() as db:
+        q = select(Interview).where(Interview.status.in_(OPEN_STATES)).order_by(Interview.id)
+        if candidate_id is not None:
+            q = q.where(Interview.candidate_id == candidate_id)
+        return [_describe(db, iv) for iv in db.scalars(q) if not _owner_alive(iv.plan)]
+
+
+def _delete(db: Any, iv: Interview, delete_resume: bool | None) -> None:
+    resume_id = iv.resume_id
+    db.delete(iv)
+    db.flush()
+    if resume_id is None or delete_resume is False:
+        return
+    still_used = db.scalar(select(func.count()).select_from(Interview).where(Interview.resume_id == resume_id))
+    if not still_used:
+        row = db.get(Resume, resume_id)
+        if row is not None:
+            db.delete(row)
+
+
+def discard_interview(factory: Any, interview_id: int, reason: str, *, delete_resume: bool | None = None):
+    """End an open interview: ``cancelled`` with ``reason`` when it holds answers, deleted
+    (with its resume row when no other interview uses it, unless ``delete_resume`` is False)
+    when it holds none. Returns a :class:`core.interview.session.KeptSummary`."""
+    from core.interview.session import KeptSummary
+
+    with factory() as db:
+        iv = db.get(Interview, interview_id)
+        if iv is None:
+            return KeptSummary(None, 0, 0, "none", reason)
+        planned = len((iv.plan or {}).get("questions") or [])
+        if iv.status not in OPEN_STATES:
+            return KeptSummary(iv.id, _answered(db, iv.id), planned, iv.status.value, reason)
+        answered = _answered(db, iv.id)
+        if answered == 0:
+            _delete(db, iv, delete_resume)
+            db.commit()
+            return KeptSummary(interview_id, 0, planned, "deleted", reason)
+        # drop the question asked but never answered: the kept record is what was said
+        for row in db.scalars(select(InterviewQuestion).where(InterviewQuestion.interview_id == iv.id)):
+            has = db.scalar(select(func.count()).select_from(Transcript)
+                            .where(Transcript.interview_question_id == row.id))
+            if not has:
+                db.delete(row)
+        iv.status = InterviewStatus.cancelled
+        iv.ended_at = datetime.now(timezone.utc)
+        iv.cancel_reason = reason
+        db.commit()
+        return KeptSummary(iv.id, answered, planned, "cancelled", reason)
+
+
+def sweep_interrupted(factory: Any) -> list[InterruptedInterview]:
+    """Delete interrupted interviews that hold no answer; return the ones that do (resumable
+    or to be cancelled by the caller)."""
+    kept = []
+    for it in find_interrupted(factory):
+        if it.answered == 0:
+            discard_interview(factory, it.id, "interrupted before the first answer")
+        else:
+            kept.append(it)
+    return kept
+
+
+def find_resumable(factory: Any, *, candidate_id: int | None = None) -> list[InterruptedInterview]:
+    """What the desktop offers to resume (after :func:`sweep_interrupted`)."""
+    return [it for it in find_interrupted(factory, candidate_id=candidate_id) if it.resumable]
+
+
+def cancel_resumable(factory: Any, reason: str) -> list[InterruptedInterview]:
+    """``replay``'s policy: every interrupted interview with answers becomes ``cancelled``
+    with ``reason``; returns what it cancelled."""
+    done = []
+    for it in sweep_interrupted(factory):
+        discard_interview(factory, it.id, reason)
+        done.append(it)
+    return done

@@ -1,0 +1,763 @@
+"""One interview, start to finish, for every front end: plan -> ask -> listen -> transcribe ->
+evaluate -> report. Qt-free; engines come in through the Protocols in :mod:`core.protocols`.
+
+API note for front ends (replay, the live screen, benchmarks)
+------------------------------------------------------------
+Construct::
+
+    setup = InterviewSetup(candidate_id=uid, company=get_company("KAKAO"), position="Backend",
+                           language="ko", n_questions=5, resume_path=pdf, resume=parse_resume(reader, pdf))
+    engines = SessionEngines(evaluator=CoverageEvaluator(), transcriber=file_transcriber,
+                             streaming=lambda: router, planner_llm=None)
+    session = InterviewSession(session_factory, setup, engines, listener=my_listener)
+    session.validate()            # bad setup -> InputError; nothing stored
+    session.prepare()             # the question plan (LLM or bank or setup.question_keys); no rows
+    session.start()               # resume row (one per file content), interview row: live
+    while (q := session.ask_next()) is not None:
+        # audio from a file (whole-file recognition):   session.answer_audio(path_or_pcm)
+        # live / streamed audio:                        session.begin_answer(); session.feed(pcm)...; session.end_answer()
+        # typed:                                        session.answer_text("...")
+    report = session.finish(emotions=None)
+    # on any failure or user stop: session.cancel(reason) -> KeptSummary (what was kept)
+
+An interrupted interview is found later by :mod:`core.interview.recovery` and continued with
+:meth:`InterviewSession.resume`.
+
+Threading contract
+------------------
+* Control methods (``validate``, ``prepare``, ``start``, ``ask_next``, ``answer_audio``,
+  ``begin_answer``, ``end_answer``, ``answer_text``, ``attach_vision``, ``finish``,
+  ``cancel``) are called from ONE controller thread, never the Qt UI thread: ``prepare``,
+  ``answer_audio``, ``end_answer`` and ``finish`` block (model calls, database writes).
+* ``feed(pcm)`` is called from one audio thread (the microphone's), between
+  ``begin_answer`` and ``end_answer``; it only hands audio to the streaming engine.
+* ``cancel`` may also be called from another thread (a signal handler's, a stop button's
+  worker): it stops a running stream, waits for background work and marks the interview.
+* Callbacks on the :class:`SessionListener` fire on these threads:
+  ``question_asked`` - the controller thread (inside ``ask_next``);
+  ``interim_text`` / ``final_text`` - the speech engine's thread (inside ``answer_audio``
+  for file recognition: the controller thread); ``answer_ended`` - the controller thread
+  (inside ``answer_audio`` / ``end_answer`` / ``answer_text``); ``transcript_replaced``,
+  ``evaluation_ready`` - the session's background thread ("interview-post"), which runs the
+  full-context pass and the evaluation while the next question is read;
+  ``report_ready`` - the controller thread (inside ``finish``).
+  A Qt front end re-emits them as signals. An exception in a callback is logged and does
+  not stop the interview.
+
+Storage rules: each final utterance is committed as it arrives (TranscriptWriter); after a
+streamed answer ends, a full-context pass over that answer's audio replaces its streaming
+utterances (one transaction). An answer whose speech is not in the interview's language is
+stored but not evaluated for content, with a warning in the report. Typed answers are
+evaluated the same way; their delivery metrics are marked not applicable.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import socket
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from sqlalchemy import select
+
+from core.db.models import Interview, InterviewQuestion, InterviewStatus, Resume, Speaker, Transcript
+from core.errors import Big20Error, InputError
+from core.evaluation.text import words_from_text
+from core.i18n import tr
+from core.interview.types import PlannedQuestion
+from core.protocols import (
+    SAMPLE_RATE,
+    AnswerEvaluator,
+    FileTranscriber,
+    LanguageModel,
+    StreamingTranscriber,
+    Transcription,
+    TranscriptSegment,
+    Word,
+)
+from core.report.builder import AnswerRecord, build_report
+from core.services.transcripts import TranscriptWriter, append_utterance, replace_answer
+from core.tasks import CancelToken
+
+if TYPE_CHECKING:
+    import numpy as np
+
+log = logging.getLogger(__name__)
+
+TYPED_ENGINE = "typed"
+POST_THREAD = "interview-post"
+
+
+# ----------------------------------------------------------------------------- data
+@dataclass
+class InterviewSetup:
+    """What the candidate chose. ``resume`` is :func:`core.resume.store.parse_resume`'s
+    (text, structured) for ``resume_path``; ``question_keys`` asks exactly those bank
+    questions (in order) instead of planning."""
+
+    candidate_id: int
+    company: Any  # core.bank.Company
+    position: str
+    language: str
+    n_questions: int = 6
+    resume_path: Path | None = None
+    resume: tuple[str, dict[str, Any]] | None = None
+    question_keys: list[str] | None = None
+    seed: int = 0
+
+
+@dataclass
+class SessionEngines:
+    """The engines one interview uses. ``evaluator`` is any AnswerEvaluator; ``transcriber``
+    recognises whole answers (files, and the full-context pass after a streamed answer);
+    ``streaming()`` returns a StreamingTranscriber for live answers (one per answer);
+    ``planner_llm`` writes the plan when given (else the bank)."""
+
+    evaluator: AnswerEvaluator
+    transcriber: FileTranscriber | None = None
+    streaming: Callable[[], StreamingTranscriber] | None = None
+    planner_llm: LanguageModel | None = None
+    full_context_pass: bool = True
+
+
+@dataclass
+class AskedQuestion:
+    index: int
+    question: PlannedQuestion
+    asked_id: int
+
+
+@dataclass
+class AnswerEnded:
+    index: int
+    text: str
+    mode: str  # "speech" | "typed"
+    duration_s: float | None
+    engine: str
+
+
+@dataclass
+class KeptSummary:
+    """What an interrupted interview left in the database (for the "what was kept" line)."""
+
+    interview_id: int | None
+    answers_kept: int
+    planned: int
+    status: str  # "cancelled" | "deleted" | "completed" | "none"
+    reason: str = ""
+
+
+class SessionListener:
+    """Observer of one interview; override what you need (see the module's threading note)."""
+
+    def question_asked(self, asked: AskedQuestion) -> None: ...
+
+    def interim_text(self, index: int, segment: TranscriptSegment) -> None: ...
+
+    def final_text(self, index: int, segment: TranscriptSegment) -> None: ...
+
+    def answer_ended(self, ended: AnswerEnded) -> None: ...
+
+    def transcript_replaced(self, index: int, text: str) -> None: ...
+
+    def evaluation_ready(self, index: int, record: AnswerRecord) -> None: ...
+
+    def report_ready(self, report: dict[str, Any], interview_id: int) -> None: ...
+
+
+# ----------------------------------------------------------------------------- planning
+def plan_from_keys(keys: Sequence[str], ctx: Any, bank: Sequence[Any] | None = None) -> list[PlannedQuestion]:
+    """Exactly the bank questions ``keys``, in order, slots filled from the resume/setup
+    (what "practise again" asks). Unknown key or an unfillable slot -> InputError."""
+    from core.bank import load_question_bank
+    from core.interview.planner import _fill_slots, resume_facts
+
+    bank = list(bank) if bank is not None else load_question_bank()
+    by_key = {q.key: q for q in bank}
+    facts = resume_facts(ctx.resume)
+    used: set[str] = set()
+    plan: list[PlannedQuestion] = []
+    for key in keys:
+        q = by_key.get(key)
+        if q is None:
+            raise InputError("bank.unknown_question", key=key)
+        filled = _fill_slots(q, ctx, facts, used)
+        if filled is None:
+            raise InputError("session.question_slot_unfilled", key=key, slots=", ".join(q.slots))
+        values, grounding = filled
+        used.update(values.values())
+        lang = ctx.language
+        plan.append(PlannedQuestion(
+            text=q.text_for(lang, **values), category=q.category, question_type=q.question_type,
+            difficulty=q.difficulty, rubric=q.rubric_for(lang), bank_key=q.key,
+            source="template" if q.slots else "bank", language=lang, grounding=grounding))
+    return plan
+
+
+# ----------------------------------------------------------------------------- language check
+def typed_language_guess(text: str) -> tuple[str | None, float]:
+    """(language, share of letters) of a typed answer by script: Hangul -> ko, Latin -> en."""
+    hangul = sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3" or "\u3131" <= ch <= "\u318e")
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    total = hangul + latin
+    if total < 8:  # too little text to judge
+        return None, 0.0
+    return ("ko", hangul / total) if hangul >= latin else ("en", latin / total)
+
+
+def language_mismatch(tx: Transcription | None, text: str, chosen: str, typed: bool) -> tuple[str, float] | None:
+    """(detected language, its probability) when the answer is clearly not in ``chosen``."""
+    if typed:
+        lang, share = typed_language_guess(text)
+        return (lang, round(share, 2)) if lang is not None and lang != chosen and share >= 0.8 else None
+    if tx is None:
+        return None
+    if tx.detected_language is not None and tx.language_probability is not None:
+        from_engine = (tx.detected_language != chosen and tx.language_probability >= 0.5
+                       and (tx.chosen_language_probability or 0.0) <= 0.2)
+        return (tx.detected_language, tx.language_probability) if from_engine else None
+    # engines that report a language per segment (Deepgram's detected language)
+    langs = [s.language for s in tx.segments if s.language]
+    if langs and all(lg.split("-")[0] != chosen for lg in langs):
+        return langs[0].split("-")[0], 1.0
+    return None
+
+
+# ----------------------------------------------------------------------------- the session
+@dataclass
+class _Answer:
+    asked: AskedQuestion
+    mode: str
+    tx: Transcription | None
+    text: str
+    words: list[Word]
+    audio: Any = None  # the answer's PCM, kept for the full-context pass
+    streamed: bool = False
+
+
+class InterviewSession:
+    """One interview (see the module docstring for the API and the threading contract)."""
+
+    def __init__(self, session_factory: Any, setup: InterviewSetup, engines: SessionEngines, *,
+                 listener: SessionListener | None = None, cancel: CancelToken | None = None) -> None:
+        self.factory = session_factory
+        self.setup = setup
+        self.engines = engines
+        self.listeners: list[SessionListener] = [listener] if listener is not None else []
+        self.cancel_token = cancel or CancelToken()
+        self.plan: list[PlannedQuestion] = []
+        self.plan_source = "bank"
+        self.interview_id: int | None = None
+        self.interview_uuid: str | None = None
+        self.resume_id: int | None = None
+        self.records: dict[int, AnswerRecord] = {}
+        self.timings: dict[str, float] = {"plan": 0.0, "transcribe": 0.0, "full_context": 0.0,
+                                          "evaluate": 0.0, "report": 0.0}
+        self._next = 0
+        self._current: AskedQuestion | None = None
+        self._answered = 0
+        self._db_lock = threading.Lock()
+        self._timing_lock = threading.Lock()
+        self._stream: StreamingTranscriber | None = None
+        self._stream_audio: list = []
+        self._stream_finals: list[TranscriptSegment] = []
+        self._writer: TranscriptWriter | None = None
+        self._post_queue: queue.Queue = queue.Queue()
+        self._post_thread: threading.Thread | None = None
+        self._post_error: BaseException | None = None
+        self._state = "new"
+        self._resume_created = False
+
+    # ------------------------------------------------------------------ events
+    def add_listener(self, listener: SessionListener) -> None:
+        self.listeners.append(listener)
+
+    def _emit(self, name: str, *args: Any) -> None:
+        for listener in list(self.listeners):
+            try:
+                getattr(listener, name)(*args)
+            except Exception:  # noqa: BLE001 - a front end's bug must not end the interview
+                log.exception("listener %s.%s failed", type(listener).__name__, name)
+
+    def _time(self, key: str, seconds: float) -> None:
+        with self._timing_lock:
+            self.timings[key] = self.timings.get(key, 0.0) + seconds
+
+    @property
+    def language(self) -> str:
+        return self.setup.language
+
+    @property
+    def answered(self) -> int:
+        return self._answered
+
+    # ------------------------------------------------------------------ setup
+    def validate(self) -> None:
+        """Refuse a setup that cannot make an interview (before anything is stored)."""
+        s = self.setup
+        if s.language not in ("ko", "en"):
+            raise InputError("bank.unknown_language", lang=s.language, known="ko, en")
+        if not (s.position or "").strip():
+            raise InputError("session.position_blank")
+        if s.company is None:
+            raise InputError("session.company_missing")
+        if s.question_keys is not None and not s.question_keys:
+            raise InputError("session.no_questions")
+        if s.question_keys is None and s.n_questions < 1:
+            raise InputError("session.no_questions")
+
+    def _context(self) -> Any:
+        from core.interview.planner import PlanContext
+
+        structured = self.setup.resume[1] if self.setup.resume else {}
+        return PlanContext(language=self.language, position=self.setup.position.strip(), resume=structured,
+                           company=self.setup.company, seed=self.setup.seed)
+
+    def prepare(self, cancel: CancelToken | None = None) -> list[PlannedQuestion]:
+        """Build the question plan (no database rows). Blocking: an LLM plan takes seconds."""
+        from core.bank import load_question_bank
+        from core.interview.planner import plan_from_bank, plan_with_llm
+
+        self.validate()
+        cancel = cancel or self.cancel_token
+        t0 = time.perf_counter()
+        ctx = self._context()
+        s = self.setup
+        if s.question_keys:
+            plan, source = plan_from_keys(s.question_keys, ctx), "keys"
+        else:
+            plan, source = None, "bank"
+            if self.engines.planner_llm is not None:
+                plan = plan_with_llm(self.engines.planner_llm, ctx, s.n_questions, cancel=cancel)
+                source = "llm" if plan else "bank"
+            if not plan:
+                # the bank ranking stays lexical: the embedder's cosine was measured for answer
+                # sentences vs key points, not for resume vs question relevance
+                plan = plan_from_bank(load_question_bank(), ctx, s.n_questions)
+            if len(plan) < s.n_questions:
+                raise InputError("replay.too_few_questions", planned=len(plan), n=s.n_questions)
+        self.plan, self.plan_source = list(plan), source
+        self._time("plan", time.perf_counter() - t0)
+        self._state = "prepared"
+        return self.plan
+
+    def _plan_doc(self) -> dict[str, Any]:
+        return {"questions": [asdict(q) for q in self.plan], "source": self.plan_source,
+                "seed": self.setup.seed, "owner": {"pid": os.getpid(), "host": socket.gethostname()}}
+
+    def start(self) -> int:
+        """Store the resume (one row per file content and candidate), the interview with its
+        plan, and move it to ``live``; returns the interview id. One transaction."""
+        from core.db.models import Company as CompanyRow
+        from core.resume.store import file_sha256
+        from core.services.interviews import create_interview, transition
+
+        if self._state != "prepared":
+            raise RuntimeError("prepare() before start()")
+        s = self.setup
+        lang = self.language
+        with self._db_lock, self.factory() as db:
+            if db.get(CompanyRow, s.company.id) is None:
+                db.add(CompanyRow(id=s.company.id, company_name=s.company.company_name.get(lang),
+                                  ideal=s.company.ideal.get(lang), description=s.company.description.get(lang)))
+                db.flush()
+            resume_id = None
+            if s.resume_path is not None and s.resume is not None:
+                sha = file_sha256(Path(s.resume_path))
+                row = db.scalar(select(Resume).where(Resume.candidate_id == s.candidate_id, Resume.sha256 == sha)
+                                .order_by(Resume.id).limit(1))
+                if row is None:
+                    text, structured = s.resume
+                    path = Path(s.resume_path)
+                    row = Resume(candidate_id=s.candidate_id, file_path=str(path.resolve()), file_name=path.name,
+                                 extracted_text=text, structured_data=structured,
+                                 language=structured.get("language"), sha256=sha)
+                    db.add(row)
+                    db.flush()
+                    self._resume_created = True
+                resume_id = row.id
+            interview = create_interview(db, candidate_id=s.candidate_id, position=s.position,
+                                         company_id=s.company.id, resume_id=resume_id, language=lang)
+            interview.plan = self._plan_doc()
+            transition(db, interview, InterviewStatus.live)
+            db.commit()
+            self.interview_id, self.interview_uuid, self.resume_id = interview.id, interview.uuid, resume_id
+        self._state = "live"
+        return self.interview_id
+
+    # ------------------------------------------------------------------ questions
+    def ask_next(self) -> AskedQuestion | None:
+        """Store and announce the next planned question; None when the plan is done."""
+        self._require_live()
+        self.cancel_token.raise_if_cancelled()
+        if self._current is not None:
+            raise RuntimeError("the current question has not been answered")
+        if self._next >= len(self.plan):
+            return None
+        from core.services.interviews import add_asked_question, get_interview
+
+        i = self._next
+        q = self.plan[i]
+        with self._db_lock, self.factory() as db:
+            interview = get_interview(db, self.interview_id)
+            row = add_asked_question(db, interview, text=q.text, position=i)
+            db.commit()
+            asked = AskedQuestion(index=i, question=q, asked_id=row.id)
+        self._current = asked
+        self._next += 1
+        self._emit("question_asked", asked)
+        return asked
+
+    def _require_live(self) -> None:
+        if self._state != "live":
+            raise RuntimeError(f"interview session is {self._state}, not live")
+
+    def _take_current(self) -> AskedQuestion:
+        if self._current is None:
+            raise RuntimeError("ask_next() before answering")
+        asked, self._current = self._current, None
+        return asked
+
+    # ------------------------------------------------------------------ answers
+    def answer_audio(self, audio: "Path | np.ndarray") -> AnswerEnded:
+        """Recognise a whole recorded answer (a file or 16 kHz float32 PCM) with the file
+        transcriber; utterances are stored, then evaluated in the background."""
+        self._require_live()
+        if self.engines.transcriber is None:
+            raise RuntimeError("no file transcriber in SessionEngines")
+        asked = self._current
+        if asked is None:
+            raise RuntimeError("ask_next() before answering")
+        t0 = time.perf_counter()
+        tx = self.engines.transcriber.transcribe(audio, language=self.language, cancel=self.cancel_token)
+        self._time("transcribe", time.perf_counter() - t0)
+        self._take_current()
+        with self._db_lock, self.factory() as db:
+            for seg in tx.segments:
+                append_utterance(db, self.interview_id, seg, interview_question_id=asked.asked_id)
+            self._store_bounds(db, asked, tx.segments)
+        for seg in tx.segments:
+            self._emit("final_text", asked.index, seg)
+        return self._ended(_Answer(asked, "speech", tx, tx.text, tx.words))
+
+    def begin_answer(self) -> None:
+        """Start listening to the current question's answer through a new streaming engine."""
+        self._require_live()
+        if self.engines.streaming is None:
+            raise RuntimeError("no streaming transcriber in SessionEngines")
+        asked = self._current
+        if asked is None:
+            raise RuntimeError("ask_next() before answering")
+        self._stream_audio = []
+        self._stream_finals = []
+        self._writer = TranscriptWriter(self.factory, self.interview_id, question_id=asked.asked_id,
+                                        on_error=lambda exc: log.error("utterance not stored: %s", exc))
+        self._writer.lock = self._db_lock  # one writer lane for this interview
+        index = asked.index
+
+        def on_segment(seg: TranscriptSegment) -> None:
+            if seg.is_final:
+                self._stream_finals.append(seg)
+                self._writer(seg)
+                self._emit("final_text", index, seg)
+            else:
+                self._emit("interim_text", index, seg)
+
+        stream = self.engines.streaming()
+        stream.start(self.language, on_segment)
+        self._stream = stream
+        self._stream_t0 = time.perf_counter()
+
+    def feed(self, pcm: "np.ndarray") -> None:
+        """Audio thread: 16 kHz mono float32 for the answer being listened to."""
+        stream = self._stream
+        if stream is None:
+            return  # the answer already ended (late audio from the device)
+        self._stream_audio.append(pcm)
+        stream.feed(pcm)
+
+    def end_answer(self) -> AnswerEnded:
+        """Flush the stream (every fed sample ends up in a final segment), then run the
+        full-context pass and the evaluation in the background."""
+        stream = self._stream
+        if stream is None:
+            raise RuntimeError("begin_answer() first")
+        try:
+            stream.finish()
+        finally:
+            stream.close()
+            self._stream = None
+        self._time("transcribe", time.perf_counter() - self._stream_t0)
+        asked = self._take_current()
+        finals = sorted(self._stream_finals, key=lambda s: s.start)
+        audio = self._concat(self._stream_audio)
+        self._stream_audio = []
+        duration = len(audio) / SAMPLE_RATE if audio is not None else (finals[-1].end if finals else 0.0)
+        engines = "+".join(dict.fromkeys(s.engine for s in finals if s.engine)) or \
+            getattr(stream, "engine_name", "stream")
+        tx = Transcription(segments=finals, language=self.language, duration=duration, engine=engines)
+        with self._db_lock, self.factory() as db:
+            self._store_bounds(db, asked, finals)
+        return self._ended(_Answer(asked, "speech", tx, tx.text, tx.words, audio=audio, streamed=True))
+
+    def answer_text(self, text: str) -> AnswerEnded:
+        """A typed answer: stored as one utterance (engine "typed", no timestamps) and
+        evaluated like a spoken one; delivery metrics are marked not applicable."""
+        self._require_live()
+        asked = self._take_current()
+        text = (text or "").strip()
+        words = words_from_text(text)
+        if text:
+            seg = TranscriptSegment(text=text, start=None, end=None, words=[], engine=TYPED_ENGINE,  # type: ignore[arg-type]
+                                    language=self.language)
+            with self._db_lock, self.factory() as db:
+                append_utterance(db, self.interview_id, seg, interview_question_id=asked.asked_id)
+            self._emit("final_text", asked.index, seg)
+        return self._ended(_Answer(asked, "typed", None, text, words))
+
+    def _concat(self, blocks: list) -> Any:
+        if not blocks:
+            return None
+        import numpy as np
+
+        return np.concatenate(blocks)
+
+    def _store_bounds(self, db: Any, asked: AskedQuestion, segments: list[TranscriptSegment]) -> None:
+        row = db.get(InterviewQuestion, asked.asked_id)
+        row.answer_start_s = segments[0].start if segments else None
+        row.answer_end_s = segments[-1].end if segments else None
+        db.commit()
+
+    def _ended(self, ans: _Answer) -> AnswerEnded:
+        self._answered += 1
+        duration = ans.tx.duration if ans.tx is not None else None
+        ended = AnswerEnded(index=ans.asked.index, text=ans.text, mode=ans.mode, duration_s=duration,
+                            engine=ans.tx.engine if ans.tx is not None else TYPED_ENGINE)
+        self._emit("answer_ended", ended)
+        self._post(ans)
+        return ended
+
+    # ------------------------------------------------------------------ background
+    def _post(self, ans: _Answer) -> None:
+        if self._post_thread is None:
+            self._post_thread = threading.Thread(target=self._post_worker, name=POST_THREAD, daemon=True)
+            self._post_thread.start()
+        self._post_queue.put(ans)
+
+    def _post_worker(self) -> None:
+        while True:
+            ans = self._post_queue.get()
+            try:
+                if ans is None:
+                    return
+                if self._post_error is None and not self.cancel_token.cancelled:
+                    self._process(ans)
+            except BaseException as exc:  # noqa: BLE001 - handed to finish()/cancel() on the controller
+                log.exception("answer %d: post-processing failed", ans.asked.index if ans else -1)
+                self._post_error = exc
+            finally:
+                self._post_queue.task_done()
+
+    def _process(self, ans: _Answer) -> None:
+        tx = ans.tx
+        if ans.streamed and ans.audio is not None and self.engines.full_context_pass \
+                and self.engines.transcriber is not None and len(ans.audio) >= SAMPLE_RATE // 4:
+            t0 = time.perf_counter()
+            full = self.engines.transcriber.transcribe(ans.audio, language=self.language, cancel=self.cancel_token)
+            self._time("full_context", time.perf_counter() - t0)
+            if full.segments or not tx.segments:
+                with self._db_lock, self.factory() as db:
+                    replace_answer(db, self.interview_id, ans.asked.asked_id, full.segments)
+                    self._store_bounds(db, ans.asked, full.segments)
+                full.engine = "+".join(dict.fromkeys([tx.engine, full.engine]))
+                tx = full
+                ans = _Answer(ans.asked, ans.mode, full, full.text, full.words)
+                self._emit("transcript_replaced", ans.asked.index, full.text)
+        self._evaluate(ans, tx)
+
+    def _evaluate(self, ans: _Answer, tx: Transcription | None) -> AnswerRecord:
+        lang = self.language
+        q = ans.asked.question
+        typed = ans.mode == "typed"
+        record = AnswerRecord(index=ans.asked.index, question=q, answer_text=ans.text, words=ans.words,
+                              language=lang, evaluation=None,
+                              audio_duration=tx.duration if tx is not None else None,
+                              stt_engine=tx.engine if tx is not None else TYPED_ENGINE,
+                              answer_mode=ans.mode)
+        if tx is not None:
+            confs = [s.confidence for s in tx.segments if s.confidence is not None]
+            record.stt_confidence = round(sum(confs) / len(confs), 3) if confs else None
+        mismatch = language_mismatch(tx, ans.text, lang, typed)
+        if mismatch is not None:
+            detected, prob = mismatch
+            msg = tr("session.language_mismatch", lang, detected=tr(f"session.lang.{detected}", lang),
+                     chosen=tr(f"session.lang.{lang}", lang), p=f"{prob:.2f}")
+            record.not_evaluated_reason = msg
+            record.warnings.append(msg)
+        else:
+            t0 = time.perf_counter()
+            company = self.setup.company
+            terms = list(company.values.get(lang)) + [company.ideal.get(lang)] if company is not None else []
+            record.evaluation = self.engines.evaluator.evaluate(q, ans.words, lang, position=self.setup.position,
+                                                                company_terms=terms)
+            self._time("evaluate", time.perf_counter() - t0)
+        self.records[ans.asked.index] = record
+        self._emit("evaluation_ready", ans.asked.index, record)
+        return record
+
+    def wait_idle(self) -> None:
+        """Block until the background work queued so far is done; re-raise its failure."""
+        if self._post_thread is not None:
+            self._post_queue.join()
+        if self._post_error is not None:
+            err = self._post_error
+            self._post_error = None
+            raise err
+
+    def _stop_post(self) -> None:
+        if self._post_thread is not None:
+            self._post_queue.put(None)
+            self._post_thread.join()
+            self._post_thread = None
+
+    # ------------------------------------------------------------------ vision
+    def attach_vision(self, index: int, gaze: dict | None, emotion: dict | None) -> None:
+        """Per-answer gaze/emotion metrics (after that answer's evaluation is ready; call
+        ``wait_idle`` first)."""
+        rec = self.records[index]
+        rec.gaze = gaze
+        rec.emotion = emotion
+
+    # ------------------------------------------------------------------ end
+    def finish(self, *, emotions: dict | None = None, meta: dict | None = None) -> dict[str, Any]:
+        """Wait for the background work, build and store the report, complete the interview."""
+        from core.report.store import save_report
+        from core.services.interviews import get_interview, transition
+
+        self._require_live()
+        if self._current is not None:
+            raise RuntimeError("the current question has not been answered")
+        self.wait_idle()
+        self._stop_post()
+        t0 = time.perf_counter()
+        s = self.setup
+        lang = self.language
+        structured = s.resume[1] if s.resume else {}
+        report = build_report(list(self.records.values()), language=lang, position=s.position.strip(),
+                              company_id=s.company.id, company_name=s.company.company_name.get(lang),
+                              candidate_name=(structured or {}).get("name"), emotions=emotions,
+                              meta={"interview_uuid": self.interview_uuid, "plan_source": self.plan_source,
+                                    "seed": s.seed, **(meta or {})})
+        with self._db_lock, self.factory() as db:
+            save_report(db, self.interview_id, report)
+            transition(db, get_interview(db, self.interview_id), InterviewStatus.completed)
+            db.commit()
+        self._time("report", time.perf_counter() - t0)
+        self._state = "completed"
+        self._emit("report_ready", report, self.interview_id)
+        return report
+
+    def cancel(self, reason: str) -> KeptSummary:
+        """Stop the interview: a running stream is closed, background work is dropped, and the
+        interview is marked ``cancelled`` with ``reason`` - or deleted (with a resume row it
+        created) when no answer was stored, so a failure before the first answer leaves no rows.
+        Safe to call from another thread than the controller's; idempotent."""
+        self.cancel_token.cancel()
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            try:
+                stream.close()
+            except Exception:  # noqa: BLE001 - closing a broken engine must not hide the reason
+                log.exception("closing the speech engine failed")
+        self._stop_post()
+        if self._state != "live" or self.interview_id is None:
+            state, self._state = self._state, "cancelled"
+            return KeptSummary(None, 0, len(self.plan), "completed" if state == "completed" else "none", reason)
+        from core.interview.recovery import discard_interview
+
+        with self._db_lock:
+            kept = discard_interview(self.factory, self.interview_id, reason,
+                                     delete_resume=self._resume_created)
+        self._state = "cancelled"
+        return kept
+
+    # ------------------------------------------------------------------ resume
+    @classmethod
+    def resume(cls, session_factory: Any, interview_id: int, engines: SessionEngines, *,
+               listener: SessionListener | None = None, resume_path: Path | None = None) -> "InterviewSession":
+        """Continue an interrupted (``live``) interview where it stopped: the answered
+        questions are kept (their stored utterances are re-evaluated in the background), a
+        question asked but not answered is asked again, then ``ask_next`` goes on with the
+        plan. Raises InputError ``session.not_resumable`` for a finished interview or one
+        without a stored plan."""
+        from core.bank import get_company
+
+        with session_factory() as db:
+            iv = db.get(Interview, interview_id)
+            if iv is None or iv.status is not InterviewStatus.live or not (iv.plan or {}).get("questions"):
+                raise InputError("session.not_resumable", id=interview_id)
+            resume_row = db.get(Resume, iv.resume_id) if iv.resume_id else None
+            setup = InterviewSetup(candidate_id=iv.candidate_id, company=get_company(iv.company_id),
+                                   position=iv.position, language=iv.language,
+                                   n_questions=len(iv.plan["questions"]),
+                                   resume_path=Path(resume_row.file_path) if resume_row else resume_path,
+                                   resume=(resume_row.extracted_text, resume_row.structured_data) if resume_row else None,
+                                   seed=int(iv.plan.get("seed") or 0))
+            self = cls(session_factory, setup, engines, listener=listener)
+            self.plan = [PlannedQuestion(**q) for q in iv.plan["questions"]]
+            self.plan_source = iv.plan.get("source", "bank")
+            self.interview_id, self.interview_uuid, self.resume_id = iv.id, iv.uuid, iv.resume_id
+            asked_rows = list(db.scalars(select(InterviewQuestion).where(InterviewQuestion.interview_id == iv.id)
+                                         .order_by(InterviewQuestion.position)))
+            answers: list[tuple[InterviewQuestion, list[Transcript]]] = []
+            for row in asked_rows:
+                rows = list(db.scalars(select(Transcript).where(Transcript.interview_question_id == row.id,
+                                                                Transcript.speaker == Speaker.User)
+                                       .order_by(Transcript.start_s.is_(None), Transcript.start_s, Transcript.id)))
+                answers.append((row, rows))
+            # keep the answered prefix; an unanswered question (and anything after it) is asked again
+            keep = 0
+            while keep < len(answers) and answers[keep][1]:
+                keep += 1
+            for row, _ in answers[keep:]:
+                db.delete(row)
+            plan_doc = dict(iv.plan)
+            plan_doc["owner"] = {"pid": os.getpid(), "host": socket.gethostname()}
+            iv.plan = plan_doc
+            db.commit()
+        self._state = "live"
+        self._next = keep
+        for row, rows in answers[:keep]:
+            asked = AskedQuestion(index=row.position, question=self.plan[row.position], asked_id=row.id)
+            typed = all(r.engine == TYPED_ENGINE for r in rows)
+            words = [Word(w["w"], w["s"], w["e"], w.get("c")) for r in rows for w in (r.words or [])]
+            text = " ".join(r.text for r in rows)
+            if typed:
+                words = words_from_text(text)
+            tx = None if typed else Transcription(
+                segments=[TranscriptSegment(r.text, r.start_s or 0.0, r.end_s or 0.0, confidence=r.confidence,
+                                            engine=r.engine or "") for r in rows],
+                language=self.language, duration=max((r.end_s or 0.0) for r in rows), engine=rows[0].engine or "")
+            self._answered += 1
+            self._post(_Answer(asked, "typed" if typed else "speech", tx, text, words))
+        return self
+
+    # ------------------------------------------------------------------ helpers
+    def summary(self) -> KeptSummary:
+        return KeptSummary(self.interview_id, self._answered, len(self.plan), self._state)
+
+
+def describe_error(exc: BaseException, lang: str) -> str:
+    """A reason line for ``cancel`` from an exception (translated when it is ours)."""
+    if isinstance(exc, Big20Error):
+        return exc.localized(lang)
+    return f"{type(exc).__name__}: {exc}"
+
+
+__all__ = ["AnswerEnded", "AskedQuestion", "InterviewSession", "InterviewSetup", "KeptSummary",
+           "SessionEngines", "SessionListener", "describe_error", "language_mismatch", "plan_from_keys"]
