@@ -82,8 +82,8 @@ class AppContext:
 def open_database(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:
     """Engine + session factory for the settings' database, schema upgraded. Blocking (Alembic):
     call from a worker or before the window exists."""
-    from core.db.session import make_engine, session_factory, upgrade_database
+    from core.db.session import open_database as open_db
+    from core.db.session import session_factory
 
-    engine = make_engine(settings.resolved_database_url())
-    upgrade_database(engine)
+    engine = open_db(settings.resolved_database_url())
     return engine, session_factory(engine)

@@ -104,7 +104,8 @@ def build_engines(manager: Any, settings: Any, lang: str, company: Any, *,
         probe(stt_entry, stt_path)
         from engines.stt.router import SpeechRouter
         from engines.stt.whisper_file import WhisperFileTranscriber
-        from engines.stt.whisper_stream import LocalWhisperStream, load_whisper_model
+        from engines.stt.whisper_runtime import load_whisper_model
+        from engines.stt.whisper_stream import LocalWhisperStream
 
         if progress:
             progress(0, 0, tr("ui.new.loading_stt", lang, name=stt_entry.name))
