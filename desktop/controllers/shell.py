@@ -13,7 +13,6 @@ from typing import Any, Callable
 
 from PySide6.QtWidgets import QApplication
 
-from core.i18n import tr
 from desktop.context import AppContext, CurrentUser
 from desktop.controllers.base import ScreenController
 from desktop.ui.shell_view import ShellWindow
@@ -74,8 +73,7 @@ class Shell:
             self.screens["live"] = live
         for c in self.screens.values():
             self.window.stack.addWidget(c.view)
-        self.window.lang = lang
-        self.window.setWindowTitle(tr("app.title", lang))
+        self.window.retranslate(lang)
 
     def _make_live(self, lang: str) -> ScreenController | None:
         if self._live_factory is not None:

@@ -48,6 +48,14 @@ class ShellWindow(QMainWindow):
         lay.addWidget(self.stack, 1)
         self.setCentralWidget(root)
 
+    def retranslate(self, lang: str) -> None:
+        self.lang = lang
+        self.setWindowTitle(f"{tr('app.title', lang)} {__version__}")
+        self.brand.setText(tr("app.title", lang))
+        for key, b in self.nav_buttons.items():
+            b.setText(tr(f"ui.nav.{key}", lang))
+        self.sign_out.setText(tr("ui.nav.sign_out", lang))
+
     def set_nav_visible(self, visible: bool) -> None:
         self.nav.setVisible(visible)
 
