@@ -60,7 +60,7 @@ def quality_warnings(d: dict[str, Any], lang: str) -> list[str]:
     gaze = d.get("gaze")
     if gaze is not None and not gaze.get("reliable", True):
         out.append(tr("ui.report.warn.face", lang, pct=num(gaze.get("face_visible_pct") or 0, 0)))
-    if (d.get("delivery") or {}).get("typed"):
+    if d.get("answer_mode") == "typed":
         out.append(tr("ui.report.warn.typed", lang))
     return out
 
@@ -188,7 +188,7 @@ class ReportController(ScreenController):
                     f"<li>“{html.escape(e.get('quote', ''))}” — {html.escape(e.get('rubric_point') or '')}</li>"
                     for e in d.get("evidence") or []) + "</ul>")
         dl = d.get("delivery") or {}
-        if dl.get("typed"):
+        if d.get("answer_mode") == "typed" or dl.get("applicable") is False:
             parts.append(f"<p><b>{tr('ui.report.delivery', lang)}</b> {tr('ui.report.delivery_na', lang)}</p>")
         elif dl:
             rate = (dl.get("rate") or {}).get("value")
