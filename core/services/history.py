@@ -102,7 +102,10 @@ def worst_answers(session: Session, user_id: int, n: int = 5) -> list[WorstAnswe
                                        answer=d.get("answer", ""), score=float(d["score"]),
                                        category=d.get("category"), question_type=d.get("question_type"),
                                        bank_key=d.get("bank_key"), language=lang))
-    return sorted(out, key=lambda w: w.score)[:n]
+    best: dict[str, WorstAnswer] = {}
+    for w in sorted(out, key=lambda w: w.score):  # each question once, at its lowest score
+        best.setdefault(w.question, w)
+    return list(best.values())[:n]
 
 
 def latest_report(session: Session, interview_id: int) -> dict[str, Any] | None:

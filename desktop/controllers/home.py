@@ -26,6 +26,7 @@ class HomeController(ScreenController):
         super().__init__(view, ctx, nav)
         self.history: list = []
         self.worst: list = []
+        self.loading = False
         ctx.events.interviews_changed.connect(self.mark_dirty)
         view.new_button.clicked.connect(lambda: self.nav("new"))
         view.open_report.clicked.connect(self.open_selected)
@@ -41,19 +42,29 @@ class HomeController(ScreenController):
 
     def reload(self) -> None:
         uid = self.ctx.user.id if self.ctx.user else -1
+        self._generation = getattr(self, "_generation", 0) + 1
+        generation = self._generation
+        self.dirty = False  # a change arriving while this loads marks it dirty again
 
         def work(progress, cancel):
             with self.ctx.sessions() as s:
                 hist = interview_history(s, uid)
                 return hist, weakest_areas(hist), worst_answers(s, uid)
 
-        self.track(Op(self.view, work, self._show).on_db_lane().run_in_background())
+        self.loading = True
+
+        def show(result) -> None:
+            if generation == self._generation:  # an older load must not overwrite a newer one
+                self.loading = False
+                self._show(result)
+
+        self.track(Op(self.view, work, show).on_db_lane().run_in_background())
 
     def _show(self, result) -> None:
         self.history, weak, self.worst = result
-        self.dirty = False
         v, lang = self.view, self.lang
-        v.progress_chart.set_points([(_date(h.created_at)[5:], h.overall) for h in self.history])
+        v.progress_chart.set_points([(f"#{i + 1} {_date(h.created_at)[5:]}", h.overall)
+                                    for i, h in enumerate(self.history)])
         v.weak_chart.set_bars([(tr(f"ui.criterion.{c}", lang), s) for c, s in weak])
         v.weak_note.setText(tr("ui.home.weak_note", lang, n=min(5, len(self.history))) if weak else "")
         v.table.setRowCount(len(self.history))
@@ -65,6 +76,7 @@ class HomeController(ScreenController):
                 item.setData(Qt.ItemDataRole.UserRole, h.id)
                 v.table.setItem(r, c, item)
         v.table.resizeColumnsToContents()
+        v.table.horizontalHeader().setStretchLastSection(True)
         v.worst.clear()
         for w in self.worst:
             item = QListWidgetItem(tr("ui.home.worst_item", lang, score=f"{w.score:.0f}", question=w.question))

@@ -152,7 +152,7 @@ class ReportController(ScreenController):
         if emo.get("eye_contact_pct") is not None:
             lines.append(tr("ui.report.eye_contact_pct", lang, v=num(emo["eye_contact_pct"], 0)))
         if delivery.get("rate_mean") is not None:
-            lines.append(tr("ui.report.rate", lang, v=num(delivery["rate_mean"], 0), unit=delivery.get("rate_unit") or ""))
+            lines.append(tr("ui.report.rate", lang, v=num(delivery["rate_mean"], 0), unit=tr(f"delivery.unit.{delivery.get('rate_unit')}", lang)))
         if delivery.get("fillers_total") is not None:
             lines.append(tr("ui.report.fillers", lang, n=delivery["fillers_total"]))
         return "\n".join(lines)
@@ -194,7 +194,7 @@ class ReportController(ScreenController):
             rate = (dl.get("rate") or {}).get("value")
             parts.append(f"<p><b>{tr('ui.report.delivery', lang)}</b> " + tr(
                 "ui.report.delivery_line", lang, rate="—" if rate is None else num(rate, 0),
-                unit=(dl.get("rate") or {}).get("unit") or "", fillers=(dl.get("fillers") or {}).get("count", 0),
+                unit=tr(f"delivery.unit.{(dl.get('rate') or {}).get('unit')}", lang), fillers=(dl.get("fillers") or {}).get("count", 0),
                 pauses=(dl.get("pauses") or {}).get("count", 0)) + "</p>")
         warnings = quality_warnings(d, lang)
         if warnings:

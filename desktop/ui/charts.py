@@ -169,9 +169,13 @@ class Timeline(_Chart):
         p.drawText(QRectF(0, 2, lw - 6, h), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, self.gaze_label)
         p.drawText(QRectF(0, 4 + h, lw - 6, h), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                    self.emotion_label)
-        seg = max(2.0, w / max(1, len(self.gaze)))
-        for t, on in self.gaze:
-            x = lw + w * min(t / self.duration, 1.0)
+        times = [t for t, _ in self.gaze]
+        for i, (t, on) in enumerate(self.gaze):
+            if t >= self.duration:
+                break
+            nxt = min(times[i + 1] if i + 1 < len(times) else self.duration, self.duration)
+            x = lw + w * t / self.duration
+            seg = max(1.0, w * (nxt - t) / self.duration)
             colour = QColor(pal["grid"]) if on is None else QColor(pal["good"] if on else pal["bad"])
             p.fillRect(QRectF(x, 2, seg, h), colour)
         ends = [t for t, _ in self.emotions[1:]] + [self.duration]

@@ -197,7 +197,7 @@ def test_whole_flow_from_login_to_report_with_file_sources(qtbot, tmp_path, requ
     # home lists it, with its score, and offers it for practice
     shell.move_to("home")
     home = shell.screens["home"]
-    qtbot.waitUntil(lambda: not home.dirty, timeout=20_000)
+    qtbot.waitUntil(lambda: not home.loading, timeout=20_000)
     assert home.view.table.rowCount() == 1
     assert len(home.history) == 1 and home.history[0].total == 2
     _close(shell)

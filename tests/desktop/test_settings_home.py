@@ -49,7 +49,7 @@ def test_home_shows_history_progress_and_practise_again(qtbot, tmp_path):
     ctx.events.interviews_changed.emit(None)
     shell.move_to("home")
     home = shell.screens["home"]
-    qtbot.waitUntil(lambda: not home.dirty, timeout=20_000)
+    qtbot.waitUntil(lambda: not home.loading, timeout=20_000)
     assert home.view.table.rowCount() == 2
     assert len(home.view.progress_chart.points) == 2
     assert all(v is not None for _, v in home.view.progress_chart.points)
