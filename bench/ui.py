@@ -88,7 +88,8 @@ class StallMeter:
         self.timer.timeout.connect(self._tick)
 
     def start(self) -> None:
-        self._last = time.perf_counter()
+        self._last = self.t_start = time.perf_counter()
+        self.big: list[tuple[float, float]] = []
         self.timer.start()
 
     def stop(self) -> None:
@@ -96,7 +97,10 @@ class StallMeter:
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        self.lateness.append(max(0.0, now - self._last - self.interval))
+        late = max(0.0, now - self._last - self.interval)
+        self.lateness.append(late)
+        if late > 0.05:
+            self.big.append((round(now - self.t_start, 2), round(late * 1000, 1)))
         self._last = now
 
     def figures(self) -> dict:
@@ -105,7 +109,8 @@ class StallMeter:
         a = np.array(self.lateness) * 1000 if self.lateness else np.zeros(1)
         return {"live_stall_max_ms": round(float(a.max()), 1), "live_stall_p99_ms": round(float(np.percentile(a, 99)), 1),
                 "live_stall_p50_ms": round(float(np.percentile(a, 50)), 1), "live_ticks": len(self.lateness),
-                "live_stalls_over_50ms": int((a > 50).sum())}
+                "live_stalls_over_50ms": int((a > 50).sum()),
+                "live_worst_stalls_at_s_ms": sorted(self.big, key=lambda x: -x[1])[:6]}
 
 
 def _speech(tmp: Path) -> tuple[object, str, str]:

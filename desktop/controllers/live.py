@@ -145,13 +145,20 @@ class LiveController(ScreenController):
         super().leave()
         if getattr(self, "tick", None) is not None:
             self.tick.stop()
-        if self.worker is not None:
-            if self.report is None:
-                self.worker.stop(tr("ui.live.left", self.lang))
-            else:
-                self.worker.stop()
-            self.worker = None
-        self._stop_camera()
+        from desktop.workers.lifecycle import stop_in_background
+
+        stoppers = []
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            reason = tr("ui.live.left", self.lang) if self.report is None else "stopped"
+            stoppers.append(lambda: worker.stop(reason))
+        self.paint_timer.stop()
+        vision, self.vision = self.vision, None
+        if vision is not None:
+            stoppers.append(vision.stop)
+        if stoppers:
+            # joins threads that may be inside a model call: never on the UI thread
+            stop_in_background("live", *stoppers)
         if self.player is not None:
             self.player.stop()
 
@@ -169,8 +176,13 @@ class LiveController(ScreenController):
     def _start_camera(self) -> None:
         from desktop.workers.vision import VisionWorker
 
+        from desktop.workers.lifecycle import join_stopping
+
         manager = self.ctx.model_manager()
         calibration = self.setup.calibration
+        # the device check's camera must be released before this screen opens the device
+        # again (its stop holds no model call: tens of ms)
+        join_stopping(3.0, "device-check")
         try:
             source = self.ctx.camera_factory()
 
@@ -180,9 +192,9 @@ class LiveController(ScreenController):
                 return HaarEyeTracker(manager, calibration=calibration)
 
             def emotion():
-                from engines.emotion.factory import create_emotion_analyzer
+                from desktop.workers.emotion_process import ProcessEmotionAnalyzer
 
-                return create_emotion_analyzer(manager)
+                return ProcessEmotionAnalyzer(manager)
 
             self.vision = VisionWorker(source, tracker, emotion,
                                        emotion_interval_s=self.ctx.settings.vision.emotion_interval_s)
@@ -217,13 +229,17 @@ class LiveController(ScreenController):
             self.view.preview.set_image(bgr_to_qimage(f.image))
 
     def _gaze(self, sample) -> None:
-        t = self.worker.now if self.worker is not None else 0.0
+        if self.worker is None:
+            return  # a late sample after leaving
+        t = self.worker.now
         with self._lock:
             self.samples.append(dataclasses.replace(sample, t=t))
         self.view.preview.set_overlay(sample.overlay() if hasattr(sample, "overlay") else None)
 
     def _emotion(self, sample) -> None:
-        t = self.worker.now if self.worker is not None else 0.0
+        if self.worker is None:
+            return
+        t = self.worker.now
         with self._lock:
             self.emotions.append(dataclasses.replace(sample, t=t))
 

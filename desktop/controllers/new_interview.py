@@ -185,13 +185,18 @@ class NewInterviewController(ScreenController):
         v.calibrate.setEnabled(self.camera_ok)
 
     def stop_devices(self) -> None:
+        from desktop.workers.lifecycle import stop_in_background
+
         self.paint_timer.stop()
+        stoppers = []
         if self.vision is not None:
-            self.vision.stop()
+            stoppers.append(self.vision.stop)
             self.vision = None
         if self.mic is not None:
-            self.mic.stop()
+            stoppers.append(self.mic.stop)
             self.mic = None
+        if stoppers:
+            stop_in_background("device-check", *stoppers)
         if self.player is not None:
             self.player.stop()
 

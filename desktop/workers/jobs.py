@@ -107,8 +107,11 @@ def run_job(fn: Callable[..., Any], parent: QObject | None = None, *, pool: QThr
 
 def wait_idle(timeout_ms: int = 30_000) -> bool:
     """Block until both pools are idle (shutdown, tests). UI thread only."""
+    from desktop.workers.lifecycle import join_stopping
+
+    stopped = join_stopping(timeout_ms / 1000)
     ok = QThreadPool.globalInstance().waitForDone(timeout_ms)
-    return db_lane().waitForDone(timeout_ms) and ok
+    return db_lane().waitForDone(timeout_ms) and ok and stopped
 
 
 def _lang_of(widget: QObject | None) -> str:
