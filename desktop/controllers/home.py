@@ -32,6 +32,8 @@ class HomeController(ScreenController):
         view.open_report.clicked.connect(self.open_selected)
         view.table.cellDoubleClicked.connect(lambda r, _c: self.open_row(r))
         view.practise.clicked.connect(self.practise_again)
+        view.delete.clicked.connect(self.delete_selected)
+        self.confirm_delete = self._confirm_delete  # tests replace the question box
 
     def enter(self, **kwargs: Any) -> None:
         user = self.ctx.user
@@ -85,6 +87,7 @@ class HomeController(ScreenController):
             v.worst.addItem(item)
         v.practise.setEnabled(bool(self.worst))
         v.open_report.setEnabled(bool(self.history))
+        v.delete.setEnabled(bool(self.history))
 
     def open_row(self, row: int) -> None:
         item = self.view.table.item(row, 0)
@@ -103,3 +106,31 @@ class HomeController(ScreenController):
         chosen = self.chosen_worst()
         if chosen:
             self.nav("new", practise=chosen)
+
+    def _confirm_delete(self) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(self.view, tr("ui.home.delete", self.lang), tr("ui.home.delete_confirm", self.lang))
+        return answer == QMessageBox.StandardButton.Yes
+
+    def delete_selected(self):
+        """Delete the selected interview and everything of it (media files included)."""
+        from core.services.history import delete_interview
+
+        rows = self.view.table.selectionModel().selectedRows()
+        item = self.view.table.item(rows[0].row() if rows else 0, 0)
+        if item is None or not self.confirm_delete():
+            return None
+        iid = int(item.data(Qt.ItemDataRole.UserRole))
+
+        def work(progress, cancel):
+            with self.ctx.sessions() as s:
+                n = delete_interview(s, iid)
+                s.commit()
+                return n
+
+        def done(_n) -> None:
+            self.ctx.events.interviews_changed.emit(iid)
+            self.reload()
+
+        return self.track(Op(self.view, work, done).on_db_lane().run_in_background())

@@ -283,3 +283,30 @@ def test_llm_runtime_refused_by_the_probe_falls_back_to_the_bank(qtbot, tmp_path
     assert new.plan is not None and new.plan.source == "bank"
     assert "cannot run here" in new.view.plan_list.text() and "SIGILL" in new.view.plan_list.text()
     _close(shell)
+
+
+def test_device_check_records_three_seconds_and_calibrates_gaze(qtbot, tmp_path, monkeypatch):
+    """The synthesised face and microphone: the 3-s test recording comes back with a level,
+    and the calibration gathers the tracker's gaze features at each target."""
+    import desktop.controllers.new_interview as ni
+
+    monkeypatch.setattr(ni, "CALIBRATION_STEP_MS", 700)  # shorter steps; the same sequence
+    shell = _shell(qtbot, make_ctx(tmp_path))
+    _create_account(qtbot, shell)
+    shell.move_to("new")
+    new = shell.screens["new"]
+    new.cal_timer.setInterval(ni.CALIBRATION_STEP_MS)
+    qtbot.waitUntil(lambda: new.last_sample is not None and new.last_sample.face_found, timeout=30_000)
+    assert new.view.test_record.isEnabled()
+    new.test_recording()
+    qtbot.waitUntil(lambda: new.recording is not None, timeout=15_000)
+    assert len(new.recording) == 3 * 16_000
+    assert "dBFS" in new.view.record_state.text()
+    assert (new._tmp / "test.wav").stat().st_size > 90_000
+    new.start_calibration()
+    assert new.view.target.isVisible()
+    qtbot.waitUntil(lambda: new._cal_step == -1, timeout=30_000)
+    assert new.calibration is not None, new.view.calibration_state.text()
+    assert new.calibration.calibrated and len(new.calibration.corners) >= 2
+    assert not new.view.target.isVisible()
+    _close(shell)

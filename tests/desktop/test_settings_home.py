@@ -69,6 +69,17 @@ def test_home_shows_history_progress_and_practise_again(qtbot, tmp_path):
     rep = shell.screens["report"]
     qtbot.waitUntil(lambda: rep.report is not None, timeout=20_000)
     assert rep.view.answers.count() == 2
+    # deleting one interview from the table: its rows go, the other stays
+    shell.move_to("home")
+    qtbot.waitUntil(lambda: not home.loading, timeout=20_000)
+    home.confirm_delete = lambda: True
+    home.view.table.selectRow(0)
+    op = home.delete_selected()
+    qtbot.waitUntil(lambda: op.done and not home.loading and home.view.table.rowCount() == 1, timeout=20_000)
+    from core.db.models import Interview, Transcript
+
+    with ctx.sessions() as s:
+        assert s.query(Interview).count() == 1 and s.query(Transcript).count() == 0
     _close(shell)
 
 
