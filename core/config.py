@@ -55,6 +55,15 @@ class VisionSettings(_Section):
     face_visible_threshold: float = Field(0.6, ge=0.0, le=1.0)
 
 
+class UiSettings(_Section):
+    """Desktop look and behaviour (the desktop app's own choices)."""
+
+    theme: Literal["light", "dark"] = "light"
+    read_questions_aloud: bool = True
+    gaze_overlay: bool = True
+    microphone: str | None = None  # an input device name substring; None: the system default
+
+
 class SyncSettings(_Section):
     server_url: str = "http://127.0.0.1:8020"
     enabled: bool = False
@@ -79,6 +88,7 @@ class Settings(_Section):
     speech: SpeechSettings = Field(default_factory=SpeechSettings)
     vision: VisionSettings = Field(default_factory=VisionSettings)
     sync: SyncSettings = Field(default_factory=SyncSettings)
+    ui: UiSettings = Field(default_factory=UiSettings)
     questions_per_interview: int = Field(6, ge=1, le=30)
 
     def resolved_database_url(self) -> str:

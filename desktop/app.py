@@ -1,7 +1,9 @@
 """Application start-up: settings, logging, database upgrade, then the main window.
 
-The first window shows which engines and models are ready. Heavy work (database upgrade,
-default-model install) runs in a worker thread; the UI thread only paints.
+The window opens at once with the sign-in screen; the database upgrade (Alembic, tens of ms
+to seconds) runs before the window only because every screen reads the database, and it is
+measured by bench/ui.py as part of the cold start. ``big20 --screenshots DIR`` renders every
+screen with a demo session instead (desktop/screenshots.py).
 """
 
 from __future__ import annotations
@@ -10,13 +12,43 @@ import argparse
 import sys
 
 
+def build_context(settings, *, settings_path=None, camera_factory=None, microphone_factory=None,
+                  save_settings_to_disk: bool = True):
+    """The AppContext for ``settings`` with the real devices unless factories are given."""
+    from desktop.context import AppContext, default_camera_factory, default_microphone_factory, open_database
+    from desktop.events import AppEvents
+
+    db, sessions = open_database(settings)
+    return AppContext(settings=settings, db=db, sessions=sessions, events=AppEvents(),
+                      camera_factory=camera_factory or default_camera_factory(settings),
+                      microphone_factory=microphone_factory or default_microphone_factory(settings),
+                      settings_path=settings_path, save_settings_to_disk=save_settings_to_disk)
+
+
 def run_app(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from desktop.ui.main_window import MainWindow
-
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = MainWindow(settings=args.settings)
-    window.show()
-    window.start_checks()
-    return app.exec()
+    if getattr(args, "screenshots", None):
+        from desktop.screenshots import render_all
+
+        return render_all(args.screenshots)
+    if getattr(args, "readiness", False):
+        from desktop.ui.main_window import MainWindow
+
+        window = MainWindow(settings=args.settings)
+        window.show()
+        window.start_checks()
+        return app.exec()
+    from desktop.controllers.shell import Shell
+    from desktop.workers.jobs import wait_idle
+
+    ctx = build_context(args.settings)
+    shell = Shell(ctx)
+    shell.window.show()
+    shell.start()
+    code = app.exec()
+    if shell.current is not None:
+        shell.screen.leave()
+    wait_idle(10_000)
+    return code

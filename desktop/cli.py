@@ -25,8 +25,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"big20 {__version__}")
     parser.add_argument("--log-level", default=None, choices=["DEBUG", "INFO", "WARNING", "ERROR"],
                         help="console log level (default: from settings)")
+    parser.add_argument("--screenshots", metavar="DIR", default=None,
+                        help="render every main screen with a demo session to PNG files in DIR (ko and en)")
     sub = parser.add_subparsers(dest="command")
     app = sub.add_parser("app", help="open the desktop app (the default)")
+    app.add_argument("--readiness", action="store_true", help="open the engine/model readiness window")
     app.set_defaults(func=_run_app)
     models_cli.register(sub)
     doctor.register(sub)

@@ -1,8 +1,26 @@
-"""One-shot background jobs with progress, success and failure signals (Anki-style).
+"""Background work with progress, cancellation and one default error handler (Anki's QueryOp).
 
-``run_job(fn, ...)`` runs ``fn(progress, cancel)`` on Qt's global thread pool. Signals are
-delivered on the thread that owns the :class:`Job` (the UI thread), so slots may touch widgets.
-Cancellation is cooperative through the :class:`CancelToken` handed to ``fn``.
+Two entry points:
+
+- ``run_job(fn, parent)``: the low-level form; ``fn(progress, cancel)`` runs on Qt's global
+  pool and a :class:`Job` emits ``progress``/``succeeded``/``failed``/``finished``.
+- ``Op(parent, fn, success).with_progress(label).failure(handler).run_in_background()``:
+  the fluent form every screen uses. ``.on_db_lane()`` queues it on the single-worker
+  database lane instead, so writes never race each other (SQLite has one writer anyway).
+
+Threading contract: ``fn`` runs on a pool thread and must not touch widgets; every callback
+(success, failure, progress) runs on the UI thread, because the :class:`Job` lives there and
+its signals are queued. Cancellation is cooperative: ``op.cancel()`` sets the token ``fn``
+was given; a cancelled job ends silently (``Cancelled`` never reaches an error box).
+
+Progress: a dialog appears only if the job still runs after ``PROGRESS_DELAY_MS`` (600 ms),
+so short jobs never flash one (Anki's progress.py).
+
+Default failure handler (:func:`default_failure`): Cancelled -> nothing; Big20Error -> its
+text in the user's language; anything else -> logged with its traceback and reported as an
+unexpected error pointing at the log file. It shows the text through the parent's
+``show_error(text)`` when the parent (or one of its ancestors) has one, else a non-blocking
+message box.
 """
 
 from __future__ import annotations
@@ -10,12 +28,15 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from core.errors import Big20Error, Cancelled
+from core.i18n import tr
 from core.tasks import CancelToken
 
 log = logging.getLogger(__name__)
+PROGRESS_DELAY_MS = 600
 
 
 class Job(QObject):
@@ -41,22 +62,216 @@ class _Runnable(QRunnable):
     def run(self) -> None:  # runs on a pool thread; only emits signals (queued to the UI thread)
         job = self.job
         try:
-            result = job.fn(lambda d, t, m="": job.progress.emit(float(d), float(t or 0), m),
+            result = job.fn(lambda d, t, m="": _emit(job.progress, float(d), float(t or 0), m),
                             job.cancel_token)
         except Cancelled as exc:
-            job.failed.emit(exc)
+            _emit(job.failed, exc)
         except Big20Error as exc:
-            job.failed.emit(exc)
+            _emit(job.failed, exc)
         except Exception as exc:  # an unexpected bug: log it with its traceback, tell the UI
             log.exception("background job failed")
-            job.failed.emit(exc)
+            _emit(job.failed, exc)
         else:
-            job.succeeded.emit(result)
+            _emit(job.succeeded, result)
         finally:
-            job.finished.emit()
+            _emit(job.finished)
 
 
-def run_job(fn: Callable[..., Any], parent: QObject | None = None) -> Job:
+def _emit(signal: Any, *args: Any) -> None:
+    try:
+        signal.emit(*args)
+    except RuntimeError:
+        # the Job was deleted with its screen (a rebuilt view, app exit): nobody is listening
+        log.debug("background job finished after its owner was deleted")
+
+
+_db_lane: QThreadPool | None = None
+
+
+def db_lane() -> QThreadPool:
+    """The single-worker pool every database write goes through (created on first use, on
+    the UI thread)."""
+    global _db_lane
+    if _db_lane is None:
+        _db_lane = QThreadPool()
+        _db_lane.setMaxThreadCount(1)
+        _db_lane.setObjectName("big20-db-lane")
+    return _db_lane
+
+
+def run_job(fn: Callable[..., Any], parent: QObject | None = None, *, pool: QThreadPool | None = None) -> Job:
     job = Job(fn, parent)
-    QThreadPool.globalInstance().start(_Runnable(job))
+    (pool or QThreadPool.globalInstance()).start(_Runnable(job))
     return job
+
+
+def wait_idle(timeout_ms: int = 30_000) -> bool:
+    """Block until both pools are idle (shutdown, tests). UI thread only."""
+    from desktop.workers.lifecycle import join_stopping
+
+    stopped = join_stopping(timeout_ms / 1000)
+    ok = QThreadPool.globalInstance().waitForDone(timeout_ms)
+    return db_lane().waitForDone(timeout_ms) and ok and stopped
+
+
+def _lang_of(widget: QObject | None) -> str:
+    while widget is not None:
+        lang = getattr(widget, "lang", None)
+        if isinstance(lang, str):
+            return lang
+        widget = widget.parent()
+    return "en"
+
+
+def error_text(exc: BaseException, lang: str) -> str:
+    if isinstance(exc, Big20Error):
+        return exc.localized(lang)
+    from core.paths import app_paths
+
+    return tr("ui.error.unexpected", lang, kind=type(exc).__name__, log=str(app_paths().log_file))
+
+
+def show_error(parent: QObject | None, text: str) -> None:
+    """Show ``text`` through the nearest ``show_error`` in the parent chain, else a message box
+    that does not block the event loop."""
+    w = parent
+    while w is not None:
+        handler = getattr(w, "show_error", None)
+        if callable(handler):
+            handler(text)
+            return
+        w = w.parent()
+    box = QMessageBox(QMessageBox.Icon.Warning, tr("app.title", _lang_of(parent)), text,
+                      QMessageBox.StandardButton.Ok, parent if isinstance(parent, QWidget) else None)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+
+
+def default_failure(parent: QObject | None, exc: BaseException) -> None:
+    if isinstance(exc, Cancelled):
+        return
+    if not isinstance(exc, Big20Error):
+        log.error("unexpected error in a background operation: %r", exc)
+    show_error(parent, error_text(exc, _lang_of(parent)))
+
+
+class Op(QObject):
+    """One background operation, configured fluently and started by ``run_in_background``.
+
+    ``fn(progress, cancel)`` -> result. ``success(result)`` and ``failure(exc)`` run on the UI
+    thread. ``last_error`` keeps the failure for tests and callers that branch on its type.
+    """
+
+    def __init__(self, parent: QObject | None, fn: Callable[..., Any],
+                 success: Callable[[Any], None] | None = None) -> None:
+        super().__init__(parent)
+        self._parent = parent
+        self._fn = fn
+        self._success = success
+        self._failure: Callable[[BaseException], None] | None = None
+        self._label: str | None = None
+        self._cancellable = True
+        self._pool: QThreadPool | None = None
+        self._dialog: QProgressDialog | None = None
+        self._timer: QTimer | None = None
+        self._on_progress: Callable[[float, float, str], None] | None = None
+        self.job: Job | None = None
+        self.last_error: BaseException | None = None
+        self.result: Any = None
+        self.done = False
+
+    # ------------------------------------------------------------------ configuration
+    def with_progress(self, label: str, *, cancellable: bool = True) -> "Op":
+        self._label = label
+        self._cancellable = cancellable
+        return self
+
+    def progress_to(self, fn: Callable[[float, float, str], None]) -> "Op":
+        """Also send progress to ``fn`` (an in-screen bar), UI thread."""
+        self._on_progress = fn
+        return self
+
+    def failure(self, fn: Callable[[BaseException], None]) -> "Op":
+        self._failure = fn
+        return self
+
+    def on_db_lane(self) -> "Op":
+        self._pool = db_lane()
+        return self
+
+    # ------------------------------------------------------------------ running
+    def run_in_background(self) -> "Op":
+        self.job = run_job(self._fn, self, pool=self._pool)
+        self.job.progress.connect(self._progress)
+        self.job.succeeded.connect(self._succeeded)
+        self.job.failed.connect(self._failed)
+        self.job.finished.connect(self._finished)
+        if self._label is not None:
+            self._timer = QTimer(self)
+            self._timer.setSingleShot(True)
+            self._timer.timeout.connect(self._show_dialog)
+            self._timer.start(PROGRESS_DELAY_MS)
+        return self
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.job is not None and self.job.cancel_token.cancelled
+
+    def _show_dialog(self) -> None:
+        if self.done:
+            return
+        parent = self._parent if isinstance(self._parent, QWidget) else None
+        lang = _lang_of(self._parent)
+        dlg = QProgressDialog(self._label or "", tr("ui.cancel", lang) if self._cancellable else "",
+                              0, 0, parent)
+        dlg.setObjectName("progressDialog")
+        dlg.setMinimumDuration(0)
+        dlg.setAutoClose(False)
+        dlg.setAutoReset(False)
+        if not self._cancellable:
+            dlg.setCancelButton(None)
+        dlg.canceled.connect(self.cancel)
+        dlg.show()
+        self._dialog = dlg
+
+    def _progress(self, done: float, total: float, message: str) -> None:
+        if self._dialog is not None:
+            if total > 0:
+                self._dialog.setRange(0, 1000)
+                self._dialog.setValue(int(1000 * min(done / total, 1.0)))
+            if message:
+                self._dialog.setLabelText(message)
+        if self._on_progress is not None:
+            self._on_progress(done, total, message)
+
+    def _succeeded(self, result: Any) -> None:
+        self.result = result
+        self._close()
+        if self._success is not None:
+            self._success(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.last_error = exc
+        self._close()
+        if isinstance(exc, Cancelled):
+            return
+        if self._failure is not None:
+            self._failure(exc)
+        else:
+            default_failure(self._parent, exc)
+
+    def _finished(self) -> None:
+        self.done = True
+        self._close()
+
+    def _close(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        if self._dialog is not None:
+            self._dialog.hide()
+            self._dialog.deleteLater()
+            self._dialog = None

@@ -184,6 +184,14 @@ class VisionWorker(QObject):
     def _emotion_loop(self) -> None:
         assert self._emotion_factory is not None
         analyzer = self._emotion_factory()
+        try:
+            self._emotion_run(analyzer)
+        finally:
+            close = getattr(analyzer, "close", None)
+            if callable(close):  # an analyzer in a child process ends it here
+                close()
+
+    def _emotion_run(self, analyzer: Any) -> None:
         next_t: float | None = None
         while not self._stop.is_set():
             frame = self.emotion_slot.take(timeout=0.5)

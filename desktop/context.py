@@ -1,0 +1,89 @@
+"""What every controller is given: settings, database, events, secrets and device factories.
+
+Views never see this object (they take plain values); controllers get it from the shell.
+Devices are arguments (Buzz's ``custom_sounddevice=``): ``camera_factory()`` and
+``microphone_factory()`` build a fresh source each time a screen needs one, so tests and the
+screenshot tool pass file or synthesised sources and the real app passes the webcam and
+PortAudio. Owned by the UI thread; ``sessions`` hands out one SQLAlchemy session per job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.config import Settings, save_settings
+from core.secrets import SecretStore
+from desktop.events import AppEvents
+
+
+@dataclass
+class CurrentUser:
+    id: int
+    username: str
+    full_name: str | None = None
+    email: str | None = None
+
+
+def default_camera_factory(settings: Settings) -> Callable[[], Any]:
+    def make() -> Any:
+        from engines.capture.video import OpenCVCamera
+
+        v = settings.vision
+        return OpenCVCamera(v.camera_index, size=(v.width, v.height), fps=float(v.fps))
+    return make
+
+
+def default_microphone_factory(settings: Settings) -> Callable[[], Any]:
+    def make() -> Any:
+        from engines.capture.audio import MicrophoneAudioSource
+
+        return MicrophoneAudioSource(settings.ui.microphone)
+    return make
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    db: Engine
+    sessions: sessionmaker[Session]
+    events: AppEvents
+    camera_factory: Callable[[], Any]
+    microphone_factory: Callable[[], Any]
+    secrets: SecretStore = field(default_factory=SecretStore)
+    settings_path: Path | None = None  # None: the platform settings file
+    user: CurrentUser | None = None
+    save_settings_to_disk: bool = True
+    # a runtime check before a model is loaded (engines.runtime_probe when present); None: allow
+    runtime_probe: Callable[[str, Any], Any] | None = None
+
+    @property
+    def lang(self) -> str:
+        return self.settings.language
+
+    def model_manager(self) -> Any:
+        """A manager that honours the user's model choice (never the bare default)."""
+        from engines.models.manager import ModelManager
+
+        return ModelManager(choice=self.settings.models)
+
+    def apply_settings(self, new: Settings) -> None:
+        """Adopt ``new`` (a settings dialog's edited copy), save it, tell every screen."""
+        self.settings = new
+        if self.save_settings_to_disk:
+            save_settings(new, self.settings_path)
+        self.events.settings_changed.emit(new)
+
+
+def open_database(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:
+    """Engine + session factory for the settings' database, schema upgraded. Blocking (Alembic):
+    call from a worker or before the window exists."""
+    from core.db.session import open_database as open_db
+    from core.db.session import session_factory
+
+    engine = open_db(settings.resolved_database_url())
+    return engine, session_factory(engine)

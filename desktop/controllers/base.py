@@ -1,0 +1,54 @@
+"""Screens as states of one stacked window (Anki's ``moveToState``).
+
+A :class:`ScreenController` owns one view. The shell calls ``enter(**kwargs)`` when its view
+becomes current and ``leave()`` before another takes its place; ``leave`` must stop whatever
+the screen started (camera, microphone, speech, jobs). Screens that show stored data connect
+to the app events, set ``dirty`` and redraw in ``enter`` (refresh on change, not polling).
+UI thread only.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
+
+from desktop.context import AppContext
+
+Navigate = Callable[..., None]  # nav(state_name, **kwargs)
+
+
+class ScreenController(QObject):
+    name = "screen"
+    nav_key: str | None = None  # which navigation button lights up; None hides the bar
+    view: QWidget
+
+    def __init__(self, view: QWidget, ctx: AppContext, nav: Navigate) -> None:
+        super().__init__(view)
+        self.view = view
+        self.ctx = ctx
+        self.nav = nav
+        self.dirty = True
+        self.ops: list[Any] = []
+
+    @property
+    def lang(self) -> str:
+        return self.ctx.lang
+
+    def enter(self, **kwargs: Any) -> None:
+        """The view is now shown; ``kwargs`` come from whoever navigated here."""
+
+    def leave(self) -> None:
+        """Stop what this screen started; the default cancels its running jobs."""
+        for op in self.ops:
+            op.cancel()
+        self.ops.clear()
+
+    def track(self, op: Any) -> Any:
+        self.ops = [o for o in self.ops if not o.done]
+        self.ops.append(op)
+        return op
+
+    def mark_dirty(self, *_args: Any) -> None:
+        self.dirty = True

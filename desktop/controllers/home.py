@@ -1,0 +1,136 @@
+"""Home: loads the history on the database lane when shown and dirty (interviews_changed
+marks it), fills the view, and starts "practise again" with the worst answers' questions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QListWidgetItem, QTableWidgetItem
+
+from core.i18n import tr
+from core.services.history import interview_history, weakest_areas, worst_answers
+from desktop.controllers.base import ScreenController
+from desktop.workers.jobs import Op
+
+
+def _date(value: Any) -> str:
+    return value.strftime("%Y-%m-%d") if value is not None else ""
+
+
+class HomeController(ScreenController):
+    name = "home"
+    nav_key = "home"
+
+    def __init__(self, view, ctx, nav) -> None:
+        super().__init__(view, ctx, nav)
+        self.history: list = []
+        self.worst: list = []
+        self.loading = False
+        ctx.events.interviews_changed.connect(self.mark_dirty)
+        view.new_button.clicked.connect(lambda: self.nav("new"))
+        view.open_report.clicked.connect(self.open_selected)
+        view.table.cellDoubleClicked.connect(lambda r, _c: self.open_row(r))
+        view.practise.clicked.connect(self.practise_again)
+        view.delete.clicked.connect(self.delete_selected)
+        self.confirm_delete = self._confirm_delete  # tests replace the question box
+
+    def enter(self, **kwargs: Any) -> None:
+        user = self.ctx.user
+        name = (user.full_name or user.username) if user else ""
+        self.view.greeting.setText(tr("ui.home.greeting", self.lang, name=name))
+        if self.dirty:
+            self.reload()
+
+    def reload(self) -> None:
+        uid = self.ctx.user.id if self.ctx.user else -1
+        self._generation = getattr(self, "_generation", 0) + 1
+        generation = self._generation
+        self.dirty = False  # a change arriving while this loads marks it dirty again
+
+        def work(progress, cancel):
+            with self.ctx.sessions() as s:
+                hist = interview_history(s, uid)
+                return hist, weakest_areas(hist), worst_answers(s, uid)
+
+        self.loading = True
+
+        def show(result) -> None:
+            if generation == self._generation:  # an older load must not overwrite a newer one
+                self.loading = False
+                self._show(result)
+
+        self.track(Op(self.view, work, show).on_db_lane().run_in_background())
+
+    def _show(self, result) -> None:
+        self.history, weak, self.worst = result
+        v, lang = self.view, self.lang
+        v.progress_chart.set_points([(f"#{i + 1} {_date(h.created_at)[5:]}", h.overall)
+                                    for i, h in enumerate(self.history)])
+        v.weak_chart.set_bars([(tr(f"ui.criterion.{c}", lang), s) for c, s in weak])
+        v.weak_note.setText(tr("ui.home.weak_note", lang, n=min(5, len(self.history))) if weak else "")
+        v.table.setRowCount(len(self.history))
+        for r, h in enumerate(reversed(self.history)):  # newest first
+            score = tr("ui.na", lang) if h.overall is None else f"{h.overall:.0f}"
+            cells = [_date(h.created_at), h.company or "—", h.position, score, f"{h.evaluated}/{h.total}"]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, h.id)
+                v.table.setItem(r, c, item)
+        v.table.resizeColumnsToContents()
+        v.table.horizontalHeader().setStretchLastSection(True)
+        v.worst.clear()
+        for w in self.worst:
+            item = QListWidgetItem(tr("ui.home.worst_item", lang, score=f"{w.score:.0f}", question=w.question))
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            v.worst.addItem(item)
+        v.practise.setEnabled(bool(self.worst))
+        v.open_report.setEnabled(bool(self.history))
+        v.delete.setEnabled(bool(self.history))
+
+    def open_row(self, row: int) -> None:
+        item = self.view.table.item(row, 0)
+        if item is not None:
+            self.nav("report", interview_id=int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def open_selected(self) -> None:
+        rows = self.view.table.selectionModel().selectedRows()
+        self.open_row(rows[0].row() if rows else 0)
+
+    def chosen_worst(self) -> list:
+        return [w for i, w in enumerate(self.worst)
+                if self.view.worst.item(i).checkState() == Qt.CheckState.Checked]
+
+    def practise_again(self) -> None:
+        chosen = self.chosen_worst()
+        if chosen:
+            self.nav("new", practise=chosen)
+
+    def _confirm_delete(self) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(self.view, tr("ui.home.delete", self.lang), tr("ui.home.delete_confirm", self.lang))
+        return answer == QMessageBox.StandardButton.Yes
+
+    def delete_selected(self):
+        """Delete the selected interview and everything of it (media files included)."""
+        from core.services.history import delete_interview
+
+        rows = self.view.table.selectionModel().selectedRows()
+        item = self.view.table.item(rows[0].row() if rows else 0, 0)
+        if item is None or not self.confirm_delete():
+            return None
+        iid = int(item.data(Qt.ItemDataRole.UserRole))
+
+        def work(progress, cancel):
+            with self.ctx.sessions() as s:
+                n = delete_interview(s, iid)
+                s.commit()
+                return n
+
+        def done(_n) -> None:
+            self.ctx.events.interviews_changed.emit(iid)
+            self.reload()
+
+        return self.track(Op(self.view, work, done).on_db_lane().run_in_background())

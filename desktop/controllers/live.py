@@ -1,0 +1,385 @@
+"""Live interview: starts the camera (gaze + emotion workers), the microphone and the
+interview worker on enter, shows questions, captions, timer and countdown, and leaves to the
+report when it is ready. ``leave()`` stops camera, microphone and speech (an unfinished
+interview is cancelled and kept as such, or deleted when nothing was answered).
+
+Without a microphone, or without a speech model, answers are typed (the screen says why).
+Without a camera the interview runs without eye contact and expression (the report says so).
+Per-answer vision metrics come from the gaze/emotion samples stamped on arrival with the
+worker's clock and cut by the answer windows the worker recorded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import logging
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer, QUrl
+
+from core.errors import Big20Error
+from core.i18n import tr
+from desktop.controllers.base import ScreenController
+from desktop.workers.jobs import error_text
+
+log = logging.getLogger(__name__)
+RECOMMENDED_ANSWER_S = 90.0
+TIMELINE_STEP_S = 0.5
+
+
+def _timeline_gaze(samples: list, start: float, end: float) -> list[tuple[float, bool | None]]:
+    """On-target share per TIMELINE_STEP_S bin, as (seconds from start, on target or None)."""
+    out, t = [], start
+    while t < end:
+        b = [s for s in samples if t <= s.t < t + TIMELINE_STEP_S and s.face_found]
+        judged = [s.on_target for s in b if s.on_target is not None]
+        out.append((round(t - start, 2), None if not judged else sum(judged) * 2 >= len(judged)))
+        t += TIMELINE_STEP_S
+    return out
+
+
+class LiveController(ScreenController):
+    name = "live"
+    nav_key = None
+
+    def __init__(self, view, ctx, nav) -> None:
+        super().__init__(view, ctx, nav)
+        self.worker = None
+        self.vision = None
+        self.setup = None
+        self.typed_only = False
+        self.index = -1
+        self.total = 0
+        self.captions: dict[int, list[str]] = {}
+        self.interim = ""
+        self.listening = False
+        self.paused = False
+        self.samples: list = []
+        self.emotions: list = []
+        self._lock = threading.Lock()
+        self._latest_frame = None
+        self._shown = -1
+        self.report = None
+        self.player = None
+        self.answer_s = 0.0
+        self.countdown_s = 0.0
+        self.paint_timer = QTimer(self)
+        self.paint_timer.setInterval(33)
+        self.paint_timer.timeout.connect(self._paint)
+        v = view
+        v.pause.clicked.connect(self.toggle_pause)
+        v.skip.clicked.connect(lambda: self.worker and self.worker.send("skip"))
+        v.finish.clicked.connect(self.finish)
+        v.send_typed.clicked.connect(self.send_typed)
+        v.overlay_toggle.toggled.connect(lambda on: setattr(v.preview, "show_overlay", on))
+
+    # ------------------------------------------------------------------ state
+    def enter(self, **kwargs: Any) -> None:
+        from desktop.workers.interview import InterviewWorker
+
+        setup = kwargs["setup"]
+        self.setup, lang, v = setup, self.lang, self.view
+        prepared = setup.plan
+        self.index, self.total, self.captions, self.interim, self.report = -1, len(prepared.questions), {}, "", None
+        self.samples, self.emotions, self.paused = [], [], False
+        v.banner.clear_message()
+        v.captions.clear()
+        v.typed.clear()
+        v.overlay_toggle.setChecked(self.ctx.settings.ui.gaze_overlay)
+        v.preview.show_overlay = self.ctx.settings.ui.gaze_overlay
+        v.pause.setText(tr("ui.live.pause", lang))
+        notes = []
+        mic = None
+        if prepared.speech:
+            try:
+                mic = self.ctx.microphone_factory()
+            except Big20Error as exc:
+                notes.append(tr("ui.live.no_mic", lang, reason=exc.localized(lang)))
+        else:
+            notes.append(prepared.speech_note)
+        tts = None
+        if self.ctx.settings.ui.read_questions_aloud:
+            from desktop.workers.tts import EspeakReader
+
+            reader = EspeakReader(Path(tempfile.mkdtemp(prefix="big20-tts-")))
+            tts = reader if reader.available else None
+            if tts is None:
+                notes.append(tr("ui.live.no_tts", lang))
+        endpoint_factory = self._endpoint_factory() if mic is not None else None
+        meta = {"previous_answers": prepared.previous} if prepared.previous else {}
+        if setup.calibration is not None:
+            meta["calibration"] = {"method": "targets", "calibrated": True}
+        self.worker = w = InterviewWorker(prepared.session, microphone=mic, endpoint_factory=endpoint_factory,
+                                          tts=tts, vision_report=self._vision_report, meta=meta, parent=self)
+        w.question.connect(self._question)
+        w.speak.connect(self._speak)
+        w.listening.connect(self._listening)
+        w.interim.connect(self._interim)
+        w.final.connect(self._final)
+        w.endpoint.connect(self._endpoint)
+        w.level.connect(v.meter.set_level)
+        w.report.connect(self._report)
+        w.failed.connect(self._failed)
+        self._start_camera()
+        try:
+            w.start()
+        except Big20Error as exc:  # the microphone would not open: continue with typed answers
+            notes.append(tr("ui.live.no_mic", lang, reason=exc.localized(lang)))
+            w.microphone = None
+            w.endpoint_factory = None
+            w.start()
+        self.typed_only = w.microphone is None
+        if notes:
+            v.show_error("\n".join(n for n in notes if n))
+        self._engines_label()
+        self.tick = QTimer(self)
+        self.tick.setInterval(200)
+        self.tick.timeout.connect(self._tick)
+        self.tick.start()
+
+    def leave(self) -> None:
+        super().leave()
+        if getattr(self, "tick", None) is not None:
+            self.tick.stop()
+        from desktop.workers.lifecycle import stop_in_background
+
+        stoppers = []
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            reason = tr("ui.live.left", self.lang) if self.report is None else "stopped"
+            stoppers.append(lambda: worker.stop(reason))
+        self.paint_timer.stop()
+        vision, self.vision = self.vision, None
+        if vision is not None:
+            stoppers.append(vision.stop)
+        if stoppers:
+            # joins threads that may be inside a model call: never on the UI thread
+            stop_in_background("live", *stoppers)
+        if self.player is not None:
+            self.player.stop()
+
+    def _endpoint_factory(self):
+        speech = self.ctx.settings.speech
+
+        def make():
+            from engines.vad.endpoint import EndpointDetector
+            from engines.vad.silero import SileroVad
+
+            return EndpointDetector.from_settings(SileroVad(), speech)
+        return make
+
+    # ------------------------------------------------------------------ camera
+    def _start_camera(self) -> None:
+        from desktop.workers.vision import VisionWorker
+
+        from desktop.workers.lifecycle import join_stopping
+
+        manager = self.ctx.model_manager()
+        calibration = self.setup.calibration
+        # the device check's camera must be released before this screen opens the device
+        # again (its stop holds no model call: tens of ms)
+        join_stopping(3.0, "device-check")
+        try:
+            source = self.ctx.camera_factory()
+
+            def tracker():
+                from engines.vision.tracker import HaarEyeTracker
+
+                return HaarEyeTracker(manager, calibration=calibration)
+
+            def emotion():
+                from desktop.workers.emotion_process import ProcessEmotionAnalyzer
+
+                return ProcessEmotionAnalyzer(manager)
+
+            self.vision = VisionWorker(source, tracker, emotion,
+                                       emotion_interval_s=self.ctx.settings.vision.emotion_interval_s)
+            self.vision.frame_ready.connect(self._frame)
+            self.vision.gaze_sample.connect(self._gaze)
+            self.vision.emotion_sample.connect(self._emotion)
+            self.vision.failed.connect(self._vision_failed)
+            self.vision.start()
+            self.paint_timer.start()
+        except Big20Error as exc:
+            self.vision = None
+            self.view.preview.clear(tr("ui.live.no_camera", self.lang, reason=exc.localized(self.lang)))
+
+    def _stop_camera(self) -> None:
+        self.paint_timer.stop()
+        if self.vision is not None:
+            self.vision.stop()
+            self.vision = None
+
+    def _vision_failed(self, exc) -> None:
+        self.view.show_error(tr("ui.live.vision_failed", self.lang, reason=error_text(exc, self.lang)))
+
+    def _frame(self, frame) -> None:
+        self._latest_frame = frame
+
+    def _paint(self) -> None:
+        from desktop.ui.widgets import bgr_to_qimage
+
+        f = self._latest_frame
+        if f is not None and f.index != self._shown:
+            self._shown = f.index
+            self.view.preview.set_image(bgr_to_qimage(f.image))
+
+    def _gaze(self, sample) -> None:
+        if self.worker is None:
+            return  # a late sample after leaving
+        t = self.worker.now
+        with self._lock:
+            self.samples.append(dataclasses.replace(sample, t=t))
+        self.view.preview.set_overlay(sample.overlay() if hasattr(sample, "overlay") else None)
+
+    def _emotion(self, sample) -> None:
+        if self.worker is None:
+            return
+        t = self.worker.now
+        with self._lock:
+            self.emotions.append(dataclasses.replace(sample, t=t))
+
+    def _vision_report(self, windows: list[tuple[float, float]]):
+        """Per-answer gaze/emotion dicts and the report's emotions section. Runs on the
+        interview's controller thread; reads the sample lists under the lock."""
+        from core.vision.summary import answer_metrics, emotion_summary, emotions_section
+
+        with self._lock:
+            gaze, emos = list(self.samples), list(self.emotions)
+        if not gaze:
+            return [], None
+        per, metrics = [], []
+        for start, end in windows:
+            m = answer_metrics(gaze, emos, start, end)
+            metrics.append(m)
+            g = m.as_json()
+            g["timeline"] = _timeline_gaze([s for s in gaze if start <= s.t < end], start, end)
+            e = {"dominant": m.dominant_emotion, "mean": g["emotion_mean"], "samples": m.emotion_samples,
+                 "reliable": m.reliable,
+                 "timeline": [(round(s.t - start, 2), s.dominant) for s in emos if start <= s.t < end and s.face_found]}
+            per.append((g, e))
+        section = emotions_section(emotion_summary(metrics), self.lang)
+        section["calibrated"] = self.setup.calibration is not None
+        return per, section
+
+    # ------------------------------------------------------------------ interview events
+    def _question(self, index: int, total: int, question) -> None:
+        self.index, self.total = index, total
+        self.interim, self.answer_s, self.countdown_s = "", 0.0, 0.0
+        v, lang = self.view, self.lang
+        prefix = tr("ui.live.follow_up", lang) + " " if question.is_follow_up else ""
+        v.question.setText(prefix + question.text)
+        v.progress_label.setText(tr("ui.live.progress", lang, i=index + 1, n=total))
+        v.state.setText(tr("ui.live.typing" if self.typed_only else "ui.live.waiting", lang))
+        v.typed.clear()
+        v.typed.setEnabled(True)
+        v.send_typed.setEnabled(True)
+        self._render_captions()
+
+    def _speak(self, path: str, duration: float) -> None:
+        try:
+            from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+        except ImportError:
+            self.worker and self.worker.send("spoken")
+            return
+        if self.player is None:
+            self.player = QMediaPlayer(self)
+            self._out = QAudioOutput(self)
+            self.player.setAudioOutput(self._out)
+            self.player.mediaStatusChanged.connect(self._media_status)
+            self.player.errorOccurred.connect(lambda *_: self.worker and self.worker.send("spoken"))
+        self.view.state.setText(tr("ui.live.reading", self.lang))
+        self.player.setSource(QUrl.fromLocalFile(path))
+        self.player.play()
+
+    def _media_status(self, status) -> None:
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        if status in (QMediaPlayer.MediaStatus.EndOfMedia, QMediaPlayer.MediaStatus.InvalidMedia):
+            if self.worker is not None:
+                self.worker.send("spoken")
+            self.view.state.setText(tr("ui.live.typing" if self.typed_only else "ui.live.waiting", self.lang))
+
+    def _listening(self, on: bool) -> None:
+        self.listening = on
+        self.view.state.setText(tr("ui.live.listening" if on else "ui.live.evaluating", self.lang))
+        self.view.typed.setEnabled(not on)
+        self.view.send_typed.setEnabled(not on)
+
+    def _interim(self, index: int, text: str) -> None:
+        if index == self.index:
+            self.interim = text
+            self._render_captions()
+
+    def _final(self, index: int, text: str) -> None:
+        if text.strip():
+            lines = self.captions.setdefault(index, [])
+            lines.append(text.strip())
+            if index == self.index:
+                self.interim = ""
+        self._render_captions()
+
+    def _render_captions(self) -> None:
+        finals = " ".join(html.escape(t) for t in self.captions.get(self.index, []))
+        interim = f" <span style='color:#9aa3af'>{html.escape(self.interim)}</span>" if self.interim else ""
+        self.view.captions.setHtml(f"<p style='font-size:12pt'>{finals}{interim}</p>")
+        bar = self.view.captions.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+    def _endpoint(self, answer_s: float, remaining: float) -> None:
+        self.answer_s, self.countdown_s = answer_s, remaining
+
+    def _tick(self) -> None:
+        v, lang = self.view, self.lang
+        if self.index < 0:
+            return
+        v.timer.setText(tr("ui.live.timer", lang, t=f"{int(self.answer_s) // 60}:{int(self.answer_s) % 60:02d}",
+                           rec=f"{int(RECOMMENDED_ANSWER_S) // 60}:{int(RECOMMENDED_ANSWER_S) % 60:02d}"))
+        v.answer_bar.setValue(int(1000 * min(1.0, self.answer_s / RECOMMENDED_ANSWER_S)))
+        v.countdown.setText(tr("ui.live.countdown", lang, s=f"{self.countdown_s:.1f}")
+                            if self.listening and self.countdown_s > 0 else "")
+
+    def _engines_label(self) -> None:
+        lang = self.lang
+        prepared = self.setup.plan
+        ev = getattr(prepared.session.engines.evaluator, "model_id", None) or tr("ui.live.rubric", lang)
+        parts = [tr("ui.live.eng.camera", lang) if self.vision is not None else tr("ui.live.eng.no_camera", lang),
+                 tr("ui.live.eng.speech", lang) if not self.typed_only else tr("ui.live.eng.typed", lang),
+                 tr("ui.live.eng.evaluator", lang, name=ev)]
+        self.view.engines.setText(" · ".join(parts))
+
+    # ------------------------------------------------------------------ actions
+    def toggle_pause(self) -> None:
+        if self.worker is None:
+            return
+        self.paused = not self.paused
+        self.worker.send("pause" if self.paused else "resume")
+        self.view.pause.setText(tr("ui.live.resume" if self.paused else "ui.live.pause", self.lang))
+        self.view.state.setText(tr("ui.live.paused", self.lang) if self.paused else "")
+
+    def send_typed(self) -> None:
+        text = self.view.typed.toPlainText().strip()
+        if not text or self.worker is None:
+            return
+        self.view.typed.setEnabled(False)
+        self.view.send_typed.setEnabled(False)
+        self.view.state.setText(tr("ui.live.evaluating", self.lang))
+        self.worker.send("typed", text)
+
+    def finish(self) -> None:
+        if self.worker is not None:
+            self.view.state.setText(tr("ui.live.finishing", self.lang))
+            self.worker.send("finish")
+
+    def _report(self, report: dict, interview_id: int) -> None:
+        self.report = report
+        self.ctx.events.interviews_changed.emit(interview_id)
+        self.nav("report", report=report, interview_id=interview_id)
+
+    def _failed(self, exc) -> None:
+        self.view.show_error(tr("ui.live.failed", self.lang, reason=error_text(exc, self.lang)))
+        self.ctx.events.interviews_changed.emit(None)

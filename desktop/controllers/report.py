@@ -1,0 +1,231 @@
+"""Report screen: loads an interview's stored report on the database lane, renders the
+selected answer, and exports HTML/PDF in the background (core.report.export).
+
+Evidence highlighting marks each evidence quote where it occurs in the answer text (the
+evaluator verified the quotes against the transcript; a quote not found is listed, not
+highlighted). Timelines come from the answer's ``gaze.timeline`` / ``emotion.timeline``
+when the live session stored them, else from its look-away events.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QFileDialog, QListWidgetItem
+
+from core.i18n import tr
+from core.report.export import num
+from core.services.history import latest_report
+from desktop.controllers.base import ScreenController
+from desktop.workers.jobs import Op
+
+
+def highlight(answer: str, quotes: list[str]) -> str:
+    """``answer`` as HTML with every occurrence of each quote wrapped in <mark>. Pure."""
+    spans: list[tuple[int, int]] = []
+    low = answer.lower()
+    for q in quotes:
+        q = (q or "").strip()
+        if not q:
+            continue
+        start = low.find(q.lower())
+        while start >= 0:
+            spans.append((start, start + len(q)))
+            start = low.find(q.lower(), start + len(q))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    out, pos = [], 0
+    for s, e in merged:
+        out.append(html.escape(answer[pos:s]))
+        out.append(f'<span style="background:#ffe58a;color:#222">{html.escape(answer[s:e])}</span>')
+        pos = e
+    out.append(html.escape(answer[pos:]))
+    return "".join(out)
+
+
+def quality_warnings(d: dict[str, Any], lang: str) -> list[str]:
+    out = []
+    if not d.get("evaluated"):
+        out.append(tr("ui.report.warn.not_evaluated", lang, reason=d.get("not_evaluated_reason") or ""))
+    stt = d.get("stt") or {}
+    if stt.get("confidence") is not None and stt["confidence"] < 0.6:
+        out.append(tr("ui.report.warn.stt", lang, conf=num(100 * stt["confidence"], 0)))
+    gaze = d.get("gaze")
+    if gaze is not None and not gaze.get("reliable", True):
+        out.append(tr("ui.report.warn.face", lang, pct=num(gaze.get("face_visible_pct") or 0, 0)))
+    if d.get("answer_mode") == "typed":
+        out.append(tr("ui.report.warn.typed", lang))
+    return out
+
+
+def timeline_data(d: dict[str, Any]) -> tuple[float, list, list]:
+    gaze = d.get("gaze") or {}
+    emotion = d.get("emotion") or {}
+    start, end = gaze.get("start"), gaze.get("end")
+    duration = (end - start) if start is not None and end is not None else float(
+        (d.get("delivery") or {}).get("duration_s") or 0.0)
+    g = [(float(t), on) for t, on in gaze.get("timeline") or []]
+    if not g and gaze.get("frames") and start is not None:
+        # per-sample data absent: on target except during the recorded look-away events
+        steps = 60
+        events = [((e["start"] - start), (e["end"] - start)) for e in gaze.get("look_away_events") or []]
+        g = [(duration * i / steps, not any(a <= duration * i / steps < b for a, b in events)) for i in range(steps)]
+    e = [(float(t), str(emo)) for t, emo in emotion.get("timeline") or []]
+    if not e and emotion.get("dominant"):
+        e = [(0.0, emotion["dominant"])]
+    return max(duration, 0.0), g, e
+
+
+class ReportController(ScreenController):
+    name = "report"
+    nav_key = "home"
+
+    def __init__(self, view, ctx, nav) -> None:
+        super().__init__(view, ctx, nav)
+        self.report: dict[str, Any] | None = None
+        self.interview_id: int | None = None
+        self.exported: dict[str, Path] = {}
+        view.answers.currentRowChanged.connect(self.show_answer)
+        view.back.clicked.connect(lambda: self.nav("home"))
+        view.export_html.clicked.connect(lambda: self.ask_export("html"))
+        view.export_pdf.clicked.connect(lambda: self.ask_export("pdf"))
+
+    def enter(self, **kwargs: Any) -> None:
+        self.view.banner.clear_message()
+        if kwargs.get("report") is not None:
+            self.show_report(kwargs["report"], kwargs.get("interview_id"))
+            return
+        iid = kwargs.get("interview_id")
+        if iid is None:
+            return
+        self.interview_id = iid
+
+        def work(progress, cancel):
+            with self.ctx.sessions() as s:
+                return latest_report(s, iid)
+
+        self.track(Op(self.view, work, lambda r: self.show_report(r, iid)).on_db_lane().run_in_background())
+
+    def show_report(self, report: dict[str, Any] | None, interview_id: int | None) -> None:
+        v, lang = self.view, self.lang
+        self.interview_id = interview_id
+        if report is None:
+            v.show_error(tr("ui.report.missing", lang))
+            return
+        self.report = report
+        s, meta = report.get("summary") or {}, report.get("meta") or {}
+        company = (meta.get("company") or {}).get("name") or "—"
+        v.title.setText(tr("ui.report.title_for", lang, company=company, position=meta.get("position") or ""))
+        v.meta.setText(tr("ui.report.meta", lang, date=(meta.get("generated_at") or "")[:16].replace("T", " "),
+                          n=s.get("evaluated_answers", 0), total=s.get("total_answers", 0),
+                          models=", ".join(meta.get("evaluator_models") or []) or "—"))
+        v.overall.setText(tr("ui.na", lang) if s.get("overall") is None else num(s["overall"], 0))
+        v.summary.setText(s.get("text") or "")
+        bars = [(tr(f"ui.area.{k}", lang), s.get(k)) for k in ("technical", "communication", "cultural")]
+        bars += [(tr(f"ui.criterion.{k}", lang), v_) for k, v_ in (s.get("criteria") or {}).items()
+                 if k not in ("technical_accuracy", "communication", "job_fit")]
+        v.areas.set_bars(bars)
+        v.emotions.setText(self._emotions_text(report.get("emotions") or {}, s.get("delivery") or {}))
+        v.answers.clear()
+        for d in report.get("details") or []:
+            score = tr("ui.na", lang) if d.get("score") is None else num(d["score"], 0)
+            prefix = "↳ " if d.get("is_follow_up") else ""
+            v.answers.addItem(QListWidgetItem(f"{prefix}{d['index'] + 1}. [{score}] {d.get('question', '')}"))
+        if v.answers.count():
+            v.answers.setCurrentRow(0)
+
+    def _emotions_text(self, emo: dict[str, Any], delivery: dict[str, Any]) -> str:
+        lang = self.lang
+        lines = []
+        if emo.get("confidence") is None:
+            lines.append(tr("ui.report.emotions_unreliable", lang, reason=emo.get("reason") or ""))
+        else:
+            lines.append(tr("ui.report.confidence", lang, v=num(emo["confidence"], 0)))
+            lines.append(tr("ui.report.nervousness", lang, v=num(emo.get("nervousness") or 0, 0)))
+        if emo.get("eye_contact_pct") is not None:
+            lines.append(tr("ui.report.eye_contact_pct", lang, v=num(emo["eye_contact_pct"], 0)))
+        if delivery.get("rate_mean") is not None:
+            lines.append(tr("ui.report.rate", lang, v=num(delivery["rate_mean"], 0), unit=tr(f"delivery.unit.{delivery.get('rate_unit')}", lang)))
+        if delivery.get("fillers_total") is not None:
+            lines.append(tr("ui.report.fillers", lang, n=delivery["fillers_total"]))
+        return "\n".join(lines)
+
+    def show_answer(self, row: int) -> None:
+        if self.report is None or row < 0:
+            return
+        details = self.report.get("details") or []
+        if row >= len(details):
+            return
+        d = details[row]
+        lang = self.lang
+        quotes = [e.get("quote", "") for e in d.get("evidence") or []]
+        parts = [f"<h3>{html.escape(d.get('question', ''))}</h3>"]
+        prev = (self.report.get("meta") or {}).get("previous_answers", {}).get(str(d.get("index")))
+        parts.append(f"<p><b>{tr('ui.report.transcript', lang)}</b></p>")
+        parts.append(f"<p style='line-height:150%'>{highlight(d.get('answer') or '', quotes) or '—'}</p>")
+        if prev:
+            parts.append(f"<p><b>{tr('ui.report.earlier', lang, score=num(prev.get('score') or 0, 0))}</b></p>"
+                         f"<p style='color:#777'>{html.escape(prev.get('answer') or '')}</p>")
+        if d.get("evaluated"):
+            parts.append(f"<p><b>{tr('ui.report.feedback', lang)}</b> {html.escape(d.get('feedback') or '')}</p>")
+            rows = "".join(f"<tr><td>{html.escape(tr(f'ui.criterion.{k}', lang))}</td>"
+                           f"<td>{'—' if c.get('score') is None else num(c['score'], 0)}</td>"
+                           f"<td>{html.escape(c.get('reason') or '')}</td></tr>" for k, c in (d.get("scores") or {}).items())
+            parts.append(f"<table cellpadding='3'>{rows}</table>")
+            for label_key, items in (("ui.report.strengths", d.get("strengths")), ("ui.report.improve", d.get("improvements"))):
+                if items:
+                    parts.append(f"<p><b>{tr(label_key, lang)}</b></p><ul>"
+                                 + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
+            if quotes:
+                parts.append(f"<p><b>{tr('ui.report.evidence', lang)}</b></p><ul>" + "".join(
+                    f"<li>“{html.escape(e.get('quote', ''))}” — {html.escape(e.get('rubric_point') or '')}</li>"
+                    for e in d.get("evidence") or []) + "</ul>")
+        dl = d.get("delivery") or {}
+        if d.get("answer_mode") == "typed" or dl.get("applicable") is False:
+            parts.append(f"<p><b>{tr('ui.report.delivery', lang)}</b> {tr('ui.report.delivery_na', lang)}</p>")
+        elif dl:
+            rate = (dl.get("rate") or {}).get("value")
+            parts.append(f"<p><b>{tr('ui.report.delivery', lang)}</b> " + tr(
+                "ui.report.delivery_line", lang, rate="—" if rate is None else num(rate, 0),
+                unit=tr(f"delivery.unit.{(dl.get('rate') or {}).get('unit')}", lang), fillers=(dl.get("fillers") or {}).get("count", 0),
+                pauses=(dl.get("pauses") or {}).get("count", 0)) + "</p>")
+        warnings = quality_warnings(d, lang)
+        if warnings:
+            parts.append("<p style='color:#a25b00'>" + "<br>".join(f"⚠ {html.escape(w)}" for w in warnings) + "</p>")
+        self.view.detail.setHtml("".join(parts))
+        self.view.timeline.set_data(*timeline_data(d))
+
+    # ------------------------------------------------------------------ export
+    def ask_export(self, kind: str) -> None:
+        if self.report is None:
+            return
+        suffix = ".html" if kind == "html" else ".pdf"
+        path, _ = QFileDialog.getSaveFileName(self.view, tr("ui.report.export_to", self.lang),
+                                              str(Path.home() / f"big20-report-{self.interview_id or 'demo'}{suffix}"),
+                                              f"*{suffix}")
+        if path:
+            self.export(kind, Path(path))
+
+    def export(self, kind: str, path: Path) -> Op:
+        from core.report.export import write_html, write_pdf
+
+        report, lang = self.report, self.lang
+        writer = write_html if kind == "html" else write_pdf
+
+        def work(progress, cancel):
+            progress(0, 0, tr("ui.report.exporting", lang))
+            return writer(report, path, lang=lang)
+
+        def done(p: Path) -> None:
+            self.exported[kind] = Path(p)
+            self.view.meta.setText(tr("ui.report.exported", lang, path=str(p)))
+
+        return self.track(Op(self.view, work, done).with_progress(tr("ui.report.exporting", lang))
+                          .run_in_background())

@@ -1,0 +1,144 @@
+"""The main window's state machine: which screen is current, with enter/leave hooks.
+
+``move_to(name, **kwargs)`` calls the current screen's ``leave()`` (which stops its devices
+and jobs) and then the new one's ``enter(**kwargs)``. A language or theme change rebuilds
+every view in the new language (simpler and more reliable than retranslating in place).
+UI thread only.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from PySide6.QtWidgets import QApplication
+
+from desktop.context import AppContext, CurrentUser
+from desktop.controllers.base import ScreenController
+from desktop.ui.shell_view import ShellWindow
+from desktop.ui.theme import apply_theme
+
+log = logging.getLogger(__name__)
+
+
+class Shell:
+    def __init__(self, ctx: AppContext, window: ShellWindow | None = None,
+                 live_factory: Callable[..., ScreenController] | None = None) -> None:
+        self.ctx = ctx
+        self.window = window or ShellWindow(ctx.lang)
+        self.screens: dict[str, ScreenController] = {}
+        self.current: str | None = None
+        self.history: list[str] = []
+        self._live_factory = live_factory
+        self._theme = ctx.settings.ui.theme
+        self._lang = ctx.lang
+        app = QApplication.instance()
+        if app is not None:
+            apply_theme(app, self._theme)
+        w = self.window
+        w.nav_buttons["home"].clicked.connect(lambda: self.move_to("home"))
+        w.nav_buttons["new"].clicked.connect(lambda: self.move_to("new"))
+        w.nav_buttons["settings"].clicked.connect(lambda: self.move_to("settings"))
+        w.sign_out.clicked.connect(self.sign_out)
+        ctx.events.settings_changed.connect(self._settings_changed)
+        self.build_screens()
+
+    # ------------------------------------------------------------------ screens
+    def build_screens(self) -> None:
+        from desktop.controllers.home import HomeController
+        from desktop.controllers.login import LoginController
+        from desktop.controllers.new_interview import NewInterviewController
+        from desktop.controllers.report import ReportController
+        from desktop.controllers.settings import SettingsController
+        from desktop.ui.home_view import HomeView
+        from desktop.ui.login_view import LoginView
+        from desktop.ui.new_interview_view import NewInterviewView
+        from desktop.ui.report_view import ReportView
+        from desktop.ui.settings_view import SettingsView
+
+        lang, ctx, nav = self.ctx.lang, self.ctx, self.move_to
+        for c in self.screens.values():
+            c.leave()
+            self.window.stack.removeWidget(c.view)
+            c.view.deleteLater()
+        self.screens = {
+            "login": LoginController(LoginView(lang), ctx, nav, self.signed_in),
+            "home": HomeController(HomeView(lang), ctx, nav),
+            "new": NewInterviewController(NewInterviewView(lang), ctx, nav),
+            "report": ReportController(ReportView(lang), ctx, nav),
+            "settings": SettingsController(SettingsView(lang), ctx, nav),
+        }
+        live = self._make_live(lang)
+        if live is not None:
+            self.screens["live"] = live
+        for c in self.screens.values():
+            self.window.stack.addWidget(c.view)
+        self.window.retranslate(lang)
+
+    def _make_live(self, lang: str) -> ScreenController | None:
+        if self._live_factory is not None:
+            return self._live_factory(lang, self.ctx, self.move_to)
+        try:
+            from desktop.controllers.live import LiveController
+            from desktop.ui.live_view import LiveView
+        except ModuleNotFoundError as exc:
+            if not (exc.name or "").startswith("desktop."):
+                raise
+            return None
+        return LiveController(LiveView(lang), self.ctx, self.move_to)
+
+    def move_to(self, name: str, **kwargs: Any) -> None:
+        if name not in self.screens:
+            raise KeyError(f"no screen named {name!r}")
+        if name != "login" and self.ctx.user is None:
+            name, kwargs = "login", {}
+        if self.current is not None and self.current in self.screens:
+            self.screens[self.current].leave()
+        self.current = name
+        self.history.append(name)
+        screen = self.screens[name]
+        self.window.stack.setCurrentWidget(screen.view)
+        self.window.set_nav_visible(screen.nav_key is not None)
+        self.window.mark_nav(screen.nav_key)
+        user = self.ctx.user
+        self.window.user_label.setText((user.full_name or user.username) if user else "")
+        screen.enter(**kwargs)
+
+    @property
+    def screen(self) -> ScreenController:
+        assert self.current is not None
+        return self.screens[self.current]
+
+    # ------------------------------------------------------------------ session
+    def start(self) -> None:
+        self.move_to("login")
+
+    def signed_in(self, user: CurrentUser) -> None:
+        self.ctx.user = user
+        self.ctx.events.user_changed.emit(user)
+        for c in self.screens.values():
+            c.mark_dirty()
+        self.move_to("home")
+
+    def sign_out(self) -> None:
+        from desktop.controllers.login import forget_session
+
+        forget_session(self.ctx)
+        self.ctx.user = None
+        self.ctx.events.user_changed.emit(None)
+        self.move_to("login", signed_out=True)
+
+    def _settings_changed(self, settings) -> None:
+        app = QApplication.instance()
+        if settings.ui.theme != self._theme and app is not None:
+            self._theme = settings.ui.theme
+            apply_theme(app, self._theme)
+        if settings.language != self._lang:
+            self._lang = settings.language
+            current = self.current or "login"
+            kwargs = {"tab": "general"} if current == "settings" else {}
+            self.current = None
+            self.build_screens()
+            if current == "live":
+                current = "home"
+            self.move_to(current, **kwargs)

@@ -1,0 +1,170 @@
+"""The prepared interview, built in the background while the candidate checks camera and mic:
+engines loaded (speech model, evaluator, the planner LLM when it may run), an
+:class:`core.interview.session.InterviewSession` constructed and its plan prepared.
+
+``prepare_interview`` runs on a worker thread (it may load a GGUF and faster-whisper). The
+LLM is used only when the active model is capable (core.interview.planner.is_capable) and the
+runtime probe lets it load; a refused runtime falls back to the question bank and says why in
+``note`` (never silently). A missing speech model leaves speech off: typed answers still work,
+and ``speech_note`` says what to install. "Practise again" asks exactly the given bank
+questions (``question_keys``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from core.errors import Big20Error, InputError
+from core.i18n import tr
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PreparedInterview:
+    session: Any  # core.interview.session.InterviewSession, prepared (not started)
+    questions: list  # PlannedQuestion
+    source: str  # "llm" | "bank" | "keys"
+    note: str = ""  # why the bank was used instead of the LLM, in the UI language
+    speech: bool = True  # a speech model is installed (else typed answers only)
+    speech_note: str = ""
+    previous: dict[str, dict] = field(default_factory=dict)  # plan index -> earlier answer
+
+
+def default_runtime_probe(entry: Any, path: Any) -> None:
+    """Raise a Big20Error when the native runtime for ``entry`` may not be loaded here
+    (engines.runtime_probe, when this build has it)."""
+    try:
+        from engines.runtime_probe import ensure_runtime, runtime_for
+    except ModuleNotFoundError:
+        return
+    runtime = runtime_for(entry)
+    if runtime:
+        ensure_runtime(runtime, path, engine=entry.id)
+
+
+def _template_re(template: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{[a-z_]+\})", template)
+    return re.compile("^" + "".join("(.+?)" if p.startswith("{") and p.endswith("}") else re.escape(p)
+                                    for p in parts) + "$")
+
+
+def bank_key_for(text: str, lang: str, bank: list[Any], key: str | None = None) -> str | None:
+    """The bank question ``text`` was asked from (its key, else the template it fills)."""
+    for q in bank:
+        if key and q.key == key:
+            return q.key
+    for q in bank:
+        template = q.text.get(lang)
+        if template == text or (q.slots and _template_re(template).match(text)):
+            return q.key
+    return None
+
+
+def _llm(manager: Any, capability: str, probe: Callable[[Any, Any], None], lang: str,
+         progress: Any) -> tuple[Any, str]:
+    """(LanguageModel or None, note). A capable model that may not run gives a note."""
+    from core.interview.planner import is_capable
+
+    entry = manager.active(capability)
+    if entry is None:
+        return None, ""
+    if not is_capable(entry):
+        return None, tr("ui.new.llm_small", lang, name=entry.name) if capability == "llm" else ""
+    try:
+        _, path = manager.require(capability)
+        probe(entry, path)
+        from engines.llm.llama_cpp_model import LlamaCppModel
+
+        if progress:
+            progress(0, 0, tr("ui.new.loading_llm", lang, name=entry.name))
+        return LlamaCppModel.shared(path, model_id=entry.id), ""
+    except Big20Error as exc:
+        log.warning("%s model refused: %s", capability, exc.code)
+        return None, tr("ui.new.llm_refused", lang, reason=exc.localized(lang))
+
+
+def build_engines(manager: Any, settings: Any, lang: str, company: Any, *,
+                  probe: Callable[[Any, Any], None] | None = None, progress: Any = None) -> tuple[Any, dict]:
+    """SessionEngines for the user's active models, and notes about what is missing."""
+    from core.evaluation.coverage import CoverageEvaluator
+    from core.evaluation.pipeline import LlmEvaluator
+    from core.interview.session import SessionEngines
+    from core.errors import ModelError
+
+    probe = probe or default_runtime_probe
+    notes: dict[str, Any] = {"plan": "", "speech": True, "speech_note": ""}
+    transcriber = streaming = None
+    try:
+        stt_entry, stt_path = manager.require("stt")
+        probe(stt_entry, stt_path)
+        from engines.stt.router import SpeechRouter
+        from engines.stt.whisper_file import WhisperFileTranscriber
+        from engines.stt.whisper_runtime import load_whisper_model
+        from engines.stt.whisper_stream import LocalWhisperStream
+
+        if progress:
+            progress(0, 0, tr("ui.new.loading_stt", lang, name=stt_entry.name))
+        transcriber = WhisperFileTranscriber(stt_path, model_id=stt_entry.id)
+        model = load_whisper_model(stt_path)
+
+        def deepgram_factory(key: str, **kw: Any) -> Any:
+            from engines.stt.deepgram_live import DeepgramLiveTranscriber
+
+            return DeepgramLiveTranscriber(key, **kw)
+
+        use_dg = settings.speech.use_deepgram
+
+        def streaming():
+            return SpeechRouter(lambda: LocalWhisperStream(model, threaded=True), use_deepgram=use_dg,
+                                deepgram_factory=deepgram_factory)
+    except (ModelError, Big20Error) as exc:
+        notes["speech"] = False
+        notes["speech_note"] = tr("ui.live.no_speech_model", lang, reason=exc.localized(lang))
+    planner, notes["plan"] = _llm(manager, "llm", probe, lang, progress)
+    evaluator_llm, _ = _llm(manager, "evaluator", probe, lang, progress)
+    if evaluator_llm is not None:
+        evaluator = LlmEvaluator(evaluator_llm, company_ideal=company.ideal.get(lang) if company else None)
+    else:
+        evaluator = CoverageEvaluator()
+    return SessionEngines(evaluator=evaluator, transcriber=transcriber, streaming=streaming,
+                          planner_llm=planner), notes
+
+
+def prepare_interview(*, sessions: Any, candidate_id: int, lang: str, company_id: str | None, position: str,
+                      resume_path: Path | None, resume: tuple[str, dict] | None, n: int, manager: Any,
+                      settings: Any, practise: list[Any] | None = None, seed: int = 0,
+                      probe: Callable[[Any, Any], None] | None = None, progress=None,
+                      cancel=None) -> PreparedInterview:
+    from core.bank import get_company, load_question_bank
+    from core.interview.session import InterviewSession, InterviewSetup
+
+    if not position.strip():
+        raise InputError("ui.new.position_missing")
+    company = get_company(company_id) if company_id else None
+    keys, previous = None, {}
+    if practise:
+        bank = load_question_bank()
+        keys = []
+        for w in practise:
+            key = bank_key_for(w.question, lang, bank, w.bank_key)
+            if key is None:
+                raise InputError("ui.new.practise_unknown", question=w.question[:60])
+            previous[str(len(keys))] = {"answer": w.answer, "score": w.score, "interview_id": w.interview_id}
+            keys.append(key)
+    engines, notes = build_engines(manager, settings, lang, company, probe=probe, progress=progress)
+    if cancel is not None:
+        cancel.raise_if_cancelled()
+    setup = InterviewSetup(candidate_id=candidate_id, company=company, position=position.strip(), language=lang,
+                           n_questions=n, resume_path=resume_path, resume=resume, question_keys=keys, seed=seed)
+    session = InterviewSession(sessions, setup, engines)
+    if progress:
+        progress(0, 0, tr("ui.new.planning", lang))
+    questions = session.prepare(cancel)
+    return PreparedInterview(session=session, questions=list(questions), source=session.plan_source,
+                             note=notes["plan"], speech=notes["speech"], speech_note=notes["speech_note"],
+                             previous=previous)

@@ -1,0 +1,46 @@
+"""Helpers for the desktop screen tests: an AppContext on a private SQLite file, with device
+factories the test chooses (file sources with real recordings, synthesised ones, or missing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from core.config import Settings
+from core.errors import DeviceError
+
+
+def make_ctx(tmp_path: Path, lang: str = "en", *, camera: Callable[[], Any] | None = None,
+             microphone: Callable[[], Any] | None = None, **settings_updates: Any):
+    from desktop.app import build_context
+    from desktop.demo import SyntheticFaceCamera, SyntheticMicrophone
+
+    settings = Settings(language=lang, database_url=f"sqlite:///{tmp_path / 'ui.sqlite3'}", **settings_updates)
+    return build_context(settings, settings_path=tmp_path / "settings.toml",
+                         camera_factory=camera or (lambda: SyntheticFaceCamera()),
+                         microphone_factory=microphone or (lambda: SyntheticMicrophone()))
+
+
+class MissingCamera:
+    """A camera source whose device is absent, as OpenCVCamera reports it."""
+
+    fps, size = 30.0, (640, 480)
+
+    def open(self) -> None:
+        raise DeviceError("capture.camera_unavailable", device=0)
+
+    def read(self):  # pragma: no cover - never opened
+        return None
+
+    def close(self) -> None:
+        pass
+
+
+class MissingMicrophone:
+    sample_rate = 16_000
+
+    def start(self, on_audio) -> None:
+        raise DeviceError("speech.no_microphone", looked_for="the default input device (input devices present: none)")
+
+    def stop(self) -> None:
+        pass
