@@ -375,3 +375,25 @@ def test_interrupted_interview_is_found_resumed_or_discarded(db, resume_pdf):
     with pytest.raises(Exception) as err:
         InterviewSession.resume(factory, oid, engines)
     assert getattr(err.value, "code", "") == "session.not_resumable"
+
+
+def test_language_mismatch_rules():
+    from core.interview.session import language_mismatch
+    from core.protocols import Transcription, TranscriptSegment
+
+    def tx(seg_lang="en", **kw):
+        return Transcription([TranscriptSegment("words", 0.0, 1.0, language=seg_lang, engine="e")], "en", 1.0, "e", **kw)
+
+    # faster-whisper's language identification
+    assert language_mismatch(tx(detected_language="ko", language_probability=0.99,
+                                chosen_language_probability=0.001), "", "en", False) == ("ko", 0.99)
+    assert language_mismatch(tx(detected_language="ko", language_probability=0.55,
+                                chosen_language_probability=0.40), "", "en", False) is None  # mixed: not refused
+    assert language_mismatch(tx(detected_language="en", language_probability=0.95,
+                                chosen_language_probability=0.95), "", "en", False) is None
+    # an engine that reports the language per segment (Deepgram's detected language)
+    assert language_mismatch(tx("ko"), "", "en", False) == ("ko", 1.0)
+    assert language_mismatch(tx("en-US"), "", "en", False) is None
+    # typed answers by script
+    assert language_mismatch(None, "저는 백엔드 개발자로 삼 년 일했습니다", "en", True)[0] == "ko"
+    assert language_mismatch(None, "I have worked as a backend developer", "en", True) is None
