@@ -20,8 +20,14 @@ Construct::
     report = session.finish(emotions=None)
     # on any failure or user stop: session.cancel(reason) -> KeptSummary (what was kept)
 
-An interrupted interview is found later by :mod:`core.interview.recovery` and continued with
-:meth:`InterviewSession.resume`.
+Interrupted interviews (crash, kill -9, power loss) are found by :mod:`core.interview.recovery`.
+The desktop, when it opens the database::
+
+    sweep_interrupted(factory)                    # deletes the ones without any answer
+    for offer in find_resumable(factory, candidate_id=uid):   # InterruptedInterview rows
+        # offer.answered of offer.planned answered; ask the user:
+        session = InterviewSession.resume(factory, offer.id, engines, listener=...)  # then ask_next() ...
+        # or: discard_interview(factory, offer.id, reason)   # cancelled, reason stored
 
 Threading contract
 ------------------
@@ -30,7 +36,8 @@ Threading contract
   ``cancel``) are called from ONE controller thread, never the Qt UI thread: ``prepare``,
   ``answer_audio``, ``end_answer`` and ``finish`` block (model calls, database writes).
 * ``feed(pcm)`` is called from one audio thread (the microphone's), between
-  ``begin_answer`` and ``end_answer``; it only hands audio to the streaming engine.
+  ``begin_answer`` and ``end_answer``; it only hands audio to the streaming engine. Stop the
+  microphone (or stop feeding) before calling ``end_answer``: audio fed later is ignored.
 * ``cancel`` may also be called from another thread (a signal handler's, a stop button's
   worker): it stops a running stream, waits for background work and marks the interview.
 * Callbacks on the :class:`SessionListener` fire on these threads:
