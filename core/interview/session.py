@@ -244,6 +244,11 @@ def language_mismatch(tx: Transcription | None, text: str, chosen: str, typed: b
     return None
 
 
+def _language_name(code: str, ui: str) -> str:
+    """"Korean"/"한국어" for the interview languages; any other detected language by its code."""
+    return tr(f"session.lang.{code}", ui) if code in ("ko", "en") else code
+
+
 # ----------------------------------------------------------------------------- the session
 @dataclass
 class _Answer:
@@ -613,8 +618,8 @@ class InterviewSession:
         mismatch = language_mismatch(tx, ans.text, lang, typed)
         if mismatch is not None:
             detected, prob = mismatch
-            msg = tr("session.language_mismatch", lang, detected=tr(f"session.lang.{detected}", lang),
-                     chosen=tr(f"session.lang.{lang}", lang), p=f"{prob:.2f}")
+            msg = tr("session.language_mismatch", lang, detected=_language_name(detected, lang),
+                     chosen=_language_name(lang, lang), p=f"{prob:.2f}")
             record.not_evaluated_reason = msg
             record.warnings.append(msg)
         else:
