@@ -73,7 +73,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 from sqlalchemy import select
 
 from core.db.models import Interview, InterviewQuestion, InterviewStatus, Resume, Speaker, Transcript
-from core.errors import Big20Error, Cancelled, InputError
+from core.errors import Big20Error, Cancelled, EngineError, InputError
 from core.evaluation.text import words_from_text
 from core.i18n import tr
 from core.interview.types import PlannedQuestion
@@ -375,7 +375,7 @@ class InterviewSession:
         """Store the resume (one row per file content and candidate), the interview with its
         plan, and move it to ``live``; returns the interview id. One transaction."""
         from core.db.models import Company as CompanyRow
-        from core.resume.store import file_sha256
+        from core.resume.store import file_sha256, intake_resume
         from core.services.interviews import create_interview, transition
 
         if self._state != "prepared":
@@ -393,13 +393,8 @@ class InterviewSession:
                 row = db.scalar(select(Resume).where(Resume.candidate_id == s.candidate_id, Resume.sha256 == sha)
                                 .order_by(Resume.id).limit(1))
                 if row is None:
-                    text, structured = s.resume
-                    path = Path(s.resume_path)
-                    row = Resume(candidate_id=s.candidate_id, file_path=str(path.resolve()), file_name=path.name,
-                                 extracted_text=text, structured_data=structured,
-                                 language=structured.get("language"), sha256=sha)
-                    db.add(row)
-                    db.flush()
+                    # the parse is done (prepare's input): the reader is not needed again
+                    row = intake_resume(db, None, Path(s.resume_path), s.candidate_id, parsed=s.resume)
                     self._resume_created = True
                 resume_id = row.id
             interview = create_interview(db, candidate_id=s.candidate_id, position=s.position,
@@ -591,9 +586,14 @@ class InterviewSession:
         if ans.streamed and ans.audio is not None and self.engines.full_context_pass \
                 and self.engines.transcriber is not None and len(ans.audio) >= SAMPLE_RATE // 4:
             t0 = time.perf_counter()
-            full = self.engines.transcriber.transcribe(ans.audio, language=self.language, cancel=self.cancel_token)
+            try:
+                full = self.engines.transcriber.transcribe(ans.audio, language=self.language,
+                                                           cancel=self.cancel_token)
+            except EngineError as exc:  # the streaming text stands; the interview goes on
+                log.warning("answer %d: full-context pass failed, keeping the live text: %s", ans.asked.index, exc)
+                full = None
             self._time("full_context", time.perf_counter() - t0)
-            if full.segments or not tx.segments:
+            if full is not None and (full.segments or not tx.segments):
                 with self._db_lock, self.factory() as db:
                     replace_answer(db, self.interview_id, ans.asked.asked_id, full.segments)
                     self._store_bounds(db, ans.asked, full.segments)
