@@ -17,7 +17,8 @@ Construct::
         # audio from a file (whole-file recognition):   session.answer_audio(path_or_pcm)
         # live / streamed audio:                        session.begin_answer(); session.feed(pcm)...; session.end_answer()
         # typed:                                        session.answer_text("...")
-    report = session.finish(emotions=None)
+        # skipped:                                      session.skip()
+    report = session.finish(emotions=None)   # finishing early drops the unanswered question on screen
     # on any failure or user stop: session.cancel(reason) -> KeptSummary (what was kept)
 
 Interrupted interviews (crash, kill -9, power loss) are found by :mod:`core.interview.recovery`.
@@ -32,7 +33,7 @@ The desktop, when it opens the database::
 Threading contract
 ------------------
 * Control methods (``validate``, ``prepare``, ``start``, ``ask_next``, ``answer_audio``,
-  ``begin_answer``, ``end_answer``, ``answer_text``, ``attach_vision``, ``finish``,
+  ``begin_answer``, ``end_answer``, ``answer_text``, ``skip``, ``attach_vision``, ``finish``,
   ``cancel``) are called from ONE controller thread, never the Qt UI thread: ``prepare``,
   ``answer_audio``, ``end_answer`` and ``finish`` block (model calls, database writes).
 * ``feed(pcm)`` is called from one audio thread (the microphone's), between
@@ -536,6 +537,17 @@ class InterviewSession:
             self._emit("final_text", asked.index, seg)
         return self._ended(_Answer(asked, "typed", None, text, words))
 
+    def skip(self) -> None:
+        """Drop the current question unanswered (the candidate skipped it, or finished early):
+        it leaves no row and no report entry."""
+        self._require_live()
+        asked = self._take_current()
+        with self._db_lock, self.factory() as db:
+            row = db.get(InterviewQuestion, asked.asked_id)
+            if row is not None:
+                db.delete(row)
+            db.commit()
+
     def _concat(self, blocks: list) -> Any:
         if not blocks:
             return None
@@ -663,8 +675,8 @@ class InterviewSession:
         from core.services.interviews import get_interview, transition
 
         self._require_live()
-        if self._current is not None:
-            raise RuntimeError("the current question has not been answered")
+        if self._current is not None:  # finishing early: the question on screen was not answered
+            self.skip()
         self.wait_idle()
         self._stop_post()
         t0 = time.perf_counter()
@@ -743,19 +755,19 @@ class InterviewSession:
                                                                 Transcript.speaker == Speaker.User)
                                        .order_by(Transcript.start_s.is_(None), Transcript.start_s, Transcript.id)))
                 answers.append((row, rows))
-            # keep the answered prefix; an unanswered question (and anything after it) is asked again
-            keep = 0
-            while keep < len(answers) and answers[keep][1]:
-                keep += 1
-            for row, _ in answers[keep:]:
-                db.delete(row)
+            # keep every answered question; one asked but not answered is asked again, and the
+            # plan goes on after the last answered one (skipped questions stay skipped)
+            for row, rows in answers:
+                if not rows:
+                    db.delete(row)
+            answers = [(row, rows) for row, rows in answers if rows]
             plan_doc = dict(iv.plan)
             plan_doc["owner"] = {"pid": os.getpid(), "host": socket.gethostname()}
             iv.plan = plan_doc
             db.commit()
         self._state = "live"
-        self._next = keep
-        for row, rows in answers[:keep]:
+        self._next = answers[-1][0].position + 1 if answers else 0
+        for row, rows in answers:
             asked = AskedQuestion(index=row.position, question=self.plan[row.position], asked_id=row.id)
             typed = all(r.engine == TYPED_ENGINE for r in rows)
             words = [Word(w["w"], w["s"], w["e"], w.get("c")) for r in rows for w in (r.words or [])]

@@ -397,3 +397,20 @@ def test_language_mismatch_rules():
     # typed answers by script
     assert language_mismatch(None, "저는 백엔드 개발자로 삼 년 일했습니다", "en", True)[0] == "ko"
     assert language_mismatch(None, "I have worked as a backend developer", "en", True) is None
+
+
+def test_skip_and_finish_early(db, resume_pdf):
+    factory, uid = db
+    session = InterviewSession(factory, _setup(uid, resume_pdf, n_questions=4),
+                               SessionEngines(evaluator=CoverageEvaluator()))
+    session.prepare()
+    session.start()
+    session.ask_next()
+    session.skip()
+    session.ask_next()
+    session.answer_text(GOOD_EN)
+    session.ask_next()  # on screen when the candidate presses "finish"
+    report = session.finish()
+    assert [d["index"] for d in report["details"]] == [1]
+    with factory() as s:
+        assert [q.position for q in s.scalars(select(InterviewQuestion))] == [1]
