@@ -334,7 +334,7 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
             reason = tr("replay.interrupted_reason", lang) if isinstance(exc, KeyboardInterrupt) \
                 else describe_error(exc, lang)
             kept = session.cancel(reason)
-            if on_kept is not None:
+            if on_kept is not None and kept.status in ("deleted", "cancelled"):  # else nothing was stored
                 on_kept(kept)
             raise
         interview_id = session.interview_id

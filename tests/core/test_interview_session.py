@@ -297,3 +297,120 @@ def test_streamed_answer_full_context_pass_replaces_streaming_text(db, resume_pd
     assert rows and all(r.engine == f"faster-whisper/{entry.id}" for r in rows)  # the full pass's rows
     assert "eight" in report["details"][0]["answer"].lower() or "8" in report["details"][0]["answer"]
     assert report["details"][0]["stt"]["engine"].endswith(f"faster-whisper/{entry.id}")
+
+
+def _dead_pid() -> int:
+    import os
+
+    pid = 2 ** 22 - 7  # above the default pid_max range, so no live process has it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return pid
+    pytest.skip("could not find a pid that no process uses")
+
+
+def _orphan(factory, interview_id):
+    """What a crash leaves: the interview's owning process is gone."""
+    with factory() as s:
+        iv = s.get(Interview, interview_id)
+        iv.plan = {**iv.plan, "owner": {**iv.plan["owner"], "pid": _dead_pid()}}
+        s.commit()
+
+
+def test_interrupted_interview_is_found_resumed_or_discarded(db, resume_pdf):
+    from core.interview.recovery import discard_interview, find_interrupted, find_resumable, sweep_interrupted
+
+    factory, uid = db
+    engines = SessionEngines(evaluator=CoverageEvaluator())
+    session = InterviewSession(factory, _setup(uid, resume_pdf, n_questions=3), engines)
+    session.prepare()
+    iid = session.start()
+    session.ask_next()
+    session.answer_text(GOOD_EN)
+    session.wait_idle()
+    session.ask_next()  # the crash comes while the second answer is being given
+    assert find_interrupted(factory) == []  # its own process is alive: not interrupted
+    _orphan(factory, iid)
+    # an empty one (crashed before its first answer) is swept away entirely
+    empty = InterviewSession(factory, _setup(uid, resume_pdf, n_questions=2), engines)
+    empty.prepare()
+    empty_id = empty.start()
+    _orphan(factory, empty_id)
+    kept = sweep_interrupted(factory)
+    assert [k.id for k in kept] == [iid]
+    with factory() as s:
+        assert s.get(Interview, empty_id) is None and s.get(Interview, iid) is not None
+    offer = find_resumable(factory)
+    assert [(o.id, o.answered, o.planned) for o in offer] == [(iid, 1, 3)]
+
+    rec = Recorder()
+    resumed = InterviewSession.resume(factory, iid, engines, listener=rec)
+    q = resumed.ask_next()
+    assert q.index == 1 and q.question.text == session.plan[1].text  # the unanswered question again
+    resumed.answer_text("I don't know.")
+    resumed.ask_next()
+    resumed.answer_text(GOOD_EN)
+    assert resumed.ask_next() is None
+    report = resumed.finish()
+    assert [d["index"] for d in report["details"]] == [0, 1, 2]
+    assert report["details"][0]["answer"] == GOOD_EN and report["details"][0]["evaluated"]
+    with factory() as s:
+        assert s.get(Interview, iid).status is InterviewStatus.completed
+        assert s.scalar(select(func.count()).select_from(InterviewQuestion)
+                        .where(InterviewQuestion.interview_id == iid)) == 3
+
+    # discard: a resumable interview the user does not want becomes cancelled with the reason
+    other = InterviewSession(factory, _setup(uid, resume_pdf, n_questions=2), engines)
+    other.prepare()
+    oid = other.start()
+    other.ask_next()
+    other.answer_text(GOOD_EN)
+    other.wait_idle()
+    _orphan(factory, oid)
+    assert [o.id for o in find_resumable(factory)] == [oid]
+    kept = discard_interview(factory, oid, "discarded by the user")
+    assert kept.status == "cancelled" and kept.answers_kept == 1
+    assert find_resumable(factory) == []
+    with pytest.raises(Exception) as err:
+        InterviewSession.resume(factory, oid, engines)
+    assert getattr(err.value, "code", "") == "session.not_resumable"
+
+
+def test_language_mismatch_rules():
+    from core.interview.session import language_mismatch
+    from core.protocols import Transcription, TranscriptSegment
+
+    def tx(seg_lang="en", **kw):
+        return Transcription([TranscriptSegment("words", 0.0, 1.0, language=seg_lang, engine="e")], "en", 1.0, "e", **kw)
+
+    # faster-whisper's language identification
+    assert language_mismatch(tx(detected_language="ko", language_probability=0.99,
+                                chosen_language_probability=0.001), "", "en", False) == ("ko", 0.99)
+    assert language_mismatch(tx(detected_language="ko", language_probability=0.55,
+                                chosen_language_probability=0.40), "", "en", False) is None  # mixed: not refused
+    assert language_mismatch(tx(detected_language="en", language_probability=0.95,
+                                chosen_language_probability=0.95), "", "en", False) is None
+    # an engine that reports the language per segment (Deepgram's detected language)
+    assert language_mismatch(tx("ko"), "", "en", False) == ("ko", 1.0)
+    assert language_mismatch(tx("en-US"), "", "en", False) is None
+    # typed answers by script
+    assert language_mismatch(None, "저는 백엔드 개발자로 삼 년 일했습니다", "en", True)[0] == "ko"
+    assert language_mismatch(None, "I have worked as a backend developer", "en", True) is None
+
+
+def test_skip_and_finish_early(db, resume_pdf):
+    factory, uid = db
+    session = InterviewSession(factory, _setup(uid, resume_pdf, n_questions=4),
+                               SessionEngines(evaluator=CoverageEvaluator()))
+    session.prepare()
+    session.start()
+    session.ask_next()
+    session.skip()
+    session.ask_next()
+    session.answer_text(GOOD_EN)
+    session.ask_next()  # on screen when the candidate presses "finish"
+    report = session.finish()
+    assert [d["index"] for d in report["details"]] == [1]
+    with factory() as s:
+        assert [q.position for q in s.scalars(select(InterviewQuestion))] == [1]
