@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from statistics import median
 
@@ -181,27 +182,41 @@ def _datey(ln: LayoutLine) -> bool:
 
 
 def _find_gutter(lines: list[LayoutLine], width: float) -> tuple[float, float] | None:
-    """(score, x) of the best empty vertical gutter, or None."""
+    """(score, x) of the best empty vertical gutter, or None. Candidates are the middles of
+    the empty x-intervals between line edges at least 6 pt wide (between two edges every x
+    splits the lines alike), crossed by fewer than 60% of the lines."""
     if len(lines) < 3:
         return None
+    edges = sorted({round(v, 1) for l in lines for v in (l.x0, l.x1)})
     best: tuple[float, float] | None = None
-    lo = min(l.x0 for l in lines)
-    hi = max(l.x1 for l in lines)
-    x = lo + 10.0
-    while x < hi - 10.0:
+    for a, b in zip(edges, edges[1:]):
+        if b - a < 6.0:
+            continue
+        x = (a + b) / 2
+        crossing = sum(1 for l in lines if l.x0 < x < l.x1)
+        if crossing > 0.6 * len(lines):
+            continue
         score = _gutter_score(lines, x)
         if score > 0 and (best is None or score > best[0]):
             best = (score, x)
-        x += 2.0
     return best
 
 
 def _runs(lines: list[LayoutLine], x: float) -> list[tuple[bool, list[LayoutLine]]]:
     """Split lines at ``x``: (False, band) for rows crossing x, (True, run) between them."""
     margin = 3.0
-    cross = [l for l in lines if l.x0 < x + margin and l.x1 > x - margin]
-    bands = [l for l in lines if l in cross or any(_v_overlap(l, c) > 0.3 for c in cross)]
-    band_ids = {id(l) for l in bands}
+    cross = sorted((l for l in lines if l.x0 < x + margin and l.x1 > x - margin), key=lambda l: l.y0)
+    cross_y0 = [c.y0 for c in cross]
+    max_h = max((c.height for c in cross), default=0.0)
+    band_ids = {id(c) for c in cross}
+    for l in lines:
+        if id(l) in band_ids:
+            continue
+        # only crossers starting within one line height can overlap this line
+        lo = bisect_left(cross_y0, l.y0 - max_h)
+        hi = bisect_right(cross_y0, l.y1)
+        if any(_v_overlap(l, c) > 0.3 for c in cross[lo:hi]):
+            band_ids.add(id(l))
     out: list[tuple[bool, list[LayoutLine]]] = []
     for ln in sorted(lines, key=lambda l: l.y0):
         is_band = id(ln) in band_ids

@@ -209,9 +209,9 @@ def _vocab_section(text: str) -> str | None:
     s = re.sub(r"^(?:\d+[.)]|[IVX]+\.)\s*", "", s)
     if s.rstrip().endswith(":") is False and ":" in s:
         return None
-    sec = _HEADER_LOOKUP.get(_key(s))
+    sec = _HEADER_LOOKUP.get(_key(s)) or _HEADER_LOOKUP.get(_key(re.sub(r"[(\[].*?[)\]]", "", s)))
     if sec:
-        return sec
+        return sec  # also "경력 (총 3년 2개월)", "Work Experience (5 years)"
     parts = [p for p in re.split(r"\s*(?:&|/|,|\band\b|및|·)\s*", s, flags=re.I) if p.strip()]
     if len(parts) > 1:
         for p in parts:
