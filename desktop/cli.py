@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     app = sub.add_parser("app", help="open the desktop app (the default)")
     app.set_defaults(func=_run_app)
     models_cli.register(sub)
-    for optional in ("desktop.replay_cli",):
+    for optional in ("desktop.replay_cli", "desktop.evaluate_cli"):
         try:
             module = __import__(optional, fromlist=["register"])
         except ModuleNotFoundError as exc:
