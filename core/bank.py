@@ -174,6 +174,9 @@ class BankQuestion(_Strict):
             for lang in LANGS:
                 if not _fields(fu.get(lang)) <= declared:
                     raise ValueError(f"follow_ups.{lang} uses undeclared slots")
+        if self.category in ("technical", "situational") and not self.rubric.misconceptions:
+            # the evaluator must be able to name what candidates typically get wrong
+            raise ValueError("technical and situational questions need rubric.misconceptions")
         return self
 
     # -- helpers

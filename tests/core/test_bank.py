@@ -297,3 +297,17 @@ def test_korean_keyword_matching_respects_eojeol():
     # English stays whole-word with simple inflection
     assert keyword_in("we rely on caching", "cache") and keyword_in("two dependencies", "dependency")
     assert not keyword_in("the cachet of it", "cache")
+
+
+def test_every_technical_and_situational_question_lists_misconceptions(qs):
+    """Each holds at least one misconception, bilingual, whose wrong and correct statements
+    differ (a copy would make the contrast meaningless)."""
+    for q in qs:
+        if q.category not in ("technical", "situational"):
+            continue
+        assert q.rubric.misconceptions, q.key
+        for m in q.rubric.misconceptions:
+            for lang in ("ko", "en"):
+                assert m.wrong.get(lang) != m.correct.get(lang), (q.key, lang)
+        r = q.rubric_for("ko")
+        assert r["misconceptions"][0]["wrong"] == q.rubric.misconceptions[0].wrong.ko

@@ -92,7 +92,7 @@ def test_question_format(bank):
             assert fields(q["text"][lang]) == set(slots), f"{k}.text.{lang}: slots declared iff used"
         assert not BAD_PARTICLE.search(q["text"]["ko"]), f"{k}: consonant-dependent particle after a slot"
         r = q["rubric"]
-        assert set(r) <= {"key_points", "weights", "focus", "bands"}, k
+        assert set(r) <= {"key_points", "misconceptions", "weights", "focus", "bands"}, k
         kps = r["key_points"]
         assert 3 <= len(kps) <= 6, k
         for i, kp in enumerate(kps):
