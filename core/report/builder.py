@@ -150,6 +150,12 @@ def _summary_text(summary: dict[str, Any], lang: str) -> str:
     return " ".join(parts)
 
 
+def _scope(model: str) -> dict[str, str]:
+    if model.startswith("rubric-coverage/"):
+        return {lg: tr("eval.scope.coverage", lg) for lg in ("ko", "en")}
+    return {lg: tr("eval.scope.llm", lg, model=model) for lg in ("ko", "en")}
+
+
 def build_report(answers: list[AnswerRecord], *, language: str, position: str, company_id: str | None,
                  company_name: str | None = None, candidate_name: str | None = None,
                  emotions: dict | None = None, meta: dict | None = None) -> dict:
@@ -195,6 +201,8 @@ def build_report(answers: list[AnswerRecord], *, language: str, position: str, c
         "candidate_name": candidate_name,
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "evaluator_models": models,
+        # what each evaluator checks and cannot check, in both languages (DESIGN §6)
+        "evaluator_scope": {m: _scope(m) for m in models},
         "stt_engines": sorted({r.stt_engine for r in ordered if r.stt_engine}),
     }
     if meta:
