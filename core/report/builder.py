@@ -21,7 +21,7 @@ The shape contains the seed's ``{"summary": {"technical", "communication", "cult
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -48,6 +48,8 @@ class AnswerRecord:
     stt_engine: str | None = None
     gaze: dict | None = None  # per-answer vision metrics; may be None
     emotion: dict | None = None
+    # second opinions (e.g. the rubric evaluator beside the LLM): shown, not averaged in
+    other_evaluations: list[AnswerEvaluation] = field(default_factory=list)
 
 
 def _mean(values: list[float]) -> float | None:
@@ -111,7 +113,17 @@ def _detail(rec: AnswerRecord, lang: str) -> dict[str, Any]:
                 detail["evidence"].append({"quote": e.quote, "start": e.start, "end": e.end,
                                            "rubric_point": e.rubric_point,
                                            "criterion": e.criterion or name})
+    detail["other_evaluations"] = [_second(o) for o in rec.other_evaluations]
     return detail
+
+
+def _second(ev: AnswerEvaluation) -> dict[str, Any]:
+    """A second evaluator's result with its verified quotes (not part of any mean)."""
+    return {"evaluator_model": ev.evaluator_model, "evaluated": ev.evaluated, "score": ev.score,
+            "not_evaluated_reason": ev.not_evaluated_reason, "feedback": ev.feedback,
+            "scores": {n: {"score": c.score, "reason": c.reason} for n, c in ev.criteria.items()},
+            "evidence": [{"quote": e.quote, "start": e.start, "end": e.end, "rubric_point": e.rubric_point,
+                          "criterion": e.criterion or n} for n, c in ev.criteria.items() for e in c.evidence]}
 
 
 def _delivery_summary(details: list[dict[str, Any]]) -> dict[str, Any]:
@@ -192,7 +204,8 @@ def build_report(answers: list[AnswerRecord], *, language: str, position: str, c
         emo.setdefault("nervousness", None)
 
     models = sorted({r.evaluation.evaluator_model for r in ordered
-                     if r.evaluation is not None and r.evaluation.evaluator_model})
+                     if r.evaluation is not None and r.evaluation.evaluator_model}
+                    | {o.evaluator_model for r in ordered for o in r.other_evaluations if o.evaluator_model})
     meta_out: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "language": lang,

@@ -274,9 +274,13 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
             if eng.evaluator_llm is not None and words:
                 evaluation = evaluate_with_llm(eng.evaluator_llm, question, words, lang,
                                                company_ideal=company.ideal.get(lang), cancel=cancel)
+            others = []
             if evaluation is None:
                 evaluation = coverage.evaluate(question, words, lang, position=req.position,
                                                company_terms=company_terms)
+            elif words:  # both evaluators ran: the report shows the rubric evaluator too
+                others.append(coverage.evaluate(question, words, lang, position=req.position,
+                                                company_terms=company_terms))
             timings["evaluate"] += time.perf_counter() - t0
             confs = [s.confidence for s in tx.segments if s.confidence is not None]
             durations.append(tx.duration)
@@ -284,7 +288,7 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
                 index=i, question=question, answer_text=tx.text, words=words, language=lang,
                 evaluation=evaluation, audio_duration=tx.duration,
                 stt_confidence=round(sum(confs) / len(confs), 3) if confs else None,
-                stt_engine=tx.engine))
+                stt_engine=tx.engine, other_evaluations=others))
 
         emotions = None
         if req.video is not None:

@@ -107,3 +107,20 @@ def test_lexical_mode_still_refuses_term_lists():
     r = evaluate_typed(CoverageEvaluator(), "backend.db_index", "en", "B-tree, write cost, selectivity, EXPLAIN.")
     assert r.criteria["technical_accuracy"].score == 0 and r.evaluator_model == "rubric-coverage/lexical"
     assert len([q for q in load_question_bank() if q.rubric.misconceptions]) >= 159
+
+
+def test_report_shows_a_second_evaluator_and_the_scope():
+    from core.report.builder import AnswerRecord, build_report
+
+    q = planned_question("backend.db_index", "en")
+    words = words_from_text("An index keeps the keys sorted in a B-tree, so a lookup avoids a full scan.")
+    lexical = CoverageEvaluator().evaluate(q, words, "en")
+    rec = AnswerRecord(index=0, question=q, answer_text=" ".join(w.text for w in words), words=words,
+                       language="en", evaluation=lexical, other_evaluations=[lexical])
+    report = build_report([rec], language="en", position="Backend Developer", company_id=None,
+                          company_name=None)
+    detail = report["details"][0]
+    assert detail["other_evaluations"][0]["evaluator_model"] == "rubric-coverage/lexical"
+    assert all(locate_quote(e["quote"], words) for e in detail["other_evaluations"][0]["evidence"])
+    scope = report["meta"]["evaluator_scope"]["rubric-coverage/lexical"]
+    assert set(scope) == {"ko", "en"}
