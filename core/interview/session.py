@@ -124,13 +124,15 @@ class SessionEngines:
     """The engines one interview uses. ``evaluator`` is any AnswerEvaluator; ``transcriber``
     recognises whole answers (files, and the full-context pass after a streamed answer);
     ``streaming()`` returns a StreamingTranscriber for live answers (one per answer);
-    ``planner_llm`` writes the plan when given (else the bank)."""
+    ``planner_llm`` writes the plan when given (else the bank); ``second_evaluator``, when
+    given, also scores each evaluated answer and is shown beside the first (never averaged in)."""
 
     evaluator: AnswerEvaluator
     transcriber: FileTranscriber | None = None
     streaming: Callable[[], StreamingTranscriber] | None = None
     planner_llm: LanguageModel | None = None
     full_context_pass: bool = True
+    second_evaluator: AnswerEvaluator | None = None
 
 
 @dataclass
@@ -640,6 +642,9 @@ class InterviewSession:
             terms = list(company.values.get(lang)) + [company.ideal.get(lang)] if company is not None else []
             record.evaluation = self.engines.evaluator.evaluate(q, ans.words, lang, position=self.setup.position,
                                                                 company_terms=terms)
+            if self.engines.second_evaluator is not None and ans.words:
+                record.other_evaluations.append(self.engines.second_evaluator.evaluate(
+                    q, ans.words, lang, position=self.setup.position, company_terms=terms))
             self._time("evaluate", time.perf_counter() - t0)
         self.records[ans.asked.index] = record
         self._emit("evaluation_ready", ans.asked.index, record)

@@ -50,6 +50,8 @@ class AnswerRecord:
     emotion: dict | None = None
     answer_mode: str = "speech"  # "speech" | "typed" (typed: delivery metrics do not apply)
     warnings: list[str] = field(default_factory=list)  # translated quality warnings (wrong language ...)
+    # second opinions (e.g. the rubric evaluator beside the LLM): shown, not averaged in
+    other_evaluations: list[AnswerEvaluation] = field(default_factory=list)
 
 
 def _mean(values: list[float]) -> float | None:
@@ -119,7 +121,17 @@ def _detail(rec: AnswerRecord, lang: str) -> dict[str, Any]:
                 detail["evidence"].append({"quote": e.quote, "start": e.start, "end": e.end,
                                            "rubric_point": e.rubric_point,
                                            "criterion": e.criterion or name})
+    detail["other_evaluations"] = [_second(o) for o in rec.other_evaluations]
     return detail
+
+
+def _second(ev: AnswerEvaluation) -> dict[str, Any]:
+    """A second evaluator's result with its verified quotes (not part of any mean)."""
+    return {"evaluator_model": ev.evaluator_model, "evaluated": ev.evaluated, "score": ev.score,
+            "not_evaluated_reason": ev.not_evaluated_reason, "feedback": ev.feedback,
+            "scores": {n: {"score": c.score, "reason": c.reason} for n, c in ev.criteria.items()},
+            "evidence": [{"quote": e.quote, "start": e.start, "end": e.end, "rubric_point": e.rubric_point,
+                          "criterion": e.criterion or n} for n, c in ev.criteria.items() for e in c.evidence]}
 
 
 def _delivery_summary(details: list[dict[str, Any]]) -> dict[str, Any]:
@@ -159,6 +171,12 @@ def _summary_text(summary: dict[str, Any], lang: str) -> str:
     return " ".join(parts)
 
 
+def _scope(model: str) -> dict[str, str]:
+    if model.startswith("rubric-coverage/"):
+        return {lg: tr("eval.scope.coverage", lg) for lg in ("ko", "en")}
+    return {lg: tr("eval.scope.llm", lg, model=model) for lg in ("ko", "en")}
+
+
 def build_report(answers: list[AnswerRecord], *, language: str, position: str, company_id: str | None,
                  company_name: str | None = None, candidate_name: str | None = None,
                  emotions: dict | None = None, meta: dict | None = None) -> dict:
@@ -195,7 +213,8 @@ def build_report(answers: list[AnswerRecord], *, language: str, position: str, c
         emo.setdefault("nervousness", None)
 
     models = sorted({r.evaluation.evaluator_model for r in ordered
-                     if r.evaluation is not None and r.evaluation.evaluator_model})
+                     if r.evaluation is not None and r.evaluation.evaluator_model}
+                    | {o.evaluator_model for r in ordered for o in r.other_evaluations if o.evaluator_model})
     meta_out: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "language": lang,
@@ -204,6 +223,8 @@ def build_report(answers: list[AnswerRecord], *, language: str, position: str, c
         "candidate_name": candidate_name,
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "evaluator_models": models,
+        # what each evaluator checks and cannot check, in both languages (DESIGN §6)
+        "evaluator_scope": {m: _scope(m) for m in models},
         "stt_engines": sorted({r.stt_engine for r in ordered if r.stt_engine}),
     }
     if meta:

@@ -284,7 +284,9 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
                            n_questions=n, resume_path=Path(req.resume), resume=parsed,
                            question_keys=list(req.questions) if req.questions else None, seed=req.seed),
             SessionEngines(evaluator=evaluator, transcriber=eng.transcriber, streaming=streaming,
-                           planner_llm=eng.llm),
+                           planner_llm=eng.llm,
+                           # both evaluators ran: the report shows the rubric evaluator beside the LLM
+                           second_evaluator=coverage if evaluator is not coverage else None),
             listener=Progress(), cancel=cancel)
         try:
             session.validate()
