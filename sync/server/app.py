@@ -33,7 +33,8 @@ API = "/api/v1"
 def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
     """``embedder``: an Embedder for search/fit (None: none; default: the configured model,
     loaded on first use)."""
-    engine = make_engine(settings.database_url, pool_size=10, max_overflow=20) \
+    # more connections than FastAPI's 40 threadpool threads, so a route never waits for one
+    engine = make_engine(settings.database_url, pool_size=20, max_overflow=30) \
         if settings.database_url.startswith("postgresql") else make_engine(settings.database_url)
     sessions = session_factory(engine)
     background = Background(sessions, broker_url=settings.broker_url, embedder=embedder,

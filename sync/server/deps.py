@@ -7,7 +7,7 @@ Bearer``) for a missing, malformed or expired token or a deleted user.
 
 from __future__ import annotations
 
-from typing import Annotated, Iterator
+from typing import Annotated, AsyncIterator
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
@@ -29,7 +29,12 @@ def unprocessable(message: str, *loc: str) -> HTTPException:
     return HTTPException(422, detail=[{"loc": list(loc) or ["body"], "msg": message, "type": "value_error"}])
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    # An async generator on purpose: its clean-up (returning the connection to the pool) runs
+    # on the event loop right after the response. As a sync generator it would wait for a free
+    # threadpool thread, and under load (measured: 200 concurrent clients) finished requests
+    # held their connections while new requests held every thread waiting for a connection.
+    # The session connects lazily, inside the route's worker thread.
     session = request.app.state.sessions()
     try:
         yield session
