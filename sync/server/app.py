@@ -24,7 +24,7 @@ from core.errors import InputError, InvalidTransition, NotFound
 from sync.server.background import _UNSET, Background
 from sync.server.routes import auth, companies, interviews, recruiter, resumes, sync, users
 from sync.server.security import LoginLimiter
-from sync.server.settings import ServerSettings
+from sync.server.settings import PG_CONNECT_ARGS, ServerSettings
 
 log = logging.getLogger(__name__)
 API = "/api/v1"
@@ -61,7 +61,7 @@ def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
     """``embedder``: an Embedder for search/fit (None: none; default: the configured model,
     loaded on first use)."""
     # more connections than FastAPI's 40 threadpool threads, so a route never waits for one
-    engine = make_engine(settings.database_url, pool_size=20, max_overflow=30) \
+    engine = make_engine(settings.database_url, pool_size=20, max_overflow=30, connect_args=PG_CONNECT_ARGS) \
         if settings.database_url.startswith("postgresql") else make_engine(settings.database_url)
     sessions = session_factory(engine)
     background = Background(sessions, broker_url=settings.broker_url, embedder=embedder,
