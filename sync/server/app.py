@@ -24,16 +24,44 @@ from core.errors import InputError, InvalidTransition, NotFound
 from sync.server.background import _UNSET, Background
 from sync.server.routes import auth, companies, interviews, recruiter, resumes, sync, users
 from sync.server.security import LoginLimiter
-from sync.server.settings import ServerSettings
+from sync.server.settings import PG_CONNECT_ARGS, ServerSettings
 
 log = logging.getLogger(__name__)
 API = "/api/v1"
 
 
+_MIGRATION_LOCK = 20_202_020  # pg_advisory_lock key: one process migrates at a time
+
+
+def _migrate_once(engine, sessions) -> None:
+    """Upgrade and seed; with several server processes starting together (``--workers``)
+    PostgreSQL's advisory lock serialises them, the later ones finding nothing to do."""
+    if engine.dialect.name != "postgresql":
+        upgrade_database(engine)
+        with transaction(sessions) as s:
+            seed_reference_data(s)
+        return
+    with engine.connect() as lock:
+        lock.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _MIGRATION_LOCK})
+        try:
+            upgrade_database(engine)
+            with transaction(sessions) as s:
+                seed_reference_data(s)
+        finally:
+            lock.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _MIGRATION_LOCK})
+            lock.commit()
+
+
+def app_from_env() -> FastAPI:
+    """The app configured from the environment (uvicorn's factory for ``--workers N``)."""
+    return create_app(ServerSettings.from_env())
+
+
 def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
     """``embedder``: an Embedder for search/fit (None: none; default: the configured model,
     loaded on first use)."""
-    engine = make_engine(settings.database_url, pool_size=10, max_overflow=20) \
+    # more connections than FastAPI's 40 threadpool threads, so a route never waits for one
+    engine = make_engine(settings.database_url, pool_size=20, max_overflow=30, connect_args=PG_CONNECT_ARGS) \
         if settings.database_url.startswith("postgresql") else make_engine(settings.database_url)
     sessions = session_factory(engine)
     background = Background(sessions, broker_url=settings.broker_url, embedder=embedder,
@@ -43,9 +71,7 @@ def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
     async def lifespan(app: FastAPI):
         if engine.dialect.name != "postgresql":
             log.warning("server database is %s; production uses PostgreSQL + pgvector", engine.dialect.name)
-        upgrade_database(engine)
-        with transaction(sessions) as s:
-            seed_reference_data(s)
+        _migrate_once(engine, sessions)
         yield
         background.close()
         engine.dispose()

@@ -95,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--embedded-db", metavar="DIR", help=argparse.SUPPRESS)  # old name of --data-dir
     p.add_argument("--ssl-certfile", metavar="PEM")
     p.add_argument("--ssl-keyfile", metavar="PEM")
+    p.add_argument("--workers", type=int, default=1, help="API processes (uvicorn workers)")
     p.add_argument("--with-worker", action="store_true", help="also start redis-server and one Celery worker")
     p.add_argument("--role", choices=("candidate", "recruiter", "admin"), default="admin")
     p.add_argument("--email")
@@ -137,8 +138,12 @@ def main(argv: list[str] | None = None) -> int:
         # process would die there and never stop the worker, redis and the database below.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         # keep-alive longer than uvicorn's 5 s: a busy desktop or proxy reuses its connection
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info",
-                    ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile, timeout_keep_alive=30)
+        common = dict(host=args.host, port=args.port, log_level="info", ssl_certfile=args.ssl_certfile,
+                      ssl_keyfile=args.ssl_keyfile, timeout_keep_alive=30)
+        if args.workers > 1:  # separate processes, each configured from the same environment
+            uvicorn.run("sync.server.app:app_from_env", factory=True, workers=args.workers, **common)
+        else:
+            uvicorn.run(create_app(settings), **common)
     except Big20Error as exc:
         log.error("%s", exc.localized("en"))
         sys.stderr.write(exc.localized("en") + "\n")

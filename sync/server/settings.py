@@ -12,6 +12,11 @@ from dataclasses import dataclass
 
 from core.errors import InputError
 
+# psycopg prepares a statement after 5 runs and PostgreSQL may then use a generic plan, which
+# cannot use an HNSW index for "ORDER BY embedding <=> $1 LIMIT k": measured on 100k vectors,
+# 80 ms per top-10 query instead of 2 ms. Custom plans keep the index.
+PG_CONNECT_ARGS = {"options": "-c plan_cache_mode=force_custom_plan"}
+
 _DEV_SECRET = "development-only-secret-change-me"
 MIN_SECRET = 32
 

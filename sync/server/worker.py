@@ -51,7 +51,10 @@ def _sessions():
             url = os.environ.get("BIG20_SERVER_DATABASE_URL") or os.environ.get("DATABASE_URL")
             if not url:
                 raise RuntimeError("set BIG20_SERVER_DATABASE_URL for the worker")
-            _state["sessions"] = session_factory(make_engine(url))
+            from sync.server.settings import PG_CONNECT_ARGS
+
+            kwargs = {"connect_args": PG_CONNECT_ARGS} if url.startswith("postgresql") else {}
+            _state["sessions"] = session_factory(make_engine(url, **kwargs))
         return _state["sessions"]
 
 

@@ -76,3 +76,23 @@ def test_big20_server_data_dir_starts_its_own_database(tmp_path):
                        env={**_env_without_server_vars(), "PYTHONPATH": str(REPO),
                             "DATABASE_URL": "postgresql://x@127.0.0.1:9/db"}, capture_output=True, text=True)
     assert r.returncode == 1 and "BIG20_SERVER_SECRET" in r.stderr
+
+
+@pytest.mark.postgres
+def test_several_server_processes_migrate_once(pg_engine):
+    """`--workers 2`: two API processes start together on an empty database; the advisory
+    lock lets one migrate and seed while the other waits, and both serve."""
+    import httpx
+    from sqlalchemy import text
+
+    from tests.sync.server_helpers import ServerProcess
+
+    proc = ServerProcess(pg_engine.url.render_as_string(hide_password=False), extra_args=["--workers", "2"])
+    proc.start(timeout=120)
+    try:
+        seen = {httpx.get(proc.url + "/api/v1/health").json()["schema_revision"] for _ in range(6)}
+        assert seen == {"0004"}
+        with pg_engine.connect() as c:
+            assert c.execute(text("SELECT count(*) FROM companies WHERE id = 'KAKAO'")).scalar() == 1
+    finally:
+        proc.stop()

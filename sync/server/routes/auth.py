@@ -10,6 +10,7 @@ from core.db.models import User, UserRole
 from core.errors import InputError
 from core.services import tokens
 from core.services.users import authenticate, create_user
+from core.services.sync_ingest import drop_nul
 from sync.server.deps import SessionDep, unprocessable
 from sync.server.schemas import RefreshIn, RegisterIn, TokenOut, UserOut
 from sync.server.security import create_access_token
@@ -42,6 +43,8 @@ def register(body: RegisterIn, session: SessionDep) -> User:
 
 
 def _login(request: Request, session, username: str, password: str) -> TokenOut:
+    # no stored login or password contains NUL (PostgreSQL text cannot); such a try simply fails
+    username, password = drop_nul(username), drop_nul(password)
     limiter = request.app.state.login_limiter
     address = request.client.host if request.client else "?"
     wait = limiter.retry_after(address, username)

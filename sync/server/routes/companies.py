@@ -13,7 +13,7 @@ from sync.server.deps import AUTH_RESPONSES, CurrentUser, SessionDep
 from sync.server.schemas import CompanyOut, SimilarCompanyOut
 
 router = APIRouter(prefix="/companies", tags=["companies"], responses=AUTH_RESPONSES)
-CompanyId = Annotated[str, Path(min_length=1, max_length=64)]
+CompanyId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
 
 
 @router.get("", response_model=list[CompanyOut])

@@ -54,7 +54,7 @@ from sync.server.schemas import (
 
 router = APIRouter(prefix="/interviews", tags=["interviews"], responses=AUTH_RESPONSES)
 InterviewId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-CompanyId = Annotated[str, Path(min_length=1, max_length=64)]
+CompanyId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
 NOT_FOUND = {404: {"description": "no such interview (or not yours to see)"}}
 
 

@@ -21,7 +21,7 @@ _SORTS = {"created": Interview.created_at.desc(), "-created": Interview.created_
 
 @router.get("/interviews", response_model=list[InterviewOut])
 def shared_interviews(session: SessionDep, user: RecruiterUser,
-                      position: Annotated[str | None, Query(max_length=200)] = None,
+                      position: Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00%_\\]*$")] = None,
                       status_filter: Annotated[Literal["scheduled", "live", "completed", "cancelled"] | None,
                                                Query(alias="status")] = None,
                       min_score: Annotated[float | None, Query(ge=0, le=100)] = None,
