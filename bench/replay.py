@@ -1,6 +1,9 @@
-"""Wall time of a five-answer replay split by stage (resume, plan, transcribe, evaluate, report).
+"""Wall time of a five-answer interview split by stage (resume, plan, transcribe, evaluate, report).
 
-Answers: espeak-ng English synthesis (or ``--answers`` files). ``python -m bench.replay --json``.
+Drives :class:`core.interview.session.InterviewSession` directly (the object replay and the
+live screen drive) with the active models under the user's settings. Answers: espeak-ng
+English synthesis (or ``--answers`` files; ``.txt`` files are typed answers).
+``python -m bench.replay --json``.
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ def main() -> None:
     ap.add_argument("--answers", nargs="*", default=None)
     ap.add_argument("--resume", default=None)
     args = ap.parse_args()
-    from desktop.headless.runner import ReplayRequest, run_replay
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-replay-"))
     answers = [Path(a) for a in args.answers] if args.answers else []
@@ -49,13 +51,49 @@ def main() -> None:
                                       "- Cut latency by 40%", "Skills", "Python, Kafka, Redis"]):
                 page.insert_text((50, 50 + 14 * k), line)
             doc.save(str(resume))
-    t0 = time.perf_counter()
-    res = run_replay(ReplayRequest(resume=resume, company="KAKAO", position="Backend Developer", language="en",
-                                   answers=answers, out=tmp / "r.json", db_url=f"sqlite:///{tmp / 'db.sqlite3'}"))
-    wall = time.perf_counter() - t0
-    print(json.dumps({"answers": len(answers), "wall_s": round(wall, 2), "stages_s": res.timings,
-                      "overall": res.report["summary"].get("overall"), "plan_source": res.plan_source}))
+    print(json.dumps(run_session(resume, answers, tmp)))
 
+
+def run_session(resume: Path, answers: list[Path], tmp: Path) -> dict:
+    from core.bank import get_company
+    from core.db.session import open_database, session_factory
+    from core.evaluation.coverage import CoverageEvaluator
+    from core.interview.session import InterviewSession, InterviewSetup, SessionEngines
+    from core.resume.store import parse_resume
+    from core.services.users import create_user
+    from engines.models.manager import ModelManager
+    from engines.pdf.pymupdf_reader import PyMuPdfReader
+    from engines.stt.whisper_file import WhisperFileTranscriber
+
+    t0 = time.perf_counter()
+    entry, path = ModelManager.from_settings().require("stt")
+    transcriber = WhisperFileTranscriber(path, model_id=entry.id)
+    t_resume = time.perf_counter()
+    parsed = parse_resume(PyMuPdfReader(), resume)
+    t_resume = time.perf_counter() - t_resume
+    db = open_database(f"sqlite:///{tmp / 'db.sqlite3'}")
+    factory = session_factory(db)
+    with factory() as s:
+        uid = create_user(s, email="bench@localhost.localdomain", username="bench", password="bench-password-1").id
+        s.commit()
+    session = InterviewSession(factory, InterviewSetup(
+        candidate_id=uid, company=get_company("KAKAO"), position="Backend Developer", language="en",
+        n_questions=len(answers), resume_path=resume, resume=parsed),
+        SessionEngines(evaluator=CoverageEvaluator(), transcriber=transcriber))
+    session.prepare()
+    session.start()
+    for a in answers:
+        session.ask_next()
+        if a.suffix.lower() == ".txt":
+            session.answer_text(a.read_text("utf-8"))
+        else:
+            session.answer_audio(a)
+    report = session.finish()
+    db.dispose()
+    wall = time.perf_counter() - t0
+    stages = {k: round(v, 3) for k, v in {**session.timings, "resume": t_resume}.items()}
+    return {"answers": len(answers), "wall_s": round(wall, 2), "stages_s": stages,
+            "overall": report["summary"].get("overall"), "plan_source": session.plan_source}
 
 if __name__ == "__main__":
     main()

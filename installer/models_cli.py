@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     help="accept a file whose host publishes no checksum (its SHA-256 is recorded)")
     dl.set_defaults(func=cmd_download)
 
-    vf = msub.add_parser("verify", help="check installed model files against the catalog")
+    vf = msub.add_parser("verify", help="check every installed and active model (size, checksum, files)")
     vf.add_argument("ids", nargs="*")
     vf.set_defaults(func=cmd_verify)
 
@@ -64,17 +64,19 @@ def cmd_download(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from engines.models.download import verify_model
+    """Every installed and every active model (or the ids given) as OK / BAD (why) / MISSING;
+    exit 1 when an active model, or one of the ids given, is not OK."""
+    from engines.models.verify import OK, verify_all
 
-    manager = _manager(args)
-    ids = args.ids or [s.entry.id for s in manager.statuses() if s.installed]
-    bad = 0
-    for model_id in ids:
-        ok, detail = verify_model(manager, model_id)
-        bad += not ok
-        state = tr("models.verify.ok" if ok else "models.verify.bad", args.settings.language)
-        print(f"{state} {model_id}: {detail}")
-    return 1 if bad else 0
+    lang = args.settings.language
+    rows = verify_all(_manager(args), args.ids or None, lang)
+    failed = False
+    for r in rows:
+        state = tr(f"models.verify.{r.state}", lang)
+        mark = " " + tr("models.verify.active", lang) if r.active else ""
+        print(f"{state} {r.capability:9} {r.model_id}{mark}: {r.detail}")
+        failed |= r.state != OK and (r.active or bool(args.ids))
+    return 1 if failed else 0
 
 
 def cmd_install_defaults(args: argparse.Namespace) -> int:

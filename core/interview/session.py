@@ -17,20 +17,28 @@ Construct::
         # audio from a file (whole-file recognition):   session.answer_audio(path_or_pcm)
         # live / streamed audio:                        session.begin_answer(); session.feed(pcm)...; session.end_answer()
         # typed:                                        session.answer_text("...")
-    report = session.finish(emotions=None)
+        # skipped:                                      session.skip()
+    report = session.finish(emotions=None)   # finishing early drops the unanswered question on screen
     # on any failure or user stop: session.cancel(reason) -> KeptSummary (what was kept)
 
-An interrupted interview is found later by :mod:`core.interview.recovery` and continued with
-:meth:`InterviewSession.resume`.
+Interrupted interviews (crash, kill -9, power loss) are found by :mod:`core.interview.recovery`.
+The desktop, when it opens the database::
+
+    sweep_interrupted(factory)                    # deletes the ones without any answer
+    for offer in find_resumable(factory, candidate_id=uid):   # InterruptedInterview rows
+        # offer.answered of offer.planned answered; ask the user:
+        session = InterviewSession.resume(factory, offer.id, engines, listener=...)  # then ask_next() ...
+        # or: discard_interview(factory, offer.id, reason)   # cancelled, reason stored
 
 Threading contract
 ------------------
 * Control methods (``validate``, ``prepare``, ``start``, ``ask_next``, ``answer_audio``,
-  ``begin_answer``, ``end_answer``, ``answer_text``, ``attach_vision``, ``finish``,
+  ``begin_answer``, ``end_answer``, ``answer_text``, ``skip``, ``attach_vision``, ``finish``,
   ``cancel``) are called from ONE controller thread, never the Qt UI thread: ``prepare``,
   ``answer_audio``, ``end_answer`` and ``finish`` block (model calls, database writes).
 * ``feed(pcm)`` is called from one audio thread (the microphone's), between
-  ``begin_answer`` and ``end_answer``; it only hands audio to the streaming engine.
+  ``begin_answer`` and ``end_answer``; it only hands audio to the streaming engine. Stop the
+  microphone (or stop feeding) before calling ``end_answer``: audio fed later is ignored.
 * ``cancel`` may also be called from another thread (a signal handler's, a stop button's
   worker): it stops a running stream, waits for background work and marks the interview.
 * Callbacks on the :class:`SessionListener` fire on these threads:
@@ -66,7 +74,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 from sqlalchemy import select
 
 from core.db.models import Interview, InterviewQuestion, InterviewStatus, Resume, Speaker, Transcript
-from core.errors import Big20Error, InputError
+from core.errors import Big20Error, Cancelled, EngineError, InputError
 from core.evaluation.text import words_from_text
 from core.i18n import tr
 from core.interview.types import PlannedQuestion
@@ -210,22 +218,36 @@ def typed_language_guess(text: str) -> tuple[str | None, float]:
     return ("ko", hangul / total) if hangul >= latin else ("en", latin / total)
 
 
+# Language identification (faster-whisper base on the shared recordings) gave the spoken
+# language 0.91-0.9997 and the other one at most 0.007: an answer counts as in another
+# language only when that one is clearly likely and the chosen one clearly unlikely, so an
+# accented or mixed answer is never refused.
+MISMATCH_DETECTED_MIN = 0.5
+MISMATCH_CHOSEN_MAX = 0.2
+TYPED_SCRIPT_SHARE = 0.8  # typed: share of letters in the other language's script
+
+
 def language_mismatch(tx: Transcription | None, text: str, chosen: str, typed: bool) -> tuple[str, float] | None:
     """(detected language, its probability) when the answer is clearly not in ``chosen``."""
     if typed:
         lang, share = typed_language_guess(text)
-        return (lang, round(share, 2)) if lang is not None and lang != chosen and share >= 0.8 else None
+        return (lang, round(share, 2)) if lang is not None and lang != chosen and share >= TYPED_SCRIPT_SHARE else None
     if tx is None:
         return None
     if tx.detected_language is not None and tx.language_probability is not None:
-        from_engine = (tx.detected_language != chosen and tx.language_probability >= 0.5
-                       and (tx.chosen_language_probability or 0.0) <= 0.2)
+        from_engine = (tx.detected_language != chosen and tx.language_probability >= MISMATCH_DETECTED_MIN
+                       and (tx.chosen_language_probability or 0.0) <= MISMATCH_CHOSEN_MAX)
         return (tx.detected_language, tx.language_probability) if from_engine else None
     # engines that report a language per segment (Deepgram's detected language)
     langs = [s.language for s in tx.segments if s.language]
     if langs and all(lg.split("-")[0] != chosen for lg in langs):
         return langs[0].split("-")[0], 1.0
     return None
+
+
+def _language_name(code: str, ui: str) -> str:
+    """"Korean"/"한국어" for the interview languages; any other detected language by its code."""
+    return tr(f"session.lang.{code}", ui) if code in ("ko", "en") else code
 
 
 # ----------------------------------------------------------------------------- the session
@@ -354,7 +376,7 @@ class InterviewSession:
         """Store the resume (one row per file content and candidate), the interview with its
         plan, and move it to ``live``; returns the interview id. One transaction."""
         from core.db.models import Company as CompanyRow
-        from core.resume.store import file_sha256
+        from core.resume.store import file_sha256, intake_resume
         from core.services.interviews import create_interview, transition
 
         if self._state != "prepared":
@@ -372,13 +394,8 @@ class InterviewSession:
                 row = db.scalar(select(Resume).where(Resume.candidate_id == s.candidate_id, Resume.sha256 == sha)
                                 .order_by(Resume.id).limit(1))
                 if row is None:
-                    text, structured = s.resume
-                    path = Path(s.resume_path)
-                    row = Resume(candidate_id=s.candidate_id, file_path=str(path.resolve()), file_name=path.name,
-                                 extracted_text=text, structured_data=structured,
-                                 language=structured.get("language"), sha256=sha)
-                    db.add(row)
-                    db.flush()
+                    # the parse is done (prepare's input): the reader is not needed again
+                    row = intake_resume(db, None, Path(s.resume_path), s.candidate_id, parsed=s.resume)
                     self._resume_created = True
                 resume_id = row.id
             interview = create_interview(db, candidate_id=s.candidate_id, position=s.position,
@@ -520,6 +537,17 @@ class InterviewSession:
             self._emit("final_text", asked.index, seg)
         return self._ended(_Answer(asked, "typed", None, text, words))
 
+    def skip(self) -> None:
+        """Drop the current question unanswered (the candidate skipped it, or finished early):
+        it leaves no row and no report entry."""
+        self._require_live()
+        asked = self._take_current()
+        with self._db_lock, self.factory() as db:
+            row = db.get(InterviewQuestion, asked.asked_id)
+            if row is not None:
+                db.delete(row)
+            db.commit()
+
     def _concat(self, blocks: list) -> Any:
         if not blocks:
             return None
@@ -557,6 +585,8 @@ class InterviewSession:
                     return
                 if self._post_error is None and not self.cancel_token.cancelled:
                     self._process(ans)
+            except Cancelled:
+                log.debug("answer %d: post-processing cancelled", ans.asked.index)
             except BaseException as exc:  # noqa: BLE001 - handed to finish()/cancel() on the controller
                 log.exception("answer %d: post-processing failed", ans.asked.index if ans else -1)
                 self._post_error = exc
@@ -568,9 +598,14 @@ class InterviewSession:
         if ans.streamed and ans.audio is not None and self.engines.full_context_pass \
                 and self.engines.transcriber is not None and len(ans.audio) >= SAMPLE_RATE // 4:
             t0 = time.perf_counter()
-            full = self.engines.transcriber.transcribe(ans.audio, language=self.language, cancel=self.cancel_token)
+            try:
+                full = self.engines.transcriber.transcribe(ans.audio, language=self.language,
+                                                           cancel=self.cancel_token)
+            except EngineError as exc:  # the streaming text stands; the interview goes on
+                log.warning("answer %d: full-context pass failed, keeping the live text: %s", ans.asked.index, exc)
+                full = None
             self._time("full_context", time.perf_counter() - t0)
-            if full.segments or not tx.segments:
+            if full is not None and (full.segments or not tx.segments):
                 with self._db_lock, self.factory() as db:
                     replace_answer(db, self.interview_id, ans.asked.asked_id, full.segments)
                     self._store_bounds(db, ans.asked, full.segments)
@@ -595,8 +630,8 @@ class InterviewSession:
         mismatch = language_mismatch(tx, ans.text, lang, typed)
         if mismatch is not None:
             detected, prob = mismatch
-            msg = tr("session.language_mismatch", lang, detected=tr(f"session.lang.{detected}", lang),
-                     chosen=tr(f"session.lang.{lang}", lang), p=f"{prob:.2f}")
+            msg = tr("session.language_mismatch", lang, detected=_language_name(detected, lang),
+                     chosen=_language_name(lang, lang), p=f"{prob:.2f}")
             record.not_evaluated_reason = msg
             record.warnings.append(msg)
         else:
@@ -640,8 +675,8 @@ class InterviewSession:
         from core.services.interviews import get_interview, transition
 
         self._require_live()
-        if self._current is not None:
-            raise RuntimeError("the current question has not been answered")
+        if self._current is not None:  # finishing early: the question on screen was not answered
+            self.skip()
         self.wait_idle()
         self._stop_post()
         t0 = time.perf_counter()
@@ -720,19 +755,19 @@ class InterviewSession:
                                                                 Transcript.speaker == Speaker.User)
                                        .order_by(Transcript.start_s.is_(None), Transcript.start_s, Transcript.id)))
                 answers.append((row, rows))
-            # keep the answered prefix; an unanswered question (and anything after it) is asked again
-            keep = 0
-            while keep < len(answers) and answers[keep][1]:
-                keep += 1
-            for row, _ in answers[keep:]:
-                db.delete(row)
+            # keep every answered question; one asked but not answered is asked again, and the
+            # plan goes on after the last answered one (skipped questions stay skipped)
+            for row, rows in answers:
+                if not rows:
+                    db.delete(row)
+            answers = [(row, rows) for row, rows in answers if rows]
             plan_doc = dict(iv.plan)
             plan_doc["owner"] = {"pid": os.getpid(), "host": socket.gethostname()}
             iv.plan = plan_doc
             db.commit()
         self._state = "live"
-        self._next = keep
-        for row, rows in answers[:keep]:
+        self._next = answers[-1][0].position + 1 if answers else 0
+        for row, rows in answers:
             asked = AskedQuestion(index=row.position, question=self.plan[row.position], asked_id=row.id)
             typed = all(r.engine == TYPED_ENGINE for r in rows)
             words = [Word(w["w"], w["s"], w["e"], w.get("c")) for r in rows for w in (r.words or [])]

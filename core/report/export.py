@@ -105,6 +105,9 @@ def _detail_html(d: dict[str, Any], lang: str) -> str:
     out.append(f'<h3>{_e(title)} · <span class="meta">{_e(" / ".join(t for t in tags if t))}</span></h3>')
     out.append(f'<p><b>{_e(tr("report.label.question", lang))}:</b> {_e(d["question"])}</p>')
     out.append(f'<p><b>{_e(tr("report.label.answer", lang))}:</b></p><div class="answer">{_e(d["answer"]) or "-"}</div>')
+    for warning in d.get("warnings") or []:
+        if warning != d.get("not_evaluated_reason"):
+            out.append(f'<p class="warn">{_e(warning)}</p>')
     if not d["evaluated"]:
         out.append(f'<p class="warn"><b>{_e(tr("report.label.not_evaluated_reason", lang, reason=d["not_evaluated_reason"]))}</b></p>')
     else:
@@ -128,7 +131,11 @@ def _detail_html(d: dict[str, Any], lang: str) -> str:
                 lis.append(f'<li><span class="quote">“{_e(ev["quote"])}”</span>{ts} → {_e(ev["rubric_point"])}'
                            f' <span class="ts">({_e(crit)})</span></li>')
             out.append(f'<p><b>{_e(tr("report.label.evidence", lang))}:</b></p><ul>{"".join(lis)}</ul>')
-    out.append(f'<p><b>{_e(tr("report.section.delivery", lang))}</b></p>' + _delivery_rows(d["delivery"], lang))
+    if d["delivery"].get("applicable", True):
+        out.append(f'<p><b>{_e(tr("report.section.delivery", lang))}</b></p>' + _delivery_rows(d["delivery"], lang))
+    else:  # a typed answer was not spoken: pace, fillers and pauses do not apply
+        out.append(f'<p><b>{_e(tr("report.section.delivery", lang))}</b>: '
+                   f'<span class="na">{_e(d["delivery"].get("reason") or "")}</span></p>')
     stt = d.get("stt") or {}
     if stt.get("engine") or stt.get("confidence") is not None:
         conf = f'{stt["confidence"]:.2f}' if stt.get("confidence") is not None else "-"

@@ -7,8 +7,8 @@ benchmarks drive. Order of work and its guarantees:
 
 1. Every input and output is checked before anything is stored or computed: resume
    readable, answers are WAVs (PCM or 32-bit float) or ``.txt`` typed answers, company
-   known, position not blank, outputs writable and distinct from the inputs and each other,
-   database reachable. A bad one raises InputError and leaves the database untouched.
+   known, position not blank, outputs writable and distinct from the inputs and each other;
+   then the database is opened (reachable, writable) before any model is loaded. A bad one raises InputError and leaves the database untouched.
 2. Interrupted interviews left by earlier runs are swept: those without an answer are
    deleted, those with answers marked ``cancelled`` with a reason (``recovered``).
 3. The session stores the resume (one row per file content), the interview and each asked
@@ -156,13 +156,13 @@ def check_request(req: ReplayRequest) -> Any:
         raise InputError("replay.no_answers")
     if req.questions is not None and len(req.questions) != len(req.answers):
         raise InputError("replay.questions_answers_count", questions=len(req.questions), answers=len(req.answers))
-    company = get_company(req.company)
-    _check_file(Path(req.resume), "resume.not_found")
     for a in req.answers:
         if Path(a).suffix.lower() == TYPED_SUFFIX:
             read_typed_answer(Path(a))
         else:
             check_wav(Path(a))
+    company = get_company(req.company)
+    _check_file(Path(req.resume), "resume.not_found")
     if req.video is not None:
         _check_file(Path(req.video), "replay.video_missing")
         from engines.capture.video import FileVideoSource
@@ -238,17 +238,23 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
 
     company = check_request(req)
     settings = settings or load_settings().settings
-    eng = engines or build_engines(req.force_llm, settings)
-
-    t0 = time.perf_counter()
-    tick(tr("replay.stage.resume", lang))
-    parsed = parse_resume(eng.reader, Path(req.resume))  # validate before any row exists
-    t_resume = time.perf_counter() - t0
-
     source = "--db" if req.db_url is not None else "database_url"
     db = open_database(req.db_url or settings.resolved_database_url(), source=source)
     factory = session_factory(db)
     try:
+        eng = engines or build_engines(req.force_llm, settings)
+        if req.video is not None:
+            from engines.models.manager import ModelManager
+
+            # the video is analysed after the answers: a missing eye or emotion model must
+            # stop the run now, not after the whole interview
+            video_models = ModelManager.from_settings(settings)
+            video_models.require("eyes")
+            video_models.require("emotion")
+        t0 = time.perf_counter()
+        tick(tr("replay.stage.resume", lang))
+        parsed = parse_resume(eng.reader, Path(req.resume))  # validate before any row exists
+        t_resume = time.perf_counter() - t0
         recovered = cancel_resumable(factory, tr("replay.cancelled_interrupted", lang))
         cand = _replay_user(factory)
 
@@ -316,10 +322,10 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
             tick(tr("replay.stage.report", lang))
             report = session.finish(emotions=emotions)
         except BaseException as exc:
-            reason = tr("replay.interrupted", lang) if isinstance(exc, KeyboardInterrupt) \
+            reason = tr("replay.interrupted_reason", lang) if isinstance(exc, KeyboardInterrupt) \
                 else describe_error(exc, lang)
             kept = session.cancel(reason)
-            if on_kept is not None:
+            if on_kept is not None and kept.status in ("deleted", "cancelled"):  # else nothing was stored
                 on_kept(kept)
             raise
         interview_id = session.interview_id

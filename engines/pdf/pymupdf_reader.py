@@ -35,6 +35,8 @@ class PyMuPdfReader:
     def read(self, path: Path) -> PdfDocument:
         path = Path(path)
         name = path.name
+        if path.is_dir():
+            raise InputError("input.is_directory", file=str(path))
         if not path.is_file():
             raise InputError("resume.not_found", file=str(path))
         size = path.stat().st_size
@@ -70,6 +72,10 @@ class PyMuPdfReader:
                 log.debug("pdf page read failed: %s", type(exc).__name__)
                 raise InputError("resume.broken", file=name) from None
             visible = sum(len("".join(p.split())) for p in pages)
+            if visible < MIN_TEXT_CHARS and doc.is_repaired:
+                # PyMuPDF rebuilt a broken cross-reference table (a truncated download or copy):
+                # the missing text is damage, not a scan
+                raise InputError("resume.broken", file=name)
             if visible < MIN_TEXT_CHARS:
                 has_images = any(page.get_images() for page in doc)
                 raise InputError("resume.image_only" if has_images else "resume.empty", file=name)

@@ -197,7 +197,7 @@ class DeepgramLiveTranscriber:
         self.on_segment(TranscriptSegment(
             text=text, start=words[0].start if words else msg.start,
             end=words[-1].end if words else msg.start + msg.duration, words=words,
-            confidence=alt.confidence if alt else None, language=self.language,
+            confidence=alt.confidence if alt else None, language=_detected_language(alt) or self.language,
             is_final=bool(msg.is_final), engine=ENGINE))
 
     def _on_error(self, exc) -> None:
@@ -218,3 +218,10 @@ class DeepgramLiveTranscriber:
             self._failed = True
         self._stop_keepalive.set()
         self.on_failure(EngineError("speech.deepgram_network_lost"))
+
+
+def _detected_language(alt) -> str | None:
+    """The language Deepgram heard, when it says (``languages`` on multilingual models); the
+    session compares it with the interview's language."""
+    langs = getattr(alt, "languages", None) if alt is not None else None
+    return str(langs[0]).split("-")[0] if langs else None

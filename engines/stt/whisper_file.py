@@ -125,7 +125,11 @@ class WhisperFileTranscriber:
                 pcm = decode_audio(str(audio), sampling_rate=SAMPLE_RATE)
             else:
                 pcm = audio
-            guess = detect_language(model, pcm, language) if (language and self.identify_language) else None
+            # the live path's short-window model (shared, already loaded in the app): the whole-file
+            # model pads to 30 s and took 2-3 s per answer here, the short one 0.25-0.8 s
+            guess = detect_language(load_whisper_model(self.model_path, compute_type=self.compute_type,
+                                                       device=self.device), pcm, language) \
+                if (language and self.identify_language) else None
             segments_iter, info = model.transcribe(pcm, language=language, **DECODE_OPTIONS)
             segments: list[TranscriptSegment] = []
             for seg in segments_iter:

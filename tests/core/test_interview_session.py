@@ -1,0 +1,416 @@
+"""The interview session every front end drives: events and their threads, typed answers,
+live streams with the full-context pass, the language check, one resume row per file, and
+"fails before the first answer leaves no rows" (real SQLite, real whisper, real PDFs)."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from core.bank import get_company
+from core.db.models import Interview, InterviewQuestion, InterviewStatus, Resume, Transcript
+from core.db.session import open_database, session_factory
+from core.evaluation.coverage import CoverageEvaluator
+from core.interview.session import (
+    InterviewSession,
+    InterviewSetup,
+    SessionEngines,
+    SessionListener,
+    plan_from_keys,
+    typed_language_guess,
+)
+from core.services.users import create_user
+
+GOOD_EN = ("An index is a separate sorted structure, usually a B-tree, that lets the database find rows "
+           "without scanning the whole table. Before adding one I check the query plan, the selectivity "
+           "of the column and the write cost, because every insert and update must also maintain the index.")
+
+
+class Recorder(SessionListener):
+    def __init__(self):
+        self.events: list[tuple[str, int | None, str]] = []
+        self.lock = threading.Lock()
+
+    def _add(self, name, index):
+        with self.lock:
+            self.events.append((name, index, threading.current_thread().name))
+
+    def question_asked(self, asked):
+        self._add("question_asked", asked.index)
+
+    def interim_text(self, index, segment):
+        self._add("interim_text", index)
+
+    def final_text(self, index, segment):
+        self._add("final_text", index)
+
+    def answer_ended(self, ended):
+        self._add("answer_ended", ended.index)
+
+    def transcript_replaced(self, index, text):
+        self._add("transcript_replaced", index)
+
+    def evaluation_ready(self, index, record):
+        self._add("evaluation_ready", index)
+
+    def report_ready(self, report, interview_id):
+        self._add("report_ready", None)
+
+    def names(self, index=None):
+        return [e[0] for e in self.events if index is None or e[1] == index]
+
+
+@pytest.fixture
+def db(tmp_path):
+    engine = open_database(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    factory = session_factory(engine)
+    with factory() as s:
+        uid = create_user(s, email="kim@example.com", username="kim", password="pw-123456789").id
+        s.commit()
+    yield factory, uid
+    engine.dispose()
+
+
+@pytest.fixture
+def resume_pdf(tmp_path):
+    from tests.core.test_resume_structure import EN, make_pdf
+
+    pdf = tmp_path / "r.pdf"
+    make_pdf(pdf, EN, False)
+    return pdf
+
+
+def _setup(uid, pdf, **kw):
+    from engines.pdf.pymupdf_reader import PyMuPdfReader
+    from core.resume.store import parse_resume
+
+    base = dict(candidate_id=uid, company=get_company("KAKAO"), position="Backend Developer", language="en",
+                n_questions=2, resume_path=pdf, resume=parse_resume(PyMuPdfReader(), pdf))
+    base.update(kw)
+    return InterviewSetup(**base)
+
+
+def _count(factory, model):
+    with factory() as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def _espeak(tmp_path, name, text, voice="en"):
+    wav = tmp_path / f"{name}.wav"
+    subprocess.run(["espeak-ng", "-v", voice, "-w", str(wav), text], check=True)
+    return wav
+
+
+def test_typed_answers_exact_questions_events_and_threads(db, resume_pdf):
+    factory, uid = db
+    rec = Recorder()
+    keys = ["backend.db_index", "backend.acid"]
+    session = InterviewSession(factory, _setup(uid, resume_pdf, question_keys=keys),
+                               SessionEngines(evaluator=CoverageEvaluator()), listener=rec)
+    plan = session.prepare()
+    assert [q.bank_key for q in plan] == keys and session.plan_source == "keys"
+    session.start()
+    session.ask_next()
+    session.answer_text(GOOD_EN)
+    session.ask_next()
+    session.answer_text("I don't know.")
+    assert session.ask_next() is None
+    report = session.finish()
+
+    first, second = report["details"]
+    assert first["question"].startswith("How does a database index work")
+    assert first["answer_mode"] == "typed" and first["delivery"]["applicable"] is False
+    assert "Typed answer" in first["delivery"]["reason"]
+    assert first["evaluated"] and first["score"] > (second["score"] or 0)
+    assert report["summary"]["delivery"]["fillers_total"] == 0  # typed text was not spoken
+    # events: in order per answer, on the documented threads
+    assert rec.names(0) == ["question_asked", "final_text", "answer_ended", "evaluation_ready"]
+    controller = threading.current_thread().name
+    for name, _i, thread in rec.events:
+        expected = "interview-post" if name == "evaluation_ready" else controller
+        assert thread == expected, (name, thread)
+    assert rec.events[-1][0] == "report_ready"
+    with factory() as s:
+        iv = s.scalars(select(Interview)).one()
+        assert iv.status is InterviewStatus.completed and iv.overall_score is not None
+        rows = s.scalars(select(Transcript).order_by(Transcript.id)).all()
+        assert [r.engine for r in rows] == ["typed", "typed"] and rows[0].text == GOOD_EN
+
+
+def test_unknown_or_unfillable_question_key_is_refused(db, resume_pdf):
+    from core.errors import InputError
+    from core.interview.planner import PlanContext
+
+    factory, uid = db
+    session = InterviewSession(factory, _setup(uid, resume_pdf, question_keys=["backend.nope"]),
+                               SessionEngines(evaluator=CoverageEvaluator()))
+    with pytest.raises(InputError) as err:
+        session.prepare()
+    assert err.value.code == "bank.unknown_question"
+    slotted = next(q for q in __import__("core.bank", fromlist=["x"]).load_question_bank() if "project" in q.slots)
+    with pytest.raises(InputError) as err:
+        plan_from_keys([slotted.key], PlanContext(language="en", position="Backend", resume={}))
+    assert err.value.code == "session.question_slot_unfilled"
+    assert _count(factory, Interview) == 0
+
+
+def test_blank_position_refused_before_anything_is_stored(db, resume_pdf):
+    from core.errors import InputError
+
+    factory, uid = db
+    session = InterviewSession(factory, _setup(uid, resume_pdf, position="   "),
+                               SessionEngines(evaluator=CoverageEvaluator()))
+    with pytest.raises(InputError) as err:
+        session.prepare()
+    assert err.value.code == "session.position_blank"
+    assert _count(factory, Interview) == 0 and _count(factory, Resume) == 0
+
+
+def test_failure_before_first_answer_leaves_no_rows_and_resume_file_is_one_row(db, resume_pdf):
+    factory, uid = db
+    engines = SessionEngines(evaluator=CoverageEvaluator())
+    session = InterviewSession(factory, _setup(uid, resume_pdf), engines)
+    session.prepare()
+    session.start()
+    session.ask_next()
+    assert _count(factory, Interview) == 1 and _count(factory, InterviewQuestion) == 1
+    kept = session.cancel("the microphone disappeared")
+    assert kept.status == "deleted" and kept.answers_kept == 0
+    assert _count(factory, Interview) == 0 and _count(factory, Resume) == 0
+    assert _count(factory, InterviewQuestion) == 0
+
+    # the same file (by content) twice: one resume row; a copy under another name is the same file
+    copy = resume_pdf.with_name("copy-of-resume.pdf")
+    copy.write_bytes(resume_pdf.read_bytes())
+    for pdf in (resume_pdf, copy):
+        s = InterviewSession(factory, _setup(uid, pdf, n_questions=1), engines)
+        s.prepare()
+        s.start()
+        s.ask_next()
+        s.answer_text(GOOD_EN)
+        s.finish()
+    assert _count(factory, Resume) == 1 and _count(factory, Interview) == 2
+    with factory() as db_:
+        assert len({iv.resume_id for iv in db_.scalars(select(Interview))}) == 1
+
+
+def test_cancel_after_an_answer_keeps_it_marked_cancelled(db, resume_pdf):
+    factory, uid = db
+    session = InterviewSession(factory, _setup(uid, resume_pdf, n_questions=3),
+                               SessionEngines(evaluator=CoverageEvaluator()))
+    session.prepare()
+    session.start()
+    session.ask_next()
+    session.answer_text(GOOD_EN)
+    session.ask_next()  # asked, never answered: dropped from the kept record
+    kept = session.cancel("stopped by the user")
+    assert (kept.status, kept.answers_kept, kept.planned) == ("cancelled", 1, 3)
+    with factory() as s:
+        iv = s.scalars(select(Interview)).one()
+        assert iv.status is InterviewStatus.cancelled and iv.cancel_reason == "stopped by the user"
+        assert s.scalar(select(func.count()).select_from(InterviewQuestion)) == 1
+
+
+def test_typed_language_guess():
+    assert typed_language_guess("저는 백엔드 개발자로 일하고 있습니다")[0] == "ko"
+    assert typed_language_guess("I work as a backend developer")[0] == "en"
+    assert typed_language_guess("ok")[0] is None
+
+
+@pytest.mark.slow
+def test_wrong_language_speech_is_not_scored(db, resume_pdf, shared_data, model_manager, tmp_path):
+    """Korean speech in an English interview (and English speech in a Korean one) is stored,
+    warned about, and not evaluated for content - not scored as garbage."""
+    from engines.stt.whisper_file import WhisperFileTranscriber
+
+    factory, uid = db
+    entry, path = model_manager.require("stt")
+    engines = SessionEngines(evaluator=CoverageEvaluator(), transcriber=WhisperFileTranscriber(path, model_id=entry.id))
+    ko_clip = shared_data / "speech" / "ko" / "leopard_test_ko.wav"
+    en_clip = _espeak(tmp_path, "en", GOOD_EN)
+    for lang, wrong, right in (("en", ko_clip, en_clip), ("ko", en_clip, None)):
+        session = InterviewSession(factory, _setup(uid, resume_pdf, language=lang,
+                                                   n_questions=2 if right else 1), engines)
+        session.prepare()
+        session.start()
+        session.ask_next()
+        session.answer_audio(wrong)
+        if right:
+            session.ask_next()
+            session.answer_audio(right)
+        report = session.finish()
+        bad = report["details"][0]
+        assert not bad["evaluated"] and bad["score"] is None and bad["warnings"], bad
+        assert bad["answer"].strip()  # the words are kept
+        assert ("Korean" in bad["warnings"][0]) if lang == "en" else ("영어" in bad["warnings"][0])
+        if right:
+            assert report["details"][1]["evaluated"] and not report["details"][1]["warnings"]
+
+
+@pytest.mark.slow
+def test_streamed_answer_full_context_pass_replaces_streaming_text(db, resume_pdf, model_manager, tmp_path):
+    """Live path: interim and final text on the speech thread, utterances stored as they
+    arrive, then the full-context pass replaces them in the background before evaluation."""
+    from engines.capture.audio import load_audio
+    from engines.stt.whisper_file import WhisperFileTranscriber
+    from engines.stt.whisper_stream import LocalWhisperStream, load_whisper_model
+
+    factory, uid = db
+    entry, path = model_manager.require("stt")
+    model = load_whisper_model(path)
+    rec = Recorder()
+    stored_while_streaming: list[int] = []
+
+    class Probe(SessionListener):
+        def final_text(self, index, segment):
+            with factory() as s:
+                stored_while_streaming.append(s.scalar(select(func.count()).select_from(Transcript)))
+
+    engines = SessionEngines(evaluator=CoverageEvaluator(), transcriber=WhisperFileTranscriber(path, model_id=entry.id),
+                             streaming=lambda: LocalWhisperStream(model, threaded=True))
+    session = InterviewSession(factory, _setup(uid, resume_pdf, n_questions=1), engines, listener=rec)
+    session.add_listener(Probe())
+    session.prepare()
+    session.start()
+    session.ask_next()
+    pcm = load_audio(_espeak(tmp_path, "live", "I improved conversion by eight percent. "
+                                               "Then I rebuilt the checkout flow in React."))
+    session.begin_answer()
+    import numpy as np
+
+    for i in range(0, len(pcm), 512):
+        session.feed(pcm[i:i + 512])
+    session.feed(np.zeros(16000, np.float32))  # the silence after speaking ends the utterance
+    session.end_answer()
+    report = session.finish()
+    names = rec.names(0)
+    assert names.index("answer_ended") < names.index("transcript_replaced") < names.index("evaluation_ready")
+    assert stored_while_streaming and stored_while_streaming[0] >= 1  # committed on arrival
+    threads = {n: t for n, _i, t in rec.events}
+    assert threads["transcript_replaced"] == threads["evaluation_ready"] == "interview-post"
+    assert threads["final_text"] == "whisper-stream"
+    with factory() as s:
+        rows = s.scalars(select(Transcript)).all()
+    assert rows and all(r.engine == f"faster-whisper/{entry.id}" for r in rows)  # the full pass's rows
+    assert "eight" in report["details"][0]["answer"].lower() or "8" in report["details"][0]["answer"]
+    assert report["details"][0]["stt"]["engine"].endswith(f"faster-whisper/{entry.id}")
+
+
+def _dead_pid() -> int:
+    import os
+
+    pid = 2 ** 22 - 7  # above the default pid_max range, so no live process has it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return pid
+    pytest.skip("could not find a pid that no process uses")
+
+
+def _orphan(factory, interview_id):
+    """What a crash leaves: the interview's owning process is gone."""
+    with factory() as s:
+        iv = s.get(Interview, interview_id)
+        iv.plan = {**iv.plan, "owner": {**iv.plan["owner"], "pid": _dead_pid()}}
+        s.commit()
+
+
+def test_interrupted_interview_is_found_resumed_or_discarded(db, resume_pdf):
+    from core.interview.recovery import discard_interview, find_interrupted, find_resumable, sweep_interrupted
+
+    factory, uid = db
+    engines = SessionEngines(evaluator=CoverageEvaluator())
+    session = InterviewSession(factory, _setup(uid, resume_pdf, n_questions=3), engines)
+    session.prepare()
+    iid = session.start()
+    session.ask_next()
+    session.answer_text(GOOD_EN)
+    session.wait_idle()
+    session.ask_next()  # the crash comes while the second answer is being given
+    assert find_interrupted(factory) == []  # its own process is alive: not interrupted
+    _orphan(factory, iid)
+    # an empty one (crashed before its first answer) is swept away entirely
+    empty = InterviewSession(factory, _setup(uid, resume_pdf, n_questions=2), engines)
+    empty.prepare()
+    empty_id = empty.start()
+    _orphan(factory, empty_id)
+    kept = sweep_interrupted(factory)
+    assert [k.id for k in kept] == [iid]
+    with factory() as s:
+        assert s.get(Interview, empty_id) is None and s.get(Interview, iid) is not None
+    offer = find_resumable(factory)
+    assert [(o.id, o.answered, o.planned) for o in offer] == [(iid, 1, 3)]
+
+    rec = Recorder()
+    resumed = InterviewSession.resume(factory, iid, engines, listener=rec)
+    q = resumed.ask_next()
+    assert q.index == 1 and q.question.text == session.plan[1].text  # the unanswered question again
+    resumed.answer_text("I don't know.")
+    resumed.ask_next()
+    resumed.answer_text(GOOD_EN)
+    assert resumed.ask_next() is None
+    report = resumed.finish()
+    assert [d["index"] for d in report["details"]] == [0, 1, 2]
+    assert report["details"][0]["answer"] == GOOD_EN and report["details"][0]["evaluated"]
+    with factory() as s:
+        assert s.get(Interview, iid).status is InterviewStatus.completed
+        assert s.scalar(select(func.count()).select_from(InterviewQuestion)
+                        .where(InterviewQuestion.interview_id == iid)) == 3
+
+    # discard: a resumable interview the user does not want becomes cancelled with the reason
+    other = InterviewSession(factory, _setup(uid, resume_pdf, n_questions=2), engines)
+    other.prepare()
+    oid = other.start()
+    other.ask_next()
+    other.answer_text(GOOD_EN)
+    other.wait_idle()
+    _orphan(factory, oid)
+    assert [o.id for o in find_resumable(factory)] == [oid]
+    kept = discard_interview(factory, oid, "discarded by the user")
+    assert kept.status == "cancelled" and kept.answers_kept == 1
+    assert find_resumable(factory) == []
+    with pytest.raises(Exception) as err:
+        InterviewSession.resume(factory, oid, engines)
+    assert getattr(err.value, "code", "") == "session.not_resumable"
+
+
+def test_language_mismatch_rules():
+    from core.interview.session import language_mismatch
+    from core.protocols import Transcription, TranscriptSegment
+
+    def tx(seg_lang="en", **kw):
+        return Transcription([TranscriptSegment("words", 0.0, 1.0, language=seg_lang, engine="e")], "en", 1.0, "e", **kw)
+
+    # faster-whisper's language identification
+    assert language_mismatch(tx(detected_language="ko", language_probability=0.99,
+                                chosen_language_probability=0.001), "", "en", False) == ("ko", 0.99)
+    assert language_mismatch(tx(detected_language="ko", language_probability=0.55,
+                                chosen_language_probability=0.40), "", "en", False) is None  # mixed: not refused
+    assert language_mismatch(tx(detected_language="en", language_probability=0.95,
+                                chosen_language_probability=0.95), "", "en", False) is None
+    # an engine that reports the language per segment (Deepgram's detected language)
+    assert language_mismatch(tx("ko"), "", "en", False) == ("ko", 1.0)
+    assert language_mismatch(tx("en-US"), "", "en", False) is None
+    # typed answers by script
+    assert language_mismatch(None, "저는 백엔드 개발자로 삼 년 일했습니다", "en", True)[0] == "ko"
+    assert language_mismatch(None, "I have worked as a backend developer", "en", True) is None
+
+
+def test_skip_and_finish_early(db, resume_pdf):
+    factory, uid = db
+    session = InterviewSession(factory, _setup(uid, resume_pdf, n_questions=4),
+                               SessionEngines(evaluator=CoverageEvaluator()))
+    session.prepare()
+    session.start()
+    session.ask_next()
+    session.skip()
+    session.ask_next()
+    session.answer_text(GOOD_EN)
+    session.ask_next()  # on screen when the candidate presses "finish"
+    report = session.finish()
+    assert [d["index"] for d in report["details"]] == [1]
+    with factory() as s:
+        assert [q.position for q in s.scalars(select(InterviewQuestion))] == [1]
