@@ -153,6 +153,7 @@ class InterviewWorker(QObject):
                 asked = s.ask_next()
                 if asked is None:
                     break
+                self._drain()  # before the question shows: a click on it must not be dropped
                 self.question.emit(asked.index, len(s.plan), asked.question)
                 if self._read_aloud(asked.question.text) == "cancel":
                     return
@@ -209,7 +210,6 @@ class InterviewWorker(QObject):
 
     def _answer(self) -> str:
         s = self.session
-        self._drain()
         with self._lock:
             self._preroll.clear()
             self._streaming = False
@@ -246,7 +246,7 @@ class InterviewWorker(QObject):
                         s.end_answer()
                         self.listening.emit(False)
                     else:
-                        s.answer_text("")  # nothing said: stored as skipped, "not evaluated"
+                        s.skip()  # nothing said: the question leaves no row and no report entry
                     return cmd
         finally:
             self._accepting = False
