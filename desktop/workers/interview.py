@@ -73,6 +73,7 @@ class InterviewWorker(QObject):
         self._paused = False
         self._preroll: deque = deque(maxlen=int(PREROLL_S * SAMPLE_RATE / 512) + 1)
         self._endpoint = None
+        self._detector = None
         self._answer_start = 0.0
         self._thread: threading.Thread | None = None
         self._spoken = threading.Event()
@@ -213,7 +214,16 @@ class InterviewWorker(QObject):
         with self._lock:
             self._preroll.clear()
             self._streaming = False
-            self._endpoint = self.endpoint_factory() if (self.endpoint_factory and self.microphone) else None
+            if self.endpoint_factory and self.microphone:
+                # one detector per interview, reset per answer: building Silero's ONNX session
+                # holds the GIL for tens of ms, which the UI felt at every question
+                if self._detector is None:
+                    self._detector = self.endpoint_factory()
+                else:
+                    self._detector.reset()
+                self._endpoint = self._detector
+            else:
+                self._endpoint = None
         self._answer_start = self.now
         self._accepting = True
         try:
