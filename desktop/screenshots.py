@@ -231,6 +231,14 @@ def render_language(out: Path, lang: str) -> list[Path]:
     _wait(lambda: not shell.screens["home"].loading, 30)
     shot("home")
 
+    if lang == "en":  # the dark theme, once
+        from desktop.ui.theme import apply_theme
+
+        apply_theme(QApplication.instance(), "dark")
+        w.repaint()
+        shot("home_dark")
+        apply_theme(QApplication.instance(), "light")
+
     shell.move_to("new")
     new = shell.screens["new"]
     new.view.count.setValue(4)

@@ -19,7 +19,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 
 from core.errors import Big20Error
 from core.i18n import tr
@@ -45,6 +45,7 @@ def _timeline_gaze(samples: list, start: float, end: float) -> list[tuple[float,
 class LiveController(ScreenController):
     name = "live"
     nav_key = None
+    camera_failed = Signal(object)  # from the camera-opening helper thread
 
     def __init__(self, view, ctx, nav) -> None:
         super().__init__(view, ctx, nav)
@@ -174,39 +175,58 @@ class LiveController(ScreenController):
 
     # ------------------------------------------------------------------ camera
     def _start_camera(self) -> None:
-        from desktop.workers.vision import VisionWorker
+        """Build the vision worker here and open the camera on a helper thread: waiting for the
+        device check to release the camera and opening it took up to 160 ms on the UI thread
+        (bench/ui.py). A missing camera arrives as ``camera_failed``."""
+        import threading
 
         from desktop.workers.lifecycle import join_stopping
+        from desktop.workers.vision import VisionWorker
 
         manager = self.ctx.model_manager()
         calibration = self.setup.calibration
-        # the device check's camera must be released before this screen opens the device
-        # again (its stop holds no model call: tens of ms)
-        join_stopping(3.0, "device-check")
-        try:
-            source = self.ctx.camera_factory()
 
-            def tracker():
-                from engines.vision.tracker import HaarEyeTracker
+        def tracker():
+            from engines.vision.tracker import HaarEyeTracker
 
-                return HaarEyeTracker(manager, calibration=calibration)
+            return HaarEyeTracker(manager, calibration=calibration)
 
-            def emotion():
-                from desktop.workers.emotion_process import ProcessEmotionAnalyzer
+        def emotion():
+            from desktop.workers.emotion_process import ProcessEmotionAnalyzer
 
-                return ProcessEmotionAnalyzer(manager)
+            return ProcessEmotionAnalyzer(manager)
 
-            self.vision = VisionWorker(source, tracker, emotion,
-                                       emotion_interval_s=self.ctx.settings.vision.emotion_interval_s)
-            self.vision.frame_ready.connect(self._frame)
-            self.vision.gaze_sample.connect(self._gaze)
-            self.vision.emotion_sample.connect(self._emotion)
-            self.vision.failed.connect(self._vision_failed)
-            self.vision.start()
-            self.paint_timer.start()
-        except Big20Error as exc:
-            self.vision = None
-            self.view.preview.clear(tr("ui.live.no_camera", self.lang, reason=exc.localized(self.lang)))
+        factory = self.ctx.camera_factory
+        interval = self.ctx.settings.vision.emotion_interval_s
+        self.camera_failed.connect(self._camera_missing, Qt.ConnectionType.UniqueConnection)
+
+        class _Pending:  # the source is built on the helper thread (a device may be slow)
+            fps, size = 0.0, (0, 0)
+
+        vision = VisionWorker(_Pending(), tracker, emotion, emotion_interval_s=interval)
+        vision.frame_ready.connect(self._frame)
+        vision.gaze_sample.connect(self._gaze)
+        vision.emotion_sample.connect(self._emotion)
+        vision.failed.connect(self._vision_failed)
+        self.vision = vision
+        self.paint_timer.start()
+
+        def open_camera() -> None:
+            # the device check's camera must be released before this screen opens it again
+            join_stopping(3.0, "device-check")
+            try:
+                vision.source = factory()
+                vision.start()
+            except Big20Error as exc:
+                self.camera_failed.emit(exc)
+
+        threading.Thread(target=open_camera, name="open-camera", daemon=True).start()
+
+    def _camera_missing(self, exc) -> None:
+        self.vision = None
+        self.paint_timer.stop()
+        self.view.preview.clear(tr("ui.live.no_camera", self.lang, reason=error_text(exc, self.lang)))
+        self._engines_label()
 
     def _stop_camera(self) -> None:
         self.paint_timer.stop()

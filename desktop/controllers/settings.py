@@ -222,7 +222,6 @@ class SettingsController(ScreenController):
             v.show_error(error_text(exc, lang))
 
         self.download_op = self.track(Op(v, work, finished).progress_to(bar).failure(failed).run_in_background())
-        self.download_op.job.finished.connect(self._download_over)
         self._selection_changed()
         return self.download_op
 

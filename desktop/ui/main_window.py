@@ -53,10 +53,13 @@ class MainWindow(QMainWindow):
         from desktop.controllers.readiness import run_checks
         from desktop.workers.jobs import run_job
 
-        self.job = run_job(lambda progress, cancel: run_checks(self.settings, progress, cancel), self)
-        self.job.progress.connect(self._on_progress)
-        self.job.succeeded.connect(self.show_states)
-        self.job.failed.connect(self._on_failed)
+        def connect(job) -> None:
+            self.job = job
+            job.progress.connect(self._on_progress)
+            job.succeeded.connect(self.show_states)
+            job.failed.connect(self._on_failed)
+
+        run_job(lambda progress, cancel: run_checks(self.settings, progress, cancel), self, connect=connect)
 
     def _on_progress(self, done: float, total: float, message: str) -> None:
         if total:

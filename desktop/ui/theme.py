@@ -46,8 +46,23 @@ def stylesheet(theme: str) -> str:
     return text
 
 
+def _qpalette(theme: str):
+    from PySide6.QtGui import QColor, QPalette
+
+    pal, qp = palette(theme), QPalette()
+    role = QPalette.ColorRole
+    for r, key in ((role.Window, "bg0"), (role.Base, "fieldSolid"), (role.AlternateBase, "bg1"),
+                   (role.Button, "fieldSolid"), (role.Text, "text"), (role.WindowText, "text"),
+                   (role.ButtonText, "text"), (role.ToolTipBase, "fieldSolid"), (role.ToolTipText, "text"),
+                   (role.PlaceholderText, "muted"), (role.Highlight, "accent")):
+        qp.setColor(r, QColor(pal[key]))
+    qp.setColor(role.HighlightedText, QColor("white"))
+    return qp
+
+
 def apply_theme(app: QApplication, theme: str) -> None:
     app.setStyle("Fusion")  # the same metrics on every platform; the QSS draws on top
+    app.setPalette(_qpalette(theme))  # what the stylesheet does not paint follows the theme too
     app.setStyleSheet(stylesheet(theme))
     app.setProperty("big20_theme", theme)
 

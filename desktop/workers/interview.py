@@ -73,6 +73,7 @@ class InterviewWorker(QObject):
         self._paused = False
         self._preroll: deque = deque(maxlen=int(PREROLL_S * SAMPLE_RATE / 512) + 1)
         self._endpoint = None
+        self._detector = None
         self._answer_start = 0.0
         self._thread: threading.Thread | None = None
         self._spoken = threading.Event()
@@ -153,6 +154,7 @@ class InterviewWorker(QObject):
                 asked = s.ask_next()
                 if asked is None:
                     break
+                self._drain()  # before the question shows: a click on it must not be dropped
                 self.question.emit(asked.index, len(s.plan), asked.question)
                 if self._read_aloud(asked.question.text) == "cancel":
                     return
@@ -209,11 +211,19 @@ class InterviewWorker(QObject):
 
     def _answer(self) -> str:
         s = self.session
-        self._drain()
         with self._lock:
             self._preroll.clear()
             self._streaming = False
-            self._endpoint = self.endpoint_factory() if (self.endpoint_factory and self.microphone) else None
+            if self.endpoint_factory and self.microphone:
+                # one detector per interview, reset per answer: building Silero's ONNX session
+                # holds the GIL for tens of ms, which the UI felt at every question
+                if self._detector is None:
+                    self._detector = self.endpoint_factory()
+                else:
+                    self._detector.reset()
+                self._endpoint = self._detector
+            else:
+                self._endpoint = None
         self._answer_start = self.now
         self._accepting = True
         try:
@@ -246,7 +256,7 @@ class InterviewWorker(QObject):
                         s.end_answer()
                         self.listening.emit(False)
                     else:
-                        s.answer_text("")  # nothing said: stored as skipped, "not evaluated"
+                        s.skip()  # nothing said: the question leaves no row and no report entry
                     return cmd
         finally:
             self._accepting = False

@@ -2,7 +2,7 @@
 
 Two entry points:
 
-- ``run_job(fn, parent)``: the low-level form; ``fn(progress, cancel)`` runs on Qt's global
+- ``run_job(fn, parent)``: the low-level form; ``fn(progress, cancel)`` runs on a worker
   pool and a :class:`Job` emits ``progress``/``succeeded``/``failed``/``finished``.
 - ``Op(parent, fn, success).with_progress(label).failure(handler).run_in_background()``:
   the fluent form every screen uses. ``.on_db_lane()`` queues it on the single-worker
@@ -26,9 +26,12 @@ message box.
 from __future__ import annotations
 
 import logging
+import os
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from core.errors import Big20Error, Cancelled
@@ -54,27 +57,21 @@ class Job(QObject):
         self.cancel_token.cancel()
 
 
-class _Runnable(QRunnable):
-    def __init__(self, job: Job) -> None:
-        super().__init__()
-        self.job = job
-
-    def run(self) -> None:  # runs on a pool thread; only emits signals (queued to the UI thread)
-        job = self.job
-        try:
-            result = job.fn(lambda d, t, m="": _emit(job.progress, float(d), float(t or 0), m),
-                            job.cancel_token)
-        except Cancelled as exc:
-            _emit(job.failed, exc)
-        except Big20Error as exc:
-            _emit(job.failed, exc)
-        except Exception as exc:  # an unexpected bug: log it with its traceback, tell the UI
-            log.exception("background job failed")
-            _emit(job.failed, exc)
-        else:
-            _emit(job.succeeded, result)
-        finally:
-            _emit(job.finished)
+def _run(job: Job) -> None:  # runs on a worker thread; only emits signals (queued to the UI thread)
+    try:
+        result = job.fn(lambda d, t, m="": _emit(job.progress, float(d), float(t or 0), m),
+                        job.cancel_token)
+    except Cancelled as exc:
+        _emit(job.failed, exc)
+    except Big20Error as exc:
+        _emit(job.failed, exc)
+    except Exception as exc:  # an unexpected bug: log it with its traceback, tell the UI
+        log.exception("background job failed")
+        _emit(job.failed, exc)
+    else:
+        _emit(job.succeeded, result)
+    finally:
+        _emit(job.finished)
 
 
 def _emit(signal: Any, *args: Any) -> None:
@@ -85,33 +82,68 @@ def _emit(signal: Any, *args: Any) -> None:
         log.debug("background job finished after its owner was deleted")
 
 
-_db_lane: QThreadPool | None = None
+class _Pool:
+    """Python thread pools (not QThreadPool: a QRunnable's Python override was intermittently
+    never run when queued on the one-thread lane, so a job hung with the lane idle)."""
+
+    def __init__(self, workers: int, name: str) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
+        self._futures: set[Future] = set()
+        self._lock = threading.Lock()
+
+    def start(self, job: Job) -> None:
+        fut = self._executor.submit(_run, job)
+        with self._lock:
+            self._futures.add(fut)
+        fut.add_done_callback(self._done)
+
+    def _done(self, fut: Future) -> None:
+        with self._lock:
+            self._futures.discard(fut)
+
+    def wait(self, timeout_s: float) -> bool:
+        with self._lock:
+            pending = list(self._futures)
+        _, not_done = wait(pending, timeout=timeout_s)
+        return not not_done
 
 
-def db_lane() -> QThreadPool:
-    """The single-worker pool every database write goes through (created on first use, on
-    the UI thread)."""
-    global _db_lane
-    if _db_lane is None:
-        _db_lane = QThreadPool()
-        _db_lane.setMaxThreadCount(1)
-        _db_lane.setObjectName("big20-db-lane")
-    return _db_lane
+_pools: dict[str, _Pool] = {}
+_pools_lock = threading.Lock()
 
 
-def run_job(fn: Callable[..., Any], parent: QObject | None = None, *, pool: QThreadPool | None = None) -> Job:
+def _pool(name: str) -> _Pool:
+    with _pools_lock:
+        if name not in _pools:
+            workers = 1 if name == "db" else max(2, min(8, (os.cpu_count() or 2) * 2))
+            _pools[name] = _Pool(workers, f"big20-{name}")
+        return _pools[name]
+
+
+def db_lane() -> _Pool:
+    """The single-worker pool every database write goes through."""
+    return _pool("db")
+
+
+def run_job(fn: Callable[..., Any], parent: QObject | None = None, *, pool: _Pool | None = None,
+            connect: Callable[[Job], None] | None = None) -> Job:
+    """Start ``fn`` on ``pool``. Connect the Job's signals in ``connect(job)``: it runs before
+    the job starts, so a job that finishes at once cannot emit into no connection (a slot
+    connected after ``run_job`` returns may miss a fast job's signals)."""
     job = Job(fn, parent)
-    (pool or QThreadPool.globalInstance()).start(_Runnable(job))
+    if connect is not None:
+        connect(job)
+    (pool or _pool("jobs")).start(job)
     return job
 
 
 def wait_idle(timeout_ms: int = 30_000) -> bool:
-    """Block until both pools are idle (shutdown, tests). UI thread only."""
+    """Block until background jobs and stops are done (shutdown, tests). UI thread only."""
     from desktop.workers.lifecycle import join_stopping
 
     stopped = join_stopping(timeout_ms / 1000)
-    ok = QThreadPool.globalInstance().waitForDone(timeout_ms)
-    return db_lane().waitForDone(timeout_ms) and ok and stopped
+    ok = _pool("jobs").wait(timeout_ms / 1000)
+    return db_lane().wait(timeout_ms / 1000) and ok and stopped
 
 
 def _lang_of(widget: QObject | None) -> str:
@@ -171,7 +203,7 @@ class Op(QObject):
         self._failure: Callable[[BaseException], None] | None = None
         self._label: str | None = None
         self._cancellable = True
-        self._pool: QThreadPool | None = None
+        self._pool: _Pool | None = None
         self._dialog: QProgressDialog | None = None
         self._timer: QTimer | None = None
         self._on_progress: Callable[[float, float, str], None] | None = None
@@ -201,11 +233,14 @@ class Op(QObject):
 
     # ------------------------------------------------------------------ running
     def run_in_background(self) -> "Op":
-        self.job = run_job(self._fn, self, pool=self._pool)
-        self.job.progress.connect(self._progress)
-        self.job.succeeded.connect(self._succeeded)
-        self.job.failed.connect(self._failed)
-        self.job.finished.connect(self._finished)
+        def connect(job: Job) -> None:
+            self.job = job
+            job.progress.connect(self._progress)
+            job.succeeded.connect(self._succeeded)
+            job.failed.connect(self._failed)
+            job.finished.connect(self._finished)
+
+        run_job(self._fn, self, pool=self._pool, connect=connect)
         if self._label is not None:
             self._timer = QTimer(self)
             self._timer.setSingleShot(True)

@@ -92,8 +92,8 @@ def test_create_account_refuses_bad_input(qtbot, tmp_path):
     v.new_password.setText("short")
     v.confirm.setText("short")
     v.create.click()
-    qtbot.waitUntil(lambda: v.banner.isVisible(), timeout=30_000)
-    assert "8" in v.banner.text()  # the minimum length, in Korean
+    qtbot.waitUntil(lambda: bool(v.banner.text()), timeout=30_000)
+    assert "8" in v.banner.text(), v.banner.text()  # the minimum length, in Korean
     assert shell.current == "login"
     _close(shell)
 
@@ -213,16 +213,21 @@ def test_no_camera_and_no_microphone_still_interview_by_typing(qtbot, tmp_path):
     new = shell.screens["new"]
     assert "No camera" in new.view.hints.text() and not new.view.calibrate.isEnabled()
     assert "No microphone" in new.view.mic_state.text() and not new.view.test_record.isEnabled()
-    new.view.count.setValue(1)
+    new.view.count.setValue(2)
     new = _wait_plan(qtbot, shell)
+    qtbot.waitUntil(lambda: new.plan is not None and len(new.plan.questions) == 2, timeout=120_000)
     new.view.start.click()
     live = shell.screens["live"]
     qtbot.waitUntil(lambda: live.index == 0, timeout=30_000)
     assert live.typed_only and "No microphone" in live.view.banner.text()
+    live.view.skip.click()  # skipped: no row, no report entry
+    qtbot.waitUntil(lambda: live.index == 1, timeout=30_000)
     live.view.typed.setPlainText("I would profile the endpoint, find the N+1 query and fetch the rows in one join.")
     live.view.send_typed.click()
     qtbot.waitUntil(lambda: shell.current == "report", timeout=120_000)
-    d = shell.screens["report"].report["details"][0]
+    details = shell.screens["report"].report["details"]
+    assert len(details) == 1 and details[0]["question"] == new.plan.questions[1].text
+    d = details[0]
     assert d["gaze"] is None  # no camera: nothing measured, nothing invented
     assert shell.screens["report"].report["emotions"]["confidence"] is None
     _close(shell)
