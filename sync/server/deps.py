@@ -14,6 +14,8 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from core.db.models import User, UserRole
+from core.errors import InputError
+from core.services.users import create_user
 from sync.server.security import decode_access_token
 
 # documented on every authenticated router, so clients (and schemathesis) know them
@@ -27,6 +29,20 @@ def unprocessable(message: str, *loc: str) -> HTTPException:
     """A 422 in the shape FastAPI documents for 422 (``HTTPValidationError``), for input that
     passed the schema but not a rule the schema cannot state (bcrypt's 72 bytes, a PDF's body)."""
     return HTTPException(422, detail=[{"loc": list(loc) or ["body"], "msg": message, "type": "value_error"}])
+
+
+def new_user(session: Session, **fields) -> User:
+    """core.services.users.create_user, committed, with its refusals as HTTP errors: a taken
+    e-mail or username is 409, a password bcrypt cannot take is 422 (register and admin create)."""
+    try:
+        user = create_user(session, **fields)
+    except InputError as exc:
+        session.rollback()
+        if exc.code == "user.duplicate":
+            raise HTTPException(status.HTTP_409_CONFLICT, detail=exc.localized("en")) from exc
+        raise unprocessable(exc.localized("en"), "body", "password") from exc
+    session.commit()
+    return user
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:

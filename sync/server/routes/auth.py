@@ -7,11 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request, status
 
 from core.db.models import User, UserRole
-from core.errors import InputError
 from core.services import tokens
-from core.services.users import authenticate, create_user
+from core.services.users import authenticate
 from core.services.sync_ingest import drop_nul
-from sync.server.deps import SessionDep, unprocessable
+from sync.server.deps import SessionDep, new_user
 from sync.server.schemas import RefreshIn, RegisterIn, TokenOut, UserOut
 from sync.server.security import create_access_token
 
@@ -30,16 +29,8 @@ def issue_tokens(request: Request, session, user: User) -> TokenOut:
              responses={409: {"description": "e-mail or username taken"}})
 def register(body: RegisterIn, session: SessionDep) -> User:
     """Create a candidate account (recruiters and admins are created by an admin)."""
-    try:
-        user = create_user(session, email=body.email, username=body.username, password=body.password,
-                           full_name=body.full_name, role=UserRole.candidate)
-    except InputError as exc:
-        session.rollback()
-        if exc.code == "user.duplicate":
-            raise HTTPException(status.HTTP_409_CONFLICT, detail=exc.localized("en")) from exc
-        raise unprocessable(exc.localized("en"), "body", "password") from exc
-    session.commit()
-    return user
+    return new_user(session, email=body.email, username=body.username, password=body.password,
+                    full_name=body.full_name, role=UserRole.candidate)
 
 
 def _login(request: Request, session, username: str, password: str) -> TokenOut:

@@ -5,9 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, status
 
 from core.db.models import Company, User, UserRole
-from core.errors import InputError
-from core.services.users import create_user
-from sync.server.deps import AUTH_RESPONSES, AdminUser, CurrentUser, SessionDep, unprocessable
+from sync.server.deps import AUTH_RESPONSES, AdminUser, CurrentUser, SessionDep, new_user
 from sync.server.schemas import UserCreateIn, UserOut
 
 router = APIRouter(prefix="/users", tags=["users"], responses=AUTH_RESPONSES)
@@ -26,14 +24,6 @@ def create(body: UserCreateIn, session: SessionDep, _admin: AdminUser) -> User:
     role = UserRole(body.role)
     if role is UserRole.recruiter and (body.company_id is None or session.get(Company, body.company_id) is None):
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="a recruiter needs an existing company_id")
-    try:
-        user = create_user(session, email=body.email, username=body.username, password=body.password,
-                           role=role, full_name=body.full_name,
-                           company_id=body.company_id if role is UserRole.recruiter else None)
-    except InputError as exc:
-        session.rollback()
-        if exc.code == "user.duplicate":
-            raise HTTPException(status.HTTP_409_CONFLICT, detail=exc.localized("en")) from exc
-        raise unprocessable(exc.localized("en"), "body", "password") from exc
-    session.commit()
-    return user
+    return new_user(session, email=body.email, username=body.username, password=body.password,
+                    role=role, full_name=body.full_name,
+                    company_id=body.company_id if role is UserRole.recruiter else None)
