@@ -125,7 +125,8 @@ def probe(runtime: str, model_path: Path | str | None = None, *,
     return run_probe_command(runtime, cmd, timeout=timeout)
 
 
-def _cpu_flags() -> str:
+def cpu_flags() -> str:
+    """This CPU's feature flags as the OS lists them (Linux: /proc/cpuinfo)."""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("flags"):
@@ -152,7 +153,7 @@ def _native_libs(runtime: str) -> list[Path]:
 
 def build_key(runtime: str, model_path: Path | str | None) -> str:
     """What identifies one build of ``runtime`` on this machine with this model file."""
-    parts = [runtime, sys.executable, hashlib.sha256(_cpu_flags().encode()).hexdigest()[:16]]
+    parts = [runtime, sys.executable, hashlib.sha256(cpu_flags().encode()).hexdigest()[:16]]
     for lib in _native_libs(runtime):
         st = lib.stat()
         parts.append(f"{lib.name}:{st.st_size}:{int(st.st_mtime)}")
@@ -175,6 +176,17 @@ def _load_cache() -> dict[str, dict]:
         return json.loads(_cache_file().read_text("utf-8"))
     except (OSError, json.JSONDecodeError):
         return {}
+
+
+def remember(runtime: str, model_path: Path | str | None, result: ProbeResult) -> None:
+    """Store ``result`` as the verdict for this build (a fresh probe, e.g. by ``doctor``);
+    a timeout says nothing about the build and is not stored."""
+    if result.status == "timeout":
+        return
+    key = build_key(runtime, model_path)
+    with _LOCK:
+        _MEMO[key] = result
+    _save_cache(key, result)
 
 
 def _save_cache(key: str, result: ProbeResult) -> None:

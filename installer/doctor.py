@@ -60,23 +60,23 @@ class Diagnosis:
 
 
 def _cpu_flags() -> list[str]:
-    from engines.runtime_probe import _cpu_flags as flags
+    from engines.runtime_probe import cpu_flags
 
-    present = set(flags().split())
+    present = set(cpu_flags().split())
     return [f for f in _CPU_FLAGS if f in present]
 
 
 def _cameras() -> list[str]:
     """Video capture devices the OS exposes (Linux: /dev/video*, each opened briefly)."""
+    from core.errors import DeviceError
+    from engines.capture.video import OpenCVCamera
+
     found = []
     for dev in sorted(Path("/dev").glob("video*")):
         try:
             index = int(dev.name[len("video"):])
         except ValueError:
             continue
-        from core.errors import DeviceError
-        from engines.capture.video import OpenCVCamera
-
         cam = OpenCVCamera(index)
         try:
             cam.open()
@@ -114,7 +114,7 @@ def _gpus() -> list[str]:
 def diagnose(manager: Any, *, on_check: Callable[[CapabilityCheck], None] | None = None,
              prober: Callable[..., Any] | None = None) -> Diagnosis:
     """Probe every capability's active model and look at the machine."""
-    from engines.runtime_probe import _save_cache, build_key, probe, runtime_for
+    from engines.runtime_probe import probe, remember, runtime_for
 
     diag = Diagnosis(cpu_flags=_cpu_flags())
     seen: dict[tuple[str, str], Any] = {}  # the llm and evaluator often share one file
@@ -131,8 +131,7 @@ def diagnose(manager: Any, *, on_check: Callable[[CapabilityCheck], None] | None
                 result = seen.get((runtime, str(path)))
                 if result is None:
                     result = seen[(runtime, str(path))] = (prober or probe)(runtime, path)
-                    if result.status != "timeout":
-                        _save_cache(build_key(runtime, path), result)
+                    remember(runtime, path, result)
                 check = CapabilityCheck(cap, entry.id, runtime, result.status, result.detail,
                                         round(result.seconds, 2), result.info)
                 if result.info and result.info.get("cpu_features") and not diag.llama_features:

@@ -31,7 +31,8 @@ def test_doctor_json_reports_every_capability_with_its_runtime(model_manager):
     assert proc.returncode == (0 if diag["ok"] else 1)
 
 
-def test_a_crashing_runtime_is_shown_with_what_to_do(model_manager):
+def test_a_crashing_runtime_is_shown_with_what_to_do(model_manager, monkeypatch, tmp_path):
+    monkeypatch.setenv("BIG20_HOME", str(tmp_path))  # the remembered crash stays in this test's cache
     def prober(runtime, path):
         if runtime.startswith("llama.cpp"):
             return rp.run_probe_command(runtime, [sys.executable, "-c",
