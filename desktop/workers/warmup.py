@@ -32,7 +32,9 @@ from typing import Any, Callable, TypeVar
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-ENGINE_NICE = 10
+# 5, not more: the compute threads get about a third of the UI thread's share when both want a
+# core, yet captions still keep up when other programs load the machine (at 10 they lagged)
+ENGINE_NICE = 5
 
 # What the live screen and its workers import on first use (bench/ui.py --trace-stalls lists
 # the modules first imported during a live session): the worker, the end-point detector and
