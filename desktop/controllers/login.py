@@ -35,7 +35,7 @@ from core.i18n import tr
 from core.services.users import authenticate, create_user
 from desktop.context import CurrentUser
 from desktop.controllers.base import ScreenController
-from desktop.workers.jobs import Op, error_text, run_job
+from desktop.workers.jobs import Op, error_text
 from sync.client.api import LoginRequired, ServerClient, ServerRefused, ServerUnreachable
 
 log = logging.getLogger(__name__)
@@ -297,7 +297,7 @@ class LoginController(ScreenController):
             new.sync.enabled = new.sync.enabled or not user.is_recruiter
             self.ctx.apply_settings(new)
         if not user.is_recruiter:
-            push_outbox(self.ctx)
+            push_outbox(self.ctx, self.view)
         self.on_signed_in(user)
 
     def _failed(self, exc: BaseException) -> None:
@@ -317,9 +317,10 @@ class LoginController(ScreenController):
         self.on_signed_in(user)
 
 
-def push_outbox(ctx) -> None:
-    """Push the candidate's queued, shared interviews once (job pool); failures stay queued
-    in the outbox with their reason, shown per interview."""
+def push_outbox(ctx, parent) -> Op:
+    """Push the candidate's queued, shared interviews once (job pool); failures stay queued in
+    the outbox with their reason, shown per interview. ``parent`` (a widget) owns the job, so
+    its result still arrives when the caller moves on; ``sync_changed`` tells the screens."""
     from sync.client.outbox import Outbox
 
     client, sessions, events = ctx.server, ctx.sessions, ctx.events
@@ -327,27 +328,33 @@ def push_outbox(ctx) -> None:
     def work(progress, cancel):
         return Outbox(sessions, client).run_once()
 
-    def connect(job) -> None:
-        job.succeeded.connect(lambda _r: events.sync_changed.emit())
-        job.failed.connect(lambda exc: log.info("outbox push after sign-in: %s", getattr(exc, "code", exc)))
+    def failed(exc: BaseException) -> None:  # the outbox keeps the rows; nothing to show here
+        log.info("outbox push: %s", getattr(exc, "code", None) or type(exc).__name__)
+        events.sync_changed.emit()
 
-    run_job(work, None, connect=connect)
+    return Op(parent, work, lambda _r: events.sync_changed.emit()).failure(failed).run_in_background()
 
 
-def forget_session(ctx) -> None:
+def forget_session(ctx, parent=None) -> None:
     """Sign out: forget the remembered sessions; a server account's refresh token is revoked on
-    the server (job pool; an unreachable server only means the local token is removed)."""
+    the server by a job owned by ``parent`` (a widget; job pool). An unreachable server only
+    means the local token is removed."""
     for name in (SESSION_SECRET, SERVER_SESSION_SECRET):
         try:
             ctx.secrets.delete(name)
         except SecretStoreError as exc:
             log.info("could not clear the remembered session: %s", exc.code)
     client, ctx.server = ctx.server, None
-    if client is not None:
-        def work(progress, cancel):
-            try:
-                client.logout()
-            finally:
-                client.close()
+    if client is None:
+        return
 
-        run_job(work, None)
+    def work(progress, cancel):
+        try:
+            client.logout()
+        finally:
+            client.close()
+
+    def failed(exc: BaseException) -> None:  # the local token is gone either way; the server's expires
+        log.info("server logout failed: %s", getattr(exc, "code", None) or type(exc).__name__)
+
+    Op(parent, work).failure(failed).run_in_background()

@@ -152,6 +152,8 @@ class RecruiterListController(_RecruiterScreen):
                     item.setText(str(text))
                 item.setData(Qt.ItemDataRole.UserRole, i)
                 v.table.setItem(i, col, item)
+        # keep the server's order (the sort chosen above) until the user clicks a column header
+        v.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         v.table.setSortingEnabled(True)
         v.empty.setText("" if rows else tr("ui.recruiter.empty", lang))
         v.empty.setVisible(not rows)
@@ -207,7 +209,7 @@ class RecruiterListController(_RecruiterScreen):
                                       name=names.get(h["interview_id"]) or f"#{h['candidate_id']}",
                                       position=h.get("position") or "",
                                       kind=tr(f"ui.recruiter.hit_kind.{h['kind']}", lang),
-                                      text=text[:180] + ("…" if len(text) > 180 else "")))
+                                      text=text[:110] + ("…" if len(text) > 110 else "")))
             item.setData(Qt.ItemDataRole.UserRole, h["interview_id"])
             v.hits.addItem(item)
         if not hits:
@@ -274,8 +276,9 @@ class RecruiterReportController(_RecruiterScreen):
         self.server_evals = list(report.get("server_evaluations") or [])
         name = (self.interview or {}).get("candidate_name")
         self.report_screen.show_report(report, interview_id)
-        if name:
-            self.view.report.title.setText(f"{name} · {self.view.report.title.text()}")
+        if name:  # the recruiter's own company goes without saying: who, for which position
+            position = (report.get("meta") or {}).get("position") or (self.interview or {}).get("position") or ""
+            self.view.report.title.setText(f"{name} · {position}" if position else name)
         v = self.view
         v.target.clear()
         v.target.addItem(tr("ui.recruiter.target.whole", lang), None)

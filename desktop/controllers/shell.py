@@ -70,6 +70,9 @@ class Shell:
             "settings": SettingsController(SettingsView(lang), ctx, nav),
             **recruiter_screens(lang, ctx, nav),
         }
+        from desktop.controllers.sharing import SharingController
+
+        SharingController(self.screens["report"], ctx)  # a server candidate shares from the report
         live = self._make_live(lang)
         if live is not None:
             self.screens["live"] = live
@@ -135,7 +138,7 @@ class Shell:
         from desktop.controllers.login import forget_session
 
         server = self.ctx.server is not None
-        forget_session(self.ctx)
+        forget_session(self.ctx, self.window)
         self.ctx.user = None
         self.ctx.events.user_changed.emit(None)
         self.move_to("login", signed_out=True, server=server)

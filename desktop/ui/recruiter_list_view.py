@@ -121,6 +121,7 @@ class RecruiterListView(QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([700, 480])
         lay.addWidget(split, 1)
 
     def show_error(self, text: str) -> None:

@@ -7,7 +7,9 @@ company; opens one in the candidate's report view with its transcript; searches 
 adds a note and a score override while the AI's score stays visible and unchanged; compares
 two candidates; the candidate's revocation removes the interview at the next refresh. Plus
 the sign-in errors a user can meet (wrong password, plain http to another computer,
-unreachable server) and a candidate's server sign-in (local mirror account, sharing/sync)."""
+unreachable server) and a candidate's server sign-in: a local mirror account, sharing an
+interview from its report (the outbox pushes it; the server holds it and the consent) and
+withdrawing it, and the next start signing in again from the keyring."""
 
 from __future__ import annotations
 
@@ -274,6 +276,36 @@ def test_server_sign_in_errors_are_plain_and_a_candidate_gets_a_local_mirror(qtb
     # a recruiter-only screen is not reachable for a candidate
     shell.move_to("recruiter")
     assert shell.current == "home"
+
+    # sharing from the report: the consent and the interview go to the server; withdrawing follows
+    from sqlalchemy import select, text
+
+    from core.db.models import Interview
+    from tests.sync.server_helpers import make_local_interview, server_counts
+
+    uuid = make_local_interview(ctx.db, share_with=None)
+    with ctx.sessions() as s:
+        local_id = s.scalar(select(Interview.id).where(Interview.uuid == uuid))
+    shell.move_to("report", interview_id=local_id)
+    rv = shell.screens["report"].view
+    qtbot.waitUntil(lambda: rv.share.isVisible() and rv.sync_state.isVisible(), timeout=30_000)
+    assert rv.share.text() == "카카오에 공유" and "이 컴퓨터에만" in rv.sync_state.text()
+    rv.share.click()
+    qtbot.waitUntil(lambda: "동기화되었습니다" in rv.sync_state.text(), timeout=60_000)
+    assert rv.share.text() == "카카오 공유 중단"
+    assert server_counts(engine, uuid) == {"interviews": 1, "transcripts": 4, "questions": 2, "reports": 1}
+
+    def server_consent():
+        with engine.connect() as c:
+            return c.execute(text("SELECT c.company_id, c.revoked_at FROM share_consents c JOIN interviews i "
+                                  "ON i.id = c.interview_id WHERE i.uuid = :u"), {"u": uuid}).all()
+
+    assert [(cid, revoked) for cid, revoked in server_consent()] == [("KAKAO", None)]
+    rv.share.click()
+    qtbot.waitUntil(lambda: "철회가 서버에 반영" in rv.sync_state.text(), timeout=60_000)
+    assert rv.share.text() == "카카오에 공유"
+    (cid, revoked), = server_consent()
+    assert cid == "KAKAO" and revoked is not None
     _close(shell)
 
     # a later start signs in again from the keyring (refresh token), without the password
@@ -284,4 +316,6 @@ def test_server_sign_in_errors_are_plain_and_a_candidate_gets_a_local_mirror(qtb
     shell2 = _shell(qtbot, ctx2)
     qtbot.waitUntil(lambda: shell2.current == "home", timeout=60_000)
     assert ctx2.user.username == "mei" and ctx2.server is not None
+    shell2.window.sign_out.click()  # and the keyring forgets it (the keyring is the process's)
     _close(shell2)
+    assert ctx2.secrets.get("server_session") is None and ctx2.secrets.get("server_refresh_token") is None
