@@ -148,6 +148,8 @@ class LoginController(ScreenController):
         if state.get("server"):
             self._resume_server(state["server"])
             return
+        if self.view.server_mode:  # the user chose "Server account" while this check ran
+            return
         self.view.show_create(state["users"] == 0)
         self.view.status.setText(tr("ui.login.first_run", self.lang) if state["users"] == 0 else "")
 
