@@ -223,7 +223,7 @@ class _U:
     kind: str = "sentence"  # "sentence", "clause" (of a long sentence) or "window" (two sentences)
     parts: tuple[int, ...] = ()  # a window's sentences (their ``Span.i``)
     context_rel: float | None = None  # masked_rel, or the preceding sentence's if higher
-    masked_rel: float | None = None  # relevance (question or any key point) with the keywords removed
+    masked_rel: float | None = None  # margin to the question text with the keywords removed
 
 
 @dataclass
@@ -533,14 +533,14 @@ class CoverageEvaluator:
                 if semantic and u.kind == "clause" and not sentence_on_topic.get(u.sent.i, False):
                     continue  # a fragment of a sentence that is not about the question
                 hit = None
-                for kw in kws:
+                for kw in (kws if u.kind != "window" else ()):  # windows match by meaning only
                     for span in find_terms(kw, words):
                         if not (u.span.i <= span.i < u.span.j):
                             continue
                         taken = claimed.get(u.sent.i, [])
                         if any(norm(kw) == t or (span.i < j and i < span.j) for i, j, t in taken):
                             continue
-                        hit = (span, kw) if u.kind != "window" else None
+                        hit = (span, kw)
                         break
                     if hit:
                         break
@@ -550,7 +550,7 @@ class CoverageEvaluator:
                     if hit and a.keywords_used and u.context_rel is not None and u.context_rel >= th["topic"]:
                         # the point's keyword in a sentence that, without its keywords, is
                         # still about the question: the sentence uses the term, not drops it
-                        c = max(_KW_CREDIT, _ramp(m, th["point_kw"]))
+                        c = _KW_CREDIT
                     elif m < top - _TOP_DELTA:
                         c = 0.0  # the unit is about another point of the question
                     elif hit and u.masked is not None and u.masked[p] >= _MASKED_MIN * th["point_kw"]:
