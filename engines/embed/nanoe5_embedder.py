@@ -32,8 +32,8 @@ sentences stating a misconception were 0.013-0.074 closer to the wrong than to t
 statement; correct sentences at most 0.057 (ko) / 0.041 (en), hence the contrast is combined
 with the content stems shared only with the wrong statement. Time: ~35 ms per sentence.
 
-Second calibration (same tuning half, grown to 92 answers over 9 questions; held-out
-per-answer scores never looked at): ``point`` was lowered from ko 0.040 / en 0.050 to
+Second calibration (tuning half only, its first 72 answers; held-out per-answer scores
+never looked at): ``point`` was lowered from ko 0.040 / en 0.050 to
 ko 0.030 / en 0.040, at the upper half of the strong plain-word answers' best-sentence
 margins above (ko 0.000-0.063, en 0.014-0.083) and keeping Korean at 0.75 of English as the
 raw cosines are compressed. Grid on the tuning half (ko 0.025-0.040 x en 0.040-0.050, with
@@ -42,7 +42,7 @@ chosen pair gives plain-word strong answers ko 80 / en 82 and field-word ones 89
 confidently wrong answers stay at 21 (ko) / 32 (en); lower ``point`` raised vague answers
 faster than strong ones. The misconception contrast (``wrong``) was measured again: on the
 tuning half the weakest sentence stating a misconception scored ko 0.057 / en 0.059, the
-highest sentence of a correct answer ko 0.058 / en 0.050, so ``wrong`` stays (ko 0.060 misses
+highest sentence of a correct answer ko 0.058 / en 0.050 (92 tuning answers), so ``wrong`` stays (ko 0.060 misses
 one of five Korean misconceptions rather than flag a correct answer).
 
 The thresholds derived from these (:data:`THRESHOLDS`, margins over the sentence's own
