@@ -42,8 +42,8 @@ chosen pair gives plain-word strong answers ko 80 / en 82 and field-word ones 89
 confidently wrong answers stay at 21 (ko) / 32 (en); lower ``point`` raised vague answers
 faster than strong ones. The misconception contrast (``wrong``) was measured again: on the
 tuning half the weakest sentence stating a misconception scored ko 0.057 / en 0.059, the
-highest sentence of a correct answer ko 0.058 / en 0.050 (92 tuning answers), so ``wrong`` stays (ko 0.060 misses
-one of the four Korean wrong answers rather than flag a correct one).
+highest sentence of a correct answer ko 0.058 / en 0.050 (92 tuning answers), so ``wrong``
+stays (ko 0.060 misses one of the four Korean wrong answers rather than flag a correct one).
 
 The thresholds derived from these (:data:`THRESHOLDS`, margins over the sentence's own
 baseline) are what :class:`core.evaluation.coverage.CoverageEvaluator` takes as
