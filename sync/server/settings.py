@@ -37,6 +37,9 @@ class ServerSettings:
     embed_model: str | None = None
     # background work after syncs and uploads (embeddings, fit); off for load tests
     background: bool = True
+    # server-side answer evaluator re-scoring synced answers (sync.server.embedding.EVALUATORS);
+    # None: answers keep only the desktop's score
+    evaluator: str | None = None
 
     def __post_init__(self) -> None:
         check_secret(self.secret_key, self.environment)
@@ -56,7 +59,8 @@ class ServerSettings:
                    login_attempts=int(os.environ.get("BIG20_SERVER_LOGIN_ATTEMPTS", "5")),
                    broker_url=os.environ.get("BIG20_SERVER_BROKER_URL") or None,
                    embed_model=os.environ.get("BIG20_MODELS__EMBED") or None,
-                   background=os.environ.get("BIG20_SERVER_BACKGROUND", "on").lower() not in ("off", "0", "no"))
+                   background=os.environ.get("BIG20_SERVER_BACKGROUND", "on").lower() not in ("off", "0", "no"),
+                   evaluator=os.environ.get("BIG20_SERVER_EVALUATOR") or None)
 
 
 def check_secret(secret: str, environment: str) -> None:

@@ -55,10 +55,46 @@ def test_plain_words_beat_keywords_in_unrelated_sentences(ev):
                "my phantom cat reads uncommitted books.")
     rp = evaluate_typed(ev, "backend.transaction_isolation", "en", plain)
     rs = evaluate_typed(ev, "backend.transaction_isolation", "en", stuffed)
-    # measured: plain 50, stuffed 32 - the masked-keyword rule halves the stuffed answer's
-    # credit but does not zero it (a known limit of the small encoder, see bench figures)
-    assert rp.score >= 45 and rs.score < 40 and rp.score > rs.score + 15
+    # measured: plain 62.5, stuffed 32.8 - a keyword counts only in a sentence that is still
+    # about the question without it; the stuffed answer keeps one meaning-only match (a known
+    # limit of the small encoder, see bench figures)
+    assert rp.score >= 50 and rs.score < 40 and rp.score > rs.score + 15
     assert rs.criteria["technical_accuracy"].score < rp.criteria["technical_accuracy"].score
+    assert 'You named "serializable" but did not explain it' in rs.feedback
+
+
+def test_heading_is_not_coverage(ev):
+    # a heading (no predicate), and a heading followed by terms, earn nothing
+    rh = evaluate_typed(ev, "data_ml.overfitting", "en", "Overfitting: causes, detection and prevention")
+    assert rh.criteria["technical_accuracy"].score == 0 and rh.score < 10
+    rk = evaluate_typed(ev, "backend.db_index", "ko", "인덱스의 장단점. B-Tree, 쓰기 비용, 카디널리티")
+    assert rk.criteria["technical_accuracy"].score == 0 and rk.score < 10
+    assert '"B-Tree"을(를) 언급했지만 설명하지 않았습니다' in rk.feedback
+
+
+def test_keyword_in_a_sentence_continuing_the_topic_counts(ev):
+    # "I rely on it for encapsulation" takes its topic from the sentence before it
+    text = ("A closure is a function that keeps access to the variables of the scope where it was defined, "
+            "even after that function returned. I rely on it for encapsulation and private state.")
+    r = evaluate_typed(ev, "frontend.closure", "en", text)
+    assert r.criteria["technical_accuracy"].score >= 90  # measured 100: both points stated
+    uses = next(e for e in r.criteria["technical_accuracy"].evidence if e.rubric_point.startswith("Uses"))
+    assert "encapsulation" in uses.quote
+
+
+def test_misconception_named_with_the_correct_statement_en(ev):
+    wrong = ("Overfitting happens when the model is too simple to learn the pattern, so it does badly even on "
+             "the training set. You fix it by making the network bigger.")
+    right = ("Overfitting happens when the model memorises the training set, noise included, so it scores well "
+             "there but badly on new data. You see it when validation loss rises while training loss keeps falling.")
+    rw = evaluate_typed(ev, "data_ml.overfitting", "en", wrong)
+    rr = evaluate_typed(ev, "data_ml.overfitting", "en", right)
+    assert rw.criteria["technical_accuracy"].score == 0 and rw.score <= 40 < rr.score  # measured 18.1, 57.7
+    correct = planned_question("data_ml.overfitting", "en").rubric["misconceptions"][0]["correct"]
+    assert "common misconception" in rw.feedback and correct in rw.feedback
+    assert "common misconception" not in rr.feedback
+    cited = [e for e in rw.criteria["technical_accuracy"].evidence if "misconception" in e.rubric_point.lower()]
+    assert cited and cited[0].quote.startswith("Overfitting happens when the model is too simple")
 
 
 def test_off_topic_flagged_not_scored(ev):
@@ -89,6 +125,37 @@ def test_structure_not_cue_counting(ev):
     ro = evaluate_typed(ev, "frontend.debounce_throttle", "en", ordered)
     rc = evaluate_typed(ev, "frontend.debounce_throttle", "en", cues)
     assert ro.criteria["logic"].score >= 70 and rc.criteria["logic"].score < 20
+
+
+def test_claim_first_beats_the_same_content_after_a_preamble(ev):
+    ordered = ("An index keeps the column's values sorted, so the database can jump to matching rows instead of "
+               "scanning the whole table. Because every insert and update must also change the index, writes get "
+               "slower and it takes extra space. In our orders table, an index on customer_id cut a report query "
+               "from two seconds to twenty milliseconds.")
+    preamble = ("Thank you for the question, I had a long day at the office. I like to travel in summer with my "
+                "family. " + ordered)
+    ro = evaluate_typed(ev, "backend.db_index", "en", ordered)
+    rp = evaluate_typed(ev, "backend.db_index", "en", preamble)
+    # same content (technical equal), the claim no longer first: measured logic 100 vs 64
+    assert ro.criteria["technical_accuracy"].score == rp.criteria["technical_accuracy"].score
+    assert ro.criteria["logic"].score >= rp.criteria["logic"].score + 20
+    claim = [e for e in ro.criteria["logic"].evidence if e.rubric_point == "answer up front"]
+    assert claim and claim[0].quote.startswith("An index keeps")
+
+
+def test_job_fit_from_connection_to_position_and_company(ev):
+    text = ("An index keeps the column's values sorted, so lookups skip the full table scan. Every insert and "
+            "update must also change the index, so writes are slower. In the payment service I run, I added an "
+            "index on the order API's customer_id and checked it with EXPLAIN.")
+    fit = evaluate_typed(ev, "backend.db_index", "en", text, position="Backend Developer",
+                         company_terms=("payments platform", "API reliability"))
+    other = evaluate_typed(ev, "backend.db_index", "en", text, position="Pastry Chef",
+                           company_terms=("French desserts",))
+    assert fit.criteria["technical_accuracy"].score == other.criteria["technical_accuracy"].score
+    # measured: job fit 90 vs 73 (connection 94/100 vs 7/100)
+    assert fit.criteria["job_fit"].score >= other.criteria["job_fit"].score + 10
+    conn = "connection to the position or the company's ideal"
+    assert any(e.rubric_point == conn for e in fit.criteria["job_fit"].evidence)
 
 
 def test_every_score_cites_a_verified_quote(ev):

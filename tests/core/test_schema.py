@@ -75,7 +75,7 @@ def engine(request):
     return request.getfixturevalue("pg_engine")
 
 
-HEAD = "0005"  # the newest migration: 0005 interview lifecycle
+HEAD = "0006"  # the newest migration: 0006 shared login limit, server evaluations
 
 
 def test_upgrade_from_empty_builds_every_table(engine):
@@ -101,6 +101,10 @@ def test_models_and_migrations_agree(engine):
 
 def test_downgrade_one_step_and_up_again(engine):
     upgrade_database(engine)
+    assert {"login_failures", "server_evaluations"} <= set(inspect(engine).get_table_names())
+    downgrade_database(engine, "-1")
+    assert current_revision(engine) == "0005"
+    assert not {"login_failures", "server_evaluations"} & set(inspect(engine).get_table_names())
     downgrade_database(engine, "-1")
     assert current_revision(engine) == "0004"
     assert "cancel_reason" not in {c["name"] for c in inspect(engine).get_columns("interviews")}
