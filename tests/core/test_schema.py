@@ -75,7 +75,7 @@ def engine(request):
     return request.getfixturevalue("pg_engine")
 
 
-HEAD = "0005"  # the newest migration: 0005 interview lifecycle
+HEAD = "0006"  # the newest migration: 0006 live recordings and chunked uploads
 
 
 def test_upgrade_from_empty_builds_every_table(engine):

@@ -1,0 +1,70 @@
+"""ICE configuration shared by the desktop publisher and the server's receiver (aiortc).
+
+aiortc's defaults are wrong for this product: with no ``iceServers`` it uses Google's public
+STUN server, and aioice gathers every non-loopback host address. Here nothing is contacted
+unless configured: :func:`rtc_configuration` turns an explicit list (``[]`` by default) of
+``{"urls": "stun:host:3478"}`` / ``{"urls": "turn:host:3478", "username": ..., "credential": ...}``
+into an ``RTCConfiguration``, and :func:`restrict_host_addresses` limits the host candidates
+to the given addresses (``["127.0.0.1"]`` in tests and on a single machine).
+
+:func:`parse_ice_servers` reads the JSON form used in settings (``BIG20_SERVER_ICE_SERVERS``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable
+
+from core.errors import InputError
+
+
+def parse_ice_servers(text: str | None) -> list[dict[str, Any]]:
+    """``'[{"urls": "turn:turn.example.com:3478", "username": "u", "credential": "c"}]'`` -> list.
+    Empty or None: no STUN/TURN at all. InputError for anything else."""
+    if not text or not text.strip():
+        return []
+    try:
+        servers = json.loads(text)
+    except ValueError as exc:
+        raise InputError("rtc.bad_ice_servers", reason=str(exc)[:200]) from exc
+    if not isinstance(servers, list) or not all(isinstance(s, dict) and s.get("urls") for s in servers):
+        raise InputError("rtc.bad_ice_servers", reason="expected a JSON list of {urls, username?, credential?}")
+    for s in servers:
+        urls = s["urls"] if isinstance(s["urls"], list) else [s["urls"]]
+        if not all(isinstance(u, str) and u.split(":", 1)[0] in ("stun", "stuns", "turn", "turns") for u in urls):
+            raise InputError("rtc.bad_ice_servers", reason=f"not a stun:/turn: URL: {urls}")
+    return servers
+
+
+def rtc_configuration(ice_servers: Iterable[dict[str, Any]] = ()):
+    """An ``aiortc.RTCConfiguration`` with exactly ``ice_servers`` (none: no STUN, no TURN)."""
+    from aiortc import RTCConfiguration, RTCIceServer
+
+    return RTCConfiguration(iceServers=[RTCIceServer(urls=s["urls"], username=s.get("username"),
+                                                     credential=s.get("credential")) for s in ice_servers])
+
+
+_restricted: list[str] | None = None
+
+
+def restrict_host_addresses(addresses: Iterable[str] | None) -> None:
+    """Gather host candidates only on ``addresses`` (None: every interface, aioice's default).
+
+    Process-wide: aioice reads its host addresses through one module function, which is
+    replaced here (aioice also skips 127.0.0.1 by default, so loopback-only needs this)."""
+    global _restricted
+    import aioice.ice
+
+    if not hasattr(aioice.ice, "_big20_original_get_host_addresses"):
+        aioice.ice._big20_original_get_host_addresses = aioice.ice.get_host_addresses
+    original = aioice.ice._big20_original_get_host_addresses
+    if addresses is None:
+        _restricted = None
+        aioice.ice.get_host_addresses = original
+        return
+    _restricted = [a.strip() for a in addresses if a.strip()]
+
+    def only(use_ipv4: bool, use_ipv6: bool) -> list[str]:
+        return [a for a in (_restricted or []) if (":" in a and use_ipv6) or (":" not in a and use_ipv4)]
+
+    aioice.ice.get_host_addresses = only

@@ -1,0 +1,222 @@
+"""Live video end to end: the desktop publisher and a recruiter's viewer (two in-process aiortc
+peers) against a real server process (uvicorn on loopback, embedded PostgreSQL). ICE offers
+127.0.0.1 only and no STUN/TURN: all traffic stays on loopback.
+
+The camera is a test-pattern source whose frames carry their index and capture time in the
+picture, so the recording read back with PyAV can be checked frame by frame."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import numpy as np
+import pytest
+from sqlalchemy import select, text
+
+from core.bank import seed_reference_data
+from core.db.models import MediaFile, UserRole
+from core.db.session import session_factory, transaction, upgrade_database
+from engines.capture.audio import FileAudioSource
+from engines.capture.fanout import FanoutCamera, FanoutMicrophone
+from engines.capture.pattern import PatternCamera, read_stamp
+from sync.client.api import ServerClient, ServerRefused
+from sync.client.webrtc_publisher import LivePublisher
+from sync.client.webrtc_viewer import LiveViewer
+from sync.recording import probe
+from tests.sync.server_helpers import PASSWORD, ServerProcess, make_user
+
+pytest.importorskip("aiortc")
+pytestmark = pytest.mark.postgres
+LOOPBACK = ["127.0.0.1"]
+FPS = 15
+SIZE = (320, 240)
+
+
+@pytest.fixture
+def server_db(pg_engine):
+    upgrade_database(pg_engine)
+    with transaction(session_factory(pg_engine)) as s:
+        seed_reference_data(s)
+    make_user(pg_engine, "mei")
+    make_user(pg_engine, "bob")
+    make_user(pg_engine, "rec", UserRole.recruiter, "KAKAO")
+    make_user(pg_engine, "navi", UserRole.recruiter, "NAVER")
+    return pg_engine
+
+
+@pytest.fixture
+def media(tmp_path):
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def server(server_db, media):
+    proc = ServerProcess(server_db.url.render_as_string(hide_password=False),
+                         env={"BIG20_SERVER_MEDIA_DIR": str(media), "BIG20_SERVER_ICE_ADDRESSES": "127.0.0.1"}).start()
+    yield proc
+    proc.stop()
+
+
+def client(server, username: str) -> ServerClient:
+    c = ServerClient(server.url)
+    c.login(username, PASSWORD)
+    return c
+
+
+def live_interview(mei: ServerClient, *, video: bool = True, company: str = "KAKAO") -> int:
+    iv = mei.request("POST", "/interviews", json={"position": "Backend Engineer", "company_id": company,
+                                                  "language": "ko"}).json()
+    mei.request("PUT", f"/interviews/{iv['id']}/shares/{company}", json={"include_video": video})
+    mei.request("POST", f"/interviews/{iv['id']}/status", json={"status": "live"})
+    return iv["id"]
+
+
+class EngineReader:
+    """Stands in for the vision worker: reads the (fanned-out) camera on its own thread."""
+
+    def __init__(self, camera) -> None:
+        self.camera = camera
+        self.frames = 0
+        self.done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> "EngineReader":
+        self.camera.open()
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            while self.camera.read() is not None:
+                self.frames += 1
+        finally:
+            self.camera.close()
+            self.done.set()
+
+
+def tone(seconds: float) -> np.ndarray:
+    t = np.arange(int(seconds * 16000)) / 16000
+    return (0.2 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+
+
+def recorded_indices(path) -> list[int]:
+    import av
+
+    out = []
+    with av.open(str(path)) as c:
+        for f in c.decode(video=0):
+            stamp = read_stamp(f.to_ndarray(format="bgr24"))
+            assert stamp is not None, "a recorded frame lost its stamp"
+            out.append(stamp[0])
+    return out
+
+
+def test_published_recorded_relayed_and_refused(server, server_db, media):
+    mei, rec, navi = client(server, "mei"), client(server, "rec"), client(server, "navi")
+    interview_id = live_interview(mei)
+    n_frames = FPS * 4
+    camera = FanoutCamera(PatternCamera(SIZE, FPS, frames=n_frames, realtime=True))
+    mic = FanoutMicrophone(FileAudioSource(audio=tone(6.0), speed=1.0))
+    engine_audio = []
+
+    async def scenario():
+        publisher = LivePublisher(mei, interview_id, camera=camera, microphone=mic, local_dir=media.parent / "local",
+                                  ice_addresses=LOOPBACK)
+        assert await publisher.start(), "the server should answer the offer"
+        mic.start(lambda block, t: engine_audio.append(len(block)))  # the speech engine's own subscription
+        reader = EngineReader(camera).start()
+        seen, messages = [], []
+        viewer = LiveViewer(rec, interview_id, ice_addresses=LOOPBACK,
+                            on_frame=lambda f: seen.append(read_stamp(f.to_ndarray(format="bgr24"))),
+                            on_message=messages.append)
+        await viewer.start()
+        # another company's recruiter is refused while the stream is live
+        stranger = LiveViewer(navi, interview_id, ice_addresses=LOOPBACK)
+        with pytest.raises(ServerRefused) as refused:
+            await stranger.start()
+        assert refused.value.status == 404
+        for i in range(20):
+            publisher.send_caption(f"파티션 키를 주문 번호로 {i}", t=i * 0.1)
+            await asyncio.sleep(0.05)
+        await asyncio.get_running_loop().run_in_executor(None, reader.done.wait, 30)
+        outcome = await publisher.stop()
+        mic.stop()
+        await asyncio.wait_for(viewer.ended.wait(), 10)
+        await viewer.stop()
+        return outcome, reader, seen, messages
+
+    outcome, reader, seen, messages = asyncio.run(scenario())
+
+    # one capture fanned out: opened once, the engines saw every frame, so did the stream
+    assert camera.opens == 1 and mic.starts == 1 and reader.frames == n_frames
+    assert engine_audio, "the local speech engine got the microphone too"
+    assert outcome.live and outcome.local is None
+    assert outcome.frames_sent >= n_frames - 3  # frames before the connection came up are not sent
+    assert outcome.server_frames == outcome.frames_sent
+
+    # the recording: in the media dir, linked to the interview, every frame sent, in order
+    with session_factory(server_db)() as s:
+        row = s.scalars(select(MediaFile).where(MediaFile.interview_id == interview_id)).one()
+    assert row.source == "live" and row.status == "complete" and row.frames == outcome.frames_sent
+    path = media / row.path
+    info = probe(path)
+    assert info.frames == outcome.frames_sent and info.has_audio
+    assert info.duration_s == pytest.approx((info.frames - 1) / FPS, abs=0.15)
+    assert row.duration_s == pytest.approx(info.duration_s, abs=0.01)
+    indices = recorded_indices(path)
+    assert indices == list(range(indices[0], indices[0] + len(indices))), "frames missing or out of order"
+
+    # relayed: the viewer saw the stamped frames and the captions beside them
+    stamps = [s for s in seen if s is not None]
+    assert len(stamps) >= 0.5 * outcome.frames_sent
+    captions = [m for m in messages if m.get("type") == "caption"]
+    assert captions and captions[0]["text"].startswith("파티션")
+
+    # audited: the candidate sees who watched
+    log = mei.access_log(interview_id)
+    assert [e["viewer_name"] for e in log if e["what"] == "live_video"] == ["Rec"]
+    listed = rec.recordings(interview_id)
+    assert [r["frames"] for r in listed] == [outcome.frames_sent]
+    with server_db.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM consent_access_log WHERE viewer_id = "
+                              "(SELECT id FROM users WHERE username = 'navi')")).scalar() == 0
+
+
+def test_live_routes_refuse_who_may_not(server, server_db):
+    import httpx
+
+    mei, bob, rec = client(server, "mei"), client(server, "bob"), client(server, "rec")
+    offer = {"sdp": "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\n", "type": "offer"}
+    interview_id = live_interview(mei, video=False)
+    # shared without video: the desktop is told to record locally
+    with pytest.raises(ServerRefused) as exc:
+        mei.webrtc_offer(interview_id, offer)
+    assert exc.value.status == 409
+    # somebody else's interview does not exist for you
+    with pytest.raises(ServerRefused) as exc:
+        bob.webrtc_offer(interview_id, offer)
+    assert exc.value.status == 404
+    # a recruiter of the company, but the consent does not include video
+    with pytest.raises(ServerRefused) as exc:
+        rec.webrtc_offer(interview_id, offer, viewer=True)
+    assert exc.value.status == 404
+    # a candidate cannot use the viewer route at all; no token is 401
+    with pytest.raises(ServerRefused) as exc:
+        mei.webrtc_offer(interview_id, offer, viewer=True)
+    assert exc.value.status == 403
+    r = httpx.post(f"{server.url}/api/v1/interviews/{interview_id}/webrtc/offer", json=offer)
+    assert r.status_code == 401
+    r = httpx.post(f"{server.url}/api/v1/interviews/{interview_id}/webrtc/viewer", json=offer)
+    assert r.status_code == 401
+    # with video shared but nothing live, the recruiter learns just that
+    mei.request("PUT", f"/interviews/{interview_id}/shares/KAKAO", json={"include_video": True})
+    with pytest.raises(ServerRefused) as exc:
+        rec.webrtc_offer(interview_id, offer, viewer=True)
+    assert exc.value.status == 409
+    # a malformed SDP from the owner is a 422, and no recording is left "recording"
+    with pytest.raises(ServerRefused) as exc:
+        mei.webrtc_offer(interview_id, offer)
+    assert exc.value.status == 422
+    with server_db.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM media_files WHERE status = 'recording'")).scalar() == 0
