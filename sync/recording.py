@@ -51,7 +51,10 @@ class RecordingWriter:
         self.path = Path(path)
         self.fmt = fmt
         self.fps = fps
-        self._container = av.open(str(self.path), mode="w", format=fmt)
+        # WebM clusters of at most 1 s: a process killed mid-recording loses at most the
+        # cluster being written (the muxer's default holds up to 5 s in memory)
+        options = {"cluster_time_limit": "1000"} if fmt == "webm" else {}
+        self._container = av.open(str(self.path), mode="w", format=fmt, options=options)
         self._video = None
         self._audio = None
         self._want_audio = audio

@@ -8,9 +8,7 @@ picture, so the recording read back with PyAV can be checked frame by frame."""
 from __future__ import annotations
 
 import asyncio
-import threading
 
-import numpy as np
 import pytest
 from sqlalchemy import select, text
 
@@ -20,17 +18,15 @@ from core.db.session import session_factory, transaction, upgrade_database
 from engines.capture.audio import FileAudioSource
 from engines.capture.fanout import FanoutCamera, FanoutMicrophone
 from engines.capture.pattern import PatternCamera, read_stamp
-from sync.client.api import ServerClient, ServerRefused
+from sync.client.api import ServerRefused
 from sync.client.webrtc_publisher import LivePublisher
 from sync.client.webrtc_viewer import LiveViewer
 from sync.recording import probe
-from tests.sync.server_helpers import PASSWORD, ServerProcess, make_user
+from tests.sync.live_helpers import FPS, LOOPBACK, SIZE, EngineReader, client, live_interview, recorded_indices, tone
+from tests.sync.server_helpers import ServerProcess, make_user
 
 pytest.importorskip("aiortc")
 pytestmark = pytest.mark.postgres
-LOOPBACK = ["127.0.0.1"]
-FPS = 15
-SIZE = (320, 240)
 
 
 @pytest.fixture
@@ -56,60 +52,6 @@ def server(server_db, media):
                          env={"BIG20_SERVER_MEDIA_DIR": str(media), "BIG20_SERVER_ICE_ADDRESSES": "127.0.0.1"}).start()
     yield proc
     proc.stop()
-
-
-def client(server, username: str) -> ServerClient:
-    c = ServerClient(server.url)
-    c.login(username, PASSWORD)
-    return c
-
-
-def live_interview(mei: ServerClient, *, video: bool = True, company: str = "KAKAO") -> int:
-    iv = mei.request("POST", "/interviews", json={"position": "Backend Engineer", "company_id": company,
-                                                  "language": "ko"}).json()
-    mei.request("PUT", f"/interviews/{iv['id']}/shares/{company}", json={"include_video": video})
-    mei.request("POST", f"/interviews/{iv['id']}/status", json={"status": "live"})
-    return iv["id"]
-
-
-class EngineReader:
-    """Stands in for the vision worker: reads the (fanned-out) camera on its own thread."""
-
-    def __init__(self, camera) -> None:
-        self.camera = camera
-        self.frames = 0
-        self.done = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def start(self) -> "EngineReader":
-        self.camera.open()
-        self._thread.start()
-        return self
-
-    def _run(self) -> None:
-        try:
-            while self.camera.read() is not None:
-                self.frames += 1
-        finally:
-            self.camera.close()
-            self.done.set()
-
-
-def tone(seconds: float) -> np.ndarray:
-    t = np.arange(int(seconds * 16000)) / 16000
-    return (0.2 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
-
-
-def recorded_indices(path) -> list[int]:
-    import av
-
-    out = []
-    with av.open(str(path)) as c:
-        for f in c.decode(video=0):
-            stamp = read_stamp(f.to_ndarray(format="bgr24"))
-            assert stamp is not None, "a recorded frame lost its stamp"
-            out.append(stamp[0])
-    return out
 
 
 def test_published_recorded_relayed_and_refused(server, server_db, media):
