@@ -156,6 +156,17 @@ class LiveHub:
 
         return RTCPeerConnection(rtc_configuration(self.ice_servers))
 
+    @staticmethod
+    async def _set_offer(pc, offer: dict) -> None:
+        """The remote offer; ValueError for anything aiortc cannot use (its parser raises
+        several kinds of errors on malformed SDP)."""
+        from aiortc import RTCSessionDescription
+
+        try:
+            await pc.setRemoteDescription(RTCSessionDescription(sdp=offer["sdp"], type=offer["type"]))
+        except Exception as exc:  # noqa: BLE001 - all of them mean "not a usable offer"
+            raise ValueError(f"not a usable offer: {type(exc).__name__}: {exc}"[:300]) from exc
+
     def stream(self, interview_id: int) -> LiveStream | None:
         return self._streams.get(interview_id)
 
@@ -164,7 +175,6 @@ class LiveHub:
                       fmt: str = "webm") -> dict:
         """Answer a publisher's offer; record to ``path``. ``on_finish(stats, video_t0)`` runs
         once when the stream ends (publisher's end, connection lost, server shutdown)."""
-        from aiortc import RTCSessionDescription
         from aiortc.contrib.media import MediaRelay
 
         old = self._streams.get(interview_id)
@@ -193,7 +203,7 @@ class LiveHub:
                 await self._finish(live)
 
         try:
-            await pc.setRemoteDescription(RTCSessionDescription(sdp=offer["sdp"], type=offer["type"]))
+            await self._set_offer(pc, offer)
             if not any(t.kind == "video" for t in live.tracks):
                 raise ValueError("the offer sends no video")
             await pc.setLocalDescription(await pc.createAnswer())
@@ -284,8 +294,6 @@ class LiveHub:
                    still_allowed: Callable[[], Awaitable[bool]]) -> dict:
         """Answer a viewer's offer with the live tracks; NotLive when nothing is published.
         ``still_allowed()`` is awaited every ``recheck_s``; False ends the view."""
-        from aiortc import RTCSessionDescription
-
         live = self._streams.get(interview_id)
         if live is None or live._finishing:
             raise NotLive(interview_id)
@@ -309,7 +317,7 @@ class LiveHub:
                 await self._drop_viewer(live, viewer)
 
         try:
-            await pc.setRemoteDescription(RTCSessionDescription(sdp=offer["sdp"], type=offer["type"]))
+            await self._set_offer(pc, offer)
             for track in live.tracks:
                 pc.addTrack(live.relay.subscribe(track, buffered=False))
             await pc.setLocalDescription(await pc.createAnswer())

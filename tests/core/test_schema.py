@@ -102,6 +102,10 @@ def test_models_and_migrations_agree(engine):
 def test_downgrade_one_step_and_up_again(engine):
     upgrade_database(engine)
     downgrade_database(engine, "-1")
+    assert current_revision(engine) == "0005"
+    assert "media_uploads" not in inspect(engine).get_table_names()
+    assert "frames" not in {c["name"] for c in inspect(engine).get_columns("media_files")}
+    downgrade_database(engine, "-1")
     assert current_revision(engine) == "0004"
     assert "cancel_reason" not in {c["name"] for c in inspect(engine).get_columns("interviews")}
     downgrade_database(engine, "0002")

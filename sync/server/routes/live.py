@@ -114,11 +114,11 @@ async def publish_offer(interview_id: InterviewId, body: SessionDescriptionIn, r
                         user: CurrentUser) -> SessionDescriptionOut:
     """Publish the interview live: answer the desktop's offer; the stream is recorded."""
     app = request.app
-    media = _media_dir(request)
 
     def prepare() -> tuple[int, FsPath]:
         with app.state.sessions() as s:
             interview = _owned_shared(s, user, interview_id, live_only=True)
+            media = _media_dir(request)  # after the access check: a stranger gets the 404
             row = MediaFile(interview_id=interview.id, kind="video", path="", mime=mime_for(FMT), source="live",
                             status="recording")
             s.add(row)
@@ -216,16 +216,16 @@ def list_recordings(interview_id: InterviewId, request: Request, user: CurrentUs
 
 
 @router.get("/{interview_id}/recordings/{recording_id}/file", response_class=FileResponse,
-            responses={**NOT_FOUND, 200: {"content": {"video/webm": {}, "video/mp4": {}}}})
+            responses={**NOT_FOUND, **NO_MEDIA, 200: {"content": {"video/webm": {}, "video/mp4": {}}}})
 def recording_file(interview_id: InterviewId, recording_id: RecordingId, request: Request,
                    user: CurrentUser) -> FileResponse:
-    media = _media_dir(request)
     with request.app.state.sessions() as s:
         row = s.get(MediaFile, recording_id)
         if row is None or row.interview_id != interview_id or row.kind != "video":
             raise _not_found()
         _watchable(s, user, interview_id, "recording")
         s.commit()
+        media = _media_dir(request)
         path = media / row.path
         mime = row.mime or "application/octet-stream"
     if not path.is_file():
@@ -243,10 +243,10 @@ def _upload_out(up: MediaUpload, chunk_max: int) -> UploadOut:
              responses={**NOT_FOUND, **NO_MEDIA, 409: {"description": "not shared with a company with video"}})
 def start_upload(interview_id: InterviewId, body: UploadIn, request: Request, user: CurrentUser) -> UploadOut:
     """Start (or find again) the upload of one recording, keyed by its SHA-256."""
-    media = _media_dir(request)
     chunk_max = request.app.state.settings.upload_chunk_max
     with request.app.state.sessions() as s:
         interview = _owned_shared(s, user, interview_id, live_only=False)
+        media = _media_dir(request)
         up = s.scalar(select(MediaUpload).where(MediaUpload.interview_id == interview.id,
                                                 MediaUpload.sha256 == body.sha256))
         if up is None:
@@ -299,23 +299,23 @@ async def upload_chunk(interview_id: InterviewId, upload_id: UploadId, request: 
                        offset: Annotated[int, Query(ge=0, le=2**31 - 1)],
                        chunk_sha256: Annotated[str, Header(alias="X-Chunk-SHA256", pattern=r"^[0-9a-f]{64}$")]):
     """Append the bytes at ``offset`` (which must be what the server holds)."""
-    media = _media_dir(request)
     chunk_max = request.app.state.settings.upload_chunk_max
     data = await request.body()
-    if not data or len(data) > chunk_max:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
-                            detail=[{"loc": ["body"], "msg": f"a chunk is 1..{chunk_max} bytes", "type": "value_error"}])
-    if hashlib.sha256(data).hexdigest() != chunk_sha256:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
-                            detail=[{"loc": ["header", "X-Chunk-SHA256"], "msg": "chunk checksum mismatch",
-                                     "type": "value_error"}])
-    return await run_in_threadpool(_append, request, media, user, interview_id, upload_id, offset, data, chunk_max)
+    return await run_in_threadpool(_append, request, user, interview_id, upload_id, offset, data, chunk_sha256,
+                                   chunk_max)
 
 
-def _append(request: Request, media: FsPath, user: User, interview_id: int, upload_id: str, offset: int,
-            data: bytes, chunk_max: int):
+def _append(request: Request, user: User, interview_id: int, upload_id: str, offset: int,
+            data: bytes, chunk_sha256: str, chunk_max: int):
     with request.app.state.sessions() as s:
         up = _owned_upload(s, user, interview_id, upload_id, lock=True)  # one writer per upload
+        media = _media_dir(request)
+        if not data or len(data) > chunk_max:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail=[
+                {"loc": ["body"], "msg": f"a chunk is 1..{chunk_max} bytes", "type": "value_error"}])
+        if hashlib.sha256(data).hexdigest() != chunk_sha256:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail=[
+                {"loc": ["header", "X-Chunk-SHA256"], "msg": "chunk checksum mismatch", "type": "value_error"}])
         if up.media_file_id is not None:
             return _upload_out(up, chunk_max)
         if offset != up.received:
