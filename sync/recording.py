@@ -71,8 +71,13 @@ class RecordingWriter:
         stream.pix_fmt = "yuv420p"
         stream.bit_rate = self._bitrate
         stream.codec_context.time_base = MS
+        # a key frame every 2 s: seekable in a player, cheap to encode (FFmpeg's default is 12 frames)
+        stream.codec_context.gop_size = max(1, int(round(self.fps * 2)))
         if vcodec == "libvpx":
-            stream.options = {"deadline": "realtime", "cpu-used": "8", "lag-in-frames": "0"}
+            # aiortc's own realtime VP8 settings (codecs/vpx.py): a few ms per 640x480 frame
+            stream.codec_context.qmin, stream.codec_context.qmax = 2, 56
+            stream.options = {"deadline": "realtime", "cpu-used": "-6", "lag-in-frames": "0", "static-thresh": "1",
+                              "partitions": "0"}
         else:
             stream.options = {"preset": "veryfast", "tune": "zerolatency"}
         self._video = stream

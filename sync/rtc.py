@@ -68,3 +68,39 @@ def restrict_host_addresses(addresses: Iterable[str] | None) -> None:
         return [a for a in (_restricted or []) if (":" in a and use_ipv6) or (":" not in a and use_ipv4)]
 
     aioice.ice.get_host_addresses = only
+
+
+def install_marker_jitter_buffer() -> None:
+    """Hand each video frame to the decoder as soon as its last packet (RTP marker bit) is in.
+
+    aiortc's video jitter buffer completes a frame only when a packet of the *next* frame
+    arrives: one frame interval of delay per hop (67 ms at 15 fps), twice through the server
+    (publisher -> server -> viewer), which alone breaks a 100 ms glass-to-glass budget. aiortc's
+    sender marks the last packet of each frame, so a contiguous run of one timestamp that ends
+    on a marked packet is a whole frame. Without the marker (another sender) the stock rule
+    applies. Process-wide and idempotent (aiortc's receiver looks the class up at creation)."""
+    import aiortc.rtcrtpreceiver as receiver
+    from aiortc.jitterbuffer import JitterBuffer, JitterFrame
+
+    if getattr(receiver.JitterBuffer, "_big20_marker", False):
+        return
+
+    class MarkerJitterBuffer(JitterBuffer):
+        _big20_marker = True
+
+        def _remove_frame(self, sequence_number: int):
+            if self._is_video and self._prefetch == 0 and self._origin is not None:
+                packets = []
+                timestamp = None
+                for count in range(self.capacity):
+                    packet = self._packets[(self._origin + count) % self.capacity]
+                    if packet is None or (timestamp is not None and packet.timestamp != timestamp):
+                        break
+                    timestamp = packet.timestamp
+                    packets.append(packet)
+                    if packet.marker:
+                        self.remove(count + 1)
+                        return JitterFrame(data=b"".join(p._data for p in packets), timestamp=timestamp)
+            return super()._remove_frame(sequence_number)
+
+    receiver.JitterBuffer = MarkerJitterBuffer

@@ -39,12 +39,12 @@ from core.errors import Big20Error
 from core.protocols import Frame
 from sync.client.api import ServerClient
 from sync.recording import RecordingStats, RecordingWriter
-from sync.rtc import restrict_host_addresses, rtc_configuration
+from sync.rtc import install_marker_jitter_buffer, restrict_host_addresses, rtc_configuration
 
 log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_S = 10.0
-END_TIMEOUT_S = 8.0
+END_TIMEOUT_S = 65.0  # the server waits up to 60 s for its recorder to catch up
 VIDEO_CLOCK = Fraction(1, 90000)
 
 
@@ -303,6 +303,7 @@ class LivePublisher:
         self._video = _video_track_class()(self._loop)
         if self.microphone is not None:
             self._audio = _audio_track_class()(self._loop)
+        install_marker_jitter_buffer()
         pc = RTCPeerConnection(rtc_configuration(self.ice_servers))
         self._pc = pc
         self._channel = pc.createDataChannel("events")

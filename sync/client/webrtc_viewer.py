@@ -18,7 +18,7 @@ import logging
 from typing import Any, Callable
 
 from sync.client.api import ServerClient
-from sync.rtc import restrict_host_addresses, rtc_configuration
+from sync.rtc import install_marker_jitter_buffer, restrict_host_addresses, rtc_configuration
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,7 @@ class LiveViewer:
         from aiortc import RTCPeerConnection, RTCSessionDescription
 
         loop = asyncio.get_running_loop()
+        install_marker_jitter_buffer()
         pc = RTCPeerConnection(rtc_configuration(self.ice_servers))
         self._pc = pc
         pc.addTransceiver("video", direction="recvonly")

@@ -16,7 +16,7 @@ access and create/finish the ``media_files`` rows through the callbacks they pas
 - Data channel protocol (JSON text): ``{"type": "ping", "seq": n}`` -> ``{"type": "pong",
   "seq": n}`` (the desktop's liveness check); ``{"type": "clock", "video_t0": s}`` (the session
   time of the first frame); ``{"type": "end", "frames": n}`` -> recording finished once n
-  frames arrived (or after 5 s) -> ``{"type": "ended", "frames": k, "recording_id": id}``;
+  frames are recorded (or the recorder stalls for 3 s) -> ``{"type": "ended", "frames": k, "recording_id": id}``;
   anything else (captions, engine events) is relayed to the viewers as is.
 
 Encoding runs on a thread per recording (VP8 at 640x480 costs milliseconds per frame; on the
@@ -38,11 +38,12 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 from sync.recording import RecordingStats, RecordingWriter
-from sync.rtc import restrict_host_addresses, rtc_configuration
+from sync.rtc import install_marker_jitter_buffer, restrict_host_addresses, rtc_configuration
 
 log = logging.getLogger(__name__)
 
-END_WAIT_S = 5.0
+END_STALL_S = 3.0  # at the publisher's end: no new frame recorded for this long -> finish
+END_WAIT_MAX_S = 60.0
 
 
 class NotLive(Exception):
@@ -154,6 +155,7 @@ class LiveHub:
     def _pc(self):
         from aiortc import RTCPeerConnection
 
+        install_marker_jitter_buffer()
         return RTCPeerConnection(rtc_configuration(self.ice_servers))
 
     @staticmethod
@@ -251,13 +253,16 @@ class LiveHub:
     async def _end(self, live: LiveStream, frames: int | None) -> None:
         """The publisher is done: wait for its last frames to be recorded, finish, confirm."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + END_WAIT_S
+        deadline = loop.time() + END_WAIT_MAX_S
         live.recorder.max_frames = frames
+        # a loaded server records behind the stream: wait while the recorder still moves
         while frames is not None and live.recorder.frames < frames and loop.time() < deadline:
             live.recorder.frames_changed.clear()
             try:
-                await asyncio.wait_for(live.recorder.frames_changed.wait(), max(0.01, deadline - loop.time()))
+                await asyncio.wait_for(live.recorder.frames_changed.wait(), END_STALL_S)
             except asyncio.TimeoutError:
+                log.warning("live recording %s: %s of %s frames arrived", live.recording_id,
+                            live.recorder.frames, frames)
                 break
         stats = await self._finish(live, close_pc=False)
         self._send(live.channel, {"type": "ended", "frames": stats.frames if stats else 0,
