@@ -92,6 +92,7 @@ class FanoutMicrophone:
         self.source = source
         self.sample_rate = getattr(source, "sample_rate", 16000)
         self._listeners = _Listeners()
+        self._primary: AudioListener | None = None
         self.starts = 0
 
     def add_listener(self, fn: AudioListener) -> None:
@@ -101,9 +102,14 @@ class FanoutMicrophone:
         self._listeners.remove(fn)
 
     def start(self, on_audio: AudioListener) -> None:
+        """Start the device once; ``on_audio`` is the first listener (the speech engine)."""
+        self._primary = on_audio
         self._listeners.add(on_audio)
         self.source.start(self._listeners.call)
         self.starts += 1
 
     def stop(self) -> None:
         self.source.stop()
+        if self._primary is not None:  # a later start() brings its own
+            self._listeners.remove(self._primary)
+            self._primary = None

@@ -219,3 +219,25 @@ def test_upload_resumes_after_the_app_is_killed(server, server_db, media, local,
     assert hashlib.sha256(stored.read_bytes()).hexdigest() == sha256_file(path)
     assert files[0].frames == probe(path).frames == FPS * 10
     assert not list((media / "uploads").glob("*.part"))  # no partial copy left behind
+
+
+def test_refused_stream_is_recorded_locally_from_the_first_frame(server, server_db, tmp_path):
+    mei = client(server, "mei")
+    interview_id = live_interview(mei, video=False)  # shared, but without video: the server says no
+    n_frames = FPS * 2
+    camera = FanoutCamera(PatternCamera(SIZE, FPS, frames=n_frames, realtime=True))
+
+    async def scenario():
+        publisher = LivePublisher(mei, interview_id, camera=camera, local_dir=tmp_path / "local",
+                                  ice_addresses=LOOPBACK)
+        assert not await publisher.start()
+        reader = EngineReader(camera).start()
+        await asyncio.get_running_loop().run_in_executor(None, reader.done.wait, 30)
+        return await publisher.stop()
+
+    outcome = asyncio.run(scenario())
+    assert not outcome.live and outcome.recording_id is None and "409" in outcome.reason
+    assert recorded_indices(outcome.local.path) == list(range(n_frames))  # nothing missing
+    assert outcome.local_offset_s == pytest.approx(0.0, abs=0.2)
+    with server_db.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM media_files")).scalar() == 0
