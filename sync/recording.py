@@ -63,6 +63,7 @@ class RecordingWriter:
         self._first_ms: int | None = None
         self.frames = 0
         self._audio_pts = 0
+        self._copied = False  # encoded frames were muxed as received: nothing to flush
 
     def _open_video(self, width: int, height: int) -> None:
         vcodec, acodec, _ = FORMATS[self.fmt]
@@ -93,13 +94,7 @@ class RecordingWriter:
             frame = av.VideoFrame.from_ndarray(frame, format="bgr24")
         if self._video is None:
             self._open_video(frame.width, frame.height)
-        ms = int(round(t_s * 1000))
-        if self._first_ms is None:
-            self._first_ms = ms
-        ms -= self._first_ms
-        if self._last_ms is not None and ms <= self._last_ms:
-            ms = self._last_ms + 1
-        self._last_ms = ms
+        ms = self._next_ms(t_s)
         if frame.format.name != "yuv420p" or frame.width != self._video.width or frame.height != self._video.height:
             frame = frame.reformat(width=self._video.width, height=self._video.height, format="yuv420p")
         frame.pts = ms
@@ -107,6 +102,40 @@ class RecordingWriter:
         for packet in self._video.encode(frame):
             self._container.mux(packet)
         self.frames += 1
+
+    def write_encoded_video(self, data: bytes, t_s: float) -> bool:
+        """One encoded VP8 frame (as received over RTP) muxed as is, no re-encoding (WebM only).
+        Frames before the first key frame are skipped (a decoder could not start there);
+        False for a skipped frame."""
+        import av
+
+        keyframe = bool(data) and not (data[0] & 0x01)
+        if self._video is None:
+            if not keyframe or len(data) < 10 or data[3:6] != b"\x9d\x01\x2a":
+                return False
+            width = int.from_bytes(data[6:8], "little") & 0x3FFF
+            height = int.from_bytes(data[8:10], "little") & 0x3FFF
+            self._open_video(width, height)
+        ms = self._next_ms(t_s)
+        packet = av.Packet(data)
+        packet.stream = self._video
+        packet.pts = packet.dts = ms
+        packet.time_base = MS
+        packet.is_keyframe = keyframe
+        self._container.mux(packet)
+        self.frames += 1
+        self._copied = True
+        return True
+
+    def _next_ms(self, t_s: float) -> int:
+        ms = int(round(t_s * 1000))
+        if self._first_ms is None:
+            self._first_ms = ms
+        ms -= self._first_ms
+        if self._last_ms is not None and ms <= self._last_ms:
+            ms = self._last_ms + 1
+        self._last_ms = ms
+        return ms
 
     def write_audio(self, frame: Any) -> None:
         """``frame``: an ``av.AudioFrame`` (any rate/layout), or float32 mono samples at 16 kHz."""
@@ -137,7 +166,7 @@ class RecordingWriter:
     def close(self) -> RecordingStats:
         """Flush the encoders and finish the file (idempotent)."""
         if self._container is not None:
-            for stream in (self._video, self._audio):
+            for stream in (None if self._copied else self._video, self._audio):
                 if stream is not None:
                     for packet in stream.encode(None):
                         self._container.mux(packet)

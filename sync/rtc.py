@@ -78,7 +78,10 @@ def install_marker_jitter_buffer() -> None:
     (publisher -> server -> viewer), which alone breaks a 100 ms glass-to-glass budget. aiortc's
     sender marks the last packet of each frame, so a contiguous run of one timestamp that ends
     on a marked packet is a whole frame. Without the marker (another sender) the stock rule
-    applies. Process-wide and idempotent (aiortc's receiver looks the class up at creation)."""
+    applies. Process-wide and idempotent (aiortc's receiver looks the class up at creation).
+
+    The buffer also offers ``on_frame``: a callback for each complete encoded frame (see
+    :func:`encoded_frames_of`)."""
     import aiortc.rtcrtpreceiver as receiver
     from aiortc.jitterbuffer import JitterBuffer, JitterFrame
 
@@ -87,6 +90,15 @@ def install_marker_jitter_buffer() -> None:
 
     class MarkerJitterBuffer(JitterBuffer):
         _big20_marker = True
+        # called with each complete encoded video frame (JitterFrame: depayloaded bytes, RTP
+        # timestamp) on the event loop: the server records the stream without re-encoding it
+        on_frame = None
+
+        def add(self, packet):
+            pli_flag, frame = super().add(packet)
+            if frame is not None and self.on_frame is not None:
+                self.on_frame(frame)
+            return pli_flag, frame
 
         def _remove_frame(self, sequence_number: int):
             if self._is_video and self._prefetch == 0 and self._origin is not None:
@@ -104,3 +116,25 @@ def install_marker_jitter_buffer() -> None:
             return super()._remove_frame(sequence_number)
 
     receiver.JitterBuffer = MarkerJitterBuffer
+
+
+def encoded_frames_of(pc, track):
+    """The jitter buffer of the receiver of ``track`` (a remote video track of ``pc``), whose
+    ``on_frame`` may be set to get the track's encoded frames; None when not available (aiortc
+    changed its internals, or install_marker_jitter_buffer was not called)."""
+    for transceiver in pc.getTransceivers():
+        receiver = transceiver.receiver
+        if receiver is not None and receiver.track is track:
+            jb = getattr(receiver, "_RTCRtpReceiver__jitter_buffer", None)
+            return jb if getattr(type(jb), "_big20_marker", False) else None
+    return None
+
+
+def prefer_vp8(pc) -> None:
+    """Negotiate VP8 for video (what a WebM recording holds without re-encoding)."""
+    from aiortc import RTCRtpSender
+
+    codecs = [c for c in RTCRtpSender.getCapabilities("video").codecs if c.mimeType in ("video/VP8", "video/rtx")]
+    for transceiver in pc.getTransceivers():
+        if transceiver.kind == "video":
+            transceiver.setCodecPreferences(codecs)

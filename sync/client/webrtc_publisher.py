@@ -235,7 +235,6 @@ class LivePublisher:
         self._lock = threading.Lock()  # _live / _local switch, seen by the capture threads
         self._sent_clock = False
         self.frames_seen = 0
-        self._last_frame: Frame | None = None
         self._went_live = False
         self._fps = float(getattr(camera, "fps", 30.0) or 30.0)
 
@@ -243,7 +242,6 @@ class LivePublisher:
     def _on_frame(self, frame: Frame) -> None:
         with self._lock:
             self.frames_seen += 1
-            self._last_frame = frame
             if self._live and self._video is not None:
                 self._video.push(frame)
                 if not self._sent_clock:
@@ -382,12 +380,8 @@ class LivePublisher:
             deadline = time.monotonic() + END_TIMEOUT_S
             while self._video._q.qsize() and time.monotonic() < deadline:
                 await asyncio.sleep(0.02)
+            # (the server completes the last frame by its RTP marker bit: sync.rtc)
             sent = self._video.sent
-            last = self._last_frame
-            if last is not None:
-                # aiortc's receiver hands a frame on only when the next one starts arriving:
-                # one extra frame (not counted, not recorded) carries the last real one out
-                self._video.push(Frame(image=last.image, t=last.t + 1.0 / self._fps, index=last.index + 1))
             self._ended = asyncio.get_running_loop().create_future()
             self._send({"type": "end", "frames": sent})
             try:

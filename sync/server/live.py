@@ -38,7 +38,13 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 from sync.recording import RecordingStats, RecordingWriter
-from sync.rtc import install_marker_jitter_buffer, restrict_host_addresses, rtc_configuration
+from sync.rtc import (
+    encoded_frames_of,
+    install_marker_jitter_buffer,
+    prefer_vp8,
+    restrict_host_addresses,
+    rtc_configuration,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +57,11 @@ class NotLive(Exception):
 
 
 class LiveRecorder:
-    """Like aiortc's MediaRecorder (it reads tracks and writes one file) but encodes on its
-    own thread and takes the frames' own times, made strictly increasing (sync.recording)."""
+    """Like aiortc's MediaRecorder (it reads tracks and writes one file), but: VP8 video is
+    written as it arrived (the encoded frames from the receiver's jitter buffer, muxed into
+    WebM: no decode and re-encode, no generation loss, a fraction of the CPU); other tracks
+    are encoded on the recorder's own thread; times are the frames' own (RTP), made strictly
+    increasing (sync.recording)."""
 
     def __init__(self, path: Path, fmt: str = "webm") -> None:
         self.path = path
@@ -64,13 +73,45 @@ class LiveRecorder:
         self._stats: RecordingStats | None = None
         self.frames_changed = asyncio.Event()
         self.max_frames: int | None = None  # the publisher's count at its end: nothing after it
+        self._drain: set = set()  # video tracks recorded from their encoded frames
+        self._last_ts: int | None = None
+        self._t = 0.0
+        self._queued = 0
 
     @property
     def frames(self) -> int:
         return self._writer.frames if self._writer else 0
 
-    def add_track(self, track: Any) -> None:
+    def add_track(self, track: Any, encoded: Any = None) -> None:
+        """``encoded``: the video track's jitter buffer (sync.rtc.encoded_frames_of): its
+        encoded frames are recorded as received, and ``track`` is only drained."""
         self._tracks.append(track)
+        if encoded is not None and track.kind == "video":
+            self._drain.add(track)
+            encoded.on_frame = self._on_encoded
+
+    def _on_encoded(self, frame: Any) -> None:  # event loop, each complete VP8 frame
+        if self._writer is None or (self.max_frames is not None and self._queued >= self.max_frames):
+            return
+        if self._last_ts is None:
+            self._t = 0.0
+        else:
+            delta = (frame.timestamp - self._last_ts) & 0xFFFFFFFF
+            self._t += (delta - (1 << 32) if delta >= 1 << 31 else delta) / 90000.0
+        self._last_ts = frame.timestamp
+        self._queued += 1
+        fut = asyncio.get_running_loop().run_in_executor(self._ex, self._writer.write_encoded_video,
+                                                         frame.data, self._t)
+        fut.add_done_callback(self._written)
+
+    def _written(self, fut: asyncio.Future) -> None:
+        if fut.cancelled() or fut.exception() is not None:
+            if not fut.cancelled():
+                log.warning("live recording %s: a frame was not written (%s)", self.path.name, fut.exception())
+            self._queued -= 1
+        elif fut.result() is False:  # before the first key frame
+            self._queued -= 1
+        self.frames_changed.set()
 
     def start(self) -> None:
         has_audio = any(t.kind == "audio" for t in self._tracks)
@@ -89,6 +130,8 @@ class LiveRecorder:
                 frame = await track.recv()
             except MediaStreamError:
                 return
+            if track in self._drain:
+                continue  # recorded from its encoded frames; decoded ones only keep the relay flowing
             if track.kind == "video":
                 if self.max_frames is not None and self.frames >= self.max_frames:
                     continue
@@ -189,7 +232,10 @@ class LiveHub:
         @pc.on("track")
         def on_track(track) -> None:
             live.tracks.append(track)
-            live.recorder.add_track(live.relay.subscribe(track, buffered=True))
+            encoded = encoded_frames_of(pc, track) if track.kind == "video" and fmt == "webm" else None
+            # encoded frames are recorded as they came (no decode-and-re-encode); the decoded
+            # track is then only drained, newest frame only
+            live.recorder.add_track(live.relay.subscribe(track, buffered=encoded is None), encoded)
 
         @pc.on("datachannel")
         def on_datachannel(channel) -> None:
@@ -208,6 +254,7 @@ class LiveHub:
             await self._set_offer(pc, offer)
             if not any(t.kind == "video" for t in live.tracks):
                 raise ValueError("the offer sends no video")
+            prefer_vp8(pc)
             await pc.setLocalDescription(await pc.createAnswer())
         except Exception:
             await pc.close()

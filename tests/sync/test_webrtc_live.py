@@ -112,7 +112,7 @@ def test_published_recorded_relayed_and_refused(server, server_db, media):
     # relayed: the viewer saw the stamped frames and the captions beside them
     # (the viewer gets the newest frame only: a slow machine skips some, never reorders them)
     stamps = [s[0] for s in seen if s is not None]
-    assert len(stamps) >= 5 and stamps == sorted(stamps)  # the last picture comes twice (the tail frame)
+    assert len(stamps) >= 5 and stamps == sorted(set(stamps))
     captions = [m for m in messages if m.get("type") == "caption"]
     assert captions and captions[0]["text"].startswith("파티션")
 
