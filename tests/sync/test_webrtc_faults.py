@@ -241,3 +241,31 @@ def test_refused_stream_is_recorded_locally_from_the_first_frame(server, server_
     assert outcome.local_offset_s == pytest.approx(0.0, abs=0.2)
     with server_db.connect() as c:
         assert c.execute(text("SELECT count(*) FROM media_files")).scalar() == 0
+
+
+def test_server_killed_mid_stream_keeps_what_arrived(server, server_db, media, tmp_path):
+    mei = client(server, "mei")
+    interview_id = live_interview(mei)
+    n_frames = FPS * 5
+    camera = FanoutCamera(PatternCamera(SIZE, FPS, frames=n_frames, realtime=True))
+
+    async def scenario():
+        publisher = LivePublisher(mei, interview_id, camera=camera, local_dir=tmp_path / "local",
+                                  ice_addresses=LOOPBACK, heartbeat_s=HEARTBEAT_S, drop_after_s=DROP_AFTER_S)
+        assert await publisher.start()
+        reader = EngineReader(camera).start()
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, wait_for, lambda: publisher._video.sent >= 3 * FPS, 20)
+        await loop.run_in_executor(None, server.kill)
+        await loop.run_in_executor(None, reader.done.wait, 30)
+        return await publisher.stop()
+
+    outcome = asyncio.run(scenario())
+    assert outcome.local is not None and outcome.local_first_index < n_frames
+    server.start()  # the restarted server marks the cut recording; its file holds what arrived
+    with session_factory(server_db)() as s:
+        row = s.scalars(select(MediaFile).where(MediaFile.interview_id == interview_id)).one()
+    assert row.status == "interrupted"
+    idx = recorded_indices(media / row.path)
+    # WebM clusters of 1 s: at most about a second before the kill is missing
+    assert len(idx) >= 2 * FPS and idx == list(range(idx[0], idx[-1] + 1))
