@@ -78,6 +78,7 @@ def test_published_recorded_relayed_and_refused(server, server_db, media):
         with pytest.raises(ServerRefused) as refused:
             await stranger.start()
         assert refused.value.status == 404
+        publisher.send_event("question", index=0, text="Kafka 파티션 설계를 설명해 주세요")
         for i in range(20):
             publisher.send_caption(f"파티션 키를 주문 번호로 {i}", t=i * 0.1)
             await asyncio.sleep(0.05)
@@ -114,7 +115,10 @@ def test_published_recorded_relayed_and_refused(server, server_db, media):
     stamps = [s[0] for s in seen if s is not None]
     assert len(stamps) >= 5 and stamps == sorted(set(stamps))
     captions = [m for m in messages if m.get("type") == "caption"]
-    assert captions and captions[0]["text"].startswith("파티션")
+    assert [c["text"] for c in captions] == [f"파티션 키를 주문 번호로 {i}" for i in range(20)]
+    events = [m for m in messages if m.get("type") == "event"]
+    assert events == [{"type": "event", "event": "question", "index": 0, "text": "Kafka 파티션 설계를 설명해 주세요"}]
+    assert not [m for m in messages if m.get("type") in ("ping", "pong", "clock")]  # control stays between peers
 
     # audited: the candidate sees who watched
     log = mei.access_log(interview_id)
