@@ -167,3 +167,32 @@ def test_live_routes_refuse_who_may_not(server, server_db):
     assert exc.value.status == 422
     with server_db.connect() as c:
         assert c.execute(text("SELECT count(*) FROM media_files WHERE status = 'recording'")).scalar() == 0
+
+
+def test_revoked_consent_cuts_a_running_view(server, server_db, media):
+    mei, rec = client(server, "mei"), client(server, "rec")
+    interview_id = live_interview(mei)
+    camera = FanoutCamera(PatternCamera(SIZE, FPS, frames=FPS * 12, realtime=True))
+
+    async def scenario():
+        publisher = LivePublisher(mei, interview_id, camera=camera, local_dir=media.parent / "local",
+                                  ice_addresses=LOOPBACK)
+        assert await publisher.start()
+        reader = EngineReader(camera).start()
+        viewer = LiveViewer(rec, interview_id, ice_addresses=LOOPBACK)
+        await viewer.start()
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, mei.revoke_share, interview_id, "KAKAO")
+        revoked_at = loop.time()
+        await asyncio.wait_for(viewer.ended.wait(), 10)  # the server re-checks every 5 s
+        cut_after = loop.time() - revoked_at
+        await viewer.stop()
+        with pytest.raises(ServerRefused) as again:
+            await LiveViewer(rec, interview_id, ice_addresses=LOOPBACK).start()
+        await loop.run_in_executor(None, reader.done.wait, 30)
+        outcome = await publisher.stop()
+        return cut_after, again.value.status, outcome
+
+    cut_after, status, outcome = asyncio.run(scenario())
+    assert cut_after <= 6.5 and status == 404
+    assert outcome.server_frames == outcome.frames_sent  # the candidate's own recording went on
