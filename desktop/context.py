@@ -23,10 +23,20 @@ from desktop.events import AppEvents
 
 @dataclass
 class CurrentUser:
+    """The signed-in user. ``id`` is the local database's user id; for a recruiter (who has
+    no local data) it is the server's. ``server_url`` is set for a server account."""
+
     id: int
     username: str
     full_name: str | None = None
     email: str | None = None
+    role: str = "candidate"  # candidate | recruiter | admin (server accounts)
+    server_url: str | None = None
+    company_id: str | None = None
+
+    @property
+    def is_recruiter(self) -> bool:
+        return self.role in ("recruiter", "admin")
 
 
 def default_camera_factory(settings: Settings) -> Callable[[], Any]:
@@ -57,6 +67,8 @@ class AppContext:
     secrets: SecretStore = field(default_factory=SecretStore)
     settings_path: Path | None = None  # None: the platform settings file
     user: CurrentUser | None = None
+    # the signed-in server account's client (sync.client.api.ServerClient; thread-safe), or None
+    server: Any = None
     save_settings_to_disk: bool = True
     # a runtime check before a model is loaded (engines.runtime_probe when present); None: allow
     runtime_probe: Callable[[str, Any], Any] | None = None

@@ -1,6 +1,7 @@
 """``big20 --screenshots DIR``: every main screen, filled with a demo session, as PNG files
 in Korean and English (login, home, new interview with the device check, live interview,
-report, settings, model manager).
+report, settings, model manager; the server sign-in and the recruiter's screens,
+desktop/screenshots_recruiter.py).
 
 The demo is real app code on demo inputs: a private data folder, a demo account, finished
 interviews whose reports the real builder made from typed demo answers scored by the rubric
@@ -288,6 +289,9 @@ def render_language(out: Path, lang: str) -> list[Path]:
     if stt is not None:
         st.select_model(stt.entry.id)
     shot("models")
+    from desktop.screenshots_recruiter import render_recruiter
+
+    render_recruiter(shell, ctx, lang, shot)  # server sign-in and the recruiter's screens
     shell.screen.leave()
     wait_idle(30_000)
     w.close()

@@ -413,3 +413,40 @@ class RecruiterNote(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     score_override: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LoginFailure(Base):
+    """One failed login, shared by every server process (the login rate limiter's window).
+
+    ``key`` is the SHA-256 of (client address, login) or of (client address, "any"): the
+    attempted login itself is never stored. Rows older than the window are pruned."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ServerEvaluation(Base):
+    """An answer scored again on the server by its configured evaluator (Celery task
+    ``big20.reevaluate_interview``). Stored beside the desktop's report, never in it:
+    ``detail_index`` is the report detail's index; ``score`` None means not evaluated,
+    with ``reason``. One row per (interview, answer, evaluator); a re-run replaces it."""
+
+    __tablename__ = "server_evaluations"
+    __table_args__ = (UniqueConstraint("interview_id", "detail_index", "evaluator",
+                                       name="uq_server_evaluation_answer_evaluator"),
+                      CheckConstraint("score IS NULL OR (score >= 0 AND score <= 100)",
+                                      name="ck_server_evaluations_score_range"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    interview_id: Mapped[int] = mapped_column(ForeignKey("interviews.id", ondelete="CASCADE"), index=True)
+    detail_index: Mapped[int] = mapped_column(Integer)
+    evaluator: Mapped[str] = mapped_column(String(100))
+    score: Mapped[float | None] = mapped_column(Float)
+    criteria: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
+    feedback: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

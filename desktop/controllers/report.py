@@ -13,6 +13,7 @@ import html
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QListWidgetItem
 
 from core.i18n import tr
@@ -86,6 +87,7 @@ def timeline_data(d: dict[str, Any]) -> tuple[float, list, list]:
 class ReportController(ScreenController):
     name = "report"
     nav_key = "home"
+    shown = Signal(object)  # the interview id (or None) whose report is now on screen
 
     def __init__(self, view, ctx, nav) -> None:
         super().__init__(view, ctx, nav)
@@ -140,6 +142,7 @@ class ReportController(ScreenController):
             v.answers.addItem(QListWidgetItem(f"{prefix}{d['index'] + 1}. [{score}] {d.get('question', '')}"))
         if v.answers.count():
             v.answers.setCurrentRow(0)
+        self.shown.emit(interview_id)
 
     def _emotions_text(self, emo: dict[str, Any], delivery: dict[str, Any]) -> str:
         lang = self.lang

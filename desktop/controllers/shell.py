@@ -36,7 +36,7 @@ class Shell:
         if app is not None:
             apply_theme(app, self._theme)
         w = self.window
-        w.nav_buttons["home"].clicked.connect(lambda: self.move_to("home"))
+        w.nav_buttons["home"].clicked.connect(lambda: self.move_to(self.home_screen()))
         w.nav_buttons["new"].clicked.connect(lambda: self.move_to("new"))
         w.nav_buttons["settings"].clicked.connect(lambda: self.move_to("settings"))
         w.sign_out.clicked.connect(self.sign_out)
@@ -48,6 +48,7 @@ class Shell:
         from desktop.controllers.home import HomeController
         from desktop.controllers.login import LoginController
         from desktop.controllers.new_interview import NewInterviewController
+        from desktop.controllers.recruiter import recruiter_screens
         from desktop.controllers.report import ReportController
         from desktop.controllers.settings import SettingsController
         from desktop.ui.home_view import HomeView
@@ -67,7 +68,11 @@ class Shell:
             "new": NewInterviewController(NewInterviewView(lang), ctx, nav),
             "report": ReportController(ReportView(lang), ctx, nav),
             "settings": SettingsController(SettingsView(lang), ctx, nav),
+            **recruiter_screens(lang, ctx, nav),
         }
+        from desktop.controllers.sharing import SharingController
+
+        SharingController(self.screens["report"], ctx)  # a server candidate shares from the report
         live = self._make_live(lang)
         if live is not None:
             self.screens["live"] = live
@@ -92,6 +97,10 @@ class Shell:
             raise KeyError(f"no screen named {name!r}")
         if name != "login" and self.ctx.user is None:
             name, kwargs = "login", {}
+        elif self.ctx.user is not None and name != "login" and name != "settings":
+            # a recruiter sees the recruiter screens only; a candidate never sees them
+            if self.ctx.user.is_recruiter != name.startswith("recruiter"):
+                name, kwargs = self.home_screen(), {}
         if self.current is not None and self.current in self.screens:
             self.screens[self.current].leave()
         self.current = name
@@ -102,6 +111,7 @@ class Shell:
         self.window.mark_nav(screen.nav_key)
         user = self.ctx.user
         self.window.user_label.setText((user.full_name or user.username) if user else "")
+        self.window.nav_buttons["new"].setVisible(not (user is not None and user.is_recruiter))
         screen.enter(**kwargs)
 
     @property
@@ -113,20 +123,25 @@ class Shell:
     def start(self) -> None:
         self.move_to("login")
 
+    def home_screen(self) -> str:
+        user = self.ctx.user
+        return "recruiter" if user is not None and user.is_recruiter else "home"
+
     def signed_in(self, user: CurrentUser) -> None:
         self.ctx.user = user
         self.ctx.events.user_changed.emit(user)
         for c in self.screens.values():
             c.mark_dirty()
-        self.move_to("home")
+        self.move_to(self.home_screen())
 
     def sign_out(self) -> None:
         from desktop.controllers.login import forget_session
 
-        forget_session(self.ctx)
+        server = self.ctx.server is not None
+        forget_session(self.ctx, self.window)
         self.ctx.user = None
         self.ctx.events.user_changed.emit(None)
-        self.move_to("login", signed_out=True)
+        self.move_to("login", signed_out=True, server=server)
 
     def _settings_changed(self, settings) -> None:
         app = QApplication.instance()

@@ -1,5 +1,7 @@
-"""First run and sign-in (layout only): a local account form, a create-account form, the
-language choice and "remember me". Behaviour: desktop/controllers/login.py."""
+"""First run and sign-in (layout only): the account kind (local / server), a local account
+form, a create-account form, a server-account form (server address, login, password, the
+explicit "allow plain HTTP" choice), the language choice and "remember me".
+Behaviour: desktop/controllers/login.py."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
+    QButtonGroup,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -45,6 +48,21 @@ class LoginView(QWidget):
         lang_row.addRow(t("ui.settings.language"), self.language)
         lang_box = QWidget()
         lang_box.setLayout(lang_row)
+
+        # which kind of account: local (offline, this computer) or a company's server
+        self.kind_local = QPushButton(t("ui.login.kind.local"))
+        self.kind_server = QPushButton(t("ui.login.kind.server"))
+        kinds = QHBoxLayout()
+        kinds.setSpacing(6)
+        self.kinds = QButtonGroup(self)
+        for b in (self.kind_local, self.kind_server):
+            b.setObjectName("nav")
+            b.setCheckable(True)
+            self.kinds.addButton(b)
+            kinds.addWidget(b, 1)
+        self.kind_local.setChecked(True)
+        kind_box = QWidget()
+        kind_box.setLayout(kinds)
 
         self.forms = QStackedWidget()
         # sign in
@@ -88,13 +106,36 @@ class LoginView(QWidget):
         g.addRow(self.create_note)
         g.addRow(self.create)
         g.addRow(self.to_sign_in)
+        # server account
+        server = QWidget()
+        h = QFormLayout(server)
+        self.server_url = QLineEdit()
+        self.server_url.setPlaceholderText("https://interview.example.com")
+        self.server_login = QLineEdit()
+        self.server_login.setPlaceholderText(t("ui.login.login_hint"))
+        self.server_password = QLineEdit()
+        self.server_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.allow_http = QCheckBox(t("ui.login.server.allow_http"))
+        self.server_remember = QCheckBox(t("ui.login.remember"))
+        self.server_remember.setChecked(True)
+        self.server_sign_in = QPushButton(t("ui.login.server.sign_in"))
+        self.server_sign_in.setObjectName("primary")
+        self.server_note = label(t("ui.login.server.note"), "muted")
+        h.addRow(t("ui.login.server.url"), self.server_url)
+        h.addRow(t("ui.login.login"), self.server_login)
+        h.addRow(t("ui.login.password"), self.server_password)
+        h.addRow("", self.allow_http)
+        h.addRow("", self.server_remember)
+        h.addRow(self.server_note)
+        h.addRow(self.server_sign_in)
         self.forms.addWidget(signin)
         self.forms.addWidget(create)
+        self.forms.addWidget(server)
 
         self.banner = Banner()
         self.status = label("", "muted")
-        box = card(lang_box, self.forms, self.banner, self.status)
-        box.setFixedWidth(460)
+        box = card(lang_box, kind_box, self.forms, self.banner, self.status)
+        box.setFixedWidth(480)
         col.addSpacing(10)
         col.addWidget(box)
         row.addLayout(col)
@@ -106,9 +147,20 @@ class LoginView(QWidget):
         self.banner.show_message(text)
 
     def show_create(self, on: bool) -> None:
+        self.kind_local.setChecked(True)
         self.forms.setCurrentIndex(1 if on else 0)
         self.banner.clear_message()
 
+    def show_server(self, on: bool) -> None:
+        (self.kind_server if on else self.kind_local).setChecked(True)
+        self.forms.setCurrentIndex(2 if on else 0)
+        self.banner.clear_message()
+
+    @property
+    def server_mode(self) -> bool:
+        return self.forms.currentIndex() == 2
+
     def set_busy(self, busy: bool) -> None:
-        for w in (self.sign_in, self.create, self.to_create, self.to_sign_in):
+        for w in (self.sign_in, self.create, self.to_create, self.to_sign_in, self.server_sign_in,
+                  self.kind_local, self.kind_server):
             w.setEnabled(not busy)

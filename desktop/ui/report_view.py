@@ -33,11 +33,16 @@ class ReportView(QWidget):
         self.export_html = QPushButton(t("ui.report.export_html"))
         self.export_pdf = QPushButton(t("ui.report.export_pdf"))
         self.back = QPushButton(t("ui.report.back"))
-        for b in (self.export_html, self.export_pdf, self.back):
+        self.share = QPushButton("")  # sharing with the company (desktop/controllers/sharing.py)
+        self.share.hide()
+        for b in (self.share, self.export_html, self.export_pdf, self.back):
             top.addWidget(b)
         lay.addLayout(top)
         self.meta = label("", "muted")
         lay.addWidget(self.meta)
+        self.sync_state = label("", "muted")
+        self.sync_state.hide()
+        lay.addWidget(self.sync_state)
         self.banner = Banner()
         lay.addWidget(self.banner)
 

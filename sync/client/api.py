@@ -16,8 +16,9 @@ the refresh token); if that fails too, the stored token is cleared and
 
 Errors: :class:`ServerUnreachable` for network failures and 5xx/429 answers (retry later),
 :class:`ServerRefused` for other 4xx (the request itself is wrong: do not retry as is).
-Threading: one instance per thread (httpx.Client is thread-safe, the token state is not
-locked); the outbox worker owns its own.
+Threading: safe to share between threads (the desktop's jobs run on a pool): httpx.Client is
+thread-safe and the token state is guarded by a lock, so one expired access token is
+refreshed once even when several requests meet the 401 together.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import ssl
+import threading
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -85,6 +87,7 @@ class ServerClient:
         self.base_url = check_url(base_url, allow_insecure=allow_insecure)
         self.secrets = secrets or SecretStore()
         self._access: str | None = None
+        self._lock = threading.RLock()
         if isinstance(verify, str):  # a CA bundle: trusted in addition to nothing else
             verify = ssl.create_default_context(cafile=verify)
         self._http = httpx.Client(base_url=self.base_url + "/api/v1", verify=verify, timeout=timeout,
@@ -100,10 +103,10 @@ class ServerClient:
         self.close()
 
     # ------------------------------------------------------------------ transport
-    def _send(self, method: str, path: str, *, auth: bool, **kw: Any) -> httpx.Response:
+    def _send(self, method: str, path: str, *, auth: bool, token: str | None = None, **kw: Any) -> httpx.Response:
         headers = dict(kw.pop("headers", {}) or {})
-        if auth and self._access:
-            headers["Authorization"] = f"Bearer {self._access}"
+        if auth and token:
+            headers["Authorization"] = f"Bearer {token}"
         try:
             return self._http.request(method, path, headers=headers, **kw)
         except httpx.ConnectError as exc:
@@ -127,12 +130,17 @@ class ServerClient:
 
     def request(self, method: str, path: str, **kw: Any) -> httpx.Response:
         """An authenticated request; refreshes once on 401, then LoginRequired."""
-        if self._access is None:
-            self._refresh()
-        r = self._send(method, path, auth=True, **kw)
+        with self._lock:
+            if self._access is None:
+                self._refresh()
+            token = self._access
+        r = self._send(method, path, auth=True, token=token, **kw)
         if r.status_code == 401:
-            self._refresh()
-            r = self._send(method, path, auth=True, **kw)
+            with self._lock:
+                if self._access == token:  # nobody refreshed meanwhile
+                    self._refresh()
+                token = self._access
+            r = self._send(method, path, auth=True, token=token, **kw)
             if r.status_code == 401:
                 self._forget()
                 raise LoginRequired()
@@ -140,12 +148,14 @@ class ServerClient:
 
     # ------------------------------------------------------------------ session
     def _store(self, body: dict[str, Any]) -> None:
-        self._access = body["access_token"]
-        self.secrets.set(REFRESH_SECRET, body["refresh_token"])
+        with self._lock:
+            self._access = body["access_token"]
+            self.secrets.set(REFRESH_SECRET, body["refresh_token"])
 
     def _forget(self) -> None:
-        self._access = None
-        self.secrets.delete(REFRESH_SECRET)
+        with self._lock:
+            self._access = None
+            self.secrets.delete(REFRESH_SECRET)
 
     def _refresh(self) -> None:
         token = self.secrets.get(REFRESH_SECRET)
@@ -198,10 +208,11 @@ class ServerClient:
         return self.request("GET", "/interviews", params=params).json()
 
     def shared_interviews(self, *, position: str | None = None, status: str | None = None,
-                          min_score: float | None = None, sort: str = "created") -> list[dict[str, Any]]:
-        """Recruiter: interviews shared with your company now."""
+                          min_score: float | None = None, sort: str = "created",
+                          limit: int | None = None) -> list[dict[str, Any]]:
+        """Recruiter: interviews shared with your company now (with ``candidate_name``)."""
         params = {k: v for k, v in {"position": position, "status": status, "min_score": min_score,
-                                    "sort": sort}.items() if v is not None}
+                                    "sort": sort, "limit": limit}.items() if v is not None}
         return self.request("GET", "/recruiter/interviews", params=params).json()
 
     def report(self, interview_id: int) -> dict[str, Any]:
@@ -227,6 +238,10 @@ class ServerClient:
 
     def revoke_share(self, interview_id: int, company_id: str) -> None:
         self.request("DELETE", f"/interviews/{interview_id}/shares/{company_id}")
+
+    def server_evaluations(self, interview_id: int) -> list[dict[str, Any]]:
+        """The server's own re-scoring of each answer (beside the desktop's score)."""
+        return self.request("GET", f"/interviews/{interview_id}/server-evaluations").json()
 
     def companies(self) -> list[dict[str, Any]]:
         return self.request("GET", "/companies").json()

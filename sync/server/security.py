@@ -5,21 +5,25 @@ tokens are JWTs, so revoking a session is one database update and an access toke
 worth at most ``access_token_minutes``.
 
 :class:`LoginLimiter` counts failed logins per (client address, login) in a sliding window,
-in this process's memory: with several server processes each enforces its own window
-(an attacker gets at most N x limit tries; put Redis behind it before scaling out far).
-Thread-safe (one lock).
+in the database (table ``login_failures``), so every server process - uvicorn ``--workers N``
+or servers on several machines - enforces one shared window: an attacker gets ``attempts``
+tries, not N x ``attempts``. Two processes checking at the same instant may each let one more
+try through (check and record are two statements); the window still holds within a try or two.
+Keys are SHA-256 hashes: the attempted login (maybe a mistyped password) is never stored.
+Thread-safe (each call uses its own short transaction).
 """
 
 from __future__ import annotations
 
-import threading
-import time
+import hashlib
 import uuid
-from collections import deque
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import jwt
+from sqlalchemy import delete, select
+
+from core.db.models import LoginFailure
 
 ALGORITHM = "HS256"
 
@@ -44,42 +48,51 @@ def decode_access_token(token: str, *, secret: str) -> dict[str, Any] | None:
 
 class LoginLimiter:
     """Failed logins per (address, login) - ``attempts`` in ``window_s`` - and per address over
-    all logins (10 x ``attempts``, against spraying many accounts from one place)."""
+    all logins (10 x ``attempts``, against spraying many accounts from one place).
+
+    ``sessions``: a session factory on the server's database (its own transactions, so a
+    failure is recorded even though the request that caused it answers 401)."""
 
     ANY = "\x00any"
 
-    def __init__(self, attempts: int, window_s: float) -> None:
+    def __init__(self, sessions, attempts: int, window_s: float) -> None:
+        self.sessions = sessions
         self.attempts = attempts
         self.window_s = window_s
-        self._failures: dict[tuple[str, str], deque[float]] = {}
-        self._lock = threading.Lock()
 
-    def _prune(self, key: tuple[str, str], now: float) -> deque[float]:
-        q = self._failures.setdefault(key, deque())
-        while q and now - q[0] > self.window_s:
-            q.popleft()
-        return q
+    @staticmethod
+    def _key(address: str, login: str) -> str:
+        return hashlib.sha256(f"{address}\x00{login}".encode("utf-8", "surrogatepass")).hexdigest()
+
+    def _keys(self, address: str, login: str) -> list[tuple[str, int]]:
+        return [(self._key(address, login.strip().lower()), self.attempts),
+                (self._key(address, self.ANY), self.attempts * 10)]
 
     def retry_after(self, address: str, login: str) -> int:
         """Seconds until another try is allowed; 0 when allowed now."""
-        now = time.monotonic()
+        now = datetime.now(timezone.utc)
+        since = now - timedelta(seconds=self.window_s)
         wait = 0.0
-        with self._lock:
-            for key, limit in (((address, login.strip().lower()), self.attempts),
-                               ((address, self.ANY), self.attempts * 10)):
-                q = self._prune(key, now)
-                if len(q) >= limit:
-                    wait = max(wait, self.window_s - (now - q[0]))
-                elif not q:
-                    self._failures.pop(key, None)  # keep the table small
+        with self.sessions() as s:
+            for key, limit in self._keys(address, login):
+                times = list(s.scalars(select(LoginFailure.at).where(LoginFailure.key == key, LoginFailure.at > since)
+                                       .order_by(LoginFailure.at.desc()).limit(limit)))
+                if len(times) >= limit:
+                    oldest = times[-1] if times[-1].tzinfo else times[-1].replace(tzinfo=timezone.utc)
+                    wait = max(wait, self.window_s - (now - oldest).total_seconds())
         return max(1, int(wait) + 1) if wait > 0 else 0
 
     def failed(self, address: str, login: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            self._prune((address, login.strip().lower()), now).append(now)
-            self._prune((address, self.ANY), now).append(now)
+        now = datetime.now(timezone.utc)
+        keys = [k for k, _ in self._keys(address, login)]
+        with self.sessions() as s:
+            # keep the table small: this key's tries that left the window go as new ones come
+            s.execute(delete(LoginFailure).where(LoginFailure.key.in_(keys),
+                                                 LoginFailure.at <= now - timedelta(seconds=self.window_s)))
+            s.add_all([LoginFailure(key=k, at=now) for k in keys])
+            s.commit()
 
     def succeeded(self, address: str, login: str) -> None:
-        with self._lock:
-            self._failures.pop((address, login.strip().lower()), None)
+        with self.sessions() as s:
+            s.execute(delete(LoginFailure).where(LoginFailure.key == self._key(address, login.strip().lower())))
+            s.commit()

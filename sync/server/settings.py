@@ -47,6 +47,9 @@ class ServerSettings:
     ice_addresses: tuple | None = None
     # the largest chunk a recording upload may send (bytes)
     upload_chunk_max: int = 8 * 1024 * 1024
+    # server-side answer evaluator re-scoring synced answers (sync.server.embedding.EVALUATORS);
+    # None: answers keep only the desktop's score
+    evaluator: str | None = None
 
     def __post_init__(self) -> None:
         check_secret(self.secret_key, self.environment)
@@ -70,7 +73,9 @@ class ServerSettings:
                    media_dir=os.environ.get("BIG20_SERVER_MEDIA_DIR") or None,
                    ice_servers=tuple(parse_ice_servers(os.environ.get("BIG20_SERVER_ICE_SERVERS"))),
                    ice_addresses=tuple(a.strip() for a in os.environ["BIG20_SERVER_ICE_ADDRESSES"].split(",")
-                                       if a.strip()) if os.environ.get("BIG20_SERVER_ICE_ADDRESSES") else None)
+                                       if a.strip()) if os.environ.get("BIG20_SERVER_ICE_ADDRESSES") else None,
+                   evaluator=os.environ.get("BIG20_SERVER_EVALUATOR") or None)
+
 
 def check_secret(secret: str, environment: str) -> None:
     """InputError when ``secret`` is the default or shorter than 32 characters outside development."""

@@ -6,7 +6,11 @@ Tasks:
   the candidate's answers (and company profiles still missing), then refresh the resume-to-company fit (stored in the resume's
   ``structured_data["company_fit"]``);
 - ``big20.embed_pending()``: every embedding still missing (companies, bank questions and
-  model answers, resumes, answers), e.g. after seeding or a model change.
+  model answers, resumes, answers), e.g. after seeding or a model change;
+- ``big20.reevaluate_interview(interview_id)``: when a server-side evaluator is configured
+  (``BIG20_SERVER_EVALUATOR``: ``rubric`` or ``rubric-lexical``), score each synced answer
+  again and store the result beside the desktop's score (``server_evaluations``, with the
+  evaluator's name; :mod:`core.services.reevaluation`). The desktop's report is never changed.
 
 A worker is a separate process (``celery -A sync.server.worker worker``, or
 ``big20-server worker``); more workers are more processes on any machine that reaches the
@@ -27,6 +31,7 @@ from celery import Celery
 from core.db.models import Interview, Resume
 from core.db.session import make_engine, session_factory, transaction
 from core.services.embeddings import company_fit, embed_pending
+from core.services.reevaluation import reevaluate_interview as reevaluate
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +72,22 @@ def _embedder():
         return _state["embedder"]
 
 
+def _evaluator():
+    with _lock:
+        if "evaluator" not in _state:
+            from sync.server.embedding import load_evaluator
+
+            _state["evaluator"] = load_evaluator(os.environ.get("BIG20_SERVER_EVALUATOR") or None,
+                                                 os.environ.get("BIG20_MODELS__EMBED") or None)
+        return _state["evaluator"]
+
+
+def reevaluate_now(sessions, evaluator, interview_id: int) -> dict[str, Any]:
+    """The re-evaluation task body (also run in-process when no broker is configured)."""
+    with transaction(sessions) as s:
+        return reevaluate(s, evaluator, interview_id)
+
+
 def embed_interview_now(sessions, embedder, interview_id: int) -> dict[str, Any]:
     """The task body (also run in-process when no broker is configured)."""
     with transaction(sessions) as s:
@@ -101,3 +122,15 @@ def embed_all_pending() -> dict[str, int]:
         return {}
     with transaction(_sessions()) as s:
         return embed_pending(s, embedder)
+
+
+@app.task(name="big20.reevaluate_interview", bind=True, max_retries=5, default_retry_delay=5)
+def reevaluate_interview(self, interview_id: int) -> dict[str, Any]:
+    evaluator = _evaluator()
+    if evaluator is None:
+        return {"skipped": "no server-side evaluator configured (BIG20_SERVER_EVALUATOR)"}
+    try:
+        return reevaluate_now(_sessions(), evaluator, interview_id)
+    except Exception as exc:  # database restart, lock timeout: Celery retries with a delay
+        log.warning("reevaluate_interview %s failed (%s); retrying", interview_id, type(exc).__name__)
+        raise self.retry(exc=exc)

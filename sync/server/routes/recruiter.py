@@ -7,11 +7,13 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 
-from core.db.models import ConsentAccessLog, Interview, InterviewStatus
+from sqlalchemy import select
+
+from core.db.models import ConsentAccessLog, Interview, InterviewStatus, ShareConsent, User
 from core.services import sharing
 from core.services.embeddings import search_shared
 from sync.server.deps import AUTH_RESPONSES, RecruiterUser, SessionDep
-from sync.server.schemas import InterviewOut, SearchHit
+from sync.server.schemas import InterviewOut, RecruiterInterviewOut, SearchHit
 
 router = APIRouter(prefix="/recruiter", tags=["recruiter"], responses=AUTH_RESPONSES)
 
@@ -19,7 +21,7 @@ _SORTS = {"created": Interview.created_at.desc(), "-created": Interview.created_
           "score": Interview.overall_score.desc().nulls_last(), "-score": Interview.overall_score.asc().nulls_last()}
 
 
-@router.get("/interviews", response_model=list[InterviewOut])
+@router.get("/interviews", response_model=list[RecruiterInterviewOut])
 def shared_interviews(session: SessionDep, user: RecruiterUser,
                       position: Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00%_\\]*$")] = None,
                       status_filter: Annotated[Literal["scheduled", "live", "completed", "cancelled"] | None,
@@ -27,8 +29,9 @@ def shared_interviews(session: SessionDep, user: RecruiterUser,
                       min_score: Annotated[float | None, Query(ge=0, le=100)] = None,
                       sort: Literal["created", "-created", "score", "-score"] = "created",
                       limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                      offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> list[Interview]:
-    """Interviews whose candidates share them with your company now (revoked ones vanish)."""
+                      offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> list[RecruiterInterviewOut]:
+    """Interviews whose candidates share them with your company now (revoked ones vanish),
+    with the candidate's name and when the consent was given."""
     stmt = sharing.shared_with_company(session, user.company_id)
     if position:
         stmt = stmt.where(Interview.position.ilike(f"%{position}%"))
@@ -37,10 +40,19 @@ def shared_interviews(session: SessionDep, user: RecruiterUser,
     if min_score is not None:
         stmt = stmt.where(Interview.overall_score >= min_score)
     rows = list(session.scalars(stmt.order_by(_SORTS[sort], Interview.id).limit(limit).offset(offset)))
+    ids = [iv.id for iv in rows]
+    names = {uid: full or username for uid, full, username in session.execute(
+        select(User.id, User.full_name, User.username).where(User.id.in_({iv.candidate_id for iv in rows})))}
+    shared_at = dict(session.execute(select(ShareConsent.interview_id, ShareConsent.granted_at).where(
+        ShareConsent.interview_id.in_(ids), ShareConsent.company_id == (user.company_id or ""))).all())
+    out = []
     for iv in rows:
         session.add(ConsentAccessLog(interview_id=iv.id, viewer_id=user.id, what="listed"))
+        fields = {**{k: getattr(iv, k) for k in InterviewOut.model_fields}, "status": iv.status.value}
+        out.append(RecruiterInterviewOut(**fields, candidate_name=names.get(iv.candidate_id, ""),
+                                         shared_at=shared_at[iv.id]))
     session.commit()
-    return rows
+    return out
 
 
 @router.get("/search", response_model=list[SearchHit],
