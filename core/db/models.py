@@ -266,7 +266,15 @@ class AnswerMetrics(Base):
 
 
 class MediaFile(Base):
+    """A media file of an interview. Recordings (kind "video"): ``source`` "live" (recorded
+    by the server from the WebRTC stream; ``status`` "recording" until the stream ends,
+    then "complete", or "interrupted" when the server stopped first) or "upload" (recorded
+    on the desktop while offline and uploaded in chunks). ``offset_s``: the session-clock
+    time of the first frame, so segments line up with transcripts. One row per file content:
+    (interview, sha256) is unique, so an upload sent twice is kept once."""
+
     __tablename__ = "media_files"
+    __table_args__ = (UniqueConstraint("interview_id", "sha256", name="uq_media_files_interview_sha256"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     interview_id: Mapped[int] = mapped_column(ForeignKey("interviews.id", ondelete="CASCADE"), index=True)
@@ -277,6 +285,32 @@ class MediaFile(Base):
     sha256: Mapped[str | None] = mapped_column(String(64))
     duration_s: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    source: Mapped[str | None] = mapped_column(String(20))  # live | upload
+    status: Mapped[str | None] = mapped_column(String(20))  # recording | complete | interrupted
+    frames: Mapped[int | None] = mapped_column(Integer)
+    offset_s: Mapped[float | None] = mapped_column(Float)
+
+
+class MediaUpload(Base):
+    """A resumable, chunked upload of a recording (server side). Chunks are appended at
+    ``received`` (each checked against its SHA-256); at ``size`` bytes the whole file is
+    checked against ``sha256`` and becomes a :class:`MediaFile` (``media_file_id``)."""
+
+    __tablename__ = "media_uploads"
+    __table_args__ = (UniqueConstraint("interview_id", "sha256", name="uq_media_uploads_interview_sha256"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    interview_id: Mapped[int] = mapped_column(ForeignKey("interviews.id", ondelete="CASCADE"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20), default="video")
+    mime: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    received: Mapped[int] = mapped_column(Integer, default=0)
+    offset_s: Mapped[float | None] = mapped_column(Float)
+    media_file_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column()
 
 
 class ShareConsent(Base):

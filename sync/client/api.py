@@ -245,3 +245,26 @@ class ServerClient:
 
     def companies(self) -> list[dict[str, Any]]:
         return self.request("GET", "/companies").json()
+
+    # ------------------------------------------------------------------ live video, recordings
+    def webrtc_offer(self, interview_id: int, offer: dict[str, str], *, viewer: bool = False) -> dict[str, Any]:
+        """Send a WebRTC offer; the server's answer (sdp, type, recording_id). Publishing is the
+        candidate's (``viewer`` False); watching a recruiter's (``viewer`` True)."""
+        path = f"/interviews/{interview_id}/webrtc/{'viewer' if viewer else 'offer'}"
+        return self.request("POST", path, json={"sdp": offer["sdp"], "type": offer["type"]}).json()
+
+    def recordings(self, interview_id: int) -> list[dict[str, Any]]:
+        return self.request("GET", f"/interviews/{interview_id}/recordings").json()
+
+    def start_upload(self, interview_id: int, *, size: int, sha256: str, mime: str,
+                     offset_s: float | None = None) -> dict[str, Any]:
+        return self.request("POST", f"/interviews/{interview_id}/recordings/uploads",
+                            json={"size": size, "sha256": sha256, "mime": mime, "offset_s": offset_s}).json()
+
+    def upload_state(self, interview_id: int, upload_id: str) -> dict[str, Any]:
+        return self.request("GET", f"/interviews/{interview_id}/recordings/uploads/{upload_id}").json()
+
+    def upload_chunk(self, interview_id: int, upload_id: str, offset: int, data: bytes, sha256: str) -> dict[str, Any]:
+        return self.request("PUT", f"/interviews/{interview_id}/recordings/uploads/{upload_id}",
+                            params={"offset": offset}, content=data,
+                            headers={"X-Chunk-SHA256": sha256, "Content-Type": "application/octet-stream"}).json()

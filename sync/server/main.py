@@ -113,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         if data_dir and not (os.environ.get("DATABASE_URL") or os.environ.get("BIG20_SERVER_DATABASE_URL")):
             Path(data_dir).mkdir(parents=True, exist_ok=True)
             db = _start_database(Path(data_dir))
+        if data_dir and not os.environ.get("BIG20_SERVER_MEDIA_DIR"):
+            os.environ["BIG20_SERVER_MEDIA_DIR"] = str(Path(data_dir) / "media")
         if args.command == "create-user":
             if not (args.email and args.username):
                 p.error("create-user needs --email and --username")

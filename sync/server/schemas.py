@@ -271,3 +271,49 @@ class SyncStateOut(BaseModel):
     questions: int
     transcripts: int
     report: bool
+
+
+# ----------------------------------------------------------------------------- live video, recordings
+class SessionDescriptionIn(Strict):
+    """A WebRTC offer (SDP) from the desktop or a recruiter's viewer."""
+
+    sdp: str = Field(min_length=10, max_length=100_000)
+    type: Literal["offer"]
+
+
+class SessionDescriptionOut(BaseModel):
+    sdp: str
+    type: str
+    recording_id: int | None = None
+    ice_servers: list[dict] = []
+
+
+class RecordingOut(Out):
+    id: int
+    interview_id: int
+    kind: str
+    mime: str | None
+    size: int | None
+    sha256: str | None
+    duration_s: float | None
+    frames: int | None
+    offset_s: float | None
+    source: str | None
+    status: str | None
+    created_at: datetime
+
+
+class UploadIn(Strict):
+    size: int = Field(ge=1, le=2**31 - 1)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    mime: Literal["video/webm", "video/mp4"] = "video/webm"
+    offset_s: float | None = Field(default=None, ge=0, le=86_400)
+
+
+class UploadOut(BaseModel):
+    upload_id: str
+    size: int
+    received: int
+    complete: bool
+    recording_id: int | None = None
+    chunk_max: int

@@ -8,9 +8,10 @@ Immutable; safe to share between threads.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.errors import InputError
+from sync.rtc import parse_ice_servers
 
 # psycopg prepares a statement after 5 runs and PostgreSQL may then use a generic plan, which
 # cannot use an HNSW index for "ORDER BY embedding <=> $1 LIMIT k": measured on 100k vectors,
@@ -37,6 +38,15 @@ class ServerSettings:
     embed_model: str | None = None
     # background work after syncs and uploads (embeddings, fit); off for load tests
     background: bool = True
+    # where recordings (live WebRTC and uploaded) are written; None: live video and uploads
+    # answer 503 (``big20-server --data-dir DIR`` sets DIR/media)
+    media_dir: str | None = None
+    # STUN/TURN for WebRTC, as RTCIceServer dicts; empty: none (never a public STUN by default)
+    ice_servers: tuple = field(default_factory=tuple)
+    # host addresses ICE may offer (None: every interface); ("127.0.0.1",) on one machine
+    ice_addresses: tuple | None = None
+    # the largest chunk a recording upload may send (bytes)
+    upload_chunk_max: int = 8 * 1024 * 1024
     # server-side answer evaluator re-scoring synced answers (sync.server.embedding.EVALUATORS);
     # None: answers keep only the desktop's score
     evaluator: str | None = None
@@ -60,6 +70,10 @@ class ServerSettings:
                    broker_url=os.environ.get("BIG20_SERVER_BROKER_URL") or None,
                    embed_model=os.environ.get("BIG20_MODELS__EMBED") or None,
                    background=os.environ.get("BIG20_SERVER_BACKGROUND", "on").lower() not in ("off", "0", "no"),
+                   media_dir=os.environ.get("BIG20_SERVER_MEDIA_DIR") or None,
+                   ice_servers=tuple(parse_ice_servers(os.environ.get("BIG20_SERVER_ICE_SERVERS"))),
+                   ice_addresses=tuple(a.strip() for a in os.environ["BIG20_SERVER_ICE_ADDRESSES"].split(",")
+                                       if a.strip()) if os.environ.get("BIG20_SERVER_ICE_ADDRESSES") else None,
                    evaluator=os.environ.get("BIG20_SERVER_EVALUATOR") or None)
 
 
