@@ -294,6 +294,7 @@ class RecruiterReportController(_RecruiterScreen):
         v.player.pause()
         v.player.player.setSource(QUrl())  # release the file before its folder goes
         v.player.set_segments([])
+        v.player.message.hide()  # "no recording" is said once the list has come back, not before
         v.recording_state.setText("")
         self.recordings, self.highlighted = [], None
         if self._media_dir is not None:
