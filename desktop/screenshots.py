@@ -253,10 +253,6 @@ def render_language(out: Path, lang: str) -> list[Path]:
     op = new.load_resume(demo_resume(home, lang))
     _wait(lambda: op.done, 30)
     _wait(lambda: new.plan is not None, 120)
-    from desktop.demo import demo_live_answer
-
-    live_answer = demo_live_answer(lang, new.plan.questions[0].bank_key if new.plan else None)
-    speech["audio"] = demo_speech(home, lang, live_answer)
     _wait(lambda: new.view.preview.frames_shown > 20 and new.last_sample is not None and new.last_sample.face_found, 30)
     new.mic and new.mic.record(3.0)
     new.view.record_state.setText("")
@@ -264,6 +260,12 @@ def render_language(out: Path, lang: str) -> list[Path]:
     _wait(lambda: False, 0.7)
     shot("new_interview")
 
+    # the plan the live screen will ask (the resume's edits may have rebuilt it meanwhile)
+    _wait(lambda: new.plan is not None and not new.plan_timer.isActive(), 120)
+    from desktop.demo import demo_live_answer
+
+    live_answer = demo_live_answer(lang, new.plan.questions[0].bank_key if new.plan else None)
+    speech["audio"] = demo_speech(home, lang, live_answer)
     new.view.start.click()
     live = shell.screens["live"]
     _wait(lambda: live.index == 0, 60)
