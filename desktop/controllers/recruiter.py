@@ -294,8 +294,9 @@ class RecruiterReportController(_RecruiterScreen):
         v.player.pause()
         v.player.player.setSource(QUrl())  # release the file before its folder goes
         v.player.set_segments([])
-        v.player.message.hide()  # "no recording" is said once the list has come back, not before
+        v.player.hide()  # shown with something to play; "no recording" is said on one line instead
         v.recording_state.setText("")
+        v.recording_state.show()
         self.recordings, self.highlighted = [], None
         if self._media_dir is not None:
             shutil.rmtree(self._media_dir, ignore_errors=True)
@@ -328,6 +329,7 @@ class RecruiterReportController(_RecruiterScreen):
                 self.show_recordings(interview_id, [])
                 return
             self.view.player.set_segments([])
+            self.view.player.hide()
             self.view.recording_state.setText(error_text(exc, lang))
 
         return self.track(Op(self.view, work, lambda got: self.show_recordings(interview_id, got))
@@ -339,6 +341,8 @@ class RecruiterReportController(_RecruiterScreen):
         self.recordings = [r for r, _ in got]
         self.view.player.set_segments([Segment(path, float(r.get("offset_s") or 0.0), r.get("source") or "live")
                                        for r, path in got])
+        self.view.player.setVisible(bool(got))
+        self.view.recording_state.setVisible(not got)
         self.view.recording_state.setText("" if got else tr("ui.player.none", self.lang))
 
     def utterance_at(self, t: float) -> int | None:

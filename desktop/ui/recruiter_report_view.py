@@ -94,6 +94,8 @@ class RecruiterReportView(QWidget):
         self.watch_live.hide()
         self.player = RecordingPlayer(lang)
         self.player.setMaximumWidth(420)
+        self.player.setMaximumHeight(340)  # the notes and transcript keep their room below
+        self.player.hide()  # the controller shows it once there is something to play
         self.recording_state = label("", "muted")
         hl.addWidget(self.watch_live)
         hl.addWidget(card(label(t("ui.recruiter.recording"), "subheading"), self.player, self.recording_state))

@@ -113,7 +113,7 @@ def test_report_plays_the_recording_and_the_transcript_follows(qtbot, tmp_path, 
     seg = rv.player.segments[0]
     assert seg.path.is_file() and sha256_file(seg.path) == sha256_file(path)  # the very file uploaded
     folder = seg.path.parent
-    assert rv.recording_state.text() == "" and not rv.player.message.isVisible()
+    assert rv.player.isVisible() and not rv.recording_state.isVisible() and not rv.player.message.isVisible()
 
     rv.player.play()
     qtbot.waitUntil(lambda: rv.player.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState,
@@ -140,7 +140,7 @@ def test_report_plays_the_recording_and_the_transcript_follows(qtbot, tmp_path, 
     qtbot.waitUntil(lambda: rr.report is not None and rv.recording_state.text() != ""
                     and "Downloading" not in rv.recording_state.text(), timeout=30_000)
     assert rv.recording_state.text() == "No recording for this interview."
-    assert rv.player.message.isVisible() and not rv.player.segments
+    assert rv.recording_state.isVisible() and not rv.player.isVisible() and not rv.player.segments
     rr.leave()
     wait_idle(30_000)
     log = httpx.get(f"{server.url}{API}/interviews/{iid}/access-log",
