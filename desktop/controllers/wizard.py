@@ -37,7 +37,10 @@ from desktop.workers.jobs import Op, error_text
 log = logging.getLogger(__name__)
 
 NON_COMMERCIAL = ("CC-BY-NC",)
-OFFERED_CAPABILITIES = ("llm", "evaluator", "embed", "stt")
+# Not the embedder: the database's vector columns take the embedding model's width, and a
+# downloaded bge-m3 (1024-d) would outrank the 384-d default the database was made for
+# (README "Models"); it stays a deliberate choice in Settings -> Models.
+OFFERED_CAPABILITIES = ("llm", "evaluator", "stt")
 
 
 # ------------------------------------------------------------------------------ state
