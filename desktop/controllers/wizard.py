@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from typing import Any, Callable
 
 from core.errors import Cancelled
@@ -37,6 +38,7 @@ from desktop.workers.jobs import Op, error_text
 log = logging.getLogger(__name__)
 
 NON_COMMERCIAL = ("CC-BY-NC",)
+_DEFAULTS_LOCK = threading.Lock()
 # Not the embedder: the database's vector columns take the embedding model's width, and a
 # downloaded bge-m3 (1024-d) would outrank the 384-d default the database was made for
 # (README "Models"); it stays a deliberate choice in Settings -> Models.
@@ -137,6 +139,11 @@ class WizardController(ScreenController):
     # ------------------------------------------------------------------ navigation
     def enter(self, step: str | None = None, **_kwargs: Any) -> None:
         saved = load_state().get("step")
+        # the built-in models are put in place at once, whatever the candidate does next
+        # (skipping the wizard included): a bundle starts with them only in its packages
+        manager = self._manager_factory()
+        if missing_defaults(manager):
+            self.install_defaults(manager)
         self.go(step or (saved if saved in STEPS else STEPS[0]))
 
     def go(self, step: str) -> None:
@@ -234,10 +241,12 @@ class WizardController(ScreenController):
         for row in self.view.rows.values():
             row.box.toggled.connect(self._update_total)
         self._update_total()
-        missing = missing_defaults(manager)
-        if missing and (self.defaults_op is None or self.defaults_op.done):
+        if self.defaults_op is not None and not self.defaults_op.done:
+            self.view.defaults_status.setText(tr("wizard.models.defaults_installing", lang))
+            self.view.defaults_progress.show()
+        elif missing_defaults(manager):
             self.install_defaults(manager)
-        elif not missing:
+        else:
             self.view.defaults_status.setText(tr("wizard.models.defaults_done", lang))
 
     def install_defaults(self, manager: Any) -> Op:
@@ -264,8 +273,14 @@ class WizardController(ScreenController):
             v.defaults_progress.hide()
             v.defaults_status.setText(error_text(exc, lang))
 
-        self.defaults_op = self.track(Op(v, lambda p, c: install_defaults(manager, progress=p), finished)
-                                      .progress_to(bar).failure(failed).run_in_background())
+        def work(progress, cancel):
+            # one assembly at a time per process: a wizard rebuilt in another language starts
+            # this again while the first may still be writing the same .part files
+            with _DEFAULTS_LOCK:
+                return install_defaults(manager, progress=progress)
+
+        # not tracked: leaving the wizard must not stop it (it takes no cancel token anyway)
+        self.defaults_op = Op(v, work, finished).progress_to(bar).failure(failed).run_in_background()
         return self.defaults_op
 
     def selected(self) -> list[str]:

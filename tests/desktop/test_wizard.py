@@ -208,3 +208,28 @@ def test_first_start_shows_the_wizard_before_sign_in_and_a_language_change_keeps
     assert shell.current == "login" and not first_run_pending()
     shell.screen.leave()
     wait_idle(30_000)
+
+
+def test_built_in_models_are_put_in_place_at_the_first_step_even_when_skipped(qtbot, tmp_path):
+    """A bundle carries the offline models only as packages: the wizard assembles them at once
+    (here a real package data file, Silero's ONNX inside faster-whisper, stands in)."""
+    from engines.models.manager import package_data_path
+
+    src = package_data_path("faster_whisper:assets/silero_vad_v6.onnx")
+    if src is None:
+        pytest.skip("faster-whisper not installed")
+    data = src.read_bytes()
+    packaged = ModelEntry(id="vad-packaged", capability="vad", name="packaged", role="embedded", source="pypi",
+                          licence="MIT", format="onnx", packages=["faster-whisper"],
+                          files=[ModelFile(name="vad.onnx", size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                                           parts=["faster_whisper:assets/silero_vad_v6.onnx"])])
+    manager = _manager(tmp_path, packaged)
+    c, navs = _wizard(qtbot, tmp_path, manager)
+    c.enter()  # the language step
+    assert c.step == "language" and c.defaults_op is not None
+    c.view.skip.click()  # the candidate skips the wizard: the assembly carries on
+    assert navs == ["login"]
+    qtbot.waitUntil(lambda: c.defaults_op.done, timeout=60_000)
+    assert manager.is_installed("vad-packaged")
+    assert (tmp_path / "models" / "vad-packaged" / "vad.onnx").read_bytes() == data
+    assert c.view.defaults_status.text() == "Built-in offline models are ready."
