@@ -191,3 +191,17 @@ def test_gpu_lane_keeps_one_model_loaded_and_swaps(gemma):
     assert (a.loads, b.loads, lane.swaps) == (2, 1, 3)
     lane.release(a)
     assert not a.loaded
+
+
+def test_doctor_says_where_the_models_run():
+    from installer.doctor import Diagnosis, render
+
+    scan = _scan("rtx3060")
+    d = decide([LLAMA, SOLAR], scan, gpu_build=True)
+    diag = Diagnosis(gpus=[g.describe() for g in scan.gpus], llm_placement=d.note("en"),
+                     stt_placement="Speech recognition on the GPU (CUDA, float16).")
+    text = "\n".join(render(diag, "en"))
+    assert "GPU: GPU 0 NVIDIA GeForce RTX 3060: 11.2 of 12.0 GiB free, compute 8.6" in text
+    assert "take turns" in text and "float16" in text
+    ko = decide([LLAMA, SOLAR], scan, gpu_build=True).note("ko")
+    assert "번갈아" in ko
