@@ -113,9 +113,11 @@ def _placements(manager: Any, lang: str) -> tuple[str, str]:
     from engines.llm.gpu import llm_placement
     from engines.stt.whisper_runtime import whisper_placement
 
+    from engines.llm.gpu import capacity_decision, gpus, llm_gpu_build
+
     try:
-        decision = llm_placement(manager)
-        llm = decision.note(lang) if decision is not None else ""
+        decision = llm_placement(manager) or capacity_decision(gpus(), llm_gpu_build())
+        llm = decision.note(lang)
     except Big20Error as exc:
         llm = exc.localized(lang)
     placed = whisper_placement()

@@ -191,6 +191,16 @@ def decide(specs: Sequence[GgufSpec], scan: GpuScan, gpu_build: bool) -> GpuDeci
     return GpuDecision(plan, f"gpu.note.{plan.mode}", args, gpu)
 
 
+def capacity_decision(scan: GpuScan, gpu_build: bool) -> GpuDecision:
+    """What the machine offers when no LLM that would load is installed yet (only the small
+    built-in model): the GPU the recommended models would use, or why the CPU. Pure."""
+    d = decide([], scan, gpu_build)
+    if d.note_key == "gpu.note.cpu" and scan.best is not None:  # a GPU, a CUDA build, no models yet
+        g = scan.best
+        return GpuDecision(d.plan, "gpu.note.available", {"gpu": g.name, "free": f"{g.free_bytes / 1024 ** 3:.1f}"}, g)
+    return d
+
+
 def plan_models(models: Sequence[tuple[str, Path]], *, n_ctx: int = 4096, scan: GpuScan | None = None,
                 gpu_build: bool | None = None) -> GpuDecision:
     """The decision for the question model and the evaluator (``(model id, GGUF path)``; the

@@ -205,3 +205,12 @@ def test_doctor_says_where_the_models_run():
     assert "take turns" in text and "float16" in text
     ko = decide([LLAMA, SOLAR], scan, gpu_build=True).note("ko")
     assert "번갈아" in ko
+
+
+def test_capacity_note_before_any_recommended_model_is_installed():
+    from engines.llm.gpu import capacity_decision
+
+    assert capacity_decision(_scan("rtx3060"), True).note_key == "gpu.note.available"
+    assert "RTX 3060" in capacity_decision(_scan("rtx3060"), True).note("en")
+    assert capacity_decision(_scan("rtx3060"), False).note_key == "gpu.note.cpu_no_cuda_build"
+    assert capacity_decision(GpuScan((), "no nvidia-smi"), True).note_key == "gpu.note.cpu_no_gpu"
