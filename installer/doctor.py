@@ -113,10 +113,10 @@ def _placements(manager: Any, lang: str) -> tuple[str, str]:
     from engines.llm.gpu import llm_placement
     from engines.stt.whisper_runtime import whisper_placement
 
-    from engines.llm.gpu import capacity_decision, gpus, llm_gpu_build
+    from engines.llm.gpu import capacity_decision, gpus, llama_gpu_build
 
     try:
-        decision = llm_placement(manager) or capacity_decision(gpus(), llm_gpu_build())
+        decision = llm_placement(manager) or capacity_decision(gpus(), llama_gpu_build())
         llm = decision.note(lang)
     except Big20Error as exc:
         llm = exc.localized(lang)

@@ -214,3 +214,17 @@ def test_capacity_note_before_any_recommended_model_is_installed():
     assert "RTX 3060" in capacity_decision(_scan("rtx3060"), True).note("en")
     assert capacity_decision(_scan("rtx3060"), False).note_key == "gpu.note.cpu_no_cuda_build"
     assert capacity_decision(GpuScan((), "no nvidia-smi"), True).note_key == "gpu.note.cpu_no_gpu"
+
+
+def test_doctor_machine_check_runs_here_and_names_the_placements(model_manager):
+    """check_machine as the wizard and `big20 doctor` call it, on this machine (no GPU)."""
+    from installer.doctor import check_machine, render
+
+    diag = check_machine(model_manager, lang="en")
+    assert diag.free_disk_gb is not None and diag.free_disk_gb > 0
+    assert diag.llm_placement and diag.stt_placement
+    if shutil.which("nvidia-smi") is None:
+        assert diag.gpus == [] and "no nvidia-smi" in diag.gpu_reason
+        assert "CPU" in diag.llm_placement and diag.stt_placement.startswith("Speech recognition on the CPU")
+    text = "\n".join(render(diag, "en"))
+    assert diag.llm_placement in text and diag.stt_placement in text
