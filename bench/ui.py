@@ -15,6 +15,10 @@ first answer spoken from a real recording (../shared/data when present, else esp
 the live speech path in real time, the second typed; the camera is a real video file played in
 real time (or the synthesised face), with the gaze tracker and the emotion model on their
 threads. Prints figures; the last line with --json is one JSON object.
+
+``--runs N`` repeats the live session in N fresh interpreters (the machine is shared: one run
+is noisy) and adds the stall max / p99 of each run with their p50 and max across runs.
+``--trace-stalls`` (diagnostics) prints what each thread was running around every stall.
 """
 
 from __future__ import annotations
@@ -76,6 +80,84 @@ def cold_start(runs: int = 3) -> dict:
             "cold_start_import_to_paint_s": round(min(child), 3)}
 
 
+class StallTracer:
+    """Diagnostics only (``--trace-stalls``): what each thread was running around each stall.
+
+    A sampler thread writes, every ``period_s``, a timestamp and every thread's Python stack
+    (``faulthandler.dump_traceback``: read in C without building frame objects; walking other
+    threads' frames from Python crashed 3.11 here) to a temporary file. It needs the GIL to
+    sample, so a C call that holds the GIL shows as a gap in the samples; the stacks just
+    before and after the gap name the call and its thread. ``report(stalls)`` prints, for each
+    stall the StallMeter saw, the samples inside it and those bordering it."""
+
+    def __init__(self, period_s: float = 0.003) -> None:
+        import threading
+
+        self.period = period_s
+        self.path = Path(tempfile.mkdtemp(prefix="big20-stalls-")) / "stacks.txt"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="stall-tracer", daemon=True)
+        self.names: dict[int, str] = {}
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
+
+    def _run(self) -> None:
+        import faulthandler
+        import threading
+
+        with open(self.path, "w", buffering=1 << 16) as fh:
+            n = 0
+            while not self._stop.wait(self.period):
+                if n % 50 == 0:
+                    self.names.update({t.ident: t.name for t in threading.enumerate() if t.ident})
+                n += 1
+                fh.write(f"@@ {time.perf_counter():.6f}\n")
+                fh.flush()
+                faulthandler.dump_traceback(fh, all_threads=True)
+
+    def _samples(self) -> list[tuple[float, dict[str, list[str]]]]:
+        out: list[tuple[float, dict[str, list[str]]]] = []
+        cur: dict[str, list[str]] | None = None
+        thread = None
+        for line in self.path.read_text(errors="replace").splitlines():
+            if line.startswith("@@ "):
+                cur = {}
+                out.append((float(line[3:]), cur))
+            elif line.startswith(("Thread 0x", "Current thread 0x")) and cur is not None:
+                ident = int(line.split("0x")[1].split()[0], 16)
+                thread = self.names.get(ident, hex(ident))
+                cur[thread] = []
+            elif line.startswith("  File ") and cur is not None and thread is not None:
+                f, _, rest = line[7:].partition(", line ")
+                lineno, _, func = rest.partition(" in ")
+                cur[thread].append(f"{Path(f.strip(chr(34))).name}:{lineno}:{func}")
+        return out
+
+    def report(self, stalls: list[tuple[float, float]], t_start: float, out=sys.stderr) -> None:
+        samples = self._samples()
+        for at, late_ms in sorted(stalls, key=lambda x: -x[1])[:10]:
+            end = t_start + at
+            begin = end - late_ms / 1000 - 0.010
+            inside = [s for s in samples if begin - 0.006 <= s[0] <= end + 0.003]
+            print(f"--- stall {late_ms} ms ending at {at} s: {len(inside)} samples", file=out)
+            prev = None
+            for t, threads in inside:
+                gap = "" if prev is None else f" (+{(t - prev) * 1000:.0f} ms)"
+                prev = t
+                print(f"  {t - t_start:8.3f}{gap}", file=out)
+                for name, stack in sorted(threads.items()):
+                    top = stack[0] if stack else ""
+                    if name != "MainThread" and (":wait" in top or "_wait_for_tstate_lock" in top
+                                                 or ":get" in top or ":_worker" in top or name == "stall-tracer"):
+                        continue  # idle: waiting on a lock, condition, queue or pool
+                    print(f"      {name:24s} {' < '.join(stack[:4])}", file=out)
+
+
 class StallMeter:
     def __init__(self, interval_ms: int = 10) -> None:
         from PySide6.QtCore import QTimer
@@ -87,9 +169,13 @@ class StallMeter:
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self._tick)
 
-    def start(self) -> None:
+    def start(self, schedstat: bool = False) -> None:
         self._last = self.t_start = time.perf_counter()
         self.big: list[tuple[float, float]] = []
+        self.split: list[tuple[float, float, float, float, float]] = []
+        self.schedstat = schedstat and os.path.exists("/proc/thread-self/schedstat")
+        if self.schedstat:
+            self._run, self._wait = self._sched()
         self.timer.start()
 
     def stop(self) -> None:
@@ -99,9 +185,25 @@ class StallMeter:
         now = time.perf_counter()
         late = max(0.0, now - self._last - self.interval)
         self.lateness.append(late)
+        if self.schedstat:
+            run, wait = self._sched()
+            d_run, d_wait = (run - self._run) / 1e6, (wait - self._wait) / 1e6
+            self._run, self._wait = run, wait
         if late > 0.05:
             self.big.append((round(now - self.t_start, 2), round(late * 1000, 1)))
+            if self.schedstat:
+                # where the UI thread's time went since the last tick (Linux schedstat): running
+                # (its own work), waiting for a CPU, or neither (asleep: the GIL or a lock)
+                span = (now - self._last) * 1000
+                self.split.append((round(now - self.t_start, 2), round(late * 1000, 1), round(d_run, 1),
+                                   round(d_wait, 1), round(max(0.0, span - d_run - d_wait), 1)))
         self._last = now
+
+    @staticmethod
+    def _sched() -> tuple[int, int]:
+        with open("/proc/thread-self/schedstat") as fh:
+            run, wait, _ = fh.read().split()
+        return int(run), int(wait)
 
     def figures(self) -> dict:
         import numpy as np
@@ -130,7 +232,7 @@ def _speech(tmp: Path) -> tuple[object, str, str]:
     return np.concatenate([np.zeros(32_000, np.float32), audio]), lang, src
 
 
-def live_session(n_questions: int = 2) -> dict:
+def live_session(n_questions: int = 2, trace: bool = False) -> dict:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
@@ -175,7 +277,11 @@ def live_session(n_questions: int = 2) -> dict:
     new.view.count.setValue(n_questions)
     wait(lambda: new.plan is not None, 180)
     meter = StallMeter()
-    meter.start()
+    tracer = StallTracer() if trace else None
+    if tracer is not None:
+        tracer.start()
+    modules_before = set(sys.modules)
+    meter.start(schedstat=trace)
     t0 = time.perf_counter()
     new.view.start.click()
     live = shell.screens["live"]
@@ -192,6 +298,16 @@ def live_session(n_questions: int = 2) -> dict:
     frames = live.view.preview.frames_shown
     gaze_n, emo_n = len(live.samples), len(live.emotions)
     meter.stop()
+    if tracer is not None:
+        tracer.stop()
+        tracer.report(meter.big, meter.t_start)
+        late = sorted(set(sys.modules) - modules_before)
+        print(f"modules first imported during the live session ({len(late)}): {' '.join(late)}", file=sys.stderr)
+        print("stalls over 50 ms (at s, late ms): UI thread running / waiting for a CPU / asleep (GIL or lock), ms",
+              file=sys.stderr)
+        for row in meter.split:
+            print(f"  {row[0]:7.2f} {row[1]:6.1f}: run {row[2]:6.1f}  cpu-wait {row[3]:6.1f}  asleep {row[4]:6.1f}",
+                  file=sys.stderr)
     shell.screen.leave()
     wait_idle(30_000)
     out = meter.figures()
@@ -202,12 +318,41 @@ def live_session(n_questions: int = 2) -> dict:
     return out
 
 
+def repeated_live(runs: int, n_questions: int) -> dict:
+    """The live session ``runs`` times, each in a fresh interpreter (so every run pays the
+    imports and model loads a real first interview pays), with the stall figures per run and
+    their p50 / max across runs."""
+    import numpy as np
+
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    per: list[dict] = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-m", "bench.ui", "--skip-cold", "--json", "--questions",
+                              str(n_questions)], cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
+        line = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
+        if out.returncode != 0 or not line:
+            raise RuntimeError(out.stderr[-2000:])
+        per.append(json.loads(line[-1]))
+    maxes = np.array([r["live_stall_max_ms"] for r in per])
+    p99s = np.array([r["live_stall_p99_ms"] for r in per])
+    return {"live_runs": runs, "live_stall_max_ms_runs": maxes.tolist(), "live_stall_p99_ms_runs": p99s.tolist(),
+            "live_stall_max_ms_p50_of_runs": round(float(np.percentile(maxes, 50)), 1),
+            "live_stall_max_ms_max_of_runs": round(float(maxes.max()), 1),
+            "live_stall_p99_ms_p50_of_runs": round(float(np.percentile(p99s, 50)), 1),
+            "live_stall_p99_ms_max_of_runs": round(float(p99s.max()), 1),
+            "live_worst_stalls_per_run": [r["live_worst_stalls_at_s_ms"][:3] for r in per]}
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.ui")
     p.add_argument("--json", action="store_true")
     p.add_argument("--questions", type=int, default=2)
     p.add_argument("--child-start", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--skip-cold", action="store_true")
+    p.add_argument("--runs", type=int, default=1,
+                   help="repeat the live session in N fresh interpreters and report p50/max across runs")
+    p.add_argument("--trace-stalls", action="store_true",
+                   help="diagnostics: print what every thread ran around each stall over 50 ms (stderr)")
     args = p.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if args.child_start:
@@ -215,7 +360,10 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict = {}
     if not args.skip_cold:
         figures.update(cold_start())
-    figures.update(live_session(args.questions))
+    if args.runs > 1:
+        figures.update(repeated_live(args.runs, args.questions))
+    else:
+        figures.update(live_session(args.questions, trace=args.trace_stalls))
     for k, v in figures.items():
         print(f"{k}: {v}")
     if args.json:

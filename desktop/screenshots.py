@@ -21,19 +21,6 @@ from typing import Callable
 
 log = logging.getLogger(__name__)
 SIZE = (1280, 860)
-DEMO_ANSWERS = {
-    "ko": ["결제 API를 파이썬과 FastAPI로 만들었고, 데이터베이스가 병목이어서 인덱스를 추가하고 Redis 캐시를 넣어 "
-           "응답 시간을 800밀리초에서 90밀리초로 줄였습니다.",
-           "팀원과 설계 의견이 달랐을 때 각자의 안을 작은 실험으로 비교했고, 측정 결과를 보고 함께 결정했습니다.",
-           "잘 모르겠습니다."],
-    "en": ["I built the payment API in Python with FastAPI; the database was the bottleneck, so I added an index "
-           "and a Redis cache and cut latency from 800 ms to 90 ms.",
-           "When a teammate disagreed with my design, we compared both options in a small experiment and "
-           "decided together from the measurements.",
-           "I am not sure."],
-}
-
-
 DEMO_RESUME = {
     "ko": "김민지\n백엔드 개발자\n경력\n토스페이 (2021.03 – 2024.12) 서버 개발자\n- 결제 API 응답 시간 40% 단축\n"
           "- 일 3천만 건 이벤트 파이프라인 구축\n학력\n한국대학교 컴퓨터공학과 학사 (2015 – 2021)\n기술 스택\n"
@@ -61,10 +48,10 @@ def demo_resume(folder: Path, lang: str) -> Path:
     return path
 
 
-def demo_speech(folder: Path, lang: str):
-    """The demo's spoken answer: espeak-ng reading the second demo answer (None without it).
-    English only: faster-whisper base hears espeak-ng's Korean voice as noise (DESIGN §9), so
-    the Korean live screenshot shows the typed-answer path instead, with a silent microphone."""
+def demo_speech(folder: Path, lang: str, text: str):
+    """The demo's spoken answer: espeak-ng reading ``text`` (None without it). English only:
+    faster-whisper base hears espeak-ng's Korean voice as noise (DESIGN §9), so the Korean
+    live screenshot shows the typed-answer path instead, with a silent microphone."""
     import shutil
     import subprocess
 
@@ -77,8 +64,8 @@ def demo_speech(folder: Path, lang: str):
     if not shutil.which("espeak-ng"):
         return None
     wav = folder / f"answer_{lang}.wav"
-    subprocess.run(["espeak-ng", "-v", "ko" if lang == "ko" else "en-us", "-s", "150", "-w", str(wav),
-                    DEMO_ANSWERS[lang][1]], check=True, capture_output=True, timeout=30)
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(wav), text],
+                   check=True, capture_output=True, timeout=30)
     return np.concatenate([np.zeros(16_000 * 3, np.float32), load_audio(wav)])
 
 
@@ -93,7 +80,10 @@ def _wait(cond: Callable[[], bool], timeout_s: float = 60.0) -> bool:
     return True
 
 
-def _demo_vision(seconds: float = 12.0) -> dict:
+DEMO_VISION_S = 12.0
+
+
+def _demo_vision(seconds: float = DEMO_VISION_S) -> dict:
     """Gaze metrics of the synthesised face, measured by the real tracker."""
     from core.vision.summary import answer_metrics
     from desktop.controllers.live import _timeline_gaze
@@ -113,17 +103,30 @@ def _demo_vision(seconds: float = 12.0) -> dict:
     return g
 
 
+def _tiled(timeline: list, duration: float, period: float = DEMO_VISION_S) -> list:
+    """The measured ``period``-second gaze timeline repeated over ``duration`` (the demo face
+    is measured once; an answer lasts longer)."""
+    import math
+
+    return [(round(t + k * period, 2), on) for k in range(math.ceil(duration / period))
+            for t, on in timeline if t + k * period < duration]
+
+
 def seed_demo(ctx, user_id: int, lang: str, sessions: int = 3) -> list[int]:
-    """Finished demo interviews for ``user_id``, each with a real built report."""
-    from core.bank import get_company, load_question_bank
+    """Finished demo interviews for ``user_id``, each with a real built report: the bank
+    questions of desktop.demo.DEMO_SESSIONS answered with DEMO_ANSWERS (genuine answers to
+    those questions), scored by the rubric evaluator the app uses."""
+    from core.bank import get_company
     from core.db.models import InterviewStatus
     from core.evaluation.coverage import CoverageEvaluator
     from core.evaluation.text import words_from_text
-    from core.interview.planner import PlanContext, plan_from_bank
+    from core.interview.planner import PlanContext
+    from core.interview.session import plan_from_keys
     from core.report.builder import AnswerRecord, build_report
     from core.report.store import save_report
     from core.services.interviews import add_asked_question, create_interview, transition
     from core.db.models import Company as CompanyRow
+    from desktop.demo import DEMO_ANSWERS, DEMO_SESSIONS
 
     company = get_company("KAKAO")
     position = "백엔드 개발자" if lang == "ko" else "Backend developer"
@@ -139,27 +142,25 @@ def seed_demo(ctx, user_id: int, lang: str, sessions: int = 3) -> list[int]:
         if s.get(CompanyRow, company.id) is None:
             s.add(CompanyRow(id=company.id, company_name=company.company_name.get(lang)))
             s.flush()
-        for k in range(sessions):
-            plan = plan_from_bank(load_question_bank(), PlanContext(language=lang, position=position, company=company,
-                                                                    seed=k), 3)
+        for keys in DEMO_SESSIONS[:sessions]:
+            plan = plan_from_keys(keys, PlanContext(language=lang, position=position, company=company))
             iv = create_interview(s, candidate_id=user_id, position=position, company_id=company.id, language=lang)
             transition(s, iv, InterviewStatus.live)
             recs = []
             for i, q in enumerate(plan):
                 add_asked_question(s, iv, text=q.text, position=i)
-                text = DEMO_ANSWERS[lang][(i + k) % 3] if k < sessions - 1 else DEMO_ANSWERS[lang][i % 2]
+                text = DEMO_ANSWERS[lang][q.bank_key]
                 words = words_from_text(text)
                 # demo pace: ~4.5 syllables/s in Korean, ~2.5 words/s in English
                 dur = max(2.0, len(text.replace(" ", "")) / 4.5 if lang == "ko" else len(words) / 2.5)
                 for j, w in enumerate(words):  # demo timing: the typed text read at an even pace
                     w.start, w.end = j * dur / len(words), (j + 0.8) * dur / len(words)
                 ev = evaluator.evaluate(q, words, lang, position=position,
-                                                  company_terms=list(company.values.get(lang)))
+                                        company_terms=list(company.values.get(lang)))
                 recs.append(AnswerRecord(index=i, question=q, answer_text=text, words=words, language=lang,
                                          evaluation=ev, audio_duration=dur, stt_confidence=0.91,
                                          stt_engine="faster-whisper-base",
-                                         gaze={**gaze, "start": 0.0, "end": dur,
-                                               "timeline": [p for p in gaze["timeline"] if p[0] < dur]},
+                                         gaze={**gaze, "start": 0.0, "end": dur, "timeline": _tiled(gaze["timeline"], dur)},
                                          emotion={"dominant": "neutral", "samples": 2, "reliable": True,
                                                   "timeline": [(0.0, "neutral"), (dur * 0.6, "happy")]}))
             report = build_report(recs, language=lang, position=position, company_id=company.id,
@@ -194,14 +195,14 @@ def render_language(out: Path, lang: str) -> list[Path]:
     home = Path(tempfile.mkdtemp(prefix=f"big20-demo-{lang}-"))
     settings = Settings(language=lang, database_url=f"sqlite:///{home / 'demo.sqlite3'}")
     settings.ui.read_questions_aloud = False
-    speech = demo_speech(home, lang)
+    speech: dict = {"audio": None}  # the live answer, made once the first question is known
 
     def microphone():
         from engines.capture.audio import FileAudioSource
 
         # the device check hears the synthetic tone; the live answer is espeak-ng speech
-        if speech is not None and shell.current == "live":
-            return FileAudioSource(audio=speech, speed=1.0, tail_silence_s=30.0)
+        if speech["audio"] is not None and shell.current == "live":
+            return FileAudioSource(audio=speech["audio"], speed=1.0, tail_silence_s=30.0)
         return SyntheticMicrophone()
 
     ctx = build_context(settings, settings_path=home / "settings.toml", camera_factory=SyntheticFaceCamera,
@@ -259,16 +260,25 @@ def render_language(out: Path, lang: str) -> list[Path]:
     _wait(lambda: False, 0.7)
     shot("new_interview")
 
+    # the plan the live screen will ask (the resume's edits may have rebuilt it meanwhile)
+    _wait(lambda: new.plan is not None and not new.plan_timer.isActive(), 120)
+    from desktop.demo import demo_live_answer
+
+    live_answer = demo_live_answer(lang, new.plan.questions[0].bank_key if new.plan else None)
+    speech["audio"] = demo_speech(home, lang, live_answer)
     new.view.start.click()
     live = shell.screens["live"]
     _wait(lambda: live.index == 0, 60)
     _wait(lambda: live.view.preview.frames_shown > 10, 20)
     # the spoken demo answer: wait for live captions (interim grey, final solid)
     if lang == "ko":
-        live.view.typed.setPlainText(DEMO_ANSWERS[lang][0][:52])
+        live.view.typed.setPlainText(live_answer)
         _wait(lambda: False, 2.0)
     else:
-        _wait(lambda: live.index == 0 and len(" ".join(live.captions.get(0, [])) + live.interim) > 20, 60)
+        # mid-answer: a sentence or so of captions (final solid, interim grey) on the first question
+        if not _wait(lambda: live.index != 0 or len(" ".join(live.captions.get(0, []) + [live.interim])) > 60, 120) \
+                or live.index != 0:
+            log.warning("the live screenshot did not catch the spoken answer's captions")
     shot("live")
     live.leave()  # stops camera, microphone and speech; the unfinished demo interview is discarded
     shell.current = None

@@ -320,6 +320,11 @@ class InterviewSession:
     def answered(self) -> int:
         return self._answered
 
+    @property
+    def state(self) -> str:
+        """"new", "prepared" (plan ready), "live" (started or resumed), "completed", "cancelled"."""
+        return self._state
+
     # ------------------------------------------------------------------ setup
     def validate(self) -> None:
         """Refuse a setup that cannot make an interview (before anything is stored)."""

@@ -1,5 +1,7 @@
 """Home: loads the history on the database lane when shown and dirty (interviews_changed
-marks it), fills the view, and starts "practise again" with the worst answers' questions."""
+marks it), fills the view, and starts "practise again" with the worst answers' questions.
+On the first arrival per signed-in user it offers interrupted interviews for resume or
+discard (desktop/controllers/recovery.py)."""
 
 from __future__ import annotations
 
@@ -34,6 +36,10 @@ class HomeController(ScreenController):
         view.practise.clicked.connect(self.practise_again)
         view.delete.clicked.connect(self.delete_selected)
         self.confirm_delete = self._confirm_delete  # tests replace the question box
+        from desktop.controllers.recovery import RecoveryController
+
+        # an interview interrupted by a crash is offered for resume or discard on arrival here
+        self.recovery = RecoveryController(view, ctx, nav)
 
     def enter(self, **kwargs: Any) -> None:
         user = self.ctx.user
@@ -41,6 +47,7 @@ class HomeController(ScreenController):
         self.view.greeting.setText(tr("ui.home.greeting", self.lang, name=name))
         if self.dirty:
             self.reload()
+        self.recovery.check_once()
 
     def reload(self) -> None:
         uid = self.ctx.user.id if self.ctx.user else -1

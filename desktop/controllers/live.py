@@ -68,6 +68,9 @@ class LiveController(ScreenController):
         self.player = None
         self.answer_s = 0.0
         self.countdown_s = 0.0
+        self.tts = None
+        self._readers: dict[str, Any] = {}
+        self.qt_tts_engines = None  # None: any Qt engine but "mock" (tests name the mock one)
         self.paint_timer = QTimer(self)
         self.paint_timer.setInterval(33)
         self.paint_timer.timeout.connect(self._paint)
@@ -102,18 +105,14 @@ class LiveController(ScreenController):
                 notes.append(tr("ui.live.no_mic", lang, reason=exc.localized(lang)))
         else:
             notes.append(prepared.speech_note)
-        tts = None
-        if self.ctx.settings.ui.read_questions_aloud:
-            from desktop.workers.tts import EspeakReader
-
-            reader = EspeakReader(Path(tempfile.mkdtemp(prefix="big20-tts-")))
-            tts = reader if reader.available else None
-            if tts is None:
-                notes.append(tr("ui.live.no_tts", lang))
-        endpoint_factory = self._endpoint_factory() if mic is not None else None
+        tts = self.reader_for(lang) if self.ctx.settings.ui.read_questions_aloud else None
+        if self.ctx.settings.ui.read_questions_aloud and tts is None:
+            notes.append(tr("ui.live.no_tts", lang))
+        endpoint_factory = self._endpoint_factory(prepared.endpoint_vad) if mic is not None else None
         meta = {"previous_answers": prepared.previous} if prepared.previous else {}
         if setup.calibration is not None:
             meta["calibration"] = {"method": "targets", "calibrated": True}
+        self.tts = tts
         self.worker = w = InterviewWorker(prepared.session, microphone=mic, endpoint_factory=endpoint_factory,
                                           tts=tts, vision_report=self._vision_report, meta=meta, parent=self)
         w.question.connect(self._question)
@@ -162,15 +161,30 @@ class LiveController(ScreenController):
             stop_in_background("live", *stoppers)
         if self.player is not None:
             self.player.stop()
+        stop_tts = getattr(self.tts, "stop", None)
+        if callable(stop_tts):
+            stop_tts()
 
-    def _endpoint_factory(self):
+    def reader_for(self, lang: str):
+        """The read-aloud engine for ``lang`` (desktop.workers.tts.choose_reader), chosen once
+        per language and kept: a Qt engine connects to the platform's speech service once."""
+        from desktop.workers.tts import choose_reader
+
+        if lang not in self._readers:
+            self._readers[lang] = choose_reader(lang, Path(tempfile.mkdtemp(prefix="big20-tts-")),
+                                                qt_engines=self.qt_tts_engines, parent=self)
+        return self._readers[lang]
+
+    def _endpoint_factory(self, vad=None):
+        """The end-of-answer detector on the VAD the planning job built in the background
+        (building an onnxruntime session holds the GIL); a new one only when none was."""
         speech = self.ctx.settings.speech
 
         def make():
             from engines.vad.endpoint import EndpointDetector
             from engines.vad.silero import SileroVad
 
-            return EndpointDetector.from_settings(SileroVad(), speech)
+            return EndpointDetector.from_settings(vad if vad is not None else SileroVad(), speech)
         return make
 
     # ------------------------------------------------------------------ camera
@@ -300,7 +314,12 @@ class LiveController(ScreenController):
         v.send_typed.setEnabled(True)
         self._render_captions()
 
-    def _speak(self, path: str, duration: float) -> None:
+    def _speak(self, utterance) -> None:
+        self.view.state.setText(tr("ui.live.reading", self.lang))
+        if utterance.path is None:  # the reader speaks itself (Qt text-to-speech)
+            worker = self.worker
+            self.tts.say(utterance, lambda: self._spoken(worker))
+            return
         try:
             from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
         except ImportError:
@@ -312,9 +331,13 @@ class LiveController(ScreenController):
             self.player.setAudioOutput(self._out)
             self.player.mediaStatusChanged.connect(self._media_status)
             self.player.errorOccurred.connect(lambda *_: self.worker and self.worker.send("spoken"))
-        self.view.state.setText(tr("ui.live.reading", self.lang))
-        self.player.setSource(QUrl.fromLocalFile(path))
+        self.player.setSource(QUrl.fromLocalFile(utterance.path))
         self.player.play()
+
+    def _spoken(self, worker) -> None:
+        if worker is not None and worker is self.worker:
+            worker.send("spoken")
+            self.view.state.setText(tr("ui.live.typing" if self.typed_only else "ui.live.waiting", self.lang))
 
     def _media_status(self, status) -> None:
         from PySide6.QtMultimedia import QMediaPlayer
@@ -370,6 +393,8 @@ class LiveController(ScreenController):
         parts = [tr("ui.live.eng.camera", lang) if self.vision is not None else tr("ui.live.eng.no_camera", lang),
                  tr("ui.live.eng.speech", lang) if not self.typed_only else tr("ui.live.eng.typed", lang),
                  tr("ui.live.eng.evaluator", lang, name=ev)]
+        if self.tts is not None:
+            parts.append(tr("ui.live.eng.read_aloud", lang, name=self.tts.engine))
         self.view.engines.setText(" · ".join(parts))
 
     # ------------------------------------------------------------------ actions

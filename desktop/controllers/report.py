@@ -128,7 +128,7 @@ class ReportController(ScreenController):
         v.meta.setText(tr("ui.report.meta", lang, date=(meta.get("generated_at") or "")[:16].replace("T", " "),
                           n=s.get("evaluated_answers", 0), total=s.get("total_answers", 0),
                           models=", ".join(meta.get("evaluator_models") or []) or "—"))
-        v.overall.setText(tr("ui.na", lang) if s.get("overall") is None else num(s["overall"], 0))
+        v.overall.setText(tr("ui.na", lang) if s.get("overall") is None else num(s["overall"], 1))
         v.summary.setText(s.get("text") or "")
         bars = [(tr(f"ui.area.{k}", lang), s.get(k)) for k in ("technical", "communication", "cultural")]
         bars += [(tr(f"ui.criterion.{k}", lang), v_) for k, v_ in (s.get("criteria") or {}).items()

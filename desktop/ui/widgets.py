@@ -68,6 +68,9 @@ class CameraPreview(QWidget):
         super().__init__(parent)
         self.setMinimumSize(320, 240)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        # paintEvent fills every pixel: without this each camera frame (30 a second) also
+        # repainted the translucent card and window gradient beneath it on the UI thread
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._image: QImage | None = None
         self._overlay: dict[str, Any] | None = None
         self.show_overlay = True

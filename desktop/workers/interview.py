@@ -13,6 +13,10 @@ Threads:
 - the session's own post thread evaluates answers; its callbacks land in :class:`_Relay`,
   which only emits signals (queued to the UI thread).
 
+``tts`` is a reader of desktop.workers.tts (``prepare`` runs on the controller thread): the
+worker emits ``speak(utterance)`` and waits until the UI sends "spoken" (or the utterance's
+duration plus 1.5 s) before it listens.
+
 The UI thread never blocks on any of this: it sends commands with :meth:`send` and reacts to
 signals. ``stop()`` cancels the session (the interview is kept as cancelled, or deleted when
 nothing was answered) and joins the controller thread.
@@ -39,7 +43,7 @@ PREROLL_S = 1.0
 
 class InterviewWorker(QObject):
     question = Signal(int, int, object)  # index, planned count, PlannedQuestion
-    speak = Signal(str, float)  # wav path to play, its duration (s)
+    speak = Signal(object)  # desktop.workers.tts.Utterance: a WAV to play, or text the reader says
     listening = Signal(bool)  # True while speech is being streamed
     interim = Signal(int, str)
     final = Signal(int, str)
@@ -52,7 +56,7 @@ class InterviewWorker(QObject):
     stopped = Signal(object)  # KeptSummary when cancelled
 
     def __init__(self, session: Any, *, microphone: Any | None, endpoint_factory: Callable[[], Any] | None,
-                 tts: Callable[[str, str], tuple[str, float] | None] | None = None,
+                 tts: Any | None = None,
                  vision_report: Callable[[list[tuple[float, float]]], tuple[list, dict | None]] | None = None,
                  clock: Callable[[], float] = time.monotonic, meta: dict | None = None,
                  parent: QObject | None = None) -> None:
@@ -66,6 +70,8 @@ class InterviewWorker(QObject):
         self.meta = meta or {}
         self.commands: queue.Queue = queue.Queue()
         self.windows: list[tuple[float, float]] = []  # per answer (start, end) on ``clock``
+        self.window_questions: list[int] = []  # the question index of each window
+        self._asked_index = -1
         self.t0 = clock()
         self._lock = threading.Lock()
         self._streaming = False
@@ -149,11 +155,13 @@ class InterviewWorker(QObject):
     def _run(self) -> None:
         s = self.session
         try:
-            s.start()
+            if s.state != "live":  # a resumed interview (InterviewSession.resume) is live already
+                s.start()
             while True:
                 asked = s.ask_next()
                 if asked is None:
                     break
+                self._asked_index = asked.index
                 self._drain()  # before the question shows: a click on it must not be dropped
                 self.question.emit(asked.index, len(s.plan), asked.question)
                 if self._read_aloud(asked.question.text) == "cancel":
@@ -166,7 +174,7 @@ class InterviewWorker(QObject):
             if self.vision_report is not None:
                 s.wait_idle()
                 gaze_per, emotions = self.vision_report(self.windows)
-                for i, (g, e) in enumerate(gaze_per):
+                for i, (g, e) in zip(self.window_questions, gaze_per):
                     if i in s.records:
                         s.attach_vision(i, g, e)
             report = s.finish(emotions=emotions, meta=self.meta)
@@ -192,14 +200,13 @@ class InterviewWorker(QObject):
     def _read_aloud(self, text: str) -> str:
         if self.tts is None:
             return "ok"
-        spoken = self.tts(text, self.session.language)
-        if spoken is None:
+        utterance = self.tts.prepare(text, self.session.language)
+        if utterance is None:
             return "ok"
-        path, duration = spoken
         self._spoken.clear()
-        self.speak.emit(path, duration)
+        self.speak.emit(utterance)
         # the UI says when playback ended; a silent device must not hold the interview
-        self._spoken.wait(duration + 1.5)
+        self._spoken.wait(utterance.duration_s + 1.5)
         return "cancel" if getattr(self, "_cancelled", False) else "ok"
 
     def _drain(self) -> None:
@@ -264,6 +271,7 @@ class InterviewWorker(QObject):
     def _close_answer(self) -> None:
         self._accepting = False
         self.windows.append((self._answer_start, self.now))
+        self.window_questions.append(self._asked_index)
 
 
 class _Relay(SessionListener):

@@ -34,6 +34,7 @@ class PreparedInterview:
     speech_note: str = ""
     previous: dict[str, dict] = field(default_factory=dict)  # plan index -> earlier answer
     gpu_note: str = ""  # where the LLMs run (GPU, one at a time, CPU and why), UI language
+    endpoint_vad: Any = None  # a Silero VAD built in the background for the end-of-answer detector
 
 
 def default_runtime_probe(entry: Any, path: Any) -> None:
@@ -111,7 +112,7 @@ def build_engines(manager: Any, settings: Any, lang: str, company: Any, *,
     from core.errors import ModelError
 
     probe = probe or default_runtime_probe
-    notes: dict[str, Any] = {"plan": "", "speech": True, "speech_note": ""}
+    notes: dict[str, Any] = {"plan": "", "speech": True, "speech_note": "", "endpoint_vad": None}
     transcriber = streaming = None
     try:
         stt_entry, stt_path = manager.require("stt")
@@ -121,10 +122,28 @@ def build_engines(manager: Any, settings: Any, lang: str, company: Any, *,
         from engines.stt.whisper_runtime import load_whisper_model
         from engines.stt.whisper_stream import LocalWhisperStream
 
+        from engines.stt.router import _keyring_key
+        from engines.stt.whisper_file import load_whisper
+        from engines.vad.silero import SileroVad
+        from desktop.workers.warmup import run_niced
+
         if progress:
             progress(0, 0, tr("ui.new.loading_stt", lang, name=stt_entry.name))
         transcriber = WhisperFileTranscriber(stt_path, model_id=stt_entry.id)
-        model = load_whisper_model(stt_path)
+
+        def load_models():
+            from faster_whisper.vad import get_vad_model
+
+            # both models now, not at the first answer: a CTranslate2 load holds the GIL
+            # (222 ms of frozen UI when the full-context model loaded after the first answer)
+            streaming_model = load_whisper_model(stt_path)
+            load_whisper(stt_path, transcriber.device, transcriber.compute_type)
+            get_vad_model()  # faster-whisper's own Silero session (file VAD, language ID)
+            return streaming_model, SileroVad(), SileroVad()
+
+        # on a low-priority thread: the compute threads CTranslate2 starts while loading inherit
+        # it, so decoding never takes a core from the UI thread (desktop/workers/warmup.py)
+        model, stream_vad, notes["endpoint_vad"] = run_niced(load_models)
 
         def deepgram_factory(key: str, **kw: Any) -> Any:
             from engines.stt.deepgram_live import DeepgramLiveTranscriber
@@ -132,9 +151,13 @@ def build_engines(manager: Any, settings: Any, lang: str, company: Any, *,
             return DeepgramLiveTranscriber(key, **kw)
 
         use_dg = settings.speech.use_deepgram
+        # read once here: the keyring (a D-Bus call, and its first import) per answer stalled the UI
+        key = _keyring_key() if use_dg else None
 
         def streaming():
-            return SpeechRouter(lambda: LocalWhisperStream(model, threaded=True), use_deepgram=use_dg,
+            # one Silero session for the interview, reset per answer (answers never overlap)
+            return SpeechRouter(lambda: LocalWhisperStream(model, vad=stream_vad, threaded=True),
+                                use_deepgram=use_dg, api_key_getter=lambda: key,
                                 deepgram_factory=deepgram_factory)
     except (ModelError, Big20Error) as exc:
         notes["speech"] = False
@@ -183,6 +206,9 @@ def prepare_interview(*, sessions: Any, candidate_id: int, lang: str, company_id
             previous[str(len(keys))] = {"answer": w.answer, "score": w.score, "interview_id": w.interview_id}
             keys.append(key)
     engines, notes = build_engines(manager, settings, lang, company, probe=probe, progress=progress)
+    from desktop.workers.warmup import warm_live_imports
+
+    warm_live_imports()  # the live screen's lazy imports, here instead of during the interview
     if cancel is not None:
         cancel.raise_if_cancelled()
     setup = InterviewSetup(candidate_id=candidate_id, company=company, position=position.strip(), language=lang,
@@ -193,4 +219,5 @@ def prepare_interview(*, sessions: Any, candidate_id: int, lang: str, company_id
     questions = session.prepare(cancel)
     return PreparedInterview(session=session, questions=list(questions), source=session.plan_source,
                              note=notes["plan"], speech=notes["speech"], speech_note=notes["speech_note"],
-                             previous=previous, gpu_note=notes.get("gpu_note", ""))
+                             previous=previous, gpu_note=notes.get("gpu_note", ""),
+                             endpoint_vad=notes["endpoint_vad"])
