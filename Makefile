@@ -27,7 +27,7 @@ LLAMA_WHEELHOUSE ?= $(HOME)/.cache/big20/wheels
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
 	-DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
-.PHONY: run run-server test bench install system-deps models lint clean gpu
+.PHONY: run run-server test bench install system-deps models lint clean gpu dist
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -87,5 +87,16 @@ gpu: $(STAMP)
 	CMAKE_ARGS="-DGGML_CUDA=on" FORCE_CMAKE=1 $(BIN)/python -m pip install --force-reinstall --no-cache-dir \
 	  --no-deps "llama-cpp-python>=0.3.16"
 
+# The desktop app as one folder that needs no Python (PyInstaller, installer/big20.spec):
+# dist/big20/big20, plus the Linux menu entry, icon and install.sh beside it. Heavy (TensorFlow,
+# Qt, llama.cpp, the offline models): ~20-30 minutes on 2 cores; not part of `make test`.
+PYINSTALLER_VERSION ?= pyinstaller>=6.10
+dist: $(STAMP)
+	$(BIN)/python -m pip show pyinstaller >/dev/null 2>&1 || $(BIN)/python -m pip install -q "$(PYINSTALLER_VERSION)"
+	$(BIN)/python -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller \
+	  installer/big20.spec
+	cp installer/linux/big20.desktop installer/linux/install.sh resources/icons/big20.png dist/big20/
+	@du -sh dist/big20 | sed 's/^/bundle: /'
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache build dist

@@ -47,6 +47,9 @@ class ModelEntry(BaseModel):
     languages: list[str] = Field(default_factory=lambda: ["ko", "en"])
     priority: int = 0  # higher wins when several installed models serve a capability
     notes: str = ""
+    # about how many bytes a download fetches, to show before it starts (the files' exact
+    # sizes are not pinned for hosted models; their checksums are the host's)
+    download_size: int | None = None
 
     @property
     def size(self) -> int | None:

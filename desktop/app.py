@@ -41,12 +41,13 @@ def run_app(args: argparse.Namespace) -> int:
         window.start_checks()
         return app.exec()
     from desktop.controllers.shell import Shell
+    from desktop.controllers.wizard import first_run_pending
     from desktop.workers.jobs import wait_idle
 
     ctx = build_context(args.settings)
     shell = Shell(ctx)
     shell.window.show()
-    shell.start()
+    shell.start(first_run=first_run_pending())
     code = app.exec()
     if shell.current is not None:
         shell.screen.leave()

@@ -46,7 +46,8 @@ log = logging.getLogger(__name__)
 
 PROBE_TIMEOUT_S = 180.0
 #: what each runtime's child does, to show the user (``doctor``) and to key the cache
-RUNTIMES = ("llama.cpp", "llama.cpp-embed", "faster-whisper", "silero-vad", "opencv", "keras-fer", "espeak-ng")
+RUNTIMES = ("llama.cpp", "llama.cpp-embed", "faster-whisper", "faster-whisper-cuda", "silero-vad", "opencv",
+            "keras-fer", "espeak-ng")
 
 _MEMO: dict[str, "ProbeResult"] = {}
 _LOCK = threading.Lock()
@@ -287,6 +288,27 @@ def _exercise_whisper(path: str) -> dict:
     return {"ctranslate2": ctranslate2.__version__, "duration": info.duration}
 
 
+def _exercise_whisper_cuda(path: str) -> dict:
+    """faster-whisper's encoder and decoder on the GPU: a missing cuDNN or cuBLAS aborts the
+    process here, in the child, instead of in the app. ``path``: a CTranslate2 model folder
+    (default: the active 'stt' model)."""
+    import ctranslate2
+    import numpy as np
+    from faster_whisper import WhisperModel
+
+    from engines.stt.whisper_runtime import active_model_dir, cuda_compute_type
+
+    folder = path or str(active_model_dir()[1])
+    ct = cuda_compute_type(None, set(ctranslate2.get_supported_compute_types("cuda")))
+    model = WhisperModel(folder, device="cuda", compute_type=ct)
+    t = np.arange(16000, dtype=np.float32) / 16000.0
+    segments, info = model.transcribe(0.05 * np.sin(2 * np.pi * 220 * t).astype(np.float32),
+                                      language="en", beam_size=1, vad_filter=False)
+    list(segments)
+    return {"ctranslate2": ctranslate2.__version__, "compute_type": ct,
+            "cuda_devices": ctranslate2.get_cuda_device_count()}
+
+
 def _exercise_silero(path: str) -> dict:
     import numpy as np
     from faster_whisper.vad import get_speech_timestamps
@@ -334,6 +356,7 @@ _EXERCISES: dict[str, Callable[[str], dict]] = {
     "llama.cpp": _exercise_llama,
     "llama.cpp-embed": _exercise_llama_embed,
     "faster-whisper": _exercise_whisper,
+    "faster-whisper-cuda": _exercise_whisper_cuda,
     "silero-vad": _exercise_silero,
     "opencv": _exercise_opencv,
     "keras-fer": _exercise_keras_fer,

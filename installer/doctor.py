@@ -49,6 +49,9 @@ class Diagnosis:
     microphones: list[str] = field(default_factory=list)
     microphone_error: str = ""
     gpus: list[str] = field(default_factory=list)
+    gpu_reason: str = ""  # why no GPU was found
+    llm_placement: str = ""  # where the language models run and why (engines.llm.gpu), UI language
+    stt_placement: str = ""  # where faster-whisper runs
     free_disk_gb: float | None = None
 
     @property
@@ -97,22 +100,36 @@ def _microphones() -> tuple[list[str], str]:
         return [], str(exc)
 
 
-def _gpus() -> list[str]:
-    exe = shutil.which("nvidia-smi")
-    if not exe:
-        return []
-    import subprocess
+def _gpus() -> tuple[list[str], str]:
+    from engines.llm.gpu import gpus
+
+    scan = gpus(refresh=True)
+    return [g.describe() for g in scan.gpus], scan.reason
+
+
+def _placements(manager: Any, lang: str) -> tuple[str, str]:
+    """Where the LLMs and speech recognition run on this machine, as the app would place them."""
+    from core.errors import Big20Error
+    from engines.llm.gpu import llm_placement
+    from engines.stt.whisper_runtime import whisper_placement
+
+    from engines.llm.gpu import capacity_decision, gpus, llama_gpu_build
 
     try:
-        out = subprocess.run([exe, "--query-gpu=name,memory.total,memory.free", "--format=csv,noheader"],
-                             capture_output=True, text=True, timeout=15)
-    except (OSError, subprocess.TimeoutExpired):
-        return []
-    return [line.strip() for line in out.stdout.splitlines() if line.strip()]
+        decision = llm_placement(manager) or capacity_decision(gpus(), llama_gpu_build())
+        llm = decision.note(lang)
+    except Big20Error as exc:
+        llm = exc.localized(lang)
+    placed = whisper_placement()
+    if placed.device == "cuda":
+        stt = tr("gpu.whisper.cuda", lang, compute_type=placed.compute_type)
+    else:
+        stt = tr("gpu.whisper.cpu", lang, why=f" ({placed.note})" if placed.note else "")
+    return llm, stt
 
 
 def diagnose(manager: Any, *, on_check: Callable[[CapabilityCheck], None] | None = None,
-             prober: Callable[..., Any] | None = None) -> Diagnosis:
+             prober: Callable[..., Any] | None = None, lang: str = "en") -> Diagnosis:
     """Probe every capability's active model and look at the machine."""
     from engines.runtime_probe import probe, remember, runtime_for
 
@@ -139,14 +156,28 @@ def diagnose(manager: Any, *, on_check: Callable[[CapabilityCheck], None] | None
         diag.capabilities.append(check)
         if on_check is not None:
             on_check(check)
+    return check_machine(manager, lang=lang, into=diag)
+
+
+def check_machine(manager: Any, *, lang: str = "en", into: Diagnosis | None = None) -> Diagnosis:
+    """The machine part of the diagnosis (camera, microphone, GPU and where the models would
+    run, free disk) without the runtime probes: what the first-run wizard checks."""
+    diag = into or Diagnosis(cpu_flags=_cpu_flags())
     diag.cameras = _cameras()
     diag.microphones, diag.microphone_error = _microphones()
-    diag.gpus = _gpus()
-    try:
-        diag.free_disk_gb = round(shutil.disk_usage(app_paths().ensure().data_dir).free / 1e9, 1)
-    except OSError:
-        diag.free_disk_gb = None
+    diag.gpus, diag.gpu_reason = _gpus()
+    diag.llm_placement, diag.stt_placement = _placements(manager, lang)
+    diag.free_disk_gb = free_disk_gb()
     return diag
+
+
+def free_disk_gb() -> float | None:
+    """Free space (GB) where models and recordings are kept."""
+    try:
+        paths = app_paths().ensure()
+        return round(min(shutil.disk_usage(paths.data_dir).free, shutil.disk_usage(paths.models_dir).free) / 1e9, 1)
+    except OSError:
+        return None
 
 
 def _llama_used(features: str) -> str:
@@ -193,6 +224,9 @@ def render(diag: Diagnosis, lang: str, *, checks_printed: bool = False) -> list[
         reason = diag.microphone_error or tr("doctor.no_input_device", lang)
         lines.append(tr("doctor.no_microphone", lang, reason=reason))
     lines.append(tr("doctor.gpu", lang, found="; ".join(diag.gpus)) if diag.gpus else tr("doctor.no_gpu", lang))
+    for placement in (diag.llm_placement, diag.stt_placement):
+        if placement:
+            lines.append("  " + placement)
     if diag.free_disk_gb is not None:
         lines.append(tr("doctor.disk", lang, gb=diag.free_disk_gb))
     lines.append("")
@@ -212,7 +246,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     lang = args.settings.language
     manager = ModelManager(choice=args.settings.models)
     if args.json:
-        diag = diagnose(manager)
+        diag = diagnose(manager, lang=lang)
         print(json.dumps(diag.as_json(), ensure_ascii=False))
     else:
         print(tr("doctor.heading", lang), flush=True)
@@ -220,6 +254,6 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         def show(c: CapabilityCheck) -> None:
             print("\n".join(render_check(c, lang)), flush=True)
 
-        diag = diagnose(manager, on_check=show)
+        diag = diagnose(manager, on_check=show, lang=lang)
         print("\n".join(render(diag, lang, checks_printed=True)))
     return 0 if diag.ok else 1

@@ -64,6 +64,7 @@ def run_checks(settings: Settings, progress, cancel: CancelToken) -> list[Capabi
     progress(steps - 1, steps, tr("app.check.devices", lang))
     rows.append(_microphone_state(lang))
     rows.append(_camera_state(lang))
+    rows.append(_gpu_state(manager, lang))
     progress(steps, steps, "")
     return rows
 
@@ -78,6 +79,23 @@ def _microphone_state(lang: str) -> CapabilityState:
     if not inputs:
         return CapabilityState("microphone", False, tr("app.none_found", lang), tr("app.hint.microphone", lang))
     return CapabilityState("microphone", True, inputs[0]["name"])
+
+
+def _gpu_state(manager, lang: str) -> CapabilityState:
+    """Where the language models run (GPU layers, one at a time, or the CPU and why). The CPU
+    is a working state, not a failure: ``ready`` says whether the GPU is used."""
+    from core.errors import Big20Error
+    from engines.llm.gpu import gpus, llm_placement
+
+    try:
+        decision = llm_placement(manager)
+    except Big20Error as exc:
+        return CapabilityState("gpu", False, exc.localized(lang))
+    scan = gpus()
+    found = "; ".join(g.describe() for g in scan.gpus) or tr("doctor.no_gpu", lang)
+    if decision is None:
+        return CapabilityState("gpu", bool(scan.gpus), found)
+    return CapabilityState("gpu", decision.on_gpu, found, decision.note(lang))
 
 
 def _camera_state(lang: str) -> CapabilityState:

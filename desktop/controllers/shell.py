@@ -19,6 +19,7 @@ from desktop.ui.shell_view import ShellWindow
 from desktop.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
+PUBLIC_SCREENS = ("login", "wizard")  # shown before anyone has signed in
 
 
 class Shell:
@@ -56,6 +57,8 @@ class Shell:
         from desktop.ui.new_interview_view import NewInterviewView
         from desktop.ui.report_view import ReportView
         from desktop.ui.settings_view import SettingsView
+        from desktop.controllers.wizard import WizardController
+        from desktop.ui.wizard_view import WizardView
 
         lang, ctx, nav = self.ctx.lang, self.ctx, self.move_to
         for c in self.screens.values():
@@ -69,6 +72,7 @@ class Shell:
             "report": ReportController(ReportView(lang), ctx, nav),
             "settings": SettingsController(SettingsView(lang), ctx, nav),
             **recruiter_screens(lang, ctx, nav),
+            "wizard": WizardController(WizardView(lang), ctx, nav),
         }
         from desktop.controllers.sharing import SharingController
 
@@ -95,7 +99,7 @@ class Shell:
     def move_to(self, name: str, **kwargs: Any) -> None:
         if name not in self.screens:
             raise KeyError(f"no screen named {name!r}")
-        if name != "login" and self.ctx.user is None:
+        if name not in PUBLIC_SCREENS and self.ctx.user is None:
             name, kwargs = "login", {}
         elif self.ctx.user is not None and name != "login" and name != "settings":
             # a recruiter sees the recruiter screens only; a candidate never sees them
@@ -120,8 +124,9 @@ class Shell:
         return self.screens[self.current]
 
     # ------------------------------------------------------------------ session
-    def start(self) -> None:
-        self.move_to("login")
+    def start(self, first_run: bool = False) -> None:
+        """Show sign-in, or the first-run wizard first (desktop.controllers.wizard)."""
+        self.move_to("wizard" if first_run else "login")
 
     def home_screen(self) -> str:
         user = self.ctx.user

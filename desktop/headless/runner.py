@@ -101,6 +101,9 @@ def build_engines(force_llm: bool = False, settings: Any = None) -> Engines:
     stt_entry, stt_path = manager.require("stt")
     eng = Engines(reader=PyMuPdfReader(), transcriber=WhisperFileTranscriber(stt_path, model_id=stt_entry.id),
                   stt_model_dir=stt_path)
+    from engines.llm.gpu import llm_placement, offload_kwargs
+
+    gpu = llm_placement(manager, force=force_llm)
     for cap, attr in (("llm", "llm"), ("evaluator", "evaluator_llm")):
         entry = manager.active(cap)
         if entry is not None and (force_llm or is_capable(entry)):
@@ -109,7 +112,8 @@ def build_engines(force_llm: bool = False, settings: Any = None) -> Engines:
 
             _, path = manager.require(cap)
             try:
-                setattr(eng, attr, LlamaCppModel.shared(path, model_id=entry.id))
+                placement = offload_kwargs(gpu, entry.id) if gpu is not None else {}
+                setattr(eng, attr, LlamaCppModel.shared(path, model_id=entry.id, **placement))
             except RuntimeRefused as exc:
                 log.warning("%s refused: %s", entry.id, exc)
                 eng.refused.append(exc)

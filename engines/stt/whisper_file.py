@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 DECODE_OPTIONS = FILE_OPTIONS
 
 
-def load_whisper(path: Path, device: str = "cpu", compute_type: str = "int8") -> Any:
+def load_whisper(path: Path, device: str = "auto", compute_type: str | None = None) -> Any:
     """The shared WhisperModel for ``path`` with faster-whisper's usual 30 s windows (whole
     files are decoded at full accuracy)."""
     return load_whisper_model(path, cpu_threads=0, compute_type=compute_type, short_windows=False,
@@ -107,7 +107,7 @@ class WhisperFileTranscriber:
     """Transcribe a file or a 16 kHz float32 array in Korean or English."""
 
     def __init__(self, model_path: Path, *, model_id: str = "faster-whisper",
-                 device: str = "cpu", compute_type: str = "int8", identify_language: bool = True) -> None:
+                 device: str = "auto", compute_type: str | None = None, identify_language: bool = True) -> None:
         self.model_path = Path(model_path)
         self.engine_name = f"faster-whisper/{model_id}"
         self.device = device

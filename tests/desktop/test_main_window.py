@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from core.config import Settings
+from core.i18n import tr
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -24,7 +27,12 @@ def test_main_window_shows_capability_states(qtbot, lang, model_manager):
     stt = "Speech recognition" if lang == "en" else "음성 인식"
     db = "Local database" if lang == "en" else "로컬 데이터베이스"
     assert rows[stt] == ready and rows[db] == ready
-    assert len(rows) == 11  # database + 8 capabilities + microphone + camera
+    assert len(rows) == 12  # database + 8 capabilities + microphone + camera + GPU
+    gpu = rows["GPU"]
+    assert gpu in (ready, "Not ready" if lang == "en" else tr("app.not_ready", lang))
+    detail = window.table.item(list(rows).index("GPU"), 2).text()
+    if not shutil.which("nvidia-smi"):  # this machine: the CPU, and the detail says so
+        assert gpu != ready and detail
     assert window.progress.isHidden()
 
 
