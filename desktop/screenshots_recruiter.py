@@ -122,6 +122,9 @@ class DemoReviewSource:
             t += 6 + float((d.get("delivery") or {}).get("duration_s") or 30) + 4
         return out
 
+    def recordings(self, interview_id: int) -> list[dict[str, Any]]:
+        return []  # the demo interviews have no video: the report says "no recording"
+
     def add_note(self, interview_id: int, note: str, *, detail_index=None, score_override=None) -> dict[str, Any]:
         row = {"id": sum(map(len, self.notes.values())) + 1, "author_id": 1, "detail_index": detail_index,
                "note": note, "score_override": score_override,

@@ -11,6 +11,13 @@ disk: a revoked interview is gone at the next request (list refresh, or a 404 an
 Notes and overrides are the company's own and sit beside the AI's score: the report's
 scores are never changed; the panel shows "AI 72 · override 80" for each.
 
+Recordings (the report screen): listed and downloaded on the job pool into a private
+temporary folder that lives as long as the screen shows the interview (leaving deletes it:
+nothing outlives the view, so a revocation still takes effect at the next request), then
+played by :class:`~desktop.ui.recording_player.RecordingPlayer`. Its playhead (session
+seconds) drives the transcript highlight, the answer shown (evidence) and the cursor on the
+eye-contact / emotion timeline; a click on a transcript line seeks there.
+
 Threading: every request runs on the job pool (``Op``), results are applied on the UI
 thread; leaving a screen cancels its jobs (base class). UI thread only otherwise.
 """
@@ -19,9 +26,12 @@ from __future__ import annotations
 
 import html
 import logging
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QListWidgetItem
 
 from core.bank import get_company
@@ -30,6 +40,7 @@ from core.i18n import tr
 from core.report.export import num
 from desktop.controllers.base import ScreenController
 from desktop.controllers.report import ReportController
+from desktop.ui.recording_player import Segment
 from desktop.ui.recruiter_list_view import SORT_KEY, SortableItem
 from desktop.workers.jobs import Op, error_text
 from sync.client.api import LoginRequired, ServerRefused
@@ -99,6 +110,7 @@ class RecruiterListController(_RecruiterScreen):
         v.table.cellDoubleClicked.connect(lambda row, _col: self.open_row(row))
         v.open.clicked.connect(self.open_selected)
         v.compare.clicked.connect(self.compare_selected)
+        v.watch_live.clicked.connect(self.watch_selected)
         v.search.clicked.connect(self.search)
         v.query.returnPressed.connect(self.search)
         v.hits.itemDoubleClicked.connect(self.open_hit)
@@ -181,6 +193,16 @@ class RecruiterListController(_RecruiterScreen):
             return
         self.nav("recruiter_report", interview=rows[0])
 
+    def watch_selected(self) -> None:
+        rows = self.selected()
+        if not rows:
+            self.view.show_error(tr("ui.recruiter.pick_one", self.lang))
+            return
+        if rows[0].get("status") != "live":
+            self.view.show_error(tr("ui.recruiter.live.not_live", self.lang))
+            return
+        self.nav("recruiter_live", interview=rows[0])
+
     def compare_selected(self) -> None:
         rows = self.selected()
         if len(rows) < 2:
@@ -237,10 +259,17 @@ class RecruiterReportController(_RecruiterScreen):
         view.report.answers.currentRowChanged.connect(self._answer_changed)
         view.override_on.toggled.connect(view.override.setEnabled)
         view.add_note.clicked.connect(self.add_note)
+        view.watch_live.clicked.connect(lambda: self.interview and self.nav("recruiter_live", interview=self.interview))
+        view.player.playhead.connect(self.follow_playhead)
+        view.transcript.anchorClicked.connect(self._transcript_clicked)
         self.interview: dict[str, Any] | None = None
         self.report: dict[str, Any] | None = None
         self.notes: list[dict[str, Any]] = []
         self.server_evals: list[dict[str, Any]] = []
+        self.transcripts: list[dict[str, Any]] = []
+        self.recordings: list[dict[str, Any]] = []
+        self.highlighted: int | None = None  # the transcript row at the playhead
+        self._media_dir: Path | None = None
 
     def enter(self, **kwargs: Any) -> None:
         self.view.report.banner.clear_message()
@@ -250,11 +279,139 @@ class RecruiterReportController(_RecruiterScreen):
             return
         self.interview = row
         self.report = None
+        self.view.watch_live.setVisible(row.get("status") == "live")
+        self._clear_recordings()
         self.load(int(row["id"]))
 
     def leave(self) -> None:
         super().leave()
         self.report_screen.leave()
+        self._clear_recordings()
+
+    # ------------------------------------------------------------------ recordings
+    def _clear_recordings(self) -> None:
+        v = self.view
+        v.player.pause()
+        v.player.player.setSource(QUrl())  # release the file before its folder goes
+        v.player.set_segments([])
+        v.player.hide()  # shown with something to play; "no recording" is said on one line instead
+        v.recording_state.setText("")
+        v.recording_state.show()
+        self.recordings, self.highlighted = [], None
+        if self._media_dir is not None:
+            shutil.rmtree(self._media_dir, ignore_errors=True)
+            self._media_dir = None
+
+    def load_recordings(self, interview_id: int) -> Op | None:
+        """List the interview's recordings and download each (job pool, with progress)."""
+        client = self._client()
+        if client is None:
+            return None
+        folder = Path(tempfile.mkdtemp(prefix="big20-recording-"))  # 0700: this user only
+        self._media_dir = folder
+        lang = self.lang
+        self.view.recording_state.setText(tr("ui.recruiter.recording.loading", lang))
+
+        def work(progress, cancel):
+            rows = [r for r in client.recordings(interview_id) if r.get("status") in ("complete", "interrupted")]
+            out = []
+            for i, r in enumerate(rows):
+                cancel.raise_if_cancelled()
+                progress(i, len(rows), tr("ui.recruiter.recording.loading", lang))
+                ext = ".mp4" if (r.get("mime") or "").endswith("mp4") else ".webm"
+                path = client.download_recording(interview_id, int(r["id"]), folder / f"{int(r['id'])}{ext}",
+                                                 sha256=r.get("sha256"), cancel=cancel)
+                out.append((r, path))
+            return out
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ServerRefused) and exc.status == 404:  # no video consent: nothing to play
+                self.show_recordings(interview_id, [])
+                return
+            self.view.player.set_segments([])
+            self.view.player.hide()
+            self.view.recording_state.setText(error_text(exc, lang))
+
+        return self.track(Op(self.view, work, lambda got: self.show_recordings(interview_id, got))
+                          .failure(failed).run_in_background())
+
+    def show_recordings(self, interview_id: int, got: list[tuple[dict[str, Any], Path]]) -> None:
+        if self.interview is None or int(self.interview["id"]) != interview_id:
+            return  # another interview is on screen now
+        self.recordings = [r for r, _ in got]
+        self.view.player.set_segments([Segment(path, float(r.get("offset_s") or 0.0), r.get("source") or "live")
+                                       for r, path in got])
+        self.view.player.setVisible(bool(got))
+        self.view.recording_state.setVisible(not got)
+        self.view.recording_state.setText("" if got else tr("ui.player.none", self.lang))
+
+    def utterance_at(self, t: float) -> int | None:
+        """The transcript row being spoken at session time ``t``: the last one started by then. Pure."""
+        best = None
+        for i, row in enumerate(self.transcripts):
+            start = row.get("start_s")
+            if start is not None and float(start) <= t + 1e-6:
+                if best is None or float(start) >= float(self.transcripts[best]["start_s"]):
+                    best = i
+        return best
+
+    def question_of(self, i: int) -> int | None:
+        """The question (its 0-based position) transcript row ``i`` belongs to: its
+        ``question_position`` when given, else the order in which its question first appears
+        (the server answers with ``interview_question_id``), else the AI turns before it. Pure."""
+        row = self.transcripts[i]
+        if row.get("question_position") is not None:
+            return int(row["question_position"])
+        qid = row.get("interview_question_id")
+        if qid is not None:
+            order: list[Any] = []
+            for r in self.transcripts:
+                if r.get("interview_question_id") is not None and r["interview_question_id"] not in order:
+                    order.append(r["interview_question_id"])
+            return order.index(qid)
+        asked = sum(1 for r in self.transcripts[: i + 1] if r.get("speaker") == "AI")
+        return asked - 1 if asked else None
+
+    def follow_playhead(self, t: float) -> None:
+        """The player's playhead moved to session time ``t`` (UI thread, many times a second):
+        highlight the utterance, show its answer, move the timeline's cursor."""
+        i = self.utterance_at(t)
+        if i != self.highlighted:
+            self.highlighted = i
+            tv = self.view.transcript
+            bar = tv.verticalScrollBar().value()
+            tv.setHtml(self._transcript_html(self.transcripts))
+            tv.verticalScrollBar().setValue(bar)
+            if i is not None:
+                tv.scrollToAnchor(f"u{i}")
+                q = self.question_of(i)
+                answers = self.view.report.answers
+                details = (self.report or {}).get("details") or []
+                row = next((k for k, d in enumerate(details) if d.get("index") == q), None)
+                if row is not None and answers.currentRow() != row:
+                    answers.setCurrentRow(row)
+        self._timeline_cursor(t)
+
+    def _timeline_cursor(self, t: float) -> None:
+        row = self.view.report.answers.currentRow()
+        details = (self.report or {}).get("details") or []
+        start = None
+        if 0 <= row < len(details):
+            start = (details[row].get("gaze") or {}).get("start")
+            if start is None:  # the answer's first utterance on the session clock
+                starts = [float(r["start_s"]) for k, r in enumerate(self.transcripts) if r.get("speaker") == "User"
+                          and self.question_of(k) == details[row].get("index") and r.get("start_s") is not None]
+                start = min(starts) if starts else None
+        self.view.report.timeline.set_cursor(None if start is None else t - float(start))
+
+    def _transcript_clicked(self, url: QUrl) -> None:
+        text = url.toString()
+        if text.startswith("t:"):
+            try:
+                t = float(text[2:])
+            except ValueError:
+                return
+            self.view.player.seek_session(t)
 
     def load(self, interview_id: int) -> Op | None:
         client = self._client()
@@ -266,8 +423,11 @@ class RecruiterReportController(_RecruiterScreen):
             cancel.raise_if_cancelled()
             return report, client.transcripts(interview_id)
 
-        return self.track(Op(self.view, work, lambda r: self.show(interview_id, *r))
-                          .failure(self._failed).run_in_background())
+        def shown(r) -> None:
+            self.show(interview_id, *r)
+            self.load_recordings(interview_id)
+
+        return self.track(Op(self.view, work, shown).failure(self._failed).run_in_background())
 
     def show(self, interview_id: int, report: dict[str, Any], transcripts: list[dict[str, Any]]) -> None:
         lang = self.lang
@@ -285,18 +445,27 @@ class RecruiterReportController(_RecruiterScreen):
         for d in report.get("details") or []:
             v.target.addItem(tr("ui.recruiter.target.answer", lang, n=d["index"] + 1, q=(d.get("question") or "")[:40]),
                              int(d["index"]))
+        self.transcripts = list(transcripts)
+        self.highlighted = None
         v.transcript.setHtml(self._transcript_html(transcripts))
         self._refresh_notes()
 
     def _transcript_html(self, rows: list[dict[str, Any]]) -> str:
         lang = self.lang
         parts = []
-        for t in rows:
+        for i, t in enumerate(rows):
             start = t.get("start_s")
             stamp = "" if start is None else f"{int(start) // 60:02d}:{int(start) % 60:02d} "
             who = tr("ui.recruiter.speaker.ai" if t.get("speaker") == "AI" else "ui.recruiter.speaker.candidate", lang)
             colour = "#6b7a90" if t.get("speaker") == "AI" else "inherit"
-            parts.append(f"<p style='color:{colour}'><b>{html.escape(stamp + who)}</b> {html.escape(t.get('text') or '')}</p>")
+            back = ""
+            if i == self.highlighted:  # dark text on the marker in either theme
+                colour, back = "#1f2937", " background-color:#fff3bf;"
+            head = f"<b>{html.escape(stamp + who)}</b>"
+            if start is not None:  # a click on the line's time seeks the recording there
+                head = f"<a href='t:{float(start):.3f}' style='text-decoration:none'>{head}</a>"
+            parts.append(f"<p style='color:{colour};{back}'><a name='u{i}'></a>{head} "
+                         f"{html.escape(t.get('text') or '')}</p>")
         return "".join(parts) or f"<p>{html.escape(tr('ui.recruiter.no_transcript', lang))}</p>"
 
     def _detail(self, index: int | None) -> dict[str, Any] | None:
@@ -438,10 +607,13 @@ class RecruiterCompareController(_RecruiterScreen):
 
 def recruiter_screens(lang: str, ctx, nav) -> dict[str, ScreenController]:
     """The recruiter's screens for the shell, built in ``lang``."""
+    from desktop.controllers.recruiter_live import RecruiterLiveController
     from desktop.ui.recruiter_compare_view import RecruiterCompareView
+    from desktop.ui.recruiter_live_view import RecruiterLiveView
     from desktop.ui.recruiter_list_view import RecruiterListView
     from desktop.ui.recruiter_report_view import RecruiterReportView
 
     return {"recruiter": RecruiterListController(RecruiterListView(lang), ctx, nav),
             "recruiter_report": RecruiterReportController(RecruiterReportView(lang), ctx, nav),
-            "recruiter_compare": RecruiterCompareController(RecruiterCompareView(lang), ctx, nav)}
+            "recruiter_compare": RecruiterCompareController(RecruiterCompareView(lang), ctx, nav),
+            "recruiter_live": RecruiterLiveController(RecruiterLiveView(lang), ctx, nav)}

@@ -150,11 +150,18 @@ class Timeline(_Chart):
         self.emotions: list[tuple[float, str]] = []
         self.gaze_label = ""
         self.emotion_label = ""
+        self.cursor: float | None = None  # the review player's playhead, answer seconds
 
     def set_data(self, duration: float, gaze: list[tuple[float, bool | None]],
                  emotions: list[tuple[float, str]]) -> None:
         self.duration, self.gaze, self.emotions = duration, gaze, emotions
         self.update()
+
+    def set_cursor(self, t: float | None) -> None:
+        """Draw the playhead at ``t`` seconds from the answer's start (None: no cursor)."""
+        if t != self.cursor:
+            self.cursor = t
+            self.update()
 
     def paintEvent(self, _e) -> None:  # noqa: N802
         p = QPainter(self)
@@ -186,3 +193,7 @@ class Timeline(_Chart):
         p.setPen(QColor(pal["muted"]))
         p.drawText(QRectF(lw, 6 + 2 * h, 60, 16), Qt.AlignmentFlag.AlignLeft, "0 s")
         p.drawText(QRectF(lw + w - 60, 6 + 2 * h, 60, 16), Qt.AlignmentFlag.AlignRight, f"{self.duration:.0f} s")
+        if self.cursor is not None and 0 <= self.cursor <= self.duration:
+            x = lw + w * self.cursor / self.duration
+            p.setPen(QPen(QColor(pal["text"]), 2))
+            p.drawLine(QPointF(x, 0), QPointF(x, 4 + 2 * h))

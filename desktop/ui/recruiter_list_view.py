@@ -94,7 +94,9 @@ class RecruiterListView(QWidget):
         self.open = QPushButton(t("ui.recruiter.open"))
         self.open.setObjectName("primary")
         self.compare = QPushButton(t("ui.recruiter.compare"))
+        self.watch_live = QPushButton(t("ui.recruiter.watch_live"))
         actions.addWidget(label(t("ui.recruiter.select_hint"), "muted"), 1)
+        actions.addWidget(self.watch_live)
         actions.addWidget(self.compare)
         actions.addWidget(self.open)
         actions_box = QWidget()
@@ -128,5 +130,5 @@ class RecruiterListView(QWidget):
         self.banner.show_message(text)
 
     def set_busy(self, busy: bool) -> None:
-        for w in (self.refresh, self.search, self.open, self.compare):
+        for w in (self.refresh, self.search, self.open, self.compare, self.watch_live):
             w.setEnabled(not busy)

@@ -1,7 +1,10 @@
 """Recruiter: one shared interview (layout only) - the candidate's report in the same
 :class:`~desktop.ui.report_view.ReportView` the candidate sees, with a side panel: the AI's
 score next to the company's overrides, notes and score overrides, the server's own
-re-scoring, and the whole transcript. Behaviour: desktop/controllers/recruiter.py.
+re-scoring, and the whole transcript; above them the interview's recording
+(:class:`~desktop.ui.recording_player.RecordingPlayer`) and, while the interview is live, a
+"Watch live" button. Transcript lines link to their time (``t:<seconds>``) so a click seeks.
+Behaviour: desktop/controllers/recruiter.py.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import tr
+from desktop.ui.recording_player import RecordingPlayer
 from desktop.ui.report_view import ReportView
 from desktop.ui.widgets import Banner, card, label
 
@@ -76,6 +80,7 @@ class RecruiterReportView(QWidget):
         side.addTab(notes, t("ui.recruiter.tab.notes"))
         # transcript
         self.transcript = QTextBrowser()
+        self.transcript.setOpenLinks(False)  # a line's link seeks the recording (the controller)
         side.addTab(self.transcript, t("ui.recruiter.tab.transcript"))
         self.side = side
 
@@ -84,7 +89,17 @@ class RecruiterReportView(QWidget):
         holder = QWidget()
         hl = QVBoxLayout(holder)
         hl.setContentsMargins(0, 16, 16, 16)
-        hl.addWidget(side)
+        self.watch_live = QPushButton(t("ui.recruiter.watch_live"))
+        self.watch_live.setObjectName("primary")
+        self.watch_live.hide()
+        self.player = RecordingPlayer(lang)
+        self.player.setMaximumWidth(420)
+        self.player.setMaximumHeight(340)  # the notes and transcript keep their room below
+        self.player.hide()  # the controller shows it once there is something to play
+        self.recording_state = label("", "muted")
+        hl.addWidget(self.watch_live)
+        hl.addWidget(card(label(t("ui.recruiter.recording"), "subheading"), self.player, self.recording_state))
+        hl.addWidget(side, 1)
         split.addWidget(holder)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)

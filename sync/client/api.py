@@ -23,10 +23,12 @@ refreshed once even when several requests meet the 401 together.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import logging
 import ssl
 import threading
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -255,6 +257,54 @@ class ServerClient:
 
     def recordings(self, interview_id: int) -> list[dict[str, Any]]:
         return self.request("GET", f"/interviews/{interview_id}/recordings").json()
+
+    def download_recording(self, interview_id: int, recording_id: int, dest: Path | str, *,
+                           sha256: str | None = None, cancel: Any = None, chunk: int = 1 << 20) -> Path:
+        """Stream one recording's file to ``dest`` (written as ``dest.part``, renamed when
+        complete and, given ``sha256``, checked). ``cancel``: a token with
+        ``raise_if_cancelled()``, checked between chunks. Refreshes once on 401, then
+        LoginRequired. Blocking: call it off the UI thread."""
+        dest = Path(dest)
+        part = dest.with_name(dest.name + ".part")
+        path = f"/interviews/{interview_id}/recordings/{recording_id}/file"
+        with self._lock:
+            if self._access is None:
+                self._refresh()
+            token = self._access
+        try:
+            for attempt in (0, 1):
+                digest = hashlib.sha256()
+                with self._http.stream("GET", path, headers={"Authorization": f"Bearer {token}"}) as r:
+                    if r.status_code == 401:
+                        if attempt:
+                            self._forget()
+                            raise LoginRequired()
+                        with self._lock:
+                            if self._access == token:
+                                self._refresh()
+                            token = self._access
+                        continue
+                    if r.status_code >= 400:
+                        r.read()
+                        self._check(r)
+                    with open(part, "wb") as f:
+                        for data in r.iter_bytes(chunk):
+                            if cancel is not None:
+                                cancel.raise_if_cancelled()
+                            f.write(data)
+                            digest.update(data)
+                break
+        except httpx.TransportError as exc:
+            part.unlink(missing_ok=True)
+            raise ServerUnreachable(url=self.base_url, reason=type(exc).__name__) from exc
+        except BaseException:
+            part.unlink(missing_ok=True)
+            raise
+        if sha256 and digest.hexdigest() != sha256:
+            part.unlink(missing_ok=True)  # a damaged transfer: the next open downloads it again
+            raise ServerUnreachable(url=self.base_url, reason="checksum mismatch")
+        part.replace(dest)
+        return dest
 
     def start_upload(self, interview_id: int, *, size: int, sha256: str, mime: str,
                      offset_s: float | None = None) -> dict[str, Any]:
