@@ -50,3 +50,11 @@ def test_negation_is_detected_in_both_languages():
     assert not _negated("Every insert must also update the index.")
     assert _negated("인덱스를 추가해도 INSERT가 빨라지지 않습니다.") and _negated("효과가 없습니다.")
     assert not _negated("쓰기마다 인덱스도 갱신해야 합니다.")
+
+
+def test_a_short_vague_sentence_states_one_point_at_most(ev):
+    # written independently of the rubric (the recruiter demo's third candidate): close to every
+    # point of its topic alike, it was credited with 3 of 4 points by meaning and scored 65.2
+    r = evaluate_typed(ev, "backend.db_index", "en", "Indexes make the database fast.")
+    assert len(r.criteria["technical_accuracy"].evidence) <= 1
+    assert r.score < 40  # measured 29.1
