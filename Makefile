@@ -81,6 +81,11 @@ bench: install
 	$(BIN)/python -m bench.stt --json
 	$(BIN)/python -m bench.vision --json
 	$(BIN)/python -m bench.server --json
+	$(BIN)/python -m bench.resume --json
+	$(BIN)/python -m bench.eval_quality --json
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.ui --json --runs 3
+	$(BIN)/python -m bench.webrtc --json
+	$(BIN)/python -m bench.gpu --json
 
 # llama.cpp with CUDA (needs the CUDA toolkit's nvcc); `big20 doctor` then shows GPU offload.
 gpu: $(STAMP)

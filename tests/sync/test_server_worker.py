@@ -50,11 +50,12 @@ def redis_url(tmp_path):
     proc.wait(timeout=10)
 
 
-@pytest.fixture
-def worker(redis_url, pg_engine):
+def _celery_worker(redis_url, pg_engine, **extra_env: str):
+    """A real Celery worker process (one task at a time) on the test's redis and database;
+    yields the process and stops it afterwards."""
     url = pg_engine.url.render_as_string(hide_password=False)
     env = {**os.environ, "BIG20_SERVER_BROKER_URL": redis_url, "BIG20_SERVER_DATABASE_URL": url,
-           "PYTHONPATH": str(REPO)}
+           "PYTHONPATH": str(REPO), **extra_env}
     proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "sync.server.worker", "worker", "--pool", "solo",
                              "--concurrency", "1", "-Q", "big20", "--loglevel", "warning", "--without-gossip",
                              "--without-mingle", "--without-heartbeat"], cwd=REPO, env=env)
@@ -65,6 +66,11 @@ def worker(redis_url, pg_engine):
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+@pytest.fixture
+def worker(redis_url, pg_engine):
+    yield from _celery_worker(redis_url, pg_engine)
 
 
 def test_sync_queues_embeddings_and_fit_on_a_real_worker(pg_engine, redis_url, worker):
@@ -124,19 +130,7 @@ def test_sync_queues_embeddings_and_fit_on_a_real_worker(pg_engine, redis_url, w
 @pytest.fixture
 def rescoring_worker(redis_url, pg_engine):
     """A worker with the server-side evaluator configured (the encoder-backed rubric evaluator)."""
-    url = pg_engine.url.render_as_string(hide_password=False)
-    env = {**os.environ, "BIG20_SERVER_BROKER_URL": redis_url, "BIG20_SERVER_DATABASE_URL": url,
-           "BIG20_SERVER_EVALUATOR": "rubric", "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "sync.server.worker", "worker", "--pool", "solo",
-                             "--concurrency", "1", "-Q", "big20", "--loglevel", "warning", "--without-gossip",
-                             "--without-mingle", "--without-heartbeat"], cwd=REPO, env=env)
-    yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    yield from _celery_worker(redis_url, pg_engine, BIG20_SERVER_EVALUATOR="rubric")
 
 
 def test_server_reevaluation_is_stored_beside_the_desktop_score(pg_engine, redis_url, rescoring_worker):
