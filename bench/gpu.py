@@ -25,17 +25,14 @@ import os
 import time
 from pathlib import Path
 
+from bench.stats import percentile
+
 PROMPTS = [
     "Write three interview questions for a backend developer who built a payment service in Python.",
     "지원자가 데이터 분석 경험을 말했습니다. 꼬리 질문 두 개를 만들어 주세요.",
     "Ask a follow-up question about how the candidate handled a production outage.",
     "신입 프론트엔드 개발자에게 협업 경험을 묻는 질문을 세 개 써 주세요.",
 ]
-
-
-def _pct(v: list[float], q: float) -> float:
-    v = sorted(v)
-    return round(v[min(len(v) - 1, int(q * (len(v) - 1) + 0.5))], 4) if v else float("nan")
 
 
 def _llm_block(path: Path, n_gpu_layers: int, runs: int, max_tokens: int) -> dict:
@@ -65,8 +62,8 @@ def _llm_block(path: Path, n_gpu_layers: int, runs: int, max_tokens: int) -> dic
             tps.append((n - 1) / max(end - first, 1e-9))
     llm.close()
     return {"n_gpu_layers": n_gpu_layers, "load_s": round(load_s, 2), "runs": len(ttft),
-            "tokens_per_s_p50": _pct(tps, 0.5), "tokens_per_s_p95": _pct(tps, 0.95),
-            "ttft_s_p50": _pct(ttft, 0.5), "ttft_s_p95": _pct(ttft, 0.95)}
+            "tokens_per_s_p50": percentile(tps, 0.5, 4), "tokens_per_s_p95": percentile(tps, 0.95, 4),
+            "ttft_s_p50": percentile(ttft, 0.5, 4), "ttft_s_p95": percentile(ttft, 0.95, 4)}
 
 
 def _audio(path: str | None):
@@ -104,7 +101,7 @@ def _stt_block(folder: Path, device: str, compute_type: str, audio, runs: int) -
         if k:
             rtf.append((time.perf_counter() - start) / seconds)
     return {"device": device, "compute_type": compute_type, "load_s": round(load_s, 2), "audio_s": round(seconds, 1),
-            "rtf_p50": _pct(rtf, 0.5), "rtf_p95": _pct(rtf, 0.95), "runs": len(rtf)}
+            "rtf_p50": percentile(rtf, 0.5, 4), "rtf_p95": percentile(rtf, 0.95, 4), "runs": len(rtf)}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -31,12 +31,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.stats import percentile
+from core.secrets import MemorySecretStore
+
 REPO = Path(__file__).resolve().parents[1]
-
-
-def _pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
 def _free_port() -> int:
@@ -146,22 +144,6 @@ def _local_session(tmp: Path, answers: int, utterances: int):
     return engine, sessions
 
 
-class _MemorySecrets:
-    """The bench's token store (machines without a keyring service); never written to disk."""
-
-    def __init__(self) -> None:
-        self._d: dict[str, str] = {}
-
-    def get(self, name: str) -> str | None:
-        return self._d.get(name)
-
-    def set(self, name: str, value: str) -> None:
-        self._d[name] = value
-
-    def delete(self, name: str) -> None:
-        self._d.pop(name, None)
-
-
 def bench_sync_and_reads(admin_url: str, tmp: Path, clients: list[int], per_client: int, workers: int = 1) -> dict:
     import httpx
     from sqlalchemy import select
@@ -184,7 +166,7 @@ def bench_sync_and_reads(admin_url: str, tmp: Path, clients: list[int], per_clie
             size = len(json.dumps(row.payload, ensure_ascii=False).encode())
             key, payload = row.idempotency_key, row.payload
         enqueue_s = time.perf_counter() - t0
-        client = ServerClient(base, secrets=_MemorySecrets())
+        client = ServerClient(base, secrets=MemorySecretStore())
         client.login("cand", "bench password")
         t0 = time.perf_counter()
         result = Outbox(sessions, client).run_once()
@@ -226,8 +208,8 @@ def bench_sync_and_reads(admin_url: str, tmp: Path, clients: list[int], per_clie
                 t0 = time.perf_counter()
                 await asyncio.gather(*(one_client() for _ in range(n)))
                 wall = time.perf_counter() - t0
-            return {"clients": n, "requests": len(lat), "errors": errors, "p50_ms": round(_pct(lat, 0.5) * 1000, 1),
-                    "p95_ms": round(_pct(lat, 0.95) * 1000, 1), "rps": round(len(lat) / wall, 1)}
+            return {"clients": n, "requests": len(lat), "errors": errors, "p50_ms": round(percentile(lat, 0.5) * 1000, 1),
+                    "p95_ms": round(percentile(lat, 0.95) * 1000, 1), "rps": round(len(lat) / wall, 1)}
 
         out["report_reads"] = [asyncio.run(load(n)) for n in clients]
         out["report_bytes"] = len(httpx.get(report_url, headers=headers).content)
@@ -286,9 +268,9 @@ def bench_pgvector(admin_url: str, n: int, queries: int, dim: int, seed: int = 0
             return ids, lat, server
 
         def figures(lat: list[float], server: list[float]) -> dict:
-            return {"p50_ms": round(_pct(lat, 0.5) * 1000, 2), "p95_ms": round(_pct(lat, 0.95) * 1000, 2),
-                    "db_exec_p50_ms": round(_pct(server, 0.5) * 1000, 2),
-                    "db_exec_p95_ms": round(_pct(server, 0.95) * 1000, 2)}
+            return {"p50_ms": round(percentile(lat, 0.5) * 1000, 2), "p95_ms": round(percentile(lat, 0.95) * 1000, 2),
+                    "db_exec_p50_ms": round(percentile(server, 0.5) * 1000, 2),
+                    "db_exec_p95_ms": round(percentile(server, 0.95) * 1000, 2)}
 
         exact_ids, exact_lat, exact_srv = run(True)
         out = {"vectors": n, "dim": dim, "queries": queries, "load_s": round(load_s, 1),

@@ -33,16 +33,12 @@ import threading
 import time
 from pathlib import Path
 
+from bench.stats import percentile
+from core.secrets import MemorySecretStore
+
 REPO = Path(__file__).resolve().parents[1]
 LOOPBACK = ["127.0.0.1"]
 PASSWORD = "bench password"
-
-
-def _pct(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    values = sorted(values)
-    return round(values[min(len(values) - 1, int(round(q * (len(values) - 1))))], 1)
 
 
 def _setup_db(url: str, streams: int) -> None:
@@ -84,26 +80,10 @@ def _start_server(url: str, media: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("server did not start")
 
 
-class _MemorySecrets:
-    """The refresh token in this process's memory (a benchmark has no OS keyring)."""
-
-    def __init__(self) -> None:
-        self._d: dict[str, str] = {}
-
-    def get(self, name: str) -> str | None:
-        return self._d.get(name)
-
-    def set(self, name: str, value: str) -> None:
-        self._d[name] = value
-
-    def delete(self, name: str) -> None:
-        self._d.pop(name, None)
-
-
 def _client(base: str, user: str):
     from sync.client.api import ServerClient
 
-    c = ServerClient(base, secrets=_MemorySecrets())
+    c = ServerClient(base, secrets=MemorySecretStore())
     c.login(user, PASSWORD)
     return c
 
@@ -169,8 +149,8 @@ async def _latency(base: str, fps: float, seconds: float, tmp: Path) -> dict:
     outcome = await pub.stop()
     await viewer.stop()
     return {"fps": fps, "frames_sent": outcome.frames_sent, "frames_recorded": outcome.server_frames,
-            "frames_measured": len(lat), "latency_p50_ms": _pct(lat, 0.5), "latency_p95_ms": _pct(lat, 0.95),
-            "latency_max_ms": _pct(lat, 1.0),
+            "frames_measured": len(lat), "latency_p50_ms": percentile(lat, 0.5, 1), "latency_p95_ms": percentile(lat, 0.95, 1),
+            "latency_max_ms": percentile(lat, 1.0, 1),
             "latency_mean_ms": round(statistics.fmean(lat), 1) if lat else None}
 
 

@@ -65,3 +65,22 @@ class SecretStore:
         except KeyringError as exc:
             raise SecretStoreError("secrets.unavailable", name=name, env=self._env_name(name),
                                    reason=type(exc).__name__) from exc
+
+
+class MemorySecretStore:
+    """The :class:`SecretStore` interface over this process's memory, for headless tools that
+    run where no keyring service exists (benchmarks). Never written to disk; values are
+    registered with the log redactor like the keyring's. Thread-safe for single calls (dict)."""
+
+    def __init__(self) -> None:
+        self._d: dict[str, str] = {}
+
+    def get(self, name: str) -> str | None:
+        return self._d.get(name)
+
+    def set(self, name: str, value: str) -> None:
+        register_secret(value)
+        self._d[name] = value
+
+    def delete(self, name: str) -> None:
+        self._d.pop(name, None)
