@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from core.i18n import tr
 from desktop.ui.charts import BarChart
-from desktop.ui.widgets import Banner, card, label
+from desktop.ui.widgets import Banner, card, label, screen_header, screen_layout
 
 
 class CompareColumn(QFrame):
@@ -46,14 +46,9 @@ class RecruiterCompareView(QWidget):
         super().__init__()
         self.lang = lang
         t = lambda k, **kw: tr(k, lang, **kw)  # noqa: E731
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(22, 16, 22, 16)
-        top = QHBoxLayout()
-        self.title = label(t("ui.recruiter.compare_title"), "heading", wrap=False)
+        lay = screen_layout(self)
         self.back = QPushButton(t("ui.recruiter.back"))
-        top.addWidget(self.title, 1)
-        top.addWidget(self.back)
-        lay.addLayout(top)
+        self.title = screen_header(lay, t("ui.recruiter.compare_title"), self.back)
         self.banner = Banner()
         lay.addWidget(self.banner)
         self.row = QHBoxLayout()

@@ -4,10 +4,10 @@ Behaviour: desktop/controllers/recruiter_live.py. UI thread only."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QPushButton, QWidget
 
 from core.i18n import tr
-from desktop.ui.widgets import Banner, CameraPreview, card, label
+from desktop.ui.widgets import Banner, CameraPreview, card, label, screen_header, screen_layout
 
 
 class RecruiterLiveView(QWidget):
@@ -15,14 +15,9 @@ class RecruiterLiveView(QWidget):
         super().__init__()
         self.lang = lang
         t = lambda k, **kw: tr(k, lang, **kw)  # noqa: E731
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(22, 16, 22, 16)
-        top = QHBoxLayout()
-        self.title = label(t("ui.recruiter.live.title"), "heading", wrap=False)
+        lay = screen_layout(self)
         self.back = QPushButton(t("ui.recruiter.back"))
-        top.addWidget(self.title, 1)
-        top.addWidget(self.back)
-        lay.addLayout(top)
+        self.title = screen_header(lay, t("ui.recruiter.live.title"), self.back)
         self.state = label("", "muted")
         lay.addWidget(self.state)
         self.banner = Banner()

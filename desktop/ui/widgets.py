@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.ui.theme import current_theme, palette
 
@@ -33,6 +33,25 @@ def label(text: str = "", name: str | None = None, *, wrap: bool = True) -> QLab
         w.setObjectName(name)
     w.setWordWrap(wrap)
     return w
+
+
+def screen_layout(screen: QWidget) -> QVBoxLayout:
+    """The vertical layout of a stacked screen, with the screens' common margins."""
+    lay = QVBoxLayout(screen)
+    lay.setContentsMargins(22, 16, 22, 16)
+    return lay
+
+
+def screen_header(lay: QVBoxLayout, title: str, *buttons: QWidget) -> QLabel:
+    """A screen's heading row added to ``lay``: the title (stretched), then ``buttons`` on the
+    right. Returns the title label (screens retitle it on enter)."""
+    top = QHBoxLayout()
+    heading = label(title, "heading", wrap=False)
+    top.addWidget(heading, 1)
+    for b in buttons:
+        top.addWidget(b)
+    lay.addLayout(top)
+    return heading
 
 
 class Banner(QLabel):
