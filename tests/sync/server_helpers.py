@@ -214,3 +214,18 @@ def server_counts(engine, uuid: str) -> dict:
         q = lambda t: c.execute(text(f"SELECT count(*) FROM {t} WHERE interview_id = :i"), {"i": ids[0]}).scalar()  # noqa: E731
         return {"interviews": len(ids), "transcripts": q("transcripts"), "questions": q("interview_questions"),
                 "reports": q("evaluation_reports")}
+
+
+# the first lines of an app child process in the sync fault tests: the refresh token lives in an
+# in-memory keyring (test machines have no keyring service), set before the client reads it
+CHILD_KEYRING = r"""
+import sys, keyring
+from keyring.backend import KeyringBackend
+class Mem(KeyringBackend):
+    priority = 1
+    store = {}
+    def get_password(self, s, u): return self.store.get((s, u))
+    def set_password(self, s, u, p): self.store[(s, u)] = p
+    def delete_password(self, s, u): self.store.pop((s, u), None)
+keyring.set_keyring(Mem())
+"""

@@ -21,6 +21,7 @@ from core.db.session import session_factory, transaction, upgrade_database
 from sync.client.api import ServerClient
 from sync.client.outbox import Outbox, enqueue_interview, sync_state, sync_states
 from tests.sync.server_helpers import (
+    CHILD_KEYRING,
     PASSWORD,
     REPO,
     ServerProcess,
@@ -176,16 +177,7 @@ def test_server_killed_mid_push_and_restarted(server, server_db, local):
     assert_exactly_once(server_db, local, uuids + more)
 
 
-CHILD = r"""
-import sys, keyring
-from keyring.backend import KeyringBackend
-class Mem(KeyringBackend):
-    priority = 1
-    store = {}
-    def get_password(self, s, u): return self.store.get((s, u))
-    def set_password(self, s, u, p): self.store[(s, u)] = p
-    def delete_password(self, s, u): self.store.pop((s, u), None)
-keyring.set_keyring(Mem())
+CHILD = CHILD_KEYRING + r"""
 from core.db.session import make_engine, session_factory
 from core.secrets import SecretStore
 from sync.client.api import ServerClient

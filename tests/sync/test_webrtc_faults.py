@@ -29,7 +29,7 @@ from sync.client.outbox import Outbox
 from sync.client.recording_upload import enqueue_recording
 from sync.client.webrtc_publisher import LivePublisher
 from sync.recording import RecordingWriter, probe, sha256_file
-from tests.sync.server_helpers import PASSWORD, REPO, ServerProcess, make_user
+from tests.sync.server_helpers import CHILD_KEYRING, PASSWORD, REPO, ServerProcess, make_user
 from tests.sync.live_helpers import FPS, LOOPBACK, SIZE, EngineReader, client, live_interview, recorded_indices
 
 pytest.importorskip("aiortc")
@@ -140,16 +140,7 @@ def test_connection_cut_mid_interview_falls_back_and_uploads_later(server, serve
     assert gap_frames / FPS <= detected_after + 2 / FPS, (gap_frames, detected_after)
 
 
-CHILD = r"""
-import sys, keyring
-from keyring.backend import KeyringBackend
-class Mem(KeyringBackend):
-    priority = 1
-    store = {}
-    def get_password(self, s, u): return self.store.get((s, u))
-    def set_password(self, s, u, p): self.store[(s, u)] = p
-    def delete_password(self, s, u): self.store.pop((s, u), None)
-keyring.set_keyring(Mem())
+CHILD = CHILD_KEYRING + r"""
 from core.db.session import make_engine, session_factory
 from core.secrets import SecretStore
 from sync.client.api import ServerClient
