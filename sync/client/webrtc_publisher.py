@@ -6,20 +6,35 @@ One capture, fanned out: the publisher never opens a device. It subscribes to th
 :class:`engines.capture.fanout.FanoutCamera` / ``FanoutMicrophone`` the local engines read
 (listeners run on the capture threads and only hand frames over, never blocking).
 
-Flow (:meth:`LivePublisher.start`): offer -> ``POST /interviews/{id}/webrtc/offer`` -> answer
--> connected (or :data:`CONNECT_TIMEOUT_S`). A refusal (409: not shared with video; 404),
-an unreachable server or a failed connection starts the local recording at once. While live,
-a ping goes over the data channel every ``heartbeat_s``; no pong for ``drop_after_s`` means
-the connection is lost: the local recording starts with the next frame, so the saved video
-has no gap beyond that detection time. :meth:`LivePublisher.stop` ends the stream cleanly
-(the server confirms the frames it recorded) and closes the local recording; its
-:class:`PublishOutcome` says what exists where (the caller queues the local file for upload:
-:func:`sync.client.recording_upload.enqueue_recording`).
+Flow (:meth:`LivePublisher.start`): ``prepare()`` when given (makes sure the interview exists
+on the server, shared with video, and returns its id) -> offer -> ``POST
+/interviews/{id}/webrtc/offer`` -> answer -> connected (or :data:`CONNECT_TIMEOUT_S`).
+
+- A refusal (a 4xx: not shared with video, not found, signed out) records locally for the
+  rest of the interview; nothing is retried.
+- An unreachable server, a timeout or a failed connection records locally at once and tries
+  again after ``reconnect_s`` (doubling up to :data:`RECONNECT_MAX_S`).
+- While live, a ping goes over the data channel every ``heartbeat_s``; no pong for
+  ``drop_after_s`` means the connection is lost: the local recording starts with the next
+  frame (so the saved video has no gap beyond that detection time) and reconnecting starts.
+- Back live after a loss: the server starts a new recording segment; the local segment goes
+  on for ``overlap_s`` more (the new connection's first frames may not all arrive), then is
+  closed. Each local segment is one file (:class:`LocalSegment`) to upload later.
+- ``{"type": "revoked"}`` from the server (the candidate withdrew video consent, e.g. from
+  another device): the stream ends and nothing more is recorded or retried.
+
+:meth:`LivePublisher.stop` ends the stream cleanly (the server confirms the frames it
+recorded) and closes the local recording; its :class:`PublishOutcome` says what exists where
+(the caller queues each local segment for upload:
+:func:`sync.client.recording_upload.enqueue_recording`). ``on_state(state, detail)`` reports
+"connecting", "live", "local" (detail: why), "revoked", "ended".
 
 Threading: every coroutine runs on one asyncio loop (the desktop's network thread);
-:meth:`send_caption` / :meth:`send_event` may be called from any thread. The REST calls run
-in the loop's executor (``ServerClient`` is synchronous). Frames are stamped with their
-capture time (``Frame.t``, the session clock) as RTP/recording timestamps.
+:meth:`send_caption` / :meth:`send_event` may be called from any thread; ``on_state`` is
+called on the loop's thread. The REST calls (and ``prepare``) run in the loop's executor
+(``ServerClient`` is synchronous). Frames are stamped with their capture time (``Frame.t``,
+the session clock, or ``clock()`` when given: the time the frame reached the publisher, on the
+interview's clock, so recordings line up with the transcript) as RTP/recording timestamps.
 """
 
 from __future__ import annotations
@@ -33,11 +48,11 @@ import time
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from core.errors import Big20Error
 from core.protocols import Frame
-from sync.client.api import ServerClient
+from sync.client.api import LoginRequired, ServerClient, ServerRefused
 from sync.recording import RecordingStats, RecordingWriter
 from sync.rtc import install_marker_jitter_buffer, restrict_host_addresses, rtc_configuration
 
@@ -45,6 +60,7 @@ log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_S = 10.0
 END_TIMEOUT_S = 65.0  # the server waits up to 60 s for its recorder to catch up
+RECONNECT_MAX_S = 30.0
 VIDEO_CLOCK = Fraction(1, 90000)
 
 
@@ -194,22 +210,56 @@ class LocalRecorder:
         return self._writer.close()
 
 
+@dataclass(frozen=True)
+class LocalSegment:
+    """One local recording file: from a loss (or a refusal) to a reconnect or the end."""
+
+    stats: RecordingStats
+    offset_s: float | None  # session time of its first frame
+    first_index: int | None  # capture index of its first frame
+
+
 @dataclass
 class PublishOutcome:
     live: bool  # the stream reached the server (for part or all of the interview)
-    reason: str | None  # why a local recording was made (refused / unreachable / lost)
-    frames_sent: int
-    server_frames: int | None  # what the server confirmed it recorded (None: no confirmation)
-    recording_id: int | None
-    local: RecordingStats | None
-    local_offset_s: float | None  # session time of the local recording's first frame
-    local_first_index: int | None
+    reason: str | None  # why a local recording was made (refused / unreachable / lost), or the revocation
+    frames_sent: int  # over every connection
+    server_frames: int | None  # what the server confirmed it recorded of the last connection (None: no confirmation)
+    recording_ids: list[int]  # the server's live segments, one per connection
+    local_segments: list[LocalSegment]
+    revoked: bool = False  # the candidate withdrew video consent while live
+    reconnects: int = 0
+
+    @property
+    def recording_id(self) -> int | None:
+        return self.recording_ids[-1] if self.recording_ids else None
+
+    @property
+    def local(self) -> RecordingStats | None:
+        return self.local_segments[0].stats if self.local_segments else None
+
+    @property
+    def local_offset_s(self) -> float | None:
+        return self.local_segments[0].offset_s if self.local_segments else None
+
+    @property
+    def local_first_index(self) -> int | None:
+        return self.local_segments[0].first_index if self.local_segments else None
+
+
+class _Refused(Exception):
+    """The server will not take this stream (a 4xx): record locally, do not retry."""
 
 
 class LivePublisher:
-    def __init__(self, client: ServerClient, interview_id: int, *, camera: Any, microphone: Any = None,
+    def __init__(self, client: ServerClient, interview_id: int | None = None, *, camera: Any, microphone: Any = None,
                  local_dir: Path, ice_servers: tuple | list = (), ice_addresses: tuple | list | None = None,
-                 heartbeat_s: float = 0.5, drop_after_s: float = 2.0) -> None:
+                 heartbeat_s: float = 0.5, drop_after_s: float = 2.0, reconnect_s: float | None = 3.0,
+                 overlap_s: float = 1.0, prepare: Callable[[], int] | None = None,
+                 on_state: Callable[[str, str | None], None] | None = None,
+                 clock: Callable[[], float] | None = None) -> None:
+        if interview_id is None and prepare is None:
+            raise ValueError("an interview id or a prepare() that returns one")
         self.client = client
         self.interview_id = interview_id
         self.camera = camera
@@ -220,26 +270,42 @@ class LivePublisher:
             restrict_host_addresses(ice_addresses)
         self.heartbeat_s = heartbeat_s
         self.drop_after_s = drop_after_s
+        self.reconnect_s = reconnect_s
+        self.prepare = prepare
+        self.on_state = on_state
+        self.clock = clock
+        self._fps = float(getattr(camera, "fps", 30.0) or 30.0)
+        self._overlap_frames = max(0, int(round(overlap_s * self._fps)))
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pc = None
         self._channel = None
         self._video = None
         self._audio = None
         self._local: LocalRecorder | None = None
+        self._overlap_left = 0  # frames still also written locally after going live again
+        self._closing: list[asyncio.Future] = []  # local segments being closed
+        self._segments: list[LocalSegment] = []
         self._live = False
+        self._stopping = False
+        self._revoked = False
+        self._refused = False  # the server refused the stream: no more tries
         self._reason: str | None = None
-        self._recording_id: int | None = None
+        self._recording_ids: list[int] = []
         self._last_pong = 0.0
         self._heartbeat: asyncio.Task | None = None
+        self._retry: asyncio.Task | None = None
         self._ended: asyncio.Future | None = None
         self._lock = threading.Lock()  # _live / _local switch, seen by the capture threads
         self._sent_clock = False
+        self._sent_before = 0  # frames sent over earlier connections
         self.frames_seen = 0
+        self.reconnects = 0
         self._went_live = False
-        self._fps = float(getattr(camera, "fps", 30.0) or 30.0)
 
     # ------------------------------------------------------------------ capture side (capture threads)
     def _on_frame(self, frame: Frame) -> None:
+        if self.clock is not None:  # stamped on the interview's clock, as its transcript is
+            frame = Frame(frame.image, self.clock(), frame.index)
         with self._lock:
             self.frames_seen += 1
             if self._live and self._video is not None:
@@ -247,6 +313,11 @@ class LivePublisher:
                 if not self._sent_clock:
                     self._sent_clock = True
                     self._send_threadsafe({"type": "clock", "video_t0": frame.t})
+                if self._local is not None:  # back live: the local segment overlaps a little
+                    self._local.push_frame(frame)
+                    self._overlap_left -= 1
+                    if self._overlap_left <= 0:
+                        self._detach_local()
             elif self._local is not None:
                 self._local.push_frame(frame)
 
@@ -254,8 +325,21 @@ class LivePublisher:
         with self._lock:
             if self._live and self._audio is not None:
                 self._audio.push(block)
-            elif self._local is not None:
+            if self._local is not None:
                 self._local.push_audio(block)
+
+    def _detach_local(self) -> None:
+        """Close the local segment off the capture thread (under ``_lock``)."""
+        local, self._local = self._local, None
+        if local is not None and self._loop is not None:
+            self._loop.call_soon_threadsafe(self._close_segment, local)
+
+    def _close_segment(self, local: "LocalRecorder") -> None:  # event loop
+        def close() -> LocalSegment:
+            return LocalSegment(local.close(), local.first_t, local.first_index)
+
+        fut = asyncio.ensure_future(self._loop.run_in_executor(None, close))
+        self._closing.append(fut)
 
     # ------------------------------------------------------------------ data channel
     def send_caption(self, text: str, t: float, *, final: bool = True, speaker: str = "User") -> None:
@@ -279,10 +363,20 @@ class LivePublisher:
             msg = json.loads(message) if isinstance(message, str) else {}
         except ValueError:
             return
-        if msg.get("type") == "pong":
+        kind = msg.get("type") if isinstance(msg, dict) else None
+        if kind == "pong":
             self._last_pong = time.monotonic()
-        elif msg.get("type") == "ended" and self._ended is not None and not self._ended.done():
+        elif kind == "ended" and self._ended is not None and not self._ended.done():
             self._ended.set_result(msg)
+        elif kind == "revoked":
+            asyncio.ensure_future(self._revoke())
+
+    def _state(self, state: str, detail: str | None = None) -> None:
+        if self.on_state is not None:
+            try:
+                self.on_state(state, detail)
+            except Exception:  # noqa: BLE001 - a broken listener must not stop the stream
+                log.exception("publisher state listener failed")
 
     # ------------------------------------------------------------------ lifecycle (event loop)
     @property
@@ -294,112 +388,188 @@ class LivePublisher:
         return self._local is not None
 
     async def start(self) -> bool:
-        """Go live; False when the stream could not start (then it is recorded locally)."""
+        """Go live; False when the stream could not start (then it is recorded locally, and
+        tried again later unless the server refused it)."""
+        self._loop = asyncio.get_running_loop()
+        install_marker_jitter_buffer()
+        self.camera.add_listener(self._on_frame)
+        if self.microphone is not None:
+            self.microphone.add_listener(self._on_audio)
+        self._state("connecting")
+        return await self._try_connect(first=True)
+
+    async def _try_connect(self, *, first: bool) -> bool:
+        try:
+            await self._connect()
+        except _Refused as exc:
+            self._refused = True
+            await self._fall_back(str(exc), retry=False)
+            return False
+        except (Big20Error, asyncio.TimeoutError, ValueError, OSError) as exc:
+            reason = exc.localized("en") if isinstance(exc, Big20Error) else f"{type(exc).__name__}: {exc}"
+            log.info("live video not %s (%s); recording locally", "started" if first else "back", reason)
+            await self._fall_back(reason)
+            return False
+        return True
+
+    async def _connect(self) -> None:
+        """One offer/answer and connection; on success the capture switches to it."""
         from aiortc import RTCPeerConnection, RTCSessionDescription
 
-        self._loop = asyncio.get_running_loop()
-        self._video = _video_track_class()(self._loop)
-        if self.microphone is not None:
-            self._audio = _audio_track_class()(self._loop)
-        install_marker_jitter_buffer()
+        loop = self._loop
+        try:
+            if self.prepare is not None:
+                self.interview_id = await loop.run_in_executor(None, self.prepare)
+        except (ServerRefused, LoginRequired) as exc:
+            raise _Refused(exc.localized("en")) from exc
+        video = _video_track_class()(loop)
+        audio = _audio_track_class()(loop) if self.microphone is not None else None
         pc = RTCPeerConnection(rtc_configuration(self.ice_servers))
-        self._pc = pc
-        self._channel = pc.createDataChannel("events")
-        self._channel.on("message", self._on_message)
+        channel = pc.createDataChannel("events")
+        channel.on("message", self._on_message)
         connected = asyncio.Event()
 
         @pc.on("connectionstatechange")
         async def on_state() -> None:
             if pc.connectionState == "connected":
                 connected.set()
-            elif pc.connectionState == "failed" and self._live:
+            elif pc.connectionState == "failed" and self._live and self._pc is pc:
                 await self._fall_back("connection failed")
 
-        pc.addTrack(self._video)
-        if self._audio is not None:
-            pc.addTrack(self._audio)
-        self.camera.add_listener(self._on_frame)
-        if self.microphone is not None:
-            self.microphone.add_listener(self._on_audio)
+        pc.addTrack(video)
+        if audio is not None:
+            pc.addTrack(audio)
         try:
             await pc.setLocalDescription(await pc.createOffer())
             offer = {"sdp": pc.localDescription.sdp, "type": pc.localDescription.type}
-            answer = await self._loop.run_in_executor(None, self.client.webrtc_offer, self.interview_id, offer)
-            self._recording_id = answer.get("recording_id")
+            try:
+                answer = await loop.run_in_executor(None, self.client.webrtc_offer, self.interview_id, offer)
+            except (ServerRefused, LoginRequired) as exc:
+                raise _Refused(exc.localized("en")) from exc
+            if answer.get("recording_id") is not None:
+                self._recording_ids.append(answer["recording_id"])
             await pc.setRemoteDescription(RTCSessionDescription(sdp=answer["sdp"], type=answer["type"]))
             await asyncio.wait_for(connected.wait(), CONNECT_TIMEOUT_S)
-        except (Big20Error, asyncio.TimeoutError, ValueError, OSError) as exc:
-            reason = exc.localized("en") if isinstance(exc, Big20Error) else f"{type(exc).__name__}: {exc}"
-            log.info("live video not started (%s); recording locally", reason)
-            await self._fall_back(reason, was_live=False)
-            return False
+        except BaseException:
+            await pc.close()
+            raise
+        if self._stopping or self._revoked:
+            await pc.close()
+            return
         self._last_pong = time.monotonic()
         with self._lock:
+            if self._video is not None:
+                self._sent_before += self._video.sent
+            self._pc, self._channel, self._video, self._audio = pc, channel, video, audio
+            self._sent_clock = False
             self._live = True
+            if self._went_live:
+                self.reconnects += 1
             self._went_live = True
-        self._heartbeat = self._loop.create_task(self._beat())
-        return True
+            self._overlap_left = self._overlap_frames
+            if self._local is not None and self._overlap_left <= 0:
+                self._detach_local()
+        self._heartbeat = loop.create_task(self._beat(pc))
+        self._state("live")
 
-    async def _beat(self) -> None:
+    async def _beat(self, pc: Any) -> None:
         seq = 0
-        while self._live:
+        while self._live and self._pc is pc:
             seq += 1
             self._send({"type": "ping", "seq": seq})
             await asyncio.sleep(self.heartbeat_s)
-            if self._live and time.monotonic() - self._last_pong > self.drop_after_s:
+            if self._live and self._pc is pc and time.monotonic() - self._last_pong > self.drop_after_s:
                 await self._fall_back(f"no answer from the server for {self.drop_after_s:.1f} s")
                 return
 
     def _start_local(self) -> None:
         self.local_dir.mkdir(parents=True, exist_ok=True)
-        path = self.local_dir / f"interview-{self.interview_id}-{int(time.time() * 1000)}.webm"
-        self._local = LocalRecorder(path, fps=self._fps, audio=self.microphone is not None)
+        name = f"interview-{self.interview_id or 'new'}-{int(time.time() * 1000)}.webm"
+        self._local = LocalRecorder(self.local_dir / name, fps=self._fps, audio=self.microphone is not None)
 
-    async def _fall_back(self, reason: str, *, was_live: bool = True) -> None:
+    async def _fall_back(self, reason: str, *, retry: bool = True) -> None:
+        """Record locally from the next frame (under the lock: nothing slips between); close
+        the connection; try again later when ``retry``."""
+        was_live = self._live
         with self._lock:
-            if self._local is not None:
-                return
             self._live = False
             self._reason = reason
-            self._start_local()  # from the next frame on, under the lock: nothing slips between
+            if self._local is None and not self._revoked and not self._stopping:
+                self._start_local()
+            self._overlap_left = 0
         if was_live:
             log.warning("live video lost (%s); recording locally", reason)
-        if self._video is not None:
-            self._video.push(None)
-        if self._pc is not None:
-            await self._pc.close()
+        await self._close_connection()
+        self._state("local", reason)
+        if retry and self.reconnect_s is not None and not self._stopping and not self._revoked \
+                and (self._retry is None or self._retry.done()):
+            self._retry = self._loop.create_task(self._reconnect())
+
+    async def _close_connection(self) -> None:
+        pc, video = self._pc, self._video
+        if video is not None:
+            video.push(None)
+        if pc is not None:
+            await pc.close()
+
+    async def _reconnect(self) -> None:
+        delay = self.reconnect_s
+        while not (self._stopping or self._revoked or self._refused or self._live):
+            await asyncio.sleep(delay)
+            if self._stopping or self._revoked:
+                return
+            self._state("connecting")
+            if await self._try_connect(first=False):
+                return
+            delay = min(RECONNECT_MAX_S, delay * 2)
+
+    async def _revoke(self) -> None:
+        """The candidate withdrew video consent: stop sending, record nothing more."""
+        with self._lock:
+            self._revoked = True
+            self._live = False
+            self._reason = "video consent withdrawn"
+            self._detach_local()
+        log.info("video consent withdrawn; live stream ended")
+        await self._close_connection()
+        self._state("revoked")
 
     async def stop(self) -> PublishOutcome:
         """End the stream (waiting for the server's confirmation) and the local recording."""
+        self._stopping = True
         self.camera.remove_listener(self._on_frame)
         if self.microphone is not None:
             self.microphone.remove_listener(self._on_audio)
-        server_frames = sent = None
+        if self._retry is not None:
+            self._retry.cancel()
+        server_frames = None
         if self._live and self._channel is not None and self._video is not None:
             # let the queued frames leave, then ask the server to finish with exactly these
             deadline = time.monotonic() + END_TIMEOUT_S
             while self._video._q.qsize() and time.monotonic() < deadline:
                 await asyncio.sleep(0.02)
             # (the server completes the last frame by its RTP marker bit: sync.rtc)
-            sent = self._video.sent
             self._ended = asyncio.get_running_loop().create_future()
-            self._send({"type": "end", "frames": sent})
+            self._send({"type": "end", "frames": self._video.sent})
             try:
                 server_frames = (await asyncio.wait_for(self._ended, END_TIMEOUT_S)).get("frames")
             except asyncio.TimeoutError:
                 log.warning("the server did not confirm the end of the stream")
         with self._lock:
             self._live = False
+            self._detach_local()
         if self._heartbeat is not None:
             self._heartbeat.cancel()
         if self._pc is not None:
             await self._pc.close()
-        local = None
-        offset = first_index = None
-        if self._local is not None:
-            offset, first_index = self._local.first_t, self._local.first_index
-            local = await asyncio.get_running_loop().run_in_executor(None, self._local.close)
-        return PublishOutcome(live=self._went_live, reason=self._reason,
-                              frames_sent=sent if sent is not None else (self._video.sent if self._video else 0), server_frames=server_frames,
-                              recording_id=self._recording_id, local=local, local_offset_s=offset,
-                              local_first_index=first_index)
+        await asyncio.sleep(0)  # the detached segment's close is scheduled with call_soon
+        for fut in self._closing:
+            self._segments.append(await fut)
+        self._closing.clear()
+        self._segments.sort(key=lambda seg: seg.first_index if seg.first_index is not None else -1)
+        sent = self._sent_before + (self._video.sent if self._video is not None else 0)
+        self._state("ended")
+        return PublishOutcome(live=self._went_live, reason=self._reason, frames_sent=sent,
+                              server_frames=server_frames, recording_ids=list(self._recording_ids),
+                              local_segments=list(self._segments), revoked=self._revoked,
+                              reconnects=self.reconnects)

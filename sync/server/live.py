@@ -17,6 +17,9 @@ access and create/finish the ``media_files`` rows through the callbacks they pas
   "seq": n}`` (the desktop's liveness check); ``{"type": "clock", "video_t0": s}`` (the session
   time of the first frame); ``{"type": "end", "frames": n}`` -> recording finished once n
   frames are recorded (or the recorder stalls for 3 s) -> ``{"type": "ended", "frames": k, "recording_id": id}``;
+  ``{"type": "revoked"}`` to the publisher when its consent to share video is withdrawn
+  (``still_allowed`` of :meth:`LiveHub.publish`, re-checked every ``recheck_s``): the stream
+  and its recording end, and the desktop stops sending (it records nothing locally either);
   anything else (captions, engine events) is relayed to the viewers as is.
 
 Encoding runs on a thread per recording (VP8 at 640x480 costs milliseconds per frame; on the
@@ -217,9 +220,11 @@ class LiveHub:
 
     async def publish(self, interview_id: int, recording_id: int, path: Path, offer: dict, *,
                       on_finish: Callable[[RecordingStats, float | None], Awaitable[None]],
-                      fmt: str = "webm") -> dict:
+                      still_allowed: Callable[[], Awaitable[bool]] | None = None, fmt: str = "webm") -> dict:
         """Answer a publisher's offer; record to ``path``. ``on_finish(stats, video_t0)`` runs
-        once when the stream ends (publisher's end, connection lost, server shutdown)."""
+        once when the stream ends (publisher's end, connection lost, consent withdrawn, server
+        shutdown). ``still_allowed()`` is awaited every ``recheck_s``: False (the candidate
+        withdrew video consent) tells the publisher ``revoked`` and ends the stream."""
         from aiortc.contrib.media import MediaRelay
 
         old = self._streams.get(interview_id)
@@ -261,7 +266,10 @@ class LiveHub:
             raise
         live.recorder.start()
         self._streams[interview_id] = live
-        asyncio.get_running_loop().create_task(self._connect_deadline(live))
+        loop = asyncio.get_running_loop()
+        loop.create_task(self._connect_deadline(live))
+        if still_allowed is not None:
+            loop.create_task(self._recheck_publisher(live, still_allowed))
         return {"sdp": pc.localDescription.sdp, "type": pc.localDescription.type}
 
     async def _connect_deadline(self, live: LiveStream) -> None:
@@ -270,6 +278,23 @@ class LiveHub:
         if live.pc.connectionState != "connected" and not live._finishing:
             log.info("live stream of interview %s never connected; ended", live.interview_id)
             await self._finish(live)
+
+    async def _recheck_publisher(self, live: LiveStream, still_allowed) -> None:
+        while not live._finishing:
+            await asyncio.sleep(self.recheck_s)
+            if live._finishing:
+                return
+            try:
+                allowed = await still_allowed()
+            except Exception:  # database unreachable: keep the stream, try again
+                log.exception("could not re-check the consent of live interview %s", live.interview_id)
+                continue
+            if not allowed:
+                log.info("video consent of interview %s withdrawn; live stream ended", live.interview_id)
+                self._send(live.channel, {"type": "revoked"})
+                await asyncio.sleep(0.05)  # let the message leave before the transport closes
+                await self._finish(live)
+                return
 
     def _on_publisher_message(self, live: LiveStream, message: Any) -> None:
         if not isinstance(message, str):

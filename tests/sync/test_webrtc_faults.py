@@ -2,8 +2,9 @@
 
 - the connection is cut mid-interview (no packet leaves the desktop's ICE sockets any more):
   the publisher notices within its heartbeat timeout and records locally from the next
-  frame, so the server's live segment plus the local file miss no more than that time; the
-  local file is uploaded later through the outbox, in checksummed chunks, kept once;
+  frame, so the server's live segment plus the local file miss no more than that time; it
+  reconnects (a second live segment, overlapping the local file: no gap there); the local
+  file is uploaded later through the outbox, in checksummed chunks, kept once;
 - the app is killed in the middle of an upload: the restarted app resumes where the server
   stopped, and the server ends with exactly one copy, byte for byte the local file."""
 
@@ -34,7 +35,7 @@ from tests.sync.live_helpers import FPS, LOOPBACK, SIZE, EngineReader, client, l
 
 pytest.importorskip("aiortc")
 pytestmark = pytest.mark.postgres
-HEARTBEAT_S, DROP_AFTER_S = 0.25, 1.0
+HEARTBEAT_S, DROP_AFTER_S, RECONNECT_S = 0.25, 1.0, 1.0
 
 
 @pytest.fixture
@@ -82,15 +83,18 @@ def wait_for(cond, timeout: float) -> bool:
     return cond()
 
 
-def test_connection_cut_mid_interview_falls_back_and_uploads_later(server, server_db, media, local, tmp_path):
+def test_connection_cut_mid_interview_falls_back_reconnects_and_uploads_later(server, server_db, media, local,
+                                                                             tmp_path):
     mei = client(server, "mei")
     interview_id = live_interview(mei)
-    n_frames = FPS * 6
+    n_frames = FPS * 9
     camera = FanoutCamera(PatternCamera(SIZE, FPS, frames=n_frames, realtime=True))
+    states: list[str] = []
 
     async def scenario():
         publisher = LivePublisher(mei, interview_id, camera=camera, local_dir=tmp_path / "local",
-                                  ice_addresses=LOOPBACK, heartbeat_s=HEARTBEAT_S, drop_after_s=DROP_AFTER_S)
+                                  ice_addresses=LOOPBACK, heartbeat_s=HEARTBEAT_S, drop_after_s=DROP_AFTER_S,
+                                  reconnect_s=RECONNECT_S, on_state=lambda st, _d: states.append(st))
         assert await publisher.start()
         reader = EngineReader(camera).start()
         loop = asyncio.get_running_loop()
@@ -99,45 +103,57 @@ def test_connection_cut_mid_interview_falls_back_and_uploads_later(server, serve
         cut_at = time.monotonic()
         await loop.run_in_executor(None, wait_for, lambda: publisher.recording_locally, 10)
         detected_after = time.monotonic() - cut_at
+        await loop.run_in_executor(None, wait_for, lambda: publisher.live, 15)  # back on a new connection
+        back_after = time.monotonic() - cut_at
         await loop.run_in_executor(None, reader.done.wait, 30)
-        return await publisher.stop(), reader, detected_after
+        return await publisher.stop(), reader, detected_after, back_after
 
-    outcome, reader, detected_after = asyncio.run(scenario())
+    outcome, reader, detected_after, back_after = asyncio.run(scenario())
     assert reader.frames == n_frames  # the local engines never noticed
     assert outcome.live and outcome.reason and "no answer" in outcome.reason
+    assert outcome.reconnects == 1 and len(outcome.recording_ids) == 2
+    assert states[:2] == ["connecting", "live"] and "local" in states and states[-2:] == ["live", "ended"]
     assert detected_after <= DROP_AFTER_S + 2 * HEARTBEAT_S + 0.5
-    assert outcome.local is not None
-    local_idx = recorded_indices(outcome.local.path)
-    # every frame after the switch went into the local file, in order
-    assert local_idx == list(range(outcome.local_first_index, n_frames))
+    assert back_after < n_frames / FPS - 2  # live again well before the end
+    assert len(outcome.local_segments) == 1
+    seg = outcome.local_segments[0]
+    local_idx = recorded_indices(seg.stats.path)
+    # every frame from the switch until a little after the reconnect went into the local file, in order
+    assert local_idx == list(range(seg.first_index, local_idx[-1] + 1))
 
     # later: the outbox uploads the local file in chunks; the server keeps it once
     with transaction(session_factory(local)) as s:
-        enqueue_recording(s, interview_uuid="00000000-0000-0000-0000-000000000000", path=outcome.local.path,
-                          server_interview_id=interview_id, offset_s=outcome.local_offset_s)
+        enqueue_recording(s, interview_uuid="00000000-0000-0000-0000-000000000000", path=seg.stats.path,
+                          server_interview_id=interview_id, offset_s=seg.offset_s)
     outbox = Outbox(session_factory(local), mei)
     outbox.chunk_size = 64 * 1024
     assert outbox.run_once().sent == 1
     with transaction(session_factory(local)) as s:  # the same file queued again: no second copy
-        enqueue_recording(s, interview_uuid="00000000-0000-0000-0000-000000000000", path=outcome.local.path,
+        enqueue_recording(s, interview_uuid="00000000-0000-0000-0000-000000000000", path=seg.stats.path,
                           server_interview_id=interview_id)
     assert outbox.run_once().sent == 1
 
-    # the server stops (gracefully): the live segment cut by the network is finished too
     server.stop()
     with session_factory(server_db)() as s:
-        rows = {r.source: r for r in s.scalars(select(MediaFile).where(MediaFile.interview_id == interview_id))}
+        rows = list(s.scalars(select(MediaFile).where(MediaFile.interview_id == interview_id)
+                              .order_by(MediaFile.id)))
         assert s.scalar(select(text("count(*)")).select_from(MediaUpload)) == 1
-    assert set(rows) == {"live", "upload"}
-    up = rows["upload"]
-    assert up.sha256 == sha256_file(outcome.local.path) == sha256_file(media / up.path)
-    assert up.frames == len(local_idx) and up.offset_s == pytest.approx(outcome.local_offset_s)
-    live_idx = recorded_indices(media / rows["live"].path)
-    assert live_idx and live_idx == list(range(live_idx[0], live_idx[-1] + 1))
-    gap_frames = outcome.local_first_index - live_idx[-1] - 1
+    assert [r.source for r in rows] == ["live", "live", "upload"]
+    first, second, up = rows
+    assert up.sha256 == sha256_file(seg.stats.path) == sha256_file(media / up.path)
+    assert up.frames == len(local_idx) and up.offset_s == pytest.approx(seg.offset_s)
+    first_idx, second_idx = recorded_indices(media / first.path), recorded_indices(media / second.path)
+    for idx in (first_idx, second_idx):
+        assert idx and idx == list(range(idx[0], idx[-1] + 1))
+    assert second_idx[-1] == n_frames - 1 and outcome.server_frames == len(second_idx) == second.frames
+    gap_frames = seg.first_index - first_idx[-1] - 1
     assert gap_frames >= 0
-    # nothing lost beyond the time it took to notice the cut
+    # nothing lost beyond the time it took to notice the cut ...
     assert gap_frames / FPS <= detected_after + 2 / FPS, (gap_frames, detected_after)
+    # ... and nothing at the reconnect: the local segment overlaps the new live segment
+    assert local_idx[-1] >= second_idx[0]
+    covered = set(first_idx) | set(local_idx) | set(second_idx)
+    assert set(range(first_idx[0], n_frames)) - covered == set(range(first_idx[-1] + 1, seg.first_index))
 
 
 CHILD = CHILD_KEYRING + r"""

@@ -169,14 +169,15 @@ def test_live_routes_refuse_who_may_not(server, server_db):
         assert c.execute(text("SELECT count(*) FROM media_files WHERE status = 'recording'")).scalar() == 0
 
 
-def test_revoked_consent_cuts_a_running_view(server, server_db, media):
+def test_revoked_consent_cuts_the_view_and_the_candidates_stream(server, server_db, media):
     mei, rec = client(server, "mei"), client(server, "rec")
     interview_id = live_interview(mei)
     camera = FanoutCamera(PatternCamera(SIZE, FPS, frames=FPS * 12, realtime=True))
+    states: list[str] = []
 
     async def scenario():
         publisher = LivePublisher(mei, interview_id, camera=camera, local_dir=media.parent / "local",
-                                  ice_addresses=LOOPBACK)
+                                  ice_addresses=LOOPBACK, on_state=lambda st, _d: states.append(st))
         assert await publisher.start()
         reader = EngineReader(camera).start()
         viewer = LiveViewer(rec, interview_id, ice_addresses=LOOPBACK)
@@ -186,13 +187,25 @@ def test_revoked_consent_cuts_a_running_view(server, server_db, media):
         revoked_at = loop.time()
         await asyncio.wait_for(viewer.ended.wait(), 10)  # the server re-checks every 5 s
         cut_after = loop.time() - revoked_at
+        while not states or states[-1] != "revoked":  # the publisher is told in the same re-check
+            assert loop.time() - revoked_at < 10, states
+            await asyncio.sleep(0.05)
+        publisher_cut_after = loop.time() - revoked_at
         await viewer.stop()
         with pytest.raises(ServerRefused) as again:
             await LiveViewer(rec, interview_id, ice_addresses=LOOPBACK).start()
         await loop.run_in_executor(None, reader.done.wait, 30)
         outcome = await publisher.stop()
-        return cut_after, again.value.status, outcome
+        return cut_after, publisher_cut_after, again.value.status, outcome
 
-    cut_after, status, outcome = asyncio.run(scenario())
-    assert cut_after <= 6.5 and status == 404
-    assert outcome.server_frames == outcome.frames_sent  # the candidate's own recording went on
+    cut_after, publisher_cut_after, status, outcome = asyncio.run(scenario())
+    assert cut_after <= 6.5 and publisher_cut_after <= 6.5 and status == 404
+    # the candidate's stream ended too, and nothing was recorded locally to upload instead
+    assert outcome.revoked and outcome.local_segments == [] and outcome.reconnects == 0
+    assert outcome.frames_sent < FPS * 12 - 2 * FPS
+    with session_factory(server_db)() as s:
+        row = s.get(MediaFile, outcome.recording_id)
+        assert row.status == "complete" and 0 < row.frames <= outcome.frames_sent
+    with pytest.raises(ServerRefused) as refused:  # and it cannot be published again without consent
+        mei.webrtc_offer(interview_id, {"sdp": "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\n", "type": "offer"})
+    assert refused.value.status == 409

@@ -3,7 +3,8 @@
 - ``POST /interviews/{id}/webrtc/offer``: the candidate who owns the interview publishes it
   (camera, microphone, data channel). Allowed while the interview is scheduled or live and
   shared with at least one company *with video* (else 409: the desktop records locally and
-  uploads later). The server records it (``media_files``, source "live") and relays it.
+  uploads later). The server records it (``media_files``, source "live") and relays it. The
+  consent is re-checked every few seconds: withdrawn, the stream ends (``revoked``).
 - ``POST /interviews/{id}/webrtc/viewer``: a recruiter whose company the candidate shares the
   interview with, video included, watches it live (409 when nothing is live now). Each view
   is written to the audit log (``live_video``) and re-checked every few seconds.
@@ -147,9 +148,16 @@ async def publish_offer(interview_id: InterviewId, body: SessionDescriptionIn, r
     async def on_finish(stats, video_t0) -> None:
         await run_in_threadpool(finish, stats, video_t0)
 
+    def consent_kept() -> bool:
+        with app.state.sessions() as s:
+            return _video_consent(s, interview_id)
+
+    async def still_allowed() -> bool:
+        return await run_in_threadpool(consent_kept)
+
     try:
         answer = await app.state.live.publish(interview_id, recording_id, path, body.model_dump(),
-                                              on_finish=on_finish, fmt=FMT)
+                                              on_finish=on_finish, still_allowed=still_allowed, fmt=FMT)
     except ValueError as exc:  # aiortc's SDP parser refuses it
         def drop() -> None:
             with app.state.sessions() as s:
