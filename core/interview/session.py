@@ -106,7 +106,10 @@ POST_THREAD = "interview-post"
 class InterviewSetup:
     """What the candidate chose. ``resume`` is :func:`core.resume.store.parse_resume`'s
     (text, structured) for ``resume_path``; ``question_keys`` asks exactly those bank
-    questions (in order) instead of planning."""
+    questions (in order) instead of planning. ``uuid``: the interview's id across stores, when
+    chosen before the start (a live copy on the server shares it, so the later sync updates
+    that copy); ``share_video_with``: the company the candidate agreed, before the start, to
+    share this interview with, video included (the consent is stored with the interview)."""
 
     candidate_id: int
     company: Any  # core.bank.Company
@@ -117,6 +120,8 @@ class InterviewSetup:
     resume: tuple[str, dict[str, Any]] | None = None
     question_keys: list[str] | None = None
     seed: int = 0
+    uuid: str | None = None
+    share_video_with: str | None = None
 
 
 @dataclass
@@ -407,8 +412,14 @@ class InterviewSession:
                 resume_id = row.id
             interview = create_interview(db, candidate_id=s.candidate_id, position=s.position,
                                          company_id=s.company.id, resume_id=resume_id, language=lang)
+            if s.uuid is not None:
+                interview.uuid = s.uuid
             interview.plan = self._plan_doc()
             transition(db, interview, InterviewStatus.live)
+            if s.share_video_with is not None:
+                from core.services.sharing import grant
+
+                grant(db, interview, s.share_video_with, include_video=True)
             db.commit()
             self.interview_id, self.interview_uuid, self.resume_id = interview.id, interview.uuid, resume_id
         self._state = "live"

@@ -414,3 +414,29 @@ def test_skip_and_finish_early(db, resume_pdf):
     assert [d["index"] for d in report["details"]] == [1]
     with factory() as s:
         assert [q.position for q in s.scalars(select(InterviewQuestion))] == [1]
+
+
+def test_uuid_and_live_consent_chosen_before_the_start_are_stored_with_the_interview(db, resume_pdf):
+    """Shared live: the desktop picks the uuid first (the server's live copy has it) and the
+    candidate's consent, video included, is written in the start's transaction."""
+    from core.db.models import ShareConsent
+
+    factory, uid = db
+    chosen = "0b6c3a52-8f1e-4c8e-9d43-2f0e6e1f7a10"
+    session = InterviewSession(factory, _setup(uid, resume_pdf, question_keys=["backend.db_index"], uuid=chosen,
+                                               share_video_with="KAKAO"),
+                               SessionEngines(evaluator=CoverageEvaluator()))
+    session.prepare()
+    session.start()
+    assert session.interview_uuid == chosen
+    with factory() as s:
+        iv = s.scalars(select(Interview)).one()
+        consent = s.scalars(select(ShareConsent)).one()
+        assert iv.uuid == chosen and consent.interview_id == iv.id and consent.company_id == "KAKAO"
+        assert consent.include_video and consent.revoked_at is None
+    # without them: a fresh uuid, nothing shared
+    other = InterviewSession(factory, _setup(uid, resume_pdf, question_keys=["backend.db_index"]),
+                             SessionEngines(evaluator=CoverageEvaluator()))
+    other.prepare()
+    other.start()
+    assert other.interview_uuid != chosen and _count(factory, ShareConsent) == 1
