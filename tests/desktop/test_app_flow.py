@@ -8,27 +8,13 @@ from __future__ import annotations
 import pytest
 
 from core.errors import ModelError
-from tests.desktop.ui_support import MissingCamera, MissingMicrophone, make_ctx
+from tests.desktop.ui_support import MissingCamera, MissingMicrophone, close_shell, make_ctx, open_shell
 
 pytestmark = pytest.mark.usefixtures("model_manager")
 
 
-def _shell(qtbot, ctx):
-    from desktop.controllers.shell import Shell
-
-    shell = Shell(ctx)
-    qtbot.addWidget(shell.window)
-    shell.window.show()
-    shell.start()
-    return shell
-
-
-def _close(shell) -> None:
-    from desktop.workers.jobs import wait_idle
-
-    if shell.current is not None:
-        shell.screen.leave()
-    wait_idle(30_000)
+_shell = open_shell
+_close = close_shell
 
 
 def _create_account(qtbot, shell, username="minji"):

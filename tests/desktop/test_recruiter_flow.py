@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from core.db.models import UserRole
-from tests.desktop.ui_support import make_ctx
+from tests.desktop.ui_support import close_shell, make_ctx, open_shell, server_sign_in
 from tests.sync.server_helpers import PASSWORD, ServerProcess, free_port, make_user, sample_bundle
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("model_manager")]
@@ -93,43 +93,14 @@ def world(server):
     return proc, engine, ids, alice
 
 
-def _shell(qtbot, ctx):
-    from desktop.controllers.shell import Shell
-
-    shell = Shell(ctx)
-    qtbot.addWidget(shell.window)
-    shell.window.show()
-    shell.start()
-    return shell
-
-
-def _close(shell) -> None:
-    from desktop.workers.jobs import wait_idle
-
-    if shell.current is not None:
-        shell.screen.leave()
-    wait_idle(30_000)
-
-
 def _server_sign_in(qtbot, shell, url: str, login: str, password: str = PASSWORD, *, allow_http: bool = False):
-    screen = shell.screens["login"]
-    v = screen.view
-    # the first-run check has answered (it would switch the form) and nothing is in flight
-    qtbot.waitUntil(lambda: all(op.done for op in screen.ops) and v.server_sign_in.isEnabled(), timeout=10_000)
-    v.kind_server.click()
-    assert v.server_mode
-    v.server_url.setText(url)
-    v.server_login.setText(login)
-    v.server_password.setText(password)
-    v.allow_http.setChecked(allow_http)
-    v.server_sign_in.click()
-    return v
+    return server_sign_in(qtbot, shell, url, login, password, allow_http=allow_http)
 
 
 def test_recruiter_reviews_shared_interviews_against_a_real_server(qtbot, tmp_path, world):
     proc, engine, ids, alice = world
     ctx = make_ctx(tmp_path)
-    shell = _shell(qtbot, ctx)
+    shell = open_shell(qtbot, ctx)
     _server_sign_in(qtbot, shell, proc.url, "kakao_rec")
     qtbot.waitUntil(lambda: shell.current == "recruiter", timeout=30_000)
     assert ctx.user.is_recruiter and ctx.user.company_id == "KAKAO"
@@ -241,14 +212,14 @@ def test_recruiter_reviews_shared_interviews_against_a_real_server(qtbot, tmp_pa
     wait_idle(30_000)
     assert ctx.secrets.get("server_refresh_token") is None and ctx.server is None
     assert httpx.post(f"{proc.url}{API}/auth/refresh", json={"refresh_token": token}).status_code == 401
-    _close(shell)
+    close_shell(shell)
 
 
 def test_server_sign_in_errors_are_plain_and_a_candidate_gets_a_local_mirror(qtbot, tmp_path, server):
     proc, engine = server
     make_user(engine, "mei")
     ctx = make_ctx(tmp_path, "ko")
-    shell = _shell(qtbot, ctx)
+    shell = open_shell(qtbot, ctx)
     v = _server_sign_in(qtbot, shell, proc.url, "mei", "wrong password")
     qtbot.waitUntil(lambda: v.banner.isVisible() and v.server_sign_in.isEnabled(), timeout=30_000)
     assert "아이디와 비밀번호" in v.banner.text() and shell.current == "login"
@@ -306,16 +277,16 @@ def test_server_sign_in_errors_are_plain_and_a_candidate_gets_a_local_mirror(qtb
     assert rv.share.text() == "카카오에 공유"
     (cid, revoked), = server_consent()
     assert cid == "KAKAO" and revoked is not None
-    _close(shell)
+    close_shell(shell)
 
     # a later start signs in again from the keyring (refresh token), without the password
     from desktop.app import build_context
 
     ctx2 = build_context(ctx.settings, camera_factory=ctx.camera_factory, microphone_factory=ctx.microphone_factory,
                          save_settings_to_disk=False)
-    shell2 = _shell(qtbot, ctx2)
+    shell2 = open_shell(qtbot, ctx2)
     qtbot.waitUntil(lambda: shell2.current == "home", timeout=60_000)
     assert ctx2.user.username == "mei" and ctx2.server is not None
     shell2.window.sign_out.click()  # and the keyring forgets it (the keyring is the process's)
-    _close(shell2)
+    close_shell(shell2)
     assert ctx2.secrets.get("server_session") is None and ctx2.secrets.get("server_refresh_token") is None

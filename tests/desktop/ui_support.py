@@ -44,3 +44,39 @@ class MissingMicrophone:
 
     def stop(self) -> None:
         pass
+
+
+def open_shell(qtbot, ctx):
+    """The app's shell on ``ctx``, shown and started (offscreen)."""
+    from desktop.controllers.shell import Shell
+
+    shell = Shell(ctx)
+    qtbot.addWidget(shell.window)
+    shell.window.show()
+    shell.start()
+    return shell
+
+
+def close_shell(shell) -> None:
+    """Leave the current screen and wait for the background jobs."""
+    from desktop.workers.jobs import wait_idle
+
+    if shell.current is not None:
+        shell.screen.leave()
+    wait_idle(30_000)
+
+
+def server_sign_in(qtbot, shell, url: str, login: str, password: str, *, allow_http: bool = False):
+    """Fill in and submit the login screen's server-account form; its view."""
+    screen = shell.screens["login"]
+    v = screen.view
+    # the first-run check has answered (it would switch the form) and nothing is in flight
+    qtbot.waitUntil(lambda: all(op.done for op in screen.ops) and v.server_sign_in.isEnabled(), timeout=10_000)
+    v.kind_server.click()
+    assert v.server_mode
+    v.server_url.setText(url)
+    v.server_login.setText(login)
+    v.server_password.setText(password)
+    v.allow_http.setChecked(allow_http)
+    v.server_sign_in.click()
+    return v
