@@ -24,10 +24,14 @@ ALLOWED: dict[InterviewStatus, frozenset[InterviewStatus]] = {
 
 def create_interview(session: Session, *, candidate_id: int, position: str,
                      company_id: str | None = None, resume_id: int | None = None,
-                     language: str = "ko") -> Interview:
-    """Create and flush a scheduled interview (the caller commits)."""
+                     language: str = "ko", uuid: str | None = None) -> Interview:
+    """Create and flush a scheduled interview (the caller commits). ``uuid``: an id the caller
+    already gave it (the desktop's, for a live server copy); None makes a new one. A uuid
+    already taken fails at the flush (IntegrityError, the column is unique)."""
     interview = Interview(candidate_id=candidate_id, position=position.strip(), company_id=company_id,
                           resume_id=resume_id, language=language, status=InterviewStatus.scheduled)
+    if uuid is not None:
+        interview.uuid = uuid
     session.add(interview)
     session.flush()
     return interview

@@ -11,7 +11,9 @@ Two entry points:
 Threading contract: ``fn`` runs on a pool thread and must not touch widgets; every callback
 (success, failure, progress) runs on the UI thread, because the :class:`Job` lives there and
 its signals are queued. Cancellation is cooperative: ``op.cancel()`` sets the token ``fn``
-was given; a cancelled job ends silently (``Cancelled`` never reaches an error box).
+was given; a cancelled job ends silently (``Cancelled`` never reaches an error box), and a
+job cancelled while ``fn`` ran fails with ``Cancelled`` even if ``fn`` returned normally (no
+success callback after a cancel). A parentless Job or Op is kept alive until ``finished``.
 
 Progress: a dialog appears only if the job still runs after ``PROGRESS_DELAY_MS`` (600 ms),
 so short jobs never flash one (Anki's progress.py).
@@ -29,6 +31,7 @@ import logging
 import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from functools import partial
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -69,7 +72,12 @@ def _run(job: Job) -> None:  # runs on a worker thread; only emits signals (queu
         log.exception("background job failed")
         _emit(job.failed, exc)
     else:
-        _emit(job.succeeded, result)
+        if job.cancel_token.cancelled:
+            # cancelled while fn ran to the end: the caller has moved on and must not get a
+            # result it asked to abandon (a stale screen refresh, a write it backed out of)
+            _emit(job.failed, Cancelled())
+        else:
+            _emit(job.succeeded, result)
     finally:
         _emit(job.finished)
 
@@ -125,14 +133,34 @@ def db_lane() -> _Pool:
     return _pool("db")
 
 
+# Parentless objects (a Job, an Op) running now, by id: Python owns them, so dropping the
+# caller's last reference would delete them before their queued signals arrive and the
+# callbacks would silently never run. Held from the start until ``finished`` was delivered.
+_parentless: dict[int, QObject] = {}
+
+
+def _hold_until_finished(obj: QObject, job: Job) -> None:
+    """Keep ``obj`` alive until ``job.finished`` has reached the UI thread. Connect this after
+    the other slots, so they all run first. UI thread only."""
+    key = id(obj)
+    _parentless[key] = obj
+    # the slot holds only the key (a slot holding obj would be a cycle through C++ that never
+    # frees it), and the release waits one loop turn: dropping the last reference inside obj's
+    # own signal delivery would delete it mid-delivery
+    job.finished.connect(partial(QTimer.singleShot, 0, partial(_parentless.pop, key, None)))
+
+
 def run_job(fn: Callable[..., Any], parent: QObject | None = None, *, pool: _Pool | None = None,
             connect: Callable[[Job], None] | None = None) -> Job:
     """Start ``fn`` on ``pool``. Connect the Job's signals in ``connect(job)``: it runs before
     the job starts, so a job that finishes at once cannot emit into no connection (a slot
-    connected after ``run_job`` returns may miss a fast job's signals)."""
+    connected after ``run_job`` returns may miss a fast job's signals). A job without
+    ``parent`` is kept alive here until its ``finished`` has been delivered."""
     job = Job(fn, parent)
     if connect is not None:
         connect(job)
+    if parent is None:
+        _hold_until_finished(job, job)
     (pool or _pool("jobs")).start(job)
     return job
 
@@ -240,7 +268,12 @@ class Op(QObject):
             job.failed.connect(self._failed)
             job.finished.connect(self._finished)
 
-        run_job(self._fn, self, pool=self._pool, connect=connect)
+        def connect_and_hold(job: Job) -> None:
+            connect(job)
+            if self.parent() is None:  # Op(None, ...): nothing else keeps it (and its Job) alive
+                _hold_until_finished(self, job)
+
+        run_job(self._fn, self, pool=self._pool, connect=connect_and_hold)
         if self._label is not None:
             self._timer = QTimer(self)
             self._timer.setSingleShot(True)

@@ -206,6 +206,24 @@ class ServerClient:
                 return None
             raise
 
+    def create_interview(self, position: str, *, company_id: str | None = None, language: str = "ko",
+                         uuid: str | None = None) -> dict[str, Any]:
+        """A scheduled interview on the server. With ``uuid`` (the local interview's) it is
+        idempotent: the existing one of that uuid is returned unchanged (HTTP 200, not 201)."""
+        body: dict[str, Any] = {"position": position, "company_id": company_id, "language": language}
+        if uuid is not None:
+            body["uuid"] = uuid
+        return self.request("POST", "/interviews", json=body).json()
+
+    def set_status(self, interview_id: int, status: str) -> dict[str, Any]:
+        """Move the interview (live, completed, cancelled); ServerRefused(409) if not allowed."""
+        return self.request("POST", f"/interviews/{interview_id}/status", json={"status": status}).json()
+
+    def grant_share(self, interview_id: int, company_id: str, *, include_video: bool = False) -> dict[str, Any]:
+        """Consent: ``company_id``'s recruiters may read the interview (and its video if asked)."""
+        return self.request("PUT", f"/interviews/{interview_id}/shares/{company_id}",
+                            json={"include_video": include_video}).json()
+
     def list_interviews(self, **params: Any) -> list[dict[str, Any]]:
         return self.request("GET", "/interviews", params=params).json()
 

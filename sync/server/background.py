@@ -113,7 +113,9 @@ class Background:
         return self._local(job)
 
     def close(self) -> None:
+        """Wait for the local jobs. The wait is outside the lock: a running job takes it (to
+        load the embedder), so waiting while holding it deadlocked a shutdown right after a sync."""
         with self._lock:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True)
-                self._pool = None
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)

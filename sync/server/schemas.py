@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from core.services.sync_ingest import Int, drop_nul
 
@@ -87,10 +87,19 @@ Status = Literal["scheduled", "live", "completed", "cancelled"]
 
 
 class InterviewCreateIn(Strict):
+    """``uuid``: the desktop's own id of the interview, so that this live record and the later
+    sync bundle (applied by uuid) are one interview; stored lower-cased. Omitted: a new one."""
+
     position: str = Field(min_length=1, max_length=200)
     company_id: str | None = Field(default=None, max_length=64)
     resume_id: Int | None = Field(default=None, ge=1, le=2**31 - 1)
     language: Literal["ko", "en"] = "ko"
+    uuid: str | None = Field(default=None, pattern=r"^[0-9a-fA-F-]{36}$")
+
+    @field_validator("uuid")
+    @classmethod
+    def _lower(cls, v: str | None) -> str | None:
+        return v.lower() if v is not None else None
 
 
 class InterviewOut(Out):

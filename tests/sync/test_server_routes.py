@@ -300,3 +300,72 @@ def test_server_revocation_is_not_undone_by_an_older_snapshot(world):
     regrant = dict(bundle, shares=[{"company_id": "KAKAO", "granted_at": later}])
     assert push(client, tok["alice"], regrant, "key-conflict-3").status_code == 200
     assert client.get(f"{API}/interviews/{iid}/report", headers=auth(tok["kakao_rec"])).status_code == 200
+
+
+def test_create_with_the_desktop_uuid_is_idempotent_and_the_bundle_fills_the_same_record(world):
+    """A live interview created under the desktop's uuid and its later sync bundle are one row."""
+    from tests.sync.server_helpers import server_counts
+
+    client, engine, ids, tok = world
+    local = "6F1C2B9E-3A4D-4E5F-8A9B-0C1D2E3F4A5B"  # upper case: stored lower-cased
+    body = {"position": "Backend Engineer", "company_id": "KAKAO", "language": "ko", "uuid": local}
+    first = client.post(f"{API}/interviews", json=body, headers=auth(tok["alice"]))
+    assert first.status_code == 201, first.text
+    assert first.json()["uuid"] == local.lower() and first.json()["status"] == "scheduled"
+    iid = first.json()["id"]
+    # a resend (other fields ignored) answers the stored interview unchanged, with 200
+    again = client.post(f"{API}/interviews", json={**body, "position": "Other", "uuid": local.lower()},
+                        headers=auth(tok["alice"]))
+    assert again.status_code == 200 and again.json() == first.json()
+    # somebody else's uuid: the same 404 as the sync route, and nothing changes
+    other = client.post(f"{API}/interviews", json={**body, "position": "Bob's"}, headers=auth(tok["bob"]))
+    assert other.status_code == 404 and other.json() == {"detail": "no such interview"}
+    assert client.get(f"{API}/interviews", headers=auth(tok["bob"])).json() == []
+    # already final: still answered as it is
+    h = auth(tok["alice"])
+    assert client.post(f"{API}/interviews/{iid}/status", json={"status": "live"}, headers=h).status_code == 200
+    live = client.post(f"{API}/interviews", json=body, headers=h)
+    assert live.status_code == 200 and live.json()["status"] == "live" and live.json()["id"] == iid
+
+    # the desktop's sync bundle of that uuid lands on the same row and carries its content
+    bundle = sample_bundle(interview_uuid=local.lower())
+    receipt = push(client, tok["alice"], bundle, "key-live-1")
+    assert receipt.status_code == 200, receipt.text
+    assert receipt.json()["interview_id"] == iid
+    assert server_counts(engine, local.lower()) == {"interviews": 1, "transcripts": 4, "questions": 2, "reports": 1}
+    got = client.get(f"{API}/interviews/{iid}", headers=h).json()
+    assert got["status"] == "completed" and got["overall_score"] == bundle["overall_score"]
+    done = client.post(f"{API}/interviews", json=body, headers=h)
+    assert done.status_code == 200 and done.json()["status"] == "completed"
+
+    # without a uuid: a new interview each time, as before
+    a = client.post(f"{API}/interviews", json={"position": "x"}, headers=h).json()
+    b = client.post(f"{API}/interviews", json={"position": "x"}, headers=h).json()
+    assert a["id"] != b["id"] and a["uuid"] != b["uuid"]
+    for bad in ("not-a-uuid", "6f1c2b9e-3a4d-4e5f-8a9b-0c1d2e3f4a5", 12345, "g" * 36):
+        assert client.post(f"{API}/interviews", json={"position": "x", "uuid": bad}, headers=h).status_code == 422
+
+
+def test_concurrent_creates_of_one_uuid_make_one_row(world, monkeypatch):
+    """The loser of the unique index rolls back and answers the winner's row (200)."""
+    from sync.server.routes import interviews as route
+    from tests.sync.server_helpers import server_counts
+
+    client, engine, _, tok = world
+    local = "0b7a3c1e-9d2f-4a6b-8c5d-1e2f3a4b5c6d"
+    body = {"position": "Backend Engineer", "uuid": local}
+    winner = client.post(f"{API}/interviews", json=body, headers=auth(tok["alice"]))
+    assert winner.status_code == 201
+    # the second request read "no such uuid" before the first one committed
+    real, calls = route._existing, []
+
+    def late(session, user, uuid):
+        calls.append(uuid)
+        return None if len(calls) == 1 else real(session, user, uuid)
+
+    monkeypatch.setattr(route, "_existing", late)
+    loser = client.post(f"{API}/interviews", json=body, headers=auth(tok["alice"]))
+    assert loser.status_code == 200 and loser.json()["id"] == winner.json()["id"] and len(calls) == 2
+    calls.clear()
+    assert client.post(f"{API}/interviews", json=body, headers=auth(tok["bob"])).status_code == 404
+    assert server_counts(engine, local)["interviews"] == 1

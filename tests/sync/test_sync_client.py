@@ -142,3 +142,35 @@ def test_tokens_in_keyring_refresh_and_login_again(server_db, sqlite_engine):
         assert rec.shared_interviews() == []
     finally:
         server.stop()
+
+
+@pytest.mark.postgres
+def test_live_interview_create_status_and_share_through_the_client(server_db):
+    """The live-interview calls: create under the local uuid (idempotent), status, consent."""
+    import uuid as uuidlib
+
+    from sync.client.api import ServerRefused
+
+    server = ServerProcess(server_db.url.render_as_string(hide_password=False)).start()
+    try:
+        mei = ServerClient(server.url)
+        mei.login("mei", PASSWORD)
+        local = str(uuidlib.uuid4())
+        iv = mei.create_interview("Backend Engineer", company_id="KAKAO", language="ko", uuid=local)
+        assert iv["uuid"] == local and iv["status"] == "scheduled" and iv["company_id"] == "KAKAO"
+        assert mei.create_interview("Backend Engineer", uuid=local)["id"] == iv["id"]  # a resend: the same one
+        assert mei.create_interview("Backend Engineer")["uuid"] != local
+        assert mei.set_status(iv["id"], "live")["status"] == "live"
+        with pytest.raises(ServerRefused) as err:
+            mei.set_status(iv["id"], "scheduled")
+        assert err.value.status == 409
+        share = mei.grant_share(iv["id"], "KAKAO", include_video=True)
+        assert share["company_id"] == "KAKAO" and share["include_video"] is True
+        rec = ServerClient(server.url)
+        rec.login("kakao_rec", PASSWORD)
+        assert [i["uuid"] for i in rec.shared_interviews()] == [local]
+        with pytest.raises(ServerRefused) as err:  # recruiters create no interviews (role check)
+            rec.create_interview("x", uuid=local)
+        assert err.value.status == 403
+    finally:
+        server.stop()

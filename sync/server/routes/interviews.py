@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Path, Query, status
+from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from core.bank import get_company, load_question_bank
 from core.db.models import (
@@ -78,18 +79,47 @@ def _owned(session, user: User, interview_id: int) -> Interview:
         raise _not_found(exc) from exc
 
 
+def _existing(session, user: User, uuid: str) -> Interview | None:
+    """The interview ``uuid`` names if it is ``user``'s; None if there is none. Somebody
+    else's is the 404 the sync route answers for it (its existence is not revealed)."""
+    interview = session.scalar(select(Interview).where(Interview.uuid == uuid))
+    if interview is not None and interview.candidate_id != user.id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such interview")
+    return interview
+
+
 @router.post("", response_model=InterviewOut, status_code=status.HTTP_201_CREATED,
-             responses={404: {"description": "unknown company or resume"}})
-def create(body: InterviewCreateIn, session: SessionDep, user: CandidateUser) -> Interview:
+             responses={200: {"model": InterviewOut, "description": "already created with this uuid: "
+                                                                   "returned unchanged"},
+                        404: {"description": "unknown company or resume, or the uuid is somebody else's"}})
+def create(body: InterviewCreateIn, response: Response, session: SessionDep, user: CandidateUser) -> Interview:
+    """A scheduled interview (201). With ``uuid`` (the desktop's id) the create is idempotent:
+    a resend, or an interview the desktop made live meanwhile, answers the stored one with 200
+    and changes nothing, whatever its state; the later sync bundle of that uuid fills it in."""
+    if body.uuid is not None:
+        existing = _existing(session, user, body.uuid)
+        if existing is not None:
+            response.status_code = status.HTTP_200_OK
+            return existing
     if body.company_id is not None and session.get(Company, body.company_id) is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="unknown company_id")
     if body.resume_id is not None:
         resume = session.get(Resume, body.resume_id)
         if resume is None or resume.candidate_id != user.id:
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail="unknown resume_id")
-    interview = create_interview(session, candidate_id=user.id, position=body.position,
-                                 company_id=body.company_id, resume_id=body.resume_id, language=body.language)
-    session.commit()
+    try:
+        interview = create_interview(session, candidate_id=user.id, position=body.position,
+                                     company_id=body.company_id, resume_id=body.resume_id,
+                                     language=body.language, uuid=body.uuid)
+        session.commit()
+    except IntegrityError:
+        # a concurrent create of the same uuid won the unique index: answer its row
+        session.rollback()
+        existing = _existing(session, user, body.uuid) if body.uuid is not None else None
+        if existing is None:
+            raise
+        response.status_code = status.HTTP_200_OK
+        return existing
     return interview
 
 
