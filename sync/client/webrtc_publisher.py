@@ -45,6 +45,7 @@ import logging
 import queue
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -61,6 +62,7 @@ log = logging.getLogger(__name__)
 CONNECT_TIMEOUT_S = 10.0
 END_TIMEOUT_S = 65.0  # the server waits up to 60 s for its recorder to catch up
 RECONNECT_MAX_S = 30.0
+BACKLOG = 50  # captions and events kept while not connected (as many as the server replays to a viewer)
 VIDEO_CLOCK = Fraction(1, 90000)
 
 
@@ -297,6 +299,7 @@ class LivePublisher:
         self._ended: asyncio.Future | None = None
         self._lock = threading.Lock()  # _live / _local switch, seen by the capture threads
         self._sent_clock = False
+        self._backlog: deque = deque(maxlen=BACKLOG)  # captions / events not sent yet
         self._sent_before = 0  # frames sent over earlier connections
         self.frames_seen = 0
         self.reconnects = 0
@@ -353,10 +356,20 @@ class LivePublisher:
     def _send_threadsafe(self, msg: dict) -> None:
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._send, msg)
+        elif msg.get("type") in ("caption", "event"):
+            self._backlog.append(msg)  # before start(): sent once connected (deque.append is atomic)
 
     def _send(self, msg: dict) -> None:
         if self._live and self._channel is not None and self._channel.readyState == "open":
             self._channel.send(json.dumps(msg, ensure_ascii=False))
+        elif msg.get("type") in ("caption", "event"):
+            # not connected (yet, or for now): sent when the channel opens, so a viewer still
+            # sees the question asked while the stream was connecting
+            self._backlog.append(msg)
+
+    def _flush_backlog(self) -> None:
+        while self._backlog and self._live and self._channel is not None and self._channel.readyState == "open":
+            self._channel.send(json.dumps(self._backlog.popleft(), ensure_ascii=False))
 
     def _on_message(self, message: Any) -> None:
         try:
@@ -470,6 +483,8 @@ class LivePublisher:
             if self._local is not None and self._overlap_left <= 0:
                 self._detach_local()
         self._heartbeat = loop.create_task(self._beat(pc))
+        channel.on("open", self._flush_backlog)
+        self._flush_backlog()  # already open
         self._state("live")
 
     async def _beat(self, pc: Any) -> None:
