@@ -72,6 +72,9 @@ class AppContext:
     save_settings_to_disk: bool = True
     # a runtime check before a model is loaded (engines.runtime_probe when present); None: allow
     runtime_probe: Callable[[str, Any], Any] | None = None
+    # where live-shared interviews are recorded while the server is out of reach; None: the
+    # platform's media folder (core.paths.app_paths().media_dir / "recordings")
+    recordings_dir: Path | None = None
 
     @property
     def lang(self) -> str:

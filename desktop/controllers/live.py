@@ -7,6 +7,11 @@ Without a microphone, or without a speech model, answers are typed (the screen s
 Without a camera the interview runs without eye contact and expression (the report says so).
 Per-answer vision metrics come from the gaze/emotion samples stamped on arrival with the
 worker's clock and cut by the answer windows the worker recorded.
+
+Shared live (the candidate's choice on the new-interview screen, a server account): a
+:class:`desktop.controllers.live_share.LiveShare` fans the camera and microphone out to the
+WebRTC publisher, sends the questions and final captions, says on screen whether the stream
+is live or recorded here, and queues everything for the server at the end.
 """
 
 from __future__ import annotations
@@ -70,6 +75,7 @@ class LiveController(ScreenController):
         self.countdown_s = 0.0
         self.tts = None
         self._readers: dict[str, Any] = {}
+        self.share = None  # desktop.controllers.live_share.LiveShare when shared live
         self.qt_tts_engines = None  # None: any Qt engine but "mock" (tests name the mock one)
         self.paint_timer = QTimer(self)
         self.paint_timer.setInterval(33)
@@ -97,6 +103,7 @@ class LiveController(ScreenController):
         v.preview.show_overlay = self.ctx.settings.ui.gaze_overlay
         v.pause.setText(tr("ui.live.pause", lang))
         notes = []
+        self._start_share(setup)
         mic = None
         if prepared.speech:
             try:
@@ -105,6 +112,8 @@ class LiveController(ScreenController):
                 notes.append(tr("ui.live.no_mic", lang, reason=exc.localized(lang)))
         else:
             notes.append(prepared.speech_note)
+        if self.share is not None and mic is not None:
+            mic = self.share.microphone(mic)
         tts = self.reader_for(lang) if self.ctx.settings.ui.read_questions_aloud else None
         if self.ctx.settings.ui.read_questions_aloud and tts is None:
             notes.append(tr("ui.live.no_tts", lang))
@@ -124,6 +133,8 @@ class LiveController(ScreenController):
         w.level.connect(v.meter.set_level)
         w.report.connect(self._report)
         w.failed.connect(self._failed)
+        if self.share is not None:
+            self.share.clock = lambda: w.now
         self._start_camera()
         try:
             w.start()
@@ -148,6 +159,8 @@ class LiveController(ScreenController):
         from desktop.workers.lifecycle import stop_in_background
 
         stoppers = []
+        if self.share is not None:
+            self.share.finish(completed=False, interview_id=None)  # no-op once the report finished it
         worker, self.worker = self.worker, None
         if worker is not None:
             reason = tr("ui.live.left", self.lang) if self.report is None else "stopped"
@@ -164,6 +177,32 @@ class LiveController(ScreenController):
         stop_tts = getattr(self.tts, "stop", None)
         if callable(stop_tts):
             stop_tts()
+
+    # ------------------------------------------------------------------ live sharing
+    def _start_share(self, setup) -> None:
+        from desktop.controllers.live_share import LiveShare
+
+        v = self.view
+        self.share = None
+        v.share_state.hide()
+        if not (setup.share_live and self.ctx.server is not None and setup.company_id):
+            return
+        self.share = share = LiveShare(self.ctx, company_id=setup.company_id, position=setup.position,
+                                       language=setup.language, parent=self)
+        self._share_company = setup.company_name or setup.company_id
+        share.state.connect(self._share_state)
+        core_setup = setup.plan.session.setup  # the interview row is written at the start: with these
+        core_setup.uuid = share.uuid
+        core_setup.share_video_with = setup.company_id
+        self._share_state("connecting", "")
+
+    def _share_state(self, state: str, detail: str) -> None:
+        v, lang = self.view, self.lang
+        if self.share is None or self.sender() not in (None, self.share):
+            return  # a previous interview's share finishing late
+        text = tr(f"ui.live.share.{state}", lang, company=self._share_company, reason=detail or "—")
+        v.share_state.setText(text)
+        v.share_state.setVisible(True)
 
     def reader_for(self, lang: str):
         """The read-aloud engine for ``lang`` (desktop.workers.tts.choose_reader), chosen once
@@ -225,14 +264,22 @@ class LiveController(ScreenController):
         self.vision = vision
         self.paint_timer.start()
 
+        share = self.share
+
         def open_camera() -> None:
             # the device check's camera must be released before this screen opens it again
             join_stopping(3.0, "device-check")
             try:
-                vision.source = factory()
+                source = factory()
+                vision.source = share.camera(source) if share is not None else source
                 vision.start()
             except Big20Error as exc:
+                if share is not None:
+                    share.no_camera()
                 self.camera_failed.emit(exc)
+                return
+            if share is not None:
+                share.begin()
 
         threading.Thread(target=open_camera, name="open-camera", daemon=True).start()
 
@@ -308,6 +355,8 @@ class LiveController(ScreenController):
         prefix = tr("ui.live.follow_up", lang) + " " if question.is_follow_up else ""
         v.question.setText(prefix + question.text)
         v.progress_label.setText(tr("ui.live.progress", lang, i=index + 1, n=total))
+        if self.share is not None:
+            self.share.question(index, total, question.text)
         v.state.setText(tr("ui.live.typing" if self.typed_only else "ui.live.waiting", lang))
         v.typed.clear()
         v.typed.setEnabled(True)
@@ -362,6 +411,8 @@ class LiveController(ScreenController):
         if text.strip():
             lines = self.captions.setdefault(index, [])
             lines.append(text.strip())
+            if self.share is not None and self.worker is not None:
+                self.share.caption(text, self.worker.now)
             if index == self.index:
                 self.interim = ""
         self._render_captions()
@@ -422,6 +473,8 @@ class LiveController(ScreenController):
 
     def _report(self, report: dict, interview_id: int) -> None:
         self.report = report
+        if self.share is not None:
+            self.share.finish(completed=True, interview_id=interview_id)
         self.ctx.events.interviews_changed.emit(interview_id)
         self.nav("report", report=report, interview_id=interview_id)
 

@@ -46,6 +46,7 @@ class InterviewSetup:
     resume_text: str
     plan: Any  # desktop.workers.planning.PlanResult
     calibration: Any = None  # core.vision.calibration.GazeCalibration or None
+    share_live: bool = False  # the candidate chose to share it live with the company, video included
     camera_ok: bool = False
     microphone_ok: bool = False
     notes: list[str] = field(default_factory=list)
@@ -96,6 +97,7 @@ class NewInterviewController(ScreenController):
         v.drop.file_dropped.connect(lambda p: self.load_resume(Path(p)))
         v.drop.clicked.connect(self.browse_resume)
         v.company.currentIndexChanged.connect(self.schedule_plan)
+        v.company.currentIndexChanged.connect(self._share_text)
         v.position.currentTextChanged.connect(self.schedule_plan)
         v.count.valueChanged.connect(self.schedule_plan)
         for w in (v.r_name, v.r_skills):
@@ -127,6 +129,8 @@ class NewInterviewController(ScreenController):
             v.count.blockSignals(True)
             v.count.setValue(self.ctx.settings.questions_per_interview)
             v.count.blockSignals(False)
+        v.share_live.setChecked(False)  # consent is asked each time, never carried over
+        self._share_text()
         if self.practise:
             v.practise_note.setText(tr("ui.new.practise_note", lang, n=len(self.practise)))
             v.practise_note.show()
@@ -134,6 +138,24 @@ class NewInterviewController(ScreenController):
             v.practise_note.hide()
         self.start_devices()
         self.schedule_plan()
+
+    def may_share_live(self) -> bool:
+        """Live sharing needs a candidate's server account and a company."""
+        user = self.ctx.user
+        return (self.ctx.server is not None and user is not None and not user.is_recruiter
+                and self.view.company.currentData() is not None)
+
+    def _share_text(self, *_args) -> None:
+        v, lang = self.view, self.lang
+        shown = self.may_share_live()
+        for w in (v.share_live, v.share_live_note):
+            w.setVisible(shown)
+        if shown:
+            company = v.company.currentText()
+            v.share_live.setText(tr("ui.new.share_live", lang, company=company))
+            v.share_live_note.setText(tr("ui.new.share_live_note", lang, company=company))
+        else:
+            v.share_live.setChecked(False)
 
     def leave(self) -> None:
         super().leave()
@@ -467,5 +489,6 @@ class NewInterviewController(ScreenController):
             company_name=v.company.currentText() if company_id else None,
             position=v.position.currentText().strip(), resume_path=self.resume_path, resume=dict(self.resume),
             resume_text=self.resume_text, plan=self.plan, calibration=self.calibration,
+            share_live=v.share_live.isChecked() and self.may_share_live(),
             camera_ok=self.camera_ok, microphone_ok=self.microphone_ok)
         self.nav("live", setup=setup)

@@ -1,6 +1,7 @@
 """Live interview (layout only): camera preview with the optional gaze overlay, the question
 card, live captions (interim grey, final solid), the answer timer and the silence countdown,
-which engines run, pause / skip / finish, and the typed-answer box.
+which engines run, pause / skip / finish, the typed-answer box, and whether the interview is
+shared live (``share_state``, hidden when it is not shared).
 Behaviour: desktop/controllers/live.py."""
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ class LiveView(QWidget):
         top = QHBoxLayout()
         self.progress_label = label("", "subheading", wrap=False)
         top.addWidget(self.progress_label, 1)
+        self.share_state = label("", "muted")
+        self.share_state.hide()
+        top.addWidget(self.share_state, 2)
         self.pause = QPushButton(t("ui.live.pause"))
         self.skip = QPushButton(t("ui.live.skip"))
         self.finish = QPushButton(t("ui.live.finish"))

@@ -1,11 +1,13 @@
 """New interview (layout only): company, position, resume (drop a PDF, correct the parsed
-preview), number of questions; the device check (camera preview with overlay, framing and
+preview), number of questions, sharing live with the company (server accounts only, off by
+default); the device check (camera preview with overlay, framing and
 lighting hints, microphone meter, 3-second test recording) and gaze calibration; the plan's
 state and the start button. Behaviour: desktop/controllers/new_interview.py."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGridLayout,
@@ -59,6 +61,10 @@ class NewInterviewView(QWidget):
         f.addRow(t("ui.new.company"), self.company)
         f.addRow(t("ui.new.position"), self.position)
         f.addRow(t("ui.new.count"), self.count)
+        self.share_live = QCheckBox()
+        self.share_live_note = label("", "muted")
+        f.addRow(self.share_live)
+        f.addRow(self.share_live_note)
         self.drop = DropZone(t("ui.new.drop"))
         self.resume_state = label("", "muted")
         preview = QWidget()

@@ -199,6 +199,8 @@ def test_no_camera_and_no_microphone_still_interview_by_typing(qtbot, tmp_path):
     new = shell.screens["new"]
     assert "No camera" in new.view.hints.text() and not new.view.calibrate.isEnabled()
     assert "No microphone" in new.view.mic_state.text() and not new.view.test_record.isEnabled()
+    # a local account has no server to share with: the live-sharing choice is not offered
+    assert not new.view.share_live.isVisible() and not new.may_share_live()
     new.view.count.setValue(2)
     new = _wait_plan(qtbot, shell)
     qtbot.waitUntil(lambda: new.plan is not None and len(new.plan.questions) == 2, timeout=120_000)
