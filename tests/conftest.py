@@ -150,3 +150,15 @@ def _no_leaked_log_handlers():
             root.removeHandler(handler)
             handler.close()
     root.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_keyring():
+    """Each test starts with an empty keyring, as a fresh machine would: a session one test
+    remembered (a server sign-in) must not sign the next test's app in."""
+    import keyring
+
+    store = getattr(keyring.get_keyring(), "_store", None)
+    if store is not None:
+        store.clear()
+    yield
