@@ -423,7 +423,7 @@ class LivePublisher:
             log.info("live video not %s (%s); recording locally", "started" if first else "back", reason)
             await self._fall_back(reason)
             return False
-        return True
+        return self._live  # False when stopped while connecting
 
     async def _connect(self) -> None:
         """One offer/answer and connection; on success the capture switches to it."""
