@@ -174,7 +174,8 @@ def seed_demo(ctx, user_id: int, lang: str, sessions: int = 3) -> list[int]:
     return ids
 
 
-def _grab(window, path: Path) -> None:
+def grab_window(window, path: Path) -> None:
+    """Save ``window`` as it is drawn now to ``path`` (PNG); OSError when it cannot be written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(path)):
         raise OSError(f"could not write {path}")
@@ -216,7 +217,7 @@ def render_language(out: Path, lang: str) -> list[Path]:
     def shot(name: str) -> None:
         QApplication.processEvents()
         p = out / f"{name}_{lang}.png"
-        _grab(w, p)
+        grab_window(w, p)
         shots.append(p)
 
     shell.start()

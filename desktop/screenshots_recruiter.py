@@ -296,7 +296,7 @@ def render_only(out: Path, lang: str) -> list[Path]:
     from desktop.app import build_context
     from desktop.controllers.shell import Shell
     from desktop.demo import SyntheticFaceCamera, SyntheticMicrophone
-    from desktop.screenshots import SIZE, _grab
+    from desktop.screenshots import SIZE, grab_window
     from desktop.workers.jobs import wait_idle
 
     home = Path(tempfile.mkdtemp(prefix=f"big20-demo-rec-{lang}-"))
@@ -311,7 +311,7 @@ def render_only(out: Path, lang: str) -> list[Path]:
     def shot(name: str) -> None:
         QApplication.processEvents()
         p = out / f"{name}_{lang}.png"
-        _grab(shell.window, p)
+        grab_window(shell.window, p)
         shots.append(p)
 
     shell.start()

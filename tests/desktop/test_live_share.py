@@ -10,7 +10,9 @@ uploaded when the server is back. ICE on 127.0.0.1 only, no STUN/TURN."""
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -53,6 +55,20 @@ def _ctx(tmp_path):
     return ctx
 
 
+def _shot(shell, name: str) -> None:
+    """With BIG20_SCREENSHOT_DIR set (``xvfb-run -a ... pytest``), the window as it is now:
+    the real screens of a live-shared interview, for the docs."""
+    folder = os.environ.get("BIG20_SCREENSHOT_DIR")
+    if folder:
+        from PySide6.QtWidgets import QApplication
+
+        from desktop.screenshots import SIZE, grab_window
+
+        shell.window.resize(*SIZE)
+        QApplication.processEvents()
+        grab_window(shell.window, Path(folder) / f"{name}_{shell.ctx.lang}.png")
+
+
 def _new_interview(qtbot, shell, *, share: bool):
     shell.move_to("new")
     new = shell.screens["new"]
@@ -64,6 +80,7 @@ def _new_interview(qtbot, shell, *, share: bool):
     v.share_live.setChecked(share)
     qtbot.waitUntil(lambda: new.plan is not None or v.banner.isVisible(), timeout=120_000)
     assert new.plan is not None, v.banner.text()
+    _shot(shell, "new_interview_share_live")
     v.start.click()
     return shell.screens["live"]
 
@@ -116,6 +133,7 @@ def test_interview_shared_live_is_watched_recorded_and_synced_as_one_record(qtbo
         qtbot.waitUntil(lambda: live.index == 0, timeout=30_000)
         watcher = _Watcher(client(server, "rec"), server_id)
         qtbot.waitUntil(lambda: watcher.frames >= FPS, timeout=30_000)
+        _shot(shell, "live_shared")
         questions = [m for m in watcher.messages if m.get("event") == "question"]
         assert questions and questions[-1]["text"] == live.view.question.text()
         # the local engines read the same camera all along (one capture, fanned out)
@@ -168,6 +186,7 @@ def test_server_unreachable_at_the_start_records_here_and_uploads_later(qtbot, t
                         and live.share.publisher.recording_locally, timeout=60_000)
         qtbot.waitUntil(lambda: live.index == 0, timeout=30_000)
         assert "이 컴퓨터" in live.view.share_state.text() or "this computer" in live.view.share_state.text()
+        _shot(shell, "live_recorded_here")
         qtbot.wait(2000)  # two seconds of video recorded here
         live.view.typed.setPlainText(ANSWER)
         live.view.send_typed.click()
