@@ -34,6 +34,7 @@ from desktop.workers.jobs import error_text
 log = logging.getLogger(__name__)
 RECOMMENDED_ANSWER_S = 90.0
 TIMELINE_STEP_S = 0.5
+SHARE_COLOURS = {"live": "#c0392b", "local": "#b7791f", "revoked": "#b7791f"}
 
 
 def _timeline_gaze(samples: list, start: float, end: float) -> list[tuple[float, bool | None]]:
@@ -200,8 +201,11 @@ class LiveController(ScreenController):
         v, lang = self.view, self.lang
         if self.share is None or self.sender() not in (None, self.share):
             return  # a previous interview's share finishing late
-        text = tr(f"ui.live.share.{state}", lang, company=self._share_company, reason=detail or "—")
-        v.share_state.setText(text)
+        v.share_state.setText(tr(f"ui.live.share.{state}", lang, company=self._share_company))
+        v.share_state.setToolTip(detail)  # why (the server's or the network's words), on hover
+        # "on air" red while live, amber while recorded here: the candidate sees it at a glance
+        colour = SHARE_COLOURS.get(state)
+        v.share_state.setStyleSheet(f"color: {colour}; font-weight: 600;" if colour else "")
         v.share_state.setVisible(True)
 
     def reader_for(self, lang: str):

@@ -186,8 +186,9 @@ def test_server_unreachable_at_the_start_records_here_and_uploads_later(qtbot, t
                         and live.share.publisher.recording_locally, timeout=60_000)
         qtbot.waitUntil(lambda: live.index == 0, timeout=30_000)
         assert "이 컴퓨터" in live.view.share_state.text() or "this computer" in live.view.share_state.text()
-        _shot(shell, "live_recorded_here")
         qtbot.wait(2000)  # two seconds of video recorded here
+        assert live.view.share_state.toolTip()  # the reason, on hover
+        _shot(shell, "live_recorded_here")
         live.view.typed.setPlainText(ANSWER)
         live.view.send_typed.click()
         qtbot.waitUntil(lambda: shell.current == "report", timeout=180_000)
