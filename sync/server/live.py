@@ -280,20 +280,30 @@ class LiveHub:
             await self._finish(live)
 
     async def _recheck_publisher(self, live: LiveStream, still_allowed) -> None:
-        while not live._finishing:
+        async def revoke() -> None:
+            log.info("video consent of interview %s withdrawn; live stream ended", live.interview_id)
+            self._send(live.channel, {"type": "revoked"})
+            await asyncio.sleep(0.05)  # let the message leave before the transport closes
+            await self._finish(live)
+
+        await self._recheck_loop(lambda: not live._finishing, still_allowed, revoke,
+                                 f"the consent of live interview {live.interview_id}")
+
+    async def _recheck_loop(self, alive: Callable[[], bool], still_allowed, denied: Callable[[], Awaitable[None]],
+                            what: str) -> None:
+        """Every ``recheck_s`` while ``alive()``: ``still_allowed()`` False -> ``denied()``, once.
+        A failed check (database unreachable) keeps the stream and tries again."""
+        while alive():
             await asyncio.sleep(self.recheck_s)
-            if live._finishing:
+            if not alive():
                 return
             try:
                 allowed = await still_allowed()
-            except Exception:  # database unreachable: keep the stream, try again
-                log.exception("could not re-check the consent of live interview %s", live.interview_id)
+            except Exception:  # noqa: BLE001 - keep the stream, try again
+                log.exception("could not re-check %s", what)
                 continue
             if not allowed:
-                log.info("video consent of interview %s withdrawn; live stream ended", live.interview_id)
-                self._send(live.channel, {"type": "revoked"})
-                await asyncio.sleep(0.05)  # let the message leave before the transport closes
-                await self._finish(live)
+                await denied()
                 return
 
     def _on_publisher_message(self, live: LiveStream, message: Any) -> None:
@@ -406,17 +416,11 @@ class LiveHub:
         return {"sdp": pc.localDescription.sdp, "type": pc.localDescription.type}
 
     async def _recheck(self, live: LiveStream, viewer: _Viewer, still_allowed) -> None:
-        while viewer in live.viewers:
-            await asyncio.sleep(self.recheck_s)
-            try:
-                allowed = await still_allowed()
-            except Exception:  # database unreachable: keep the view, try again
-                log.exception("could not re-check viewer %s", viewer.viewer_id)
-                continue
-            if not allowed:
-                log.info("viewer %s of interview %s lost access; view closed", viewer.viewer_id, live.interview_id)
-                await self._drop_viewer(live, viewer)
-                return
+        async def drop() -> None:
+            log.info("viewer %s of interview %s lost access; view closed", viewer.viewer_id, live.interview_id)
+            await self._drop_viewer(live, viewer)
+
+        await self._recheck_loop(lambda: viewer in live.viewers, still_allowed, drop, f"viewer {viewer.viewer_id}")
 
     async def _drop_viewer(self, live: LiveStream, viewer: _Viewer) -> None:
         if viewer in live.viewers:

@@ -17,13 +17,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from core.bank import seed_reference_data
 from core.db.models import MediaFile, OutboxStatus, SyncOutbox, UserRole
-from core.db.session import session_factory, transaction, upgrade_database
+from core.db.session import session_factory
 from engines.capture.pattern import PatternCamera
 from sync.recording import probe
 from tests.desktop.ui_support import MissingMicrophone, close_shell, make_ctx, open_shell, server_sign_in
-from tests.sync.server_helpers import PASSWORD, ServerProcess, make_user
+from tests.sync.server_helpers import PASSWORD, ServerProcess, seeded_server_db
 
 pytest.importorskip("aiortc")
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.usefixtures("model_manager")]
@@ -34,12 +33,7 @@ ANSWER = ("I would profile the endpoint first, find the N+1 query in the ORM and
 
 @pytest.fixture
 def server_db(pg_engine):
-    upgrade_database(pg_engine)
-    with transaction(session_factory(pg_engine)) as s:
-        seed_reference_data(s)
-    make_user(pg_engine, "mei")
-    make_user(pg_engine, "rec", UserRole.recruiter, "KAKAO")
-    return pg_engine
+    return seeded_server_db(pg_engine, "mei", ("rec", UserRole.recruiter, "KAKAO"))
 
 
 def _server(server_db, media):

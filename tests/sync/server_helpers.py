@@ -21,6 +21,20 @@ def make_user(engine, username: str, role: UserRole = UserRole.candidate, compan
                            role=role, company_id=company_id, full_name=username.title()).id
 
 
+def seeded_server_db(engine, *users: str | tuple[str, UserRole, str]):
+    """``engine`` with the server's schema, the reference data and ``users`` (a name: a
+    candidate; (name, role, company): a recruiter or admin), all with PASSWORD."""
+    from core.bank import seed_reference_data
+    from core.db.session import upgrade_database
+
+    upgrade_database(engine)
+    with transaction(session_factory(engine)) as s:
+        seed_reference_data(s)
+    for user in users:
+        make_user(engine, *(user if isinstance(user, tuple) else (user,)))
+    return engine
+
+
 def login(client: TestClient, username: str, password: str = PASSWORD) -> dict:
     r = client.post("/api/v1/auth/token", data={"username": username, "password": password})
     assert r.status_code == 200, r.text

@@ -9,14 +9,13 @@ import ipaddress
 
 import pytest
 
-from core.bank import seed_reference_data
 from core.db.models import UserRole
 from core.db.session import session_factory, transaction, upgrade_database
 from core.errors import InputError
 from core.secrets import SecretStore
 from sync.client.api import REFRESH_SECRET, LoginRequired, ServerClient, check_url
 from sync.client.outbox import Outbox, enqueue_interview
-from tests.sync.server_helpers import PASSWORD, ServerProcess, make_local_interview, make_user
+from tests.sync.server_helpers import PASSWORD, ServerProcess, make_local_interview, seeded_server_db
 
 
 def test_plain_http_only_to_loopback_unless_allowed():
@@ -59,12 +58,7 @@ def _self_signed(tmp_path):
 
 @pytest.fixture
 def server_db(pg_engine):
-    upgrade_database(pg_engine)
-    with transaction(session_factory(pg_engine)) as s:
-        seed_reference_data(s)
-    make_user(pg_engine, "mei")
-    make_user(pg_engine, "kakao_rec", UserRole.recruiter, "KAKAO")
-    return pg_engine
+    return seeded_server_db(pg_engine, "mei", ("kakao_rec", UserRole.recruiter, "KAKAO"))
 
 
 @pytest.mark.postgres

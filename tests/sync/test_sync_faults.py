@@ -15,7 +15,6 @@ import httpx
 import pytest
 from sqlalchemy import func, select, text
 
-from core.bank import seed_reference_data
 from core.db.models import OutboxStatus, SyncOutbox, Transcript
 from core.db.session import session_factory, transaction, upgrade_database
 from sync.client.api import ServerClient
@@ -26,7 +25,7 @@ from tests.sync.server_helpers import (
     REPO,
     ServerProcess,
     make_local_interview,
-    make_user,
+    seeded_server_db,
     server_counts,
 )
 
@@ -36,11 +35,7 @@ LATER = datetime.now(timezone.utc) + timedelta(days=1)  # "now" after every back
 
 @pytest.fixture
 def server_db(pg_engine):
-    upgrade_database(pg_engine)
-    with transaction(session_factory(pg_engine)) as s:
-        seed_reference_data(s)
-    make_user(pg_engine, "mei")
-    return pg_engine
+    return seeded_server_db(pg_engine, "mei")
 
 
 @pytest.fixture

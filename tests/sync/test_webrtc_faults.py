@@ -21,7 +21,6 @@ import httpx
 import pytest
 from sqlalchemy import select, text
 
-from core.bank import seed_reference_data
 from core.db.models import MediaFile, MediaUpload, OutboxStatus, SyncOutbox
 from core.db.session import session_factory, transaction, upgrade_database
 from engines.capture.fanout import FanoutCamera
@@ -30,7 +29,7 @@ from sync.client.outbox import Outbox
 from sync.client.recording_upload import enqueue_recording
 from sync.client.webrtc_publisher import LivePublisher
 from sync.recording import RecordingWriter, probe, sha256_file
-from tests.sync.server_helpers import CHILD_KEYRING, PASSWORD, REPO, ServerProcess, make_user
+from tests.sync.server_helpers import CHILD_KEYRING, PASSWORD, REPO, ServerProcess, seeded_server_db
 from tests.sync.live_helpers import FPS, LOOPBACK, SIZE, EngineReader, client, live_interview, recorded_indices
 
 pytest.importorskip("aiortc")
@@ -40,11 +39,7 @@ HEARTBEAT_S, DROP_AFTER_S, RECONNECT_S = 0.25, 1.0, 1.0
 
 @pytest.fixture
 def server_db(pg_engine):
-    upgrade_database(pg_engine)
-    with transaction(session_factory(pg_engine)) as s:
-        seed_reference_data(s)
-    make_user(pg_engine, "mei")
-    return pg_engine
+    return seeded_server_db(pg_engine, "mei")
 
 
 @pytest.fixture

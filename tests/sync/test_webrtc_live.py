@@ -12,9 +12,8 @@ import asyncio
 import pytest
 from sqlalchemy import select, text
 
-from core.bank import seed_reference_data
 from core.db.models import MediaFile, UserRole
-from core.db.session import session_factory, transaction, upgrade_database
+from core.db.session import session_factory
 from engines.capture.audio import FileAudioSource
 from engines.capture.fanout import FanoutCamera, FanoutMicrophone
 from engines.capture.pattern import PatternCamera, read_stamp
@@ -23,7 +22,7 @@ from sync.client.webrtc_publisher import LivePublisher
 from sync.client.webrtc_viewer import LiveViewer
 from sync.recording import probe
 from tests.sync.live_helpers import FPS, LOOPBACK, SIZE, EngineReader, client, live_interview, recorded_indices, tone
-from tests.sync.server_helpers import ServerProcess, make_user
+from tests.sync.server_helpers import ServerProcess, seeded_server_db
 
 pytest.importorskip("aiortc")
 pytestmark = pytest.mark.postgres
@@ -31,14 +30,8 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def server_db(pg_engine):
-    upgrade_database(pg_engine)
-    with transaction(session_factory(pg_engine)) as s:
-        seed_reference_data(s)
-    make_user(pg_engine, "mei")
-    make_user(pg_engine, "bob")
-    make_user(pg_engine, "rec", UserRole.recruiter, "KAKAO")
-    make_user(pg_engine, "navi", UserRole.recruiter, "NAVER")
-    return pg_engine
+    return seeded_server_db(pg_engine, "mei", "bob", ("rec", UserRole.recruiter, "KAKAO"),
+                            ("navi", UserRole.recruiter, "NAVER"))
 
 
 @pytest.fixture
