@@ -10,8 +10,9 @@ worker's clock and cut by the answer windows the worker recorded.
 
 Shared live (the candidate's choice on the new-interview screen, a server account): a
 :class:`desktop.controllers.live_share.LiveShare` fans the camera and microphone out to the
-WebRTC publisher, sends the questions and final captions, says on screen whether the stream
-is live or recorded here, and queues everything for the server at the end.
+WebRTC publisher, sends the questions and captions, says on screen whether the stream is
+live (and how many recruiters watch) or recorded here, and queues everything for the server
+at the end.
 """
 
 from __future__ import annotations
@@ -201,8 +202,12 @@ class LiveController(ScreenController):
         v, lang = self.view, self.lang
         if self.share is None or self.sender() not in (None, self.share):
             return  # a previous interview's share finishing late
-        v.share_state.setText(tr(f"ui.live.share.{state}", lang, company=self._share_company))
-        v.share_state.setToolTip(detail)  # why (the server's or the network's words), on hover
+        watching = int(detail) if state == "live" and detail.isdigit() else 0
+        if watching:  # the candidate knows when a recruiter is watching
+            v.share_state.setText(tr("ui.live.share.watching", lang, company=self._share_company, n=watching))
+        else:
+            v.share_state.setText(tr(f"ui.live.share.{state}", lang, company=self._share_company))
+        v.share_state.setToolTip(detail if state != "live" else "")  # why (the server's or the network's words)
         # "on air" red while live, amber while recorded here: the candidate sees it at a glance
         colour = SHARE_COLOURS.get(state)
         v.share_state.setStyleSheet(f"color: {colour}; font-weight: 600;" if colour else "")
@@ -410,6 +415,8 @@ class LiveController(ScreenController):
         if index == self.index:
             self.interim = text
             self._render_captions()
+            if self.share is not None and self.worker is not None:
+                self.share.caption(text, self.worker.now, final=False)
 
     def _final(self, index: int, text: str) -> None:
         if text.strip():

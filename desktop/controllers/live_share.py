@@ -14,7 +14,9 @@ screen ("share live, video included"), carried out on the live screen.
   the uuid: idempotent), is shared with the company with video (the first time only: a
   consent withdrawn meanwhile is never granted again behind the candidate's back) and is
   live; then the offer. Unreachable or lost: recorded on this computer, reconnected later.
-- Questions and final captions go over the data channel (the recruiter's live view).
+- Questions and captions (interim ones at most every 0.3 s) go over the data channel: the
+  recruiter's live view shows them in step with the video. How many recruiters watch comes
+  back and is shown to the candidate.
 - :meth:`LiveShare.finish`: the stream ends; then, on the database lane, each local segment
   is queued for upload (``enqueue_recording``) and, for a completed interview, its snapshot
   (``enqueue_interview``); the outbox is pushed. A cancelled interview: the server's copy is
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid as uuidlib
 from collections import deque
 from pathlib import Path
@@ -44,6 +47,7 @@ from PySide6.QtCore import QObject, Signal
 from desktop.workers.jobs import Op
 
 log = logging.getLogger(__name__)
+INTERIM_EVERY_S = 0.3
 
 
 class LiveShare(QObject):
@@ -71,6 +75,7 @@ class LiveShare(QObject):
         self.fan_camera = None
         self._lock = threading.Lock()  # publisher / _early: the camera thread and the UI thread
         self._early: deque = deque(maxlen=50)  # questions and captions before the publisher exists
+        self._interim_at = 0.0
         self.clock = None  # the interview's clock (the worker's ``now``), for the video's timestamps
         self._stopped.connect(self._after_stop)
 
@@ -147,9 +152,18 @@ class LiveShare(QObject):
     def question(self, index: int, total: int, text: str) -> None:
         self._to_publisher(lambda p: p.send_event("question", index=index, total=total, text=text))
 
-    def caption(self, text: str, t: float) -> None:
-        if text.strip():
-            self._to_publisher(lambda p: p.send_caption(text.strip(), t))
+    def caption(self, text: str, t: float, *, final: bool = True) -> None:
+        """A caption for the recruiters; interim ones (``final`` False) at most every
+        :data:`INTERIM_EVERY_S` (the recognizer revises them many times a second)."""
+        text = text.strip()
+        if not text:
+            return
+        now = time.monotonic()
+        if not final:
+            if now - self._interim_at < INTERIM_EVERY_S:
+                return
+            self._interim_at = now
+        self._to_publisher(lambda p: p.send_caption(text, t, final=final))
 
     def _to_publisher(self, send) -> None:
         # the first question is asked before the camera is open (no publisher yet): kept for it

@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QListWidgetItem
 
 from core.i18n import tr
@@ -81,7 +81,8 @@ class RecruiterLiveController(ScreenController):
         self._pending: QImage | None = None
         self._pending_lock = threading.Lock()
         self.frames_shown = 0
-        self.captions: list[dict[str, Any]] = []
+        self.captions: list[dict[str, Any]] = []  # the final ones
+        self._interim: QListWidgetItem | None = None
         self.question: str = ""
 
     # ------------------------------------------------------------------ screen
@@ -99,6 +100,7 @@ class RecruiterLiveController(ScreenController):
         v.video.clear(tr("ui.recruiter.live.connecting", lang))
         v.state.setText(tr("ui.recruiter.live.connecting", lang))
         self.captions, self.question, self.frames_shown = [], "", 0
+        self._interim = None  # the list item of the caption still being spoken
         self.start(int(row["id"]))
 
     def leave(self) -> None:
@@ -180,8 +182,17 @@ class RecruiterLiveController(ScreenController):
             return
         v = self.view
         if msg.get("type") == "caption" and msg.get("text"):
-            self.captions.append(msg)
-            v.captions.addItem(QListWidgetItem(str(msg["text"])))
+            # an interim caption (final False) is the last line, in grey, until the final one replaces it
+            if self._interim is not None:
+                v.captions.takeItem(v.captions.row(self._interim))
+                self._interim = None
+            item = QListWidgetItem(str(msg["text"]))
+            if msg.get("final", True):
+                self.captions.append(msg)
+            else:
+                item.setForeground(QColor("#9aa3af"))
+                self._interim = item
+            v.captions.addItem(item)
             while v.captions.count() > MAX_CAPTIONS:
                 v.captions.takeItem(0)
             v.captions.scrollToBottom()

@@ -27,7 +27,8 @@ on the server, shared with video, and returns its id) -> offer -> ``POST
 recorded) and closes the local recording; its :class:`PublishOutcome` says what exists where
 (the caller queues each local segment for upload:
 :func:`sync.client.recording_upload.enqueue_recording`). ``on_state(state, detail)`` reports
-"connecting", "live", "local" (detail: why), "revoked", "ended".
+"connecting", "live" (detail: how many recruiters watch, when the server said), "local"
+(detail: why), "revoked", "ended".
 
 Threading: every coroutine runs on one asyncio loop (the desktop's network thread);
 :meth:`send_caption` / :meth:`send_event` may be called from any thread; ``on_state`` is
@@ -212,6 +213,11 @@ class LocalRecorder:
         return self._writer.close()
 
 
+def _keep(msg: dict) -> bool:
+    """Worth sending late: events and final captions (an interim caption is stale by then)."""
+    return msg.get("type") == "event" or (msg.get("type") == "caption" and msg.get("final", True) is not False)
+
+
 @dataclass(frozen=True)
 class LocalSegment:
     """One local recording file: from a loss (or a refusal) to a reconnect or the end."""
@@ -303,6 +309,7 @@ class LivePublisher:
         self._sent_before = 0  # frames sent over earlier connections
         self.frames_seen = 0
         self.reconnects = 0
+        self.viewers = 0  # recruiters watching now, as the server last said
         self._went_live = False
 
     # ------------------------------------------------------------------ capture side (capture threads)
@@ -356,13 +363,13 @@ class LivePublisher:
     def _send_threadsafe(self, msg: dict) -> None:
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._send, msg)
-        elif msg.get("type") in ("caption", "event"):
+        elif _keep(msg):
             self._backlog.append(msg)  # before start(): sent once connected (deque.append is atomic)
 
     def _send(self, msg: dict) -> None:
         if self._live and self._channel is not None and self._channel.readyState == "open":
             self._channel.send(json.dumps(msg, ensure_ascii=False))
-        elif msg.get("type") in ("caption", "event"):
+        elif _keep(msg):
             # not connected (yet, or for now): sent when the channel opens, so a viewer still
             # sees the question asked while the stream was connecting
             self._backlog.append(msg)
@@ -383,6 +390,10 @@ class LivePublisher:
             self._ended.set_result(msg)
         elif kind == "revoked":
             asyncio.ensure_future(self._revoke())
+        elif kind == "viewers" and isinstance(msg.get("count"), int):
+            self.viewers = msg["count"]
+            if self._live:
+                self._state("live", str(self.viewers))
 
     def _state(self, state: str, detail: str | None = None) -> None:
         if self.on_state is not None:
@@ -485,6 +496,7 @@ class LivePublisher:
         self._heartbeat = loop.create_task(self._beat(pc))
         channel.on("open", self._flush_backlog)
         self._flush_backlog()  # already open
+        self.viewers = 0  # a new connection has no viewers yet
         self._state("live")
 
     async def _beat(self, pc: Any) -> None:

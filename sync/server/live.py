@@ -17,7 +17,8 @@ access and create/finish the ``media_files`` rows through the callbacks they pas
   "seq": n}`` (the desktop's liveness check); ``{"type": "clock", "video_t0": s}`` (the session
   time of the first frame); ``{"type": "end", "frames": n}`` -> recording finished once n
   frames are recorded (or the recorder stalls for 3 s) -> ``{"type": "ended", "frames": k, "recording_id": id}``;
-  ``{"type": "revoked"}`` to the publisher when its consent to share video is withdrawn
+  ``{"type": "viewers", "count": n}`` to the publisher whenever a recruiter starts or stops
+  watching (the candidate sees it); ``{"type": "revoked"}`` to the publisher when its consent to share video is withdrawn
   (``still_allowed`` of :meth:`LiveHub.publish`, re-checked every ``recheck_s``): the stream
   and its recording end, and the desktop stops sending (it records nothing locally either);
   anything else (captions, engine events) is relayed to the viewers as is.
@@ -323,7 +324,8 @@ class LiveHub:
             frames = msg.get("frames")
             asyncio.get_running_loop().create_task(self._end(live, frames if isinstance(frames, int) else None))
         elif kind:
-            live.recent.append(message)
+            if not (kind == "caption" and msg.get("final") is False):  # a late viewer needs no stale interim
+                live.recent.append(message)
             for v in live.viewers:
                 self._send(v.channel, message)
 
@@ -412,6 +414,7 @@ class LiveHub:
             await pc.close()
             raise
         live.viewers.append(viewer)
+        self._tell_viewers(live)
         viewer.task = asyncio.get_running_loop().create_task(self._recheck(live, viewer, still_allowed))
         return {"sdp": pc.localDescription.sdp, "type": pc.localDescription.type}
 
@@ -422,9 +425,15 @@ class LiveHub:
 
         await self._recheck_loop(lambda: viewer in live.viewers, still_allowed, drop, f"viewer {viewer.viewer_id}")
 
+    def _tell_viewers(self, live: LiveStream) -> None:
+        """The candidate sees how many recruiters watch now (``{"type": "viewers", "count": n}``)."""
+        self._send(live.channel, {"type": "viewers", "count": len(live.viewers)})
+
     async def _drop_viewer(self, live: LiveStream, viewer: _Viewer) -> None:
         if viewer in live.viewers:
             live.viewers.remove(viewer)
+            if not live._finishing:
+                self._tell_viewers(live)
         if viewer.task is not None and viewer.task is not asyncio.current_task():
             viewer.task.cancel()
         await viewer.pc.close()

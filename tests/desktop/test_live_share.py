@@ -127,6 +127,8 @@ def test_interview_shared_live_is_watched_recorded_and_synced_as_one_record(qtbo
         qtbot.waitUntil(lambda: live.index == 0, timeout=30_000)
         watcher = _Watcher(client(server, "rec"), server_id)
         qtbot.waitUntil(lambda: watcher.frames >= FPS, timeout=30_000)
+        # the candidate sees that somebody watches
+        qtbot.waitUntil(lambda: "1 from" in live.view.share_state.text(), timeout=10_000)
         _shot(shell, "live_shared")
         questions = [m for m in watcher.messages if m.get("event") == "question"]
         assert questions and questions[-1]["text"] == live.view.question.text()
@@ -134,12 +136,14 @@ def test_interview_shared_live_is_watched_recorded_and_synced_as_one_record(qtbo
         fan = live.share.fan_camera
         assert fan.opens == 1 and live.vision is not None and live.vision.source is fan
 
+        watcher.stop()
+        qtbot.waitUntil(lambda: live.view.share_state.text() == "● Live: Kakao can watch", timeout=10_000)
+
         live.view.typed.setPlainText(ANSWER)
         live.view.send_typed.click()
         qtbot.waitUntil(lambda: shell.current == "report", timeout=180_000)
         share = live.share
         qtbot.waitUntil(lambda: share.done, timeout=120_000)
-        watcher.stop()
         outcome = share.outcome
         assert outcome.live and outcome.local_segments == [] and outcome.server_frames == outcome.frames_sent > 0
 

@@ -184,6 +184,14 @@ def test_live_view_shows_video_question_and_captions(qtbot, tmp_path, server):
     assert lv.question.text() == "Q1. Kafka 파티션 설계를 설명해 주세요"
     assert [lv.captions.item(i).text() for i in range(5)] == [f"파티션 키를 주문 번호로 {i}" for i in range(5)]
     assert _stamp_of(lv.video._image) is not None  # the candidate's own frames, on screen
+    # a caption still being spoken is the last line, grey, until its final text replaces it
+    publisher.send_caption("그래서 순서가", t=0.6, final=False)
+    qtbot.waitUntil(lambda: lv.captions.count() == 6, timeout=10_000)
+    assert lv.captions.item(5).foreground().color().name() == "#9aa3af"
+    publisher.send_caption("그래서 순서가 보장됩니다", t=0.7)
+    qtbot.waitUntil(lambda: lv.captions.item(lv.captions.count() - 1).text() == "그래서 순서가 보장됩니다",
+                    timeout=10_000)
+    assert lv.captions.count() == 6 and len(lc.captions) == 6
     assert "Mei" in lv.title.text()
 
     lc.leave()  # stops the viewer; the publisher goes on (the candidate is still live)
