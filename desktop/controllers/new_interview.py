@@ -8,7 +8,9 @@ both. No camera or no microphone is not fatal: the screen says so, and the inter
 without video analysis or with typed answers.
 
 The plan is rebuilt (the previous job cancelled) whenever its inputs change, 400 ms after the
-last edit. Start hands an :class:`InterviewSetup` to the live screen.
+last edit. Start hands an :class:`InterviewSetup` to the live screen. Sharing the interview
+live with its company (video included) is offered only to a candidate with a server account,
+off by default and asked again each time (the live screen carries it out: live_share).
 """
 
 from __future__ import annotations
