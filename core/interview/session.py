@@ -411,9 +411,8 @@ class InterviewSession:
                     self._resume_created = True
                 resume_id = row.id
             interview = create_interview(db, candidate_id=s.candidate_id, position=s.position,
-                                         company_id=s.company.id, resume_id=resume_id, language=lang)
-            if s.uuid is not None:
-                interview.uuid = s.uuid
+                                         company_id=s.company.id, resume_id=resume_id, language=lang,
+                                         uuid=s.uuid)
             interview.plan = self._plan_doc()
             transition(db, interview, InterviewStatus.live)
             if s.share_video_with is not None:
