@@ -124,8 +124,8 @@ class LiveShare(QObject):
         return iv["id"]
 
     def _start(self, camera: Any) -> None:
-        from desktop.controllers.recruiter_live import ice_for
         from desktop.workers.net_loop import net_loop
+        from sync.client.ice import ice_for
         from sync.client.webrtc_publisher import LivePublisher
 
         servers, addresses = ice_for(self.client.base_url)

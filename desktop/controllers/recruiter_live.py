@@ -17,10 +17,8 @@ relay when the peer closes). UI thread only, except the callbacks named above.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from typing import Any
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QImage
@@ -31,24 +29,12 @@ from desktop.controllers.base import ScreenController
 from desktop.ui.widgets import bgr_to_qimage
 from desktop.workers.jobs import error_text
 from desktop.workers.net_loop import net_loop
-from sync.client.api import LoginRequired, ServerRefused, is_loopback
+from sync.client.api import LoginRequired, ServerRefused
+from sync.client.ice import ice_for
 from sync.client.webrtc_viewer import LiveViewer
-from sync.rtc import parse_ice_servers
 
 log = logging.getLogger(__name__)
 MAX_CAPTIONS = 300
-
-
-def ice_for(server_url: str) -> tuple[list[dict[str, Any]], list[str] | None]:
-    """(ice_servers, host addresses) for talking to ``server_url``. Raises InputError for a
-    malformed ``BIG20_RTC_ICE_SERVERS``."""
-    servers = parse_ice_servers(os.environ.get("BIG20_RTC_ICE_SERVERS"))
-    raw = os.environ.get("BIG20_RTC_ICE_ADDRESSES")
-    if raw:
-        return servers, [a.strip() for a in raw.split(",") if a.strip()]
-    if is_loopback(urlsplit(server_url).hostname or ""):
-        return servers, ["127.0.0.1"]
-    return servers, None
 
 
 class _Bridge(QObject):
