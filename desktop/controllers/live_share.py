@@ -24,8 +24,8 @@ screen ("share live, video included"), carried out on the live screen.
   withdrawn while live (``revoked``): the local segments are deleted too.
 
 ``state`` (str, str) reaches the UI thread: "connecting", "live", "local" (why), "revoked",
-"ended", "unavailable" (no camera: nothing to publish); ``finished`` when the end's queueing
-is done.
+"ended", "unavailable" (no camera: nothing to publish). ``done`` is True once the end's
+queueing is over.
 
 Threading: construct and call on the UI thread, except :meth:`camera` and :meth:`begin`
 (the camera-opening helper thread); the publisher runs on the network loop; its state callbacks are re-emitted
@@ -52,7 +52,6 @@ INTERIM_EVERY_S = 0.3
 
 class LiveShare(QObject):
     state = Signal(str, str)
-    finished = Signal()  # everything recorded is queued for the server (or deleted)
     _stopped = Signal(object, bool, object)  # PublishOutcome | exception, completed, local interview id
 
     def __init__(self, ctx: Any, *, company_id: str, position: str, language: str, parent: QObject) -> None:
@@ -177,7 +176,7 @@ class LiveShare(QObject):
     # ------------------------------------------------------------------ the end
     def finish(self, *, completed: bool, interview_id: int | None) -> None:
         """End the stream; queue what was recorded locally (and the snapshot when completed).
-        Returns at once; ``finished`` is emitted (and ``done`` set) once all is queued."""
+        Returns at once; ``done`` is set once all is queued."""
         with self._lock:
             if self._finishing:
                 return
@@ -252,11 +251,9 @@ class LiveShare(QObject):
             self.done = True
             if self.queued:
                 push_outbox(self.ctx, self.parent().view)
-            self.finished.emit()
 
         def failed(exc: BaseException) -> None:
             log.error("could not queue the shared interview: %s", exc)
             self.done = True
-            self.finished.emit()
 
         Op(self.parent().view, work, done).failure(failed).on_db_lane().run_in_background()
