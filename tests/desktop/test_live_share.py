@@ -63,6 +63,25 @@ def _shot(shell, name: str) -> None:
         grab_window(shell.window, Path(folder) / f"{name}_{shell.ctx.lang}.png")
 
 
+def _signed_in(qtbot, tmp_path, server):
+    """The app on its home screen, signed in as the candidate "mei" with her server account."""
+    ctx = _ctx(tmp_path)
+    shell = open_shell(qtbot, ctx)
+    server_sign_in(qtbot, shell, server.url, "mei", PASSWORD)
+    qtbot.waitUntil(lambda: shell.current == "home", timeout=60_000)
+    return ctx, shell
+
+
+def _answer_and_finish(qtbot, shell, live):
+    """Type the one answer, wait for the report and for the live share's end; the LiveShare."""
+    live.view.typed.setPlainText(ANSWER)
+    live.view.send_typed.click()
+    qtbot.waitUntil(lambda: shell.current == "report", timeout=180_000)
+    share = live.share
+    qtbot.waitUntil(lambda: share.done, timeout=120_000)
+    return share
+
+
 def _new_interview(qtbot, shell, *, share: bool):
     shell.move_to("new")
     new = shell.screens["new"]
@@ -107,10 +126,7 @@ def test_interview_shared_live_is_watched_recorded_and_synced_as_one_record(qtbo
     media = tmp_path / "media"
     server = _server(server_db, media).start()
     try:
-        ctx = _ctx(tmp_path)
-        shell = open_shell(qtbot, ctx)
-        server_sign_in(qtbot, shell, server.url, "mei", PASSWORD)
-        qtbot.waitUntil(lambda: shell.current == "home", timeout=60_000)
+        ctx, shell = _signed_in(qtbot, tmp_path, server)
 
         live = _new_interview(qtbot, shell, share=True)
         qtbot.waitUntil(lambda: live.share is not None and live.share.publisher is not None
@@ -139,11 +155,7 @@ def test_interview_shared_live_is_watched_recorded_and_synced_as_one_record(qtbo
         watcher.stop()
         qtbot.waitUntil(lambda: live.view.share_state.text() == "● Live: Kakao can watch", timeout=10_000)
 
-        live.view.typed.setPlainText(ANSWER)
-        live.view.send_typed.click()
-        qtbot.waitUntil(lambda: shell.current == "report", timeout=180_000)
-        share = live.share
-        qtbot.waitUntil(lambda: share.done, timeout=120_000)
+        share = _answer_and_finish(qtbot, shell, live)
         outcome = share.outcome
         assert outcome.live and outcome.local_segments == [] and outcome.server_frames == outcome.frames_sent > 0
 
@@ -173,10 +185,7 @@ def test_interview_shared_live_is_watched_recorded_and_synced_as_one_record(qtbo
 def test_server_unreachable_at_the_start_records_here_and_uploads_later(qtbot, tmp_path, server_db):
     media = tmp_path / "media"
     server = _server(server_db, media).start()
-    ctx = _ctx(tmp_path)
-    shell = open_shell(qtbot, ctx)
-    server_sign_in(qtbot, shell, server.url, "mei", PASSWORD)
-    qtbot.waitUntil(lambda: shell.current == "home", timeout=60_000)
+    ctx, shell = _signed_in(qtbot, tmp_path, server)
     server.stop()  # the network is gone before the interview starts
     try:
         live = _new_interview(qtbot, shell, share=True)
@@ -187,11 +196,7 @@ def test_server_unreachable_at_the_start_records_here_and_uploads_later(qtbot, t
         qtbot.wait(2000)  # two seconds of video recorded here
         assert live.view.share_state.toolTip()  # the reason, on hover
         _shot(shell, "live_recorded_here")
-        live.view.typed.setPlainText(ANSWER)
-        live.view.send_typed.click()
-        qtbot.waitUntil(lambda: shell.current == "report", timeout=180_000)
-        share = live.share
-        qtbot.waitUntil(lambda: share.done, timeout=120_000)
+        share = _answer_and_finish(qtbot, shell, live)
         outcome = share.outcome
         assert not outcome.live and len(outcome.local_segments) == 1
         seg = outcome.local_segments[0]
