@@ -35,7 +35,8 @@ CATEGORIES: tuple[str, ...] = ("technical", "behavioral", "situational", "cultur
 DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
 QUESTION_TYPES: tuple[str, ...] = ("자기소개", "지원동기", "직무지식", "경험", "협업·갈등", "상황")
 POSITIONS: tuple[str, ...] = (
-    "generic", "backend", "frontend", "data_ml", "mobile", "devops_cloud", "product_manager")
+    "generic", "backend", "frontend", "data_ml", "mobile", "devops_cloud", "product_manager",
+    "software", "embedded", "data_engineering", "qa", "security", "game")
 # Slots a question text may use; the planner fills them from the resume / the interview setup
 # and never invents a value (a question whose slot cannot be filled is not asked).
 SLOTS: dict[str, str] = {
@@ -46,6 +47,7 @@ SLOTS: dict[str, str] = {
     "prev_company": "an employer from the resume's experience",
     "role": "a role / job title from the resume's experience",
     "certification": "a certification from the resume",
+    "company_values": "a few of the target company's own 인재상 keywords, comma-joined (interview setup)",
 }
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 MAX_KEY_LEN = 60  # questions.bank_key is String(64) and holds "<key>:<lang>"
@@ -243,6 +245,8 @@ class Company(_Strict):
     description: I18nText
     values: I18nList  # culture keywords for culture-fit matching
     industry: I18nText | None = None
+    # who uses its products: a "business" company (IT services) is not asked about as a consumer app
+    audience: Literal["consumer", "business", "both"] = "consumer"
 
     @field_validator("id")
     @classmethod
@@ -474,6 +478,16 @@ def get_question(key: str, root: str | Path | None = None) -> BankQuestion:
 
 # Free-text position names (what the user types, CLI --position) -> position tag.
 _POSITION_ALIASES: dict[str, tuple[str, ...]] = {
+    "embedded": ("embedded", "firmware", "임베디드", "펌웨어", "rtos", "mcu", "bsp", "device driver",
+                 "디바이스 드라이버", "hardware", "하드웨어"),
+    "data_engineering": ("data engineer", "data engineering", "데이터 엔지니어", "데이터엔지니어",
+                         "etl", "data platform", "데이터 플랫폼", "analytics engineer", "빅데이터 엔지니어"),
+    "qa": ("qa", "quality assurance", "test engineer", "sdet", "tester", "test automation",
+           "품질", "테스트 엔지니어", "테스트 자동화", "qa 엔지니어"),
+    "security": ("security", "보안", "penetration", "pentest", "appsec", "infosec", "정보보호",
+                 "모의해킹", "security engineer", "보안 엔지니어"),
+    "game": ("game", "게임", "game client", "game server", "unity", "unreal", "게임 클라이언트",
+             "게임 서버", "언리얼", "유니티"),
     "backend": ("backend", "back-end", "back end", "server", "백엔드", "서버", "java", "spring"),
     "frontend": ("frontend", "front-end", "front end", "web developer", "프론트엔드", "프런트엔드",
                  "프론트", "웹 개발", "react"),
@@ -493,10 +507,20 @@ _ALIAS_ORDER: tuple[tuple[str, str], ...] = tuple(sorted(
     key=lambda at: -len(at[0])))
 
 
+# A job title that names no field ("Software Engineer", "소프트웨어 개발자", "Developer"): the
+# general engineering set; checked only after every field alias, so "Embedded Software
+# Engineer" is embedded and "Backend Engineer" backend.
+_SOFTWARE_ALIASES: tuple[str, ...] = (
+    "software engineer", "software developer", "software engineering", "full stack", "full-stack",
+    "fullstack", "developer", "engineer", "programmer", "swe", "sde", "소프트웨어", "개발자", "엔지니어",
+    "프로그래머", "풀스택", "sw 개발", "sw개발", "sw 엔지니어", "개발")
+
+
 def position_tag(position: str) -> str:
     """Map a free-text position ("Data Scientist", "백엔드 개발자", "iOS 개발자") to a bank
     position tag by its most specific (longest) alias; Latin aliases match whole words;
-    "generic" when nothing matches (the interview then uses the generic questions only)."""
+    a title naming no field ("Software Engineer", "개발자") is "software" (the general
+    engineering set); "generic" when nothing matches (non-technical: generic questions only)."""
     p = " " + position.strip().lower() + " "
     if p.strip() in POSITIONS:
         return p.strip()
@@ -506,7 +530,25 @@ def position_tag(position: str) -> str:
                 return tag
         elif alias in p:
             return tag
+    for alias in _SOFTWARE_ALIASES:
+        if re.fullmatch(r"[a-z0-9 .+-]+", alias):
+            if re.search(rf"(?<![a-z0-9]){re.escape(alias)}(?![a-z0-9])", p):
+                return "software"
+        elif alias in p:
+            return "software"
     return "generic"
+
+
+def mobile_platform(position: str) -> str | None:
+    """"android" or "ios" for a mobile position that names one platform ("Android 개발자",
+    "iOS Engineer", "Swift developer"), None when it names both or neither: the planner keeps
+    the other platform's questions out (no Swift ARC for an Android developer)."""
+    p = " " + position.strip().lower() + " "
+    android = bool(re.search(r"(?<![a-z])(android|kotlin|aos)(?![a-z])", p)) or "안드로이드" in p
+    ios = bool(re.search(r"(?<![a-z])(ios|swift|swiftui|iphone)(?![a-z])", p)) or "아이폰" in p
+    if android == ios:
+        return None
+    return "android" if android else "ios"
 
 
 def questions_for(position: str, lang: str | None = None, *, include_generic: bool = False,

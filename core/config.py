@@ -90,6 +90,9 @@ class Settings(_Section):
     sync: SyncSettings = Field(default_factory=SyncSettings)
     ui: UiSettings = Field(default_factory=UiSettings)
     questions_per_interview: int = Field(6, ge=1, le=30)
+    # follow-ups (꼬리 질문) per interview of questions_per_interview questions, scaled for
+    # other lengths; never two in a row, none after a "don't know"
+    follow_ups_per_interview: int = Field(2, ge=0, le=10)
 
     def resolved_database_url(self) -> str:
         if self.database_url:

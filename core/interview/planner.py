@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Sequence
 
 from core.evaluation.text import norm, tokens
@@ -29,8 +31,6 @@ from core.protocols import Embedder, LanguageModel
 log = logging.getLogger(__name__)
 
 RESUME_SLOTS = ("project", "skill", "prev_company", "role", "certification")
-RHYTHM = ("intro", "resume", "technical", "behavioral", "cultural", "technical", "resume",
-          "situational", "technical", "behavioral", "cultural", "technical")
 
 
 @dataclass
@@ -70,22 +70,31 @@ def resume_facts(resume: dict[str, Any]) -> dict[str, list[str]]:
     return _facts(resume or {})
 
 
-def experience_pairs(resume: dict[str, Any]) -> list[tuple[str, str]]:
-    """(company, role) of the same experience entry, both passing the sanity check: a
-    question naming both ("as {role} at {prev_company}") must not mix two jobs."""
-    from core.resume.structure import fact_ok
+CLOSING_KEY = "generic.closing_question"
+IDEAL_KEY = "generic.culture_ideal_terms"
+# The default plan's middle, between the self-introduction and the closing question: two
+# resume questions, one technical and one on the company's ideal in a 6-question interview.
+MIDDLE = ("resume", "technical", "ideal", "resume", "technical", "behavioral", "situational",
+          "cultural", "technical", "behavioral", "resume", "situational", "technical")
+SENIOR_YEARS = 7.0
+JUNIOR_YEARS = 3.0
+_SENIOR_TITLE = re.compile(r"(?i)\b(senior|staff|principal|lead|sr\.?|architect|head)\b|(시니어|수석|책임|리드|선임)")
+_JUNIOR_TITLE = re.compile(r"(?i)\b(junior|jr\.?|intern|entry|graduate|new grad)\b|(주니어|신입|인턴)")
+_PRODUCT_TAGS = frozenset({"product"})
+# a question whose text shares this much of its words with one already planned is a near-duplicate
+NEAR_DUPLICATE = 0.5
 
-    out = []
-    for e in (resume or {}).get("experience") or []:
-        if not isinstance(e, dict):
-            continue
-        c, r = (e.get("company") or "").strip(), (e.get("role") or "").strip()
-        if fact_ok("prev_company", c) and fact_ok("role", r) and (c, r) not in out:
-            out.append((c, r))
-    return out
+
+def is_closing(q: Any) -> bool:
+    """The closing "any questions for us?" question (planned or bank)."""
+    return getattr(q, "bank_key", None) == CLOSING_KEY or getattr(q, "key", None) == CLOSING_KEY
 
 
 def _bucket(q: Any) -> str:
+    if q.key == CLOSING_KEY:
+        return "closing"
+    if q.key == IDEAL_KEY:
+        return "ideal"
     if q.question_type == "자기소개":
         return "intro"
     if set(q.slots) & set(RESUME_SLOTS):
@@ -109,21 +118,140 @@ def _cos(a: Sequence[float], b: Sequence[float]) -> float:
     return dot / (na * nb) if na and nb else 0.0
 
 
-def _fill_slots(q: Any, ctx: PlanContext, facts: dict[str, list[str]], used: set[str]) -> tuple[dict, list[str]] | None:
-    """Slot values for ``q`` copied from resume/setup, preferring values not used yet and
-    values that overlap the question's keywords; None when a slot has no value."""
+def _month_index(point: str | None, today: date) -> int | None:
+    if not point:
+        return None
+    if point == "present":
+        return today.year * 12 + today.month - 1
+    m = re.match(r"(\d{4})(?:-(\d{2}))?", point)
+    if not m:
+        return None
+    return int(m.group(1)) * 12 + (int(m.group(2)) - 1 if m.group(2) else 0)
+
+
+def _recency(e: dict[str, Any], today: date) -> tuple[int, int]:
+    end = _month_index(e.get("end"), today)
+    start = _month_index(e.get("start"), today)
+    if end is None and start is not None and e.get("end") is None and e.get("start"):
+        end = start  # a single date: a point, not an open period
+    return (end if end is not None else -1, start if start is not None else -1)
+
+
+def years_of_experience(resume: dict[str, Any], today: date | None = None) -> float | None:
+    """Years covered by the resume's experience periods (overlaps merged); None when no
+    period parses."""
+    today = today or date.today()
+    spans = []
+    for e in (resume or {}).get("experience") or []:
+        if not isinstance(e, dict):
+            continue
+        a, b = _month_index(e.get("start"), today), _month_index(e.get("end"), today)
+        if a is not None and b is not None and b >= a:
+            spans.append((a, b + 1))
+    if not spans:
+        return None
+    spans.sort()
+    total, cur_a, cur_b = 0, spans[0][0], spans[0][1]
+    for a, b in spans[1:]:
+        if a > cur_b:
+            total += cur_b - cur_a
+            cur_a, cur_b = a, b
+        else:
+            cur_b = max(cur_b, b)
+    total += cur_b - cur_a
+    return round(total / 12, 1)
+
+
+def seniority(ctx: "PlanContext") -> str | None:
+    """"junior", "mid" or "senior" from the position's title words, else the resume's years
+    of experience; None when neither says."""
+    if _SENIOR_TITLE.search(ctx.position):
+        return "senior"
+    if _JUNIOR_TITLE.search(ctx.position):
+        return "junior"
+    years = years_of_experience(ctx.resume)
+    if years is None:
+        return None
+    return "senior" if years >= SENIOR_YEARS else ("junior" if years < JUNIOR_YEARS else "mid")
+
+
+def _fits_level(q: Any, level: str | None) -> bool:
+    """Difficulty follows experience: no easy or fundamentals technical question for a senior
+    ("what happens after typing a URL"), no hard one for a junior."""
+    if q.category not in ("technical", "situational") or level is None:
+        return True
+    if level == "senior":
+        return q.difficulty != "easy" and "fundamentals" not in q.tags
+    if level == "junior":
+        return q.difficulty != "hard"
+    return True
+
+
+def experience_pairs(resume: dict[str, Any], today: date | None = None) -> list[tuple[str, str]]:
+    """(company, role) of the same experience entry, both passing the sanity check, most
+    recent job first (an open period, then the latest end): a question naming both ("as
+    {role} at {prev_company}") must not mix two jobs. Only the most recent entry is offered:
+    when it does not parse, an older job is not asked about as if it were the current one."""
+    from core.resume.structure import fact_ok
+
+    today = today or date.today()
+    entries = [e for e in (resume or {}).get("experience") or [] if isinstance(e, dict)]
+    if not entries:
+        return []
+    dated = [e for e in entries if e.get("start") or e.get("end")]
+    latest = max(dated, key=lambda e: _recency(e, today)) if dated else entries[0]
+    c, r = (latest.get("company") or "").strip(), (latest.get("role") or "").strip()
+    return [(c, r)] if fact_ok("prev_company", c) and fact_ok("role", r) else []
+
+
+def current_company(resume: dict[str, Any], today: date | None = None) -> str | None:
+    """The most recent employer when it passes the sanity check (see experience_pairs)."""
+    from core.resume.structure import fact_ok
+
+    today = today or date.today()
+    entries = [e for e in (resume or {}).get("experience") or [] if isinstance(e, dict)]
+    dated = [e for e in entries if e.get("start") or e.get("end")]
+    if not entries:
+        return None
+    latest = max(dated, key=lambda e: _recency(e, today)) if dated else entries[0]
+    c = (latest.get("company") or "").strip()
+    return c if fact_ok("prev_company", c) else None
+
+
+def company_values(ctx: "PlanContext", k: int = 3) -> str | None:
+    """``k`` of the company's own 인재상 keywords (seeded choice, the file's order kept),
+    comma-joined, or None without a company."""
+    if ctx.company is None:
+        return None
+    values = list(ctx.company.values.get(ctx.language))
+    if not values:
+        return None
+    rng = random.Random(f"values:{ctx.seed}")
+    picked = sorted(rng.sample(range(len(values)), min(k, len(values))))
+    return ", ".join(values[i] for i in picked)
+
+
+def _fill_slots(q: Any, ctx: PlanContext, facts: dict[str, list[str]], used: set[str],
+                rng: random.Random | None = None) -> tuple[dict, list[str]] | None:
+    """Slot values for ``q`` copied from resume/setup, never a value already used in this
+    plan, the choice among the rest rotating with the seed (``rng``); None when a slot has
+    no value. The employer is always the most recent job."""
     from core.resume.structure import fact_ok
 
     values: dict[str, str] = {}
     grounding: list[str] = []
-    rubric_kw = {norm(k) for k in q.rubric_for(ctx.language).get("keywords", [])}
     if "prev_company" in q.slots and "role" in q.slots:
         pairs = experience_pairs(ctx.resume)
         if not pairs:
             return None
-        pairs.sort(key=lambda cr: (cr[0] in used) + (cr[1] in used))
         values["prev_company"], values["role"] = pairs[0]
         grounding += [f"prev_company: {pairs[0][0]}", f"role: {pairs[0][1]}"]
+    elif "prev_company" in q.slots:
+        c = current_company(ctx.resume)
+        if c is None:
+            return None
+        values["prev_company"] = c
+        grounding.append(f"prev_company: {c}")
     for slot in q.slots:
         if slot in values:
             continue
@@ -132,34 +260,85 @@ def _fill_slots(q: Any, ctx: PlanContext, facts: dict[str, list[str]], used: set
                 return None
             values[slot] = ctx.company_name
             continue
+        if slot == "company_values":
+            v = company_values(ctx)
+            if v is None:
+                return None
+            values[slot] = v
+            grounding.append(f"company_values: {v}")
+            continue
         if slot == "position":
             if not ctx.position.strip():
                 return None
             values[slot] = ctx.position.strip()
             continue
-        # only values of this slot's type that pass the sanity check; none: another question
-        options = [v for v in facts.get(slot, []) if v and v.strip() and fact_ok(slot, v)]
+        # only values of this slot's type that pass the sanity check and are not used yet
+        options = [v for v in facts.get(slot, []) if v and v.strip() and fact_ok(slot, v) and v not in used]
         if not options:
             return None
-        options.sort(key=lambda v: (v in used, -(norm(v) in rubric_kw)))
-        values[slot] = options[0]
-        grounding.append(f"{slot}: {options[0]}")
+        pick = options[rng.randrange(len(options))] if rng is not None else options[0]
+        values[slot] = pick
+        grounding.append(f"{slot}: {pick}")
     return values, grounding
+
+
+def _planned(q: Any, lang: str, values: dict[str, str], grounding: list[str]) -> PlannedQuestion:
+    """The PlannedQuestion for bank question ``q`` with its slots filled."""
+    return PlannedQuestion(
+        text=q.text_for(lang, **values), category=q.category, question_type=q.question_type,
+        difficulty=q.difficulty, rubric=q.rubric_for(lang), bank_key=q.key,
+        source="template" if q.slots else "bank", language=lang, grounding=grounding)
+
+
+def _similar(a: str, b: str) -> float:
+    ta = {t for t in tokens(a) if len(t) >= 2}
+    tb = {t for t in tokens(b) if len(t) >= 2}
+    return len(ta & tb) / min(len(ta), len(tb)) if ta and tb else 0.0
+
+
+def position_pool(bank: Sequence[Any], position: str) -> list[Any]:
+    """The bank questions a position may be asked: its own file's (mobile kept apart by
+    platform: no Swift question for Android), the generic ones, and for a position whose
+    file holds few technical questions, the general engineering ones (``software``)."""
+    from core.bank import mobile_platform, position_tag
+
+    tag = position_tag(position)
+    platform = mobile_platform(position)
+    other = {"android": {"ios", "swift"}, "ios": {"android", "kotlin"}}.get(platform or "", set())
+    own = {"android": {"android", "kotlin"}, "ios": {"ios", "swift"}}.get(platform or "", set())
+
+    def fits(q: Any) -> bool:
+        tags = set(q.tags)
+        return not (tags & other) or bool(tags & own)
+
+    pool = [q for q in bank if q.position in (tag, "generic") and fits(q)]
+    technical = [q for q in pool if q.position == tag and q.category == "technical" and not q.slots]
+    if tag not in ("generic", "product_manager") and len(technical) < 6 and tag != "software":
+        pool += [q for q in bank if q.position == "software"]
+    return pool
 
 
 def plan_from_bank(bank: Sequence[Any], ctx: PlanContext, n: int, *,
                    embedder: Embedder | None = None) -> list[PlannedQuestion]:
-    """Plan ``n`` questions from ``bank`` (core.bank.BankQuestion items). Fewer than ``n``
-    only when the bank has fewer usable questions."""
+    """Plan ``n`` questions from ``bank`` (core.bank.BankQuestion items): the
+    self-introduction first, the closing question last, in between (see MIDDLE) at least two
+    resume questions when the resume has facts, the company's ideal in its own words, and the
+    position's technical questions at the candidate's level. The seed rotates the choice of
+    questions and of resume facts. Fewer than ``n`` only when the bank has fewer usable
+    questions."""
     from core.bank import position_tag
 
     lang = ctx.language
     tag = position_tag(ctx.position)
-    pool = [q for q in bank if q.position in (tag, "generic")]
+    level = seniority(ctx)
+    business = ctx.company is not None and getattr(ctx.company, "audience", "consumer") == "business"
+    pool = [q for q in position_pool(bank, ctx.position)
+            if _fits_level(q, level) and not (business and _PRODUCT_TAGS & set(q.tags) and "company" in q.slots)]
     facts = resume_facts(ctx.resume)
     profile = {t for term in ctx.profile_terms() for t in tokens(term) if len(t) >= 2}
     rng = random.Random(ctx.seed)
-    jitter = {q.key: rng.random() * 0.05 for q in pool}
+    # the seed's share of the ranking is large enough to rotate questions between interviews
+    jitter = {q.key: rng.random() * 0.6 for q in pool}
     scores: dict[str, float] = {}
     for q in pool:
         rub = q.rubric_for(lang)
@@ -175,43 +354,55 @@ def plan_from_bank(bank: Sequence[Any], ctx: PlanContext, n: int, *,
     by_bucket: dict[str, list[Any]] = {}
     for q in sorted(pool, key=lambda q: -scores[q.key]):
         by_bucket.setdefault(_bucket(q), []).append(q)
+    # the position's own technical questions before the shared engineering ones
+    by_bucket["technical"] = sorted(by_bucket.get("technical", []), key=lambda q: q.position != tag)
+    fact_rng = random.Random(f"facts:{ctx.seed}")
     plan: list[PlannedQuestion] = []
     used_keys: set[str] = set()
-    used_texts: set[str] = set()
     used_values: set[str] = set()
 
-    def take(candidates: list[Any]) -> bool:
+    def take(candidates: list[Any], at: int | None = None) -> bool:
         for q in candidates:
             if q.key in used_keys:
                 continue
-            filled = _fill_slots(q, ctx, facts, used_values)
+            filled = _fill_slots(q, ctx, facts, used_values, fact_rng)
             if filled is None:
                 continue
             values, grounding = filled
             text = q.text_for(lang, **values)
-            if norm(text) in used_texts:
+            if any(_similar(text, p.text) >= NEAR_DUPLICATE for p in plan):
                 continue
             used_keys.add(q.key)
-            used_texts.add(norm(text))
-            used_values.update(values.values())
-            plan.append(PlannedQuestion(
-                text=text, category=q.category, question_type=q.question_type,
-                difficulty=q.difficulty, rubric=q.rubric_for(lang), bank_key=q.key,
-                source="template" if q.slots else "bank", language=lang, grounding=grounding))
+            used_values.update(v for k, v in values.items() if k in RESUME_SLOTS)
+            planned = _planned(q, lang, values, grounding)
+            plan.insert(len(plan) if at is None else at, planned)
             return True
         return False
 
+    if n <= 0:
+        return []
+    take(by_bucket.get("intro", []))
+    closing = by_bucket.get("closing", []) if n >= 3 else []
+    middle_n = n - len(plan) - (1 if closing else 0)
     k = 0
-    while len(plan) < n and k < n * 4:
-        # after the first pass the rhythm repeats without the self-introduction
-        bucket = RHYTHM[k] if k < len(RHYTHM) else RHYTHM[1 + (k - 1) % (len(RHYTHM) - 1)]
+    start = len(plan)
+    while len(plan) - start < middle_n and k < middle_n * 4 + len(MIDDLE):
+        bucket = MIDDLE[k % len(MIDDLE)]
         k += 1
+        if bucket == "ideal" and take(by_bucket.get("ideal", [])):
+            continue
+        if bucket == "ideal":
+            bucket = "cultural"
         if take(by_bucket.get(bucket, [])):
             continue
-        # the bucket ran dry: the most relevant question of any kind except another intro
-        rest = sorted((q for q in pool if _bucket(q) != "intro"), key=lambda q: -scores[q.key])
+        if bucket == "resume":
+            continue  # no resume fact left: the next slot of the rhythm
+        # the bucket ran dry: the most relevant question of any kind except intro/closing
+        rest = sorted((q for q in pool if _bucket(q) not in ("intro", "closing")), key=lambda q: -scores[q.key])
         if not take(rest):
             break
+    if closing:
+        take(closing)
     return plan[:n]
 
 

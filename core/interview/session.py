@@ -52,6 +52,14 @@ Threading contract
   A Qt front end re-emits them as signals. An exception in a callback is logged and does
   not stop the interview.
 
+Follow-ups: with ``setup.follow_ups`` > 0, each answer (not a follow-up's, not the closing
+question's, not a "don't know") may get one follow-up about what it said, inserted right
+after it in ``plan`` (and in the stored plan): ``ask_next`` returns it next with
+``question.is_follow_up`` and ``parent_index`` set. While a streamed answer is spoken the
+draft is prepared from the interim text (an LLM draft on a "follow-up" thread); when the
+answer ends it is settled on the final text (``follow_up_latency`` holds the seconds from the
+answer's end to the decision, ready for ``ask_next``).
+
 Storage rules: each final utterance is committed as it arrives (TranscriptWriter); after a
 streamed answer ends, a full-context pass over that answer's audio replaces its streaming
 utterances (one transaction). An answer whose speech is not in the interview's language is
@@ -122,6 +130,7 @@ class InterviewSetup:
     seed: int = 0
     uuid: str | None = None
     share_video_with: str | None = None
+    follow_ups: int = 0  # follow-up budget (see core.interview.followup.follow_up_budget)
 
 
 @dataclass
@@ -138,6 +147,7 @@ class SessionEngines:
     planner_llm: LanguageModel | None = None
     full_context_pass: bool = True
     second_evaluator: AnswerEvaluator | None = None
+    follow_up_llm: LanguageModel | None = None  # drafts follow-ups when given (a capable model)
 
 
 @dataclass
@@ -301,6 +311,9 @@ class InterviewSession:
         self._post_error: BaseException | None = None
         self._state = "new"
         self._resume_created = False
+        self.follow_ups_asked = 0
+        self.follow_up_latency: list[float] = []  # seconds from an answer's end to its follow-up decision
+        self._drafter: Any = None  # core.interview.followup.FollowUpDrafter while a streamed answer runs
 
     # ------------------------------------------------------------------ events
     def add_listener(self, listener: SessionListener) -> None:
@@ -382,7 +395,7 @@ class InterviewSession:
 
     def _plan_doc(self) -> dict[str, Any]:
         return {"questions": [asdict(q) for q in self.plan], "source": self.plan_source,
-                "seed": self.setup.seed, "owner": {"pid": os.getpid(), "host": socket.gethostname()}}
+                "seed": self.setup.seed, "follow_ups": self.setup.follow_ups, "owner": {"pid": os.getpid(), "host": socket.gethostname()}}
 
     def start(self) -> int:
         """Store the resume (one row per file content and candidate), the interview with its
@@ -494,6 +507,8 @@ class InterviewSession:
         self._writer.lock = self._db_lock  # one writer lane for this interview
         index = asked.index
 
+        drafter = self._drafter = self._new_drafter(asked)
+
         def on_segment(seg: TranscriptSegment) -> None:
             if seg.is_final:
                 self._stream_finals.append(seg)
@@ -501,6 +516,9 @@ class InterviewSession:
                 self._emit("final_text", index, seg)
             else:
                 self._emit("interim_text", index, seg)
+            if drafter is not None:  # the follow-up is drafted while the answer is spoken
+                drafter.update(" ".join([*(s.text for s in self._stream_finals),
+                                         "" if seg.is_final else seg.text]))
 
         stream = self.engines.streaming()
         stream.start(self.language, on_segment)
@@ -579,13 +597,88 @@ class InterviewSession:
         db.commit()
 
     def _ended(self, ans: _Answer) -> AnswerEnded:
+        t_end = time.perf_counter()
         self._answered += 1
         duration = ans.tx.duration if ans.tx is not None else None
         ended = AnswerEnded(index=ans.asked.index, text=ans.text, mode=ans.mode, duration_s=duration,
                             engine=ans.tx.engine if ans.tx is not None else TYPED_ENGINE)
+        drafter, self._drafter = self._drafter, None
+        try:
+            self._follow_up(ans, drafter, t_end)
+        except (EngineError, InputError) as exc:  # no follow-up is better than no interview
+            log.warning("answer %d: no follow-up drafted: %s", ans.asked.index, exc)
+        finally:
+            if drafter is not None:
+                drafter.close()
         self._emit("answer_ended", ended)
         self._post(ans)
         return ended
+
+    # ------------------------------------------------------------------ follow-ups
+    def _known_terms(self) -> list[str]:
+        from core.interview.planner import resume_facts
+
+        structured = self.setup.resume[1] if self.setup.resume else {}
+        return list(resume_facts(structured).get("skill", []))
+
+    def follow_up_allowed(self, index: int) -> bool:
+        """Whether the answer to plan[index] may get a follow-up: budget left, not itself a
+        follow-up (never two in a row), not the closing question."""
+        if self.follow_ups_asked >= self.setup.follow_ups or index >= len(self.plan):
+            return False
+        q = self.plan[index]
+        from core.interview.planner import is_closing
+
+        return not q.is_follow_up and not is_closing(q)
+
+    def _draft(self, index: int, text: str) -> PlannedQuestion | None:
+        from core.interview.followup import draft_follow_up, draft_follow_up_llm
+
+        parent = self.plan[index]
+        if self.engines.follow_up_llm is not None:
+            return draft_follow_up_llm(self.engines.follow_up_llm, parent, index, text, self.language,
+                                       known_terms=self._known_terms(), cancel=self.cancel_token)
+        return draft_follow_up(parent, index, text, self.language, known_terms=self._known_terms())
+
+    def _new_drafter(self, asked: AskedQuestion) -> Any:
+        if self.engines.follow_up_llm is None or not self.follow_up_allowed(asked.index):
+            return None  # the template path drafts in milliseconds on the final text
+        from core.interview.followup import FollowUpDrafter
+
+        return FollowUpDrafter(lambda text: self._draft(asked.index, text))
+
+    def _follow_up(self, ans: _Answer, drafter: Any, t_end: float) -> None:
+        """Decide the follow-up of the answer just ended and insert it after it."""
+        from core.interview.followup import is_dont_know, quote_in_answer
+
+        index = ans.asked.index
+        if not self.follow_up_allowed(index) or typed_language_guess(ans.text)[0] not in (None, self.language):
+            return
+        fu = None
+        if not is_dont_know(ans.text):
+            done, pre = drafter.settled(ans.text) if drafter is not None else (False, None)
+            if done:
+                fu = pre
+            if not done or (fu is not None and not quote_in_answer(fu.grounding[0].split(": ", 1)[1], ans.text)):
+                if drafter is not None:  # the model's draft came too late or no longer fits
+                    from core.interview.followup import draft_follow_up
+
+                    fu = draft_follow_up(self.plan[index], index, ans.text, self.language,
+                                         known_terms=self._known_terms())
+                else:
+                    fu = self._draft(index, ans.text)
+        self.follow_up_latency.append(time.perf_counter() - t_end)
+        if fu is None:
+            return
+        self.plan.insert(self._next, fu)
+        self.follow_ups_asked += 1
+        if self.interview_id is not None:
+            with self._db_lock, self.factory() as db:
+                iv = db.get(Interview, self.interview_id)
+                doc = dict(iv.plan or {})
+                doc["questions"] = [asdict(q) for q in self.plan]
+                iv.plan = doc
+                db.commit()
 
     # ------------------------------------------------------------------ background
     def _post(self, ans: _Answer) -> None:
@@ -762,10 +855,12 @@ class InterviewSession:
                                    n_questions=len(iv.plan["questions"]),
                                    resume_path=Path(resume_row.file_path) if resume_row else resume_path,
                                    resume=(resume_row.extracted_text, resume_row.structured_data) if resume_row else None,
-                                   seed=int(iv.plan.get("seed") or 0))
+                                   seed=int(iv.plan.get("seed") or 0),
+                                   follow_ups=int(iv.plan.get("follow_ups") or 0))
             self = cls(session_factory, setup, engines, listener=listener)
             self.plan = [PlannedQuestion(**q) for q in iv.plan["questions"]]
             self.plan_source = iv.plan.get("source", "bank")
+            self.follow_ups_asked = sum(1 for q in self.plan if q.is_follow_up)
             self.interview_id, self.interview_uuid, self.resume_id = iv.id, iv.uuid, iv.resume_id
             asked_rows = list(db.scalars(select(InterviewQuestion).where(InterviewQuestion.interview_id == iv.id)
                                          .order_by(InterviewQuestion.position)))

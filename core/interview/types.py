@@ -27,7 +27,8 @@ class PlannedQuestion:
     is_follow_up: bool = False
     parent_index: int | None = None  # index in the plan of the question this follows up
     language: str = "ko"
-    grounding: list[str] = field(default_factory=list)  # resume facts the text relies on
+    grounding: list[str] = field(default_factory=list)  # "slot: value" facts / answer words the text relies on
+    drafted_by: str | None = None  # follow-ups: "template" or "llm" (what wrote the text)
 
 
 @dataclass
