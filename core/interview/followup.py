@@ -114,6 +114,17 @@ def josa(word: str, particle: str) -> str:
     return word + (with_final if jong else without)
 
 
+_BOTH_FORMS = re.compile(r"(\S+?)(\(으\)로|\(을\)를|을\(를\)|\(이\)가|이\(가\)|\(은\)는|은\(는\)|\(이\)라고|\(과\)와|과\(와\))")
+_FORM_PARTICLE = {"(으)로": "으로", "(을)를": "을", "을(를)": "을", "(이)가": "이", "이(가)": "이",
+                  "(은)는": "은", "은(는)": "은", "(이)라고": "이라고", "(과)와": "과", "과(와)": "과"}
+
+
+def fix_particles(text: str) -> str:
+    """Korean text with both-form particles ("서버 개발자(으)로", "KAIST을(를)") resolved by
+    the word before them ("서버 개발자로", "KAIST를")."""
+    return _BOTH_FORMS.sub(lambda m: josa(m.group(1), _FORM_PARTICLE[m.group(2)]), text)
+
+
 # ----------------------------------------------------------------------------- detection
 DONT_KNOW = re.compile(
     r"(?i)\b(i\s+(really\s+)?(don'?t|do\s+not)\s+know|no\s+idea|not\s+sure|i\s+can'?t\s+(say|remember)|"
@@ -161,11 +172,13 @@ _ACTION = re.compile(
     r"refactor\w*|rewrote|migrated|introduced|organized|ran)\b|"
     r"(만들|구현|개발했|개발하|설계|작성|구축|도입|진행|맡았|담당|리팩터링|이끌)")
 _REASON = re.compile(r"(?i)\b(because|since|so\s+that|in\s+order\s+to|the\s+reason)\b|(때문|위해|이유|덕분)")
-_NUMBER = re.compile(r"\d|(?i:\b(one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|"
+_NUMBER = re.compile(r"\d|(?i:\b(three|four|five|six|seven|eight|nine|ten|twenty|thirty|"
                      r"forty|fifty|sixty|hundred|thousand|million|half|double|twice|percent)\b)|"
                      r"(절반|두\s*배|세\s*배|퍼센트|[일이삼사오육칠팔구십백천만]+\s*(배|퍼센트|시간|분|초|명|건|개월|주|일))")
+# clause boundaries: punctuation, English conjunctions, Korean connective verb endings
+# (했고, 하며, 해서, 했는데, 지만 - never a particle such as 에서)
 _CLAUSE_SPLIT = re.compile(r"(?<=[,;:])\s+|\s+(?=(?:and|but|so|then|because|which|while|그리고|하지만|그래서|그런데)\s)"
-                           r"|(?<=[고며서])\s+(?=[^\s])")
+                           r"|(?:(?<=[했됐었았였하되]고)|(?<=[했었았였하되]며)|(?<=[해돼]서)|(?<=는데)|(?<=지만))\s+")
 _SENT_SPLIT = re.compile(r"(?<=[.!?。])\s+|(?<=다\.)\s*|(?<=요\.)\s*|\n+")
 _FILLER_START = re.compile(r"(?i)^(um+|uh+|so|well|and|but|then|also|음+|어+|그리고|그래서|그런데|또)\b[,\s]*")
 
@@ -232,7 +245,10 @@ def find_technology(text: str, known_terms: Sequence[str] = ()) -> tuple[str, st
             amb = term.lower() in _AMBIGUOUS
             for m in _term_re(term, case_sensitive=amb).finditer(sent):
                 if amb:
-                    if m.start() == 0 or not m.group(0)[0].isupper():
+                    # capitalised; at a sentence start only in a Korean sentence, where a
+                    # Latin word is a name ("Spring 기반으로"), not an English verb
+                    korean = re.search(r"[\uac00-\ud7a3]", sent) is not None
+                    if not m.group(0)[0].isupper() or (m.start() == 0 and not korean):
                         continue
                     ctx = sent[:m.start()] + " " + sent[m.end():]
                     if not _TECH_CONTEXT.search(ctx):
@@ -265,8 +281,8 @@ def find_focus(text: str, known_terms: Sequence[str] = ()) -> FocusHit | None:
         return None
     sents = _sentences(text)
     for s in sents:
-        if _NUMBER.search(s) and re.search(r"\d", s) and (_RESULT.search(s) or _ACTION.search(s)):
-            return FocusHit("number", _clause(s, re.compile(r"\d")))
+        if _NUMBER.search(s) and (_RESULT.search(s) or _ACTION.search(s)):
+            return FocusHit("number", _clause(s, _NUMBER))
     for s in sents:
         if _DECISION.search(s):
             return FocusHit("decision", _clause(s, _DECISION))
@@ -563,5 +579,5 @@ class FollowUpDrafter:
             self._closed = True
 
 
-__all__ = ["FollowUpDrafter", "follow_up_budget", "FOCUSES", "FocusHit", "draft_follow_up", "draft_follow_up_llm", "find_focus", "find_technology",
+__all__ = ["FollowUpDrafter", "fix_particles", "follow_up_budget", "FOCUSES", "FocusHit", "draft_follow_up", "draft_follow_up_llm", "find_focus", "find_technology",
            "follow_up_rubric", "follow_up_text", "is_complete", "is_dont_know", "josa", "quote_in_answer"]

@@ -81,6 +81,7 @@ JUNIOR_YEARS = 3.0
 _SENIOR_TITLE = re.compile(r"(?i)\b(senior|staff|principal|lead|sr\.?|architect|head)\b|(시니어|수석|책임|리드|선임)")
 _JUNIOR_TITLE = re.compile(r"(?i)\b(junior|jr\.?|intern|entry|graduate|new grad)\b|(주니어|신입|인턴)")
 _PRODUCT_TAGS = frozenset({"product"})
+ROTATE_AMONG = 4  # the seed chooses among this many best-ranked questions of a kind
 # a question whose text shares this much of its words with one already planned is a near-duplicate
 NEAR_DUPLICATE = 0.5
 
@@ -96,7 +97,8 @@ def _bucket(q: Any) -> str:
     if q.key == IDEAL_KEY:
         return "ideal"
     if q.question_type == "자기소개":
-        return "intro"
+        # opening questions are introductions proper; a weakness question is not an opener
+        return "intro" if "self_intro" in q.key else "behavioral"
     if set(q.slots) & set(RESUME_SLOTS):
         return "resume"
     return {"technical": "technical", "behavioral": "behavioral", "situational": "situational",
@@ -242,13 +244,13 @@ def _fill_slots(q: Any, ctx: PlanContext, facts: dict[str, list[str]], used: set
     grounding: list[str] = []
     if "prev_company" in q.slots and "role" in q.slots:
         pairs = experience_pairs(ctx.resume)
-        if not pairs:
+        if not pairs or pairs[0][0] in used:  # one question per job
             return None
         values["prev_company"], values["role"] = pairs[0]
         grounding += [f"prev_company: {pairs[0][0]}", f"role: {pairs[0][1]}"]
     elif "prev_company" in q.slots:
         c = current_company(ctx.resume)
-        if c is None:
+        if c is None or c in used:
             return None
         values["prev_company"] = c
         grounding.append(f"prev_company: {c}")
@@ -284,8 +286,11 @@ def _fill_slots(q: Any, ctx: PlanContext, facts: dict[str, list[str]], used: set
 
 def _planned(q: Any, lang: str, values: dict[str, str], grounding: list[str]) -> PlannedQuestion:
     """The PlannedQuestion for bank question ``q`` with its slots filled."""
+    from core.interview.followup import fix_particles
+
+    text = q.text_for(lang, **values)
     return PlannedQuestion(
-        text=q.text_for(lang, **values), category=q.category, question_type=q.question_type,
+        text=fix_particles(text) if lang == "ko" else text, category=q.category, question_type=q.question_type,
         difficulty=q.difficulty, rubric=q.rubric_for(lang), bank_key=q.key,
         source="template" if q.slots else "bank", language=lang, grounding=grounding)
 
@@ -337,8 +342,8 @@ def plan_from_bank(bank: Sequence[Any], ctx: PlanContext, n: int, *,
     facts = resume_facts(ctx.resume)
     profile = {t for term in ctx.profile_terms() for t in tokens(term) if len(t) >= 2}
     rng = random.Random(ctx.seed)
-    # the seed's share of the ranking is large enough to rotate questions between interviews
-    jitter = {q.key: rng.random() * 0.6 for q in pool}
+    # a seeded jitter breaks ties; the seed's choice among the best is rotate() below
+    jitter = {q.key: rng.random() * 0.05 for q in pool}
     scores: dict[str, float] = {}
     for q in pool:
         rub = q.rubric_for(lang)
@@ -361,15 +366,24 @@ def plan_from_bank(bank: Sequence[Any], ctx: PlanContext, n: int, *,
     used_keys: set[str] = set()
     used_values: set[str] = set()
 
+    pick_rng = random.Random(f"pick:{ctx.seed}")
+
+    def rotate(candidates: list[Any]) -> list[Any]:
+        # the seed picks among the best few still open, so interviews differ but stay relevant
+        open_ = [q for q in candidates if q.key not in used_keys]
+        head = open_[:ROTATE_AMONG]
+        pick_rng.shuffle(head)
+        return head + open_[ROTATE_AMONG:]
+
     def take(candidates: list[Any], at: int | None = None) -> bool:
-        for q in candidates:
+        for q in rotate(candidates):
             if q.key in used_keys:
                 continue
             filled = _fill_slots(q, ctx, facts, used_values, fact_rng)
             if filled is None:
                 continue
             values, grounding = filled
-            text = q.text_for(lang, **values)
+            text = _planned(q, lang, values, grounding).text
             if any(_similar(text, p.text) >= NEAR_DUPLICATE for p in plan):
                 continue
             used_keys.add(q.key)
