@@ -29,7 +29,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--html", type=Path, default=None, help="also write a self-contained HTML report")
     p.add_argument("--pdf", type=Path, default=None, help="also write a PDF report")
     p.add_argument("--db", default=None, help="database URL (default: the app's SQLite)")
-    p.add_argument("--seed", type=int, default=0, help="question plan seed")
+    p.add_argument("--seed", type=int, default=0,
+                   help="question plan seed (another seed: other questions and resume facts)")
+    p.add_argument("--follow-up-answers", nargs="+", default=None, type=Path, metavar="FILE",
+                   help="answers to follow-up questions, in the order they are asked (WAV or .txt); "
+                        "without them no follow-up is asked")
+    p.add_argument("--follow-ups", type=int, default=None, metavar="N",
+                   help="follow-up budget (default: the settings' follow_ups_per_interview share)")
     p.add_argument("--realtime", action="store_true",
                    help="stream each answer in real time through the live speech path (Deepgram or local)")
     p.add_argument("--force-llm", action="store_true",
@@ -61,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
     req = ReplayRequest(resume=args.resume, company=args.company, position=args.position,
                         language=lang, answers=list(args.answers), out=args.out, html=args.html,
                         pdf=args.pdf, video=args.video, db_url=args.db, seed=args.seed,
-                        force_llm=args.force_llm, realtime=args.realtime, questions=args.questions)
+                        force_llm=args.force_llm, realtime=args.realtime, questions=args.questions,
+                        follow_up_answers=args.follow_up_answers, follow_ups=args.follow_ups)
     last = [None]
 
     def progress(done: float, total: float | None, message: str = "") -> None:

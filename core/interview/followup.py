@@ -158,26 +158,36 @@ _TECH_CONTEXT = re.compile(
     r"개발|구현|작성|전환|마이그레이션|서버|코드|적용|기반)")
 _DECISION = re.compile(
     r"(?i)\b(decided|decide|chose|choose|opted|picked|went\s+with|switched\s+to|migrated\s+to|"
-    r"replaced|moved\s+to|proposed|suggested)\b|(결정|선택|택했|택하|도입했|도입하|전환했|전환하|제안했|바꿨|바꾸)")
+    r"replaced|moved\s+to|proposed|suggested)\b|"
+    r"(결정했|결정하|결정한|결정을|선택했|선택하|선택한|선택을|택했|택하|도입했|도입하기로|전환했|전환하기로|제안했)")
 _VAGUE = re.compile(
     r"(?i)\b(a\s+lot|lots\s+of|significantly|greatly|much\s+(faster|better|more)|many|various|"
-    r"some|improved|better|faster|successfully|huge|dramatically|quite)\b|"
+    r"improved|better|faster|successfully|huge|dramatically|quite)\b|"
     r"(많이|크게|상당히|대폭|다양한|여러|개선|향상|성공적|빠르게|좋아졌|효율적)")
 _RESULT = re.compile(
     r"(?i)\b(result|resulted|as\s+a\s+result|outcome|reduc\w+|increas\w+|decreas\w+|cut|saved|"
-    r"grew|dropped|improv\w+|achiev\w+|led\s+to|so\s+that|launched|shipped|won)\b|"
-    r"(결과|줄였|줄어|늘었|늘렸|감소|증가|단축|개선|향상|달성|절감|출시|성과)")
+    r"grew|dropped|improv\w+|achiev\w+|led\s+to|launched|shipped|won)\b|"
+    r"(결과|줄였|줄었|줄어들었|늘었|늘렸|감소했|증가했|단축|개선했|개선됐|개선되었|향상됐|향상되었|향상시켰|달성|절감|출시했|성과)")
+# something the candidate did (past tense: a plan "만들겠습니다" is not an action taken)
 _ACTION = re.compile(
     r"(?i)\b(built|implemented|developed|designed|wrote|created|made|led|worked\s+on|set\s+up|"
-    r"refactor\w*|rewrote|migrated|introduced|organized|ran)\b|"
-    r"(만들|구현|개발했|개발하|설계|작성|구축|도입|진행|맡았|담당|리팩터링|이끌)")
+    r"refactored|rewrote|migrated|introduced|organized|ran|added|fixed|moved)\b|"
+    r"(만들었|구현했|개발했|설계했|작성했|구축했|도입했|진행했|맡았|담당했|리팩터링했|이끌었|추가했|고쳤|수정했|옮겼)")
+# a claim about the candidate's own work: first person, or a Korean past-tense statement
+_OWN = re.compile(r"(?i)\b(i|we|my|our|me|us)\b|(제가|저는|저희|우리|본인|[했었았였]습니다|[했었았였]고|[했었았였]는데)")
 _REASON = re.compile(r"(?i)\b(because|since|so\s+that|in\s+order\s+to|the\s+reason)\b|(때문|위해|이유|덕분)")
-_NUMBER = re.compile(r"\d|(?i:\b(three|four|five|six|seven|eight|nine|ten|twenty|thirty|"
-                     r"forty|fifty|sixty|hundred|thousand|million|half|double|twice|percent)\b)|"
-                     r"(절반|두\s*배|세\s*배|퍼센트|[일이삼사오육칠팔구십백천만]+\s*(배|퍼센트|시간|분|초|명|건|개월|주|일))")
+# a quantity: digits not glued to letters (L2, p95, S3 are names) or a number word with a unit
+_UNITS_EN = (r"(percent|%|times|x|seconds?|minutes?|hours?|days?|weeks?|months?|years?|people|users|"
+             r"customers|requests|ms|milliseconds?|engineers|members|teams?|services|servers)")
+_NUMBER = re.compile(
+    r"(?<![A-Za-z0-9_])\d[\d,.]*(?![A-Za-z_])|(?<![A-Za-z0-9_])\d[\d,.]*\s?(?:%|x|k|ms|s|m|h|배|퍼센트)"
+    r"|(?i:\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+    r"sixty|seventy|eighty|ninety|hundred|thousand|million|half|double|twice)\b\s*" + _UNITS_EN + r"?\b)"
+    r"|(절반|두\s*배|세\s*배|[일이삼사오육칠팔구십백천만]+\s*(배|퍼센트|시간|분|초|명|건|개월))")
 # clause boundaries: punctuation, English conjunctions, Korean connective verb endings
 # (했고, 하며, 해서, 했는데, 지만 - never a particle such as 에서)
-_CLAUSE_SPLIT = re.compile(r"(?<=[,;:])\s+|\s+(?=(?:and|but|so|then|because|which|while|그리고|하지만|그래서|그런데)\s)"
+_CLAUSE_SPLIT = re.compile(r"(?<=[,;:])\s+(?![^()]*\))|\s+(?=(?:and\s+(?:I|we|then|so|it|they|he|she)|but|so|then|"
+                           r"because|which|while|그리고|하지만|그래서|그런데)\s)"
                            r"|(?:(?<=[했됐었았였하되]고)|(?<=[했었았였하되]며)|(?<=[해돼]서)|(?<=는데)|(?<=지만))\s+")
 _SENT_SPLIT = re.compile(r"(?<=[.!?。])\s+|(?<=다\.)\s*|(?<=요\.)\s*|\n+")
 _FILLER_START = re.compile(r"(?i)^(um+|uh+|so|well|and|but|then|also|음+|어+|그리고|그래서|그런데|또)\b[,\s]*")
@@ -200,7 +210,7 @@ def _word_count(s: str) -> int:
     return len(s.split())
 
 
-def _clause(sentence: str, pattern: re.Pattern[str] | None, max_words: int = 14) -> str:
+def _clause(sentence: str, pattern: re.Pattern[str] | None, max_words: int = 22) -> str:
     """The clause of ``sentence`` that holds ``pattern`` (or the sentence), cut at word
     boundaries to at most ``max_words`` words around the match, without a leading filler."""
     parts = [p for p in _CLAUSE_SPLIT.split(sentence) if p and p.strip()] or [sentence]
@@ -281,20 +291,21 @@ def find_focus(text: str, known_terms: Sequence[str] = ()) -> FocusHit | None:
         return None
     sents = _sentences(text)
     for s in sents:
-        if _NUMBER.search(s) and (_RESULT.search(s) or _ACTION.search(s)):
+        if _NUMBER.search(s) and (_RESULT.search(s) or _ACTION.search(s)) and _OWN.search(s):
             return FocusHit("number", _clause(s, _NUMBER))
     for s in sents:
-        if _DECISION.search(s):
+        if _DECISION.search(s) and _OWN.search(s):
             return FocusHit("decision", _clause(s, _DECISION))
     tech = find_technology(text, known_terms)
-    if tech is not None:
+    if tech is not None and _OWN.search(tech[1]):
         return FocusHit("technology", tech[0], term=tech[0])
     for s in sents:
-        if _VAGUE.search(s) and not _NUMBER.search(s) and _word_count(s) >= 3:
+        if _VAGUE.search(s) and not _NUMBER.search(s) and _word_count(s) >= 3 and _OWN.search(s) \
+                and (_RESULT.search(s) or _ACTION.search(s)):
             return FocusHit("vague", _clause(s, _VAGUE))
     if not _RESULT.search(text):
         for s in sents:
-            if _ACTION.search(s) and _word_count(s) >= 3:
+            if _ACTION.search(s) and _OWN.search(s) and _word_count(s) >= 3:
                 return FocusHit("result", _clause(s, _ACTION))
     return None
 

@@ -266,8 +266,7 @@ def _fill_slots(q: Any, ctx: PlanContext, facts: dict[str, list[str]], used: set
             v = company_values(ctx)
             if v is None:
                 return None
-            values[slot] = v
-            grounding.append(f"company_values: {v}")
+            values[slot] = v  # the setup's, not the resume's: not grounding
             continue
         if slot == "position":
             if not ctx.position.strip():

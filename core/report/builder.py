@@ -92,6 +92,9 @@ def _detail(rec: AnswerRecord, lang: str) -> dict[str, Any]:
         "difficulty": q.difficulty,
         "is_follow_up": q.is_follow_up,
         "parent_index": q.parent_index,
+        # where the question came from and the resume facts / answer words it used
+        "source": q.source,
+        "grounding": list(q.grounding),
         "answer": rec.answer_text,
         "answer_mode": rec.answer_mode,
         "warnings": list(rec.warnings),

@@ -59,6 +59,10 @@ class ReplayRequest:
     force_llm: bool = False  # use the active GGUF for planning/evaluation even if not capable
     realtime: bool = False  # stream each answer in real time through the live speech path
     questions: list[str] | None = None  # ask exactly these bank questions, in order
+    # answers to follow-up questions (꼬리 질문), in the order follow-ups are asked; a
+    # follow-up asked when none is left is skipped. None or empty: no follow-ups are asked
+    follow_up_answers: list[Path] | None = None
+    follow_ups: int | None = None  # budget; None: the settings' per-interview share
 
 
 @dataclass
@@ -148,6 +152,18 @@ def read_typed_answer(path: Path) -> str:
     return text.strip()
 
 
+def _follow_up_budget(req: ReplayRequest, settings: Any, n: int) -> int:
+    """Follow-ups this replay may ask: none without follow-up answers (recorded answers to
+    planned questions stay paired with them), else ``req.follow_ups`` or the settings' share."""
+    from core.interview.followup import follow_up_budget
+
+    if not req.follow_up_answers or req.questions:
+        return 0
+    if req.follow_ups is not None:
+        return max(0, req.follow_ups)
+    return follow_up_budget(settings.follow_ups_per_interview, n, settings.questions_per_interview)
+
+
 def check_request(req: ReplayRequest) -> Any:
     """Every check that needs no model and no database; returns the company profile."""
     from core.bank import get_company
@@ -162,7 +178,7 @@ def check_request(req: ReplayRequest) -> Any:
         raise InputError("replay.no_answers")
     if req.questions is not None and len(req.questions) != len(req.answers):
         raise InputError("replay.questions_answers_count", questions=len(req.questions), answers=len(req.answers))
-    for a in req.answers:
+    for a in [*req.answers, *(req.follow_up_answers or [])]:
         if Path(a).suffix.lower() == TYPED_SUFFIX:
             read_typed_answer(Path(a))
         else:
@@ -176,7 +192,7 @@ def check_request(req: ReplayRequest) -> Any:
         probe = FileVideoSource(req.video)
         probe.open()  # a file OpenCV cannot decode fails here, before anything is stored
         probe.close()
-    inputs = [req.resume, req.video, *req.answers]
+    inputs = [req.resume, req.video, *req.answers, *(req.follow_up_answers or [])]
     if req.db_url and req.db_url.startswith("sqlite:///"):
         inputs.append(Path(req.db_url.split("///", 1)[1]))
     check_outputs({"--out": req.out, "--html": req.html, "--pdf": req.pdf}, inputs)
@@ -235,7 +251,8 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
     cancel = cancel or CancelToken()
     lang = req.language
     n = len(req.answers)
-    total = 3 + 2 * n + (1 if req.video is not None else 0)
+    n_extra = len(req.follow_up_answers or [])
+    total = 3 + 2 * (n + n_extra) + (1 if req.video is not None else 0)
     step = [0]
 
     def tick(message: str) -> None:
@@ -279,9 +296,10 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
             factory,
             InterviewSetup(candidate_id=cand, company=company, position=req.position.strip(), language=lang,
                            n_questions=n, resume_path=Path(req.resume), resume=parsed,
-                           question_keys=list(req.questions) if req.questions else None, seed=req.seed),
+                           question_keys=list(req.questions) if req.questions else None, seed=req.seed,
+                           follow_ups=_follow_up_budget(req, settings, n)),
             SessionEngines(evaluator=evaluator, transcriber=eng.transcriber, streaming=streaming,
-                           planner_llm=eng.llm,
+                           planner_llm=eng.llm, follow_up_llm=eng.llm,
                            # both evaluators ran: the report shows the rubric evaluator beside the LLM
                            second_evaluator=coverage if evaluator is not coverage else None),
             listener=Progress(), cancel=cancel)
@@ -291,11 +309,24 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
             session.prepare(cancel)
             session.start()
             durations: list[float] = []
-            for i, answer in enumerate(req.answers):
+            answered: list[int] = []  # plan index of each answer, in the order given
+            main, extra = list(req.answers), list(req.follow_up_answers or [])
+            i = 0
+            while (asked := session.ask_next()) is not None:
                 cancel.raise_if_cancelled()
-                session.ask_next()
-                tick(tr("replay.stage.transcribe", lang, i=i + 1, n=n))
-                answer = Path(answer)
+                if asked.question.is_follow_up:
+                    if not extra:  # a follow-up nobody recorded an answer for
+                        session.skip()
+                        continue
+                    answer = Path(extra.pop(0))
+                elif i < len(main):
+                    answer = Path(main[i])
+                    i += 1
+                else:
+                    session.skip()
+                    break
+                answered.append(asked.index)
+                tick(tr("replay.stage.transcribe", lang, i=len(answered), n=n + n_extra))
                 if answer.suffix.lower() == TYPED_SUFFIX:
                     ended = session.answer_text(read_typed_answer(answer))
                 elif req.realtime:
@@ -320,7 +351,7 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
                 video = analyze_video(Path(req.video), answer_windows(durations), lang, cancel=cancel,
                                       manager=ModelManager.from_settings(settings))
                 for i, per in enumerate(video.per_answer):
-                    session.attach_vision(i, per, {"dominant": per.get("dominant_emotion"),
+                    session.attach_vision(answered[i], per, {"dominant": per.get("dominant_emotion"),
                                                    "mean": per.get("emotion_mean"),
                                                    "samples": per.get("emotion_samples"),
                                                    "reliable": per.get("reliable")})

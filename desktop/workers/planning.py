@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from core.errors import Big20Error, InputError
 from core.i18n import tr
+from core.interview.followup import follow_up_budget
 
 log = logging.getLogger(__name__)
 
@@ -180,13 +182,13 @@ def build_engines(manager: Any, settings: Any, lang: str, company: Any, *,
     else:
         evaluator = coverage
     return SessionEngines(evaluator=evaluator, transcriber=transcriber, streaming=streaming,
-                          planner_llm=planner,
+                          planner_llm=planner, follow_up_llm=planner,
                           second_evaluator=coverage if evaluator is not coverage else None), notes
 
 
 def prepare_interview(*, sessions: Any, candidate_id: int, lang: str, company_id: str | None, position: str,
                       resume_path: Path | None, resume: tuple[str, dict] | None, n: int, manager: Any,
-                      settings: Any, practise: list[Any] | None = None, seed: int = 0,
+                      settings: Any, practise: list[Any] | None = None, seed: int | None = None,
                       probe: Callable[[Any, Any], None] | None = None, progress=None,
                       cancel=None) -> PreparedInterview:
     from core.bank import get_company, load_question_bank
@@ -211,8 +213,12 @@ def prepare_interview(*, sessions: Any, candidate_id: int, lang: str, company_id
     warm_live_imports()  # the live screen's lazy imports, here instead of during the interview
     if cancel is not None:
         cancel.raise_if_cancelled()
+    if seed is None:  # a fresh interview each time; practise-again keeps its questions (keys)
+        seed = secrets.randbelow(2**31)
     setup = InterviewSetup(candidate_id=candidate_id, company=company, position=position.strip(), language=lang,
-                           n_questions=n, resume_path=resume_path, resume=resume, question_keys=keys, seed=seed)
+                           n_questions=n, resume_path=resume_path, resume=resume, question_keys=keys, seed=seed,
+                           follow_ups=follow_up_budget(settings.follow_ups_per_interview, n,
+                                                       settings.questions_per_interview))
     session = InterviewSession(sessions, setup, engines)
     if progress:
         progress(0, 0, tr("ui.new.planning", lang))
