@@ -81,7 +81,7 @@ JUNIOR_YEARS = 3.0
 _SENIOR_TITLE = re.compile(r"(?i)\b(senior|staff|principal|lead|sr\.?|architect|head)\b|(시니어|수석|책임|리드|선임)")
 _JUNIOR_TITLE = re.compile(r"(?i)\b(junior|jr\.?|intern|entry|graduate|new grad)\b|(주니어|신입|인턴)")
 _PRODUCT_TAGS = frozenset({"product"})
-ROTATE_AMONG = 4  # the seed chooses among this many best-ranked questions of a kind
+ROTATE_AMONG = 5  # the seed chooses among this many best-ranked questions of a kind (a prime)
 # a question whose text shares this much of its words with one already planned is a near-duplicate
 NEAR_DUPLICATE = 0.5
 
@@ -359,20 +359,30 @@ def plan_from_bank(bank: Sequence[Any], ctx: PlanContext, n: int, *,
     for q in sorted(pool, key=lambda q: -scores[q.key]):
         by_bucket.setdefault(_bucket(q), []).append(q)
     # the position's own technical questions before the shared engineering ones
-    by_bucket["technical"] = sorted(by_bucket.get("technical", []), key=lambda q: q.position != tag)
+    technical = by_bucket.pop("technical", [])
+    by_bucket["technical"] = [q for q in technical if q.position == tag]
+    by_bucket["technical_shared"] = [q for q in technical if q.position != tag]
     fact_rng = random.Random(f"facts:{ctx.seed}")
     plan: list[PlannedQuestion] = []
     used_keys: set[str] = set()
     used_values: set[str] = set()
 
-    pick_rng = random.Random(f"pick:{ctx.seed}")
+    calls = [0]
 
     def rotate(candidates: list[Any]) -> list[Any]:
-        # the seed picks among the best few still open, so interviews differ but stay relevant
+        # The seed picks which of the best few still open comes first, so interviews differ
+        # but stay relevant. The pick is arithmetic, not random: for two seeds that differ
+        # by less than ROTATE_AMONG**2 it differs in almost every slot of the plan (with a
+        # prime ROTATE_AMONG, (s - s')(b + 1) is 0 mod it only when s - s' is).
+        b = calls[0]
+        calls[0] += 1
         open_ = [q for q in candidates if q.key not in used_keys]
         head = open_[:ROTATE_AMONG]
-        pick_rng.shuffle(head)
-        return head + open_[ROTATE_AMONG:]
+        if len(head) < 2:
+            return open_
+        s_ = ctx.seed
+        idx = (s_ * (b + 1) + (s_ // ROTATE_AMONG) * (b + 2)) % len(head)
+        return head[idx:] + head[:idx] + open_[ROTATE_AMONG:]
 
     def take(candidates: list[Any], at: int | None = None) -> bool:
         for q in rotate(candidates):
@@ -407,6 +417,8 @@ def plan_from_bank(bank: Sequence[Any], ctx: PlanContext, n: int, *,
         if bucket == "ideal":
             bucket = "cultural"
         if take(by_bucket.get(bucket, [])):
+            continue
+        if bucket == "technical" and take(by_bucket.get("technical_shared", [])):
             continue
         if bucket == "resume":
             continue  # no resume fact left: the next slot of the rhythm

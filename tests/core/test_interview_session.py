@@ -440,3 +440,75 @@ def test_uuid_and_live_consent_chosen_before_the_start_are_stored_with_the_inter
     other.prepare()
     other.start()
     assert other.interview_uuid != chosen and _count(factory, ShareConsent) == 1
+
+
+# ----------------------------------------------------------------------------- follow-ups
+FOLLOW_UP_ANSWERS_EN = [
+    "I am a backend engineer. In my last job I cut the settlement batch from six hours to fifty minutes "
+    "because I rewrote the queries.",
+    "I don't know.",
+    "We decided to move the payment service to Kafka after two outages.",
+    "I wrote the ingestion service in Go because the old Python workers could not keep up.",
+    "I improved the onboarding a lot and the team was happy with it.",
+    "How does your team review code?",
+]
+
+
+def test_follow_ups_within_budget_after_their_parent(db, resume_pdf):
+    """A typed interview of 6 with a budget of 2: each follow-up comes right after its parent,
+    quotes that answer as whole words, carries its own rubric, never follows a follow-up or a
+    "don't know" or the closing question; the stored plan and the report hold them."""
+    from core.interview.followup import quote_in_answer
+    from core.interview.planner import is_closing
+
+    factory, uid = db
+    session = InterviewSession(factory, _setup(uid, resume_pdf, n_questions=6, follow_ups=2, seed=4),
+                               SessionEngines(evaluator=CoverageEvaluator()))
+    session.prepare()
+    session.start()
+    answers = iter(FOLLOW_UP_ANSWERS_EN + ["We measured it on the batch dashboard; the query rewrite was mine."] * 3)
+    asked_log = []
+    while (asked := session.ask_next()) is not None:
+        text = next(answers)
+        asked_log.append((asked.index, asked.question, text))
+        session.answer_text(text)
+    report = session.finish()
+
+    follow = [(i, q) for i, q, _ in asked_log if q.is_follow_up]
+    assert 1 <= len(follow) <= 2 and session.follow_ups_asked == len(follow)
+    by_index = {i: (q, t) for i, q, t in asked_log}
+    for i, q in follow:
+        assert q.parent_index == i - 1
+        parent_q, parent_answer = by_index[i - 1]
+        assert not parent_q.is_follow_up and not is_closing(parent_q)
+        assert parent_answer != "I don't know."
+        quote = q.grounding[0].split(": ", 1)[1]
+        assert quote_in_answer(quote, parent_answer) and quote in q.text
+        assert q.rubric["key_points"] != parent_q.rubric.get("key_points")
+    assert asked_log[0][1].question_type == "자기소개" and is_closing(asked_log[-1][1])
+    assert len(session.follow_up_latency) >= len(follow) and max(session.follow_up_latency) < 1.0
+    with factory() as s:
+        stored = s.scalars(select(Interview)).one().plan["questions"]
+    assert [q["is_follow_up"] for q in stored] == [q.is_follow_up for _i, q, _t in asked_log]
+    details = {d["index"]: d for d in report["details"]}
+    for i, q in follow:
+        d = details[i]
+        assert d["is_follow_up"] and d["source"] == "follow_up" and d["parent_index"] == i - 1
+        assert d["grounding"][0].startswith("answer: ")
+    for d in report["details"]:
+        assert d["source"] in ("bank", "template", "llm", "follow_up") and isinstance(d["grounding"], list)
+        if d["source"] == "template" and not d["is_follow_up"]:
+            assert all(": " in g for g in d["grounding"])
+
+
+def test_no_follow_ups_without_a_budget(db, resume_pdf):
+    factory, uid = db
+    session = InterviewSession(factory, _setup(uid, resume_pdf, n_questions=3), SessionEngines(evaluator=CoverageEvaluator()))
+    session.prepare()
+    session.start()
+    n = 0
+    while session.ask_next() is not None:
+        session.answer_text(FOLLOW_UP_ANSWERS_EN[0])
+        n += 1
+    session.finish()
+    assert n == 3 and session.follow_ups_asked == 0
