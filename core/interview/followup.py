@@ -312,7 +312,8 @@ def find_focus(text: str, known_terms: Sequence[str] = ()) -> FocusHit | None:
 
 # ----------------------------------------------------------------------------- wording
 def _q(quote: str, lang: str) -> str:
-    return f"“{quote}”" if lang == "ko" else f"\u201c{quote}\u201d"
+    """The quoted words in curly quotes (both languages write them the same way)."""
+    return f"\u201c{quote}\u201d"
 
 
 def follow_up_text(hit: FocusHit, lang: str) -> str:
@@ -590,5 +591,20 @@ class FollowUpDrafter:
             self._closed = True
 
 
-__all__ = ["FollowUpDrafter", "fix_particles", "follow_up_budget", "FOCUSES", "FocusHit", "draft_follow_up", "draft_follow_up_llm", "find_focus", "find_technology",
-           "follow_up_rubric", "follow_up_text", "is_complete", "is_dont_know", "josa", "quote_in_answer"]
+__all__ = [
+    "FOCUSES",
+    "FocusHit",
+    "FollowUpDrafter",
+    "draft_follow_up",
+    "draft_follow_up_llm",
+    "find_focus",
+    "find_technology",
+    "fix_particles",
+    "follow_up_budget",
+    "follow_up_rubric",
+    "follow_up_text",
+    "is_complete",
+    "is_dont_know",
+    "josa",
+    "quote_in_answer",
+]

@@ -222,15 +222,17 @@ def current_company(resume: dict[str, Any], today: date | None = None) -> str | 
 
 def company_values(ctx: "PlanContext", k: int = 3) -> str | None:
     """``k`` of the company's own 인재상 keywords (seeded choice, the file's order kept),
-    comma-joined, or None without a company."""
+    comma-joined ("a, b and c" in English), or None without a company."""
     if ctx.company is None:
         return None
     values = list(ctx.company.values.get(ctx.language))
     if not values:
         return None
     rng = random.Random(f"values:{ctx.seed}")
-    picked = sorted(rng.sample(range(len(values)), min(k, len(values))))
-    return ", ".join(values[i] for i in picked)
+    picked = [values[i] for i in sorted(rng.sample(range(len(values)), min(k, len(values))))]
+    if ctx.language == "en" and len(picked) > 1:
+        return ", ".join(picked[:-1]) + " and " + picked[-1]
+    return ", ".join(picked)
 
 
 def _fill_slots(q: Any, ctx: PlanContext, facts: dict[str, list[str]], used: set[str],

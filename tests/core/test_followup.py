@@ -81,8 +81,8 @@ def test_particles_by_final_consonant():
 
 # ----------------------------------------------------------------------------- what to ask about
 @pytest.mark.parametrize("lang,answer,focus,must", [
-    ("en", "In my settlement project I cut batch time from six hours to fifty minutes because I rewrote "
-           "the queries.", "number", "six hours to fifty minutes"),
+    ("en", ("In my settlement project I cut batch time from six hours to fifty minutes because I rewrote "
+            "the queries."), "number", "six hours to fifty minutes"),
     ("ko", "정산 배치를 맡았습니다. 수행 시간을 6시간에서 50분으로 단축했습니다.", "number", "6시간에서 50분으로"),
     ("en", "I decided to move our deployment to Kubernetes after two outages.", "decision", "decided"),
     ("ko", "이야기를 나눈 뒤 결국 그 팀원의 방안을 택했고 일정 안에 끝냈습니다.", "decision", "택했고"),
@@ -131,8 +131,8 @@ def test_graded_answers_whole_phrases_and_grammatical(shared_data):
     """Every follow-up drafted on the 60 graded answers (written by other hands) quotes the
     answer as whole words, names a technology only as a whole word, and puts every
     consonant-dependent Korean particle right after the quoted words."""
-    rows = list(csv.DictReader(open(shared_data / "graded_answers" / "answers.tsv", encoding="utf-8"),
-                               delimiter="\t"))
+    with open(shared_data / "graded_answers" / "answers.tsv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
     asked = 0
     for r in rows:
         fu = draft_follow_up(parent(r["lang"]), 0, r["answer"], r["lang"])

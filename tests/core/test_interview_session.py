@@ -444,8 +444,8 @@ def test_uuid_and_live_consent_chosen_before_the_start_are_stored_with_the_inter
 
 # ----------------------------------------------------------------------------- follow-ups
 FOLLOW_UP_ANSWERS_EN = [
-    "I am a backend engineer. In my last job I cut the settlement batch from six hours to fifty minutes "
-    "because I rewrote the queries.",
+    ("I am a backend engineer. In my last job I cut the settlement batch from six hours to fifty minutes "
+     "because I rewrote the queries."),
     "I don't know.",
     "We decided to move the payment service to Kafka after two outages.",
     "I wrote the ingestion service in Go because the old Python workers could not keep up.",
@@ -512,3 +512,35 @@ def test_no_follow_ups_without_a_budget(db, resume_pdf):
         n += 1
     session.finish()
     assert n == 3 and session.follow_ups_asked == 0
+
+
+def test_follow_up_from_a_model_quotes_the_answer_or_falls_back(db, resume_pdf):
+    """With a follow-up model (a scripted stand-in for the 8B chat model, which CI cannot
+    run), the model's follow-up is used when its quote is in the answer; an invented quote
+    gives the template's follow-up instead."""
+    from tests.core.test_followup import ScriptedModel
+
+    factory, uid = db
+    answer = "We decided to move the payment service to Kafka after two outages."
+    model = ScriptedModel([
+        {"ask": True, "focus": "decision", "quote": "move the payment service to Kafka",
+         "question": "Why Kafka rather than a database queue?"},
+        {"ask": True, "focus": "number", "quote": "cut costs by half", "question": "How did you halve costs?"}])
+    session = InterviewSession(factory, _setup(uid, resume_pdf, n_questions=6, follow_ups=2),
+                               SessionEngines(evaluator=CoverageEvaluator(), follow_up_llm=model))
+    session.prepare()
+    session.start()
+    follow = []
+    while (asked := session.ask_next()) is not None:
+        if asked.question.is_follow_up:
+            follow.append(asked.question)
+            session.answer_text("Because it could replay events after an outage, and we measured it in staging.")
+        else:
+            session.answer_text(answer)
+    session.finish()
+    assert [q.drafted_by for q in follow] == ["llm", "template"]
+    assert follow[0].text == "Why Kafka rather than a database queue?"
+    from core.interview.followup import quote_in_answer
+
+    assert "half" not in follow[1].text
+    assert quote_in_answer(follow[1].grounding[0].split(": ", 1)[1], answer)
