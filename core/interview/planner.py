@@ -221,15 +221,16 @@ def current_company(resume: dict[str, Any], today: date | None = None) -> str | 
 
 
 def company_values(ctx: "PlanContext", k: int = 3) -> str | None:
-    """``k`` of the company's own 인재상 keywords (seeded choice, the file's order kept),
+    """``k`` of the company's own 인재상 keywords (chosen by the seed, the file's order kept),
     comma-joined ("a, b and c" in English), or None without a company."""
     if ctx.company is None:
         return None
     values = list(ctx.company.values.get(ctx.language))
     if not values:
         return None
-    rng = random.Random(f"values:{ctx.seed}")
-    picked = [values[i] for i in sorted(rng.sample(range(len(values)), min(k, len(values))))]
+    # consecutive values from a seed-chosen start: another seed names other values
+    k = min(k, len(values))
+    picked = [values[i] for i in sorted({(ctx.seed + j) % len(values) for j in range(k)})]
     if ctx.language == "en" and len(picked) > 1:
         return ", ".join(picked[:-1]) + " and " + picked[-1]
     return ", ".join(picked)
@@ -378,7 +379,9 @@ def plan_from_bank(bank: Sequence[Any], ctx: PlanContext, n: int, *,
         # prime ROTATE_AMONG, (s - s')(b + 1) is 0 mod it only when s - s' is).
         b = calls[0]
         calls[0] += 1
-        open_ = [q for q in candidates if q.key not in used_keys]
+        # only questions that can be asked (slots fillable): a pick never falls through to
+        # the question another seed picked
+        open_ = [q for q in candidates if q.key not in used_keys and _fill_slots(q, ctx, facts, used_values) is not None]
         head = open_[:ROTATE_AMONG]
         if len(head) < 2:
             return open_
