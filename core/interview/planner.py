@@ -1,19 +1,27 @@
 """The question planner: N questions for one interview, personalised and grounded.
 
-Bank path (the offline default): slots of the plan are filled in a fixed rhythm -
-self-introduction first, then resume-specific, position-technical, behavioural,
-culture-fit, situational, ... - each with the bank question most relevant to the resume's
-skills, the position and the company's ideal (lexical overlap, plus cosine when an embedder
-is given; a seeded jitter breaks ties so a seed gives the same plan). Resume slot questions
-("이력서에 적힌 {project}에서 ...") are filled only with values copied from the structured
-resume; their ``grounding`` lists them; a question whose slot has no value is skipped.
+Bank path (the offline default), like a real interview: a self-introduction first, the
+closing "any questions for us?" last, and in between (:data:`MIDDLE`) a resume question, a
+technical question of the position's own field, the company's 인재상 in its own words
+(``generic.culture_ideal_terms``), a second resume question, ... - so a default 6 holds two
+resume questions when the resume has facts. Each slot takes the bank question most relevant
+to the resume's skills, the position and the company (lexical overlap, plus cosine when an
+embedder is given), the seed choosing among the best few (:data:`ROTATE_AMONG`): two seeds
+ask different questions and name different resume facts. Resume slot questions ("이력서에
+적힌 {project}에서 ...") are filled only with values copied from the structured resume that
+pass its sanity check, each value at most once, the employer always the most recent job;
+their ``grounding`` lists them as ``slot: value``; a question whose slot has no value is
+skipped. No near-duplicate questions (:data:`NEAR_DUPLICATE`). Difficulty follows the
+candidate's level (:func:`seniority`: title words, else years of experience): no easy or
+``fundamentals`` technical question for a senior, no hard one for a junior. Positions:
+:func:`position_pool` (Android and iOS kept apart; small fields backed by the general
+engineering set). A ``business`` company is not asked about as a consumer product.
 
 LLM path (a capable model only, see :func:`is_capable`): one chat_json call under a JSON
 schema, validated; every grounding fact must occur in the resume; one retry; then the bank.
 
 Pure logic, thread-safe per call; the LLM/embedder are called on the caller's thread and the
-``cancel`` token is checked between model calls.
-"""
+``cancel`` token is checked between model calls."""
 
 from __future__ import annotations
 
@@ -468,7 +476,10 @@ def build_plan_messages(ctx: PlanContext, n: int) -> list[Any]:
     fact_lines = "\n".join(f"- {k}: {', '.join(v)}" for k, v in facts.items() if v)
     ideal = ctx.company.ideal.get(ctx.language) if ctx.company is not None else ""
     system = (f"You are an interviewer. Plan {n} interview questions in {lang_name}: the first is a "
-              "self-introduction; mix resume-specific, technical, behavioral and culture-fit questions. "
+              "self-introduction and the last asks whether the candidate has any questions for us; mix "
+              "resume-specific (at least two when facts are given; the most recent job first), technical "
+              "questions at the candidate's level, behavioral ones and one on the company's ideal in its "
+              "own words. "
               "Resume-specific questions may only mention facts from the list given; put each fact you "
               "use in 'grounding' exactly as written there. Output JSON only.")
     user = (f"Position: {ctx.position}\nCompany: {ctx.company_name or '-'}\nCompany ideal: {ideal}\n"
