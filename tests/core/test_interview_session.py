@@ -544,3 +544,27 @@ def test_follow_up_from_a_model_quotes_the_answer_or_falls_back(db, resume_pdf):
 
     assert "half" not in follow[1].text
     assert quote_in_answer(follow[1].grounding[0].split(": ", 1)[1], answer)
+
+
+def test_an_interrupted_interview_keeps_its_follow_up(db, resume_pdf):
+    """The stored plan holds the inserted follow-up: a resumed interview asks it next and
+    counts it against the budget."""
+    factory, uid = db
+    engines = SessionEngines(evaluator=CoverageEvaluator())
+    session = InterviewSession(factory, _setup(uid, resume_pdf, n_questions=4, follow_ups=1), engines)
+    session.prepare()
+    iid = session.start()
+    session.ask_next()
+    session.answer_text(FOLLOW_UP_ANSWERS_EN[0])
+    session.wait_idle()
+    assert session.plan[1].is_follow_up and len(session.plan) == 5
+    _orphan(factory, iid)
+    resumed = InterviewSession.resume(factory, iid, SessionEngines(evaluator=CoverageEvaluator()))
+    assert resumed.setup.follow_ups == 1 and resumed.follow_ups_asked == 1
+    q = resumed.ask_next()
+    assert q.index == 1 and q.question.is_follow_up and q.question.parent_index == 0
+    assert q.question.text == session.plan[1].text
+    resumed.answer_text(FOLLOW_UP_ANSWERS_EN[2])  # a claim, but a follow-up's answer gets none
+    asked = [resumed.ask_next()]
+    assert not asked[0].question.is_follow_up
+    resumed.cancel("test over")
