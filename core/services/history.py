@@ -97,6 +97,8 @@ def worst_answers(session: Session, user_id: int, n: int = 5) -> list[WorstAnswe
         report = rep.details_json or {}
         lang = (report.get("meta") or {}).get("language") or "ko"
         for d in report.get("details") or []:
+            if d.get("is_follow_up"):
+                continue  # it followed an answer that will not be given again: not practisable
             if d.get("evaluated") and d.get("score") is not None:
                 out.append(WorstAnswer(interview_id=iid, index=int(d.get("index", 0)), question=d.get("question", ""),
                                        answer=d.get("answer", ""), score=float(d["score"]),
