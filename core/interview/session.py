@@ -648,25 +648,32 @@ class InterviewSession:
         return FollowUpDrafter(lambda text: self._draft(asked.index, text))
 
     def _follow_up(self, ans: _Answer, drafter: Any, t_end: float) -> None:
-        """Decide the follow-up of the answer just ended and insert it after it."""
-        from core.interview.followup import is_dont_know, quote_in_answer
+        """Decide the follow-up of the answer just ended and insert it after it. A model's
+        draft is waited for at most the drafter's ``wait_s`` (the follow-up must be ready
+        within a second of the answer's end); when it is late, or its quote is not in the
+        final text, the template decides on the final text."""
+        from core.interview.followup import draft_follow_up, is_dont_know, quote_in_answer
 
         index = ans.asked.index
         if not self.follow_up_allowed(index) or typed_language_guess(ans.text)[0] not in (None, self.language):
             return
         fu = None
         if not is_dont_know(ans.text):
-            done, pre = drafter.settled(ans.text) if drafter is not None else (False, None)
-            if done:
-                fu = pre
+            own = None
+            if drafter is None and self.engines.follow_up_llm is not None:
+                # a typed or whole-file answer: nothing was drafted while it was given
+                drafter = own = self._new_drafter(ans.asked)
+                if drafter is not None:
+                    drafter.min_new_words = 1
+                    drafter.update(ans.text)
+            try:
+                done, fu = drafter.settled(ans.text) if drafter is not None else (False, None)
+            finally:
+                if own is not None:
+                    own.close()
             if not done or (fu is not None and not quote_in_answer(fu.grounding[0].split(": ", 1)[1], ans.text)):
-                if drafter is not None:  # the model's draft came too late or no longer fits
-                    from core.interview.followup import draft_follow_up
-
-                    fu = draft_follow_up(self.plan[index], index, ans.text, self.language,
-                                         known_terms=self._known_terms())
-                else:
-                    fu = self._draft(index, ans.text)
+                fu = draft_follow_up(self.plan[index], index, ans.text, self.language,
+                                     known_terms=self._known_terms())
         self.follow_up_latency.append(time.perf_counter() - t_end)
         if fu is None:
             return

@@ -568,3 +568,23 @@ def test_an_interrupted_interview_keeps_its_follow_up(db, resume_pdf):
     asked = [resumed.ask_next()]
     assert not asked[0].question.is_follow_up
     resumed.cancel("test over")
+
+
+def test_a_slow_follow_up_model_does_not_hold_the_next_question(db, resume_pdf):
+    """A model that needs seconds: the template's follow-up is ready within a second of the
+    answer's end instead."""
+    from tests.core.test_followup import ScriptedModel
+
+    factory, uid = db
+    slow = ScriptedModel([{"ask": True, "focus": "decision", "quote": "move the payment service to Kafka",
+                           "question": "Why Kafka?"}] * 3, delay=2.5)
+    session = InterviewSession(factory, _setup(uid, resume_pdf, n_questions=3, follow_ups=1),
+                               SessionEngines(evaluator=CoverageEvaluator(), follow_up_llm=slow))
+    session.prepare()
+    session.start()
+    session.ask_next()
+    session.answer_text("We decided to move the payment service to Kafka after two outages.")
+    q = session.ask_next()
+    assert q.question.is_follow_up and q.question.drafted_by == "template"
+    assert session.follow_up_latency[0] < 1.0
+    session.cancel("test over")
