@@ -823,6 +823,9 @@ class InterviewSession:
         created) when no answer was stored, so a failure before the first answer leaves no rows.
         Safe to call from another thread than the controller's; idempotent."""
         self.cancel_token.cancel()
+        drafter, self._drafter = self._drafter, None
+        if drafter is not None:  # a follow-up draft in flight is dropped unseen
+            drafter.close()
         stream, self._stream = self._stream, None
         if stream is not None:
             try:
