@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import threading
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -588,3 +589,52 @@ def test_a_slow_follow_up_model_does_not_hold_the_next_question(db, resume_pdf):
     assert q.question.is_follow_up and q.question.drafted_by == "template"
     assert session.follow_up_latency[0] < 1.0
     session.cancel("test over")
+
+
+def test_streamed_answer_follow_up_drafted_while_spoken(db, resume_pdf, model_manager, tmp_path):
+    """Live path with a follow-up model: the draft starts from the interim/final text while
+    audio is still being fed, and the follow-up is ready within a second of end_answer."""
+    import numpy as np
+
+    from engines.capture.audio import load_audio
+    from engines.stt.whisper_file import WhisperFileTranscriber
+    from engines.stt.whisper_stream import LocalWhisperStream, load_whisper_model
+
+    class EchoModel:
+        """Stands in for the chat model: asks about the answer's first four words."""
+
+        def __init__(self):
+            self.calls: list[float] = []
+
+        def chat_json(self, messages, schema, **kw):
+            self.calls.append(time.perf_counter())
+            answer = messages[-1].content.split("Answer: ", 1)[1]
+            quote = " ".join(answer.split()[:4]).strip(".,")
+            return {"ask": True, "focus": "number", "quote": quote, "question": f"How did you measure {quote}?"}
+
+    factory, uid = db
+    entry, path = model_manager.require("stt")
+    model = load_whisper_model(path)
+    echo = EchoModel()
+    engines = SessionEngines(evaluator=CoverageEvaluator(), transcriber=WhisperFileTranscriber(path, model_id=entry.id),
+                             streaming=lambda: LocalWhisperStream(model, threaded=True), follow_up_llm=echo)
+    session = InterviewSession(factory, _setup(uid, resume_pdf, n_questions=3, follow_ups=1), engines)
+    session.prepare()
+    session.start()
+    session.ask_next()
+    first = load_audio(_espeak(tmp_path, "fu1", "I improved conversion by eight percent in my last project."))
+    second = load_audio(_espeak(tmp_path, "fu2", "Then I rebuilt the checkout flow and measured it for two weeks."))
+    pcm = np.concatenate([first, np.zeros(16000, np.float32), second])
+    session.begin_answer()
+    for i in range(0, len(pcm), 512):  # in real time, as a microphone delivers it
+        session.feed(pcm[i:i + 512])
+        time.sleep(512 / 16000)
+    session.feed(np.zeros(16000, np.float32))
+    fed_at = time.perf_counter()
+    session.end_answer()
+    q = session.ask_next()
+    assert echo.calls and echo.calls[0] < fed_at  # drafted before the answer ended
+    assert q.question.is_follow_up and q.question.drafted_by == "llm"
+    assert session.follow_up_latency[0] < 1.0
+    session.skip()
+    session.finish()
