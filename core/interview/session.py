@@ -200,7 +200,7 @@ def plan_from_keys(keys: Sequence[str], ctx: Any, bank: Sequence[Any] | None = N
     """Exactly the bank questions ``keys``, in order, slots filled from the resume/setup
     (what "practise again" asks). Unknown key or an unfillable slot -> InputError."""
     from core.bank import load_question_bank
-    from core.interview.planner import _fill_slots, resume_facts
+    from core.interview.planner import _fill_slots, _planned, resume_facts
 
     bank = list(bank) if bank is not None else load_question_bank()
     by_key = {q.key: q for q in bank}
@@ -216,11 +216,7 @@ def plan_from_keys(keys: Sequence[str], ctx: Any, bank: Sequence[Any] | None = N
             raise InputError("session.question_slot_unfilled", key=key, slots=", ".join(q.slots))
         values, grounding = filled
         used.update(values.values())
-        lang = ctx.language
-        plan.append(PlannedQuestion(
-            text=q.text_for(lang, **values), category=q.category, question_type=q.question_type,
-            difficulty=q.difficulty, rubric=q.rubric_for(lang), bank_key=q.key,
-            source="template" if q.slots else "bank", language=lang, grounding=grounding))
+        plan.append(_planned(q, ctx.language, values, grounding))
     return plan
 
 
