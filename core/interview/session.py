@@ -211,7 +211,9 @@ def plan_from_keys(keys: Sequence[str], ctx: Any, bank: Sequence[Any] | None = N
         q = by_key.get(key)
         if q is None:
             raise InputError("bank.unknown_question", key=key)
-        filled = _fill_slots(q, ctx, facts, used)
+        # another value than the plan's earlier questions when there is one; a practise set may
+        # repeat a fact (two questions on the one current job) rather than refuse
+        filled = _fill_slots(q, ctx, facts, used) or _fill_slots(q, ctx, facts, set())
         if filled is None:
             raise InputError("session.question_slot_unfilled", key=key, slots=", ".join(q.slots))
         values, grounding = filled
