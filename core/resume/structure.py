@@ -952,3 +952,42 @@ def resume_facts(structured: dict[str, Any]) -> dict[str, list[str]]:
                 seen.add(v.strip().lower())
                 out[slot].append(v.strip())
     return out
+
+
+# ------------------------------------------------------------------ headings and labels
+# Group headings inside a skills section and field labels: never a skill, company or role.
+_GROUP_LABELS = {
+    "programming", "programminglanguages", "languages", "language", "frameworks", "framework",
+    "libraries", "library", "tools", "tool", "toolsandtechnologies", "technologies", "technology",
+    "databases", "database", "db", "frontend", "backend", "fullstack", "devops", "cloud", "infra",
+    "infrastructure", "platforms", "platform", "mobile", "web", "ml", "ai", "aiml", "aillm", "llm",
+    "data", "dataanalytics", "os", "etc", "others", "other", "misc", "miscellaneous", "familiar",
+    "proficient", "advanced", "intermediate", "beginner", "basic", "fluent", "workedwith", "areas",
+    "softskills", "hardskills", "mlframeworks", "researchareas", "vectorstore", "testing", "version control",
+    "versioncontrol", "methodologies", "ide", "collaboration", "design", "skills", "technicalskills",
+    "분류", "구분", "항목", "내용", "기타", "언어", "프레임워크", "라이브러리", "도구", "툴", "데이터베이스",
+    "프론트엔드", "백엔드", "인프라", "클라우드", "협업", "협업툴", "주력", "경험", "관심", "기술", "역량",
+    "date", "dates", "location", "period", "duration", "role", "position", "title", "company", "employer",
+    "organization", "school", "degree", "gpa", "major", "기간", "직위", "직급", "회사", "회사명", "소속",
+    "담당", "담당업무", "역할", "주요성과", "주요업무", "성과", "업무", "학교", "전공", "학위", "위치", "근무지",
+}
+
+
+def vocab_section(text: str) -> str | None:
+    """The resume section a heading names ("Work Experience" -> "experience"), or None."""
+    return _vocab_section(text)
+
+
+def is_label(text: str) -> bool:
+    """A label or group heading rather than a value: "Date:", "Location:", "Frameworks",
+    "PROGRAMMING", "AI/LLM", "분류", "주요 성과"."""
+    t = text.strip()
+    if not t:
+        return False
+    if re.fullmatch(r"[^:：]{1,30}[:：]", t):
+        return True
+    key = re.sub(r"[^0-9a-z\uac00-\ud7a3]+", "", t.lower())
+    if key in _GROUP_LABELS:
+        return True
+    parts = [p for p in re.split(r"\s*(?:/|&|,|\band\b|및|·)\s*", t.lower()) if p.strip()]
+    return len(parts) > 1 and all(re.sub(r"[^0-9a-z\uac00-\ud7a3]+", "", p) in _GROUP_LABELS for p in parts)
