@@ -147,6 +147,8 @@ def stored_junk(data: dict) -> list[str]:
     from core.resume.dates import find_period, is_date_only
     from core.resume.structure import is_label, is_location, vocab_section
 
+    main = {"experience", "education", "skills", "projects", "certifications", "summary", "links", "awards"}
+
     out = []
 
     def bad(kind: str, v: str | None) -> None:
@@ -154,7 +156,7 @@ def stored_junk(data: dict) -> list[str]:
             return
         t = v.strip()
         why = None
-        if vocab_section(t) or is_label(t):
+        if vocab_section(t) in main or is_label(t):
             why = "heading/label"
         elif is_location(t):
             why = "location"

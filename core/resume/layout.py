@@ -35,9 +35,14 @@ _TEXT_ROW_RE = re.compile(r"^(?:[-•·▪●◦*‣■□▶►➢✓✔◆◇�
 
 def clean_text(text: str) -> str:
     """NFKC (ligatures such as "ﬂ" become "fl", full-width forms become ASCII), soft hyphens
-    dropped, every run of whitespace - tabs, carriage returns, no-break spaces - one space,
-    and Korean "2 급" written "2급" (Word PDFs space the digit from its unit)."""
-    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
+    read as the hyphens they stand in for, every run of whitespace - tabs, carriage returns,
+    no-break spaces - one space, and Korean "2 급" written "2급" (Word PDFs space the digit from
+    its unit).
+
+    Some text layers (XeLaTeX with certain fonts, Awesome-CV among them) write every visible
+    hyphen and dash as U+00AD: "Sep. 2023 \u00ad Mar. 2024", "Co\u00adfounder". Dropping it
+    would glue the two dates of a period into one, so it becomes "-"."""
+    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "-")
     text = _HYPHENS_RE.sub("-", text.replace("\u2010", "-").replace("\u2011", "-"))
     text = _WS_RE.sub(" ", text).strip()
     return _KO_UNIT_RE.sub("", text)
@@ -55,8 +60,9 @@ class LayoutLine:
     size: float = 10.0
     bold: bool = False
     column: tuple[float, float] | None = None
-    geometric: bool = True
-    color: int | None = None  # sRGB of the text when known  # False for lines made from plain text (no real positions)
+    geometric: bool = True  # False for lines made from plain text (no real positions)
+    color: int | None = None  # sRGB of the text when known
+    line: int | None = None  # 1-based number of the line in its page's reading order
 
     @property
     def x0(self) -> float:
@@ -79,8 +85,12 @@ class LayoutLine:
         return max(self.bbox[3] - self.bbox[1], 1.0)
 
     def source(self) -> dict:
-        """Provenance for a structured item: page and rounded bounding box."""
-        return {"page": self.page, "bbox": [round(v, 1) for v in self.bbox]}
+        """Provenance for a structured item: page, line (in the page's reading order, from 1)
+        and rounded bounding box - what the resume preview highlights."""
+        out: dict = {"page": self.page, "bbox": [round(v, 1) for v in self.bbox]}
+        if self.line is not None:
+            out["line"] = self.line
+        return out
 
 
 @dataclass
@@ -98,7 +108,8 @@ def lines_from_text(text: str) -> list[LayoutLine]:
     for i, raw in enumerate(text.split("\n")):
         t = clean_text(raw)
         if t:
-            out.append(LayoutLine(t, 1, (0.0, i * 12.0, 0.0, i * 12.0 + 10.0), geometric=False))
+            out.append(LayoutLine(t, 1, (0.0, i * 12.0, 0.0, i * 12.0 + 10.0), geometric=False,
+                                  line=len(out) + 1))
     return out
 
 
@@ -317,7 +328,7 @@ def reading_order(page: LayoutPage) -> list[LayoutLine]:
             else:
                 # the slab's extent, so a short line in a wide slab is not taken for a full one
                 out.extend(merge_rows(run, slab_col))
-    return out
+    return [replace(ln, line=i) for i, ln in enumerate(out, start=1)]
 
 
 def _lift_side_dates(lines: list[LayoutLine]) -> list[LayoutLine]:

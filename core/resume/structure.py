@@ -90,7 +90,9 @@ _BULLET_RE = re.compile(r"^\s*(?:[-•·▪●◦*‣■□▶►➢✓✔◆◇
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
 _LATIN_RE = re.compile(r"[A-Za-z]")
 # field separators inside a title line; " - " only with spaces so "Front-End" stays whole
-_SEP_RE = re.compile(r"\s*(?:\||•|·|\s[-–—]\s|—|–|\t|,)\s*")
+_SEP_RE = re.compile(r"\s*(?:\||•|·|\s[-–—:]\s|—|–|\t|,)\s*")
+# field labels inside a title line ("Date: July 2012 – Ongoing  Location: Sunnyvale, CA")
+_HEAD_LABEL_RE = re.compile(r"(?i)(?:^|(?<=[\s|]))(?:dates?|period|location|duration|기간|위치|근무지|소재지)\s*[:：]")
 _AT_RE = re.compile(r"\s+(?:at|@)\s+|^@\s*|(?<=\S)@(?=\s)", re.I)
 
 _ROLE_WORDS = {
@@ -397,6 +399,7 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
     entries: list[Entry] = []
     cur: Entry | None = None
     prev_bullet = False
+    body_x0: float | None = None  # where the current entry's last body line starts
     for ln in lines:
         is_bullet, text = _bullet(ln.text)
         if " | " in text and len(_TABLE_HEAD_RE.findall(text)) >= 2 and not find_period(text):
@@ -414,6 +417,11 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
             kind = "head"  # not the bullet's continuation (that was joined): the next title
         elif cur is not None and not cur.body and _short(ln):
             kind = "head"
+        elif cur is not None and not cur.body and cur.period is not None and _field_row(text):
+            kind = "head"  # company-first: "HUINNO | Dec 2025 – Present" then "Data Engineer | Seoul"
+        elif (cur is not None and cur.body and ln.geometric and body_x0 is not None
+              and ln.x0 <= body_x0 - 8 and _field_row(text) and _short(ln, 0.75)):
+            kind = "head"  # back at the titles' margin after indented body lines: the next title
         elif cur is None:
             kind = "head"  # a section's first line opens its first entry
         else:
@@ -436,7 +444,11 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
             if has_period and cur.period is None:
                 cur.period = _head_period(text)
             cur.head.append(ln)
+            if new:
+                body_x0 = None
         else:
+            if ln.geometric:
+                body_x0 = ln.x0  # the last body line's margin (bullets are indented)
             if cur is None:
                 cur = Entry()
                 entries.append(cur)
@@ -467,11 +479,21 @@ def _head_period(text: str) -> str | None:
     return None
 
 
-def _short(ln: LayoutLine) -> bool:
+def _short(ln: LayoutLine, share: float = 0.6) -> bool:
     if not ln.geometric:
         return len(ln.text) <= 60
     col = ln.column or (ln.x0, ln.x1)
-    return (ln.x1 - ln.x0) <= 0.6 * max(col[1] - col[0], 1.0)
+    return (ln.x1 - ln.x0) <= share * max(col[1] - col[0], 1.0)
+
+
+def _field_row(text: str) -> bool:
+    """A row of a few short fields ("Data Engineer | Seoul", "Server Engineer → Lead"), not
+    a sentence: what a title's second line looks like."""
+    t = text.strip()
+    if not t or _SENTENCE_END_RE.search(t) or len(t.split()) > 14 or _sentence_like(t):
+        return False
+    pieces = [p for p in t.split(" | ") if p.strip()]
+    return len(pieces) <= 3 and all(len(p.split()) <= 9 for p in pieces)
 
 
 def _clean_period(p: str) -> str:
@@ -482,7 +504,7 @@ def _head_parts(entry: Entry) -> list[tuple[str, bool]]:
     """The entry's head lines cut into fields (period removed); (text, followed 'at'/'@')."""
     parts: list[tuple[str, bool]] = []
     for ln in entry.head:
-        text = ln.text
+        text = _HEAD_LABEL_RE.sub(" | ", ln.text)
         m = find_period(text)
         while m:
             text = text[:m.start()] + " | " + text[m.end():]
@@ -500,10 +522,25 @@ def _head_parts(entry: Entry) -> list[tuple[str, bool]]:
     return [(p, at) for p, at in parts if p and not re.fullmatch(r"[\W_]+", p) and not is_duration(p)]
 
 
+_LEAD_PUNCT_RE = re.compile(r"^[\s\-–—•·*▪●◦‣■□▶►➢✓✔◆◇❖➤→✦○|,;:]+")
+_TAIL_PUNCT_RE = re.compile(r"(?<![+#])[\s\-–—•·|,;:/&]+$")
+
+
+def clean_value(v: str | None) -> str | None:
+    """A stored value without the punctuation around it in the text: bullets and dashes in
+    front ("- We4IT GmbH"), separators and middle dots behind ("KT 알파코치 ·"), unbalanced
+    brackets; None when nothing is left."""
+    if v is None:
+        return None
+    out = _trim(v)
+    return out or None
+
+
 def _trim(p: str) -> str:
-    """Strip spaces, colons and bars, and brackets only where they are unbalanced or wrap
-    the whole part ("(Front-End)" stays in "Software Engineer (Front-End)")."""
-    p = p.strip(" :|,;")
+    """Strip spaces, colons, bars, bullets, dashes and middle dots at either end, and
+    brackets only where they are unbalanced or wrap the whole part ("(Front-End)" stays in
+    "Software Engineer (Front-End)")."""
+    p = _TAIL_PUNCT_RE.sub("", _LEAD_PUNCT_RE.sub("", p.strip()))
     while p:
         if p[0] in "([" and p[-1] in ")]" and _balanced(p[1:-1]):
             p = p[1:-1].strip(" :|,;")
@@ -513,6 +550,7 @@ def _trim(p: str) -> str:
             p = p[1:].strip(" :|,;")
         else:
             break
+    p = _TAIL_PUNCT_RE.sub("", _LEAD_PUNCT_RE.sub("", p))
     return p
 
 
@@ -582,15 +620,42 @@ def _is_region(p: str) -> bool:
     return p.strip() in _US_STATES or p.strip().lower() in _COUNTRIES
 
 
+_MORE_PLACES = {
+    "s.korea", "s. korea", "u.s.a", "u.s", "r.o.k", "las vegas", "pohang", "daejeon", "incheon",
+    "gyeonggi", "gyeonggi-do", "pangyo", "yongsan", "gangnam", "yeouido", "yeongdeungpo", "siheung",
+    "ithaca", "atlanta", "ontario", "british columbia", "princeton", "santa clara", "mountain view",
+    "kolkata", "pilani", "hyderabad", "chennai", "pune", "munich", "hamburg", "bremen", "zurich",
+    "stockholm", "copenhagen", "oslo", "helsinki", "vienna", "prague", "warsaw", "madrid",
+    "barcelona", "lisbon", "rome", "milan", "montreal", "ottawa", "melbourne", "auckland", "osaka",
+    "kyoto", "shenzhen", "hangzhou", "taipei", "hanoi", "ho chi minh city", "bangkok", "jakarta",
+    "manila", "kuala lumpur", "cairo", "lagos", "nairobi", "sao paulo", "buenos aires", "bogota",
+    "lima", "santiago", "philadelphia", "pittsburgh", "denver", "portland", "miami", "dallas",
+    "houston", "atlanta", "washington", "new jersey", "california", "texas", "massachusetts",
+    "virginia", "online", "global", "worldwide", "강남", "판교동", "대한민국", "한국", "국내", "영등포",
+    "여의도", "성수", "역삼", "삼성동", "잠실", "구로", "가산", "상암", "마곡", "광화문", "을지로", "용산", "송파",
+}
+# Korean and romanised Korean districts: "서초구", "Mapo-gu", "Gyeonggi-do"
+_DISTRICT_RE = re.compile(r"^(?:[가-힣]{1,5}(?:구|시|군|동|도|읍|면)|[a-z]+-(?:gu|do|si|dong|gun|eup|myeon))$")
+
+
+def _place_word(w: str) -> bool:
+    w = w.strip(" .").lower()
+    return (w in _LOCATIONS or w in _MORE_PLACES or w.replace(". ", ".") in _MORE_PLACES
+            or w.upper() in _US_STATES or bool(_DISTRICT_RE.match(w)))
+
+
 def is_location(p: str) -> bool:
+    """A place: "Seoul", "Seoul, S.Korea", "Santa Clara, CA", "서초구, 서울", "Remote"."""
     low = p.lower().strip(" .")
-    if low in _LOCATIONS or p.strip() in _US_STATES:
+    if not low:
+        return False
+    if low in _LOCATIONS or p.strip() in _US_STATES or _place_word(low):
         return True
-    parts = [w.strip() for w in re.split(r"[,/]", p) if w.strip()]
+    parts = [w.strip() for w in re.split(r"[,/&]|\s[-–·]\s", p) if w.strip()]
     if len(parts) > 1:
-        return all(w.lower() in _LOCATIONS or w in _US_STATES for w in parts)
+        return all(_place_word(w) or is_location(w) for w in parts)
     ws = low.split()
-    return bool(ws) and all(w in _LOCATIONS or w.upper() in _US_STATES for w in ws)
+    return bool(ws) and all(_place_word(w) for w in ws)
 
 
 def _sentence_like(p: str) -> bool:
@@ -721,21 +786,63 @@ def _split_skill_top(text: str) -> list[str]:
     return out
 
 
+# headings that never name a skill ("Leadership", "Volunteer" may: they head activities too)
+_MAIN_SECTIONS = {"experience", "education", "skills", "projects", "certifications", "summary",
+                  "links", "awards", "cover_letter", "publications", "references"}
+_KO_PROSE_RE = re.compile(r"(?:습니다|니다|하여|하고|했고|으로|에서|하는|했으며|였으며|하였|을\s|를\s|의\s|등을|경험)")
+
+
+def _prose(body: str) -> bool:
+    """A description written in sentences (a "Core Skills" paragraph), not a list of names:
+    long, with list items that are mostly phrases of several words."""
+    words = body.split()
+    if len(words) < 9:
+        return False
+    items = [x for x in re.split(r"[,;|•·]", body) if x.strip()]
+    long_items = sum(1 for x in items if len(x.split()) >= 4)
+    return long_items * 2 >= len(items) or bool(_KO_PROSE_RE.search(body))
+
+
+_SPOKEN = {"korean", "english", "japanese", "chinese", "mandarin", "cantonese", "german", "french",
+           "spanish", "italian", "portuguese", "russian", "arabic", "hindi", "vietnamese", "thai",
+           "한국어", "영어", "일본어", "중국어", "독일어", "프랑스어", "스페인어"}
+
+
+def _skill_item_ok(s: str) -> bool:
+    if not s or len(s) > 40 or len(s.split()) > 5 or find_period(s):
+        return False
+    if re.sub(r"\s*\(.*\)$", "", s).strip().lower() in _SPOKEN:
+        return False  # a spoken language is no technical skill (the languages section has it)
+    if is_label(s) or vocab_section(s) in _MAIN_SECTIONS or _KO_PROSE_RE.search(s):
+        return False
+    # "utilizing PySpark", "by analyzing trade-offs": a phrase cut out of a sentence
+    return not re.match(r"^(?:by|using|utilizing|with|for|to|from|in|on|of|the|a|an|such as|including|"
+                        r"based on|as|via|through|etc)(?:\s|$)", s, re.I)
+
+
 def _skills(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
     skills: list[str] = []
     sources: list[dict] = []
     seen: set[str] = set()
     for ln in lines:
         _, text = _bullet(ln.text)
+        if text.rstrip().endswith((":", "：")) and len(text.split()) > 3:
+            continue  # a sub-heading of a descriptive skills section ("Data Pipeline Design:")
         # "Languages: C++, Go | Tools: Git": each row piece and each label starts a list
         pieces = [p for p in text.split(" | ") if p.strip(" ,")]
+        if len(pieces) > 1 and all(is_label(p) or vocab_section(p) for p in pieces):
+            continue  # a table's header row ("분류 | 기술")
         items: list[str] = []
         for body in pieces:
             m = _SKILL_LABEL_RE.match(body)
             if m and len(m.group(1).split()) <= 4:  # "Languages: Python, Go" -> the list after the label
                 body = body[m.end():]
+            elif is_label(body.split(" ", 1)[0]) and len(body.split(" ", 1)) > 1 and re.search(r"[,•·]", body):
+                body = body.split(" ", 1)[1]  # "DevOps AWS, Docker": a group word before the list
             if _sentence_like(body) and not re.search(r"[,|;•·]", body):
                 continue  # a sentence in the skills section, not a list
+            if _prose(body):
+                continue
             for item in split_skills(body):
                 # a label inside a joined line: "ARMv7 SoCs Software: Linux" -> "ARMv7 SoCs", "Linux"
                 left, colon, right = item.partition(": ")
@@ -746,9 +853,9 @@ def _skills(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
                 else:
                     items.append(item)
         for s in items:
-            s = s.strip(" .")
+            s = clean_value(s.strip(" .")) or ""
             key = s.lower()
-            if s and len(s) <= 40 and len(s.split()) <= 5 and key not in seen and not find_period(s):
+            if key not in seen and _skill_item_ok(s):
                 seen.add(key)
                 skills.append(s)
                 sources.append(ln.source())
@@ -827,6 +934,32 @@ def _plain_list(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
     return items, sources
 
 
+_ISSUER_RE = re.compile(r"(?i)\b(?:amazon|aws|google|microsoft|oracle|cisco|linux foundation|hashicorp|"
+                        r"comptia|isc2|isaca|pmi|scrum|axelos|red hat|ibm|salesforce|databricks|"
+                        r"snowflake|coursera|udemy|edx|nvidia|meta|vmware|mongodb|elastic|"
+                        r"cncf|tensorflow|kaggle)\b|(?:한국산업인력공단|산업인력공단|공단|진흥원|협회|평가원|"
+                        r"위원회|재단|연구원|기획평가원|데이터산업진흥원)")
+
+
+def _certifications(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
+    """Certificate names: the list's items without the date in front ("2023 AWS ...") and
+    without the issuer run in behind ("..., Amazon Web Services (AWS)", "| 한국산업인력공단")."""
+    names, sources = _plain_list(lines)
+    out: list[str] = []
+    out_src: list[dict] = []
+    for name, src in zip(names, sources):
+        n = re.sub(r"^\s*(?:(?:19|20)\d{2}(?:[./-]\d{1,2}){0,2}\.?|(?:19|20)\d{2}년(?:\s*\d{1,2}월)?)\s*[-–—:|]?\s*", "", name)
+        head, comma, tail = n.rpartition(", ")
+        if comma and head and len(tail.split()) <= 6 and not re.search(r"\d", tail) and (
+                _ISSUER_RE.search(tail) or company_score(tail) > 0 or re.search(r"\([A-Z]{2,6}\)$", tail)):
+            n = head
+        n = clean_value(n) or ""
+        if n and not is_label(n) and not vocab_section(n) and not is_date_only(n) and n.lower() not in {o.lower() for o in out}:
+            out.append(n)
+            out_src.append(src)
+    return out, out_src
+
+
 def _name(pages_lines: list[LayoutLine]) -> str | None:
     """The candidate's name: the largest short line at the top of page 1 that is not a
     header, contact detail or title."""
@@ -867,7 +1000,7 @@ def structure_layout(pages: list[LayoutPage] | list[LayoutLine]) -> dict[str, An
     projects = [x for s in by_name.get("projects", []) for x in _projects(
         Section(s.name, s.header, join_wrapped(s.lines), s.body))]
     skills, skill_src = _skills(joined("skills"))
-    certs, cert_src = _plain_list(joined("certifications"))
+    certs, cert_src = _certifications(joined("certifications"))
     awards, award_src = _plain_list(joined("awards"))
     langs, lang_src = _plain_list(joined("languages"))
     sections_out: dict[str, list[str]] = {}
