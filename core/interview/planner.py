@@ -73,12 +73,12 @@ def resume_facts(resume: dict[str, Any]) -> dict[str, list[str]]:
 def experience_pairs(resume: dict[str, Any]) -> list[tuple[str, str]]:
     """(company, role) of the same experience entry, both passing the sanity check: a
     question naming both ("as {role} at {prev_company}") must not mix two jobs."""
-    from core.resume.structure import fact_ok
+    from core.resume.structure import fact_ok, is_confident
 
     out = []
     for e in (resume or {}).get("experience") or []:
-        if not isinstance(e, dict):
-            continue
+        if not is_confident(e):
+            continue  # intake is unsure of this job: a generic question instead
         c, r = (e.get("company") or "").strip(), (e.get("role") or "").strip()
         if fact_ok("prev_company", c) and fact_ok("role", r) and (c, r) not in out:
             out.append((c, r))

@@ -670,7 +670,7 @@ def _experience(section: Section) -> list[dict[str, Any]]:
         loc = [is_location(p) or (i > 0 and i + 1 < len(parts) and _is_region(parts[i + 1][0])
                                   and company_score(p) == 0 and role_score(p) == 0)
                for i, (p, _) in enumerate(parts)]
-        cands = [(i, p, at) for i, (p, at) in enumerate(parts) if not loc[i]]
+        cands = [(i, p, at) for i, (p, at) in enumerate(parts) if not loc[i] and not is_label(p)]
         role = company = None
         roles = [(role_score(p) - (2 if company_score(p, at) >= 3 else 0), -i, p) for i, p, at in cands]
         roles = [r for r in roles if r[0] > 0]
@@ -682,18 +682,85 @@ def _experience(section: Section) -> list[dict[str, Any]]:
         if comps:
             company = max(comps)[2]
         elif rest:
-            company = rest[0][1]
+            # no evidence either way: the first part, unless it reads as a task ("추천시스템 관련 모델링")
+            company = next((p for _, p, _ in rest if not _KO_TASK_RE.search(p)), None)
         if role is None:
             others = [p for i, p, at in rest if p != company]
             if others and len(others[0].split()) <= 6:
                 role = others[0]
+        company, role = clean_value(company), clean_value(role)
+        company = _unsmall(company) if company else None
+        role = _natural_case(role) if role else None
         if not (company or role) or not (e.period or e.body):
             continue
         location = ", ".join(p for i, (p, _) in enumerate(parts) if loc[i]) or None
         start, end = split_period(e.period)
+        conf = _experience_confidence(company, role, e.period)
         out.append({"company": company, "role": role, "period": e.period, "start": start, "end": end,
-                    "location": location, "achievements": e.body, "source": e.head[0].source()})
+                    "location": location, "achievements": e.body, "source": e.head[0].source(),
+                    "confidence": conf, "uncertain": conf < UNCERTAIN_BELOW})
     return out
+
+
+# Below this confidence an entry is "uncertain": shown marked in the preview, never quoted by
+# a question (see resume_facts).
+UNCERTAIN_BELOW = 0.6
+_KO_TASK_RE = re.compile(r"(?:관련|개발|구축|모델링|분석|설계|운영|개선|연구|기획|관리|자동화|최적화|성과|업무|담당)$")
+
+
+def _experience_confidence(company: str | None, role: str | None, period: str | None) -> float:
+    """How sure intake is of one job: a company with evidence (a known name, a legal suffix,
+    an organisation word), a role with role words, and a period make 1.0; each missing or
+    unsupported part costs."""
+    conf = 1.0
+    if not company:
+        conf -= 0.45
+    else:
+        if company_score(company) == 0:
+            conf -= 0.1  # only its position says it is the company
+        if not fact_ok("prev_company", company):
+            conf -= 0.35
+    if not role:
+        conf -= 0.35
+    else:
+        if role_score(role) == 0:
+            conf -= 0.2
+        if not fact_ok("role", role) and role_score(role) > 0:
+            conf -= 0.3
+    if not period:
+        conf -= 0.3
+    return round(max(conf, 0.0), 2)
+
+
+_SMALL_WORDS = {"in", "of", "and", "for", "the", "at", "on", "to", "with", "a", "an", "or", "by"}
+
+
+def _unsmall(v: str) -> str:
+    """Small caps read back with a lowercase i ("SECURiTY ENGiNEER", "TRAiNEE"): capitals."""
+    return re.sub(r"(?<=[A-Z])i(?=[A-Z])|(?<=[A-Z]{2})i\b", "I", v)
+
+
+def _natural_case(v: str) -> str:
+    """A role or degree set in capitals or small caps ("SECURITY ENGINEER (INTERN)", "B.S. iN
+    CYBER DEFENSE") as a person writes it ("Security Engineer (Intern)"); short capitals
+    (CTO, SRE, AI, II) stay as they are. Anything in mixed case is left alone."""
+    v = _unsmall(v)
+    letters = [c for c in v if c.isascii() and c.isalpha()]
+    words = re.findall(r"[A-Za-z]+", v)
+    if len(letters) < 6 or not any(len(w) >= 4 for w in words):
+        return v
+    upper = sum(c.isupper() for c in letters)
+    if upper < 0.9 * len(letters) and not re.fullmatch(r"(?:[A-Z]{2,}|[a-z]{1,3})(?:\W+(?:[A-Z]{2,}|[a-z]{1,3}))*\W*", v):
+        return v
+
+    def fix(m: re.Match) -> str:
+        w = m.group(0)
+        if w.lower() in _SMALL_WORDS and m.start() > 0:
+            return w.lower()
+        if len(w) <= 3 and w.isupper():
+            return w
+        return w[:1].upper() + w[1:].lower()
+    return re.sub(r"[A-Za-z]+", fix, v)
 
 
 def _education(section: Section) -> list[dict[str, Any]]:
@@ -740,8 +807,18 @@ def _education(section: Section) -> list[dict[str, Any]]:
             degree_parts = [p for p, k in zip(parts, kinds) if k == "other" and p != school][:1]
         start, end = split_period(e.period)
         text = " ".join(ln.text for ln in e.head)
-        out.append({"school": school, "degree": ", ".join(degree_parts) or None, "period": e.period,
-                    "start": start, "end": end, "text": text, "source": e.head[0].source()})
+        school = _unsmall(clean_value(school) or school)
+        degree = clean_value(", ".join(degree_parts)) if degree_parts else None
+        degree = _natural_case(degree) if degree else None
+        conf = 1.0 if _SCHOOL_RE.search(school) else 0.75  # "MIT", "UBC": a name without a school word
+        if not e.period:
+            conf -= 0.2
+        if len(school.split()) > 10 or _sentence_like(school):
+            conf -= 0.4
+        conf = round(conf, 2)
+        out.append({"school": school, "degree": degree, "period": e.period,
+                    "start": start, "end": end, "text": text, "source": e.head[0].source(),
+                    "confidence": conf, "uncertain": conf < UNCERTAIN_BELOW})
     return out
 
 
@@ -1007,6 +1084,13 @@ def structure_layout(pages: list[LayoutPage] | list[LayoutLine]) -> dict[str, An
     for s in sections:
         sections_out.setdefault(s.name, []).extend(ln.text for ln in join_wrapped(s.lines))
     named = _name(raw_lines if raw_lines and raw_lines[0].geometric else lines)
+    for name, values, srcs in (("skills", skills, skill_src), ("certifications", certs, cert_src)):
+        for v, src in zip(values, srcs):
+            conf = _item_confidence(name, v)
+            src["confidence"] = conf
+            src["uncertain"] = conf < UNCERTAIN_BELOW
+    uncertain = {"skills": [v for v, src in zip(skills, skill_src) if src["uncertain"]],
+                 "certifications": [v for v, src in zip(certs, cert_src) if src["uncertain"]]}
     return {
         "language": detect_language(text),
         "name": named,
@@ -1021,7 +1105,23 @@ def structure_layout(pages: list[LayoutPage] | list[LayoutLine]) -> dict[str, An
         "languages": langs,
         "provenance": {"skills": skill_src, "certifications": cert_src, "awards": award_src,
                        "languages": lang_src},
+        "uncertain": uncertain,
     }
+
+
+def _item_confidence(kind: str, v: str) -> float:
+    """A skill is a short name ("Kubernetes", "REST APIs"); a phrase of four words or more
+    may be a sentence's fragment. A certificate is a name; one of many words or without a
+    capital letter may be a description."""
+    words = len(v.split())
+    if kind == "skills":
+        return 0.9 if words <= 3 else 0.5
+    conf = 0.9
+    if words > 8:
+        conf -= 0.4
+    if not re.search(r"[A-Z\uac00-\ud7a3]", v):
+        conf -= 0.3
+    return round(conf, 2)
 
 
 def structure_resume(text: str, layout: list[LayoutPage] | None = None) -> dict[str, Any]:
@@ -1065,16 +1165,34 @@ def fact_ok(slot: str, value: Any) -> bool:
     return True
 
 
+def is_confident(entry: Any) -> bool:
+    """Whether a structured entry (a job, a school, a project) may fill a question slot: not
+    marked ``"uncertain"`` by intake, or confirmed by the user (``"confirmed": True``, set by
+    core.resume.store.correct_field). Entries from before confidence existed count as sure."""
+    if not isinstance(entry, dict):
+        return False
+    return bool(entry.get("confirmed")) or not entry.get("uncertain", False)
+
+
+def confident_values(structured: dict[str, Any], kind: str) -> list[str]:
+    """The ``skills`` or ``certifications`` intake is sure of, and every one the user typed
+    or corrected (only values intake itself listed as uncertain are left out)."""
+    unsure = set((structured.get("uncertain") or {}).get(kind) or [])
+    return [v for v in structured.get(kind) or [] if isinstance(v, str) and v not in unsure]
+
+
 def resume_facts(structured: dict[str, Any]) -> dict[str, list[str]]:
-    """Slot values a question may be filled with, each copied from the resume and passing
-    :func:`fact_ok`: project, skill, prev_company, role, certification (empty when absent)."""
-    exp = structured.get("experience") or []
+    """Slot values a question may be filled with, each copied from the resume, confident
+    (:func:`is_confident`, :func:`confident_values`: an uncertain value never fills a slot,
+    so the planner asks a generic question instead) and passing :func:`fact_ok`: project,
+    skill, prev_company, role, certification (empty when absent)."""
+    exp = [e for e in structured.get("experience") or [] if is_confident(e)]
     raw = {
-        "project": [p.get("name") for p in structured.get("projects") or [] if isinstance(p, dict)],
-        "skill": list(structured.get("skills") or []),
-        "prev_company": [e.get("company") for e in exp if isinstance(e, dict)],
-        "role": [e.get("role") for e in exp if isinstance(e, dict)],
-        "certification": list(structured.get("certifications") or []),
+        "project": [p.get("name") for p in structured.get("projects") or [] if is_confident(p)],
+        "skill": confident_values(structured, "skills"),
+        "prev_company": [e.get("company") for e in exp],
+        "role": [e.get("role") for e in exp],
+        "certification": confident_values(structured, "certifications"),
     }
     out: dict[str, list[str]] = {}
     for slot, values in raw.items():
@@ -1124,3 +1242,8 @@ def is_label(text: str) -> bool:
         return True
     parts = [p for p in re.split(r"\s*(?:/|&|,|\band\b|및|·)\s*", t.lower()) if p.strip()]
     return len(parts) > 1 and all(re.sub(r"[^0-9a-z\uac00-\ud7a3]+", "", p) in _GROUP_LABELS for p in parts)
+
+
+def confident_facts(structured: dict[str, Any]) -> dict[str, list[str]]:
+    """The facts a question may quote: :func:`resume_facts` (confident, sane values only)."""
+    return resume_facts(structured)
