@@ -286,11 +286,18 @@ def _continues(prev: LayoutLine, ln: LayoutLine) -> bool:
     fits = prev.x1 + _text_width(" " + first_word, ln.size) < col[1] - 1.0
     if prev.x1 < col[1] - max(0.12 * width, 2.5 * prev.size) and (fits or prev.x1 - col[0] < 0.6 * width):
         return False  # the previous line ended early though the next word would have fitted
-    if is_date_only(ln.text):
-        return False
+    if is_date_only(ln.text) or re.match(r"^(?:19|20)\d{2}(?:[./-]\d{1,2})?\s+\S", ln.text):
+        return False  # a dated item of a list ("2020 Certified Kubernetes ..."): an item of its own
     head, bar, tail = prev.text.rpartition(" | ")
     if bar and is_date_only(tail) and not head.rstrip().endswith((",", "-")):
         return False  # "Role | Jan 2023 - Present": the row is full because of its dates
+    m = find_period(prev.text, single=False)
+    if m and len(prev.text) - m.end() <= 2 and not prev.text.rstrip().endswith((",", "-", "–")):
+        return False  # "Role : Company : Jan 2026 - Present": a title line ends with its period
+    if ("," in prev.text and "," in ln.text and len(prev.text.split()) <= 8 and len(ln.text.split()) <= 8
+            and prev.x1 < col[1] - 2 * prev.size
+            and not prev.text.rstrip().endswith((",", "&", " and", " or", "-"))):
+        return False  # "Rust, Go, C++" / "Docker, Terraform": the next row of a list, not its wrap
     if find_period(ln.text, single=False) and not prev.text.rstrip().endswith((",", "-", "–")):
         return False
     return True
@@ -407,7 +414,10 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
         after_bullet, prev_bullet = prev_bullet, is_bullet
         has_period = _head_period(text) is not None
         titled = ln.bold or ln.size >= 1.04 * body_size
-        if is_bullet:
+        if is_bullet and has_period and not ln.bold and " | " in text and _field_row(text) and (
+                cur is None or cur.body or cur.period is not None):
+            kind = "head"  # "- We4IT GmbH | Developer | 2019 – 2021": entries written as a dash list
+        elif is_bullet:
             kind = "body"
         elif has_period or titled:
             kind = "head"
@@ -417,10 +427,11 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
             kind = "head"  # not the bullet's continuation (that was joined): the next title
         elif cur is not None and not cur.body and _short(ln):
             kind = "head"
-        elif cur is not None and not cur.body and cur.period is not None and _field_row(text):
+        elif (cur is not None and not cur.body and cur.period is not None and _field_row(text)
+              and (not ln.geometric or abs(ln.x0 - cur.head[0].x0) <= 4)):
             kind = "head"  # company-first: "HUINNO | Dec 2025 – Present" then "Data Engineer | Seoul"
         elif (cur is not None and cur.body and ln.geometric and body_x0 is not None
-              and ln.x0 <= body_x0 - 8 and _field_row(text) and _short(ln, 0.75)):
+              and ln.x0 <= body_x0 - 8 and _field_row(text) and _short(ln, 0.9)):
             kind = "head"  # back at the titles' margin after indented body lines: the next title
         elif cur is None:
             kind = "head"  # a section's first line opens its first entry
@@ -490,10 +501,10 @@ def _field_row(text: str) -> bool:
     """A row of a few short fields ("Data Engineer | Seoul", "Server Engineer → Lead"), not
     a sentence: what a title's second line looks like."""
     t = text.strip()
-    if not t or _SENTENCE_END_RE.search(t) or len(t.split()) > 14 or _sentence_like(t):
+    if not t or _SENTENCE_END_RE.search(t) or len(t.split()) > 14:
         return False
-    pieces = [p for p in t.split(" | ") if p.strip()]
-    return len(pieces) <= 3 and all(len(p.split()) <= 9 for p in pieces)
+    pieces = [p for p in re.split(r"\s(?:\||:|·|—|–)\s", t) if p.strip()]
+    return len(pieces) <= 3 and all(len(p.split()) <= 9 and not _sentence_like(p) for p in pieces)
 
 
 def _clean_period(p: str) -> str:
@@ -982,9 +993,10 @@ def _projects(section: Section) -> list[dict[str, Any]]:
     return out
 
 
-def _plain_list(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
+def _plain_list(lines: list[LayoutLine], tidy=None) -> tuple[list[str], list[dict]]:
     """One item per (joined) line; a date on a line of its own belongs to the item above;
-    a trailing list comma and "| 2024.05 취득" are not part of the name."""
+    a date in front ("2023 AWS Certified ..."), a trailing list comma and "| 2024.05 취득" are
+    not part of the name. ``tidy`` (name -> name) runs before the sentence check."""
     items: list[str] = []
     sources: list[dict] = []
     for ln in lines:
@@ -998,6 +1010,9 @@ def _plain_list(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
                 continue
             body = fields[0]
         m = find_period(body)
+        if m and m.start() == 0 and not is_date_only(body):
+            body = body[m.end():].strip(" -–—:|,;")  # "2023 AWS Certified ...": the date in front
+            m = find_period(body)
         if m and m.start() > 0:
             rest = body[m.end():].strip(" )]|,;")
             body = body[:m.start()]
@@ -1005,6 +1020,8 @@ def _plain_list(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
                 body = f"{body} {rest}"  # "Cert (2021) – Issuer": the issuer stays
         # the cut leaves "Name (" or "Name –": drop the dangling bracket or separator
         body = re.sub(r"[\s|,;:(\[\-–—]+$", "", body.strip()).strip(" |,;")
+        if tidy is not None:
+            body = tidy(body)
         if body and not _sentence_like(body):
             items.append(body)
             sources.append(ln.source())
@@ -1021,15 +1038,17 @@ _ISSUER_RE = re.compile(r"(?i)\b(?:amazon|aws|google|microsoft|oracle|cisco|linu
 def _certifications(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
     """Certificate names: the list's items without the date in front ("2023 AWS ...") and
     without the issuer run in behind ("..., Amazon Web Services (AWS)", "| 한국산업인력공단")."""
-    names, sources = _plain_list(lines)
-    out: list[str] = []
-    out_src: list[dict] = []
-    for name, src in zip(names, sources):
-        n = re.sub(r"^\s*(?:(?:19|20)\d{2}(?:[./-]\d{1,2}){0,2}\.?|(?:19|20)\d{2}년(?:\s*\d{1,2}월)?)\s*[-–—:|]?\s*", "", name)
+    def tidy(n: str) -> str:
         head, comma, tail = n.rpartition(", ")
         if comma and head and len(tail.split()) <= 6 and not re.search(r"\d", tail) and (
                 _ISSUER_RE.search(tail) or company_score(tail) > 0 or re.search(r"\([A-Z]{2,6}\)$", tail)):
-            n = head
+            return head
+        return n
+
+    names, sources = _plain_list(lines, tidy)
+    out: list[str] = []
+    out_src: list[dict] = []
+    for n, src in zip(names, sources):
         n = clean_value(n) or ""
         if n and not is_label(n) and not vocab_section(n) and not is_date_only(n) and n.lower() not in {o.lower() for o in out}:
             out.append(n)
