@@ -178,9 +178,27 @@ def stored_junk(data: dict) -> list[str]:
     return out
 
 
+def markdown_text(pdf: Path) -> str:
+    """The resume as pymupdf4llm (with pymupdf-layout) reads it, Markdown marks removed: the
+    library's reading order, to set against our own (``--reading pymupdf4llm``)."""
+    import pymupdf4llm
+
+    md = pymupdf4llm.to_markdown(str(pdf), show_progress=False)
+    lines = []
+    for ln in md.splitlines():
+        ln = re.sub(r"^\s*#+\s*", "", ln)
+        ln = re.sub(r"\*\*|__|`|<br>", "", ln).replace("|", " | ")
+        ln = re.sub(r"^\s*\|?\s*(?:-{3,}\s*\|\s*)+-*\s*$", "", ln)
+        if ln.strip(" |"):
+            lines.append(ln.strip(" |"))
+    return "\n".join(lines)
+
+
 def score(items: list[tuple[str, Path, dict]], seeds: int = 3, n_questions: int = 10,
-          verbose: bool = False, *, keep_files: bool = False) -> dict[str, Any]:
-    """Figures over ``items`` = (name, pdf, truth); see the module docstring."""
+          verbose: bool = False, *, keep_files: bool = False, reading: str = "own") -> dict[str, Any]:
+    """Figures over ``items`` = (name, pdf, truth); see the module docstring. ``reading``:
+    "own" (our layout reading order, what intake uses) or "pymupdf4llm" (that library's text,
+    structured as plain text)."""
     from core.bank import load_question_bank
     from core.interview.planner import RESUME_SLOTS, PlanContext, plan_from_bank
     from core.resume.store import parse_resume
@@ -196,7 +214,12 @@ def score(items: list[tuple[str, Path, dict]], seeds: int = 3, n_questions: int 
     reader = PyMuPdfReader()
     bank = load_question_bank() if seeds else None
     for rel, pdf, t in items:
-        _, data = parse_resume(reader, pdf)
+        if reading == "pymupdf4llm":
+            from core.resume.structure import structure_resume
+
+            data = structure_resume(markdown_text(pdf))
+        else:
+            _, data = parse_resume(reader, pdf)
         lang_right += data["language"] == t["language"]
         exp_r = match(t["experience"], data["experience"], exp_ok)
         fields["experience"].add(exp_r, len(data["experience"]), len(t["experience"]))
@@ -271,7 +294,7 @@ def score(items: list[tuple[str, Path, dict]], seeds: int = 3, n_questions: int 
 
 
 def run(seeds: int = 3, n_questions: int = 10, verbose: bool = False, *, root: Path | None = None,
-        truth: Path = TRUTH) -> dict[str, Any]:
+        truth: Path = TRUTH, reading: str = "own") -> dict[str, Any]:
     """The shared resumes (or ``root`` with ``truth``) scored as one set."""
     truth_all = json.loads(Path(truth).read_text("utf-8"))["resumes"]
     root = Path(root) if root is not None else shared_resumes()
@@ -279,12 +302,12 @@ def run(seeds: int = 3, n_questions: int = 10, verbose: bool = False, *, root: P
     missing = [str(p.relative_to(root)) for p in pdfs if str(p.relative_to(root)) not in truth_all]
     items = [(str(p.relative_to(root)), p, truth_all[str(p.relative_to(root))]) for p in pdfs
              if str(p.relative_to(root)) in truth_all]
-    res = score(items, seeds, n_questions, verbose)
+    res = score(items, seeds, n_questions, verbose, reading=reading)
     return {"resumes": res.pop("resumes"), "without_truth": missing, **res}
 
 
 def run_corpus(folder: Path, seeds: int = 3, n_questions: int = 10, verbose: bool = False,
-               truth: Path = CORPUS_TRUTH) -> dict[str, Any]:
+               truth: Path = CORPUS_TRUTH, reading: str = "own") -> dict[str, Any]:
     """The public corpus: tuning half, held-out half, and the held-out half by layout kind."""
     truth_all = json.loads(Path(truth).read_text("utf-8"))["resumes"]
     folder = Path(folder)
@@ -297,11 +320,11 @@ def run_corpus(folder: Path, seeds: int = 3, n_questions: int = 10, verbose: boo
     for half in ("heldout", "tuning"):
         if verbose:
             print(f"== {half}", file=sys.stderr)
-        out[half] = score(halves[half], seeds, n_questions, verbose)
+        out[half] = score(halves[half], seeds, n_questions, verbose, reading=reading)
     by_layout: dict[str, Any] = {}
     for kind in sorted({t["layout"] for _, _, t in halves["heldout"]}):
         part = [x for x in halves["heldout"] if x[2]["layout"] == kind]
-        r = score(part, 0, n_questions)
+        r = score(part, 0, n_questions, reading=reading)
         by_layout[kind] = {"resumes": r["resumes"], **{k: r[k] for k in FIELDS if k in r},
                            "stored_junk": len(r["stored_junk"])}
     out["heldout_by_layout"] = by_layout
@@ -328,20 +351,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=None,
                     help="folder of the public corpus (default: $BIG20_RESUME_CORPUS)")
     ap.add_argument("--only", choices=["shared", "corpus"], default=None, help="score one set only")
+    ap.add_argument("--reading", choices=["own", "pymupdf4llm"], default="own",
+                    help="reading order: ours (what intake uses) or pymupdf4llm's, for comparison")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
     root = args.root or shared_resumes()
     res: dict[str, Any] = {}
     if args.only != "corpus":
         if root.is_dir():
-            res = run(args.seeds, verbose=args.verbose, root=root, truth=args.truth)
+            res = run(args.seeds, verbose=args.verbose, root=root, truth=args.truth, reading=args.reading)
         else:
             print(f"no resumes at {root} (set BIG20_SHARED_DATA or --root)", file=sys.stderr)
             res = {"skipped": f"no resumes at {root}"}
     corpus = args.corpus or (Path(os.environ["BIG20_RESUME_CORPUS"]) if os.environ.get("BIG20_RESUME_CORPUS") else None)
     if args.only != "shared":
         if corpus is not None and corpus.is_dir():
-            res["corpus"] = run_corpus(corpus, args.seeds, verbose=args.verbose)
+            res["corpus"] = run_corpus(corpus, args.seeds, verbose=args.verbose, reading=args.reading)
         else:
             res["corpus"] = {"skipped": "set BIG20_RESUME_CORPUS to the folder of resume_corpus_manifest.json's PDFs"}
     if not args.json:
