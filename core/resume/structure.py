@@ -286,15 +286,17 @@ def _continues(prev: LayoutLine, ln: LayoutLine) -> bool:
     fits = prev.x1 + _text_width(" " + first_word, ln.size) < col[1] - 1.0
     if prev.x1 < col[1] - max(0.12 * width, 2.5 * prev.size) and (fits or prev.x1 - col[0] < 0.6 * width):
         return False  # the previous line ended early though the next word would have fitted
-    if is_date_only(ln.text) or re.match(r"^(?:19|20)\d{2}(?:[./-]\d{1,2})?\s+\S", ln.text):
-        return False  # a dated item of a list ("2020 Certified Kubernetes ..."): an item of its own
+    first = find_period(ln.text)
+    if is_date_only(ln.text) or (first is not None and first.start() == 0):
+        return False  # "May 2014 | Ithaca, NY", "2020 Certified Kubernetes ...": a line of its own
     head, bar, tail = prev.text.rpartition(" | ")
     if bar and is_date_only(tail) and not head.rstrip().endswith((",", "-")):
         return False  # "Role | Jan 2023 - Present": the row is full because of its dates
     m = find_period(prev.text, single=False)
     if m and len(prev.text) - m.end() <= 2 and not prev.text.rstrip().endswith((",", "-", "–")):
         return False  # "Role : Company : Jan 2026 - Present": a title line ends with its period
-    if ("," in prev.text and "," in ln.text and len(prev.text.split()) <= 8 and len(ln.text.split()) <= 8
+    if (re.search(r"[,•·]", prev.text) and re.search(r"[,•·]", ln.text)
+            and len(prev.text.split()) <= 8 and len(ln.text.split()) <= 8
             and prev.x1 < col[1] - 2 * prev.size
             and not prev.text.rstrip().endswith((",", "&", " and", " or", "-"))):
         return False  # "Rust, Go, C++" / "Docker, Terraform": the next row of a list, not its wrap
@@ -987,9 +989,13 @@ def _projects(section: Section) -> list[dict[str, Any]]:
                 desc.append(b)
         if name and len(name.split()) <= 12 and not _sentence_like(name):
             start, end = split_period(e.period)
+            name = clean_value(name) or name
+            # a project is named in a few words; a long one may be a sentence's start
+            conf = round((0.95 if len(name.split()) <= 6 else 0.65) - (0.0 if e.period else 0.1), 2)
             out.append({"name": name, "description": " ".join(desc).strip(), "tech": tech,
                         "period": e.period, "start": start, "end": end, "role": role,
-                        "source": e.head[0].source() if e.head else None})
+                        "source": e.head[0].source() if e.head else None,
+                        "confidence": conf, "uncertain": conf < UNCERTAIN_BELOW})
     return out
 
 

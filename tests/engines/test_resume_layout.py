@@ -502,3 +502,27 @@ def test_every_value_keeps_page_line_and_confidence(tmp_path):
     src = data["provenance"]["skills"][0]
     assert (src["page"], src["line"], src["uncertain"]) == (1, 6, False)
     assert data["uncertain"] == {"skills": [], "certifications": []}
+
+
+def test_two_columns_with_caps_titles_and_dates_under_them(tmp_path):
+    """A narrow left column (education, skills) beside the main one (experience); titles in
+    capitals ("ACME | SOFTWARE ENGINEER") with "period | place" on the line under them."""
+    pdf = tmp_path / "two_col.pdf"
+    left = [(40, 120, "EDUCATION", 12, True), (40, 138, "STATE UNIVERSITY", 10, True),
+            (40, 151, "BS IN COMPUTER SCIENCE", 8, False), (40, 163, "May 2014 | Ithaca, NY", 8, False),
+            (40, 175, "Cum. GPA: 3.8 / 4.0", 8, False),
+            (40, 205, "SKILLS", 12, True), (40, 222, "Java \u2022 Python \u2022 Go", 8, False),
+            (40, 234, "Kubernetes \u2022 Terraform", 8, False)]
+    right = [(230, 120, "EXPERIENCE", 12, True),
+             (230, 138, "ACME | SOFTWARE ENGINEER", 10, True), (230, 151, "Jan 2015 - Present | New York, NY", 8, False),
+             (240, 164, "\u2022 Built the ads ranking service used by every product", 8, False),
+             (240, 176, "\u2022 Cut p99 latency by a third with a new cache", 8, False),
+             (230, 196, "INITECH | DATA ENGINEERING INTERN", 10, True), (230, 209, "May 2013 - Aug 2013 | Austin, TX", 8, False),
+             (240, 222, "\u2022 Wrote the nightly ETL in Python", 8, False),
+             (240, 234, "\u2022 Moved reports from cron to Airflow", 8, False)]
+    make(pdf, [(40, 50, "Jane Doe", 22, True), (40, 75, "jane@example.com | 555-0100", 9, False)] + left + right)
+    data = read(pdf)
+    assert jobs(data) == [("ACME", "Software Engineer", "2015-01..present"),
+                          ("INITECH", "Data Engineering Intern", "2013-05..2013-08")]
+    assert [(e["school"], e["degree"]) for e in data["education"]] == [("STATE UNIVERSITY", "BS in Computer Science")]
+    assert data["skills"] == ["Java", "Python", "Go", "Kubernetes", "Terraform"]
