@@ -205,6 +205,8 @@ def score(items: list[tuple[str, Path, dict]], seeds: int = 3, n_questions: int 
     from engines.pdf.pymupdf_reader import PyMuPdfReader
 
     fields = {k: Tally() for k in FIELDS}
+    # what a question may quote: the values intake is sure of (core.resume.structure.resume_facts)
+    sure = {k: Tally() for k in ("experience", "education", "skills", "certifications")}
     invented = 0
     lang_right = 0
     slots_total = slots_right = resume_questions = 0
@@ -238,6 +240,16 @@ def score(items: list[tuple[str, Path, dict]], seeds: int = 3, n_questions: int 
         tc = {_n(c) for c in t["certifications"]}
         rc = {_n(c) for c in data["certifications"]}
         fields["certifications"].add(len(tc & rc), len(rc), len(tc))
+        from core.resume.structure import confident_values, is_confident
+
+        exp_s = [e for e in data["experience"] if is_confident(e)]
+        sure["experience"].add(match(t["experience"], exp_s, exp_ok), len(exp_s), len(t["experience"]))
+        edu_s = [e for e in data["education"] if is_confident(e)]
+        sure["education"].add(match(t["education"], edu_s, edu_ok), len(edu_s), len(t["education"]))
+        rs_s = {n_skill(v) for v in confident_values(data, "skills")} - {""}
+        sure["skills"].add(len(ts & rs_s), len(rs_s), len(ts))
+        rc_s = {_n(v) for v in confident_values(data, "certifications")}
+        sure["certifications"].add(len(tc & rc_s), len(rc_s), len(tc))
         bad = stored_junk(data)
         junk.extend(f"{rel}: {b}" for b in bad)
         per_file[rel] = {"experience": f"{exp_r}/{len(t['experience'])} of {len(data['experience'])} read",
@@ -281,6 +293,7 @@ def score(items: list[tuple[str, Path, dict]], seeds: int = 3, n_questions: int 
         "resumes": len(per_file),
         "language_right": lang_right,
         **{k: v.figures() for k, v in fields.items() if v.truth or v.read},
+        "confident_only": {k: v.figures() for k, v in sure.items() if v.truth or v.read},
         "invented_experience": invented,
         "stored_junk": junk,
         "resume_questions": resume_questions,
@@ -326,7 +339,7 @@ def run_corpus(folder: Path, seeds: int = 3, n_questions: int = 10, verbose: boo
         part = [x for x in halves["heldout"] if x[2]["layout"] == kind]
         r = score(part, 0, n_questions, reading=reading)
         by_layout[kind] = {"resumes": r["resumes"], **{k: r[k] for k in FIELDS if k in r},
-                           "stored_junk": len(r["stored_junk"])}
+                           "confident_only": r["confident_only"], "stored_junk": len(r["stored_junk"])}
     out["heldout_by_layout"] = by_layout
     return out
 
@@ -338,6 +351,9 @@ def _print_fields(title: str, res: dict[str, Any]) -> None:
         if f:
             print(f"{k:15s} precision {f['precision']}  recall {f['recall']}  ({f['right']} right, "
                   f"{f['read']} read, {f['truth']} true)")
+    sure = res.get("confident_only") or {}
+    print("  confident values only (what questions may quote): " + "  ".join(
+        f"{k[:4]} {f['precision']}/{f['recall']}" for k, f in sure.items()))
     print(f"stored junk: {len(res['stored_junk'])}; invented experience entries: {res['invented_experience']}; "
           f"planned resume questions: {res['resume_questions']}, slots right: {res['slots_right_share']}")
 
