@@ -90,7 +90,7 @@ _BULLET_RE = re.compile(r"^\s*(?:[-•·▪●◦*‣■□▶►➢✓✔◆◇
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
 _LATIN_RE = re.compile(r"[A-Za-z]")
 # field separators inside a title line; " - " only with spaces so "Front-End" stays whole
-_SEP_RE = re.compile(r"\s*(?:\||•|·|\s[-–—:]\s|—|–|\t|,)\s*")
+_SEP_RE = re.compile(r"\s*(?:\||•|·|\s[-–—:]\s|—|–|\t|,|;)\s*")
 # field labels inside a title line ("Date: July 2012 – Ongoing  Location: Sunnyvale, CA")
 _HEAD_LABEL_RE = re.compile(r"(?i)(?:^|(?<=[\s|]))(?:dates?|period|location|duration|기간|위치|근무지|소재지)\s*[:：]")
 _AT_RE = re.compile(r"\s+(?:at|@)\s+|^@\s*|(?<=\S)@(?=\s)", re.I)
@@ -409,8 +409,9 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
     cur: Entry | None = None
     prev_bullet = False
     body_x0: float | None = None  # where the current entry's last body line starts
-    for ln in lines:
+    for idx, ln in enumerate(lines):
         is_bullet, text = _bullet(ln.text)
+        nxt = lines[idx + 1] if idx + 1 < len(lines) else None
         if " | " in text and len(_TABLE_HEAD_RE.findall(text)) >= 2 and not find_period(text):
             continue  # a table's header row ("근무기간 | 회사명 | 직위"), not an entry
         after_bullet, prev_bullet = prev_bullet, is_bullet
@@ -419,6 +420,13 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
         if is_bullet and has_period and not ln.bold and " | " in text and _field_row(text) and (
                 cur is None or cur.body or cur.period is not None):
             kind = "head"  # "- We4IT GmbH | Developer | 2019 – 2021": entries written as a dash list
+        elif (is_bullet and not has_period and nxt is not None and _field_row(text) and len(text.split()) <= 12
+              and not _bullet(nxt.text)[0] and _head_period(nxt.text) is not None and _field_row(nxt.text)
+              and (cur is None or cur.body or cur.period is not None)
+              and (idx == 0 or _glyph(lines[idx - 1].text) != _glyph(ln.text))):
+            # "• Google | Mountain View, CA" over "Software Engineer | Oct 2016 – Present", the
+            # achievements under it bulleted otherwise ("◦"): a list of entries, not a last bullet
+            kind = "head"
         elif is_bullet:
             kind = "body"
         elif has_period or titled:
@@ -450,6 +458,9 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
                     new = True  # a second date: the next entry
                 elif _same_style(ln, cur.head[0]) and is_date_only(cur.head[-1].text):
                     new = True  # "세종대학교" / dates / "중앙고등학교": a title like the first again
+                elif (_same_style(ln, cur.head[0]) and ln.bold and len(cur.head) >= 2
+                      and not _same_style(cur.head[-1], cur.head[0])):
+                    new = True  # company / role + period / (page break) / next company: no body between
             if new:
                 cur = Entry()
                 entries.append(cur)
@@ -474,6 +485,12 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
             e.body.pop(0)
             e.period = _head_period(first.text)
     return entries
+
+
+def _glyph(text: str) -> str | None:
+    """The bullet a line starts with ("•", "◦", "-"), or None."""
+    m = _BULLET_RE.match(text)
+    return m.group(0).strip() if m and m.group(0).strip() else None
 
 
 def _head_period(text: str) -> str | None:
@@ -503,10 +520,10 @@ def _field_row(text: str) -> bool:
     """A row of a few short fields ("Data Engineer | Seoul", "Server Engineer → Lead"), not
     a sentence: what a title's second line looks like."""
     t = text.strip()
-    if not t or _SENTENCE_END_RE.search(t) or len(t.split()) > 14:
+    if not t or _SENTENCE_END_RE.search(t) or len(t.split()) > 18:
         return False
     pieces = [p for p in re.split(r"\s(?:\||:|·|—|–)\s", t) if p.strip()]
-    return len(pieces) <= 3 and all(len(p.split()) <= 9 and not _sentence_like(p) for p in pieces)
+    return len(pieces) <= 3 and all(len(p.split()) <= 12 and not _sentence_like(p, 12) for p in pieces)
 
 
 def _clean_period(p: str) -> str:
@@ -671,14 +688,25 @@ def is_location(p: str) -> bool:
     return bool(ws) and all(_place_word(w) for w in ws)
 
 
-def _sentence_like(p: str) -> bool:
-    return len(p.split()) > 9 or bool(re.search(r"[a-z\uac00-\ud7a3]{2}[.!?]\s+\S", p)) or bool(_SENTENCE_END_RE.search(p) and len(p) > 25)
+_ABBREV_END_RE = re.compile(r"(?i)\b(?:inc|corp|co|ltd|llc|plc|gmbh|jr|sr|st|dept|univ|intl|bros|no)\.$")
+
+
+def _sentence_like(p: str, max_words: int = 9) -> bool:
+    """More words than a name has, two sentences, or a sentence's end ("...했습니다.");
+    "Omnious. Co., Ltd." and "Acme Inc." are names."""
+    if len(p.split()) > max_words:
+        return True
+    breaks = [m for m in re.finditer(r"([A-Za-z\uac00-\ud7a3]+)[.!?]\s+\S", p)
+              if re.search(r"[a-z\uac00-\ud7a3]{2}$", m.group(1)) and not _ABBREV_END_RE.search(m.group(1) + ".")]
+    if breaks and len(p) > 25:
+        return True
+    return bool(_SENTENCE_END_RE.search(p) and len(p) > 25 and not _ABBREV_END_RE.search(p))
 
 
 def _experience(section: Section) -> list[dict[str, Any]]:
     out = []
     for e in _entries(section.lines, section.body):
-        parts = [(p, at) for p, at in _head_parts(e) if not _sentence_like(p)]
+        parts = [(p, at) for p, at in _head_parts(e) if not _sentence_like(p, 12)]
         # "Santa Clara, CA": a part followed by a state or country is a city
         loc = [is_location(p) or (i > 0 and i + 1 < len(parts) and _is_region(parts[i + 1][0])
                                   and company_score(p) == 0 and role_score(p) == 0)
@@ -1174,13 +1202,13 @@ def fact_ok(slot: str, value: Any) -> bool:
         return False
     if re.match(r"^(?:and|or|&|및|,)\b", v, re.I) or re.search(r"(?:\b(?:and|or|of|in|&)|[,/-])$", v, re.I):
         return False
-    if _sentence_like(v) or _SENTENCE_END_RE.search(v) or "|" in v or ": " in v:
+    if _sentence_like(v, 12) or (_SENTENCE_END_RE.search(v) and not _ABBREV_END_RE.search(v)) or "|" in v or ": " in v:
         return False
     words = len(v.split())
     if slot == "prev_company":
         return words <= 6 and role_score(v) == 0 and not is_location(v) and not _vocab_section(v)
     if slot == "role":
-        return words <= 8 and role_score(v) > 0 and company_score(v) < 3
+        return words <= 12 and role_score(v) > 0 and company_score(v) < 3
     if slot == "skill":
         return words <= 4 and len(v) <= 40 and not _vocab_section(v)
     if slot == "project":
