@@ -86,7 +86,7 @@ _HEADERS: dict[str, tuple[str, ...]] = {
 }
 _HEADER_LOOKUP = {alias: sec for sec, aliases in _HEADERS.items() for alias in aliases}
 
-_BULLET_RE = re.compile(r"^\s*(?:[-•·▪●◦*‣■□▶►➢✓✔◆◇❖➤→✦–]|\d{1,2}[.)](?!\d))\s*")
+_BULLET_RE = re.compile(r"^\s*(?:[-•·▪●◦*‣■□▶►➢✓✔◆◇❖➤→✦–↳○\x00]|\d{1,2}[.)](?!\d))\s*")
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
 _LATIN_RE = re.compile(r"[A-Za-z]")
 # field separators inside a title line; " - " only with spaces so "Front-End" stays whole
@@ -214,6 +214,12 @@ def _vocab_section(text: str) -> str | None:
     sec = _HEADER_LOOKUP.get(_key(s)) or _HEADER_LOOKUP.get(_key(re.sub(r"[(\[].*?[)\]]", "", s)))
     if sec:
         return sec  # also "경력 (총 3년 2개월)", "Work Experience (5 years)"
+    words = s.split()
+    for n in (1, 2, 3):
+        rest = " ".join(words[n:])
+        if (len(words) > n and _HEADER_LOOKUP.get(_key(" ".join(words[:n])))
+                and re.fullmatch(r"[A-Z0-9&/,·\s-]{3,}", rest)):
+            return _HEADER_LOOKUP[_key(" ".join(words[:n]))]  # "Experience ROLES & OWNERSHIP": a caption beside it
     parts = [p for p in re.split(r"\s*(?:&|/|,|\band\b|및|·)\s*", s, flags=re.I) if p.strip()]
     if len(parts) > 1:
         for p in parts:
@@ -360,6 +366,15 @@ def split_sections(lines: list[LayoutLine]) -> tuple[list[LayoutLine], list[Sect
 
     for ln in lines:
         sec = _vocab_section(ln.text)
+        label, bar, rest = ln.text.partition(" | ")
+        if (not sec and bar and rest.strip() and _vocab_section(label) and len(label) <= 12
+                and not is_label(label) and (not sections or sections[-1].name != _vocab_section(label))):
+            # a label column ("경력 | HYPERCONNECT | 2019.11 - 현재"): the section's name sits
+            # left of its first entry, on the entry's row
+            sections.append(Section(_vocab_section(label) or "", ln, body=body))
+            ln = replace(ln, text=rest.strip(), bbox=(ln.x0 + _text_width(label + " ", ln.size), ln.y0, ln.x1, ln.y1))
+            sections[-1].lines.append(ln)
+            continue
         if sec and strict and ln.geometric and not _stands_out(ln, body, body_color):
             sec = None  # "Volunteer" under a role is no header: it looks like body text
         current = sections[-1] if sections else None
@@ -429,6 +444,8 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
             kind = "head"
         elif is_bullet:
             kind = "body"
+        elif titled and not has_period and _SENTENCE_END_RE.search(text) and len(text.split()) > 6:
+            kind = "body"  # a bold summary sentence under the title, not a title
         elif has_period or titled:
             kind = "head"
         elif (after_bullet and ln.geometric and _SEP_RE.search(text) and len(text.split()) <= 8
@@ -522,6 +539,8 @@ def _field_row(text: str) -> bool:
     t = text.strip()
     if not t or _SENTENCE_END_RE.search(t) or len(t.split()) > 18:
         return False
+    if t.count(",") >= 3:
+        return False  # "Stack Next.js, TypeScript, React, ...": a list
     pieces = [p for p in re.split(r"\s(?:\||:|·|—|–)\s", t) if p.strip()]
     return len(pieces) <= 3 and all(len(p.split()) <= 12 and not _sentence_like(p, 12) for p in pieces)
 
@@ -711,7 +730,8 @@ def _experience(section: Section) -> list[dict[str, Any]]:
         loc = [is_location(p) or (i > 0 and i + 1 < len(parts) and _is_region(parts[i + 1][0])
                                   and company_score(p) == 0 and role_score(p) == 0)
                for i, (p, _) in enumerate(parts)]
-        cands = [(i, p, at) for i, (p, at) in enumerate(parts) if not loc[i] and not is_label(p)]
+        cands = [(i, p, at) for i, (p, at) in enumerate(parts)
+                 if not loc[i] and not is_label(p) and not re.search(r"https?://|www\.|\.com\b|\.io\b", p)]
         role = company = None
         roles = [(role_score(p) - (2 if company_score(p, at) >= 3 else 0), -i, p) for i, p, at in cands]
         roles = [r for r in roles if r[0] > 0]
@@ -1274,6 +1294,7 @@ _GROUP_LABELS = {
     "date", "dates", "location", "period", "duration", "role", "position", "title", "company", "employer",
     "organization", "school", "degree", "gpa", "major", "기간", "직위", "직급", "회사", "회사명", "소속",
     "담당", "담당업무", "역할", "주요성과", "주요업무", "성과", "업무", "학교", "전공", "학위", "위치", "근무지",
+    "정규직", "계약직", "파견직", "재직중", "퇴사", "fulltime", "parttime", "permanent", "contract", "temporary",
 }
 
 
