@@ -419,7 +419,8 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
     if not lines:
         return []
     # a short section's own mode may be its titles: the document's body type bounds it
-    body_size = min(_body_size(lines), doc_body or 1e9)
+    # (a long section's own mode is its body: achievements may be set larger than the rest)
+    body_size = _body_size(lines) if len(lines) >= 8 else min(_body_size(lines), doc_body or 1e9)
     entries: list[Entry] = []
     cur: Entry | None = None
     prev_bullet = False
