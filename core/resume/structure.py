@@ -295,6 +295,9 @@ def _continues(prev: LayoutLine, ln: LayoutLine) -> bool:
     first = find_period(ln.text)
     if is_date_only(ln.text) or (first is not None and first.start() == 0):
         return False  # "May 2014 | Ithaca, NY", "2020 Certified Kubernetes ...": a line of its own
+    caps = [c for c in prev.text if c.isascii() and c.isalpha()]
+    if len(caps) >= 4 and all(c.isupper() for c in caps) and any(c.islower() for c in ln.text if c.isascii()):
+        return False  # "COMPUTER LANGUAGE" over "C, C++, Rust": a label in capitals, then its list
     head, bar, tail = prev.text.rpartition(" | ")
     if bar and is_date_only(tail) and not head.rstrip().endswith((",", "-")):
         return False  # "Role | Jan 2023 - Present": the row is full because of its dates
@@ -1083,6 +1086,9 @@ def _plain_list(lines: list[LayoutLine], tidy=None) -> tuple[list[str], list[dic
     return items, sources
 
 
+_CERT_WORD_RE = re.compile(r"(?i)certif|associate|professional|specialist|expert|practitioner|architect|"
+                           r"developer|administrator|engineer|analyst|master|level|license|licence|"
+                           r"자격|기사|기능사|기술사|면허|급")
 _ISSUER_RE = re.compile(r"(?i)\b(?:amazon|aws|google|microsoft|oracle|cisco|linux foundation|hashicorp|"
                         r"comptia|isc2|isaca|pmi|scrum|axelos|red hat|ibm|salesforce|databricks|"
                         r"snowflake|coursera|udemy|edx|nvidia|meta|vmware|mongodb|elastic|"
@@ -1104,7 +1110,13 @@ def _certifications(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
     out: list[str] = []
     out_src: list[dict] = []
     for n, src in zip(names, sources):
+        n = re.sub(r"^[.\d]+(?=[A-Z\uac00-\ud7a3])", "", n)  # ".29TOPCIT": the tail of a date cell
         n = clean_value(n) or ""
+        if not _balanced(n):
+            continue  # "IITP(정보통신기획": a wrapped issuer cell, a fragment
+        if not (_CERT_WORD_RE.search(n) or re.search(r"[A-Z]{2,}|\d", n)) and (
+                len(n.split()) <= 1 or _ISSUER_RE.search(n)):
+            continue  # "Amazon Web" / "Services", "평가원": an issuer's name cut over two lines
         if n and not is_label(n) and not vocab_section(n) and not is_date_only(n) and n.lower() not in {o.lower() for o in out}:
             out.append(n)
             out_src.append(src)
@@ -1295,6 +1307,8 @@ _GROUP_LABELS = {
     "date", "dates", "location", "period", "duration", "role", "position", "title", "company", "employer",
     "organization", "school", "degree", "gpa", "major", "기간", "직위", "직급", "회사", "회사명", "소속",
     "담당", "담당업무", "역할", "주요성과", "주요업무", "성과", "업무", "학교", "전공", "학위", "위치", "근무지",
+    "computerlanguage", "computerlanguages", "software", "hardware", "languagesandframeworks",
+    "programminglanguage", "scripting", "markup", "webtechnologies", "operatingsystems",
     "정규직", "계약직", "파견직", "재직중", "퇴사", "fulltime", "parttime", "permanent", "contract", "temporary",
 }
 
