@@ -102,8 +102,8 @@ _ROLE_WORDS = {
     "volunteer", "member", "president", "vice", "founder", "co-founder", "cofounder", "owner",
     "head", "vp", "cto", "ceo", "cfo", "coo", "pm", "po", "sre", "devops", "programmer", "tester",
     "qa", "teacher", "tutor", "instructor", "professor", "lecturer", "fellow", "editor", "writer",
-    "strategist", "representative", "advisor", "adviser", "trainee", "apprentice", "contractor",
-    "freelancer", "freelance", "executive", "supervisor", "operator", "planner", "marketer",
+    "strategist", "representative", "advisor", "adviser", "trainee", "apprentice",
+    "executive", "supervisor", "operator", "planner", "marketer",
     "accountant", "auditor", "recruiter", "chair", "captain", "ambassador", "maintainer",
     "creator", "contributor", "staff", "clerk", "agent", "partner", "principal", "expert",
 }
@@ -758,6 +758,8 @@ def _experience(section: Section) -> list[dict[str, Any]]:
         role = _natural_case(role) if role else None
         if not (company or role) or not (e.period or e.body):
             continue
+        if not e.period and (not company or not role or company_score(company) == 0):
+            continue  # no date and no evidence: a wrapped line or a sub-heading, not a job
         location = ", ".join(p for i, (p, _) in enumerate(parts) if loc[i]) or None
         start, end = split_period(e.period)
         conf = _experience_confidence(company, role, e.period)
@@ -900,7 +902,9 @@ def split_skills(body: str) -> list[str]:
         inner = re.search(r"\(([^()]*,[^()]*)\)", s)
         if inner:
             s_main = (s[:inner.start()] + s[inner.end():]).strip()
-            items.extend(_split_and(s_main))
+            # "Relational DBs (Postgres, MySQL)": a category before its members is no skill
+            if not re.search(r"[a-z]{2}s$", s_main) or re.search(r"\s(?:and|&)\s", s_main):
+                items.extend(_split_and(s_main))
             items.extend(x.strip() for x in inner.group(1).split(",") if x.strip())
             continue
         items.extend(_split_and(s))
