@@ -149,6 +149,7 @@ _DEGREE_RE = re.compile(
     r"high school diploma|a\.?\s?a|a\.?\s?s|b\.?\s?f\.?\s?a|m\.?\s?f\.?\s?a|j\.?\s?d|m\.?\s?d)\b\.?"
     r"|(?:학사|석사|박사|전문학사|수료|졸업|재학|휴학|중퇴)", re.I)
 _SCHOOL_RE = re.compile(r"universit|college|institute|school|academy|polytechnic|conservatory|"
+                        r"coursera|udacity|udemy|edx|bootcamp|boot camp|부트캠프|아카데미|교육원|학원|캠퍼스|"
                         r"대학교|대학원|대학|학교|고등학교|과학기술원|KAIST|POSTECH", re.I)
 _FIELD_RE = re.compile(r"\b(?:science|sciences|engineering|studies|administration|business|arts|"
                        r"mathematics|math|statistics|economics|physics|chemistry|biology|design|"
@@ -870,8 +871,11 @@ def _education(section: Section) -> list[dict[str, Any]]:
             # a degree line as long as its column: its degree and field pieces
             degree_parts = [p for p in (_trim(x) for x in _split_top(e.body[0]))
                             if p and not _GPA_RE.search(p) and not find_period(p)][:2]
+        real_degree = bool(degree_parts)
         if not degree_parts:
             degree_parts = [p for p, k in zip(parts, kinds) if k == "other" and p != school][:1]
+        if not _SCHOOL_RE.search(school) and not real_degree and not re.fullmatch(r"[A-Z]{2,7}", school):
+            continue  # no school word, no degree, no acronym ("Balanced Graph Partition Problems"): not a school
         start, end = split_period(e.period)
         text = " ".join(ln.text for ln in e.head)
         school = _unsmall(clean_value(school) or school)
