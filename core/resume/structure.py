@@ -11,11 +11,25 @@ text (it is personal data). Safe from any thread. The output is a JSON-ready dic
     {"language": "ko"|"en", "name": str|None, "summary": str,
      "sections": {section: [lines]},
      "experience": [{"company", "role", "period", "start", "end", "location",
-                     "achievements": [..], "source": {"page", "bbox"}}],
-     "education": [{"school", "degree", "period", "start", "end", "text", "source"}],
-     "skills": [..], "projects": [{"name", "description", "tech": [..], "period", "role", "source"}],
+                     "achievements": [..], "source": {"page", "line", "bbox"},
+                     "confidence": 0..1, "uncertain": bool}],
+     "education": [{"school", "degree", "period", "start", "end", "text", "source",
+                    "confidence", "uncertain"}],
+     "skills": [..], "projects": [{"name", "description", "tech": [..], "period", "role", "source",
+                                   "confidence", "uncertain"}],
      "certifications": [..], "awards": [..], "languages": [..],
-     "provenance": {"skills"|"certifications"|"awards"|"languages": [{"page", "bbox"}, ..]}}
+     "provenance": {"skills"|"certifications"|"awards"|"languages":
+                    [{"page", "line", "bbox"(, "confidence", "uncertain")}, ..]},
+     "uncertain": {"skills": [..], "certifications": [..]}}
+
+``source``/``provenance`` say where a value was read (page from 1, line in the page's reading
+order from 1, bounding box in PDF points) so a preview can highlight it. An entry or value
+whose ``uncertain`` is true (confidence below :data:`UNCERTAIN_BELOW`) is shown but never
+quoted by a question (:func:`resume_facts`) until the user confirms or corrects it
+(core.resume.store.correct_field sets ``"confirmed"``); a corrected value always wins.
+Values are cleaned before they are stored (:func:`clean_value`): no bullet, dash, middle dot
+or separator around them, no issuer behind a certificate, no place, label or heading as a
+company, role or skill.
 
 How a page is read (see also core.resume.layout):
 
@@ -59,7 +73,8 @@ _HEADERS: dict[str, tuple[str, ...]] = {
     "skills": ("기술스택", "기술", "보유기술", "스킬", "기술및역량", "역량", "핵심역량", "보유역량",
                "competencies", "skills", "technicalskills", "techstack", "technologies", "skillset",
                "coreskills", "corecompetencies", "skillsandtools", "tools", "expertise",
-               "technicalexpertise", "keyskills"),
+               "technicalexpertise", "keyskills",
+               "주요기술", "주요기술스택", "사용기술", "기술역량"),
     "projects": ("프로젝트", "프로젝트경험", "주요프로젝트", "프로젝트경력", "projects", "project",
                  "personalprojects", "keyprojects", "sideprojects", "selectedprojects",
                  "academicprojects", "portfolio"),
