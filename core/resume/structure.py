@@ -742,9 +742,23 @@ def _sentence_like(p: str, max_words: int = 9) -> bool:
     return bool(_SENTENCE_END_RE.search(p) and len(p) > 25 and not _ABBREV_END_RE.search(p))
 
 
+def _nested(entries: list[Entry]) -> list[Entry]:
+    """Entries whose title is indented under the one before ("Plancy · Founding Engineer" /
+    "  MICE All-in-One · Lead Engineer"): a product line or project inside that job, kept as
+    its achievements rather than read as a job of its own."""
+    out: list[Entry] = []
+    for e in entries:
+        if (out and e.head and out[-1].head and e.head[0].geometric and out[-1].head[0].geometric
+                and e.head[0].x0 >= out[-1].head[0].x0 + 8):
+            out[-1].body.extend([ln.text for ln in e.head] + e.body)
+            continue
+        out.append(e)
+    return out
+
+
 def _experience(section: Section) -> list[dict[str, Any]]:
     out = []
-    for e in _entries(section.lines, section.body):
+    for e in _nested(_entries(section.lines, section.body)):
         parts = [(p, at) for p, at in _head_parts(e) if not _sentence_like(p, 12)]
         # "Santa Clara, CA": a part followed by a state or country is a city
         loc = [is_location(p) or (i > 0 and i + 1 < len(parts) and _is_region(parts[i + 1][0])

@@ -526,3 +526,24 @@ def test_two_columns_with_caps_titles_and_dates_under_them(tmp_path):
                           ("INITECH", "Data Engineering Intern", "2013-05..2013-08")]
     assert [(e["school"], e["degree"]) for e in data["education"]] == [("STATE UNIVERSITY", "BS in Computer Science")]
     assert data["skills"] == ["Java", "Python", "Go", "Kubernetes", "Terraform"]
+
+
+def test_product_lines_indented_under_a_job_are_not_jobs(tmp_path):
+    """"Plancy · Founding Engineer" with its product lines indented under it, each with its
+    own dates: one job (the product lines are what the candidate did there)."""
+    pdf = tmp_path / "nested.pdf"
+    make(pdf, [
+        (50, 50, "Ray Ko", 20, True), (50, 90, "EXPERIENCE", 13, True),
+        (50, 110, "Plancy \u00b7 Founding Engineer (co-founder)", 10, True), (460, 110, "May 2021 - Jun 2026", 9, False),
+        (50, 124, "Owned architecture and operations of two product lines.", 9, False),
+        (62, 140, "MICE All-in-One \u00b7 Lead Engineer", 9, True), (460, 140, "Feb 2024 - Jun 2026", 9, False),
+        (62, 154, "\u2022 Modeled each event as the tenant unit", 9, False),
+        (62, 170, "Event Platforms \u00b7 Technical Lead", 9, True), (460, 170, "Oct 2021 - Oct 2025", 9, False),
+        (62, 184, "\u2022 Delivered 20 events a year from templates", 9, False),
+        (50, 206, "TheScentLab \u00b7 Founding Engineer (co-founder)", 10, True), (460, 206, "Sep 2020 - May 2021", 9, False),
+        (50, 220, "\u2022 Launched a fragrance recommendation app", 9, False),
+    ])
+    data = read(pdf)
+    assert jobs(data) == [("Plancy", "Founding Engineer (co-founder)", "2021-05..2026-06"),
+                          ("TheScentLab", "Founding Engineer (co-founder)", "2020-09..2021-05")]
+    assert any("MICE All-in-One" in a for a in data["experience"][0]["achievements"])
