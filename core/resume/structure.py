@@ -385,6 +385,9 @@ def split_sections(lines: list[LayoutLine]) -> tuple[list[LayoutLine], list[Sect
 
     for ln in lines:
         sec = _vocab_section(ln.text)
+        if (not sec and ln.geometric and ln.size >= 1.2 * body and len(ln.text.split()) <= 4
+                and _header_form(ln)):
+            sec = _HEADER_LOOKUP.get(_key(ln.text.split()[0]))  # "경력 역할과 책임": a heading and its caption
         label, bar, rest = ln.text.partition(" | ")
         if (not sec and bar and rest.strip() and _vocab_section(label) and len(label) <= 12
                 and not is_label(label) and (not sections or sections[-1].name != _vocab_section(label))):
