@@ -1264,6 +1264,10 @@ def _balanced(v: str) -> bool:
     return v.count("(") == v.count(")") and v.count("[") == v.count("]")
 
 
+_NO_EMPLOYER = {"freelance", "freelancer", "self-employed", "self employed", "independent", "independent contractor",
+                "contract", "contractor", "프리랜서", "개인사업", "개인 사업", "자영업"}
+
+
 def fact_ok(slot: str, value: Any) -> bool:
     """Sanity check of one slot value before a question quotes it: a company is not a role,
     a date or a sentence fragment; a role has role words; a skill is a short name; a project
@@ -1279,6 +1283,8 @@ def fact_ok(slot: str, value: Any) -> bool:
         return False
     words = len(v.split())
     if slot == "prev_company":
+        if v.lower() in _NO_EMPLOYER:
+            return False  # "Freelance": no company to ask about
         return words <= 6 and role_score(v) == 0 and not is_location(v) and not _vocab_section(v)
     if slot == "role":
         return words <= 12 and role_score(v) > 0 and company_score(v) < 3
