@@ -3,7 +3,9 @@
 With ``--json`` it prints one JSON object in the shape the database stores for the
 ``resumes`` row - ``{"file_name", "language", "structured_data"}`` (plus ``extracted_text``
 with ``--text``) - for users to check and for tests; without it, a short summary in the
-user's language. Nothing is stored. Exit codes follow desktop.cli: 0 ok, 1 a bad file (the
+user's language, an entry intake is unsure of marked " (?)". Every job, school and project
+carries ``source`` (page, line, bbox), ``confidence`` and ``uncertain``; skills and
+certificates have theirs in ``provenance`` and the unsure ones listed in ``uncertain``. Nothing is stored. Exit codes follow desktop.cli: 0 ok, 1 a bad file (the
 reader's InputError, printed translated by desktop.cli), 2 usage.
 """
 
@@ -41,6 +43,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _doubt(entry: dict) -> str:
+    """" (?)" after an entry intake is unsure of: questions will not quote it until the user
+    confirms it in the preview."""
+    return " (?)" if entry.get("uncertain") and not entry.get("confirmed") else ""
+
+
 def summary_lines(data: dict, lang: str) -> list[str]:
     from core.i18n import tr
 
@@ -49,10 +57,10 @@ def summary_lines(data: dict, lang: str) -> list[str]:
              tr("resume.cli.name", lang, name=data.get("name") or none),
              tr("resume.cli.experience", lang, count=len(data["experience"]))]
     for e in data["experience"]:
-        lines.append(f"  - {e.get('company') or none} | {e.get('role') or none} | {e.get('period') or none}")
+        lines.append(f"  - {e.get('company') or none} | {e.get('role') or none} | {e.get('period') or none}{_doubt(e)}")
     lines.append(tr("resume.cli.education", lang, count=len(data["education"])))
     for e in data["education"]:
-        lines.append(f"  - {e.get('school') or none} | {e.get('degree') or none} | {e.get('period') or none}")
+        lines.append(f"  - {e.get('school') or none} | {e.get('degree') or none} | {e.get('period') or none}{_doubt(e)}")
     lines.append(tr("resume.cli.projects", lang, count=len(data["projects"])))
     for p in data["projects"]:
         lines.append(f"  - {p.get('name')} | {p.get('period') or none}")

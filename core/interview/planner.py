@@ -202,7 +202,7 @@ def experience_pairs(resume: dict[str, Any], today: date | None = None) -> list[
     recent job first (an open period, then the latest end): a question naming both ("as
     {role} at {prev_company}") must not mix two jobs. Only the most recent entry is offered:
     when it does not parse, an older job is not asked about as if it were the current one."""
-    from core.resume.structure import fact_ok
+    from core.resume.structure import fact_ok, is_confident
 
     today = today or date.today()
     entries = [e for e in (resume or {}).get("experience") or [] if isinstance(e, dict)]
@@ -210,13 +210,15 @@ def experience_pairs(resume: dict[str, Any], today: date | None = None) -> list[
         return []
     dated = [e for e in entries if e.get("start") or e.get("end")]
     latest = max(dated, key=lambda e: _recency(e, today)) if dated else entries[0]
+    if not is_confident(latest):
+        return []  # intake is unsure of this job: a generic question instead
     c, r = (latest.get("company") or "").strip(), (latest.get("role") or "").strip()
     return [(c, r)] if fact_ok("prev_company", c) and fact_ok("role", r) else []
 
 
 def current_company(resume: dict[str, Any], today: date | None = None) -> str | None:
     """The most recent employer when it passes the sanity check (see experience_pairs)."""
-    from core.resume.structure import fact_ok
+    from core.resume.structure import fact_ok, is_confident
 
     today = today or date.today()
     entries = [e for e in (resume or {}).get("experience") or [] if isinstance(e, dict)]
@@ -224,6 +226,8 @@ def current_company(resume: dict[str, Any], today: date | None = None) -> str | 
     if not entries:
         return None
     latest = max(dated, key=lambda e: _recency(e, today)) if dated else entries[0]
+    if not is_confident(latest):
+        return None  # intake is unsure of this job
     c = (latest.get("company") or "").strip()
     return c if fact_ok("prev_company", c) else None
 

@@ -2,7 +2,7 @@
 
 Recognised: "2019 – 2022", "Jan 2023 - Present", "June 2012 – Present", "2019.03 ~ 현재",
 "2020.03 – 2023.12", "2023 년 7 월 - 2023 년 8 월", "03/2019 – 05/2021", "Summer 2022",
-"Fall 2013 – Spring 2014", "Summer 2013, 2014", "2017 –" (open: the end follows on the next
+"Fall 2013 – Spring 2014", "Summer 2013, 2014", "Summer 2012 and 2013", "2017 –" (open: the end follows on the next
 line), a lone "2022" or "May 2016". :func:`normalize_period` gives a canonical form used to
 compare periods ("2019-03..present"). Pure functions; safe from any thread.
 """
@@ -25,7 +25,7 @@ _SEP = r"\s*(?:[-–—~∼〜]|to|until)\s*"
 _B = r"(?<![\w.])"
 _A = r"(?![\w])"
 RANGE_RE = re.compile(rf"{_B}(?P<start>{DATE}){_SEP}(?P<end>{DATE}|{PRESENT}){_A}", re.I)
-LIST_RE = re.compile(rf"{_B}(?P<start>{DATE})(?:\s*,\s*(?P<end>{_YEAR}))+{_A}", re.I)
+LIST_RE = re.compile(rf"{_B}(?P<start>{DATE})(?:\s*(?:,|and|&)\s*(?P<end>{_YEAR}))+{_A}", re.I)
 OPEN_RE = re.compile(rf"{_B}(?P<start>{DATE})\s*[-–—~]\s*$", re.I)
 SINGLE_RE = re.compile(rf"{_B}(?P<start>{DATE}){_A}", re.I)
 _PRESENT_ONLY = re.compile(rf"^\s*{PRESENT}\s*$", re.I)

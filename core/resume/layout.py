@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from statistics import median
 
@@ -35,9 +36,14 @@ _TEXT_ROW_RE = re.compile(r"^(?:[-•·▪●◦*‣■□▶►➢✓✔◆◇�
 
 def clean_text(text: str) -> str:
     """NFKC (ligatures such as "ﬂ" become "fl", full-width forms become ASCII), soft hyphens
-    dropped, every run of whitespace - tabs, carriage returns, no-break spaces - one space,
-    and Korean "2 급" written "2급" (Word PDFs space the digit from its unit)."""
-    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
+    read as the hyphens they stand in for, every run of whitespace - tabs, carriage returns,
+    no-break spaces - one space, and Korean "2 급" written "2급" (Word PDFs space the digit from
+    its unit).
+
+    Some text layers (XeLaTeX with certain fonts, Awesome-CV among them) write every visible
+    hyphen and dash as U+00AD: "Sep. 2023 \u00ad Mar. 2024", "Co\u00adfounder". Dropping it
+    would glue the two dates of a period into one, so it becomes "-"."""
+    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "-")
     text = _HYPHENS_RE.sub("-", text.replace("\u2010", "-").replace("\u2011", "-"))
     text = _WS_RE.sub(" ", text).strip()
     return _KO_UNIT_RE.sub("", text)
@@ -55,8 +61,9 @@ class LayoutLine:
     size: float = 10.0
     bold: bool = False
     column: tuple[float, float] | None = None
-    geometric: bool = True
-    color: int | None = None  # sRGB of the text when known  # False for lines made from plain text (no real positions)
+    geometric: bool = True  # False for lines made from plain text (no real positions)
+    color: int | None = None  # sRGB of the text when known
+    line: int | None = None  # 1-based number of the line in its page's reading order
 
     @property
     def x0(self) -> float:
@@ -79,8 +86,12 @@ class LayoutLine:
         return max(self.bbox[3] - self.bbox[1], 1.0)
 
     def source(self) -> dict:
-        """Provenance for a structured item: page and rounded bounding box."""
-        return {"page": self.page, "bbox": [round(v, 1) for v in self.bbox]}
+        """Provenance for a structured item: page, line (in the page's reading order, from 1)
+        and rounded bounding box - what the resume preview highlights."""
+        out: dict = {"page": self.page, "bbox": [round(v, 1) for v in self.bbox]}
+        if self.line is not None:
+            out["line"] = self.line
+        return out
 
 
 @dataclass
@@ -98,7 +109,8 @@ def lines_from_text(text: str) -> list[LayoutLine]:
     for i, raw in enumerate(text.split("\n")):
         t = clean_text(raw)
         if t:
-            out.append(LayoutLine(t, 1, (0.0, i * 12.0, 0.0, i * 12.0 + 10.0), geometric=False))
+            out.append(LayoutLine(t, 1, (0.0, i * 12.0, 0.0, i * 12.0 + 10.0), geometric=False,
+                                  line=len(out) + 1))
     return out
 
 
@@ -242,16 +254,39 @@ def _classify_run(run: list[LayoutLine], x: float) -> str:
         aligned = sum(any(_v_overlap(a, b) >= 0.5 for b in big) for a in small)
         # pieces of the same rows (a contact line, role + dates) are a table, not columns
         # and a column is left-aligned: flush-right places and dates beside rows are not one
-        if (aligned < 0.5 * len(small) or len(small) >= 8) and min(_aligned(left), _aligned(right)) >= 0.6:
+        if min(_aligned(left), _aligned(right)) < 0.6:
+            return "one"
+        if aligned < 0.5 * len(small):
             return "columns"
+        if len(small) >= 8:
+            # rows that line up may be two columns set in the same leading (a sidebar) or
+            # one table (a Korean 표 resume): columns carry headings of their own on both
+            # sides, a table's headings are on one side only (its column heads are body type)
+            size = median(l.size for l in run)
+            if _has_heading(left, size) and _has_heading(right, size):
+                return "columns"
+            if aligned < 0.8 * len(small):
+                return "columns"
     return "one"
 
 
+def _has_heading(side: list[LayoutLine], size: float) -> bool:
+    return any(l.size >= 1.15 * size and len(l.text.split()) <= 5 for l in side)
+
+
 def _aligned(side: list[LayoutLine]) -> float:
-    """Share of the side's rows (a skills grid row is one) starting at its left edge."""
+    """Share of the side's rows (a skills grid row is one) starting at its left edge, or at
+    a second tab stop most rows share (a column whose entries have their dates on the left:
+    dates at the edge, the text beside them further in)."""
     rows = merge_rows(side)
     left = min(r.x0 for r in rows)
-    return sum(1 for r in rows if r.x0 - left <= 20) / len(rows)
+    at_edge = [r for r in rows if r.x0 - left <= 20]
+    rest = Counter(round(r.x0 / 5) for r in rows if r.x0 - left > 20)
+    stop = rest.most_common(1)[0] if rest else None
+    second = [r for r in rows if stop and stop[1] >= 2 and abs(r.x0 / 5 - stop[0]) <= 2 and r.x0 - left > 20]
+    if len(at_edge) < 2:
+        second = []
+    return (len(at_edge) + len(second)) / len(rows)
 
 
 def _gutter_score(lines: list[LayoutLine], x: float) -> float:
@@ -288,12 +323,34 @@ def _slabs(lines: list[LayoutLine]) -> list[list[LayoutLine]]:
     return slabs
 
 
+_FURNITURE_RE = re.compile(r"(?i)\b(?:page|last\s+updated|updated|résumé|resume|curriculum\s+vitae|cv)\b|"
+                           r"이력서|경력기술서|페이지")
+
+
+def _page_furniture(lines: list[LayoutLine], page: LayoutPage) -> set[int]:
+    """ids of the page's running header and footer: a band in the top or bottom margin that
+    holds a page number, a date or a "Résumé"/"Last updated" caption ("February 10, 2026 ·
+    Byungjin Park · Résumé 1"). They are the page's, not the candidate's."""
+    out: set[int] = set()
+    for band in ([l for l in lines if l.y0 > 0.92 * page.height], [l for l in lines if l.y1 < 0.05 * page.height]):
+        marked = [l for l in band if _PAGE_NO_RE.match(l.text.strip()) or _FURNITURE_RE.search(l.text)
+                  or (is_date_only(l.text) and l.y0 > 0.92 * page.height)
+                  or (l.y1 < 0.05 * page.height and _FURNITURE_RE.search(l.text))]
+        if not marked:
+            continue
+        rows = {id(o) for m in marked for o in band if _v_overlap(m, o) >= 0.5}
+        out |= rows
+    return out
+
+
 def reading_order(page: LayoutPage) -> list[LayoutLine]:
     """The page's logical lines in reading order (see the module docstring)."""
     lines = [l for l in page.lines if l.text.strip()]
     # page numbers ("1", "1/2") in the top or bottom margin are not resume content
     lines = [l for l in lines if not (_PAGE_NO_RE.match(l.text.strip())
                                       and (l.y1 < 0.07 * page.height or l.y0 > 0.85 * page.height))]
+    furniture = _page_furniture(lines, page)
+    lines = [l for l in lines if id(l) not in furniture]
     out: list[LayoutLine] = []
     for slab in _slabs(lines):
         slab_col = (min(l.x0 for l in slab), max(l.x1 for l in slab))
@@ -317,7 +374,7 @@ def reading_order(page: LayoutPage) -> list[LayoutLine]:
             else:
                 # the slab's extent, so a short line in a wide slab is not taken for a full one
                 out.extend(merge_rows(run, slab_col))
-    return out
+    return [replace(ln, line=i) for i, ln in enumerate(out, start=1)]
 
 
 def _lift_side_dates(lines: list[LayoutLine]) -> list[LayoutLine]:
@@ -333,8 +390,8 @@ def _lift_side_dates(lines: list[LayoutLine]) -> list[LayoutLine]:
             if not (is_date_only(tail) or is_duration(tail)):
                 break
             body, tails = head, [tail] + tails
-        if not tails:
-            continue
+        if not tails or " | " in body:
+            continue  # "- We4IT GmbH | Developer | 2019 - 2021": a title row of its own, dates and all
         for j in range(i - 1, max(i - 5, -1), -1):
             t = out[j]
             if t.page != ln.page or ln.y0 - t.y1 > 4 * ln.height:

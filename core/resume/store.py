@@ -52,6 +52,9 @@ def correct_field(structured: dict[str, Any], path: str, value: Any) -> dict[str
     """A copy of ``structured`` with the user's correction at ``path`` ("experience.0.company",
     "skills.3", "name"), the parsed value kept beside it in ``corrections[path]`` =
     ``{"parsed": ..., "corrected": ...}`` (the first parsed value survives later corrections).
+    The user's word wins over intake's doubt: a corrected job, school or project is marked
+    ``"confirmed": True`` and a corrected skill or certificate leaves the ``uncertain`` list,
+    so questions may quote them (core.resume.structure.resume_facts).
     Raises KeyError/IndexError for a path that does not exist. Pure; no I/O."""
     import copy
 
@@ -68,4 +71,11 @@ def correct_field(structured: dict[str, Any], path: str, value: Any) -> dict[str
     corrections = out.setdefault("corrections", {})
     first = corrections.get(path, {}).get("parsed", parsed)
     corrections[path] = {"parsed": first, "corrected": value}
+    if isinstance(node, dict) and len(keys) >= 3 and keys[0] in ("experience", "education", "projects"):
+        node["confirmed"] = True  # the entry the corrected field belongs to
+    elif isinstance(node, list) and len(keys) == 2 and isinstance(value, dict):
+        value["confirmed"] = True  # a whole entry replaced
+    unsure = (out.get("uncertain") or {}).get(keys[0])
+    if isinstance(unsure, list) and isinstance(value, str) and value in unsure:
+        unsure.remove(value)
     return out

@@ -11,11 +11,25 @@ text (it is personal data). Safe from any thread. The output is a JSON-ready dic
     {"language": "ko"|"en", "name": str|None, "summary": str,
      "sections": {section: [lines]},
      "experience": [{"company", "role", "period", "start", "end", "location",
-                     "achievements": [..], "source": {"page", "bbox"}}],
-     "education": [{"school", "degree", "period", "start", "end", "text", "source"}],
-     "skills": [..], "projects": [{"name", "description", "tech": [..], "period", "role", "source"}],
+                     "achievements": [..], "source": {"page", "line", "bbox"},
+                     "confidence": 0..1, "uncertain": bool}],
+     "education": [{"school", "degree", "period", "start", "end", "text", "source",
+                    "confidence", "uncertain"}],
+     "skills": [..], "projects": [{"name", "description", "tech": [..], "period", "role", "source",
+                                   "confidence", "uncertain"}],
      "certifications": [..], "awards": [..], "languages": [..],
-     "provenance": {"skills"|"certifications"|"awards"|"languages": [{"page", "bbox"}, ..]}}
+     "provenance": {"skills"|"certifications"|"awards"|"languages":
+                    [{"page", "line", "bbox"(, "confidence", "uncertain")}, ..]},
+     "uncertain": {"skills": [..], "certifications": [..]}}
+
+``source``/``provenance`` say where a value was read (page from 1, line in the page's reading
+order from 1, bounding box in PDF points) so a preview can highlight it. An entry or value
+whose ``uncertain`` is true (confidence below :data:`UNCERTAIN_BELOW`) is shown but never
+quoted by a question (:func:`resume_facts`) until the user confirms or corrects it
+(core.resume.store.correct_field sets ``"confirmed"``); a corrected value always wins.
+Values are cleaned before they are stored (:func:`clean_value`): no bullet, dash, middle dot
+or separator around them, no issuer behind a certificate, no place, label or heading as a
+company, role or skill.
 
 How a page is read (see also core.resume.layout):
 
@@ -59,7 +73,8 @@ _HEADERS: dict[str, tuple[str, ...]] = {
     "skills": ("기술스택", "기술", "보유기술", "스킬", "기술및역량", "역량", "핵심역량", "보유역량",
                "competencies", "skills", "technicalskills", "techstack", "technologies", "skillset",
                "coreskills", "corecompetencies", "skillsandtools", "tools", "expertise",
-               "technicalexpertise", "keyskills"),
+               "technicalexpertise", "keyskills",
+               "주요기술", "주요기술스택", "사용기술", "기술역량"),
     "projects": ("프로젝트", "프로젝트경험", "주요프로젝트", "프로젝트경력", "projects", "project",
                  "personalprojects", "keyprojects", "sideprojects", "selectedprojects",
                  "academicprojects", "portfolio"),
@@ -86,11 +101,13 @@ _HEADERS: dict[str, tuple[str, ...]] = {
 }
 _HEADER_LOOKUP = {alias: sec for sec, aliases in _HEADERS.items() for alias in aliases}
 
-_BULLET_RE = re.compile(r"^\s*(?:[-•·▪●◦*‣■□▶►➢✓✔◆◇❖➤→✦–]|\d{1,2}[.)](?!\d))\s*")
+_BULLET_RE = re.compile(r"^\s*(?:[-•·▪●◦*‣■□▶►➢✓✔◆◇❖➤→✦–↳○\x00]|\d{1,2}[.)](?!\d))\s*")
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
 _LATIN_RE = re.compile(r"[A-Za-z]")
 # field separators inside a title line; " - " only with spaces so "Front-End" stays whole
-_SEP_RE = re.compile(r"\s*(?:\||•|·|\s[-–—]\s|—|–|\t|,)\s*")
+_SEP_RE = re.compile(r"\s*(?:\||•|·|\s[-–—:]\s|—|–|\t|,|;)\s*")
+# field labels inside a title line ("Date: July 2012 – Ongoing  Location: Sunnyvale, CA")
+_HEAD_LABEL_RE = re.compile(r"(?i)(?:^|(?<=[\s|]))(?:dates?|period|location|duration|기간|위치|근무지|소재지)\s*[:：]")
 _AT_RE = re.compile(r"\s+(?:at|@)\s+|^@\s*|(?<=\S)@(?=\s)", re.I)
 
 _ROLE_WORDS = {
@@ -100,8 +117,8 @@ _ROLE_WORDS = {
     "volunteer", "member", "president", "vice", "founder", "co-founder", "cofounder", "owner",
     "head", "vp", "cto", "ceo", "cfo", "coo", "pm", "po", "sre", "devops", "programmer", "tester",
     "qa", "teacher", "tutor", "instructor", "professor", "lecturer", "fellow", "editor", "writer",
-    "strategist", "representative", "advisor", "adviser", "trainee", "apprentice", "contractor",
-    "freelancer", "freelance", "executive", "supervisor", "operator", "planner", "marketer",
+    "strategist", "representative", "advisor", "adviser", "trainee", "apprentice",
+    "executive", "supervisor", "operator", "planner", "marketer",
     "accountant", "auditor", "recruiter", "chair", "captain", "ambassador", "maintainer",
     "creator", "contributor", "staff", "clerk", "agent", "partner", "principal", "expert",
 }
@@ -147,6 +164,7 @@ _DEGREE_RE = re.compile(
     r"high school diploma|a\.?\s?a|a\.?\s?s|b\.?\s?f\.?\s?a|m\.?\s?f\.?\s?a|j\.?\s?d|m\.?\s?d)\b\.?"
     r"|(?:학사|석사|박사|전문학사|수료|졸업|재학|휴학|중퇴)", re.I)
 _SCHOOL_RE = re.compile(r"universit|college|institute|school|academy|polytechnic|conservatory|"
+                        r"coursera|udacity|udemy|edx|bootcamp|boot camp|부트캠프|아카데미|교육원|학원|캠퍼스|"
                         r"대학교|대학원|대학|학교|고등학교|과학기술원|KAIST|POSTECH", re.I)
 _FIELD_RE = re.compile(r"\b(?:science|sciences|engineering|studies|administration|business|arts|"
                        r"mathematics|math|statistics|economics|physics|chemistry|biology|design|"
@@ -212,6 +230,12 @@ def _vocab_section(text: str) -> str | None:
     sec = _HEADER_LOOKUP.get(_key(s)) or _HEADER_LOOKUP.get(_key(re.sub(r"[(\[].*?[)\]]", "", s)))
     if sec:
         return sec  # also "경력 (총 3년 2개월)", "Work Experience (5 years)"
+    words = s.split()
+    for n in (1, 2, 3):
+        rest = " ".join(words[n:])
+        if (len(words) > n and _HEADER_LOOKUP.get(_key(" ".join(words[:n])))
+                and re.fullmatch(r"[A-Z0-9&/,·\s-]{3,}", rest)):
+            return _HEADER_LOOKUP[_key(" ".join(words[:n]))]  # "Experience ROLES & OWNERSHIP": a caption beside it
     parts = [p for p in re.split(r"\s*(?:&|/|,|\band\b|및|·)\s*", s, flags=re.I) if p.strip()]
     if len(parts) > 1:
         for p in parts:
@@ -284,11 +308,23 @@ def _continues(prev: LayoutLine, ln: LayoutLine) -> bool:
     fits = prev.x1 + _text_width(" " + first_word, ln.size) < col[1] - 1.0
     if prev.x1 < col[1] - max(0.12 * width, 2.5 * prev.size) and (fits or prev.x1 - col[0] < 0.6 * width):
         return False  # the previous line ended early though the next word would have fitted
-    if is_date_only(ln.text):
-        return False
+    first = find_period(ln.text)
+    if is_date_only(ln.text) or (first is not None and first.start() == 0):
+        return False  # "May 2014 | Ithaca, NY", "2020 Certified Kubernetes ...": a line of its own
+    caps = [c for c in prev.text if c.isascii() and c.isalpha()]
+    if len(caps) >= 4 and all(c.isupper() for c in caps) and any(c.islower() for c in ln.text if c.isascii()):
+        return False  # "COMPUTER LANGUAGE" over "C, C++, Rust": a label in capitals, then its list
     head, bar, tail = prev.text.rpartition(" | ")
     if bar and is_date_only(tail) and not head.rstrip().endswith((",", "-")):
         return False  # "Role | Jan 2023 - Present": the row is full because of its dates
+    m = find_period(prev.text, single=False)
+    if m and len(prev.text) - m.end() <= 2 and not prev.text.rstrip().endswith((",", "-", "–")):
+        return False  # "Role : Company : Jan 2026 - Present": a title line ends with its period
+    if (re.search(r"[,•·]", prev.text) and re.search(r"[,•·]", ln.text)
+            and len(prev.text.split()) <= 8 and len(ln.text.split()) <= 8
+            and prev.x1 < col[1] - 2 * prev.size
+            and not prev.text.rstrip().endswith((",", "&", " and", " or", "-"))):
+        return False  # "Rust, Go, C++" / "Docker, Terraform": the next row of a list, not its wrap
     if find_period(ln.text, single=False) and not prev.text.rstrip().endswith((",", "-", "–")):
         return False
     return True
@@ -349,6 +385,18 @@ def split_sections(lines: list[LayoutLine]) -> tuple[list[LayoutLine], list[Sect
 
     for ln in lines:
         sec = _vocab_section(ln.text)
+        if (not sec and ln.geometric and ln.size >= 1.2 * body and len(ln.text.split()) <= 4
+                and _header_form(ln)):
+            sec = _HEADER_LOOKUP.get(_key(ln.text.split()[0]))  # "경력 역할과 책임": a heading and its caption
+        label, bar, rest = ln.text.partition(" | ")
+        if (not sec and bar and rest.strip() and _vocab_section(label) and len(label) <= 12
+                and not is_label(label) and (not sections or sections[-1].name != _vocab_section(label))):
+            # a label column ("경력 | HYPERCONNECT | 2019.11 - 현재"): the section's name sits
+            # left of its first entry, on the entry's row
+            sections.append(Section(_vocab_section(label) or "", ln, body=body))
+            ln = replace(ln, text=rest.strip(), bbox=(ln.x0 + _text_width(label + " ", ln.size), ln.y0, ln.x1, ln.y1))
+            sections[-1].lines.append(ln)
+            continue
         if sec and strict and ln.geometric and not _stands_out(ln, body, body_color):
             sec = None  # "Volunteer" under a role is no header: it looks like body text
         current = sections[-1] if sections else None
@@ -393,19 +441,34 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
     if not lines:
         return []
     # a short section's own mode may be its titles: the document's body type bounds it
-    body_size = min(_body_size(lines), doc_body or 1e9)
+    # (a long section's own mode is its body: achievements may be set larger than the rest)
+    body_size = _body_size(lines) if len(lines) >= 8 else min(_body_size(lines), doc_body or 1e9)
     entries: list[Entry] = []
     cur: Entry | None = None
     prev_bullet = False
-    for ln in lines:
+    body_x0: float | None = None  # where the current entry's last body line starts
+    for idx, ln in enumerate(lines):
         is_bullet, text = _bullet(ln.text)
+        nxt = lines[idx + 1] if idx + 1 < len(lines) else None
         if " | " in text and len(_TABLE_HEAD_RE.findall(text)) >= 2 and not find_period(text):
             continue  # a table's header row ("근무기간 | 회사명 | 직위"), not an entry
         after_bullet, prev_bullet = prev_bullet, is_bullet
         has_period = _head_period(text) is not None
         titled = ln.bold or ln.size >= 1.04 * body_size
-        if is_bullet:
+        if is_bullet and has_period and not ln.bold and " | " in text and _field_row(text) and (
+                cur is None or cur.body or cur.period is not None):
+            kind = "head"  # "- We4IT GmbH | Developer | 2019 – 2021": entries written as a dash list
+        elif (is_bullet and not has_period and nxt is not None and _field_row(text) and len(text.split()) <= 12
+              and not _bullet(nxt.text)[0] and _head_period(nxt.text) is not None and _field_row(nxt.text)
+              and (cur is None or cur.body or cur.period is not None)
+              and (idx == 0 or _glyph(lines[idx - 1].text) != _glyph(ln.text))):
+            # "• Google | Mountain View, CA" over "Software Engineer | Oct 2016 – Present", the
+            # achievements under it bulleted otherwise ("◦"): a list of entries, not a last bullet
+            kind = "head"
+        elif is_bullet:
             kind = "body"
+        elif titled and not has_period and _SENTENCE_END_RE.search(text) and len(text.split()) > 6:
+            kind = "body"  # a bold summary sentence under the title, not a title
         elif has_period or titled:
             kind = "head"
         elif (after_bullet and ln.geometric and _SEP_RE.search(text) and len(text.split()) <= 8
@@ -414,6 +477,12 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
             kind = "head"  # not the bullet's continuation (that was joined): the next title
         elif cur is not None and not cur.body and _short(ln):
             kind = "head"
+        elif (cur is not None and not cur.body and cur.period is not None and _field_row(text)
+              and (not ln.geometric or abs(ln.x0 - cur.head[0].x0) <= 4)):
+            kind = "head"  # company-first: "HUINNO | Dec 2025 – Present" then "Data Engineer | Seoul"
+        elif (cur is not None and cur.body and ln.geometric and body_x0 is not None
+              and ln.x0 <= body_x0 - 8 and _field_row(text) and _short(ln, 0.9)):
+            kind = "head"  # back at the titles' margin after indented body lines: the next title
         elif cur is None:
             kind = "head"  # a section's first line opens its first entry
         else:
@@ -429,6 +498,9 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
                     new = True  # a second date: the next entry
                 elif _same_style(ln, cur.head[0]) and is_date_only(cur.head[-1].text):
                     new = True  # "세종대학교" / dates / "중앙고등학교": a title like the first again
+                elif (_same_style(ln, cur.head[0]) and ln.bold and len(cur.head) >= 2
+                      and not _same_style(cur.head[-1], cur.head[0])):
+                    new = True  # company / role + period / (page break) / next company: no body between
             if new:
                 cur = Entry()
                 entries.append(cur)
@@ -436,7 +508,11 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
             if has_period and cur.period is None:
                 cur.period = _head_period(text)
             cur.head.append(ln)
+            if new:
+                body_x0 = None
         else:
+            if ln.geometric:
+                body_x0 = ln.x0  # the last body line's margin (bullets are indented)
             if cur is None:
                 cur = Entry()
                 entries.append(cur)
@@ -449,6 +525,12 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
             e.body.pop(0)
             e.period = _head_period(first.text)
     return entries
+
+
+def _glyph(text: str) -> str | None:
+    """The bullet a line starts with ("•", "◦", "-"), or None."""
+    m = _BULLET_RE.match(text)
+    return m.group(0).strip() if m and m.group(0).strip() else None
 
 
 def _head_period(text: str) -> str | None:
@@ -467,11 +549,23 @@ def _head_period(text: str) -> str | None:
     return None
 
 
-def _short(ln: LayoutLine) -> bool:
+def _short(ln: LayoutLine, share: float = 0.6) -> bool:
     if not ln.geometric:
         return len(ln.text) <= 60
     col = ln.column or (ln.x0, ln.x1)
-    return (ln.x1 - ln.x0) <= 0.6 * max(col[1] - col[0], 1.0)
+    return (ln.x1 - ln.x0) <= share * max(col[1] - col[0], 1.0)
+
+
+def _field_row(text: str) -> bool:
+    """A row of a few short fields ("Data Engineer | Seoul", "Server Engineer → Lead"), not
+    a sentence: what a title's second line looks like."""
+    t = text.strip()
+    if not t or _SENTENCE_END_RE.search(t) or len(t.split()) > 18:
+        return False
+    if t.count(",") >= 3:
+        return False  # "Stack Next.js, TypeScript, React, ...": a list
+    pieces = [p for p in re.split(r"\s(?:\||:|·|—|–)\s", t) if p.strip()]
+    return len(pieces) <= 3 and all(len(p.split()) <= 12 and not _sentence_like(p, 12) for p in pieces)
 
 
 def _clean_period(p: str) -> str:
@@ -482,7 +576,7 @@ def _head_parts(entry: Entry) -> list[tuple[str, bool]]:
     """The entry's head lines cut into fields (period removed); (text, followed 'at'/'@')."""
     parts: list[tuple[str, bool]] = []
     for ln in entry.head:
-        text = ln.text
+        text = _HEAD_LABEL_RE.sub(" | ", ln.text)
         m = find_period(text)
         while m:
             text = text[:m.start()] + " | " + text[m.end():]
@@ -500,10 +594,25 @@ def _head_parts(entry: Entry) -> list[tuple[str, bool]]:
     return [(p, at) for p, at in parts if p and not re.fullmatch(r"[\W_]+", p) and not is_duration(p)]
 
 
+_LEAD_PUNCT_RE = re.compile(r"^[\s\-–—•·*▪●◦‣■□▶►➢✓✔◆◇❖➤→✦○|,;:]+")
+_TAIL_PUNCT_RE = re.compile(r"(?<![+#])[\s\-–—•·|,;:/&]+$")
+
+
+def clean_value(v: str | None) -> str | None:
+    """A stored value without the punctuation around it in the text: bullets and dashes in
+    front ("- We4IT GmbH"), separators and middle dots behind ("KT 알파코치 ·"), unbalanced
+    brackets; None when nothing is left."""
+    if v is None:
+        return None
+    out = _trim(v)
+    return out or None
+
+
 def _trim(p: str) -> str:
-    """Strip spaces, colons and bars, and brackets only where they are unbalanced or wrap
-    the whole part ("(Front-End)" stays in "Software Engineer (Front-End)")."""
-    p = p.strip(" :|,;")
+    """Strip spaces, colons, bars, bullets, dashes and middle dots at either end, and
+    brackets only where they are unbalanced or wrap the whole part ("(Front-End)" stays in
+    "Software Engineer (Front-End)")."""
+    p = _TAIL_PUNCT_RE.sub("", _LEAD_PUNCT_RE.sub("", p.strip()))
     while p:
         if p[0] in "([" and p[-1] in ")]" and _balanced(p[1:-1]):
             p = p[1:-1].strip(" :|,;")
@@ -513,6 +622,7 @@ def _trim(p: str) -> str:
             p = p[1:].strip(" :|,;")
         else:
             break
+    p = _TAIL_PUNCT_RE.sub("", _LEAD_PUNCT_RE.sub("", p))
     return p
 
 
@@ -582,30 +692,83 @@ def _is_region(p: str) -> bool:
     return p.strip() in _US_STATES or p.strip().lower() in _COUNTRIES
 
 
+_MORE_PLACES = {
+    "s.korea", "s. korea", "u.s.a", "u.s", "r.o.k", "las vegas", "pohang", "daejeon", "incheon",
+    "gyeonggi", "gyeonggi-do", "pangyo", "yongsan", "gangnam", "yeouido", "yeongdeungpo", "siheung",
+    "ithaca", "atlanta", "ontario", "british columbia", "princeton", "santa clara", "mountain view",
+    "kolkata", "pilani", "hyderabad", "chennai", "pune", "munich", "hamburg", "bremen", "zurich",
+    "stockholm", "copenhagen", "oslo", "helsinki", "vienna", "prague", "warsaw", "madrid",
+    "barcelona", "lisbon", "rome", "milan", "montreal", "ottawa", "melbourne", "auckland", "osaka",
+    "kyoto", "shenzhen", "hangzhou", "taipei", "hanoi", "ho chi minh city", "bangkok", "jakarta",
+    "manila", "kuala lumpur", "cairo", "lagos", "nairobi", "sao paulo", "buenos aires", "bogota",
+    "lima", "santiago", "philadelphia", "pittsburgh", "denver", "portland", "miami", "dallas",
+    "houston", "atlanta", "washington", "new jersey", "california", "texas", "massachusetts",
+    "virginia", "online", "global", "worldwide", "강남", "판교동", "대한민국", "한국", "국내", "영등포",
+    "여의도", "성수", "역삼", "삼성동", "잠실", "구로", "가산", "상암", "마곡", "광화문", "을지로", "용산", "송파",
+}
+# Korean and romanised Korean districts: "서초구", "Mapo-gu", "Gyeonggi-do"
+_DISTRICT_RE = re.compile(r"^(?:[가-힣]{1,5}(?:구|시|군|동|도|읍|면)|[a-z]+-(?:gu|do|si|dong|gun|eup|myeon))$")
+
+
+def _place_word(w: str) -> bool:
+    w = w.strip(" .").lower()
+    return (w in _LOCATIONS or w in _MORE_PLACES or w.replace(". ", ".") in _MORE_PLACES
+            or w.upper() in _US_STATES or bool(_DISTRICT_RE.match(w)))
+
+
 def is_location(p: str) -> bool:
+    """A place: "Seoul", "Seoul, S.Korea", "Santa Clara, CA", "서초구, 서울", "Remote"."""
     low = p.lower().strip(" .")
-    if low in _LOCATIONS or p.strip() in _US_STATES:
+    if not low:
+        return False
+    if low in _LOCATIONS or p.strip() in _US_STATES or _place_word(low):
         return True
-    parts = [w.strip() for w in re.split(r"[,/]", p) if w.strip()]
+    parts = [w.strip() for w in re.split(r"[,/&]|\s[-–·]\s", p) if w.strip()]
     if len(parts) > 1:
-        return all(w.lower() in _LOCATIONS or w in _US_STATES for w in parts)
+        return all(_place_word(w) or is_location(w) for w in parts)
     ws = low.split()
-    return bool(ws) and all(w in _LOCATIONS or w.upper() in _US_STATES for w in ws)
+    return bool(ws) and all(_place_word(w) for w in ws)
 
 
-def _sentence_like(p: str) -> bool:
-    return len(p.split()) > 9 or bool(re.search(r"[a-z\uac00-\ud7a3]{2}[.!?]\s+\S", p)) or bool(_SENTENCE_END_RE.search(p) and len(p) > 25)
+_ABBREV_END_RE = re.compile(r"(?i)\b(?:inc|corp|co|ltd|llc|plc|gmbh|jr|sr|st|dept|univ|intl|bros|no)\.$")
+
+
+def _sentence_like(p: str, max_words: int = 9) -> bool:
+    """More words than a name has, two sentences, or a sentence's end ("...했습니다.");
+    "Omnious. Co., Ltd." and "Acme Inc." are names."""
+    if len(p.split()) > max_words:
+        return True
+    breaks = [m for m in re.finditer(r"([A-Za-z\uac00-\ud7a3]+)[.!?]\s+\S", p)
+              if re.search(r"[a-z\uac00-\ud7a3]{2}$", m.group(1)) and not _ABBREV_END_RE.search(m.group(1) + ".")]
+    if breaks and len(p) > 25:
+        return True
+    return bool(_SENTENCE_END_RE.search(p) and len(p) > 25 and not _ABBREV_END_RE.search(p))
+
+
+def _nested(entries: list[Entry]) -> list[Entry]:
+    """Entries whose title is indented under the one before ("Plancy · Founding Engineer" /
+    "  MICE All-in-One · Lead Engineer"): a product line or project inside that job, kept as
+    its achievements rather than read as a job of its own."""
+    out: list[Entry] = []
+    for e in entries:
+        if (out and e.head and out[-1].head and e.head[0].geometric and out[-1].head[0].geometric
+                and e.head[0].x0 >= out[-1].head[0].x0 + 8):
+            out[-1].body.extend([ln.text for ln in e.head] + e.body)
+            continue
+        out.append(e)
+    return out
 
 
 def _experience(section: Section) -> list[dict[str, Any]]:
     out = []
-    for e in _entries(section.lines, section.body):
-        parts = [(p, at) for p, at in _head_parts(e) if not _sentence_like(p)]
+    for e in _nested(_entries(section.lines, section.body)):
+        parts = [(p, at) for p, at in _head_parts(e) if not _sentence_like(p, 12)]
         # "Santa Clara, CA": a part followed by a state or country is a city
         loc = [is_location(p) or (i > 0 and i + 1 < len(parts) and _is_region(parts[i + 1][0])
                                   and company_score(p) == 0 and role_score(p) == 0)
                for i, (p, _) in enumerate(parts)]
-        cands = [(i, p, at) for i, (p, at) in enumerate(parts) if not loc[i]]
+        cands = [(i, p, at) for i, (p, at) in enumerate(parts)
+                 if not loc[i] and not is_label(p) and not re.search(r"https?://|www\.|\.com\b|\.io\b", p)]
         role = company = None
         roles = [(role_score(p) - (2 if company_score(p, at) >= 3 else 0), -i, p) for i, p, at in cands]
         roles = [r for r in roles if r[0] > 0]
@@ -617,18 +780,87 @@ def _experience(section: Section) -> list[dict[str, Any]]:
         if comps:
             company = max(comps)[2]
         elif rest:
-            company = rest[0][1]
+            # no evidence either way: the first part, unless it reads as a task ("추천시스템 관련 모델링")
+            company = next((p for _, p, _ in rest if not _KO_TASK_RE.search(p)), None)
         if role is None:
             others = [p for i, p, at in rest if p != company]
             if others and len(others[0].split()) <= 6:
                 role = others[0]
+        company, role = clean_value(company), clean_value(role)
+        company = _unsmall(company) if company else None
+        role = _natural_case(role) if role else None
         if not (company or role) or not (e.period or e.body):
             continue
+        if not e.period and (not company or not role or company_score(company) == 0):
+            continue  # no date and no evidence: a wrapped line or a sub-heading, not a job
         location = ", ".join(p for i, (p, _) in enumerate(parts) if loc[i]) or None
         start, end = split_period(e.period)
+        conf = _experience_confidence(company, role, e.period)
         out.append({"company": company, "role": role, "period": e.period, "start": start, "end": end,
-                    "location": location, "achievements": e.body, "source": e.head[0].source()})
+                    "location": location, "achievements": e.body, "source": e.head[0].source(),
+                    "confidence": conf, "uncertain": conf < UNCERTAIN_BELOW})
     return out
+
+
+# Below this confidence an entry is "uncertain": shown marked in the preview, never quoted by
+# a question (see resume_facts).
+UNCERTAIN_BELOW = 0.6
+_KO_TASK_RE = re.compile(r"(?:관련|개발|구축|모델링|분석|설계|운영|개선|연구|기획|관리|자동화|최적화|성과|업무|담당)$")
+
+
+def _experience_confidence(company: str | None, role: str | None, period: str | None) -> float:
+    """How sure intake is of one job: a company with evidence (a known name, a legal suffix,
+    an organisation word), a role with role words, and a period make 1.0; each missing or
+    unsupported part costs."""
+    conf = 1.0
+    if not company:
+        conf -= 0.45
+    else:
+        if company_score(company) == 0:
+            conf -= 0.1  # only its position says it is the company
+        if not fact_ok("prev_company", company):
+            conf -= 0.35
+    if not role:
+        conf -= 0.35
+    else:
+        if role_score(role) == 0:
+            conf -= 0.2
+        if not fact_ok("role", role) and role_score(role) > 0:
+            conf -= 0.3
+    if not period:
+        conf -= 0.3
+    return round(max(conf, 0.0), 2)
+
+
+_SMALL_WORDS = {"in", "of", "and", "for", "the", "at", "on", "to", "with", "a", "an", "or", "by"}
+
+
+def _unsmall(v: str) -> str:
+    """Small caps read back with a lowercase i ("SECURiTY ENGiNEER", "TRAiNEE"): capitals."""
+    return re.sub(r"(?<=[A-Z])i(?=[A-Z])|(?<=[A-Z]{2})i\b", "I", v)
+
+
+def _natural_case(v: str) -> str:
+    """A role or degree set in capitals or small caps ("SECURITY ENGINEER (INTERN)", "B.S. iN
+    CYBER DEFENSE") as a person writes it ("Security Engineer (Intern)"); short capitals
+    (CTO, SRE, AI, II) stay as they are. Anything in mixed case is left alone."""
+    v = _unsmall(v)
+    letters = [c for c in v if c.isascii() and c.isalpha()]
+    words = re.findall(r"[A-Za-z]+", v)
+    if len(letters) < 6 or not any(len(w) >= 4 for w in words):
+        return v
+    upper = sum(c.isupper() for c in letters)
+    if upper < 0.9 * len(letters) and not re.fullmatch(r"(?:[A-Z]{2,}|[a-z]{1,3})(?:\W+(?:[A-Z]{2,}|[a-z]{1,3}))*\W*", v):
+        return v
+
+    def fix(m: re.Match) -> str:
+        w = m.group(0)
+        if w.lower() in _SMALL_WORDS and m.start() > 0:
+            return w.lower()
+        if len(w) <= 3 and w.isupper():
+            return w
+        return w[:1].upper() + w[1:].lower()
+    return re.sub(r"[A-Za-z]+", fix, v)
 
 
 def _education(section: Section) -> list[dict[str, Any]]:
@@ -671,12 +903,25 @@ def _education(section: Section) -> list[dict[str, Any]]:
             # a degree line as long as its column: its degree and field pieces
             degree_parts = [p for p in (_trim(x) for x in _split_top(e.body[0]))
                             if p and not _GPA_RE.search(p) and not find_period(p)][:2]
+        real_degree = bool(degree_parts)
         if not degree_parts:
             degree_parts = [p for p, k in zip(parts, kinds) if k == "other" and p != school][:1]
+        if not _SCHOOL_RE.search(school) and not real_degree and not re.fullmatch(r"[A-Z]{2,7}", school):
+            continue  # no school word, no degree, no acronym ("Balanced Graph Partition Problems"): not a school
         start, end = split_period(e.period)
         text = " ".join(ln.text for ln in e.head)
-        out.append({"school": school, "degree": ", ".join(degree_parts) or None, "period": e.period,
-                    "start": start, "end": end, "text": text, "source": e.head[0].source()})
+        school = _unsmall(clean_value(school) or school)
+        degree = clean_value(", ".join(degree_parts)) if degree_parts else None
+        degree = _natural_case(degree) if degree else None
+        conf = 1.0 if _SCHOOL_RE.search(school) else 0.75  # "MIT", "UBC": a name without a school word
+        if not e.period:
+            conf -= 0.2
+        if len(school.split()) > 10 or _sentence_like(school):
+            conf -= 0.4
+        conf = round(conf, 2)
+        out.append({"school": school, "degree": degree, "period": e.period,
+                    "start": start, "end": end, "text": text, "source": e.head[0].source(),
+                    "confidence": conf, "uncertain": conf < UNCERTAIN_BELOW})
     return out
 
 
@@ -693,7 +938,9 @@ def split_skills(body: str) -> list[str]:
         inner = re.search(r"\(([^()]*,[^()]*)\)", s)
         if inner:
             s_main = (s[:inner.start()] + s[inner.end():]).strip()
-            items.extend(_split_and(s_main))
+            # "Relational DBs (Postgres, MySQL)": a category before its members is no skill
+            if not re.search(r"[a-z]{2}s$", s_main) or re.search(r"\s(?:and|&)\s", s_main):
+                items.extend(_split_and(s_main))
             items.extend(x.strip() for x in inner.group(1).split(",") if x.strip())
             continue
         items.extend(_split_and(s))
@@ -721,21 +968,63 @@ def _split_skill_top(text: str) -> list[str]:
     return out
 
 
+# headings that never name a skill ("Leadership", "Volunteer" may: they head activities too)
+_MAIN_SECTIONS = {"experience", "education", "skills", "projects", "certifications", "summary",
+                  "links", "awards", "cover_letter", "publications", "references"}
+_KO_PROSE_RE = re.compile(r"(?:습니다|니다|하여|하고|했고|으로|에서|하는|했으며|였으며|하였|을\s|를\s|의\s|등을|경험)")
+
+
+def _prose(body: str) -> bool:
+    """A description written in sentences (a "Core Skills" paragraph), not a list of names:
+    long, with list items that are mostly phrases of several words."""
+    words = body.split()
+    if len(words) < 9:
+        return False
+    items = [x for x in re.split(r"[,;|•·]", body) if x.strip()]
+    long_items = sum(1 for x in items if len(x.split()) >= 4)
+    return long_items * 2 >= len(items) or bool(_KO_PROSE_RE.search(body))
+
+
+_SPOKEN = {"korean", "english", "japanese", "chinese", "mandarin", "cantonese", "german", "french",
+           "spanish", "italian", "portuguese", "russian", "arabic", "hindi", "vietnamese", "thai",
+           "한국어", "영어", "일본어", "중국어", "독일어", "프랑스어", "스페인어"}
+
+
+def _skill_item_ok(s: str) -> bool:
+    if not s or len(s) > 40 or len(s.split()) > 5 or find_period(s):
+        return False
+    if re.sub(r"\s*\(.*\)$", "", s).strip().lower() in _SPOKEN:
+        return False  # a spoken language is no technical skill (the languages section has it)
+    if is_label(s) or vocab_section(s) in _MAIN_SECTIONS or _KO_PROSE_RE.search(s):
+        return False
+    # "utilizing PySpark", "by analyzing trade-offs": a phrase cut out of a sentence
+    return not re.match(r"^(?:by|using|utilizing|with|for|to|from|in|on|of|the|a|an|such as|including|"
+                        r"based on|as|via|through|etc)(?:\s|$)", s, re.I)
+
+
 def _skills(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
     skills: list[str] = []
     sources: list[dict] = []
     seen: set[str] = set()
     for ln in lines:
         _, text = _bullet(ln.text)
+        if text.rstrip().endswith((":", "：")) and len(text.split()) > 3:
+            continue  # a sub-heading of a descriptive skills section ("Data Pipeline Design:")
         # "Languages: C++, Go | Tools: Git": each row piece and each label starts a list
         pieces = [p for p in text.split(" | ") if p.strip(" ,")]
+        if len(pieces) > 1 and all(is_label(p) or vocab_section(p) for p in pieces):
+            continue  # a table's header row ("분류 | 기술")
         items: list[str] = []
         for body in pieces:
             m = _SKILL_LABEL_RE.match(body)
             if m and len(m.group(1).split()) <= 4:  # "Languages: Python, Go" -> the list after the label
                 body = body[m.end():]
+            elif is_label(body.split(" ", 1)[0]) and len(body.split(" ", 1)) > 1 and re.search(r"[,•·]", body):
+                body = body.split(" ", 1)[1]  # "DevOps AWS, Docker": a group word before the list
             if _sentence_like(body) and not re.search(r"[,|;•·]", body):
                 continue  # a sentence in the skills section, not a list
+            if _prose(body):
+                continue
             for item in split_skills(body):
                 # a label inside a joined line: "ARMv7 SoCs Software: Linux" -> "ARMv7 SoCs", "Linux"
                 left, colon, right = item.partition(": ")
@@ -746,9 +1035,9 @@ def _skills(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
                 else:
                     items.append(item)
         for s in items:
-            s = s.strip(" .")
+            s = clean_value(s.strip(" .")) or ""
             key = s.lower()
-            if s and len(s) <= 40 and len(s.split()) <= 5 and key not in seen and not find_period(s):
+            if key not in seen and _skill_item_ok(s):
                 seen.add(key)
                 skills.append(s)
                 sources.append(ln.source())
@@ -792,15 +1081,20 @@ def _projects(section: Section) -> list[dict[str, Any]]:
                 desc.append(b)
         if name and len(name.split()) <= 12 and not _sentence_like(name):
             start, end = split_period(e.period)
+            name = clean_value(name) or name
+            # a project is named in a few words; a long one may be a sentence's start
+            conf = round((0.95 if len(name.split()) <= 6 else 0.65) - (0.0 if e.period else 0.1), 2)
             out.append({"name": name, "description": " ".join(desc).strip(), "tech": tech,
                         "period": e.period, "start": start, "end": end, "role": role,
-                        "source": e.head[0].source() if e.head else None})
+                        "source": e.head[0].source() if e.head else None,
+                        "confidence": conf, "uncertain": conf < UNCERTAIN_BELOW})
     return out
 
 
-def _plain_list(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
+def _plain_list(lines: list[LayoutLine], tidy=None) -> tuple[list[str], list[dict]]:
     """One item per (joined) line; a date on a line of its own belongs to the item above;
-    a trailing list comma and "| 2024.05 취득" are not part of the name."""
+    a date in front ("2023 AWS Certified ..."), a trailing list comma and "| 2024.05 취득" are
+    not part of the name. ``tidy`` (name -> name) runs before the sentence check."""
     items: list[str] = []
     sources: list[dict] = []
     for ln in lines:
@@ -814,6 +1108,9 @@ def _plain_list(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
                 continue
             body = fields[0]
         m = find_period(body)
+        if m and m.start() == 0 and not is_date_only(body):
+            body = body[m.end():].strip(" -–—:|,;")  # "2023 AWS Certified ...": the date in front
+            m = find_period(body)
         if m and m.start() > 0:
             rest = body[m.end():].strip(" )]|,;")
             body = body[:m.start()]
@@ -821,10 +1118,49 @@ def _plain_list(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
                 body = f"{body} {rest}"  # "Cert (2021) – Issuer": the issuer stays
         # the cut leaves "Name (" or "Name –": drop the dangling bracket or separator
         body = re.sub(r"[\s|,;:(\[\-–—]+$", "", body.strip()).strip(" |,;")
+        if tidy is not None:
+            body = tidy(body)
         if body and not _sentence_like(body):
             items.append(body)
             sources.append(ln.source())
     return items, sources
+
+
+_CERT_WORD_RE = re.compile(r"(?i)certif|associate|professional|specialist|expert|practitioner|architect|"
+                           r"developer|administrator|engineer|analyst|master|level|license|licence|"
+                           r"자격|기사|기능사|기술사|면허|급")
+_ISSUER_RE = re.compile(r"(?i)\b(?:amazon|aws|google|microsoft|oracle|cisco|linux foundation|hashicorp|"
+                        r"comptia|isc2|isaca|pmi|scrum|axelos|red hat|ibm|salesforce|databricks|"
+                        r"snowflake|coursera|udemy|edx|nvidia|meta|vmware|mongodb|elastic|"
+                        r"cncf|tensorflow|kaggle)\b|(?:한국산업인력공단|산업인력공단|공단|진흥원|협회|평가원|"
+                        r"위원회|재단|연구원|기획평가원|데이터산업진흥원)")
+
+
+def _certifications(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
+    """Certificate names: the list's items without the date in front ("2023 AWS ...") and
+    without the issuer run in behind ("..., Amazon Web Services (AWS)", "| 한국산업인력공단")."""
+    def tidy(n: str) -> str:
+        head, comma, tail = n.rpartition(", ")
+        if comma and head and len(tail.split()) <= 6 and not re.search(r"\d", tail) and (
+                _ISSUER_RE.search(tail) or company_score(tail) > 0 or re.search(r"\([A-Z]{2,6}\)$", tail)):
+            return head
+        return n
+
+    names, sources = _plain_list(lines, tidy)
+    out: list[str] = []
+    out_src: list[dict] = []
+    for n, src in zip(names, sources):
+        n = re.sub(r"^[.\d]+(?=[A-Z\uac00-\ud7a3])", "", n)  # ".29TOPCIT": the tail of a date cell
+        n = clean_value(n) or ""
+        if not _balanced(n):
+            continue  # "IITP(정보통신기획": a wrapped issuer cell, a fragment
+        if not (_CERT_WORD_RE.search(n) or re.search(r"[A-Z]{2,}|\d", n)) and (
+                len(n.split()) <= 1 or _ISSUER_RE.search(n)):
+            continue  # "Amazon Web" / "Services", "평가원": an issuer's name cut over two lines
+        if n and not is_label(n) and not vocab_section(n) and not is_date_only(n) and n.lower() not in {o.lower() for o in out}:
+            out.append(n)
+            out_src.append(src)
+    return out, out_src
 
 
 def _name(pages_lines: list[LayoutLine]) -> str | None:
@@ -867,13 +1203,20 @@ def structure_layout(pages: list[LayoutPage] | list[LayoutLine]) -> dict[str, An
     projects = [x for s in by_name.get("projects", []) for x in _projects(
         Section(s.name, s.header, join_wrapped(s.lines), s.body))]
     skills, skill_src = _skills(joined("skills"))
-    certs, cert_src = _plain_list(joined("certifications"))
+    certs, cert_src = _certifications(joined("certifications"))
     awards, award_src = _plain_list(joined("awards"))
     langs, lang_src = _plain_list(joined("languages"))
     sections_out: dict[str, list[str]] = {}
     for s in sections:
         sections_out.setdefault(s.name, []).extend(ln.text for ln in join_wrapped(s.lines))
     named = _name(raw_lines if raw_lines and raw_lines[0].geometric else lines)
+    for name, values, srcs in (("skills", skills, skill_src), ("certifications", certs, cert_src)):
+        for v, src in zip(values, srcs):
+            conf = _item_confidence(name, v)
+            src["confidence"] = conf
+            src["uncertain"] = conf < UNCERTAIN_BELOW
+    uncertain = {"skills": [v for v, src in zip(skills, skill_src) if src["uncertain"]],
+                 "certifications": [v for v, src in zip(certs, cert_src) if src["uncertain"]]}
     return {
         "language": detect_language(text),
         "name": named,
@@ -888,7 +1231,23 @@ def structure_layout(pages: list[LayoutPage] | list[LayoutLine]) -> dict[str, An
         "languages": langs,
         "provenance": {"skills": skill_src, "certifications": cert_src, "awards": award_src,
                        "languages": lang_src},
+        "uncertain": uncertain,
     }
+
+
+def _item_confidence(kind: str, v: str) -> float:
+    """A skill is a short name ("Kubernetes", "REST APIs"); a phrase of four words or more
+    may be a sentence's fragment. A certificate is a name; one of many words or without a
+    capital letter may be a description."""
+    words = len(v.split())
+    if kind == "skills":
+        return 0.9 if words <= 3 else 0.5
+    conf = 0.9
+    if words > 8:
+        conf -= 0.4
+    if not re.search(r"[A-Z\uac00-\ud7a3]", v):
+        conf -= 0.3
+    return round(conf, 2)
 
 
 def structure_resume(text: str, layout: list[LayoutPage] | None = None) -> dict[str, Any]:
@@ -905,6 +1264,10 @@ def _balanced(v: str) -> bool:
     return v.count("(") == v.count(")") and v.count("[") == v.count("]")
 
 
+_NO_EMPLOYER = {"freelance", "freelancer", "self-employed", "self employed", "independent", "independent contractor",
+                "contract", "contractor", "프리랜서", "개인사업", "개인 사업", "자영업"}
+
+
 def fact_ok(slot: str, value: Any) -> bool:
     """Sanity check of one slot value before a question quotes it: a company is not a role,
     a date or a sentence fragment; a role has role words; a skill is a short name; a project
@@ -916,13 +1279,15 @@ def fact_ok(slot: str, value: Any) -> bool:
         return False
     if re.match(r"^(?:and|or|&|및|,)\b", v, re.I) or re.search(r"(?:\b(?:and|or|of|in|&)|[,/-])$", v, re.I):
         return False
-    if _sentence_like(v) or _SENTENCE_END_RE.search(v) or "|" in v or ": " in v:
+    if _sentence_like(v, 12) or (_SENTENCE_END_RE.search(v) and not _ABBREV_END_RE.search(v)) or "|" in v or ": " in v:
         return False
     words = len(v.split())
     if slot == "prev_company":
+        if v.lower() in _NO_EMPLOYER:
+            return False  # "Freelance": no company to ask about
         return words <= 6 and role_score(v) == 0 and not is_location(v) and not _vocab_section(v)
     if slot == "role":
-        return words <= 8 and role_score(v) > 0 and company_score(v) < 3
+        return words <= 12 and role_score(v) > 0 and company_score(v) < 3
     if slot == "skill":
         return words <= 4 and len(v) <= 40 and not _vocab_section(v)
     if slot == "project":
@@ -932,16 +1297,34 @@ def fact_ok(slot: str, value: Any) -> bool:
     return True
 
 
+def is_confident(entry: Any) -> bool:
+    """Whether a structured entry (a job, a school, a project) may fill a question slot: not
+    marked ``"uncertain"`` by intake, or confirmed by the user (``"confirmed": True``, set by
+    core.resume.store.correct_field). Entries from before confidence existed count as sure."""
+    if not isinstance(entry, dict):
+        return False
+    return bool(entry.get("confirmed")) or not entry.get("uncertain", False)
+
+
+def confident_values(structured: dict[str, Any], kind: str) -> list[str]:
+    """The ``skills`` or ``certifications`` intake is sure of, and every one the user typed
+    or corrected (only values intake itself listed as uncertain are left out)."""
+    unsure = set((structured.get("uncertain") or {}).get(kind) or [])
+    return [v for v in structured.get(kind) or [] if isinstance(v, str) and v not in unsure]
+
+
 def resume_facts(structured: dict[str, Any]) -> dict[str, list[str]]:
-    """Slot values a question may be filled with, each copied from the resume and passing
-    :func:`fact_ok`: project, skill, prev_company, role, certification (empty when absent)."""
-    exp = structured.get("experience") or []
+    """Slot values a question may be filled with, each copied from the resume, confident
+    (:func:`is_confident`, :func:`confident_values`: an uncertain value never fills a slot,
+    so the planner asks a generic question instead) and passing :func:`fact_ok`: project,
+    skill, prev_company, role, certification (empty when absent)."""
+    exp = [e for e in structured.get("experience") or [] if is_confident(e)]
     raw = {
-        "project": [p.get("name") for p in structured.get("projects") or [] if isinstance(p, dict)],
-        "skill": list(structured.get("skills") or []),
-        "prev_company": [e.get("company") for e in exp if isinstance(e, dict)],
-        "role": [e.get("role") for e in exp if isinstance(e, dict)],
-        "certification": list(structured.get("certifications") or []),
+        "project": [p.get("name") for p in structured.get("projects") or [] if is_confident(p)],
+        "skill": confident_values(structured, "skills"),
+        "prev_company": [e.get("company") for e in exp],
+        "role": [e.get("role") for e in exp],
+        "certification": confident_values(structured, "certifications"),
     }
     out: dict[str, list[str]] = {}
     for slot, values in raw.items():
@@ -952,3 +1335,50 @@ def resume_facts(structured: dict[str, Any]) -> dict[str, list[str]]:
                 seen.add(v.strip().lower())
                 out[slot].append(v.strip())
     return out
+
+
+# ------------------------------------------------------------------ headings and labels
+# Group headings inside a skills section and field labels: never a skill, company or role.
+_GROUP_LABELS = {
+    "programming", "programminglanguages", "languages", "language", "frameworks", "framework",
+    "libraries", "library", "tools", "tool", "toolsandtechnologies", "technologies", "technology",
+    "databases", "database", "db", "frontend", "backend", "fullstack", "devops", "cloud", "infra",
+    "infrastructure", "platforms", "platform", "mobile", "web", "ml", "ai", "aiml", "aillm", "llm",
+    "data", "dataanalytics", "os", "etc", "others", "other", "misc", "miscellaneous", "familiar",
+    "proficient", "advanced", "intermediate", "beginner", "basic", "fluent", "workedwith", "areas",
+    "softskills", "hardskills", "mlframeworks", "researchareas", "vectorstore", "testing", "version control",
+    "versioncontrol", "methodologies", "ide", "collaboration", "design", "skills", "technicalskills",
+    "분류", "구분", "항목", "내용", "기타", "언어", "프레임워크", "라이브러리", "도구", "툴", "데이터베이스",
+    "프론트엔드", "백엔드", "인프라", "클라우드", "협업", "협업툴", "주력", "경험", "관심", "기술", "역량",
+    "date", "dates", "location", "period", "duration", "role", "position", "title", "company", "employer",
+    "organization", "school", "degree", "gpa", "major", "기간", "직위", "직급", "회사", "회사명", "소속",
+    "담당", "담당업무", "역할", "주요성과", "주요업무", "성과", "업무", "학교", "전공", "학위", "위치", "근무지",
+    "computerlanguage", "computerlanguages", "software", "hardware", "languagesandframeworks",
+    "programminglanguage", "scripting", "markup", "webtechnologies", "operatingsystems",
+    "정규직", "계약직", "파견직", "재직중", "퇴사", "fulltime", "parttime", "permanent", "contract", "temporary",
+}
+
+
+def vocab_section(text: str) -> str | None:
+    """The resume section a heading names ("Work Experience" -> "experience"), or None."""
+    return _vocab_section(text)
+
+
+def is_label(text: str) -> bool:
+    """A label or group heading rather than a value: "Date:", "Location:", "Frameworks",
+    "PROGRAMMING", "AI/LLM", "분류", "주요 성과"."""
+    t = text.strip()
+    if not t:
+        return False
+    if re.fullmatch(r"[^:：]{1,30}[:：]", t):
+        return True
+    key = re.sub(r"[^0-9a-z\uac00-\ud7a3]+", "", t.lower())
+    if key in _GROUP_LABELS:
+        return True
+    parts = [p for p in re.split(r"\s*(?:/|&|,|\band\b|및|·)\s*", t.lower()) if p.strip()]
+    return len(parts) > 1 and all(re.sub(r"[^0-9a-z\uac00-\ud7a3]+", "", p) in _GROUP_LABELS for p in parts)
+
+
+def confident_facts(structured: dict[str, Any]) -> dict[str, list[str]]:
+    """The facts a question may quote: :func:`resume_facts` (confident, sane values only)."""
+    return resume_facts(structured)

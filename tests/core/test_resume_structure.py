@@ -83,3 +83,69 @@ def test_real_resumes(shared_data):
         data = structure_resume(PyMuPdfReader().read(pdf).text)
         assert data["experience"] and data["experience"][0]["company"]
         assert data["language"] == pdf.name[:2]
+
+
+# ------------------------------------------------------- confidence: unsure values never quoted
+def _resume_with_doubts():
+    """A structure as intake writes it: one sure job, one it is unsure of, a sure and an
+    unsure skill."""
+    return {
+        "language": "en", "name": "Jane Roe",
+        "experience": [
+            {"company": "Stripe", "role": "Senior Software Engineer", "period": "2021 - Present",
+             "confidence": 1.0, "uncertain": False, "achievements": []},
+            {"company": "Recommendation Modelling", "role": "Lead", "period": None,
+             "confidence": 0.45, "uncertain": True, "achievements": []},
+        ],
+        "education": [], "projects": [],
+        "skills": ["Go", "Distributed consensus algorithms at scale"],
+        "certifications": [],
+        "uncertain": {"skills": ["Distributed consensus algorithms at scale"], "certifications": []},
+    }
+
+
+def test_uncertain_values_fill_no_question_slot():
+    from core.bank import load_question_bank
+    from core.interview.planner import PlanContext, experience_pairs, plan_from_bank, resume_facts
+    from core.resume.structure import confident_facts
+
+    data = _resume_with_doubts()
+    facts = confident_facts(data)
+    assert facts["prev_company"] == ["Stripe"] and facts["role"] == ["Senior Software Engineer"]
+    assert facts["skill"] == ["Go"]
+    assert resume_facts(data) == facts  # the planner's accessor is the same
+    assert experience_pairs(data) == [("Stripe", "Senior Software Engineer")]
+    bank = load_question_bank()
+    for seed in range(4):
+        plan = plan_from_bank(bank, PlanContext(language="en", position="Backend Engineer", resume=data,
+                                                seed=seed), 10)
+        quoted = [g.split(": ", 1)[1] for q in plan for g in q.grounding if ": " in g]
+        assert "Recommendation Modelling" not in quoted and "Lead" not in quoted
+        assert "Distributed consensus algorithms at scale" not in quoted
+
+
+def test_the_users_correction_wins_over_intakes_doubt():
+    from core.resume.store import correct_field
+    from core.resume.structure import confident_facts
+
+    data = _resume_with_doubts()
+    fixed = correct_field(data, "experience.1.company", "Kakao")
+    assert fixed["experience"][1]["confirmed"] is True
+    assert "Kakao" in confident_facts(fixed)["prev_company"]
+    fixed = correct_field(fixed, "skills.1", "Raft")
+    assert "Raft" in confident_facts(fixed)["skill"]
+    # a value the user typed in the preview (a new list) is the user's: it may be quoted
+    edited = dict(data, skills=["Go", "Rust"])
+    assert confident_facts(edited)["skill"] == ["Go", "Rust"]
+
+
+def test_intake_marks_what_it_is_unsure_of(tmp_path):
+    """A job whose head has no role words and no period, read from a real PDF, is marked."""
+    pdf = tmp_path / "doubt.pdf"
+    make_pdf(pdf, "Jane Roe\nExperience\nStripe | Senior Software Engineer | 2021 - 2024\n- Led the payments API\n"
+                  "추천시스템 관련 모델링\n- 모델 학습 파이프라인\nSkills\nGo, Rust\n", korean=True)
+    data = structure_resume("", PyMuPdfReader().read(pdf).layout)
+    sure = [e for e in data["experience"] if not e["uncertain"]]
+    assert [(e["company"], e["role"]) for e in sure] == [("Stripe", "Senior Software Engineer")]
+    assert all(e["company"] != "추천시스템 관련 모델링" for e in data["experience"])
+    assert all(0.0 <= e["confidence"] <= 1.0 for e in data["experience"])

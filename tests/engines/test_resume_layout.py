@@ -312,3 +312,238 @@ def test_korean_two_columns_sidebar_left_dates_flush_right(tmp_path):
     assert data["skills"] == ["Python", "Spark", "Airflow", "BigQuery"]
     assert data["certifications"] == ["SQLD", "빅데이터분석기사"]
     assert [(p["name"], normalize_period(p["period"])) for p in data["projects"]] == [("실시간 이상 거래 탐지", "2022-05..2022-11")]
+
+
+# ---------------------------------------------------------------- the failure kinds of issue 21
+def _values(data):
+    """Every company, role, skill and certificate intake stored."""
+    out = [e["company"] for e in data["experience"]] + [e["role"] for e in data["experience"]]
+    return [v for v in out + data["skills"] + data["certifications"] if v]
+
+
+def test_company_first_with_places_soft_hyphens_and_page_footer(tmp_path):
+    """Awesome-CV's layout: the company (bold) with its place flush right, then the role
+    with the period flush right, written with U+00AD for the dash; a dated page footer."""
+    pdf = tmp_path / "company_first.pdf"
+    make(pdf, [
+        (50, 50, "Byungjin Park", 20, True),
+        (50, 90, "Work Experience", 14, True),
+        (50, 115, "Dunamu Inc.", 10.5, True), (470, 115, "Seoul, S.Korea", 9, False),
+        (50, 129, "DevOps Engineer", 9, False), (445, 129, "Sep. 2023 \u00ad Mar. 2024", 9, False),
+        (60, 143, "\u2022 Led service mesh research across clusters.", 9, False),
+        (50, 165, "Kasa", 10.5, True), (470, 165, "Seoul, S.Korea", 9, False),
+        (50, 179, "Co\u00adfounder & Software Engineer", 9, False), (445, 179, "Jun. 2018 \u00ad Jan. 2021", 9, False),
+        (60, 193, "\u2022 Migrated the orchestration system to Kubernetes.", 9, False),
+        (50, 215, "PLAT Corp.", 10.5, True), (470, 215, "Seoul, S.Korea", 9, False),
+        (50, 229, "Software Engineer", 9, False), (445, 229, "Jan. 2016 \u00ad Jun. 2017", 9, False),
+        (60, 243, "\u2022 Implemented a RESTful API server.", 9, False),
+        (50, 815, "February 10, 2026", 8, False), (260, 815, "Byungjin Park \u00b7 R\u00e9sum\u00e9", 8, False),
+        (540, 815, "1", 8, False),
+    ])
+    data = read(pdf)
+    assert jobs(data) == [("Dunamu Inc.", "DevOps Engineer", "2023-09..2024-03"),
+                          ("Kasa", "Co-founder & Software Engineer", "2018-06..2021-01"),
+                          ("PLAT Corp.", "Software Engineer", "2016-01..2017-06")]
+    assert all(e["location"] == "Seoul, S.Korea" for e in data["experience"])
+    assert "S.Korea" not in _values(data) and not any("2026" in v for v in _values(data))
+
+
+def test_role_first_with_colon_fields_and_an_unmarked_next_title(tmp_path):
+    """"Role : Company : period" rows, bullets without a bullet glyph indented under them,
+    and a two-line title ("Server Engineer → Lead" / "Company : period") back at the margin."""
+    pdf = tmp_path / "role_first.pdf"
+    make(pdf, [
+        (54, 50, "Chanwoo Noh", 20, True),
+        (54, 90, "Experience", 14, True),
+        (54, 112, "Backend Software Engineer : Danggeun Market Inc. : Jan 2026 - Present", 11, False),
+        (70, 127, "Designed an automated review system for ad creatives", 11, False),
+        (54, 149, "Server Software Engineer \u2192 Lead Server Software Engineer", 11, False),
+        (54, 164, "Devsisters (Studio Kingdom) : Dec 2018 - Jan 2024", 11, False),
+        (70, 179, "Spearheaded a backend handling 12 million requests per hour", 11, False),
+        (70, 194, "Increased server throughput by over 50 percent", 11, False),
+        (54, 216, "Software Engineer : Anyfi Inc. : Nov 2016 - Jun 2018", 11, False),
+        (70, 231, "Built a cross-platform C++ mesh networking library", 11, False),
+    ])
+    assert jobs(read(pdf)) == [
+        ("Danggeun Market Inc.", "Backend Software Engineer", "2026-01..present"),
+        ("Devsisters (Studio Kingdom)", "Server Software Engineer \u2192 Lead Server Software Engineer", "2018-12..2024-01"),
+        ("Anyfi Inc.", "Software Engineer", "2016-11..2018-06")]
+
+
+def test_labels_and_group_headings_are_never_values(tmp_path):
+    """AltaCV's "Date:" / "Location:" labels in a title, and skills under group headings
+    ("PROGRAMMING", "Frameworks", "AI/LLM", "Frontend") - the headings are no skills."""
+    pdf = tmp_path / "labels.pdf"
+    make(pdf, [
+        (50, 50, "Marissa Mayer", 20, True),
+        (50, 90, "EXPERIENCE", 13, True),
+        (50, 110, "President & CEO", 11, True),
+        (50, 124, "Yahoo!", 10, False),
+        (50, 138, "Date: July 2012 \u2013 Ongoing    Location: Sunnyvale, CA", 9, False),
+        (60, 152, "\u2022 Led the acquisition of the company by Verizon", 9, False),
+        (50, 174, "Product Manager & UI Lead", 11, True),
+        (50, 188, "Google", 10, False),
+        (50, 202, "Date: Oct 2001 \u2013 July 2005    Location: Palo Alto, CA", 9, False),
+        (60, 216, "\u2022 Optimized the homepage", 9, False),
+        (50, 250, "SKILLS", 13, True),
+        (50, 270, "PROGRAMMING", 10, True),
+        (50, 284, "Java \u2022 Python \u2022 Go", 10, False),
+        (50, 300, "Frameworks", 10, True),
+        (50, 314, "React, Django, Spring", 10, False),
+        (50, 330, "AI/LLM: LangChain, RAG", 10, False),
+        (50, 346, "Frontend", 10, False), (150, 346, "TypeScript, Vue.js", 10, False),
+    ])
+    data = read(pdf)
+    assert jobs(data) == [("Yahoo!", "President & CEO", "2012-07..present"),
+                          ("Google", "Product Manager & UI Lead", "2001-10..2005-07")]
+    assert data["skills"] == ["Java", "Python", "Go", "React", "Django", "Spring", "LangChain", "RAG",
+                              "TypeScript", "Vue.js"]
+    assert all(e["location"] for e in data["experience"])
+
+
+def test_bullet_dashes_middle_dots_and_issuers_are_cut(tmp_path):
+    pdf = tmp_path / "punct.pdf"
+    make(pdf, [
+        (50, 50, "Jan Roe", 20, True),
+        (50, 90, "Experience", 14, True),
+        (50, 110, "- We4IT GmbH | Software Developer | 2019 - 2021", 10, False),
+        (60, 124, "* Built Domino integrations", 10, False),
+        (50, 146, "KT \uc54c\ud30c\ucf54\uce58 \u00b7", 10, False), (120, 146, "| AI Engineer | 2021 - 2023", 10, False),
+        (60, 160, "* Ran model serving", 10, False),
+        (50, 190, "Education", 14, True),
+        (50, 210, "- University of Bremen | M.Sc. Computer Science | 2017 - 2019", 10, False),
+        (50, 240, "Certifications", 14, True),
+        (50, 260, "2022 AWS Certified Solutions Architect \u2013 Associate, Amazon Web Services (AWS)", 10, False),
+        (50, 274, "2020 Certified Kubernetes Application Developer (CKAD), The Linux Foundation", 10, False),
+    ])
+    data = read(pdf)
+    assert [(c, r) for c, r, _ in jobs(data)] == [("We4IT GmbH", "Software Developer"),
+                                                  ("KT \uc54c\ud30c\ucf54\uce58", "AI Engineer")]
+    assert data["education"][0]["school"] == "University of Bremen"
+    assert data["certifications"] == ["AWS Certified Solutions Architect \u2013 Associate",
+                                      "Certified Kubernetes Application Developer (CKAD)"]
+
+
+def test_small_caps_arrive_as_a_person_writes_them(tmp_path):
+    """Awesome-CV sets roles and degrees in small caps; the text layer says "SECURiTY
+    ENGiNEER (INTERN)" - a question must not shout it."""
+    pdf = tmp_path / "smallcaps.pdf"
+    make(pdf, [
+        (50, 50, "Kunhee Kim", 20, True),
+        (50, 90, "Work Experience", 14, True),
+        (50, 112, "CHEQUER(QUERYPIE)", 10.5, True), (470, 112, "Seoul, S.Korea", 9, False),
+        (50, 126, "SECURiTY ENGiNEER (INTERN)", 8, False), (450, 126, "June. 2023 - Aug. 2023", 9, False),
+        (60, 140, "\u2022 Automated identity governance workflows", 9, False),
+        (50, 170, "Education", 14, True),
+        (50, 192, "Korea University", 10.5, True), (470, 192, "Seoul, S.Korea", 9, False),
+        (50, 206, "B.S. iN CYBER DEFENSE", 8, False), (450, 206, "Mar. 2021 - Present", 9, False),
+    ])
+    data = read(pdf)
+    assert jobs(data) == [("CHEQUER(QUERYPIE)", "Security Engineer (Intern)", "2023-06..2023-08")]
+    edu = data["education"][0]
+    assert (edu["school"], edu["degree"]) == ("Korea University", "B.S. in Cyber Defense")
+
+
+def test_korean_table_with_column_headings(tmp_path):
+    """A Korean 표 resume: a skills table whose header row is "분류 | 기술", a career table
+    headed "회사명 | 직위 | 근무기간"; no heading is stored as a skill or company."""
+    pdf = tmp_path / "ko_table.pdf"
+    make(pdf, [
+        (50, 50, "\ud64d\uae38\ub3d9", 20, True),
+        (50, 90, "\uacbd\ub825\uc0ac\ud56d", 14, True),
+        (50, 112, "\ud68c\uc0ac\uba85", 10, True), (200, 112, "\uc9c1\uc704", 10, True), (350, 112, "\uadfc\ubb34\uae30\uac04", 10, True),
+        (50, 130, "\uce74\uce74\uc624\ud398\uc774", 10, False), (200, 130, "\uc11c\ubc84 \uac1c\ubc1c\uc790", 10, False),
+        (350, 130, "2021.01 ~ 2024.06", 10, False),
+        (60, 146, "- \uacb0\uc81c API \uc751\ub2f5 \uc2dc\uac04 40% \ub2e8\ucd95", 10, False),
+        (50, 190, "\uae30\uc220 \uc2a4\ud0dd", 14, True),
+        (50, 212, "\ubd84\ub958", 10, True), (200, 212, "\uae30\uc220", 10, True),
+        (50, 230, "\uc5b8\uc5b4", 10, False), (200, 230, "Java, Kotlin, Python", 10, False),
+        (50, 248, "\ud504\ub808\uc784\uc6cc\ud06c", 10, False), (200, 248, "Spring, Django", 10, False),
+        (50, 266, "\uc778\ud504\ub77c", 10, False), (200, 266, "Kubernetes, Kafka", 10, False),
+    ])
+    data = read(pdf)
+    assert jobs(data) == [("\uce74\uce74\uc624\ud398\uc774", "\uc11c\ubc84 \uac1c\ubc1c\uc790", "2021-01..2024-06")]
+    assert data["skills"] == ["Java", "Kotlin", "Python", "Spring", "Django", "Kubernetes", "Kafka"]
+
+
+def test_sidebar_skills_beside_experience_with_left_dates(tmp_path):
+    """A sidebar (skills, languages) left of the main column whose entries carry their dates
+    in a narrow column on the left: both read, nothing mixed across the gutter."""
+    pdf = tmp_path / "sidebar.pdf"
+    side = [(40, 100, "SKILLS", 12, True), (40, 118, "Rust, Go, C++", 9, False),
+            (40, 132, "Docker, Terraform", 9, False), (40, 160, "INTERESTS", 12, True),
+            (40, 178, "Climbing, chess", 9, False), (40, 206, "EDUCATION", 12, True),
+            (40, 224, "Acme School", 9, True), (40, 238, "Computer Engineer", 9, False),
+            (40, 252, "2015 - 2017", 9, False)]
+    main = [(220, 100, "EXPERIENCE", 12, True),
+            (220, 120, "2021 - 2023", 9, False), (300, 120, "Acme Corporation | Software Engineer", 10, True),
+            (300, 134, "Built the billing platform in Rust and Go.", 9, False),
+            (300, 148, "Ran the on-call rotation for payments.", 9, False),
+            (220, 170, "2020", 9, False), (300, 170, "FooBar GmbH | Software Developer", 10, True),
+            (300, 184, "Shipped the mobile checkout flow.", 9, False),
+            (300, 198, "Wrote the release tooling.", 9, False)]
+    make(pdf, [(40, 50, "Jane Doe", 20, True)] + side + main)
+    data = read(pdf)
+    assert jobs(data) == [("Acme Corporation", "Software Engineer", "2021..2023"),
+                          ("FooBar GmbH", "Software Developer", "2020")]
+    assert data["skills"] == ["Rust", "Go", "C++", "Docker", "Terraform"]
+
+
+def test_every_value_keeps_page_line_and_confidence(tmp_path):
+    pdf = tmp_path / "prov.pdf"
+    make(pdf, [(50, 50, "Jane Doe", 18, True), (50, 90, "Experience", 14, True),
+               (50, 110, "Stripe | Senior Software Engineer | 2021 - Present", 10, True),
+               (60, 124, "\u2022 Led the payments API", 10, False),
+               (50, 150, "Skills", 14, True), (50, 170, "Python, SQL", 10, False)])
+    data = read(pdf)
+    job = data["experience"][0]
+    assert job["source"]["page"] == 1 and job["source"]["line"] == 3 and len(job["source"]["bbox"]) == 4
+    assert job["confidence"] >= 0.9 and job["uncertain"] is False
+    src = data["provenance"]["skills"][0]
+    assert (src["page"], src["line"], src["uncertain"]) == (1, 6, False)
+    assert data["uncertain"] == {"skills": [], "certifications": []}
+
+
+def test_two_columns_with_caps_titles_and_dates_under_them(tmp_path):
+    """A narrow left column (education, skills) beside the main one (experience); titles in
+    capitals ("ACME | SOFTWARE ENGINEER") with "period | place" on the line under them."""
+    pdf = tmp_path / "two_col.pdf"
+    left = [(40, 120, "EDUCATION", 12, True), (40, 138, "STATE UNIVERSITY", 10, True),
+            (40, 151, "BS IN COMPUTER SCIENCE", 8, False), (40, 163, "May 2014 | Ithaca, NY", 8, False),
+            (40, 175, "Cum. GPA: 3.8 / 4.0", 8, False),
+            (40, 205, "SKILLS", 12, True), (40, 222, "Java \u2022 Python \u2022 Go", 8, False),
+            (40, 234, "Kubernetes \u2022 Terraform", 8, False)]
+    right = [(230, 120, "EXPERIENCE", 12, True),
+             (230, 138, "ACME | SOFTWARE ENGINEER", 10, True), (230, 151, "Jan 2015 - Present | New York, NY", 8, False),
+             (240, 164, "\u2022 Built the ads ranking service used by every product", 8, False),
+             (240, 176, "\u2022 Cut p99 latency by a third with a new cache", 8, False),
+             (230, 196, "INITECH | DATA ENGINEERING INTERN", 10, True), (230, 209, "May 2013 - Aug 2013 | Austin, TX", 8, False),
+             (240, 222, "\u2022 Wrote the nightly ETL in Python", 8, False),
+             (240, 234, "\u2022 Moved reports from cron to Airflow", 8, False)]
+    make(pdf, [(40, 50, "Jane Doe", 22, True), (40, 75, "jane@example.com | 555-0100", 9, False)] + left + right)
+    data = read(pdf)
+    assert jobs(data) == [("ACME", "Software Engineer", "2015-01..present"),
+                          ("INITECH", "Data Engineering Intern", "2013-05..2013-08")]
+    assert [(e["school"], e["degree"]) for e in data["education"]] == [("STATE UNIVERSITY", "BS in Computer Science")]
+    assert data["skills"] == ["Java", "Python", "Go", "Kubernetes", "Terraform"]
+
+
+def test_product_lines_indented_under_a_job_are_not_jobs(tmp_path):
+    """"Plancy · Founding Engineer" with its product lines indented under it, each with its
+    own dates: one job (the product lines are what the candidate did there)."""
+    pdf = tmp_path / "nested.pdf"
+    make(pdf, [
+        (50, 50, "Ray Ko", 20, True), (50, 90, "EXPERIENCE", 13, True),
+        (50, 110, "Plancy \u00b7 Founding Engineer (co-founder)", 10, True), (460, 110, "May 2021 - Jun 2026", 9, False),
+        (50, 124, "Owned architecture and operations of two product lines.", 9, False),
+        (62, 140, "MICE All-in-One \u00b7 Lead Engineer", 9, True), (460, 140, "Feb 2024 - Jun 2026", 9, False),
+        (62, 154, "\u2022 Modeled each event as the tenant unit", 9, False),
+        (62, 170, "Event Platforms \u00b7 Technical Lead", 9, True), (460, 170, "Oct 2021 - Oct 2025", 9, False),
+        (62, 184, "\u2022 Delivered 20 events a year from templates", 9, False),
+        (50, 206, "TheScentLab \u00b7 Founding Engineer (co-founder)", 10, True), (460, 206, "Sep 2020 - May 2021", 9, False),
+        (50, 220, "\u2022 Launched a fragrance recommendation app", 9, False),
+    ])
+    data = read(pdf)
+    assert jobs(data) == [("Plancy", "Founding Engineer (co-founder)", "2021-05..2026-06"),
+                          ("TheScentLab", "Founding Engineer (co-founder)", "2020-09..2021-05")]
+    assert any("MICE All-in-One" in a for a in data["experience"][0]["achievements"])
