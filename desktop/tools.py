@@ -13,13 +13,14 @@ def screenshot(out: str, lang: str, timeout_ms: int = 120_000) -> int:
     from PySide6.QtWidgets import QApplication
 
     from core.config import load_settings
+    from desktop.controllers.readiness import run_checks
     from desktop.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     settings = load_settings().settings.model_copy(update={"language": lang})
     window = MainWindow(settings)
     window.show()
-    window.start_checks()
+    window.start_checks(run_checks)
     result = {"code": 1}
 
     def grab() -> None:

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from core.errors import ModelError
+from core.gpu_plan import cuda_compute_type
 from core.paths import app_paths
 
 log = logging.getLogger(__name__)
@@ -290,15 +291,14 @@ def _exercise_whisper(path: str) -> dict:
 
 def _exercise_whisper_cuda(path: str) -> dict:
     """faster-whisper's encoder and decoder on the GPU: a missing cuDNN or cuBLAS aborts the
-    process here, in the child, instead of in the app. ``path``: a CTranslate2 model folder
-    (default: the active 'stt' model)."""
+    process here, in the child, instead of in the app. ``path``: a CTranslate2 model folder."""
     import ctranslate2
     import numpy as np
     from faster_whisper import WhisperModel
 
-    from engines.stt.whisper_runtime import active_model_dir, cuda_compute_type
-
-    folder = path or str(active_model_dir()[1])
+    if not path:
+        raise ValueError("faster-whisper-cuda needs a model folder to run on the GPU")
+    folder = path
     ct = cuda_compute_type(None, set(ctranslate2.get_supported_compute_types("cuda")))
     model = WhisperModel(folder, device="cuda", compute_type=ct)
     t = np.arange(16000, dtype=np.float32) / 16000.0

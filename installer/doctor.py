@@ -120,7 +120,11 @@ def _placements(manager: Any, lang: str) -> tuple[str, str]:
         llm = decision.note(lang)
     except Big20Error as exc:
         llm = exc.localized(lang)
-    placed = whisper_placement()
+    try:
+        _, stt_dir = manager.require("stt")
+    except Big20Error:
+        stt_dir = None  # no speech model: nothing to run on a GPU
+    placed = whisper_placement(model_dir=stt_dir)
     if placed.device == "cuda":
         stt = tr("gpu.whisper.cuda", lang, compute_type=placed.compute_type)
     else:

@@ -174,19 +174,17 @@ def resume_interview(factory: Any, interview_id: int, *, manager: Any, settings:
     restored by :meth:`InterviewSession.resume` (its answers re-evaluated in the background).
     Blocking (model loads): a worker thread."""
     from core.bank import get_company
+    from core.db.models import Interview
     from core.interview.session import InterviewSession
-    from desktop.workers.planning import PreparedInterview, build_engines
+    from desktop.workers.planning import PreparedInterview
+    from desktop.workers.warmup import run_niced, warm_live_imports
+    from engines.assembly import session_engines
 
     with factory() as db:
-        from core.db.models import Interview
-
         iv = db.get(Interview, interview_id)
         company = get_company(iv.company_id) if iv is not None and iv.company_id else None
-    from desktop.workers.warmup import warm_live_imports
-
-    engines, notes = build_engines(manager, settings, lang, company, probe=probe, progress=progress)
+    engines, notes = session_engines(manager, settings, lang, company, probe=probe, progress=progress,
+                                     run_loader=run_niced)
     warm_live_imports()
     session = InterviewSession.resume(factory, interview_id, engines)
-    return PreparedInterview(session=session, questions=list(session.plan), source=session.plan_source,
-                             note=notes["plan"], speech=notes["speech"], speech_note=notes["speech_note"],
-                             endpoint_vad=notes["endpoint_vad"])
+    return PreparedInterview.of(session, notes)

@@ -35,13 +35,13 @@ def _child(conn: Any, models_dir: str, choice: dict) -> None:
     except OSError:
         log.debug("could not lower the emotion process's priority")
     from core.config import ModelChoice
-    from engines.emotion.factory import create_emotion_analyzer
+    from engines.assembly import emotion_analyzer
     from engines.models.manager import ModelManager
 
     failure = None
     analyzer = None
     try:
-        analyzer = create_emotion_analyzer(ModelManager(models_dir=Path(models_dir), choice=ModelChoice(**choice)))
+        analyzer = emotion_analyzer(ModelManager(models_dir=Path(models_dir), choice=ModelChoice(**choice)))
     except Big20Error as exc:
         failure = (exc.code, exc.params)
     except Exception as exc:  # noqa: BLE001 - reported to the parent as an engine failure

