@@ -41,7 +41,7 @@ def _run(model, prompts: list, runs: int, max_tokens: int, grammar) -> dict:
         start = time.perf_counter()
         first = None
         n = 0
-        with model._lock:  # noqa: SLF001 - the bench drives the same Llama the app uses
+        with model._lock:  # the bench drives the same Llama the app uses
             if prompt is not None:
                 it = model.llama.create_completion(prompt, max_tokens=max_tokens, temperature=0.3,
                                                    grammar=grammar, stream=True, seed=k)

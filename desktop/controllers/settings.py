@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMessageBox, QTableWidgetItem
 from core.errors import ModelError, SecretStoreError
 from core.i18n import tr
 from desktop.controllers.base import ScreenController
+from desktop.ui.settings_view import SettingsView
 from desktop.workers.jobs import Op, error_text
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ def _size(n: int | None) -> str:
     return str(n)
 
 
-class SettingsController(ScreenController):
+class SettingsController(ScreenController[SettingsView]):
     name = "settings"
     nav_key = "settings"
 

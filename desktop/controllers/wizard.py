@@ -114,7 +114,7 @@ def missing_defaults(manager: Any) -> list[str]:
             if e.role == "embedded" and e.source == "pypi" and not e.files_from and not manager.is_installed(e.id)]
 
 
-class WizardController(ScreenController):
+class WizardController(ScreenController[WizardView]):
     name = "wizard"
     nav_key = None
 

@@ -118,7 +118,7 @@ class InterviewWorker(QObject):
         if mic is not None:
             try:
                 mic.stop()
-            except Exception:  # noqa: BLE001 - a broken device must not block leaving the screen
+            except Exception:  # a broken device must not block leaving the screen
                 log.exception("stopping the microphone failed")
 
     @property
@@ -194,7 +194,7 @@ class InterviewWorker(QObject):
         self._cancelled = True
         try:
             self.stopped.emit(self.session.cancel(reason))
-        except Exception:  # noqa: BLE001 - cancelling is best effort after a failure
+        except Exception:  # cancelling is best effort after a failure
             log.exception("cancelling the interview failed")
 
     def _read_aloud(self, text: str) -> str:

@@ -150,7 +150,7 @@ def load_audio(path: Path | str) -> "np.ndarray":
         from faster_whisper.audio import decode_audio
 
         return decode_audio(str(path), sampling_rate=SAMPLE_RATE)
-    except Exception as exc:  # noqa: BLE001 - PyAV raises many types for broken media
+    except Exception as exc:  # PyAV raises many types for broken media
         raise InputError("speech.audio_file_unreadable", path=str(path), reason=str(exc)) from exc
 
 

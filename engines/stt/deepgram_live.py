@@ -92,7 +92,7 @@ class DeepgramLiveTranscriber:
             raise EngineError("speech.deepgram_unreachable", reason=f"HTTP {exc.status_code}") from exc
         except OSError as exc:  # refused, DNS, timeout (TimeoutError is an OSError)
             raise EngineError("speech.deepgram_unreachable", reason=type(exc).__name__ + ": " + str(exc)) from exc
-        except Exception as exc:  # noqa: BLE001 - websockets handshake errors (InvalidStatus, ...)
+        except Exception as exc:  # websockets handshake errors (InvalidStatus, ...)
             # With websockets >= 14 the SDK lets InvalidStatus through instead of ApiError.
             status = getattr(getattr(exc, "response", None), "status_code", None)
             if status in (401, 403):

@@ -153,7 +153,7 @@ class WhisperFileTranscriber:
                     engine=self.engine_name))
         except (RuntimeError, ValueError, OSError) as exc:
             raise EngineError("replay.stt_failed", file=name, reason=f"{type(exc).__name__}: {exc}") from exc
-        except Exception as exc:  # noqa: BLE001 - PyAV raises its own types for undecodable media
+        except Exception as exc:  # PyAV raises its own types for undecodable media
             if type(exc).__module__.startswith("av"):
                 raise InputError("speech.audio_file_unreadable", path=name, reason=str(exc)) from exc
             raise

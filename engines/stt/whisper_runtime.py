@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.errors import EngineError
 from core.protocols import SAMPLE_RATE, Word
-from core.gpu_plan import cuda_compute_type  # noqa: F401 - re-exported for callers
+from core.gpu_plan import cuda_compute_type
 from engines.llm.gpu import gpus
 from engines.runtime_probe import ensure_runtime
 
@@ -140,7 +140,7 @@ def _short_window_model_class():
         from faster_whisper import WhisperModel
 
         class ShortWindowWhisperModel(WhisperModel):
-            def encode(self, features):  # noqa: ANN001 - faster-whisper's signature
+            def encode(self, features):  # faster-whisper's signature
                 f = features if features.ndim == 3 else features[None]
                 # faster-whisper pads with exact zeros; real audio, even silence, is never an
                 # all-zero log-mel column, so the last non-zero column ends the content.
@@ -237,7 +237,7 @@ def _load(model_dir: Path | str, device: str, compute_type: str, cpu_threads: in
                 cls = _short_window_model_class() if short_windows else WhisperModel
                 model = cls(str(model_dir), device=device, compute_type=compute_type,
                             cpu_threads=cpu_threads, local_files_only=True)
-            except Exception as exc:  # noqa: BLE001 - ctranslate2 raises RuntimeError/ValueError variants
+            except Exception as exc:  # ctranslate2 raises RuntimeError/ValueError variants
                 raise EngineError("speech.local_model_failed", reason=f"{type(exc).__name__}: {exc}") from exc
             _models[key] = model
         return model

@@ -187,7 +187,7 @@ class LocalWhisperStream:
                 if stop:
                     break
             self._flush()
-        except BaseException as exc:  # noqa: BLE001 - surfaced to the caller by finish()
+        except BaseException as exc:  # surfaced to the caller by finish()
             log.exception("local streaming transcription failed")
             self._error = exc
 

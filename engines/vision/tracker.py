@@ -282,7 +282,7 @@ class HaarEyeTracker:
         x, y, fw, fh = self._box
         face_box = (int(x), int(y), int(fw), int(fh))
         eye_points, iris_pts, boxes, feats, opens, patches = [], [], [], [], [], []
-        H, W = grey.shape
+        H, W = grey.shape  # noqa: N806 - image height and width, as in the geometry they bound
         for rx, ry in self._eyes_rel:
             cx, cy = x + rx * fw, y + ry * fh
             ew, eh = _EYE_W * fw, _EYE_H * fh

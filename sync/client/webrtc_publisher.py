@@ -204,7 +204,7 @@ class LocalRecorder:
                     self._writer.write_video(payload.image, payload.t)
                 else:
                     self._writer.write_audio(payload)
-            except Exception:  # noqa: BLE001 - one bad frame must not end the recording
+            except Exception:  # one bad frame must not end the recording
                 log.exception("local recording: frame not written")
 
     def close(self) -> RecordingStats:
@@ -399,7 +399,7 @@ class LivePublisher:
         if self.on_state is not None:
             try:
                 self.on_state(state, detail)
-            except Exception:  # noqa: BLE001 - a broken listener must not stop the stream
+            except Exception:  # a broken listener must not stop the stream
                 log.exception("publisher state listener failed")
 
     # ------------------------------------------------------------------ lifecycle (event loop)
