@@ -59,8 +59,8 @@ class ModelEntry(BaseModel):
 
     @property
     def size(self) -> int | None:
-        sizes = [f.size for f in self.files]
-        return sum(sizes) if sizes and all(s is not None for s in sizes) else None  # type: ignore[misc]
+        sizes = [f.size for f in self.files if f.size is not None]
+        return sum(sizes) if sizes and len(sizes) == len(self.files) else None
 
 
 class Catalog(BaseModel):

@@ -262,7 +262,7 @@ def _exercise_llama(path: str) -> dict:
     from llama_cpp import Llama
 
     llm = Llama(model_path=path, n_ctx=128, n_threads=1, verbose=False)
-    out = llm("Hello", max_tokens=2, temperature=0.0)
+    out: Any = llm("Hello", max_tokens=2, temperature=0.0)  # a completion dict (not streamed)
     return {**_llama_info(), "tokens": out["usage"]["completion_tokens"]}
 
 
@@ -327,7 +327,8 @@ def _exercise_opencv(path: str) -> dict:
         detector = cv2.FaceDetectorYN.create(path, "", (160, 120))
         detector.detect(np.zeros((120, 160, 3), dtype=np.uint8))
         return {"opencv": cv2.__version__}
-    cascade = cv2.CascadeClassifier(path or (cv2.data.haarcascades + "haarcascade_frontalface_default.xml"))
+    cascade = cv2.CascadeClassifier(path or (cv2.data.haarcascades  # type: ignore[attr-defined]
+                                             + "haarcascade_frontalface_default.xml"))
     if cascade.empty():
         raise RuntimeError(f"cascade {path} did not load")
     cascade.detectMultiScale(np.zeros((120, 160), dtype=np.uint8))

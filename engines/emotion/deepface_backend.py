@@ -105,5 +105,5 @@ class DeepFaceEmotionAnalyzer:
         raw = np.array([float(face["emotion"][e]) for e in EMOTIONS])
         total = raw.sum() or 1.0  # DeepFace reports percentages
         scores = {e: float(v / total) for e, v in zip(EMOTIONS, raw)}
-        return EmotionSample(t=frame.t, dominant=max(scores, key=scores.get), scores=scores,
+        return EmotionSample(t=frame.t, dominant=max(scores, key=lambda k: scores[k]), scores=scores,
                              face_found=True, backend=self.backend)

@@ -104,5 +104,5 @@ class FerEmotionAnalyzer:
                                  backend=self.backend)
         x, y, w, h = box
         scores = self.scores_for_face(g[y:y + h, x:x + w])
-        return EmotionSample(t=frame.t, dominant=max(scores, key=scores.get), scores=scores,
+        return EmotionSample(t=frame.t, dominant=max(scores, key=lambda k: scores[k]), scores=scores,
                              face_found=True, backend=self.backend)

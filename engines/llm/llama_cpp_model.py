@@ -135,7 +135,7 @@ class LlamaCppModel:
     def loaded(self) -> bool:
         return self._llm is not None
 
-    def _resident(self):
+    def _resident(self) -> contextlib.AbstractContextManager[Any]:
         """Context in which the weights are loaded: the lane's turn, or nothing to do."""
         if self.lane is not None:
             return self.lane.use(self)
@@ -231,8 +231,8 @@ def schema_problem(data: Any, schema: dict[str, Any], path: str = "$") -> str | 
     """A small JSON-schema check (type, required, properties, items, minLength, minItems,
     enum, minimum/maximum): enough for our own schemas, no extra dependency."""
     t = schema.get("type")
-    types = {"object": dict, "array": list, "string": str, "integer": int, "number": (int, float),
-             "boolean": bool}
+    types: dict[str, type | tuple[type, ...]] = {"object": dict, "array": list, "string": str, "integer": int,
+                                                 "number": (int, float), "boolean": bool}
     if t and not isinstance(data, types[t]) or (t in ("integer", "number") and isinstance(data, bool)):
         return f"{path}: expected {t}"
     if "enum" in schema and data not in schema["enum"]:

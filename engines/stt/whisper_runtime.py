@@ -129,10 +129,10 @@ def join_words(words: list[Word]) -> str:
 
 
 # ----------------------------------------------------------------------------- models
-_short_window_class = None
+_short_window_class: Any = None
 
 
-def _short_window_model_class():
+def _short_window_model_class() -> Any:
     """A WhisperModel whose encoder sees the window's content instead of 30 s of padding."""
     global _short_window_class
     if _short_window_class is None:
@@ -140,7 +140,7 @@ def _short_window_model_class():
         from faster_whisper import WhisperModel
 
         class ShortWindowWhisperModel(WhisperModel):
-            def encode(self, features):  # faster-whisper's signature
+            def encode(self, features: Any) -> Any:  # faster-whisper's signature
                 f = features if features.ndim == 3 else features[None]
                 # faster-whisper pads with exact zeros; real audio, even silence, is never an
                 # all-zero log-mel column, so the last non-zero column ends the content.
@@ -226,7 +226,7 @@ def load_whisper_model(model_dir: Path | str, *, cpu_threads: int = 2,
     return _load(model_dir, device, compute_type, cpu_threads, short_windows)
 
 
-def _load(model_dir: Path | str, device: str, compute_type: str, cpu_threads: int, short_windows: bool):
+def _load(model_dir: Path | str, device: str, compute_type: str, cpu_threads: int, short_windows: bool) -> Any:
     key = (str(model_dir), device, compute_type, cpu_threads, short_windows)
     with _models_lock:
         model = _models.get(key)
