@@ -23,7 +23,10 @@ from typing import Any, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from core.db.models import AnswerBank, Question
+from core.db.models import Company as CompanyRow
 from core.errors import Big20Error, InputError
+from core.i18n import tr
 
 LANGS: tuple[str, ...] = ("ko", "en")
 CRITERIA: tuple[str, ...] = ("technical_accuracy", "logic", "job_fit", "communication")
@@ -193,8 +196,6 @@ class BankQuestion(_Strict):
         """The single-language rubric dict stored in PlannedQuestion.rubric and
         questions.rubric_json (shape documented in resources/questions/README.md)."""
         lang = _lang(lang)
-        from core.i18n import tr
-
         point_kw = [kp.keywords.get(lang) for kp in self.rubric.key_points]
         flat: list[str] = []
         for kws in point_kw:
@@ -576,7 +577,6 @@ def seed_reference_data(session: Any, lang: str | None = None) -> dict[str, int]
     language). Flushes; the caller commits. Returns counts of rows created/updated."""
     from sqlalchemy import select
 
-    from core.db.models import AnswerBank, Company as CompanyRow, Question
 
     langs = LANGS if lang is None else (_lang(lang),)
     company_lang = langs[0]

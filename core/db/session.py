@@ -20,6 +20,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.errors import InputError
+
 log = logging.getLogger(__name__)
 
 
@@ -114,7 +116,6 @@ def open_database(url: str, *, source: str = "database_url") -> Engine:
     the ``database_url`` setting) for the message. Passwords never appear in messages."""
     from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
-    from core.errors import InputError
 
     shown = _safe_url(url)
     try:

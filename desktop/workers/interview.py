@@ -36,6 +36,7 @@ from PySide6.QtCore import QObject, Signal
 from core.errors import Big20Error
 from core.interview.session import SessionListener
 from core.protocols import SAMPLE_RATE
+from engines.capture.audio import levels
 
 log = logging.getLogger(__name__)
 PREROLL_S = 1.0
@@ -129,8 +130,6 @@ class InterviewWorker(QObject):
     def _on_audio(self, block: Any, _t: float) -> None:
         self._blocks += 1
         if self._blocks % 3 == 0:
-            from engines.capture.audio import levels
-
             lv = levels(block)
             self.level.emit(lv.rms_dbfs, lv.peak_dbfs)
         if self._paused or not self._accepting:

@@ -34,7 +34,9 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from core.errors import Cancelled, EngineError, ModelError
+from core.gpu_plan import plan_offload
 from core.protocols import ChatMessage
+from engines.llm.gpu import gguf_spec, gpus, llama_gpu_build
 from engines.runtime_probe import ensure_runtime
 
 log = logging.getLogger(__name__)
@@ -69,12 +71,8 @@ def default_threads() -> int:
 
 def _gpu_layers(path: Path, model_id: str, n_ctx: int) -> int:
     """This model alone on the first GPU (core.gpu_plan); 0 without a GPU build or GPU."""
-    from engines.llm.gpu import gguf_spec, gpus, llama_gpu_build
-
     if not llama_gpu_build():
         return 0
-    from core.gpu_plan import plan_offload
-
     scan = gpus()
     if scan.best is None:
         return 0

@@ -19,8 +19,8 @@ lazily so importing this module stays cheap.
 from __future__ import annotations
 
 import logging
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from core.errors import InputError
 from core.protocols import PdfDocument

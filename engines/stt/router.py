@@ -23,8 +23,10 @@ import logging
 import threading
 from typing import TYPE_CHECKING, Any, Callable
 
-from core.errors import Big20Error, EngineError
+from core.errors import Big20Error, EngineError, SecretStoreError
 from core.protocols import SAMPLE_RATE, TranscriptSegment
+from core.secrets import SecretStore
+from engines.stt.deepgram_live import DeepgramLiveTranscriber
 
 if TYPE_CHECKING:
     import numpy as np
@@ -158,9 +160,6 @@ class SpeechRouter:
 def _keyring_key() -> str | None:
     """The Deepgram key, or None. A machine without a usable keyring simply has no key: speech
     then stays local (logged once per answer, not raised: recognition must go on)."""
-    from core.errors import SecretStoreError
-    from core.secrets import SecretStore
-
     try:
         return SecretStore().get("deepgram_api_key")
     except SecretStoreError as exc:
@@ -169,6 +168,4 @@ def _keyring_key() -> str | None:
 
 
 def _default_deepgram(api_key: str, **kw: Any) -> Any:
-    from engines.stt.deepgram_live import DeepgramLiveTranscriber
-
     return DeepgramLiveTranscriber(api_key, **kw)

@@ -14,8 +14,9 @@ import threading
 from pathlib import Path
 from typing import Any, Callable
 
-from core.protocols import TranscriptSegment, Transcription
+from core.protocols import Transcription, TranscriptSegment
 from engines.capture.audio import FileAudioSource
+from engines.stt.deepgram_live import DeepgramLiveTranscriber
 from engines.stt.router import SpeechRouter
 from engines.stt.whisper_stream import LocalWhisperStream
 
@@ -38,8 +39,6 @@ def transcribe_streaming(path: Path | str, language: str, *, realtime: bool, mod
             on_segment(seg)
 
     def deepgram_factory(key: str, **kw: Any) -> Any:
-        from engines.stt.deepgram_live import DeepgramLiveTranscriber
-
         return DeepgramLiveTranscriber(key, base_url=deepgram_base_url, **kw)
 
     # Live: a worker decodes while audio keeps coming. Faster than real time: decode inline

@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.errors import EngineError
-from core.protocols import SAMPLE_RATE, Word
 from core.gpu_plan import cuda_compute_type
+from core.protocols import SAMPLE_RATE, Word
 from engines.llm.gpu import gpus
 from engines.runtime_probe import ensure_runtime
 

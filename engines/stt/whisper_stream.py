@@ -41,9 +41,11 @@ from engines.stt.whisper_runtime import (  # noqa: F401 - re-exported: bench/stt
     SHORT_WINDOW_MIN_FRAMES,
     STREAM_OPTIONS,
     decode_window,
-    join_words as _join_words,
     load_whisper_model,
     norm_token,
+)
+from engines.stt.whisper_runtime import (
+    join_words as _join_words,
 )
 from engines.vad.silero import FRAME_SAMPLES, FrameSplitter, SileroVad
 
