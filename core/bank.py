@@ -26,9 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from core.db.models import AnswerBank, Question
 from core.db.models import Company as CompanyRow
 from core.errors import Big20Error, InputError
-from core.i18n import tr
+from core.i18n import LANGUAGES, tr
 
-LANGS: tuple[str, ...] = ("ko", "en")
+LANGS: tuple[str, ...] = LANGUAGES
 CRITERIA: tuple[str, ...] = ("technical_accuracy", "logic", "job_fit", "communication")
 BANDS: tuple[str, ...] = ("excellent", "good", "fair", "poor")
 # score range each band stands for (0-100), for evaluators that map bands to numbers
@@ -566,6 +566,17 @@ def get_company(company_id: str) -> Company:
         if c.id == cid:
             return c
     raise InputError("bank.unknown_company", id=company_id, known=", ".join(c.id for c in companies))
+
+
+def company_name(company_id: str | None, lang: str) -> str:
+    """The company's name in ``lang`` for display: its id when only the server knows it, "—"
+    when there is none."""
+    if not company_id:
+        return "—"
+    try:
+        return get_company(company_id).company_name.get(lang)
+    except InputError:  # a company known to the server only
+        return company_id
 
 
 # ----------------------------------------------------------------------------- seeding

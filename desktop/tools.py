@@ -7,6 +7,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from core.i18n import LANGUAGES
+
 
 def screenshot(out: str, lang: str, timeout_ms: int = 120_000) -> int:
     from PySide6.QtCore import QTimer
@@ -40,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = p.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("screenshot")
     s.add_argument("out")
-    s.add_argument("--lang", default="en", choices=["ko", "en"])
+    s.add_argument("--lang", default="en", choices=list(LANGUAGES))
     args = p.parse_args(argv)
     return screenshot(args.out, args.lang)
 

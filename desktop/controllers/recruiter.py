@@ -34,8 +34,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QListWidgetItem
 
-from core.bank import get_company
-from core.errors import InputError
+from core.bank import company_name
 from core.i18n import tr
 from core.report.export import num
 from desktop.controllers.base import V, ScreenController
@@ -56,15 +55,6 @@ def _score(v: Any, lang: str) -> str:
 
 def _when(iso: str | None) -> str:
     return (iso or "")[:16].replace("T", " ")
-
-
-def _company_name(company_id: str | None, lang: str) -> str:
-    if not company_id:
-        return "—"
-    try:
-        return get_company(company_id).company_name.get(lang)
-    except InputError:  # a company known to the server only
-        return company_id
 
 
 def latest_overrides(notes: list[dict[str, Any]]) -> dict[int | None, dict[str, Any]]:
@@ -122,7 +112,7 @@ class RecruiterListController(_RecruiterScreen[RecruiterListView]):
         self.view.banner.clear_message()
         user = self.ctx.user
         if user is not None:
-            self.view.title.setText(tr("ui.recruiter.title_for", self.lang, company=_company_name(user.company_id, self.lang)))
+            self.view.title.setText(tr("ui.recruiter.title_for", self.lang, company=company_name(user.company_id, self.lang)))
             self.view.meta.setText(tr("ui.recruiter.meta", self.lang, name=user.full_name or user.username,
                                       url=user.server_url or ""))
         if self.dirty or kwargs.get("refresh"):
