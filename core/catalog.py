@@ -55,7 +55,7 @@ class ModelEntry(BaseModel):
     @property
     def is_capable(self) -> bool:
         """Whether this model may write questions / scores itself: recommended models only.
-        The embedded gemma-270m is a base model without a chat template (docs/ARCHITECTURE.md §4)."""
+        The embedded gemma-270m is a base model without a chat template (docs/ARCHITECTURE.md §9)."""
         return self.role == "recommended"
 
     @property

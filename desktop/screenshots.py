@@ -53,7 +53,7 @@ def demo_resume(folder: Path, lang: str) -> Path:
 
 def demo_speech(folder: Path, lang: str, text: str):
     """The demo's spoken answer: espeak-ng reading ``text`` (None without it). English only:
-    faster-whisper base hears espeak-ng's Korean voice as noise (DESIGN §9), so the Korean
+    faster-whisper base hears espeak-ng's Korean voice as noise (docs/ARCHITECTURE.md §9), so the Korean
     live screenshot shows the typed-answer path instead, with a silent microphone."""
     import shutil
     import subprocess

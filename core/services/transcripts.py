@@ -1,7 +1,7 @@
 """Transcript rows, written as each utterance finalises.
 
 ``append_utterance`` commits immediately: a crash mid-interview then loses at most the words
-being spoken (DESIGN §5). Call it from the thread that owns the session (typically a DB
+being spoken (docs/ARCHITECTURE.md §5). Call it from the thread that owns the session (typically a DB
 writer worker fed by the speech worker's signals).
 """
 

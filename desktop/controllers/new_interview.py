@@ -1,5 +1,5 @@
 """New interview: the form, the resume intake, the device check and gaze calibration, with
-the question plan built in the background meanwhile (DESIGN §3 latency hiding).
+the question plan built in the background meanwhile (docs/ARCHITECTURE.md §3 latency hiding).
 
 Devices come from the context's factories. The camera runs in a VisionWorker (capture, gaze
 threads); the preview repaints from the newest frame on a 30 Hz timer, so a burst of frames

@@ -10,7 +10,7 @@ resume, company and answer-bank passages). Vectors are L2-normalised, so a dot p
 the cosine.
 
 Measured here (2-core machine, shared). Raw cosines are compressed and their baseline
-differs by language (DESIGN §9: Korean paraphrases 0.94-0.96, unrelated 0.86-0.87; English
+differs by language (docs/ARCHITECTURE.md §9: Korean paraphrases 0.94-0.96, unrelated 0.86-0.87; English
 paraphrases 0.97, unrelated 0.74-0.80), so the evaluator never uses a raw cosine: it uses a
 sentence's *margin* over its own baseline (mean cosine to 36 key points of other questions).
 Per-sentence margins on the tuning half of ``tests/data/graded_answers_tuning.tsv``
