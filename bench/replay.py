@@ -57,10 +57,10 @@ def main() -> None:
 def run_session(resume: Path, answers: list[Path], tmp: Path) -> dict:
     from core.bank import get_company
     from core.db.session import open_database, session_factory
-    from core.interview.session import InterviewSession, InterviewSetup, SessionEngines
+    from core.interview.session import InterviewSession, InterviewSetup
     from core.resume.store import parse_resume
     from core.services.users import create_user
-    from engines.assembly import file_engines, rubric_evaluator
+    from engines.assembly import file_engines
 
     t0 = time.perf_counter()
     # the rubric evaluator only (no LLM), as the bench always measured; engines as replay builds them
@@ -73,11 +73,11 @@ def run_session(resume: Path, answers: list[Path], tmp: Path) -> dict:
     with factory() as s:
         uid = create_user(s, email="bench@localhost.localdomain", username="bench", password="bench-password-1").id
         s.commit()
+    company = get_company("KAKAO")
     session = InterviewSession(factory, InterviewSetup(
-        candidate_id=uid, company=get_company("KAKAO"), position="Backend Developer", language="en",
+        candidate_id=uid, company=company, position="Backend Developer", language="en",
         n_questions=len(answers), resume_path=resume, resume=parsed),
-        SessionEngines(evaluator=rubric_evaluator(eng.embedder, eng.semantic_thresholds),
-                       transcriber=eng.transcriber))
+        eng.session_engines("en", company))
     session.prepare()
     session.start()
     for a in answers:

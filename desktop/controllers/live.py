@@ -250,9 +250,9 @@ class LiveController(ScreenController[LiveView]):
         calibration = self.setup.calibration
 
         def tracker():
-            from engines.vision.tracker import HaarEyeTracker
+            from engines.assembly import eye_tracker
 
-            return HaarEyeTracker(manager, calibration=calibration)
+            return eye_tracker(manager, calibration=calibration)
 
         def emotion():
             from desktop.workers.emotion_process import ProcessEmotionAnalyzer

@@ -179,9 +179,9 @@ class NewInterviewController(ScreenController[NewInterviewView]):
             source = self.ctx.camera_factory()
 
             def tracker():
-                from engines.vision.tracker import HaarEyeTracker
+                from engines.assembly import eye_tracker
 
-                return HaarEyeTracker(manager)
+                return eye_tracker(manager)
 
             self.vision = VisionWorker(source, tracker)
             self.vision.frame_ready.connect(self._on_frame)

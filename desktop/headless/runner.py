@@ -48,11 +48,10 @@ from core.resume.store import parse_resume
 from core.services.users import create_user
 from core.tasks import CancelToken, no_progress
 from desktop.headless.video import analyze_video, answer_windows
-from engines.assembly import FileEngines, file_engines, model_manager, speech_router_factory
+from engines.assembly import FileEngines, file_engines, model_manager, speech_router_factory, whisper_model_at
 from engines.capture.audio import FileAudioSource
 from engines.capture.video import FileVideoSource
 from engines.stt.whisper_file import check_wav, wav_duration
-from engines.stt.whisper_runtime import load_whisper_model
 
 log = logging.getLogger(__name__)
 
@@ -306,4 +305,5 @@ def _write_outputs(req: ReplayRequest, report: dict, lang: str, interview_id: in
 def _live_speech_factory(eng: Engines, settings: Any) -> Callable[[], Any]:
     """A fresh speech router per answer: Deepgram when a key is set and it answers, local
     faster-whisper (the active 'stt' model, threaded as live) otherwise."""
-    return speech_router_factory(load_whisper_model(eng.stt_model_dir), use_deepgram=settings.speech.use_deepgram)
+    assert eng.stt_model_dir is not None, "file_engines sets the speech model's folder"
+    return speech_router_factory(whisper_model_at(eng.stt_model_dir), use_deepgram=settings.speech.use_deepgram)
