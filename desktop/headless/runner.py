@@ -33,15 +33,18 @@ from pathlib import Path
 from typing import Any, Callable
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
-from core.bank import get_company
-from core.config import load_settings
+from core.bank import Company, get_company
+from core.config import Settings, load_settings
 from core.db.models import User
 from core.db.session import open_database, session_factory
-from core.errors import InputError
+from core.errors import Big20Error, InputError
 from core.i18n import LANGUAGES, tr
-from core.interview.recovery import cancel_resumable
+from core.interview.recovery import InterruptedInterview, cancel_resumable
 from core.interview.session import InterviewSession, InterviewSetup, SessionListener, describe_error
+from core.interview.types import KeptSummary
+from core.protocols import StreamingTranscriber
 from core.outputs import atomic_path, check_outputs
 from core.report.export import write_html, write_pdf
 from core.resume.store import parse_resume
@@ -51,6 +54,7 @@ from desktop.headless.video import analyze_video, answer_windows
 from engines.assembly import FileEngines, file_engines, model_manager, speech_router_factory, whisper_model_at
 from engines.capture.audio import FileAudioSource
 from engines.capture.video import FileVideoSource
+from engines.pdf.pymupdf_reader import PyMuPdfReader
 from engines.stt.whisper_file import check_wav, wav_duration
 
 log = logging.getLogger(__name__)
@@ -84,8 +88,8 @@ class ReplayResult:
     interview_id: int
     timings: dict[str, float] = field(default_factory=dict)
     plan_source: str = "bank"
-    recovered: list[Any] = field(default_factory=list)  # interrupted interviews this run cancelled
-    refused: list[Any] = field(default_factory=list)  # RuntimeRefused errors of engines left out
+    recovered: list[InterruptedInterview] = field(default_factory=list)  # interrupted interviews this run cancelled
+    refused: list[Big20Error] = field(default_factory=list)  # RuntimeRefused errors of engines left out
 
 
 # the runtimes a replay uses, built by the engine assembly from the model manager when not given
@@ -117,7 +121,7 @@ def read_typed_answer(path: Path) -> str:
     return text.strip()
 
 
-def check_request(req: ReplayRequest) -> Any:
+def check_request(req: ReplayRequest) -> Company:
     """Every check that needs no model and no database; returns the company profile."""
     if req.language not in LANGUAGES:
         raise InputError("bank.unknown_language", lang=req.language, known=", ".join(LANGUAGES))
@@ -146,7 +150,7 @@ def check_request(req: ReplayRequest) -> Any:
     return company
 
 
-def _replay_user(factory: Any) -> int:
+def _replay_user(factory: sessionmaker[Session]) -> int:
 
     with factory() as session:
         uid = session.scalar(select(User.id).where(User.username == REPLAY_USER))
@@ -158,7 +162,7 @@ def _replay_user(factory: Any) -> int:
         return uid
 
 
-def _stream_file(session: Any, audio: Path, realtime: bool) -> None:
+def _stream_file(session: InterviewSession, audio: Path, realtime: bool) -> None:
     """Play ``audio`` into the session's live path (begin_answer / feed / end_answer)."""
     source = FileAudioSource(audio, speed=1.0 if realtime else 0.0, tail_silence_s=1.0)
     session.begin_answer()
@@ -172,8 +176,8 @@ def _stream_file(session: Any, audio: Path, realtime: bool) -> None:
 
 def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
                progress: Callable[[float, float | None, str], None] = no_progress,
-               cancel: CancelToken | None = None, settings: Any = None,
-               on_kept: Callable[[Any], None] | None = None) -> ReplayResult:
+               cancel: CancelToken | None = None, settings: Settings | None = None,
+               on_kept: Callable[[KeptSummary], None] | None = None) -> ReplayResult:
     cancel = cancel or CancelToken()
     lang = req.language
     n = len(req.answers)
@@ -199,7 +203,7 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
             video_models.require("emotion")
         t0 = time.perf_counter()
         tick(tr("replay.stage.resume", lang))
-        parsed = parse_resume(eng.reader, Path(req.resume))  # validate before any row exists
+        parsed = parse_resume(eng.reader or PyMuPdfReader(), Path(req.resume))  # validate before any row exists
         t_resume = time.perf_counter() - t0
         recovered = cancel_resumable(factory, tr("replay.cancelled_interrupted", lang))
         cand = _replay_user(factory)
@@ -265,6 +269,7 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
                 on_kept(kept)
             raise
         interview_id = session.interview_id
+        assert interview_id is not None, "a finished session has its interview row"
     finally:
         db.dispose()
 
@@ -302,7 +307,7 @@ def _write_outputs(req: ReplayRequest, report: dict, lang: str, interview_id: in
                              reason=getattr(exc, "strerror", None) or str(exc)) from None
 
 
-def _live_speech_factory(eng: Engines, settings: Any) -> Callable[[], Any]:
+def _live_speech_factory(eng: Engines, settings: Settings) -> Callable[[], StreamingTranscriber]:
     """A fresh speech router per answer: Deepgram when a key is set and it answers, local
     faster-whisper (the active 'stt' model, threaded as live) otherwise."""
     assert eng.stt_model_dir is not None, "file_engines sets the speech model's folder"

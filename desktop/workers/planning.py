@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.bank import get_company, load_question_bank
+from core.bank import BankQuestion, get_company, load_question_bank
 from core.errors import InputError
 from core.i18n import tr
 from core.interview.session import InterviewSession, InterviewSetup
+from core.protocols import VoiceActivityDetector
 from desktop.workers.warmup import run_niced, warm_live_imports
 from engines.assembly import Probe, SessionNotes, session_engines
 
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class PreparedInterview:
-    session: Any  # core.interview.session.InterviewSession, prepared (not started)
+    session: InterviewSession  # prepared (not started)
     questions: list  # PlannedQuestion
     source: str  # "llm" | "bank" | "keys"
     note: str = ""  # why the bank was used instead of the LLM, in the UI language
@@ -38,7 +39,7 @@ class PreparedInterview:
     speech_note: str = ""
     previous: dict[str, dict] = field(default_factory=dict)  # plan index -> earlier answer
     gpu_note: str = ""  # where the LLMs run (GPU, one at a time, CPU and why), UI language
-    endpoint_vad: Any = None  # a Silero VAD built in the background for the end-of-answer detector
+    endpoint_vad: VoiceActivityDetector | None = None  # built in the background for the end-of-answer detector
 
     @classmethod
     def of(cls, session: InterviewSession, notes: SessionNotes,
@@ -55,7 +56,7 @@ def _template_re(template: str) -> re.Pattern[str]:
                                     for p in parts) + "$")
 
 
-def bank_key_for(text: str, lang: str, bank: list[Any], key: str | None = None) -> str | None:
+def bank_key_for(text: str, lang: str, bank: list[BankQuestion], key: str | None = None) -> str | None:
     """The bank question ``text`` was asked from (its key, else the template it fills)."""
     for q in bank:
         if key and q.key == key:
@@ -75,7 +76,8 @@ def prepare_interview(*, sessions: Any, candidate_id: int, lang: str, company_id
     if not position.strip():
         raise InputError("ui.new.position_missing")
     company = get_company(company_id) if company_id else None
-    keys, previous = None, {}
+    keys: list[str] | None = None
+    previous: dict[str, dict] = {}
     if practise:
         bank = load_question_bank()
         keys = []
