@@ -29,3 +29,16 @@ def test_replay_and_app_build_the_same_encoder(model_manager):
     assert encoder is not None and {"ko", "en"} <= set(thresholds)
     vec = encoder.embed(["I added an index on the join column."])[0]
     assert len(vec) == 384 and abs(sum(v * v for v in vec) - 1.0) < 1e-3
+
+
+def test_big20_evaluate_builds_its_evaluators_under_the_settings_choice(monkeypatch, tmp_path):
+    """`big20 evaluate` used a manager that knew no choice; now the settings' model is the one
+    asked for, and a wrong choice is an error naming its settings key."""
+    from core.errors import ModelError
+    from desktop.evaluate_cli import build_evaluators
+
+    monkeypatch.setenv("BIG20_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("BIG20_MODELS__EVALUATOR", "faster-whisper-base")  # a speech model
+    with pytest.raises(ModelError) as err:
+        build_evaluators(lexical=True)
+    assert "models.evaluator" in err.value.localized("en")
