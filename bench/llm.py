@@ -41,7 +41,7 @@ def _run(model, prompts: list, runs: int, max_tokens: int, grammar) -> dict:
         start = time.perf_counter()
         first = None
         n = 0
-        with model._lock:  # noqa: SLF001 - the bench drives the same Llama the app uses
+        with model._lock:  # the bench drives the same Llama the app uses
             if prompt is not None:
                 it = model.llama.create_completion(prompt, max_tokens=max_tokens, temperature=0.3,
                                                    grammar=grammar, stream=True, seed=k)
@@ -76,13 +76,13 @@ def main() -> None:
     args = ap.parse_args()
     from core.bank import get_company
     from core.interview.planner import PLAN_SCHEMA, PlanContext, build_plan_messages
-    from engines.llm.llama_cpp_model import LlamaCppModel, default_threads
+    from engines.assembly import language_model_file, llm_threads
     from engines.models.manager import ModelManager
 
     entry, path = ModelManager().require("llm")
-    threads = args.threads or default_threads()
+    threads = args.threads or llm_threads()
     t0 = time.perf_counter()
-    model = LlamaCppModel(path, model_id=entry.id, n_ctx=2048, n_threads=threads)
+    model = language_model_file(path, model_id=entry.id, n_ctx=2048, n_threads=threads)
     load_s = time.perf_counter() - t0
     # a different planning prompt each run (position, skills, company), so the TTFT includes
     # evaluating the prompt's new part instead of a KV-cache hit on an identical prompt

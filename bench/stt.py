@@ -104,9 +104,12 @@ def main(argv: list[str] | None = None) -> int:
     if not SHARED.is_dir():
         print(f"shared speech data not found at {SHARED}", file=sys.stderr)
         return 2
-    model = load_whisper_model()  # the live engine's model: short-window encoding
+    from engines.assembly import model_manager
+
+    _, stt_dir = model_manager().require("stt")
+    model = load_whisper_model(stt_dir)  # the live engine's model: short-window encoding
     # The baseline is faster-whisper as usually run after the end: every window padded to 30 s.
-    baseline = load_whisper_model(short_windows=False)
+    baseline = load_whisper_model(stt_dir, short_windows=False)
     for m in (model, baseline):  # warm-up
         decode_words(m, load_audio(SHARED / "speech/en/jfk.wav")[:16000 * 2], "en", 0.0)
     stream_lat, after_lat, rtf_num, rtf_den, cpu_num = [], [], 0.0, 0.0, 0.0

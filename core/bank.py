@@ -23,9 +23,12 @@ from typing import Any, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from core.db.models import AnswerBank, Question
+from core.db.models import Company as CompanyRow
 from core.errors import Big20Error, InputError
+from core.i18n import LANGUAGES, tr
 
-LANGS: tuple[str, ...] = ("ko", "en")
+LANGS: tuple[str, ...] = LANGUAGES
 CRITERIA: tuple[str, ...] = ("technical_accuracy", "logic", "job_fit", "communication")
 BANDS: tuple[str, ...] = ("excellent", "good", "fair", "poor")
 # score range each band stands for (0-100), for evaluators that map bands to numbers
@@ -195,8 +198,6 @@ class BankQuestion(_Strict):
         """The single-language rubric dict stored in PlannedQuestion.rubric and
         questions.rubric_json (shape documented in resources/questions/README.md)."""
         lang = _lang(lang)
-        from core.i18n import tr
-
         point_kw = [kp.keywords.get(lang) for kp in self.rubric.key_points]
         flat: list[str] = []
         for kws in point_kw:
@@ -278,7 +279,7 @@ KO_SUFFIXES: tuple[str, ...] = tuple(sorted({
     # copula
     "이다", "입니다", "이에요", "예요", "이었", "였", "이고", "이며", "이라", "라는", "인",
     # 하다 / 되다 / 시키다 derivations and their common forms
-    "하", "했", "한", "할", "함", "합", "해", "하는", "하여", "하면", "하며", "하고",
+    "하", "했", "한", "할", "함", "합", "해", "하는", "하여", "하면", "하며",
     "되", "된", "될", "됨", "됩", "돼", "됐", "시키", "시킨", "시켰", "받", "당하",
     # derivational suffixes that keep the keyword's meaning (성능 -> 성능적, 자동화, 개발자들)
     "적", "화", "들", "성", "상", "별", "간", "내", "용", "률", "율",
@@ -609,6 +610,17 @@ def get_company(company_id: str) -> Company:
     raise InputError("bank.unknown_company", id=company_id, known=", ".join(c.id for c in companies))
 
 
+def company_name(company_id: str | None, lang: str) -> str:
+    """The company's name in ``lang`` for display: its id when only the server knows it, "—"
+    when there is none."""
+    if not company_id:
+        return "—"
+    try:
+        return get_company(company_id).company_name.get(lang)
+    except InputError:  # a company known to the server only
+        return company_id
+
+
 # ----------------------------------------------------------------------------- seeding
 def seed_reference_data(session: Any, lang: str | None = None) -> dict[str, int]:
     """Upsert companies, bank questions (one row per question per language, ``bank_key``
@@ -618,7 +630,6 @@ def seed_reference_data(session: Any, lang: str | None = None) -> dict[str, int]
     language). Flushes; the caller commits. Returns counts of rows created/updated."""
     from sqlalchemy import select
 
-    from core.db.models import AnswerBank, Company as CompanyRow, Question
 
     langs = LANGS if lang is None else (_lang(lang),)
     company_lang = langs[0]

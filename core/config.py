@@ -113,7 +113,7 @@ def _set_dotted(target: dict[str, Any], dotted: tuple[str, ...], value: Any) -> 
     target[dotted[-1]] = value
 
 
-def _drop_dotted(target: dict[str, Any], dotted: tuple[str | int, ...]) -> None:
+def _drop_dotted(target: dict[Any, Any], dotted: tuple[str | int, ...]) -> None:
     for part in dotted[:-1]:
         nxt = target.get(part) if isinstance(target, dict) else None
         if not isinstance(nxt, dict):

@@ -236,8 +236,8 @@ def compute_delivery(words: list[Word], language: str, *, duration: float | None
     """
     lang = "ko" if language.lower().startswith("ko") else "en"
     # Recognisers hand out numpy floats; plain floats keep the result JSON-able everywhere.
-    all_words = [Word(w.text, float(w.start) if w.start is not None else None,  # type: ignore[arg-type]
-                      float(w.end) if w.end is not None else None,  # type: ignore[arg-type]
+    all_words = [Word(w.text, float(w.start) if w.start is not None else None,
+                      float(w.end) if w.end is not None else None,
                       float(w.confidence) if w.confidence is not None else None)
                  for w in words if _norm(w.text)]
     timed = sorted((w for w in all_words if _has_timestamps(w)), key=lambda w: w.start)
@@ -259,6 +259,9 @@ def compute_delivery(words: list[Word], language: str, *, duration: float | None
     speech_s = max(0.0, span - internal_pause_s)
 
     units = sum(_syllables(t, lang) for t in toks)
+    rate: float | None
+    articulation: float | None
+    rate_verdict: str | None
     if len(timed) >= MIN_RATE_WORDS and span >= MIN_RATE_SPAN_S:
         rate = round(units / (span / 60.0), 1)
         articulation = round(units / (speech_s / 60.0), 1) if speech_s > 0 else None

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.i18n import tr
+
 
 class Big20Error(Exception):
     """Base of every error shown to a user.
@@ -27,8 +29,6 @@ class Big20Error(Exception):
         super().__init__(self.localized("en"))
 
     def localized(self, lang: str = "en") -> str:
-        from core.i18n import tr
-
         return tr(self.code, lang, **self.params)
 
 

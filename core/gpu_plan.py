@@ -92,3 +92,29 @@ def plan_offload(specs: list[GgufSpec], free_vram_bytes: int | None) -> OffloadP
         out.append(Offload(s.model_id, n, used))
     mode = "partial" if any(o.n_gpu_layers != 0 for o in out) else "cpu"
     return OffloadPlan(mode, tuple(out))
+
+
+# faster-whisper (CTranslate2) on CUDA. CTranslate2's compute types by CUDA compute capability:
+# tensor cores (7.0+) run float16
+# fastest; Pascal consumer cards (6.1-6.x) have fast int8 (DP4A) but slow float16; older cards
+# only float32. The set CTranslate2 reports as supported on the device has the last word.
+_CUDA_PREFERENCE = ("float16", "int8_float16", "int8", "int8_float32", "float32")
+
+
+def cuda_compute_type(capability: tuple[int, int] | None, supported: set[str] | frozenset[str]) -> str:
+    """The compute type for a CUDA device of ``capability`` (None: unknown) among ``supported``
+    (``ctranslate2.get_supported_compute_types("cuda")``). Pure."""
+    if capability is None:
+        wanted = "float16"
+    elif capability >= (7, 0):
+        wanted = "float16"
+    elif capability >= (6, 1):
+        wanted = "int8"
+    else:
+        wanted = "float32"
+    if not supported or wanted in supported:
+        return wanted
+    for ct in _CUDA_PREFERENCE[_CUDA_PREFERENCE.index(wanted):] + _CUDA_PREFERENCE:
+        if ct in supported:
+            return ct
+    return "float32"

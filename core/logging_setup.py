@@ -73,8 +73,9 @@ def setup_logging(log_file: Path, console_level: str = "INFO", *, max_bytes: int
     file_handler.setLevel(logging.DEBUG)
     console = logging.StreamHandler()
     console.setLevel(getattr(logging, console_level.upper(), logging.INFO))
-    for h in (file_handler, console):
-        h._big20 = True  # type: ignore[attr-defined]
+    handlers: tuple[logging.Handler, ...] = (file_handler, console)
+    for h in handlers:
+        h._big20 = True  # type: ignore[attr-defined]  # marks our handlers for the next setup
         h.setFormatter(logging.Formatter(_FORMAT))
         h.addFilter(RedactingFilter())
         root.addHandler(h)

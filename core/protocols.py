@@ -5,8 +5,8 @@ Protocol says otherwise, an engine instance is used from one thread at a time (t
 that owns it); results are plain dataclasses that can cross threads.
 
 Audio is 16 kHz mono float32 in [-1, 1] (``numpy.ndarray``). Video frames are BGR uint8
-``numpy.ndarray`` (OpenCV's layout). Times are seconds on the session clock
-(:class:`core.clock.SessionClock`) unless stated.
+``numpy.ndarray`` (OpenCV's layout). Times are seconds on the session clock (seconds since the
+interview started, from ``time.monotonic``) unless stated.
 """
 
 from __future__ import annotations
@@ -132,11 +132,6 @@ class VoiceActivityDetector(Protocol):
     def speech_probability(self, frame: "np.ndarray") -> float: ...
 
     def reset(self) -> None: ...
-
-
-@runtime_checkable
-class TextToSpeech(Protocol):
-    def synthesize(self, text: str, language: str, out_path: Path) -> Path: ...
 
 
 # ----------------------------------------------------------------------------- capture

@@ -29,16 +29,13 @@ def run_app(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    if getattr(args, "screenshots", None):
-        from desktop.screenshots import render_all
-
-        return render_all(args.screenshots)
     if getattr(args, "readiness", False):
+        from desktop.controllers.readiness import run_checks
         from desktop.ui.main_window import MainWindow
 
         window = MainWindow(settings=args.settings)
         window.show()
-        window.start_checks()
+        window.start_checks(run_checks)
         return app.exec()
     from desktop.controllers.shell import Shell
     from desktop.controllers.wizard import first_run_pending

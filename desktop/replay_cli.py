@@ -13,13 +13,15 @@ import sys
 import threading
 from pathlib import Path
 
+from core.i18n import LANGUAGES
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("replay", help="run an interview from a resume PDF and answer WAV files")
     p.add_argument("--resume", required=True, type=Path, help="resume PDF")
     p.add_argument("--company", required=True, help="company id, e.g. KAKAO")
     p.add_argument("--position", required=True, help='position, e.g. "Data Scientist"')
-    p.add_argument("--lang", choices=["ko", "en"], default=None, help="interview language (default: settings)")
+    p.add_argument("--lang", choices=list(LANGUAGES), default=None, help="interview language (default: settings)")
     p.add_argument("--answers", nargs="+", required=True, type=Path,
                    help="answers in order: WAV recordings, or .txt files for typed answers")
     p.add_argument("--questions", nargs="+", default=None, metavar="KEY",

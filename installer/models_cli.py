@@ -7,6 +7,12 @@ import json
 import sys
 
 from core.i18n import tr
+from engines.models.defaults import install_defaults
+from engines.models.download import download_model
+from engines.models.manager import ModelManager
+from engines.models.verify import OK, verify_all
+from engines.runtime_probe import RuntimeRefused, checked, runtime_for
+from installer.progress import ConsoleProgress
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,8 +38,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _manager(args: argparse.Namespace):
-    from engines.models.manager import ModelManager
-
     return ModelManager(choice=args.settings.models)
 
 
@@ -51,10 +55,6 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_download(args: argparse.Namespace) -> int:
-    from engines.models.download import download_model
-
-    from installer.progress import ConsoleProgress
-
     manager = _manager(args)
     with ConsoleProgress(args.id) as progress:
         path = download_model(manager, args.id, progress=progress,
@@ -66,8 +66,6 @@ def cmd_download(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     """Every installed and every active model (or the ids given) as OK / BAD (why) / MISSING;
     exit 1 when an active model, or one of the ids given, is not OK."""
-    from engines.models.verify import OK, verify_all
-
     lang = args.settings.language
     rows = verify_all(_manager(args), args.ids or None, lang)
     failed = False
@@ -80,10 +78,6 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_install_defaults(args: argparse.Namespace) -> int:
-    from engines.models.defaults import install_defaults
-
-    from installer.progress import ConsoleProgress
-
     manager = _manager(args)
     with ConsoleProgress("defaults") as progress:
         results = install_defaults(manager, progress=progress)
@@ -101,8 +95,6 @@ def _probe_native_runtimes(manager, lang: str) -> None:
     """Run the native LLM and embedder runtimes once in a child now, at install time, so the
     first question in the app does not pay for it and a build that crashes this CPU is found
     here (and remembered: the app then refuses that engine instead of dying)."""
-    from engines.runtime_probe import RuntimeRefused, checked, runtime_for
-
     for cap in ("llm", "embed"):
         entry = manager.active(cap)
         runtime = runtime_for(entry) if entry is not None else None

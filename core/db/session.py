@@ -14,16 +14,18 @@ import logging
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.errors import InputError
+
 log = logging.getLogger(__name__)
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
@@ -32,7 +34,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
     cur.close()
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for ``url``; SQLite gets its pragmas and a created parent folder."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -64,7 +66,7 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
-def alembic_config(engine_or_url: Engine | str):
+def alembic_config(engine_or_url: Engine | str) -> Any:
     from alembic.config import Config
 
     cfg = Config()
@@ -114,7 +116,6 @@ def open_database(url: str, *, source: str = "database_url") -> Engine:
     the ``database_url`` setting) for the message. Passwords never appear in messages."""
     from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
-    from core.errors import InputError
 
     shown = _safe_url(url)
     try:

@@ -61,7 +61,7 @@ class Embedding(TypeDecorator):
         return list(struct.unpack(f"<{n}f", value))
 
     @property
-    def comparator_factory(self):  # expose pgvector's <=>, <-> on PostgreSQL columns
+    def comparator_factory(self) -> Any:  # type: ignore[override]  # expose pgvector's <=>, <-> on PostgreSQL columns
         from pgvector.sqlalchemy import Vector
 
         return Vector.comparator_factory

@@ -450,7 +450,7 @@ def plan_from_bank(bank: Sequence[Any], ctx: PlanContext, n: int, *,
 
 def is_capable(entry: Any) -> bool:
     """Whether a catalog model may write questions / scores itself: recommended models only.
-    The embedded gemma-270m is a base model without a chat template (DESIGN §9)."""
+    The embedded gemma-270m is a base model without a chat template (docs/ARCHITECTURE.md §9)."""
     return getattr(entry, "role", None) == "recommended"
 
 

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from core.db.models import Interview, InterviewQuestion, InterviewStatus, Resume, Speaker, Transcript
+from core.interview.types import KeptSummary
 
 OPEN_STATES = (InterviewStatus.scheduled, InterviewStatus.live)
 
@@ -103,8 +104,7 @@ def _delete(db: Any, iv: Interview, delete_resume: bool | None) -> None:
 def discard_interview(factory: Any, interview_id: int, reason: str, *, delete_resume: bool | None = None):
     """End an open interview: ``cancelled`` with ``reason`` when it holds answers, deleted
     (with its resume row when no other interview uses it, unless ``delete_resume`` is False)
-    when it holds none. Returns a :class:`core.interview.session.KeptSummary`."""
-    from core.interview.session import KeptSummary
+    when it holds none. Returns a :class:`core.interview.types.KeptSummary`."""
 
     with factory() as db:
         iv = db.get(Interview, interview_id)

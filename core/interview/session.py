@@ -85,7 +85,8 @@ from core.db.models import Interview, InterviewQuestion, InterviewStatus, Resume
 from core.errors import Big20Error, Cancelled, EngineError, InputError
 from core.evaluation.text import words_from_text
 from core.i18n import tr
-from core.interview.types import PlannedQuestion
+from core.interview.recovery import discard_interview
+from core.interview.types import KeptSummary, PlannedQuestion
 from core.protocols import (
     SAMPLE_RATE,
     AnswerEvaluator,
@@ -164,17 +165,6 @@ class AnswerEnded:
     mode: str  # "speech" | "typed"
     duration_s: float | None
     engine: str
-
-
-@dataclass
-class KeptSummary:
-    """What an interrupted interview left in the database (for the "what was kept" line)."""
-
-    interview_id: int | None
-    answers_kept: int
-    planned: int
-    status: str  # "cancelled" | "deleted" | "completed" | "none"
-    reason: str = ""
 
 
 class SessionListener:
@@ -834,8 +824,6 @@ class InterviewSession:
         if self._state != "live" or self.interview_id is None:
             state, self._state = self._state, "cancelled"
             return KeptSummary(None, 0, len(self.plan), "completed" if state == "completed" else "none", reason)
-        from core.interview.recovery import discard_interview
-
         with self._db_lock:
             kept = discard_interview(self.factory, self.interview_id, reason,
                                      delete_resume=self._resume_created)

@@ -69,3 +69,14 @@ class AnswerEvaluation:
     @property
     def evidence(self) -> list[Evidence]:
         return [e for c in self.criteria.values() for e in c.evidence]
+
+
+@dataclass
+class KeptSummary:
+    """What an interrupted interview left in the database (for the "what was kept" line)."""
+
+    interview_id: int | None
+    answers_kept: int
+    planned: int
+    status: str  # "cancelled" | "deleted" | "completed" | "none"
+    reason: str = ""

@@ -4,7 +4,7 @@ Pure and thread-safe: :func:`build_report` reads only its arguments (and the rea
 catalog); it never invents a number. Scores come from the evaluations; an answer without
 one is "not evaluated" with its reason and is left out of every mean.
 
-Summary rules (DESIGN §6):
+Summary rules (docs/ARCHITECTURE.md §6):
 
 - ``technical`` / ``communication``: mean of the ``technical_accuracy`` / ``communication``
   criterion over the evaluated answers that scored it.
@@ -226,7 +226,7 @@ def build_report(answers: list[AnswerRecord], *, language: str, position: str, c
         "candidate_name": candidate_name,
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "evaluator_models": models,
-        # what each evaluator checks and cannot check, in both languages (DESIGN §6)
+        # what each evaluator checks and cannot check, in both languages (docs/ARCHITECTURE.md §6)
         "evaluator_scope": {m: _scope(m) for m in models},
         "stt_engines": sorted({r.stt_engine for r in ordered if r.stt_engine}),
     }

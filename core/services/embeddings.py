@@ -17,7 +17,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.catalog import embedding_dim
-from core.db.models import AnswerBank, Company, Interview, Question, Resume, ShareConsent, Speaker, Transcript
+from core.db.models import (
+    AnswerBank,
+    Company,
+    Interview,
+    InterviewQuestion,
+    Question,
+    Resume,
+    ShareConsent,
+    Speaker,
+    Transcript,
+)
 from core.errors import ModelError
 from core.protocols import Embedder
 
@@ -65,8 +75,6 @@ def embed_pending(session: Session, embedder: Embedder, *, interview_ids: Sequen
             elif kind == "resumes":
                 stmt = stmt.where(Resume.id.in_(select(Interview.resume_id).where(Interview.id.in_(interview_ids))))
             elif kind == "answer_bank":  # model answers of the questions these interviews asked
-                from core.db.models import InterviewQuestion
-
                 stmt = stmt.where(AnswerBank.question_id.in_(select(InterviewQuestion.question_id).where(
                     InterviewQuestion.interview_id.in_(interview_ids))))
             else:
@@ -118,8 +126,6 @@ def answer_vs_model(session: Session, interview_id: int) -> list[dict[str, Any]]
     """Per asked bank question: cosine between the candidate's answer (mean of its utterance
     embeddings) and the question's model answer in answer_bank. ``similarity`` None when the
     question has no model answer or the embeddings are not computed yet."""
-    from core.db.models import InterviewQuestion
-
     out = []
     asked = list(session.scalars(select(InterviewQuestion).where(InterviewQuestion.interview_id == interview_id)
                                  .order_by(InterviewQuestion.position)))

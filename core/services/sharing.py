@@ -1,6 +1,6 @@
 """Who may read an interview, per-interview consent to share it, and the audit of reads.
 
-Rules (the server's tenancy, DESIGN §1):
+Rules (the server's tenancy, docs/ARCHITECTURE.md §1):
 
 - an admin reads everything; a candidate reads only their own interviews;
 - a recruiter reads an interview only while its candidate's consent for the recruiter's

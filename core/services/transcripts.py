@@ -1,7 +1,7 @@
 """Transcript rows, written as each utterance finalises.
 
 ``append_utterance`` commits immediately: a crash mid-interview then loses at most the words
-being spoken (DESIGN §5). Call it from the thread that owns the session (typically a DB
+being spoken (docs/ARCHITECTURE.md §5). Call it from the thread that owns the session (typically a DB
 writer worker fed by the speech worker's signals).
 """
 
@@ -108,7 +108,7 @@ class TranscriptWriter:
                     append_utterance(session, self.interview_id, segment, speaker=self.speaker,
                                      interview_question_id=self.question_id)
                 self.written += 1
-            except Exception as exc:  # noqa: BLE001 - reported; the speech stream must go on
+            except Exception as exc:  # reported; the speech stream must go on
                 log.exception("could not store an utterance")
                 if self.on_error is None:
                     raise

@@ -106,7 +106,7 @@ def answer_metrics(gaze: Iterable[GazeSample], emotions: Iterable[EmotionSample]
         eye_contact_pct=contact, look_away_events=_look_aways(g, end), blinks=blinks,
         blinks_per_min=blinks / minutes if minutes > 0 and face else None,
         emotion_samples=len(e), emotion_mean=mean,
-        dominant_emotion=max(mean, key=mean.get) if mean else None)
+        dominant_emotion=max(mean, key=lambda k: mean[k]) if mean else None)
 
 
 
@@ -130,7 +130,7 @@ def emotion_summary(answers: Sequence[AnswerVisionMetrics]) -> dict[str, Any]:
         "blinks": blinks, "blinks_per_min": round(blinks / (dur / 60), 1) if dur > 0 else None,
         "look_away_count": len(away), "look_away_s": round(sum(ev.duration for ev in away), 2),
         "emotion_samples": n_emo, "emotion_mean": {k: round(v, 4) for k, v in mean.items()},
-        "dominant_emotion": max(mean, key=mean.get) if mean else None,
+        "dominant_emotion": max(mean, key=lambda k: mean[k]) if mean else None,
     }
 
 

@@ -9,7 +9,7 @@ UI thread only.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Generic, TypeVar
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
@@ -17,14 +17,18 @@ from PySide6.QtWidgets import QWidget
 from desktop.context import AppContext
 
 Navigate = Callable[..., None]  # nav(state_name, **kwargs)
+V = TypeVar("V", bound=QWidget)
 
 
-class ScreenController(QObject):
+class ScreenController(QObject, Generic[V]):
+    """Generic over its view: ``class HomeController(ScreenController[HomeView])`` lets the type
+    checker see the view's widgets and methods."""
+
     name = "screen"
     nav_key: str | None = None  # which navigation button lights up; None hides the bar
-    view: QWidget
+    view: V
 
-    def __init__(self, view: QWidget, ctx: AppContext, nav: Navigate) -> None:
+    def __init__(self, view: V, ctx: AppContext, nav: Navigate) -> None:
         super().__init__(view)
         self.view = view
         self.ctx = ctx

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QListWidgetItem, QTableWidgetItem
 from core.i18n import tr
 from core.services.history import interview_history, weakest_areas, worst_answers
 from desktop.controllers.base import ScreenController
+from desktop.ui.home_view import HomeView
 from desktop.workers.jobs import Op
 
 
@@ -20,7 +21,7 @@ def _date(value: Any) -> str:
     return value.strftime("%Y-%m-%d") if value is not None else ""
 
 
-class HomeController(ScreenController):
+class HomeController(ScreenController[HomeView]):
     name = "home"
     nav_key = "home"
 

@@ -30,6 +30,7 @@ from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from core.errors import Big20Error
 from core.i18n import tr
 from desktop.controllers.base import ScreenController
+from desktop.ui.live_view import LiveView
 from desktop.workers.jobs import error_text
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ def _timeline_gaze(samples: list, start: float, end: float) -> list[tuple[float,
     return out
 
 
-class LiveController(ScreenController):
+class LiveController(ScreenController[LiveView]):
     name = "live"
     nav_key = None
     camera_failed = Signal(object)  # from the camera-opening helper thread
@@ -249,9 +250,9 @@ class LiveController(ScreenController):
         calibration = self.setup.calibration
 
         def tracker():
-            from engines.vision.tracker import HaarEyeTracker
+            from engines.assembly import eye_tracker
 
-            return HaarEyeTracker(manager, calibration=calibration)
+            return eye_tracker(manager, calibration=calibration)
 
         def emotion():
             from desktop.workers.emotion_process import ProcessEmotionAnalyzer

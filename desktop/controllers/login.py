@@ -35,6 +35,7 @@ from core.i18n import tr
 from core.services.users import authenticate, create_user
 from desktop.context import CurrentUser
 from desktop.controllers.base import ScreenController
+from desktop.ui.login_view import LoginView
 from desktop.workers.jobs import Op, error_text
 from sync.client.api import LoginRequired, ServerClient, ServerRefused, ServerUnreachable
 
@@ -82,7 +83,7 @@ def mirror_local_account(sessions, me: dict[str, Any], password: str | None) -> 
         return user
 
 
-class LoginController(ScreenController):
+class LoginController(ScreenController[LoginView]):
     name = "login"
     nav_key = None
 
@@ -92,7 +93,7 @@ class LoginController(ScreenController):
         v = self.view
         v.sign_in.clicked.connect(self.sign_in)
         v.password.returnPressed.connect(self.sign_in)
-        v.create.clicked.connect(self.create_account)
+        v.create_button.clicked.connect(self.create_account)
         v.to_create.clicked.connect(lambda: v.show_create(True))
         v.to_sign_in.clicked.connect(lambda: v.show_create(False))
         v.language.currentIndexChanged.connect(self._language_changed)

@@ -1,5 +1,5 @@
 """New interview: the form, the resume intake, the device check and gaze calibration, with
-the question plan built in the background meanwhile (DESIGN §3 latency hiding).
+the question plan built in the background meanwhile (docs/ARCHITECTURE.md §3 latency hiding).
 
 Devices come from the context's factories. The camera runs in a VisionWorker (capture, gaze
 threads); the preview repaints from the newest frame on a 30 Hz timer, so a burst of frames
@@ -26,6 +26,7 @@ from PySide6.QtCore import QPoint, QTimer, QUrl
 from core.errors import Big20Error
 from core.i18n import tr
 from desktop.controllers.base import ScreenController
+from desktop.ui.new_interview_view import NewInterviewView
 from desktop.workers.jobs import Op, error_text
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ class InterviewSetup:
     resume_path: Path | None
     resume: dict[str, Any]
     resume_text: str
-    plan: Any  # desktop.workers.planning.PlanResult
+    plan: Any  # desktop.workers.planning.PreparedInterview
     calibration: Any = None  # core.vision.calibration.GazeCalibration or None
     share_live: bool = False  # the candidate chose to share it live with the company, video included
     camera_ok: bool = False
@@ -58,7 +59,7 @@ def _lines(text: str) -> list[str]:
     return [ln.strip() for ln in text.splitlines() if ln.strip()]
 
 
-class NewInterviewController(ScreenController):
+class NewInterviewController(ScreenController[NewInterviewView]):
     name = "new"
     nav_key = "new"
 
@@ -178,9 +179,9 @@ class NewInterviewController(ScreenController):
             source = self.ctx.camera_factory()
 
             def tracker():
-                from engines.vision.tracker import HaarEyeTracker
+                from engines.assembly import eye_tracker
 
-                return HaarEyeTracker(manager)
+                return eye_tracker(manager)
 
             self.vision = VisionWorker(source, tracker)
             self.vision.frame_ready.connect(self._on_frame)

@@ -74,7 +74,7 @@ def _microphone_state(lang: str) -> CapabilityState:
         import sounddevice as sd
 
         inputs = [d for d in sd.query_devices() if d.get("max_input_channels", 0) > 0]
-    except Exception as exc:  # PortAudio missing or no audio system: report, do not crash
+    except Exception as exc:  # noqa: BLE001 - PortAudio missing or no audio system: report, do not crash
         return CapabilityState("microphone", False, type(exc).__name__, tr("app.hint.microphone", lang))
     if not inputs:
         return CapabilityState("microphone", False, tr("app.none_found", lang), tr("app.hint.microphone", lang))

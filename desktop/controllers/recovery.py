@@ -21,22 +21,11 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject
 
+from core.bank import company_name
 from core.i18n import tr
 from desktop.workers.jobs import Op, error_text
 
 log = logging.getLogger(__name__)
-
-
-def _company_name(company_id: str | None, lang: str) -> str:
-    from core.bank import get_company
-    from core.errors import InputError
-
-    if not company_id:
-        return "—"
-    try:
-        return get_company(company_id).company_name.get(lang)
-    except InputError:
-        return company_id
 
 
 class RecoveryController(QObject):
@@ -91,7 +80,7 @@ class RecoveryController(QObject):
         it = self.offers[0]
         lang = self.lang
         dlg = (self._dialog_factory or RecoveryDialog)(lang, self.view.window())
-        dlg.show_offer(company=_company_name(it.company_id, lang), position=it.position,
+        dlg.show_offer(company=company_name(it.company_id, lang), position=it.position,
                        started=it.started_at.strftime("%Y-%m-%d %H:%M") if it.started_at else "—",
                        answered=it.answered, planned=it.planned)
         dlg.resume.clicked.connect(lambda: self.resume(it))
@@ -153,7 +142,7 @@ class RecoveryController(QObject):
             if ctx.user is None:
                 return  # signed out meanwhile
             setup = InterviewSetup(language=lang, company_id=it.company_id,
-                                   company_name=_company_name(it.company_id, lang), position=it.position,
+                                   company_name=company_name(it.company_id, lang), position=it.position,
                                    resume_path=None, resume={}, resume_text="", plan=prepared)
             self.nav("live", setup=setup)
 
@@ -174,19 +163,17 @@ def resume_interview(factory: Any, interview_id: int, *, manager: Any, settings:
     restored by :meth:`InterviewSession.resume` (its answers re-evaluated in the background).
     Blocking (model loads): a worker thread."""
     from core.bank import get_company
+    from core.db.models import Interview
     from core.interview.session import InterviewSession
-    from desktop.workers.planning import PreparedInterview, build_engines
+    from desktop.workers.planning import PreparedInterview
+    from desktop.workers.warmup import run_niced, warm_live_imports
+    from engines.assembly import session_engines
 
     with factory() as db:
-        from core.db.models import Interview
-
         iv = db.get(Interview, interview_id)
         company = get_company(iv.company_id) if iv is not None and iv.company_id else None
-    from desktop.workers.warmup import warm_live_imports
-
-    engines, notes = build_engines(manager, settings, lang, company, probe=probe, progress=progress)
+    engines, notes = session_engines(manager, settings, lang, company, probe=probe, progress=progress,
+                                     run_loader=run_niced)
     warm_live_imports()
     session = InterviewSession.resume(factory, interview_id, engines)
-    return PreparedInterview(session=session, questions=list(session.plan), source=session.plan_source,
-                             note=notes["plan"], speech=notes["speech"], speech_note=notes["speech_note"],
-                             endpoint_vad=notes["endpoint_vad"])
+    return PreparedInterview.of(session, notes)

@@ -34,14 +34,15 @@ from typing import Any
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QListWidgetItem
 
-from core.bank import get_company
-from core.errors import InputError
+from core.bank import company_name
 from core.i18n import tr
 from core.report.export import num
-from desktop.controllers.base import ScreenController
+from desktop.controllers.base import V, ScreenController
 from desktop.controllers.report import ReportController
 from desktop.ui.recording_player import Segment
-from desktop.ui.recruiter_list_view import SORT_KEY, SortableItem
+from desktop.ui.recruiter_compare_view import RecruiterCompareView
+from desktop.ui.recruiter_list_view import SORT_KEY, RecruiterListView, SortableItem
+from desktop.ui.recruiter_report_view import RecruiterReportView
 from desktop.workers.jobs import Op, error_text
 from sync.client.api import LoginRequired, ServerRefused
 
@@ -56,15 +57,6 @@ def _when(iso: str | None) -> str:
     return (iso or "")[:16].replace("T", " ")
 
 
-def _company_name(company_id: str | None, lang: str) -> str:
-    if not company_id:
-        return "—"
-    try:
-        return get_company(company_id).company_name.get(lang)
-    except InputError:  # a company known to the server only
-        return company_id
-
-
 def latest_overrides(notes: list[dict[str, Any]]) -> dict[int | None, dict[str, Any]]:
     """The latest note carrying a score override per target (None: the whole interview). Pure."""
     out: dict[int | None, dict[str, Any]] = {}
@@ -74,7 +66,7 @@ def latest_overrides(notes: list[dict[str, Any]]) -> dict[int | None, dict[str, 
     return out
 
 
-class _RecruiterScreen(ScreenController):
+class _RecruiterScreen(ScreenController[V]):
     nav_key = "home"
 
     def _client(self):
@@ -94,7 +86,7 @@ class _RecruiterScreen(ScreenController):
             self.view.set_busy(False)
 
 
-class RecruiterListController(_RecruiterScreen):
+class RecruiterListController(_RecruiterScreen[RecruiterListView]):
     name = "recruiter"
 
     def __init__(self, view, ctx, nav) -> None:
@@ -120,7 +112,7 @@ class RecruiterListController(_RecruiterScreen):
         self.view.banner.clear_message()
         user = self.ctx.user
         if user is not None:
-            self.view.title.setText(tr("ui.recruiter.title_for", self.lang, company=_company_name(user.company_id, self.lang)))
+            self.view.title.setText(tr("ui.recruiter.title_for", self.lang, company=company_name(user.company_id, self.lang)))
             self.view.meta.setText(tr("ui.recruiter.meta", self.lang, name=user.full_name or user.username,
                                       url=user.server_url or ""))
         if self.dirty or kwargs.get("refresh"):
@@ -245,7 +237,7 @@ class RecruiterListController(_RecruiterScreen):
         self.nav("recruiter_report", interview=row or {"id": iid})
 
 
-class RecruiterReportController(_RecruiterScreen):
+class RecruiterReportController(_RecruiterScreen[RecruiterReportView]):
     """One shared interview: the candidate's report view, transcript, notes and overrides."""
 
     name = "recruiter_report"
@@ -548,7 +540,7 @@ class RecruiterReportController(_RecruiterScreen):
                              done).failure(failed).run_in_background())
 
 
-class RecruiterCompareController(_RecruiterScreen):
+class RecruiterCompareController(_RecruiterScreen[RecruiterCompareView]):
     """Two to four shared interviews side by side."""
 
     name = "recruiter_compare"
@@ -605,13 +597,10 @@ class RecruiterCompareController(_RecruiterScreen):
             col.open.clicked.connect(lambda _=False, r=row: self.nav("recruiter_report", interview=r))
 
 
-def recruiter_screens(lang: str, ctx, nav) -> dict[str, ScreenController]:
+def recruiter_screens(lang: str, ctx, nav) -> dict[str, ScreenController[Any]]:
     """The recruiter's screens for the shell, built in ``lang``."""
     from desktop.controllers.recruiter_live import RecruiterLiveController
-    from desktop.ui.recruiter_compare_view import RecruiterCompareView
     from desktop.ui.recruiter_live_view import RecruiterLiveView
-    from desktop.ui.recruiter_list_view import RecruiterListView
-    from desktop.ui.recruiter_report_view import RecruiterReportView
 
     return {"recruiter": RecruiterListController(RecruiterListView(lang), ctx, nav),
             "recruiter_report": RecruiterReportController(RecruiterReportView(lang), ctx, nav),

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QListWidgetItem
 
 from core.i18n import tr
 from desktop.controllers.base import ScreenController
+from desktop.ui.recruiter_live_view import RecruiterLiveView
 from desktop.ui.widgets import bgr_to_qimage
 from desktop.workers.jobs import error_text
 from desktop.workers.net_loop import net_loop
@@ -47,7 +48,7 @@ class _Bridge(QObject):
     ended = Signal(int)
 
 
-class RecruiterLiveController(ScreenController):
+class RecruiterLiveController(ScreenController[RecruiterLiveView]):
     name = "recruiter_live"
     nav_key = "home"
 

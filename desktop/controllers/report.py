@@ -20,6 +20,7 @@ from core.i18n import tr
 from core.report.export import num
 from core.services.history import latest_report
 from desktop.controllers.base import ScreenController
+from desktop.ui.report_view import ReportView
 from desktop.workers.jobs import Op
 
 
@@ -84,7 +85,7 @@ def timeline_data(d: dict[str, Any]) -> tuple[float, list, list]:
     return max(duration, 0.0), g, e
 
 
-class ReportController(ScreenController):
+class ReportController(ScreenController[ReportView]):
     name = "report"
     nav_key = "home"
     shown = Signal(object)  # the interview id (or None) whose report is now on screen

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QMessageBox, QTableWidgetItem
 from core.errors import ModelError, SecretStoreError
 from core.i18n import tr
 from desktop.controllers.base import ScreenController
+from desktop.ui.settings_view import SettingsView
+from desktop.ui.widgets import data_size
 from desktop.workers.jobs import Op, error_text
 
 log = logging.getLogger(__name__)
@@ -23,17 +25,7 @@ DEEPGRAM = "deepgram_api_key"
 CHOOSABLE = ("llm", "evaluator", "stt", "emotion", "embed")  # core.config.ModelChoice fields
 
 
-def _size(n: int | None) -> str:
-    if not n:
-        return "—"
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit in ("B", "KB") else f"{n:.1f} {unit}"
-        n /= 1024
-    return str(n)
-
-
-class SettingsController(ScreenController):
+class SettingsController(ScreenController[SettingsView]):
     name = "settings"
     nav_key = "settings"
 
@@ -154,7 +146,7 @@ class SettingsController(ScreenController):
         for r, st in enumerate(statuses):
             e = st.entry
             state = tr("ui.models.installed" if st.installed else "ui.models.not_installed", lang)
-            cells = [tr(f"app.capability.{e.capability}", lang), e.name, _size(e.size),
+            cells = [tr(f"app.capability.{e.capability}", lang), e.name, data_size(e.size, lang),
                      tr(f"ui.models.source.{e.source}", lang), state, "●" if st.active else ""]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -208,7 +200,7 @@ class SettingsController(ScreenController):
                 v.model_progress.setRange(0, 1000)
                 v.model_progress.setValue(int(1000 * done / total))
                 v.model_status.setText(tr("ui.models.downloading", lang, name=st.entry.name,
-                                          done=_size(int(done)), total=_size(int(total))))
+                                          done=data_size(done, lang), total=data_size(total, lang)))
 
         def finished(_path) -> None:
             self._download_over()

@@ -19,22 +19,14 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
-from core.bank import get_company
+from core.bank import company_name
 from core.db.models import Interview, InterviewStatus
-from core.errors import InputError
 from core.i18n import tr
 from core.services import sharing
 from desktop.workers.jobs import Op
 from sync.client.outbox import enqueue_interview, sync_state
 
 log = logging.getLogger(__name__)
-
-
-def _company_name(company_id: str, lang: str) -> str:
-    try:
-        return get_company(company_id).company_name.get(lang)
-    except InputError:
-        return company_id
 
 
 class SharingController(QObject):
@@ -83,7 +75,7 @@ class SharingController(QObject):
             v.share.hide()
             v.sync_state.hide()
             return
-        company = _company_name(state["company_id"], lang)
+        company = company_name(state["company_id"], lang)
         v.share.setText(tr("ui.share.stop" if state["shared"] else "ui.share.share", lang, company=company))
         v.share.setEnabled(True)
         v.share.show()

@@ -32,6 +32,7 @@ from core.i18n import tr
 from core.paths import app_paths
 from desktop.context import AppContext
 from desktop.controllers.base import Navigate, ScreenController
+from desktop.ui.widgets import data_size
 from desktop.ui.wizard_view import STEPS, WizardView
 from desktop.workers.jobs import Op, error_text
 
@@ -97,24 +98,13 @@ def is_non_commercial(entry: Any) -> bool:
     return any(entry.licence.upper().startswith(p) for p in NON_COMMERCIAL)
 
 
-def human_size(n: int | float | None) -> str:
-    if not n:
-        return "?"
-    n = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit in ("B", "KB") else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} GB"
-
-
 def missing_defaults(manager: Any) -> list[str]:
     """Packaged offline defaults not yet in the model folder."""
     return [e.id for e in manager.catalog.models
             if e.role == "embedded" and e.source == "pypi" and not e.files_from and not manager.is_installed(e.id)]
 
 
-class WizardController(ScreenController):
+class WizardController(ScreenController[WizardView]):
     name = "wizard"
     nav_key = None
 
@@ -233,7 +223,7 @@ class WizardController(ScreenController):
             nc = is_non_commercial(e)
             rows.append({"id": e.id, "name": e.name, "installed": installed,
                          "checked": not installed and not nc,
-                         "detail": tr("wizard.models.row", lang, size=human_size(e.download_size or e.size),
+                         "detail": tr("wizard.models.row", lang, size=data_size(e.download_size or e.size, lang, "?"),
                                       licence=e.licence) + (f" · {tr('wizard.models.installed', lang)}" if installed else ""),
                          "improves": tr(f"wizard.improves.{e.capability}", lang),
                          "warning": tr("wizard.models.nc_warning", lang) if nc else ""})
@@ -297,7 +287,7 @@ class WizardController(ScreenController):
     def _update_total(self, *_args: Any) -> None:
         ids = self.selected()
         free = self._free_gb()
-        self.view.total_label.setText(tr("wizard.models.total", self.lang, size=human_size(self._need_bytes(ids)),
+        self.view.total_label.setText(tr("wizard.models.total", self.lang, size=data_size(self._need_bytes(ids), self.lang, "?"),
                                          free=free if free is not None else "?"))
         busy = self.download_op is not None and not self.download_op.done and not self._ending
         self.view.download.setEnabled(bool(ids) and not busy)
@@ -342,7 +332,7 @@ class WizardController(ScreenController):
             row.bar.setValue(int(1000 * min(done / total, 1.0)))
             if done < total:
                 v.download_status.setText(tr("wizard.models.downloading", lang, name=names[model_id],
-                                             done=human_size(done), total=human_size(total)))
+                                             done=data_size(done, lang, "?"), total=data_size(total, lang, "?")))
             else:
                 v.download_status.setText(tr("wizard.models.verified", lang, name=names[model_id]))
 

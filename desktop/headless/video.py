@@ -22,6 +22,11 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from core.tasks import CancelToken
+from core.vision.calibration import GazeCalibration
+from core.vision.summary import answer_metrics, emotion_summary, emotions_section
+from engines.assembly import emotion_analyzer, eye_tracker, model_manager
+from engines.capture.video import FileVideoSource
+from engines.vision.pipeline import VisionPipeline
 
 log = logging.getLogger(__name__)
 
@@ -48,18 +53,10 @@ def analyze_video(path: Path, windows: Sequence[tuple[float, float]], lang: str,
                   manager: Any = None, emotion_interval_s: float = 2.0, calibration_s: float = 2.0,
                   cancel: CancelToken | None = None,
                   progress: Callable[[int], None] | None = None) -> VideoAnalysis:
-    from core.vision.calibration import GazeCalibration
-    from core.vision.summary import answer_metrics, emotion_summary, emotions_section
-    from engines.capture.video import FileVideoSource
-    from engines.emotion.factory import create_emotion_analyzer
-    from engines.models.manager import ModelManager
-    from engines.vision.pipeline import VisionPipeline
-    from engines.vision.tracker import HaarEyeTracker
-
-    manager = manager or ModelManager.from_settings()
+    manager = manager or model_manager()
     source = FileVideoSource(path, realtime=False)
     source.open()
-    pipeline = VisionPipeline(HaarEyeTracker(manager), create_emotion_analyzer(manager),
+    pipeline = VisionPipeline(eye_tracker(manager), emotion_analyzer(manager),
                               emotion_interval_s=emotion_interval_s)
     gaze, emotions = [], []
     try:

@@ -2,7 +2,7 @@
 across sessions, a bar chart of areas, and a timeline of eye contact and emotion aligned
 with an answer. Layout/painting only; data arrives as plain lists. UI thread only.
 
-A value of None is drawn as a gap with the ``na_text`` label, never as zero (DESIGN §6).
+A value of None is drawn as a gap with the ``na_text`` label, never as zero (docs/ARCHITECTURE.md §6).
 """
 
 from __future__ import annotations

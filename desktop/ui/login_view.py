@@ -94,8 +94,8 @@ class LoginView(QWidget):
         self.new_password.setPlaceholderText(t("ui.login.password_hint"))
         self.confirm = QLineEdit()
         self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
-        self.create = QPushButton(t("ui.login.create"))
-        self.create.setObjectName("primary")
+        self.create_button = QPushButton(t("ui.login.create"))  # not `create`: that shadows QWidget.create()
+        self.create_button.setObjectName("primary")
         self.to_sign_in = QPushButton(t("ui.login.to_sign_in"))
         self.create_note = label(t("ui.login.local_note"), "muted")
         g.addRow(t("ui.login.full_name"), self.full_name)
@@ -104,7 +104,7 @@ class LoginView(QWidget):
         g.addRow(t("ui.login.password"), self.new_password)
         g.addRow(t("ui.login.confirm"), self.confirm)
         g.addRow(self.create_note)
-        g.addRow(self.create)
+        g.addRow(self.create_button)
         g.addRow(self.to_sign_in)
         # server account
         server = QWidget()
@@ -161,6 +161,6 @@ class LoginView(QWidget):
         return self.forms.currentIndex() == 2
 
     def set_busy(self, busy: bool) -> None:
-        for w in (self.sign_in, self.create, self.to_create, self.to_sign_in, self.server_sign_in,
+        for w in (self.sign_in, self.create_button, self.to_create, self.to_sign_in, self.server_sign_in,
                   self.kind_local, self.kind_server):
             w.setEnabled(not busy)

@@ -6,6 +6,8 @@ start-up checks run in the background.
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 from core import __version__
 from core.config import Settings
 from core.i18n import tr
+from desktop.workers.jobs import run_job
 
 
 class MainWindow(QMainWindow):
@@ -49,9 +52,9 @@ class MainWindow(QMainWindow):
             layout.addWidget(w)
         self.setCentralWidget(central)
 
-    def start_checks(self) -> None:
-        from desktop.controllers.readiness import run_checks
-        from desktop.workers.jobs import run_job
+    def start_checks(self, run_checks: Callable[..., Any]) -> None:
+        """Run ``run_checks(settings, progress, cancel)`` (desktop.controllers.readiness) off the
+        UI thread and show its rows; the controller is passed in (views import no controller)."""
 
         def connect(job) -> None:
             self.job = job

@@ -38,7 +38,7 @@ SORT_KEY = Qt.ItemDataRole.UserRole + 1
 class SortableItem(QTableWidgetItem):
     """A cell that sorts by its ``SORT_KEY`` data (a number) rather than its text."""
 
-    def __lt__(self, other: QTableWidgetItem) -> bool:  # noqa: D105 - Qt's sort hook
+    def __lt__(self, other: QTableWidgetItem) -> bool:  # Qt's sort hook
         a, b = self.data(SORT_KEY), other.data(SORT_KEY)
         if a is None or b is None:  # (QTableWidgetItem.__lt__ would call back into this override)
             return self.text() < other.text()

@@ -9,11 +9,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLocale, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.ui.theme import current_theme, palette
+
+
+def data_size(n: int | float | None, lang: str, unknown: str = "—") -> str:
+    """A byte count for people, in ``lang``'s number format (Qt's locale formatter, SI units:
+    1 MB = 1000 kB, as disks and downloads are sized)."""
+    if not n:
+        return unknown
+    return QLocale(lang).formattedDataSize(int(n), 1, QLocale.DataSizeFormat.DataSizeSIFormat)
 
 
 def card(*widgets: QWidget, spacing: int = 8) -> QFrame:

@@ -16,8 +16,11 @@ import multiprocessing as mp
 from pathlib import Path
 from typing import Any
 
+from core.config import ModelChoice
 from core.errors import Big20Error, EngineError
 from core.protocols import EmotionSample, Frame
+from engines.assembly import emotion_analyzer
+from engines.models.manager import ModelManager
 
 log = logging.getLogger(__name__)
 FIRST_RESULT_TIMEOUT_S = 120.0  # TensorFlow import + model build on a slow machine
@@ -34,14 +37,10 @@ def _child(conn: Any, models_dir: str, choice: dict) -> None:
         os.nice(10)
     except OSError:
         log.debug("could not lower the emotion process's priority")
-    from core.config import ModelChoice
-    from engines.emotion.factory import create_emotion_analyzer
-    from engines.models.manager import ModelManager
-
     failure = None
     analyzer = None
     try:
-        analyzer = create_emotion_analyzer(ModelManager(models_dir=Path(models_dir), choice=ModelChoice(**choice)))
+        analyzer = emotion_analyzer(ModelManager(models_dir=Path(models_dir), choice=ModelChoice(**choice)))
     except Big20Error as exc:
         failure = (exc.code, exc.params)
     except Exception as exc:  # noqa: BLE001 - reported to the parent as an engine failure

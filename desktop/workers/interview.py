@@ -36,6 +36,7 @@ from PySide6.QtCore import QObject, Signal
 from core.errors import Big20Error
 from core.interview.session import SessionListener
 from core.protocols import SAMPLE_RATE
+from engines.capture.audio import levels
 
 log = logging.getLogger(__name__)
 PREROLL_S = 1.0
@@ -118,7 +119,7 @@ class InterviewWorker(QObject):
         if mic is not None:
             try:
                 mic.stop()
-            except Exception:  # noqa: BLE001 - a broken device must not block leaving the screen
+            except Exception:  # a broken device must not block leaving the screen
                 log.exception("stopping the microphone failed")
 
     @property
@@ -129,8 +130,6 @@ class InterviewWorker(QObject):
     def _on_audio(self, block: Any, _t: float) -> None:
         self._blocks += 1
         if self._blocks % 3 == 0:
-            from engines.capture.audio import levels
-
             lv = levels(block)
             self.level.emit(lv.rms_dbfs, lv.peak_dbfs)
         if self._paused or not self._accepting:
@@ -194,7 +193,7 @@ class InterviewWorker(QObject):
         self._cancelled = True
         try:
             self.stopped.emit(self.session.cancel(reason))
-        except Exception:  # noqa: BLE001 - cancelling is best effort after a failure
+        except Exception:  # cancelling is best effort after a failure
             log.exception("cancelling the interview failed")
 
     def _read_aloud(self, text: str) -> str:

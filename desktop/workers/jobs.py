@@ -39,7 +39,9 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from core.errors import Big20Error, Cancelled
 from core.i18n import tr
+from core.paths import app_paths
 from core.tasks import CancelToken
+from desktop.workers.lifecycle import join_stopping
 
 log = logging.getLogger(__name__)
 PROGRESS_DELAY_MS = 600
@@ -167,8 +169,6 @@ def run_job(fn: Callable[..., Any], parent: QObject | None = None, *, pool: _Poo
 
 def wait_idle(timeout_ms: int = 30_000) -> bool:
     """Block until background jobs and stops are done (shutdown, tests). UI thread only."""
-    from desktop.workers.lifecycle import join_stopping
-
     stopped = join_stopping(timeout_ms / 1000)
     ok = _pool("jobs").wait(timeout_ms / 1000)
     return db_lane().wait(timeout_ms / 1000) and ok and stopped
@@ -186,8 +186,6 @@ def _lang_of(widget: QObject | None) -> str:
 def error_text(exc: BaseException, lang: str) -> str:
     if isinstance(exc, Big20Error):
         return exc.localized(lang)
-    from core.paths import app_paths
-
     return tr("ui.error.unexpected", lang, kind=type(exc).__name__, log=str(app_paths().log_file))
 
 

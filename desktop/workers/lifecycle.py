@@ -24,7 +24,7 @@ def stop_in_background(name: str, *stoppers: Callable[[], None]) -> threading.Th
         for stop in stoppers:
             try:
                 stop()
-            except Exception:  # noqa: BLE001 - one failing stop must not keep the others running
+            except Exception:  # one failing stop must not keep the others running
                 log.exception("stopping %s failed", name)
 
     t = threading.Thread(target=run, name=f"stop-{name}", daemon=True)

@@ -20,16 +20,15 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import deque
-from typing import Any, Callable, Generic, TypeVar
+from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal
 
 from core.errors import Big20Error, EngineError
 from core.protocols import Frame
+from core.queues import DropOldestQueue
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 class LatestFrameSlot:
@@ -63,31 +62,6 @@ class LatestFrameSlot:
         with self._cond:
             self._closed = True
             self._cond.notify_all()
-
-
-class DropOldestQueue(Generic[T]):
-    """Bounded queue: ``put`` drops the oldest item when full and never blocks."""
-
-    def __init__(self, maxsize: int) -> None:
-        self._q: deque[T] = deque(maxlen=maxsize)
-        self._lock = threading.Lock()
-        self.dropped = 0
-
-    def put(self, item: T) -> None:
-        with self._lock:
-            if len(self._q) == self._q.maxlen:
-                self.dropped += 1
-            self._q.append(item)
-
-    def drain(self) -> list[T]:
-        with self._lock:
-            items = list(self._q)
-            self._q.clear()
-            return items
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._q)
 
 
 class VisionWorker(QObject):

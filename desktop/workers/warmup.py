@@ -68,7 +68,7 @@ def warm_live_imports(modules: tuple[str, ...] = LIVE_MODULES) -> list[str]:
             import keyring
 
             keyring.get_keyring()
-        except Exception:  # noqa: BLE001 - a broken keyring is reported where a secret is read
+        except Exception:  # a broken keyring is reported where a secret is read
             log.debug("keyring backend not ready", exc_info=True)
     return missing
 

@@ -15,7 +15,7 @@ import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from core.errors import DeviceError, InputError
 from core.protocols import SAMPLE_RATE
@@ -92,7 +92,7 @@ class MicrophoneAudioSource:
         self.device = device
         self.block_samples = block_samples
         self.last_level = AudioLevel(SILENCE_DBFS, SILENCE_DBFS)
-        self._stream = None
+        self._stream: Any = None  # sounddevice.InputStream while running
         self._samples = 0
 
     def resolve(self) -> InputDevice:
@@ -117,7 +117,7 @@ class MicrophoneAudioSource:
         dev = self.resolve()
         self._samples = 0
 
-        def callback(indata, frames, time_info, status) -> None:  # PortAudio thread
+        def callback(indata: Any, frames: int, time_info: Any, status: Any) -> None:  # PortAudio thread
             if status:
                 log.debug("microphone status: %s", status)
             block = indata[:, 0].copy()
@@ -150,7 +150,7 @@ def load_audio(path: Path | str) -> "np.ndarray":
         from faster_whisper.audio import decode_audio
 
         return decode_audio(str(path), sampling_rate=SAMPLE_RATE)
-    except Exception as exc:  # noqa: BLE001 - PyAV raises many types for broken media
+    except Exception as exc:  # PyAV raises many types for broken media
         raise InputError("speech.audio_file_unreadable", path=str(path), reason=str(exc)) from exc
 
 
@@ -168,7 +168,12 @@ class FileAudioSource:
                  speed: float = 1.0, block_samples: int = BLOCK_SAMPLES, tail_silence_s: float = 0.0) -> None:
         import numpy as np
 
-        data = load_audio(path) if audio is None else np.asarray(audio, dtype=np.float32)
+        if audio is not None:
+            data = np.asarray(audio, dtype=np.float32)
+        elif path is not None:
+            data = load_audio(path)
+        else:
+            raise ValueError("FileAudioSource needs a path or the audio samples")
         if tail_silence_s > 0:
             data = np.concatenate([data, np.zeros(int(tail_silence_s * SAMPLE_RATE), np.float32)])
         self.audio = data

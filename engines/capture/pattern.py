@@ -20,6 +20,7 @@ from typing import Callable
 
 import numpy as np
 
+from core.errors import DeviceError
 from core.protocols import Frame
 
 COLS, ROWS = 16, 4  # 2 words x 32 bits
@@ -106,8 +107,6 @@ class PatternCamera:
 
     def read(self) -> Frame | None:
         if not self._open:
-            from core.errors import DeviceError
-
             raise DeviceError("capture.not_open", device="pattern")
         if self.frames is not None and self._index >= self.frames:
             return None

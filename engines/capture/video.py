@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from core.errors import DeviceError, InputError
 from core.protocols import Frame
@@ -31,7 +31,7 @@ class OpenCVCamera:
         self.fps = fps
         self._clock = clock or time.monotonic
         self._backend = backend
-        self._cap = None
+        self._cap: Any = None  # cv2.VideoCapture while open
         self._index = 0
 
     def open(self) -> None:
@@ -91,9 +91,9 @@ class FileVideoSource:
         self.fps = fps or 30.0
         self.size = (0, 0)
         self._fps_override = fps
-        self._cap = None
+        self._cap: Any = None  # cv2.VideoCapture while open
         self._images: list[Path] | None = None
-        self._pending = None
+        self._pending: Any = None  # the probe frame, returned first
         self._pos = 0
         self._index = 0
         self._t0 = 0.0
@@ -137,7 +137,7 @@ class FileVideoSource:
         self._cap = cv2.VideoCapture(str(self.path))
         return self._cap.isOpened()
 
-    def _next_image(self):
+    def _next_image(self) -> Any:
         import cv2
 
         if self._images is not None:

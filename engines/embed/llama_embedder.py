@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from core.errors import EngineError, ModelError
+from engines.llm.llama_cpp_model import check_gguf, default_threads
 from engines.runtime_probe import ensure_runtime
 
 log = logging.getLogger(__name__)
@@ -78,8 +79,6 @@ class LlamaEmbedder:
 
     def __init__(self, path: Path, *, model_id: str, expected_dim: int | None = None,
                  n_ctx: int = 512, n_threads: int | None = None) -> None:
-        from engines.llm.llama_cpp_model import check_gguf, default_threads
-
         self.path = Path(path)
         self.model_id = model_id
         check_gguf(self.path, model_id)

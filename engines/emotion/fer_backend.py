@@ -20,6 +20,8 @@ import numpy as np
 
 from core.errors import EngineError, InputError, ModelError
 from core.protocols import EMOTIONS, EmotionSample, Frame
+from engines.emotion import quiet_tensorflow
+from engines.models.manager import ModelManager
 from engines.vision.haar import FACE_FILE, cascade_paths, load_cascade
 
 MODEL_ID = "fer-mini-xception"
@@ -54,16 +56,15 @@ def to_grey(image: np.ndarray) -> np.ndarray:
 class FerEmotionAnalyzer:
     backend = "fer"
 
-    def __init__(self, manager: Any | None = None, model_path: Path | None = None) -> None:
-        if manager is None:
-            from engines.models.manager import ModelManager
-
-            manager = ModelManager.from_settings()
-        path = model_path or manager.path(MODEL_ID)
+    def __init__(self, manager: ModelManager | None = None, model_path: Path | None = None,
+                 face_cascade: Path | None = None) -> None:
+        """The model at ``model_path`` and the face cascade at ``face_cascade``, or those the
+        ``manager`` locates (engines.assembly.emotion_analyzer passes the user's)."""
+        if manager is None and (model_path is None or face_cascade is None):
+            raise ValueError("FerEmotionAnalyzer needs a model manager, or both model_path and face_cascade")
+        path = model_path or (manager.path(MODEL_ID) if manager is not None else None)
         if path is None or not Path(path).exists():
             raise ModelError("models.capability_missing", capability="emotion", options=MODEL_ID)
-        from engines.emotion import quiet_tensorflow
-
         quiet_tensorflow()
         import tensorflow as tf
         import tf_keras
@@ -78,7 +79,7 @@ class FerEmotionAnalyzer:
         self._forward = tf.function(
             lambda x: model(x, training=False),
             input_signature=[tf.TensorSpec([1, self._size, self._size, 1], tf.float32)])
-        self._face = load_cascade(cascade_paths(manager)[FACE_FILE])
+        self._face = load_cascade(face_cascade or cascade_paths(manager)[FACE_FILE])  # type: ignore[arg-type]
 
     def scores_for_face(self, face: np.ndarray) -> dict[str, float]:
         """The seven scores for an already cropped face (grey or BGR)."""
@@ -103,5 +104,5 @@ class FerEmotionAnalyzer:
                                  backend=self.backend)
         x, y, w, h = box
         scores = self.scores_for_face(g[y:y + h, x:x + w])
-        return EmotionSample(t=frame.t, dominant=max(scores, key=scores.get), scores=scores,
+        return EmotionSample(t=frame.t, dominant=max(scores, key=lambda k: scores[k]), scores=scores,
                              face_found=True, backend=self.backend)

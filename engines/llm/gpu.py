@@ -28,7 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
+from core.errors import ModelError
 from core.gpu_plan import MIB, GgufSpec, Offload, OffloadPlan, kv_cache_bytes, plan_offload
+from core.i18n import tr
+from engines.llm.gguf_meta import read_layout
 
 log = logging.getLogger(__name__)
 
@@ -143,8 +146,6 @@ def llama_gpu_build() -> bool:
 # ------------------------------------------------------------------------------- the plan
 def gguf_spec(model_id: str, path: Path, n_ctx: int = 4096) -> GgufSpec:
     """The planner's view of a GGUF file: its size, layers and KV cache at ``n_ctx``."""
-    from engines.llm.gguf_meta import read_layout
-
     layout = read_layout(path)
     return GgufSpec(model_id, Path(path).stat().st_size, layout.n_layers,
                     kv_cache_bytes(layout.n_layers, n_ctx, layout.n_kv_heads, layout.head_dim))
@@ -171,8 +172,6 @@ class GpuDecision:
         return self.plan.for_model(model_id)
 
     def note(self, lang: str) -> str:
-        from core.i18n import tr
-
         return tr(self.note_key, lang, **self.note_args)
 
 
@@ -301,16 +300,13 @@ def llm_placement(manager: Any, *, n_ctx: int = 4096, force: bool = False) -> Gp
     """The decision for the LLMs an interview loads under ``manager``'s choice: the active
     question model and evaluator when they are GGUFs that will be used (recommended models,
     or any with ``force``). None when no LLM will load. Blocking (see :func:`process_plan`)."""
-    from core.errors import ModelError
-    from core.interview.planner import is_capable
-
     models: list[tuple[str, Path]] = []
     for cap in ("llm", "evaluator"):
         try:
             entry = manager.active(cap)
         except ModelError:
             continue
-        if entry is None or entry.format != "gguf" or not (force or is_capable(entry)):
+        if entry is None or entry.format != "gguf" or not (force or entry.is_capable):
             continue
         path = manager.path(entry.id)
         if path is not None and Path(path).is_file():

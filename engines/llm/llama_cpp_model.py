@@ -34,7 +34,9 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from core.errors import Cancelled, EngineError, ModelError
+from core.gpu_plan import plan_offload
 from core.protocols import ChatMessage
+from engines.llm.gpu import gguf_spec, gpus, llama_gpu_build
 from engines.runtime_probe import ensure_runtime
 
 log = logging.getLogger(__name__)
@@ -69,12 +71,8 @@ def default_threads() -> int:
 
 def _gpu_layers(path: Path, model_id: str, n_ctx: int) -> int:
     """This model alone on the first GPU (core.gpu_plan); 0 without a GPU build or GPU."""
-    from engines.llm.gpu import gguf_spec, gpus, llama_gpu_build
-
     if not llama_gpu_build():
         return 0
-    from core.gpu_plan import plan_offload
-
     scan = gpus()
     if scan.best is None:
         return 0
@@ -135,7 +133,7 @@ class LlamaCppModel:
     def loaded(self) -> bool:
         return self._llm is not None
 
-    def _resident(self):
+    def _resident(self) -> contextlib.AbstractContextManager[Any]:
         """Context in which the weights are loaded: the lane's turn, or nothing to do."""
         if self.lane is not None:
             return self.lane.use(self)
@@ -231,8 +229,8 @@ def schema_problem(data: Any, schema: dict[str, Any], path: str = "$") -> str | 
     """A small JSON-schema check (type, required, properties, items, minLength, minItems,
     enum, minimum/maximum): enough for our own schemas, no extra dependency."""
     t = schema.get("type")
-    types = {"object": dict, "array": list, "string": str, "integer": int, "number": (int, float),
-             "boolean": bool}
+    types: dict[str, type | tuple[type, ...]] = {"object": dict, "array": list, "string": str, "integer": int,
+                                                 "number": (int, float), "boolean": bool}
     if t and not isinstance(data, types[t]) or (t in ("integer", "number") and isinstance(data, bool)):
         return f"{path}: expected {t}"
     if "enum" in schema and data not in schema["enum"]:

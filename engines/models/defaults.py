@@ -64,16 +64,17 @@ def install_default(manager: ModelManager, entry: ModelEntry,
     if manager.is_installed(entry.id):
         return DefaultResult(entry.id, True, "already installed")
     for f in entry.files:
-        sources = [package_data_path(p) for p in f.parts]
-        if any(s is None for s in sources):
-            missing = [p for p, s in zip(f.parts, sources) if s is None]
+        found = [package_data_path(p) for p in f.parts]
+        sources = [s for s in found if s is not None]
+        if len(sources) != len(found):
+            missing = [p for p, s in zip(f.parts, found) if s is None]
             raise ModelError("models.default_package_missing", id=entry.id,
                              packages=", ".join(entry.packages), parts=", ".join(missing))
         dest = manager.models_dir / entry.id / f.name
         if dest.exists() and f.size is not None and dest.stat().st_size == f.size:
             continue
-        total = sum(s.stat().st_size for s in sources)  # type: ignore[union-attr]
-        _assemble(sources, dest, f.sha256, progress, total)  # type: ignore[arg-type]
+        total = sum(s.stat().st_size for s in sources)
+        _assemble(sources, dest, f.sha256, progress, total)
         log.info("installed default model file %s", dest)
     return DefaultResult(entry.id, manager.is_installed(entry.id))
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.catalog import Catalog, ModelEntry, ModelFile, load_catalog
-from core.config import ModelChoice
+from core.config import ModelChoice, Settings, load_settings
 from core.errors import ModelError
 from core.paths import app_paths
 
@@ -75,12 +75,10 @@ class ModelManager:
         self.choice = choice or ModelChoice()
 
     @classmethod
-    def from_settings(cls, settings=None, *, models_dir: Path | None = None) -> "ModelManager":
+    def from_settings(cls, settings: Settings | None = None, *, models_dir: Path | None = None) -> "ModelManager":
         """A manager that honours the user's model choice (``settings.models``; default: the
         saved settings)."""
         if settings is None:
-            from core.config import load_settings
-
             settings = load_settings().settings
         return cls(models_dir=models_dir, choice=settings.models)
 

@@ -52,7 +52,8 @@ def check_model(manager: ModelManager, model_id: str, lang: str = "en",
     present = [f for f in owner.files if (manager.models_dir / owner.id / f.name).exists()]
     if not present:
         return MISSING, str(manager.models_dir / owner.id)
-    problems, notes = [], []
+    problems: list[str] = []
+    notes: list[str] = []
     for f in owner.files:
         path = manager.models_dir / owner.id / f.name
         if not path.exists():

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from core.errors import InputError
 from core.protocols import PdfDocument
@@ -73,7 +74,8 @@ class PyMuPdfReader:
                 raise InputError("resume.broken", file=name)
             layout: list[LayoutPage] = []
             try:
-                for number, page in enumerate(doc, start=1):
+                for number in range(1, doc.page_count + 1):
+                    page = doc[number - 1]
                     layout.append(_layout_page(page, number))
             except Exception as exc:  # noqa: BLE001 - a truncated stream fails mid-document
                 log.debug("pdf page read failed: %s", type(exc).__name__)
@@ -84,7 +86,7 @@ class PyMuPdfReader:
                 # the missing text is damage, not a scan
                 raise InputError("resume.broken", file=name)
             if visible < MIN_TEXT_CHARS:
-                has_images = any(page.get_images() for page in doc)
+                has_images = any(doc[i].get_images() for i in range(doc.page_count))
                 raise InputError("resume.image_only" if has_images else "resume.empty", file=name)
             pages = ["\n".join(ln.text for ln in reading_order(p)) for p in layout]
             meta = {k: v for k, v in (doc.metadata or {}).items() if v}
@@ -97,7 +99,7 @@ class PyMuPdfReader:
 _BOLD_FLAG = 16
 
 
-def _layout_page(page, number: int) -> LayoutPage:
+def _layout_page(page: Any, number: int) -> LayoutPage:
     """The page's text lines with their look (PyMuPDF "dict" output, spans joined)."""
     out = LayoutPage(number=number, width=float(page.rect.width), height=float(page.rect.height))
     for block in page.get_text("dict")["blocks"]:

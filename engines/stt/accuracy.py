@@ -28,7 +28,7 @@ def _align(ref: list[str], hyp: list[str]) -> list[tuple[str, str | None, str | 
     for i in range(1, n + 1):
         for j in range(1, m + 1):
             d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (ref[i - 1] != hyp[j - 1]))
-    ops = []
+    ops: list[tuple[str, str | None, str | None]] = []
     i, j = n, m
     while i > 0 or j > 0:
         if i > 0 and j > 0 and d[i][j] == d[i - 1][j - 1] + (ref[i - 1] != hyp[j - 1]):

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from core.errors import EngineError
 from core.protocols import SAMPLE_RATE, TranscriptSegment, Word
@@ -92,7 +92,7 @@ class DeepgramLiveTranscriber:
             raise EngineError("speech.deepgram_unreachable", reason=f"HTTP {exc.status_code}") from exc
         except OSError as exc:  # refused, DNS, timeout (TimeoutError is an OSError)
             raise EngineError("speech.deepgram_unreachable", reason=type(exc).__name__ + ": " + str(exc)) from exc
-        except Exception as exc:  # noqa: BLE001 - websockets handshake errors (InvalidStatus, ...)
+        except Exception as exc:  # websockets handshake errors (InvalidStatus, ...)
             # With websockets >= 14 the SDK lets InvalidStatus through instead of ApiError.
             status = getattr(getattr(exc, "response", None), "status_code", None)
             if status in (401, 403):
@@ -173,7 +173,7 @@ class DeepgramLiveTranscriber:
                         self._fail()
                     return
 
-    def _on_message(self, msg) -> None:
+    def _on_message(self, msg: Any) -> None:
         kind = getattr(msg, "type", None)
         if kind == "Results":
             self._on_results(msg)
@@ -182,7 +182,7 @@ class DeepgramLiveTranscriber:
         elif kind == "Error":
             log.warning("deepgram error message: %s", msg)
 
-    def _on_results(self, msg) -> None:
+    def _on_results(self, msg: Any) -> None:
         alt = msg.channel.alternatives[0] if msg.channel.alternatives else None
         words = [Word(w.punctuated_word or w.word, w.start, w.end, w.confidence)
                  for w in (alt.words or [])] if alt else []
@@ -200,7 +200,7 @@ class DeepgramLiveTranscriber:
             confidence=alt.confidence if alt else None, language=_detected_language(alt) or self.language,
             is_final=bool(msg.is_final), engine=ENGINE))
 
-    def _on_error(self, exc) -> None:
+    def _on_error(self, exc: Any) -> None:
         log.info("deepgram socket error: %s", exc)
 
     def _on_close(self) -> None:
@@ -220,7 +220,7 @@ class DeepgramLiveTranscriber:
         self.on_failure(EngineError("speech.deepgram_network_lost"))
 
 
-def _detected_language(alt) -> str | None:
+def _detected_language(alt: Any) -> str | None:
     """The language Deepgram heard, when it says (``languages`` on multilingual models); the
     session compares it with the interview's language."""
     langs = getattr(alt, "languages", None) if alt is not None else None

@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from core.errors import Big20Error, EngineError
+from core.errors import Big20Error, EngineError, SecretStoreError
 from core.protocols import SAMPLE_RATE, TranscriptSegment
+from core.secrets import SecretStore
+from engines.stt.deepgram_live import DeepgramLiveTranscriber
 
 if TYPE_CHECKING:
     import numpy as np
@@ -66,9 +68,9 @@ class SpeechRouter:
 
     engine_name = "router"
 
-    def __init__(self, local_factory: Callable[[], object], *, use_deepgram: bool = True,
+    def __init__(self, local_factory: Callable[[], Any], *, use_deepgram: bool = True,
                  api_key_getter: Callable[[], str | None] | None = None,
-                 deepgram_factory: Callable[..., object] | None = None,
+                 deepgram_factory: Callable[..., Any] | None = None,
                  on_event: Callable[[str, Big20Error | None], None] | None = None) -> None:
         """``local_factory()`` returns a fresh local StreamingTranscriber whose ``start``
         accepts ``time_offset``; ``deepgram_factory(api_key, on_failure=...)`` a
@@ -81,7 +83,7 @@ class SpeechRouter:
         self.on_event = on_event or (lambda code, err: None)
         self._lock = threading.RLock()
         self._rejected_key: str | None = None
-        self.active = None
+        self.active: Any = None  # the engine receiving audio now (Deepgram or local)
         self.engines_used: list[str] = []
         self.failover_at_s: float | None = None
 
@@ -89,7 +91,7 @@ class SpeechRouter:
         self.language = language
         self.on_segment = on_segment
         self._ring = AudioRing()
-        self._deepgram = None
+        self._deepgram: Any = None
         self.engines_used = []
         self.failover_at_s = None
         key = self.api_key_getter() if self.use_deepgram else None
@@ -158,9 +160,6 @@ class SpeechRouter:
 def _keyring_key() -> str | None:
     """The Deepgram key, or None. A machine without a usable keyring simply has no key: speech
     then stays local (logged once per answer, not raised: recognition must go on)."""
-    from core.errors import SecretStoreError
-    from core.secrets import SecretStore
-
     try:
         return SecretStore().get("deepgram_api_key")
     except SecretStoreError as exc:
@@ -168,7 +167,5 @@ def _keyring_key() -> str | None:
         return None
 
 
-def _default_deepgram(api_key: str, **kw):
-    from engines.stt.deepgram_live import DeepgramLiveTranscriber
-
+def _default_deepgram(api_key: str, **kw: Any) -> Any:
     return DeepgramLiveTranscriber(api_key, **kw)

@@ -12,27 +12,22 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
-from core.protocols import TranscriptSegment, Transcription
+from core.protocols import Transcription, TranscriptSegment
+from engines.capture.audio import FileAudioSource
+from engines.stt.deepgram_live import DeepgramLiveTranscriber
+from engines.stt.router import SpeechRouter
+from engines.stt.whisper_stream import LocalWhisperStream
 
 
-def transcribe_streaming(path: Path | str, language: str, *, realtime: bool,
+def transcribe_streaming(path: Path | str, language: str, *, realtime: bool, model: Any,
                          on_segment: Callable[[TranscriptSegment], None] | None = None,
-                         use_deepgram: bool | None = None, model=None,
+                         use_deepgram: bool = False,
                          on_event: Callable[[str, object], None] | None = None,
                          deepgram_base_url: str | None = None) -> Transcription:
-    """``use_deepgram`` None reads ``Settings.speech.use_deepgram``; ``model`` is a loaded
-    faster-whisper model (loaded from the model manager when None)."""
-    from engines.capture.audio import FileAudioSource
-    from engines.stt.router import SpeechRouter
-    from engines.stt.whisper_stream import LocalWhisperStream, load_whisper_model
-
-    if use_deepgram is None:
-        from core.config import load_settings
-
-        use_deepgram = load_settings().settings.speech.use_deepgram
-    model = model if model is not None else load_whisper_model()
+    """``model``: a loaded faster-whisper model (engines.assembly.streaming_whisper_model);
+    ``use_deepgram``: the caller's setting (``Settings.speech.use_deepgram``)."""
     finals: list[TranscriptSegment] = []
     lock = threading.Lock()
 
@@ -43,9 +38,7 @@ def transcribe_streaming(path: Path | str, language: str, *, realtime: bool,
         if on_segment is not None:
             on_segment(seg)
 
-    def deepgram_factory(key, **kw):
-        from engines.stt.deepgram_live import DeepgramLiveTranscriber
-
+    def deepgram_factory(key: str, **kw: Any) -> Any:
         return DeepgramLiveTranscriber(key, base_url=deepgram_base_url, **kw)
 
     # Live: a worker decodes while audio keeps coming. Faster than real time: decode inline

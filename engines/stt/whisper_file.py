@@ -41,6 +41,14 @@ log = logging.getLogger(__name__)
 DECODE_OPTIONS = FILE_OPTIONS
 
 
+def load_file_vad() -> None:
+    """Load faster-whisper's own Silero session (its file VAD and language ID) now, not at the
+    first answer. Blocking; shared by the process."""
+    from faster_whisper.vad import get_vad_model
+
+    get_vad_model()
+
+
 def load_whisper(path: Path, device: str = "auto", compute_type: str | None = None) -> Any:
     """The shared WhisperModel for ``path`` with faster-whisper's usual 30 s windows (whole
     files are decoded at full accuracy)."""
@@ -145,7 +153,7 @@ class WhisperFileTranscriber:
                     engine=self.engine_name))
         except (RuntimeError, ValueError, OSError) as exc:
             raise EngineError("replay.stt_failed", file=name, reason=f"{type(exc).__name__}: {exc}") from exc
-        except Exception as exc:  # noqa: BLE001 - PyAV raises its own types for undecodable media
+        except Exception as exc:  # PyAV raises its own types for undecodable media
             if type(exc).__module__.startswith("av"):
                 raise InputError("speech.audio_file_unreadable", path=name, reason=str(exc)) from exc
             raise

@@ -31,7 +31,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.errors import EngineError
+from core.gpu_plan import cuda_compute_type
 from core.protocols import SAMPLE_RATE, Word
+from engines.llm.gpu import gpus
+from engines.runtime_probe import ensure_runtime
 
 if TYPE_CHECKING:
     import numpy as np
@@ -126,10 +129,10 @@ def join_words(words: list[Word]) -> str:
 
 
 # ----------------------------------------------------------------------------- models
-_short_window_class = None
+_short_window_class: Any = None
 
 
-def _short_window_model_class():
+def _short_window_model_class() -> Any:
     """A WhisperModel whose encoder sees the window's content instead of 30 s of padding."""
     global _short_window_class
     if _short_window_class is None:
@@ -137,7 +140,7 @@ def _short_window_model_class():
         from faster_whisper import WhisperModel
 
         class ShortWindowWhisperModel(WhisperModel):
-            def encode(self, features):  # noqa: ANN001 - faster-whisper's signature
+            def encode(self, features: Any) -> Any:  # faster-whisper's signature
                 f = features if features.ndim == 3 else features[None]
                 # faster-whisper pads with exact zeros; real audio, even silence, is never an
                 # all-zero log-mel column, so the last non-zero column ends the content.
@@ -154,31 +157,6 @@ _models: dict[tuple, Any] = {}
 _models_lock = threading.Lock()
 
 # ----------------------------------------------------------------------------- CPU or GPU
-# CTranslate2's compute types by CUDA compute capability: tensor cores (7.0+) run float16
-# fastest; Pascal consumer cards (6.1-6.x) have fast int8 (DP4A) but slow float16; older cards
-# only float32. The set CTranslate2 reports as supported on the device has the last word.
-_CUDA_PREFERENCE = ("float16", "int8_float16", "int8", "int8_float32", "float32")
-
-
-def cuda_compute_type(capability: tuple[int, int] | None, supported: set[str] | frozenset[str]) -> str:
-    """The compute type for a CUDA device of ``capability`` (None: unknown) among ``supported``
-    (``ctranslate2.get_supported_compute_types("cuda")``). Pure."""
-    if capability is None:
-        wanted = "float16"
-    elif capability >= (7, 0):
-        wanted = "float16"
-    elif capability >= (6, 1):
-        wanted = "int8"
-    else:
-        wanted = "float32"
-    if not supported or wanted in supported:
-        return wanted
-    for ct in _CUDA_PREFERENCE[_CUDA_PREFERENCE.index(wanted):] + _CUDA_PREFERENCE:
-        if ct in supported:
-            return ct
-    return "float32"
-
-
 @dataclass(frozen=True)
 class WhisperPlacement:
     device: str  # cpu | cuda
@@ -189,9 +167,10 @@ class WhisperPlacement:
 _placement: WhisperPlacement | None = None
 
 
-def whisper_placement(refresh: bool = False, *, probe: Any = None) -> WhisperPlacement:
+def whisper_placement(refresh: bool = False, *, probe: Any = None,
+                      model_dir: Path | str | None = None) -> WhisperPlacement:
     """Where faster-whisper runs here: CUDA when CTranslate2 sees a CUDA device and a child
-    process ran the model there (a missing cuDNN/cuBLAS aborts the process that loads it:
+    process ran the model in ``model_dir`` there (none given: CUDA is refused) (a missing cuDNN/cuBLAS aborts the process that loads it:
     engines.runtime_probe), with the compute type by capability; else the CPU (int8).
     Cached for the process. Blocking the first time (a child process)."""
     global _placement
@@ -209,15 +188,11 @@ def whisper_placement(refresh: bool = False, *, probe: Any = None) -> WhisperPla
     if devices <= 0:
         placed = WhisperPlacement("cpu", "int8")
     else:
-        from engines.llm.gpu import gpus
-
         best = gpus().best
         ct = cuda_compute_type(best.compute_capability if best else None, supported)
         placed = WhisperPlacement("cuda", ct)
         try:
-            from engines.runtime_probe import ensure_runtime
-
-            ensure_runtime("faster-whisper-cuda", None, engine=ENGINE, prober=probe)
+            ensure_runtime("faster-whisper-cuda", model_dir, engine=ENGINE, prober=probe)
         except Exception as exc:  # noqa: BLE001 - RuntimeRefused, or the probe could not start
             placed = WhisperPlacement("cpu", "int8", f"CUDA refused ({getattr(exc, 'code', type(exc).__name__)})")
             log.warning("faster-whisper stays on the CPU: %s", exc)
@@ -227,30 +202,18 @@ def whisper_placement(refresh: bool = False, *, probe: Any = None) -> WhisperPla
 
 
 
-def active_model_dir(manager: Any | None = None) -> tuple[str, Path]:
-    """(model id, folder) of the 'stt' model the user's settings make active."""
-    if manager is None:
-        from engines.models.manager import ModelManager
-
-        manager = ModelManager.from_settings()
-    entry, path = manager.require("stt")
-    return entry.id, path
-
-
-def load_whisper_model(model_dir: Path | str | None = None, *, cpu_threads: int = 2,
+def load_whisper_model(model_dir: Path | str, *, cpu_threads: int = 2,
                        compute_type: str | None = None, short_windows: bool = True,
-                       device: str = "auto", manager: Any | None = None):
-    """The faster-whisper CTranslate2 model (default: the 'stt' model active under the user's
-    settings), loaded once per process per (folder, device, compute type, threads, window
+                       device: str = "auto") -> Any:
+    """The faster-whisper CTranslate2 model in ``model_dir`` (the active 'stt' model's folder:
+    engines.assembly.streaming_whisper_model), loaded once per process per (folder, device, compute type, threads, window
     mode) and shared. ``device="auto"``: :func:`whisper_placement` (CUDA when it runs here,
     else the CPU); ``compute_type=None``: that placement's (int8 on the CPU). A CUDA load that
     fails falls back to the CPU with a warning. ``short_windows`` encodes only the window's
     content: the live default; whole files use ``short_windows=False``.
     Raises EngineError ``speech.local_model_failed``."""
-    if model_dir is None:
-        _, model_dir = active_model_dir(manager)
     if device == "auto":
-        placed = whisper_placement()
+        placed = whisper_placement(model_dir=model_dir)
         device = placed.device
         compute_type = compute_type if device == "cpu" and compute_type else placed.compute_type
     compute_type = compute_type or "int8"
@@ -263,7 +226,7 @@ def load_whisper_model(model_dir: Path | str | None = None, *, cpu_threads: int 
     return _load(model_dir, device, compute_type, cpu_threads, short_windows)
 
 
-def _load(model_dir: Path | str, device: str, compute_type: str, cpu_threads: int, short_windows: bool):
+def _load(model_dir: Path | str, device: str, compute_type: str, cpu_threads: int, short_windows: bool) -> Any:
     key = (str(model_dir), device, compute_type, cpu_threads, short_windows)
     with _models_lock:
         model = _models.get(key)
@@ -274,7 +237,7 @@ def _load(model_dir: Path | str, device: str, compute_type: str, cpu_threads: in
                 cls = _short_window_model_class() if short_windows else WhisperModel
                 model = cls(str(model_dir), device=device, compute_type=compute_type,
                             cpu_threads=cpu_threads, local_files_only=True)
-            except Exception as exc:  # noqa: BLE001 - ctranslate2 raises RuntimeError/ValueError variants
+            except Exception as exc:  # ctranslate2 raises RuntimeError/ValueError variants
                 raise EngineError("speech.local_model_failed", reason=f"{type(exc).__name__}: {exc}") from exc
             _models[key] = model
         return model

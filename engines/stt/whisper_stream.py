@@ -30,7 +30,7 @@ import logging
 import queue
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from core.errors import EngineError
 from core.protocols import SAMPLE_RATE, TranscriptSegment, Word
@@ -41,9 +41,11 @@ from engines.stt.whisper_runtime import (  # noqa: F401 - re-exported: bench/stt
     SHORT_WINDOW_MIN_FRAMES,
     STREAM_OPTIONS,
     decode_window,
-    join_words as _join_words,
     load_whisper_model,
     norm_token,
+)
+from engines.stt.whisper_runtime import (
+    join_words as _join_words,
 )
 from engines.vad.silero import FRAME_SAMPLES, FrameSplitter, SileroVad
 
@@ -55,7 +57,7 @@ log = logging.getLogger(__name__)
 DECODE_OPTIONS = STREAM_OPTIONS
 
 
-def decode_words(model, audio: "np.ndarray", language: str, offset_s: float,
+def decode_words(model: Any, audio: "np.ndarray", language: str, offset_s: float,
                  prompt: str | None = None) -> list[Word]:
     """One decoding pass; words with absolute times (``offset_s`` + position in ``audio``)."""
     return decode_window(model, audio, language, offset_s, prompt)
@@ -96,7 +98,7 @@ class LocalWhisperStream:
 
     engine_name = ENGINE
 
-    def __init__(self, model, *, vad: SileroVad | None = None, threaded: bool = True,
+    def __init__(self, model: Any, *, vad: SileroVad | None = None, threaded: bool = True,
                  step_s: float = 1.0, utterance_silence_s: float = 0.5,
                  speculate_after_s: float = 0.2, preroll_s: float = 0.3, max_window_s: float = 20.0,
                  on_threshold: float = 0.5, off_threshold: float = 0.35) -> None:
@@ -187,7 +189,7 @@ class LocalWhisperStream:
                 if stop:
                     break
             self._flush()
-        except BaseException as exc:  # noqa: BLE001 - surfaced to the caller by finish()
+        except BaseException as exc:  # surfaced to the caller by finish()
             log.exception("local streaming transcription failed")
             self._error = exc
 

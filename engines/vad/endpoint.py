@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from core.config import SpeechSettings
 from core.protocols import SAMPLE_RATE, VoiceActivityDetector
 from engines.vad.silero import FrameSplitter
 
@@ -49,7 +50,7 @@ class EndpointDetector:
         self.reset()
 
     @classmethod
-    def from_settings(cls, vad: VoiceActivityDetector, speech_settings) -> "EndpointDetector":
+    def from_settings(cls, vad: VoiceActivityDetector, speech_settings: SpeechSettings) -> "EndpointDetector":
         """Build from :class:`core.config.SpeechSettings`."""
         return cls(vad, end_silence_s=speech_settings.end_silence_s,
                    min_answer_s=speech_settings.min_answer_s, max_answer_s=speech_settings.max_answer_s)

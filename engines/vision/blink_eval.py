@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from core.protocols import Frame
+
 
 @dataclass
 class BlinkScore:
@@ -46,7 +48,6 @@ def parse_ranges(text: str | None) -> list[tuple[int, int]]:
 def score_blinks(data_dir: Path, make_tracker: Callable[[], Any], slack: int = 2) -> BlinkScore:
     import cv2
 
-    from core.protocols import Frame
 
     score = BlinkScore()
     with open(data_dir / "video" / "blink_annotations.csv", newline="") as fh:

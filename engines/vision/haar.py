@@ -9,17 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import ModelError
+from engines.models.manager import ModelManager
 
 FACE_FILE = "haarcascade_frontalface_default.xml"
 EYE_FILE = "haarcascade_eye.xml"
 
 
-def cascade_paths(manager: Any | None = None) -> dict[str, Path]:
+def cascade_paths(manager: ModelManager) -> dict[str, Path]:
     """Paths of the face and eye cascades from the 'opencv-haar' catalog entry."""
-    if manager is None:
-        from engines.models.manager import ModelManager
-
-        manager = ModelManager.from_settings()
     entry = manager.get("opencv-haar")
     out: dict[str, Path] = {}
     for f in entry.files:
@@ -32,7 +29,7 @@ def cascade_paths(manager: Any | None = None) -> dict[str, Path]:
     return out
 
 
-def load_cascade(path: Path):
+def load_cascade(path: Path) -> Any:
     import cv2
 
     c = cv2.CascadeClassifier(str(path))

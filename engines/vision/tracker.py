@@ -32,6 +32,7 @@ import numpy as np
 from core.protocols import Frame, GazeSample
 from core.vision.blink import BlinkDetector, BlinkEvent, OpenEyeReference
 from core.vision.calibration import GazeCalibration
+from engines.models.manager import ModelManager
 from engines.vision.haar import EYE_FILE, FACE_FILE, cascade_paths, load_cascade
 
 # Where the eyes sit in a Haar frontal-face box (fractions of its width/height); used when
@@ -127,13 +128,15 @@ def _subpixel(res: np.ndarray, loc: tuple[int, int], axis: int) -> float:
 class HaarEyeTracker:
     """:class:`core.protocols.GazeTracker` over Haar cascades. See the module docstring."""
 
-    def __init__(self, manager: Any | None = None, *, cascades: dict[str, Path] | None = None,
+    def __init__(self, manager: ModelManager | None = None, *, cascades: dict[str, Path] | None = None,
                  detect_every: int = 30, detect_width: int = 200,
                  calibration: GazeCalibration | None = None,
                  blink: BlinkDetector | None = None) -> None:
         import cv2
 
-        paths = cascades or cascade_paths(manager)
+        if cascades is None and manager is None:
+            raise ValueError("HaarEyeTracker needs a model manager or the cascade paths")
+        paths = cascades or cascade_paths(manager)  # type: ignore[arg-type]
         self._cv2 = cv2
         self._face = load_cascade(paths[FACE_FILE])
         self._eye = load_cascade(paths[EYE_FILE])
@@ -282,7 +285,7 @@ class HaarEyeTracker:
         x, y, fw, fh = self._box
         face_box = (int(x), int(y), int(fw), int(fh))
         eye_points, iris_pts, boxes, feats, opens, patches = [], [], [], [], [], []
-        H, W = grey.shape
+        H, W = grey.shape  # noqa: N806 - image height and width, as in the geometry they bound
         for rx, ry in self._eyes_rel:
             cx, cy = x + rx * fw, y + ry * fh
             ew, eh = _EYE_W * fw, _EYE_H * fh

@@ -43,7 +43,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import queue
 import threading
 import time
 from collections import deque
@@ -54,6 +53,7 @@ from typing import Any, Callable
 
 from core.errors import Big20Error
 from core.protocols import Frame
+from core.queues import AsyncDropOldestQueue, DropOldestQueue
 from sync.client.api import LoginRequired, ServerClient, ServerRefused
 from sync.recording import RecordingStats, RecordingWriter
 from sync.rtc import install_marker_jitter_buffer, restrict_host_addresses, rtc_configuration
@@ -79,20 +79,20 @@ def _video_track_class():
         def __init__(self, loop: asyncio.AbstractEventLoop, maxsize: int = 30) -> None:
             super().__init__()
             self._loop = loop
-            self._q: asyncio.Queue = asyncio.Queue(maxsize)
+            self._q: AsyncDropOldestQueue[Frame | None] = AsyncDropOldestQueue(maxsize)
             self._t0: float | None = None
             self._last_pts = -1
             self.sent = 0
-            self.dropped = 0
 
         def push(self, frame: Frame | None) -> None:  # any thread
             self._loop.call_soon_threadsafe(self._put, frame)
 
         def _put(self, frame: Frame | None) -> None:
-            if self._q.full():
-                self._q.get_nowait()
-                self.dropped += 1
-            self._q.put_nowait(frame)
+            self._q.put_dropping(frame)
+
+        @property
+        def dropped(self) -> int:
+            return self._q.dropped
 
         async def recv(self):
             import av
@@ -127,16 +127,14 @@ def _audio_track_class():
         def __init__(self, loop: asyncio.AbstractEventLoop, maxsize: int = 100) -> None:
             super().__init__()
             self._loop = loop
-            self._q: asyncio.Queue = asyncio.Queue(maxsize)
+            self._q: AsyncDropOldestQueue[Any] = AsyncDropOldestQueue(maxsize)
             self._samples = 0
 
         def push(self, block: Any) -> None:
             self._loop.call_soon_threadsafe(self._put, block)
 
         def _put(self, block: Any) -> None:
-            if self._q.full():
-                self._q.get_nowait()
-            self._q.put_nowait(block)
+            self._q.put_dropping(block)
 
         async def recv(self):
             import av
@@ -166,8 +164,7 @@ class LocalRecorder:
     def __init__(self, path: Path, *, fps: float, audio: bool, maxsize: int = 120) -> None:
         self.path = path
         self._writer = RecordingWriter(path, "webm", fps=fps, audio=audio)
-        self._q: queue.Queue = queue.Queue(maxsize)
-        self.dropped = 0
+        self._q: DropOldestQueue[Any] = DropOldestQueue(maxsize)
         self.first_t: float | None = None
         self.first_index: int | None = None
         self._thread = threading.Thread(target=self._run, name="local-recorder", daemon=True)
@@ -182,16 +179,12 @@ class LocalRecorder:
         if self.first_t is not None:  # audio joins the first frame (streams start together)
             self._put(("a", block))
 
+    @property
+    def dropped(self) -> int:
+        return self._q.dropped
+
     def _put(self, item: Any) -> None:
-        try:
-            self._q.put_nowait(item)
-        except queue.Full:
-            try:
-                self._q.get_nowait()
-                self.dropped += 1
-            except queue.Empty:
-                pass
-            self._q.put_nowait(item)
+        self._q.put(item)
 
     def _run(self) -> None:
         while True:
@@ -204,11 +197,11 @@ class LocalRecorder:
                     self._writer.write_video(payload.image, payload.t)
                 else:
                     self._writer.write_audio(payload)
-            except Exception:  # noqa: BLE001 - one bad frame must not end the recording
+            except Exception:  # one bad frame must not end the recording
                 log.exception("local recording: frame not written")
 
     def close(self) -> RecordingStats:
-        self._q.put(None)
+        self._q.put(None, wait=True)  # the end marker waits for room: no frame is dropped for it
         self._thread.join()
         return self._writer.close()
 
@@ -399,7 +392,7 @@ class LivePublisher:
         if self.on_state is not None:
             try:
                 self.on_state(state, detail)
-            except Exception:  # noqa: BLE001 - a broken listener must not stop the stream
+            except Exception:  # a broken listener must not stop the stream
                 log.exception("publisher state listener failed")
 
     # ------------------------------------------------------------------ lifecycle (event loop)

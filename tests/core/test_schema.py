@@ -37,8 +37,8 @@ def _unit(i: int, dim: int) -> list[float]:
 
 def _fill(engine):
     dim = embedding_dim()
-    Session = session_factory(engine)
-    with Session() as s:
+    sessions = session_factory(engine)
+    with sessions() as s:
         u = User(email="kim@example.com", username="kim", role=UserRole.candidate,
                  password_hash="$2b$12$" + "x" * 53, full_name="김지원")
         s.add(u)

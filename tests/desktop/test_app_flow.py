@@ -26,7 +26,7 @@ def _create_account(qtbot, shell, username="minji"):
     v.email.setText(f"{username}@example.com")
     v.new_password.setText("correct horse 1")
     v.confirm.setText("correct horse 1")
-    v.create.click()
+    v.create_button.click()
     qtbot.waitUntil(lambda: shell.current == "home", timeout=20_000)
 
 
@@ -77,7 +77,7 @@ def test_create_account_refuses_bad_input(qtbot, tmp_path):
     v.email.setText("minji@example.com")
     v.new_password.setText("short")
     v.confirm.setText("short")
-    v.create.click()
+    v.create_button.click()
     qtbot.waitUntil(lambda: bool(v.banner.text()), timeout=30_000)
     assert "8" in v.banner.text(), v.banner.text()  # the minimum length, in Korean
     assert shell.current == "login"

@@ -12,12 +12,13 @@ from core.i18n import tr
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_main_window_shows_capability_states(qtbot, lang, model_manager):
+    from desktop.controllers.readiness import run_checks
     from desktop.ui.main_window import MainWindow
 
     window = MainWindow(Settings(language=lang))
     qtbot.addWidget(window)
     window.show()
-    window.start_checks()
+    window.start_checks(run_checks)
     with qtbot.waitSignal(window.job.finished, timeout=120_000):
         pass
     qtbot.waitUntil(lambda: window.table.rowCount() > 0, timeout=5_000)

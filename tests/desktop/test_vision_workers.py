@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("PySide6")
-from desktop.workers.vision import DropOldestQueue, LatestFrameSlot, VisionWorker  # noqa: E402
+from desktop.workers.vision import DropOldestQueue, LatestFrameSlot, VisionWorker
 
 
 def test_slot_and_queue_never_block():

@@ -29,7 +29,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         return
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         rng = self.headers.get("Range")
         type(self).requests.append((self.path, rng))
         body = BODIES.get(self.path)

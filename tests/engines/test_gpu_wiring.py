@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import ModelError
-from core.gpu_plan import GIB, GgufSpec, kv_cache_bytes
+from core.gpu_plan import GgufSpec, kv_cache_bytes
 from core.protocols import ChatMessage
 from engines.llm.gpu import GpuInfo, GpuLane, GpuScan, decide, detect_gpus, parse_nvidia_smi, plan_models
 from engines.stt.whisper_runtime import cuda_compute_type

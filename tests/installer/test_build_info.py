@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from installer import build_info as B
+from installer import build_info as B  # noqa: N812 - short alias, used on every line below
 
 SPEC = B.ROOT / "installer" / "big20.spec"
 

@@ -31,7 +31,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):  # keep test output clean
         return
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         rng = self.headers.get("Range")
         type(self).requests.append({"path": self.path, "range": rng})
         if self.path not in ("/model.bin", "/cut.bin", "/hf.bin"):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import os
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -94,11 +93,11 @@ def test_deepface_refuses_without_weights(tmp_path):
 
 
 def test_factory_uses_fer_when_deepface_absent(model_manager):
-    from engines.emotion.factory import create_emotion_analyzer
+    from engines.assembly import emotion_analyzer
 
     if model_manager.is_installed("deepface-emotion"):
         pytest.skip("trained DeepFace weights are installed here")
-    assert create_emotion_analyzer(model_manager).backend == "fer"
+    assert emotion_analyzer(model_manager).backend == "fer"
 
 
 @pytest.mark.slow

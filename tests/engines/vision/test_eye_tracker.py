@@ -96,7 +96,7 @@ def test_eyes_closed_frames_have_lower_openness(shared_data, model_manager):
         g_c = cv2.cvtColor(cv2.imread(str(closed)), cv2.COLOR_BGR2GRAY)
         g_o = cv2.cvtColor(cv2.imread(str(opened)), cv2.COLOR_BGR2GRAY)
         o_open = np.mean([eye_openness(g_o[y:y + h, x:x + w]) for x, y, w, h in so.eye_boxes])
-        sc = _tracker(model_manager).process(Frame(cv2.imread(str(closed)), 0.0, 0))
+        _tracker(model_manager).process(Frame(cv2.imread(str(closed)), 0.0, 0))
         o_closed = np.mean([eye_openness(g_c[y:y + h, x:x + w]) for x, y, w, h in so.eye_boxes])
         pairs += 1
         print(closed.name, round(o_closed / o_open, 2))

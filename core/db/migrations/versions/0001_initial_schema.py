@@ -1,7 +1,7 @@
 """initial schema: the seed's eight tables plus the product's (outbox, media, metrics, consent)
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-27 10:24:32.307605
 """
 from __future__ import annotations

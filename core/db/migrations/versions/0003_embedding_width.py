@@ -15,6 +15,8 @@ Create Date: 2026-12-01 20:15:00
 """
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -29,7 +31,7 @@ VECTOR_TABLES = ("resumes", "companies", "questions", "answer_bank")
 PREVIOUS_DIM = 640  # gemma3-270m-embed, the default before this revision
 
 
-def _width(bind, table: str) -> int | None:
+def _width(bind: Any, table: str) -> int | None:
     # pgvector stores the width as the column's type modifier
     return bind.execute(sa.text(
         "SELECT a.atttypmod FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "

@@ -1,1 +1,0 @@
-"""tts engines (adapters conforming to core.protocols)."""
