@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from core.i18n import tr
+from core.report.scores import criterion_name, criterion_rows, question_number, score_text
 
 _CSS = """
 body { font-family: "Noto Sans CJK KR", "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic", sans-serif;
@@ -28,7 +29,7 @@ table { border-collapse: collapse; width: 100%; }
 td, th { padding: 3px 6px; vertical-align: top; text-align: left; border-bottom: 1px solid #e3e3e3; }
 th { color: #555; font-weight: normal; }
 .row { margin: 2px 0; }
-.cards td { text-align: center; border: 1px solid #c9d4e5; width: 25%; }
+.cards td { text-align: center; border: 1px solid #c9d4e5; width: 20%; }
 .big { font-size: 18pt; font-weight: bold; color: #1d3d6b; }
 .na { color: #8a8a8a; font-style: italic; }
 .answer { background: #f6f7f9; padding: 6px 8px; white-space: pre-wrap; }
@@ -53,6 +54,13 @@ def _fmt(value: float | None, lang: str, digits: int = 1) -> str:
     if value is None:
         return f'<span class="na">{_e(tr("report.label.not_evaluated", lang))}</span>'
     return _e(num(value, digits))
+
+
+def _score(value: float | None, lang: str) -> str:
+    """A 0-100 score as every surface shows it (core.report.scores.score_text)."""
+    if value is None:
+        return f'<span class="na">{_e(tr("report.label.not_evaluated", lang))}</span>'
+    return _e(score_text(value))
 
 
 def _delivery_rows(dl: dict[str, Any], lang: str) -> str:
@@ -96,9 +104,9 @@ def _rows(rows: list[tuple[str, str]]) -> str:
     return "".join(f'<p class="row"><b>{_e(k)}</b>{": " if k else ""}{v}</p>' for k, v in rows)
 
 
-def _detail_html(d: dict[str, Any], lang: str) -> str:
+def _detail_html(d: dict[str, Any], lang: str, position: int) -> str:
     out: list[str] = []
-    title = tr("report.label.answer_n", lang, n=d["index"] + 1)
+    title = tr("report.label.answer_n", lang, n=question_number(position))
     tags = [d.get("question_type") or "", d.get("category") or ""]
     if d.get("is_follow_up"):
         tags.append(tr("report.label.follow_up", lang))
@@ -111,10 +119,10 @@ def _detail_html(d: dict[str, Any], lang: str) -> str:
     if not d["evaluated"]:
         out.append(f'<p class="warn"><b>{_e(tr("report.label.not_evaluated_reason", lang, reason=d["not_evaluated_reason"]))}</b></p>')
     else:
-        out.append(f'<p><b>{_e(tr("report.label.score", lang))}: {_fmt(d["score"], lang)}</b> / 100'
+        out.append(f'<p><b>{_e(tr("report.label.score", lang))}: {_score(d["score"], lang)}</b> / 100'
                    f' <span class="ts">({_e(d.get("evaluator_model"))})</span></p>')
-        out.append(_rows([(tr("report.criterion." + k, lang),
-                           _fmt(v["score"], lang) + ((" — " + _e(v["reason"])) if v.get("reason") else ""))
+        out.append(_rows([(criterion_name(k, lang),
+                           _score(v["score"], lang) + ((" — " + _e(v["reason"])) if v.get("reason") else ""))
                           for k, v in d["scores"].items()]))
         if d.get("feedback"):
             out.append(f'<p><b>{_e(tr("report.label.feedback", lang))}:</b> {_e(d["feedback"])}</p>')
@@ -127,7 +135,7 @@ def _detail_html(d: dict[str, Any], lang: str) -> str:
                 ts = ""
                 if ev.get("start") is not None:
                     ts = f' <span class="ts">[{ev["start"]:.1f}-{(ev.get("end") or ev["start"]):.1f}s]</span>'
-                crit = tr("report.criterion." + ev["criterion"], lang) if ev.get("criterion") else ""
+                crit = criterion_name(ev["criterion"], lang) if ev.get("criterion") else ""
                 lis.append(f'<li><span class="quote">“{_e(ev["quote"])}”</span>{ts} → {_e(ev["rubric_point"])}'
                            f' <span class="ts">({_e(crit)})</span></li>')
             out.append(f'<p><b>{_e(tr("report.label.evidence", lang))}:</b></p><ul>{"".join(lis)}</ul>')
@@ -174,20 +182,21 @@ def render_html(report: dict[str, Any], *, lang: str, image_src: Callable[[str, 
             (tr("report.evaluator_models", lang), ", ".join(meta.get("evaluator_models") or []))]
     out.append('<p class="meta">' + " · ".join(f"{_e(k)}: {_e(v)}" for k, v in info if v) + "</p>")
     out.append(f'<h2>{_e(tr("report.section.summary", lang))}</h2>')
-    cards = [("report.label.overall", s["overall"]), ("report.label.technical", s["technical"]),
-             ("report.label.communication", s["communication"]), ("report.label.cultural", s["cultural"])]
+    # the overall score and every criterion, named and rounded as on every screen (core.report.scores)
+    cards = [(tr("report.label.overall", lang), s["overall"])] + criterion_rows(s, lang)
     out.append('<table class="cards"><tr>' + "".join(
-        f'<td><div class="meta">{_e(tr(k, lang))}</div><div class="big">{_fmt(v, lang)}</div></td>' for k, v in cards)
+        f'<td><div class="meta">{_e(name)}</div><div class="big">{_score(v, lang)}</div></td>' for name, v in cards)
         + "</tr></table>")
     out.append(f'<p>{_e(s.get("text"))}</p>')
-    if s.get("cultural_basis") == "all_answers":
-        out.append(f'<p class="ts">{_e(tr("report.label.cultural_basis_all", lang))}</p>')
     if charts:
         out.append(f'<h2>{_e(tr("report.section.scores", lang))}</h2>')
         for name in ("criteria", "answers", "rate", "fillers_pauses"):
-            out.append(f'<p><img alt="{_e(name)}" src="{image_src(name, charts[name])}" width="{img_width}"></p>')
+            if name in charts:
+                out.append(f'<p><img alt="{_e(name)}" src="{image_src(name, charts[name])}" width="{img_width}"></p>')
+        if "rate" not in charts:  # every answer was typed: delivery was not measured
+            out.append(f'<p class="na">{_e(tr("report.label.delivery_typed_all", lang))}</p>')
     out.append(f'<h2>{_e(tr("report.section.answers", lang))}</h2>')
-    out.extend(_detail_html(d, lang) for d in report["details"])
+    out.extend(_detail_html(d, lang, i) for i, d in enumerate(report["details"]))
     out.append(f'<h2>{_e(tr("report.section.emotions", lang))}</h2>')
     out.append(_emotions_html(report.get("emotions") or {}, lang))
     out.append("</div></body></html>")

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidgetItem, QTableWidgetItem
 
 from core.i18n import tr
+from core.report.scores import criterion_name, score_text
 from core.services.history import interview_history, weakest_areas, worst_answers
 from desktop.controllers.base import ScreenController
 from desktop.workers.jobs import Op
@@ -72,13 +73,15 @@ class HomeController(ScreenController):
     def _show(self, result) -> None:
         self.history, weak, self.worst = result
         v, lang = self.view, self.lang
+        # progress: only interviews with at least one evaluated answer (an empty one is no point)
+        scored = [h for h in self.history if h.evaluated > 0 and h.overall is not None]
         v.progress_chart.set_points([(f"#{i + 1} {_date(h.created_at)[5:]}", h.overall)
-                                    for i, h in enumerate(self.history)])
-        v.weak_chart.set_bars([(tr(f"ui.criterion.{c}", lang), s) for c, s in weak])
+                                    for i, h in enumerate(scored)])
+        v.weak_chart.set_bars([(criterion_name(c, lang), s) for c, s in weak])
         v.weak_note.setText(tr("ui.home.weak_note", lang, n=min(5, len(self.history))) if weak else "")
         v.table.setRowCount(len(self.history))
         for r, h in enumerate(reversed(self.history)):  # newest first
-            score = tr("ui.na", lang) if h.overall is None else f"{h.overall:.0f}"
+            score = score_text(h.overall, tr("ui.na", lang))
             cells = [_date(h.created_at), h.company or "—", h.position, score, f"{h.evaluated}/{h.total}"]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -88,7 +91,7 @@ class HomeController(ScreenController):
         v.table.horizontalHeader().setStretchLastSection(True)
         v.worst.clear()
         for w in self.worst:
-            item = QListWidgetItem(tr("ui.home.worst_item", lang, score=f"{w.score:.0f}", question=w.question))
+            item = QListWidgetItem(tr("ui.home.worst_item", lang, score=score_text(w.score), question=w.question))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
             v.worst.addItem(item)

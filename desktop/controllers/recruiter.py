@@ -38,6 +38,7 @@ from core.bank import get_company
 from core.errors import InputError
 from core.i18n import tr
 from core.report.export import num
+from core.report.scores import criterion_rows, score_text
 from desktop.controllers.base import ScreenController
 from desktop.controllers.report import ReportController
 from desktop.ui.recording_player import Segment
@@ -49,7 +50,7 @@ log = logging.getLogger(__name__)
 
 
 def _score(v: Any, lang: str) -> str:
-    return tr("ui.na", lang) if v is None else num(float(v), 0)
+    return score_text(None if v is None else float(v), tr("ui.na", lang))
 
 
 def _when(iso: str | None) -> str:
@@ -595,7 +596,7 @@ class RecruiterCompareController(_RecruiterScreen):
             whole = overrides.get(None)
             col.override.setText(tr("ui.recruiter.override_is", lang, v=num(float(whole["score_override"]), 0))
                                  if whole else tr("ui.recruiter.no_override", lang))
-            col.areas.set_bars([(tr(f"ui.area.{k}", lang), s.get(k)) for k in ("technical", "communication", "cultural")])
+            col.areas.set_bars(criterion_rows(s, lang))
             col.answers.clear()
             for d in rep.get("details") or []:
                 o = overrides.get(d["index"])

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QListWidgetItem
 
 from core.i18n import tr
 from core.report.export import num
+from core.report.scores import criterion_name, criterion_rows, question_number, score_text
 from core.services.history import latest_report
 from desktop.controllers.base import ScreenController
 from desktop.workers.jobs import Op
@@ -128,23 +129,22 @@ class ReportController(ScreenController):
         v.meta.setText(tr("ui.report.meta", lang, date=(meta.get("generated_at") or "")[:16].replace("T", " "),
                           n=s.get("evaluated_answers", 0), total=s.get("total_answers", 0),
                           models=", ".join(meta.get("evaluator_models") or []) or "—"))
-        v.overall.setText(tr("ui.na", lang) if s.get("overall") is None else num(s["overall"], 1))
+        v.overall.setText(score_text(s.get("overall"), tr("ui.na", lang)))
         v.summary.setText(s.get("text") or "")
-        bars = [(tr(f"ui.area.{k}", lang), s.get(k)) for k in ("technical", "communication", "cultural")]
-        bars += [(tr(f"ui.criterion.{k}", lang), v_) for k, v_ in (s.get("criteria") or {}).items()
-                 if k not in ("technical_accuracy", "communication", "job_fit")]
-        v.areas.set_bars(bars)
-        v.emotions.setText(self._emotions_text(report.get("emotions") or {}, s.get("delivery") or {}))
+        # every criterion under its one name, with the number home, the charts and exports show
+        v.areas.set_bars(criterion_rows(s, lang))
+        spoken = any((d.get("delivery") or {}).get("applicable", True) for d in report.get("details") or [])
+        v.emotions.setText(self._emotions_text(report.get("emotions") or {}, s.get("delivery") or {}, spoken))
         v.answers.clear()
-        for d in report.get("details") or []:
-            score = tr("ui.na", lang) if d.get("score") is None else num(d["score"], 0)
+        for i, d in enumerate(report.get("details") or []):
+            score = score_text(d.get("score"), tr("ui.na", lang))
             prefix = "↳ " if d.get("is_follow_up") else ""
-            v.answers.addItem(QListWidgetItem(f"{prefix}{d['index'] + 1}. [{score}] {d.get('question', '')}"))
+            v.answers.addItem(QListWidgetItem(f"{prefix}{question_number(i)}. [{score}] {d.get('question', '')}"))
         if v.answers.count():
             v.answers.setCurrentRow(0)
         self.shown.emit(interview_id)
 
-    def _emotions_text(self, emo: dict[str, Any], delivery: dict[str, Any]) -> str:
+    def _emotions_text(self, emo: dict[str, Any], delivery: dict[str, Any], spoken: bool = True) -> str:
         lang = self.lang
         lines = []
         if emo.get("confidence") is None:
@@ -154,6 +154,9 @@ class ReportController(ScreenController):
             lines.append(tr("ui.report.nervousness", lang, v=num(emo.get("nervousness") or 0, 0)))
         if emo.get("eye_contact_pct") is not None:
             lines.append(tr("ui.report.eye_contact_pct", lang, v=num(emo["eye_contact_pct"], 0)))
+        if not spoken:  # typed answers: rate, fillers and pauses were not measured (not "0")
+            lines.append(tr("report.label.delivery_typed_all", lang))
+            return "\n".join(lines)
         if delivery.get("rate_mean") is not None:
             lines.append(tr("ui.report.rate", lang, v=num(delivery["rate_mean"], 0), unit=tr(f"delivery.unit.{delivery.get('rate_unit')}", lang)))
         if delivery.get("fillers_total") is not None:
@@ -178,8 +181,8 @@ class ReportController(ScreenController):
                          f"<p style='color:#777'>{html.escape(prev.get('answer') or '')}</p>")
         if d.get("evaluated"):
             parts.append(f"<p><b>{tr('ui.report.feedback', lang)}</b> {html.escape(d.get('feedback') or '')}</p>")
-            rows = "".join(f"<tr><td>{html.escape(tr(f'ui.criterion.{k}', lang))}</td>"
-                           f"<td>{'—' if c.get('score') is None else num(c['score'], 0)}</td>"
+            rows = "".join(f"<tr><td>{html.escape(criterion_name(k, lang))}</td>"
+                           f"<td>{score_text(c.get('score'))}</td>"
                            f"<td>{html.escape(c.get('reason') or '')}</td></tr>" for k, c in (d.get("scores") or {}).items())
             parts.append(f"<table cellpadding='3'>{rows}</table>")
             for label_key, items in (("ui.report.strengths", d.get("strengths")), ("ui.report.improve", d.get("improvements"))):

@@ -11,6 +11,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from core.report.scores import score_text
 from desktop.ui.theme import current_theme, palette
 
 EMOTION_COLOURS = {"happy": "#f4b942", "neutral": "#8fa3bf", "sad": "#5b7bd5", "angry": "#d9534f",
@@ -90,7 +91,7 @@ class LineChart(_Chart):
                 p.setBrush(QColor(pal["accent"]))
                 p.drawEllipse(QPointF(x, y), 4, 4)
                 p.setPen(QColor(pal["text"]))
-                p.drawText(QRectF(x - 24, y - 20, 48, 14), Qt.AlignmentFlag.AlignCenter, f"{v:.0f}")
+                p.drawText(QRectF(x - 24, y - 20, 48, 14), Qt.AlignmentFlag.AlignCenter, score_text(v))
             if i % step == 0:
                 p.setPen(QColor(pal["muted"]))
                 p.drawText(QRectF(x - 40, plot.bottom() + 6, 80, 18), Qt.AlignmentFlag.AlignCenter, lab)
@@ -135,7 +136,7 @@ class BarChart(_Chart):
             p.drawRoundedRect(QRectF(track.x(), track.y(), track.width() * max(0.0, min(v, 100.0)) / 100,
                                      track.height()), 5, 5)
             p.setPen(QColor(pal["text"]))
-            p.drawText(QRectF(lw + width + 6, y, 50, row), Qt.AlignmentFlag.AlignVCenter, f"{v:.0f}")
+            p.drawText(QRectF(lw + width + 6, y, 50, row), Qt.AlignmentFlag.AlignVCenter, score_text(v))
 
 
 class Timeline(_Chart):
