@@ -7,6 +7,7 @@ text read back with PyMuPDF. Also: an interview with no evaluated answer is no p
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 
@@ -55,7 +56,8 @@ def store_interview(ctx, user_id: int, lang: str, indices: list[int], *, evaluat
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    # NFKC: the PDF's text layer writes "fi" as the ligature "ﬁ"
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
