@@ -17,6 +17,9 @@ from desktop.controllers.base import ScreenController
 from desktop.workers.jobs import Op
 
 
+STRONG_SCORE = 70.0  # an answer at or above this is not pre-ticked for "practise again"
+
+
 def _date(value: Any) -> str:
     return value.strftime("%Y-%m-%d") if value is not None else ""
 
@@ -93,7 +96,8 @@ class HomeController(ScreenController):
         for w in self.worst:
             item = QListWidgetItem(tr("ui.home.worst_item", lang, score=score_text(w.score), question=w.question))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
+            # a strong answer is shown for reference, not ticked for practice
+            item.setCheckState(Qt.CheckState.Checked if w.score < STRONG_SCORE else Qt.CheckState.Unchecked)
             v.worst.addItem(item)
         v.practise.setEnabled(bool(self.worst))
         v.open_report.setEnabled(bool(self.history))

@@ -61,6 +61,8 @@ class Shell:
         from desktop.ui.wizard_view import WizardView
 
         lang, ctx, nav = self.ctx.lang, self.ctx, self.move_to
+        # what the candidate entered survives a language change (a screen's carry()/restore())
+        carried = {name: c.carry() for name, c in self.screens.items() if callable(getattr(c, "carry", None))}
         for c in self.screens.values():
             c.leave()
             self.window.stack.removeWidget(c.view)
@@ -80,6 +82,9 @@ class Shell:
         live = self._make_live(lang)
         if live is not None:
             self.screens["live"] = live
+        for name, state in carried.items():
+            if name in self.screens and callable(getattr(self.screens[name], "restore", None)):
+                self.screens[name].restore(state)
         for c in self.screens.values():
             self.window.stack.addWidget(c.view)
         self.window.retranslate(lang)
