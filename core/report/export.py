@@ -104,10 +104,18 @@ def _rows(rows: list[tuple[str, str]]) -> str:
     return "".join(f'<p class="row"><b>{_e(k)}</b>{": " if k else ""}{v}</p>' for k, v in rows)
 
 
+def _in_language(text: str, lang: str) -> str:
+    """``text`` when it is written in ``lang`` (a bank label such as "자기소개" is not shown in
+    an English report), else ""."""
+    has_hangul = any("\uac00" <= ch <= "\ud7a3" for ch in text)
+    return text if has_hangul == (lang == "ko") or not text else ""
+
+
 def _detail_html(d: dict[str, Any], lang: str, position: int) -> str:
     out: list[str] = []
     title = tr("report.label.answer_n", lang, n=question_number(position))
-    tags = [d.get("question_type") or "", d.get("category") or ""]
+    tags = [_in_language(d.get("question_type") or "", lang),
+            tr(f"report.category.{d['category']}", lang) if d.get("category") else ""]
     if d.get("is_follow_up"):
         tags.append(tr("report.label.follow_up", lang))
     out.append(f'<h3>{_e(title)} · <span class="meta">{_e(" / ".join(t for t in tags if t))}</span></h3>')

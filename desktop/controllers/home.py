@@ -45,10 +45,15 @@ class HomeController(ScreenController):
         # an interview interrupted by a crash is offered for resume or discard on arrival here
         self.recovery = RecoveryController(view, ctx, nav)
 
-    def enter(self, **kwargs: Any) -> None:
+    def _greet(self) -> None:
         user = self.ctx.user
         name = (user.full_name or user.username) if user else ""
-        self.view.greeting.setText(tr("ui.home.greeting", self.lang, name=name))
+        # "welcome back" only to someone who has been here before (a finished interview)
+        key = "ui.home.greeting" if self.history else "ui.home.greeting_new"
+        self.view.greeting.setText(tr(key, self.lang, name=name))
+
+    def enter(self, **kwargs: Any) -> None:
+        self._greet()
         if self.dirty:
             self.reload()
         self.recovery.check_once()
@@ -76,12 +81,14 @@ class HomeController(ScreenController):
     def _show(self, result) -> None:
         self.history, weak, self.worst = result
         v, lang = self.view, self.lang
+        self._greet()
         # progress: only interviews with at least one evaluated answer (an empty one is no point)
         scored = [h for h in self.history if h.evaluated > 0 and h.overall is not None]
         v.progress_chart.set_points([(f"#{i + 1} {_date(h.created_at)[5:]}", h.overall)
                                     for i, h in enumerate(scored)])
         v.weak_chart.set_bars([(criterion_name(c, lang), s) for c, s in weak])
-        v.weak_note.setText(tr("ui.home.weak_note", lang, n=min(5, len(self.history))) if weak else "")
+        scored_n = len([h for h in self.history if h.evaluated > 0])
+        v.weak_note.setText(tr("ui.home.weak_note", lang, n=min(5, scored_n)) if weak else "")
         v.table.setRowCount(len(self.history))
         for r, h in enumerate(reversed(self.history)):  # newest first
             score = score_text(h.overall, tr("ui.na", lang))
