@@ -186,7 +186,7 @@ def render_html(report: dict[str, Any], *, lang: str, image_src: Callable[[str, 
     info = [(tr("report.position", lang), meta.get("position")),
             (tr("report.company", lang), company.get("name") or company.get("id")),
             (tr("report.candidate", lang), meta.get("candidate_name")),
-            (tr("report.generated_at", lang), meta.get("generated_at")),
+            (tr("report.generated_at", lang), (meta.get("generated_at") or "")[:16].replace("T", " ")),
             (tr("report.evaluator_models", lang), ", ".join(meta.get("evaluator_models") or []))]
     out.append('<p class="meta">' + " · ".join(f"{_e(k)}: {_e(v)}" for k, v in info if v) + "</p>")
     out.append(f'<h2>{_e(tr("report.section.summary", lang))}</h2>')

@@ -20,6 +20,9 @@ ANSWERS = ["I used Python and PostgreSQL; I added an index because the query sca
            "and latency fell from 800 ms to 90 ms.",
            "I don't know.",
            "I would measure first, then cache the hot path and check the hit rate over a week."]
+ANSWERS_KO = ["파이썬과 PostgreSQL을 썼고, 쿼리가 모든 행을 읽어서 인덱스를 추가해 지연을 800ms에서 90ms로 줄였습니다.",
+              "잘 모르겠습니다.",
+              "먼저 측정하고, 자주 쓰는 경로를 캐시한 뒤 일주일 동안 적중률을 확인하겠습니다."]
 
 
 def store_interview(ctx, user_id: int, lang: str, indices: list[int], *, evaluate: bool = True) -> int:
@@ -43,7 +46,8 @@ def store_interview(ctx, user_id: int, lang: str, indices: list[int], *, evaluat
         for n, i in enumerate(indices):
             q = plan[i]
             add_asked_question(s, iv, text=q.text, position=i)
-            text = ANSWERS[n % len(ANSWERS)]
+            answers = ANSWERS_KO if lang == "ko" else ANSWERS
+            text = answers[n % len(answers)]
             words = words_from_text(text)
             recs.append(AnswerRecord(index=i, question=q, answer_text=text, words=words, language=lang,
                                      evaluation=CoverageEvaluator().evaluate(q, words, lang) if evaluate else None,
