@@ -463,8 +463,10 @@ class LiveController(ScreenController):
                 self.share.caption(text, self.worker.now, final=False)
 
     def _final(self, index: int, text: str) -> None:
+        lines = self.captions.setdefault(index, [])
+        if text.strip() and text.strip() == " ".join(lines):
+            return  # the same answer again (a typed answer's stored transcript): shown once
         if text.strip():
-            lines = self.captions.setdefault(index, [])
             lines.append(text.strip())
             if self.share is not None and self.worker is not None:
                 self.share.caption(text, self.worker.now)

@@ -482,8 +482,16 @@ class NewInterviewController(ScreenController):
         v.plan_progress.show()
         v.plan_state.setText(tr("ui.new.planning", lang))
 
+        from desktop.workers.planning import default_runtime_probe
+
+        base_probe = args.pop("probe") or default_runtime_probe
+
         def work(progress, cancel):
-            return prepare_interview(progress=progress, cancel=cancel, **args)
+            def probe(entry, path):  # say what is being checked (a first check takes seconds)
+                progress(0, 0, tr("ui.new.checking_engine", lang, name=entry.name))
+                base_probe(entry, path)
+
+            return prepare_interview(progress=progress, cancel=cancel, probe=probe, **args)
 
         def done(plan) -> None:
             if op is not self.plan_op:

@@ -11,11 +11,13 @@ import shutil
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QMessageBox, QTableWidgetItem
 
 from core.errors import ModelError, SecretStoreError
 from core.i18n import tr
 from desktop.controllers.base import ScreenController
+from desktop.ui.theme import current_theme, palette
 from desktop.workers.jobs import Op, error_text
 
 log = logging.getLogger(__name__)
@@ -160,7 +162,8 @@ class SettingsController(ScreenController):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, e.id)
                 if c == 4:
-                    item.setForeground(Qt.GlobalColor.darkGreen if st.installed else Qt.GlobalColor.darkRed)
+                    # the theme's good/bad colours: dark red on the dark theme's grey was unreadable
+                    item.setForeground(QColor(palette(current_theme())["good" if st.installed else "bad"]))
                 v.models.setItem(r, c, item)
         v.models.resizeColumnsToContents()
         if selected is not None:

@@ -216,13 +216,16 @@ class WizardController(ScreenController):
 
         # no GPU: the reason in words of this language (the scan's own text is a tooltip);
         # a missing microphone is "none found", not "No microphone: No microphone found"
-        no_gpu = tr("wizard.gpu.no_driver" if "nvidia-smi" in (diag.gpu_reason or "") and "no nvidia-smi"
-                    in diag.gpu_reason else "wizard.gpu.none", lang)
+        no_driver = "no nvidia-smi" in (diag.gpu_reason or "")
+        no_gpu = tr("wizard.gpu.no_driver" if no_driver else "wizard.gpu.none", lang)
+        gpu_why = tr("wizard.gpu.why_no_driver", lang) if no_driver else tr("wizard.gpu.why_other", lang)
         values = {
             "camera": found(diag.cameras),
             "microphone": found(diag.microphones),
             "gpu": found(diag.gpus, "; ") if diag.gpus else no_gpu,
-            "llm": diag.llm_placement or "-",
+            # the placement quotes the GPU scan's own (English) reason: say it in this language
+            "llm": (diag.llm_placement or "-").replace(f"({diag.gpu_reason})", f"({gpu_why})")
+            if diag.gpu_reason else (diag.llm_placement or "-"),
             "stt": diag.stt_placement or "-",
             "disk": tr("wizard.disk_gb", lang, gb=diag.free_disk_gb) if diag.free_disk_gb is not None else "—",
         }

@@ -6,7 +6,7 @@ start-up checks run in the background.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from core import __version__
 from core.config import Settings
 from core.i18n import tr
+from desktop.ui.theme import current_theme, palette
 
 
 class MainWindow(QMainWindow):
@@ -81,7 +82,7 @@ class MainWindow(QMainWindow):
         for i, r in enumerate(rows):
             name = QTableWidgetItem(tr(f"app.capability.{r.key}", self.lang))
             state = QTableWidgetItem(tr("app.ready" if r.ready else "app.not_ready", self.lang))
-            state.setForeground(Qt.GlobalColor.darkGreen if r.ready else Qt.GlobalColor.darkRed)
+            state.setForeground(QColor(palette(current_theme())["good" if r.ready else "bad"]))
             detail = QTableWidgetItem(r.detail + (f" — {r.hint}" if r.hint else ""))
             detail.setToolTip(r.hint or r.detail)
             for col, item in enumerate((name, state, detail)):

@@ -8,6 +8,7 @@ UI thread only.
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
@@ -40,6 +41,9 @@ def palette(theme: str) -> dict[str, str]:
 def stylesheet(theme: str) -> str:
     text = resources.files("resources").joinpath("theme/glass.qss").read_text("utf-8")
     pal = palette(theme)
+    # check marks and arrows are drawn from SVG files: a styled indicator has none of its own
+    icons = Path(str(resources.files("resources").joinpath("icons"))).as_posix()
+    text = text.replace("@iconDir", icons).replace("@themeName", "dark" if theme == "dark" else "light")
     # longest tokens first so @accentHover is not cut by @accent
     for key in sorted(pal, key=len, reverse=True):
         text = text.replace("@" + key, pal[key])

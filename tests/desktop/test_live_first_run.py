@@ -65,6 +65,9 @@ def test_pause_then_typed_answer_resumes_and_the_status_is_never_blank(qtbot, tm
     assert not live.paused and v.pause.text() == tr("ui.live.pause", "en")
     qtbot.waitUntil(lambda: live.index == 1, timeout=60_000)
     assert v.pause.text() == tr("ui.live.pause", "en") and v.state.text()
+    # the typed answer is in the captions once (its stored transcript came back as well)
+    qtbot.wait(200)
+    assert live.captions.get(0) == ["I would add an index on the filtered column and check the plan again."]
     v.pause.click()
     v.pause.click()  # resume: the heading says what to do, never blank
     assert v.state.text() == tr("ui.live.typing", "en")
