@@ -34,6 +34,7 @@ th { color: #555; font-weight: normal; }
 .na { color: #8a8a8a; font-style: italic; }
 .answer { background: #f6f7f9; padding: 6px 8px; white-space: pre-wrap; }
 .quote { color: #1d3d6b; }
+.mark { background: #ffe58a; color: #222; }
 .ts { color: #777; font-size: 8.5pt; }
 .warn { color: #a25b00; }
 img { max-width: 100%; }
@@ -98,6 +99,43 @@ def _delivery_rows(dl: dict[str, Any], lang: str) -> str:
     return _rows(rows)
 
 
+def mark_quotes(answer: str, quotes: list[str]) -> str:
+    """``answer`` HTML-escaped, every occurrence of each evidence quote wrapped in <mark>
+    (case-insensitive; overlapping quotes merged). Pure."""
+    spans: list[tuple[int, int]] = []
+    low = answer.lower()
+    for q in quotes:
+        q = (q or "").strip().lower()
+        start = low.find(q) if q else -1
+        while start >= 0:
+            spans.append((start, start + len(q)))
+            start = low.find(q, start + len(q))
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    out, pos = [], 0
+    for a, b in merged:
+        out += [_e(answer[pos:a]), f'<span class="mark">{_e(answer[a:b])}</span>']
+        pos = b
+    return "".join(out) + _e(answer[pos:])
+
+
+def grouped_evidence(evidence: list[dict[str, Any]]) -> list[tuple[dict[str, Any], list[str]]]:
+    """Each (quote, rubric point) once, with the criteria that cite it, in first-seen order:
+    one sentence cited for three criteria is listed once, not three times. Pure."""
+    groups: dict[tuple[str, str], tuple[dict[str, Any], list[str]]] = {}
+    for ev in evidence:
+        key = ((ev.get("quote") or "").strip(), (ev.get("rubric_point") or "").strip())
+        item = groups.setdefault(key, (ev, []))
+        crit = ev.get("criterion")
+        if crit and crit not in item[1]:
+            item[1].append(crit)
+    return list(groups.values())
+
+
 def _rows(rows: list[tuple[str, str]]) -> str:
     # Label: value paragraphs, not tables: PyMuPDF's Story ignores column widths and would
     # squeeze the label column to one character per line.
@@ -120,7 +158,9 @@ def _detail_html(d: dict[str, Any], lang: str, position: int) -> str:
         tags.append(tr("report.label.follow_up", lang))
     out.append(f'<h3>{_e(title)} · <span class="meta">{_e(" / ".join(t for t in tags if t))}</span></h3>')
     out.append(f'<p><b>{_e(tr("report.label.question", lang))}:</b> {_e(d["question"])}</p>')
-    out.append(f'<p><b>{_e(tr("report.label.answer", lang))}:</b></p><div class="answer">{_e(d["answer"]) or "-"}</div>')
+    quotes = [ev.get("quote") or "" for ev in d.get("evidence") or []]
+    out.append(f'<p><b>{_e(tr("report.label.answer", lang))}:</b></p>'
+               f'<div class="answer">{mark_quotes(d["answer"] or "", quotes) or "-"}</div>')
     for warning in d.get("warnings") or []:
         if warning != d.get("not_evaluated_reason"):
             out.append(f'<p class="warn">{_e(warning)}</p>')
@@ -139,11 +179,11 @@ def _detail_html(d: dict[str, Any], lang: str, position: int) -> str:
                 out.append(f'<p><b>{_e(tr(key, lang))}:</b></p><ul>' + "".join(f"<li>{_e(x)}</li>" for x in items) + "</ul>")
         if d["evidence"]:
             lis = []
-            for ev in d["evidence"]:
+            for ev, crits in grouped_evidence(d["evidence"]):
                 ts = ""
                 if ev.get("start") is not None:
                     ts = f' <span class="ts">[{ev["start"]:.1f}-{(ev.get("end") or ev["start"]):.1f}s]</span>'
-                crit = criterion_name(ev["criterion"], lang) if ev.get("criterion") else ""
+                crit = ", ".join(criterion_name(c, lang) for c in crits)
                 lis.append(f'<li><span class="quote">“{_e(ev["quote"])}”</span>{ts} → {_e(ev["rubric_point"])}'
                            f' <span class="ts">({_e(crit)})</span></li>')
             out.append(f'<p><b>{_e(tr("report.label.evidence", lang))}:</b></p><ul>{"".join(lis)}</ul>')

@@ -127,6 +127,8 @@ class HomeController(ScreenController):
         chosen = self.chosen_worst()
         if chosen:
             self.nav("new", practise=chosen)
+        else:  # nothing ticked: say what to do rather than ignore the click
+            self.view.banner.show_message(tr("ui.home.tick_first", self.lang))
 
     def _confirm_delete(self) -> bool:
         from PySide6.QtWidgets import QMessageBox

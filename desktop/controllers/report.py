@@ -17,7 +17,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QListWidgetItem
 
 from core.i18n import tr
-from core.report.export import num
+from core.report.export import grouped_evidence, num
 from core.report.scores import criterion_name, criterion_rows, question_number, score_text
 from core.services.history import latest_report
 from desktop.controllers.base import ScreenController
@@ -85,6 +85,17 @@ def timeline_data(d: dict[str, Any]) -> tuple[float, list, list]:
     return max(duration, 0.0), g, e
 
 
+def export_name(report: dict[str, Any], suffix: str) -> str:
+    """A default file name that says what the report is: date, company, position. Pure."""
+    import re
+
+    meta = report.get("meta") or {}
+    parts = [(meta.get("generated_at") or "")[:10], (meta.get("company") or {}).get("name") or "",
+             meta.get("position") or ""]
+    words = [re.sub(r"[^\w.-]+", "-", p, flags=re.UNICODE).strip("-") for p in parts if p]
+    return "-".join(["big20-report", *[w for w in words if w]]) + suffix
+
+
 class ReportController(ScreenController):
     name = "report"
     nav_key = "home"
@@ -102,6 +113,7 @@ class ReportController(ScreenController):
 
     def enter(self, **kwargs: Any) -> None:
         self.view.banner.clear_message()
+        self.view.saved.hide()
         if kwargs.get("report") is not None:
             self.show_report(kwargs["report"], kwargs.get("interview_id"))
             return
@@ -189,10 +201,11 @@ class ReportController(ScreenController):
                 if items:
                     parts.append(f"<p><b>{tr(label_key, lang)}</b></p><ul>"
                                  + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
-            if quotes:
+            if quotes:  # each quoted sentence once, with the criteria that cite it
                 parts.append(f"<p><b>{tr('ui.report.evidence', lang)}</b></p><ul>" + "".join(
-                    f"<li>“{html.escape(e.get('quote', ''))}” — {html.escape(e.get('rubric_point') or '')}</li>"
-                    for e in d.get("evidence") or []) + "</ul>")
+                    f"<li>“{html.escape(e.get('quote', ''))}” — {html.escape(e.get('rubric_point') or '')}"
+                    f"{' (' + html.escape(', '.join(criterion_name(c, lang) for c in crits)) + ')' if crits else ''}</li>"
+                    for e, crits in grouped_evidence(d.get("evidence") or [])) + "</ul>")
         dl = d.get("delivery") or {}
         if d.get("answer_mode") == "typed" or dl.get("applicable") is False:
             parts.append(f"<p><b>{tr('ui.report.delivery', lang)}</b> {tr('ui.report.delivery_na', lang)}</p>")
@@ -214,8 +227,7 @@ class ReportController(ScreenController):
             return
         suffix = ".html" if kind == "html" else ".pdf"
         path, _ = QFileDialog.getSaveFileName(self.view, tr("ui.report.export_to", self.lang),
-                                              str(Path.home() / f"big20-report-{self.interview_id or 'demo'}{suffix}"),
-                                              f"*{suffix}")
+                                              str(Path.home() / export_name(self.report, suffix)), f"*{suffix}")
         if path:
             self.export(kind, Path(path))
 
@@ -231,7 +243,9 @@ class ReportController(ScreenController):
 
         def done(p: Path) -> None:
             self.exported[kind] = Path(p)
-            self.view.meta.setText(tr("ui.report.exported", lang, path=str(p)))
+            # beside the header, not in place of it (the date and evaluator stay readable)
+            self.view.saved.setText(tr("ui.report.exported", lang, path=str(p)))
+            self.view.saved.show()
 
         return self.track(Op(self.view, work, done).with_progress(tr("ui.report.exporting", lang))
                           .run_in_background())

@@ -26,13 +26,20 @@ CHOOSABLE = ("llm", "evaluator", "stt", "emotion", "embed")  # core.config.Model
 
 
 def _size(n: int | None) -> str:
-    if not n:
-        return "—"
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit in ("B", "KB") else f"{n:.1f} {unit}"
-        n /= 1024
-    return str(n)
+    """The same size text as the first-run wizard (decimal units: 4.9 GB in both places)."""
+    from desktop.controllers.wizard import human_size
+
+    return human_size(n or None)
+
+
+def in_use(st: Any) -> bool:
+    """Whether ``st``'s model is what the app actually uses for its capability: an active
+    question or scoring model too small to write questions or scores (gemma-270m) is not;
+    the question bank and the rubric evaluator do that work instead."""
+    from core.interview.planner import is_capable
+
+    return bool(st.active and st.installed and (st.entry.capability not in ("llm", "evaluator")
+                                                or is_capable(st.entry)))
 
 
 class SettingsController(ScreenController):
@@ -156,8 +163,8 @@ class SettingsController(ScreenController):
         for r, st in enumerate(statuses):
             e = st.entry
             state = tr("ui.models.installed" if st.installed else "ui.models.not_installed", lang)
-            cells = [tr(f"app.capability.{e.capability}", lang), e.name, _size(e.size),
-                     tr(f"ui.models.source.{e.source}", lang), state, "●" if st.active else ""]
+            cells = [tr(f"app.capability.{e.capability}", lang), e.name, _size(e.download_size or e.size),
+                     tr(f"ui.models.source.{e.source}", lang), state, "●" if in_use(st) else ""]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, e.id)
@@ -182,9 +189,35 @@ class SettingsController(ScreenController):
             return None
         return self.statuses[rows[0].row()]
 
+    def _in_use_text(self) -> str:
+        """What does each job now: the model in use, or the built-in fallback and why."""
+        lang, parts = self.lang, []
+        for cap, fallback in (("llm", "ui.models.fallback.llm"), ("evaluator", "ui.models.fallback.evaluator"),
+                              ("stt", None)):
+            used = next((st for st in self.statuses if st.entry.capability == cap and in_use(st)), None)
+            if used is not None:
+                what = used.entry.name
+            elif fallback:
+                what = tr(fallback, lang)
+            else:
+                what = tr("ui.models.fallback.typed", lang)
+            parts.append(tr("ui.models.in_use_item", lang, capability=tr(f"app.capability.{cap}", lang), what=what))
+        return tr("ui.models.in_use", lang, items=" · ".join(parts))
+
+    def _model_detail(self, st: Any) -> str:
+        lang, e = self.lang, st.entry
+        lines = [tr("ui.models.detail", lang, name=e.name, size=_size(e.download_size or e.size), licence=e.licence)]
+        improves = tr(f"wizard.improves.{e.capability}", lang)
+        if improves != f"wizard.improves.{e.capability}":
+            lines.append(improves)
+        if st.active and not in_use(st):
+            lines.append(tr("ui.models.too_small", lang, name=e.name))
+        return "\n".join(lines)
+
     def _selection_changed(self) -> None:
         st = self.selected()
         v = self.view
+        v.model_detail.setText(self._model_detail(st) if st is not None else self._in_use_text())
         busy = self.download_op is not None and not self.download_op.done
         v.download.setEnabled(bool(st) and not busy and st.entry.source == "url" and not st.installed)
         v.verify.setEnabled(bool(st) and st.installed)

@@ -52,7 +52,7 @@ class LineChart(_Chart):
         if not self.points:
             self._empty(p)
             return
-        left, right, top, bottom = 36, 14, 12, 34
+        left, right, top, bottom = 36, 14, 24, 34  # top: room for a 100 point's label
         plot = QRectF(left, top, self.width() - left - right, self.height() - top - bottom)
         p.setPen(QPen(QColor(pal["grid"]), 1, Qt.PenStyle.DashLine))
         small = QFont(self.font())
@@ -119,7 +119,9 @@ class BarChart(_Chart):
             return
         lw = min(self.label_width, int(self.width() * 0.4))
         row = (self.height() - 10) / len(self.bars)
-        width = self.width() - lw - 56
+        # the value column fits its longest text ("not evaluated" was cut to "not eva")
+        vw = max(50, p.fontMetrics().horizontalAdvance(self.na_text) + 10)
+        width = self.width() - lw - vw - 6
         for i, (lab, v) in enumerate(self.bars):
             y = 5 + i * row
             p.setPen(QColor(pal["text"]))
@@ -130,13 +132,13 @@ class BarChart(_Chart):
             p.drawRoundedRect(track, 5, 5)
             if v is None:
                 p.setPen(QColor(pal["muted"]))
-                p.drawText(QRectF(lw + width + 6, y, 50, row), Qt.AlignmentFlag.AlignVCenter, self.na_text)
+                p.drawText(QRectF(lw + width + 6, y, vw, row), Qt.AlignmentFlag.AlignVCenter, self.na_text)
                 continue
             p.setBrush(QColor(pal["accent"]))
             p.drawRoundedRect(QRectF(track.x(), track.y(), track.width() * max(0.0, min(v, 100.0)) / 100,
                                      track.height()), 5, 5)
             p.setPen(QColor(pal["text"]))
-            p.drawText(QRectF(lw + width + 6, y, 50, row), Qt.AlignmentFlag.AlignVCenter, score_text(v))
+            p.drawText(QRectF(lw + width + 6, y, vw, row), Qt.AlignmentFlag.AlignVCenter, score_text(v))
 
 
 class Timeline(_Chart):

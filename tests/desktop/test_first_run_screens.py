@@ -122,3 +122,34 @@ def test_switching_the_language_keeps_the_resume_and_the_corrections(qtbot, tmp_
     assert now.view.count.value() == 4
     assert pdf.name in now.view.resume_state.text()
     _close(shell)
+
+
+def test_model_manager_shows_sizes_licences_and_what_is_actually_used(qtbot, tmp_path):
+    from core.interview.planner import is_capable
+
+    ctx = make_ctx(tmp_path, "en")
+    shell = _shell(qtbot, ctx)
+    _create_account(qtbot, shell)
+    shell.move_to("settings")
+    st = shell.screens["settings"]
+    qtbot.waitUntil(lambda: bool(st.statuses), timeout=30_000)
+    v = st.view
+    rows = {v.models.item(r, 1).text(): r for r in range(v.models.rowCount())}
+    for s in st.statuses:  # every model the wizard offers with a size has it here too
+        if s.entry.download_size or s.entry.size:
+            assert v.models.item(rows[s.entry.name], 2).text() not in ("", "—", "?"), s.entry.id
+    # nothing selected: what each job uses now. The embedded gemma-270m is too small to
+    # score, so the rubric evaluator does it, and the table does not mark gemma as in use.
+    assert v.model_detail.text().startswith(tr("ui.models.in_use", "en", items="").rstrip())
+    small = [s for s in st.statuses if s.entry.capability == "evaluator" and s.active and not is_capable(s.entry)]
+    if small:
+        assert tr("ui.models.fallback.evaluator", "en") in v.model_detail.text()
+        assert v.models.item(rows[small[0].entry.name], 5).text() == ""
+        st.select_model(small[0].entry.id)
+        assert tr("ui.models.too_small", "en", name=small[0].entry.name) in v.model_detail.text()
+    # selecting a row says its size, licence and what it improves
+    llm = next(s for s in st.statuses if s.entry.capability == "llm")
+    st.select_model(llm.entry.id)
+    text = v.model_detail.text()
+    assert llm.entry.licence in text and tr("wizard.improves.llm", "en") in text
+    _close(shell)
