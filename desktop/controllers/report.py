@@ -21,6 +21,7 @@ from core.report.export import grouped_evidence, num
 from core.report.scores import criterion_name, criterion_rows, question_number, score_text
 from core.services.history import latest_report
 from desktop.controllers.base import ScreenController
+from desktop.ui.theme import current_theme, palette
 from desktop.workers.jobs import Op
 
 
@@ -217,7 +218,8 @@ class ReportController(ScreenController):
                 pauses=(dl.get("pauses") or {}).get("count", 0)) + "</p>")
         warnings = quality_warnings(d, lang)
         if warnings:
-            parts.append("<p style='color:#a25b00'>" + "<br>".join(f"⚠ {html.escape(w)}" for w in warnings) + "</p>")
+            colour = palette(current_theme())["warnText"]  # readable on the light and the dark theme
+            parts.append(f"<p style='color:{colour}'>" + "<br>".join(f"⚠ {html.escape(w)}" for w in warnings) + "</p>")
         self.view.detail.setHtml("".join(parts))
         self.view.timeline.set_data(*timeline_data(d))
 

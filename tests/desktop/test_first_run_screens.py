@@ -153,3 +153,32 @@ def test_model_manager_shows_sizes_licences_and_what_is_actually_used(qtbot, tmp
     text = v.model_detail.text()
     assert llm.entry.licence in text and tr("wizard.improves.llm", "en") in text
     _close(shell)
+
+
+def test_engine_checks_start_at_sign_in_and_the_plan_says_what_it_checks(qtbot, tmp_path):
+    import threading
+
+    ctx = make_ctx(tmp_path, "en")
+    probed: list[str] = []
+    lock = threading.Lock()
+
+    def probe(entry, path):  # the real check's place; records what is checked, and when
+        with lock:
+            probed.append(entry.id)
+
+    ctx.runtime_probe = probe
+    shell = _shell(qtbot, ctx)
+    _create_account(qtbot, shell)
+    # signed in, still on the home screen: the checks already run in the background
+    assert shell.current == "home"
+    qtbot.waitUntil(lambda: shell.warm_op.done, timeout=30_000)
+    stt = ctx.model_manager().active("stt")
+    assert stt is not None and stt.id in probed
+    # the plan's progress names the engine it checks
+    shell.move_to("new")
+    new = shell.screens["new"]
+    messages: list[str] = []
+    new.view.plan_state.setText = lambda text, _orig=new.view.plan_state.setText: (messages.append(text), _orig(text))
+    qtbot.waitUntil(lambda: new.plan is not None or new.view.banner.isVisible(), timeout=120_000)
+    assert any(tr("ui.new.checking_engine", "en", name=stt.name) == m for m in messages), messages
+    _close(shell)
