@@ -83,7 +83,7 @@ def interview_history(session: Session, user_id: int) -> list[PastInterview]:
 def weakest_areas(history: list[PastInterview], n: int = 2, last: int = 5) -> list[tuple[str, float]]:
     """The ``n`` criteria with the lowest mean over the ``last`` sessions that scored them
     (sessions with no evaluated answer are not sessions of progress and are left out)."""
-    recent = [h for h in history if h.evaluated > 0][-last:]
+    recent = [h for h in history if any(v is not None for v in h.criteria.values())][-last:]
     means = []
     for crit in CRITERIA:
         vals = [h.criteria[crit] for h in recent if h.criteria.get(crit) is not None]

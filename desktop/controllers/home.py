@@ -87,7 +87,7 @@ class HomeController(ScreenController):
         v.progress_chart.set_points([(f"#{i + 1} {_date(h.created_at)[5:]}", h.overall)
                                     for i, h in enumerate(scored)])
         v.weak_chart.set_bars([(criterion_name(c, lang), s) for c, s in weak])
-        scored_n = len([h for h in self.history if h.evaluated > 0])
+        scored_n = len([h for h in self.history if any(v is not None for v in h.criteria.values())])
         v.weak_note.setText(tr("ui.home.weak_note", lang, n=min(5, scored_n)) if weak else "")
         v.table.setRowCount(len(self.history))
         for r, h in enumerate(reversed(self.history)):  # newest first
