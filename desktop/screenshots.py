@@ -233,7 +233,10 @@ def render_language(out: Path, lang: str, theme: str = "light") -> list[Path]:
     login = shell.screens["login"]
     _wait(lambda: login.view.forms.currentIndex() == 1, 20)
     login.view.show_create(False)
-    login.view.status.setText("")
+    from core.i18n import tr
+
+    # the sign-in form (not the first-run text); a machine without a keyring says so here
+    login.view.status.setText("" if login.keyring_ok else tr("ui.login.no_keyring", lang))
     login.view.login.setText("minji")
     shot("login")
 
