@@ -38,15 +38,39 @@ class _Lenient(dict):
         return "{" + key + "}"
 
 
+class Msg:
+    """A message key with its parameters, given as a parameter of another message: it is
+    translated into the outer message's language (an error raised deep in an engine says
+    "the default input device" in English and "기본 입력 장치" in Korean, never one inside the
+    other). Immutable."""
+
+    __slots__ = ("key", "params")
+
+    def __init__(self, key: str, /, **params: Any) -> None:
+        self.key = key
+        self.params = params
+
+    def __str__(self) -> str:
+        return tr(self.key, DEFAULT_LANGUAGE, **self.params)
+
+    def __repr__(self) -> str:
+        return f"Msg({self.key!r})"
+
+
 def tr(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
-    """Return the message ``key`` in ``lang`` (falling back to English, then to the key)."""
+    """Return the message ``key`` in ``lang`` (falling back to English, then to the key);
+    a :class:`Msg` parameter is translated into ``lang`` too. With ``n=1`` the key's
+    singular form ``<key>.one`` is used where the catalog has one."""
     entry = _catalog().get(key)
+    if params.get("n") == 1 and f"{key}.one" in _catalog():
+        entry = _catalog()[f"{key}.one"]  # "1 question", not "1 questions"
     if entry is None:
         template = key
     else:
         template = entry.get(lang) or entry.get(DEFAULT_LANGUAGE) or key
     if not params:
         return template
+    params = {k: tr(v.key, lang, **v.params) if isinstance(v, Msg) else v for k, v in params.items()}
     return string.Formatter().vformat(template, (), _Lenient(params))
 
 

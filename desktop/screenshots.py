@@ -119,14 +119,18 @@ def seed_demo(ctx, user_id: int, lang: str, sessions: int = 3) -> list[int]:
     questions of desktop.demo.DEMO_SESSIONS answered with DEMO_ANSWERS (genuine answers to
     those questions), scored by the rubric evaluator the app uses."""
     from core.bank import get_company
+    from core.db.models import Company as CompanyRow
     from core.db.models import InterviewStatus
     from core.evaluation.text import words_from_text
     from core.interview.planner import PlanContext
     from core.interview.session import plan_from_keys
     from core.report.builder import AnswerRecord, build_report
     from core.report.store import save_report
-    from core.services.interviews import add_asked_question, create_interview, transition
-    from core.db.models import Company as CompanyRow
+    from core.services.interviews import (
+        add_asked_question,
+        create_interview,
+        transition,
+    )
     from desktop.demo import DEMO_ANSWERS, DEMO_SESSIONS
 
     company = get_company("KAKAO")
@@ -181,7 +185,8 @@ def grab_window(window, path: Path) -> None:
     log.info("screenshot %s", path)
 
 
-def render_language(out: Path, lang: str, extra_screens: Callable | None = None) -> list[Path]:
+def render_language(out: Path, lang: str, theme: str = "light", extra_screens: Callable | None = None) -> list[Path]:
+    """Every screen in ``lang`` and ``theme``; dark-theme files are named ``<screen>_dark_<lang>``."""
     from PySide6.QtWidgets import QApplication
 
     from core.config import Settings
@@ -190,6 +195,7 @@ def render_language(out: Path, lang: str, extra_screens: Callable | None = None)
     from desktop.context import CurrentUser
     from desktop.controllers.shell import Shell
     from desktop.demo import SyntheticFaceCamera, SyntheticMicrophone
+    from desktop.ui.theme import apply_theme
     from desktop.workers.jobs import wait_idle
 
     home = Path(tempfile.mkdtemp(prefix=f"big20-demo-{lang}-"))
@@ -212,18 +218,24 @@ def render_language(out: Path, lang: str, extra_screens: Callable | None = None)
     w.resize(*SIZE)
     w.show()
     shots: list[Path] = []
+    apply_theme(QApplication.instance(), theme)
+    suffix = "_dark" if theme == "dark" else ""
 
     def shot(name: str) -> None:
         QApplication.processEvents()
-        p = out / f"{name}_{lang}.png"
+        p = out / f"{name}{suffix}_{lang}.png"
         grab_window(w, p)
         shots.append(p)
 
+    _wizard_shots(shell, shot)
     shell.start()
     login = shell.screens["login"]
     _wait(lambda: login.view.forms.currentIndex() == 1, 20)
     login.view.show_create(False)
-    login.view.status.setText("")
+    from core.i18n import tr
+
+    # the sign-in form (not the first-run text); a machine without a keyring says so here
+    login.view.status.setText("" if login.keyring_ok else tr("ui.login.no_keyring", lang))
     login.view.login.setText("minji")
     shot("login")
 
@@ -238,14 +250,6 @@ def render_language(out: Path, lang: str, extra_screens: Callable | None = None)
     shell.move_to("home")
     _wait(lambda: not shell.screens["home"].loading, 30)
     shot("home")
-
-    if lang == "en":  # the dark theme, once
-        from desktop.ui.theme import apply_theme
-
-        apply_theme(QApplication.instance(), "dark")
-        w.repaint()
-        shot("home_dark")
-        apply_theme(QApplication.instance(), "light")
 
     shell.move_to("new")
     new = shell.screens["new"]
@@ -304,7 +308,32 @@ def render_language(out: Path, lang: str, extra_screens: Callable | None = None)
     shell.screen.leave()
     wait_idle(30_000)
     w.close()
+    apply_theme(QApplication.instance(), "light")
     return shots
+
+
+def _wizard_shots(shell, shot: Callable[[str], None]) -> None:
+    """The first-run wizard's machine check and model choice; the candidate's own first-run
+    state (config folder) is left as it was."""
+    from desktop.controllers.wizard import _state_file
+
+    path = _state_file()
+    before = path.read_bytes() if path.exists() else None
+    try:
+        shell.move_to("wizard", step="checks")
+        wiz = shell.screens["wizard"]
+        _wait(lambda: wiz.diagnosis is not None, 60)
+        shot("wizard_checks")
+        wiz.go("models")
+        _wait(lambda: bool(wiz.view.rows), 20)
+        shot("wizard_models")
+        shell.screen.leave()
+        shell.current = None
+    finally:
+        if before is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_bytes(before)
 
 
 def render_all(out_dir: str | os.PathLike, extra_screens: Callable | None = None) -> int:
@@ -313,7 +342,8 @@ def render_all(out_dir: str | os.PathLike, extra_screens: Callable | None = None
     out = Path(out_dir)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     made = []
-    for lang in LANGUAGES:
-        made += render_language(out, lang, extra_screens)
+    for theme in ("light", "dark"):
+        for lang in LANGUAGES:
+            made += render_language(out, lang, theme, extra_screens)
     print("\n".join(str(p) for p in made))
     return 0

@@ -1,8 +1,11 @@
 """Interrupted interviews: find them, resume or discard them.
 
 An interview is *interrupted* when it is still ``scheduled`` or ``live`` but no running
-process owns it (the owner's pid/host is stored in ``interviews.plan["owner"]``; a process
-killed with SIGKILL, a crash or a power loss leaves it behind). Every command that opens the
+process owns it (the owner's pid, host and process start time are stored in
+``interviews.plan["owner"]`` by :func:`owner_record`; a process killed with SIGKILL, a crash
+or a power loss leaves it behind). The owner is judged by its process state and start time
+(psutil), not by ``kill(pid, 0)``: a killed process that lingers as a zombie is dead, and a
+pid the system has since given to another process is not the owner. Every command that opens the
 database calls :func:`sweep_interrupted` first:
 
 * an interrupted interview with no answer stored is deleted (with the resume row only it
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+import psutil
 from sqlalchemy import func, select
 
 from core.db.models import Interview, InterviewQuestion, InterviewStatus, Resume, Speaker, Transcript
@@ -49,20 +53,54 @@ class InterruptedInterview:
         return self.status == InterviewStatus.live.value and self.answered > 0 and self.planned > 0
 
 
-def _owner_alive(plan: dict[str, Any] | None) -> bool:
+# a process start time is stored to the centisecond by some systems: allow this much skew
+START_TIME_TOLERANCE_S = 1.0
+
+
+def _start_time(pid: int) -> float | None:
+    try:
+        return psutil.Process(pid).create_time()
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        return None
+
+
+def owner_record() -> dict[str, Any]:
+    """What identifies this process as an interview's owner: pid, host and the process's
+    start time (seconds since the epoch), stored in ``interviews.plan["owner"]``."""
+    pid = os.getpid()
+    return {"pid": pid, "host": socket.gethostname(), "started": _start_time(pid)}
+
+
+def _utc_ts(when: datetime | None) -> float | None:
+    if when is None:
+        return None
+    return (when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)).timestamp()
+
+
+def _owner_alive(plan: dict[str, Any] | None, since: datetime | None = None) -> bool:
+    """True when the process recorded in ``plan["owner"]`` still runs: same host, the pid
+    exists and is not a zombie, and it is the same process (its start time is the recorded
+    one; for records without one, it started before the interview did, ``since``)."""
     owner = (plan or {}).get("owner") or {}
     pid, host = owner.get("pid"), owner.get("host")
     if not pid or host != socket.gethostname():
         return False
-    if pid == os.getpid():
-        return True  # this process's own open interview is not interrupted
     try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
+        proc = psutil.Process(int(pid))
+        status = proc.status()
+        created = proc.create_time()
+    except (psutil.NoSuchProcess, psutil.ZombieProcess):
         return False
-    except PermissionError:  # another user's live process
+    except psutil.AccessDenied:  # another user's live process: it exists, we cannot look closer
         return True
-    return True
+    if status in (psutil.STATUS_ZOMBIE, psutil.STATUS_DEAD):
+        return False  # killed, not yet reaped by its parent: it will never write again
+    if "started" in owner:  # recorded by owner_record(): the same pid must be the same process
+        started = owner["started"]
+        return started is None or abs(created - float(started)) <= START_TIME_TOLERANCE_S
+    since_ts = _utc_ts(since)
+    # an older record (no start time): a process younger than the interview cannot own it
+    return since_ts is None or created <= since_ts + START_TIME_TOLERANCE_S
 
 
 def _answered(db: Any, interview_id: int) -> int:
@@ -85,7 +123,8 @@ def find_interrupted(factory: Any, *, candidate_id: int | None = None) -> list[I
         q = select(Interview).where(Interview.status.in_(OPEN_STATES)).order_by(Interview.id)
         if candidate_id is not None:
             q = q.where(Interview.candidate_id == candidate_id)
-        return [_describe(db, iv) for iv in db.scalars(q) if not _owner_alive(iv.plan)]
+        return [_describe(db, iv) for iv in db.scalars(q)
+                if not _owner_alive(iv.plan, iv.started_at or iv.created_at)]
 
 
 def _delete(db: Any, iv: Interview, delete_resume: bool | None) -> None:

@@ -70,9 +70,7 @@ evaluated the same way; their delivery metrics are marked not applicable.
 from __future__ import annotations
 
 import logging
-import os
 import queue
-import socket
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -108,6 +106,13 @@ log = logging.getLogger(__name__)
 
 TYPED_ENGINE = "typed"
 POST_THREAD = "interview-post"
+
+
+def _owner() -> dict[str, Any]:
+    # pid, host and process start time: recovery tells a zombie or a reused pid from the owner
+    from core.interview.recovery import owner_record
+
+    return owner_record()
 
 
 # ----------------------------------------------------------------------------- data
@@ -383,7 +388,7 @@ class InterviewSession:
 
     def _plan_doc(self) -> dict[str, Any]:
         return {"questions": [asdict(q) for q in self.plan], "source": self.plan_source,
-                "seed": self.setup.seed, "follow_ups": self.setup.follow_ups, "owner": {"pid": os.getpid(), "host": socket.gethostname()}}
+                "seed": self.setup.seed, "follow_ups": self.setup.follow_ups, "owner": _owner()}
 
     def start(self) -> int:
         """Store the resume (one row per file content and candidate), the interview with its
@@ -873,7 +878,7 @@ class InterviewSession:
                     db.delete(row)
             answers = [(row, rows) for row, rows in answers if rows]
             plan_doc = dict(iv.plan)
-            plan_doc["owner"] = {"pid": os.getpid(), "host": socket.gethostname()}
+            plan_doc["owner"] = _owner()
             iv.plan = plan_doc
             db.commit()
         self._state = "live"

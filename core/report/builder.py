@@ -6,11 +6,11 @@ one is "not evaluated" with its reason and is left out of every mean.
 
 Summary rules (docs/ARCHITECTURE.md §6):
 
-- ``technical`` / ``communication``: mean of the ``technical_accuracy`` / ``communication``
-  criterion over the evaluated answers that scored it.
-- ``cultural``: mean of ``job_fit`` over the evaluated cultural_fit and behavioral answers;
-  when none of those was evaluated, over all evaluated answers (``cultural_basis`` says which),
-  because job fit is judged on every answer and an absent number would hide what we have.
+- ``criteria``: per criterion (CRITERIA), the mean over the evaluated answers that scored it.
+  This is the ONE computation every screen and export shows (core.report.scores).
+- ``technical`` / ``communication`` / ``cultural``: the seed's names for the
+  ``technical_accuracy`` / ``communication`` / ``job_fit`` criteria: the same numbers, so no
+  surface can show a second "culture fit" figure beside "job fit".
 - ``overall``: mean of the per-answer scores of the evaluated answers; None when none.
 - ``text``: states how many answers were evaluated, and warns when fewer than half were.
 
@@ -29,9 +29,9 @@ from core.delivery import compute_delivery
 from core.i18n import tr
 from core.interview.types import CRITERIA, AnswerEvaluation, PlannedQuestion
 from core.protocols import Word
+from core.report.scores import criterion_name, score_text
 
 SCHEMA_VERSION = 1
-CULTURAL_CATEGORIES = ("cultural_fit", "behavioral")
 
 
 @dataclass
@@ -161,16 +161,17 @@ def _summary_text(summary: dict[str, Any], lang: str) -> str:
         return tr("report.summary.no_answers", lang)
     if n == 0:
         return tr("report.summary.none_evaluated", lang, total=total)
-    parts = [tr("report.summary.evaluated", lang, n=n, total=total, overall=summary["overall"])]
+    parts = [tr("report.summary.evaluated", lang, n=n, total=total, overall=score_text(summary["overall"]))]
     if n * 2 < total:
         parts.append(tr("report.summary.few_evaluated", lang, n=n, total=total))
-    crit = {k: summary[k] for k in ("technical", "communication", "cultural") if summary[k] is not None}
+    crit = {k: v for k, v in (summary.get("criteria") or {}).items() if v is not None}
     if len(crit) >= 2:
         best = max(crit, key=crit.get)
         worst = min(crit, key=crit.get)
         if crit[best] - crit[worst] >= 5:
             parts.append(tr("report.summary.best_worst", lang,
-                            best=tr(f"report.area.{best}", lang), worst=tr(f"report.area.{worst}", lang)))
+                            best=criterion_name(best, lang), best_score=score_text(crit[best]),
+                            worst=criterion_name(worst, lang), worst_score=score_text(crit[worst])))
     return " ".join(parts)
 
 
@@ -192,17 +193,16 @@ def build_report(answers: list[AnswerRecord], *, language: str, position: str, c
     def crit_mean(name: str, recs: list[AnswerRecord]) -> float | None:
         return _mean([s for r in recs if (s := _criterion_score(r.evaluation, name)) is not None])
 
-    cultural_recs = [r for r in evaluated if r.question.category in CULTURAL_CATEGORIES]
-    cultural_basis = "cultural_questions" if cultural_recs else ("all_answers" if evaluated else None)
+    criteria = {name: crit_mean(name, evaluated) for name in CRITERIA}
     summary: dict[str, Any] = {
-        "technical": crit_mean("technical_accuracy", evaluated),
-        "communication": crit_mean("communication", evaluated),
-        "cultural": crit_mean("job_fit", cultural_recs or evaluated),
-        "cultural_basis": cultural_basis,
+        # the seed's names for three of the criteria: the same numbers (one computation)
+        "technical": criteria["technical_accuracy"],
+        "communication": criteria["communication"],
+        "cultural": criteria["job_fit"],
         "overall": _mean([r.evaluation.score for r in evaluated]),
         "evaluated_answers": len(evaluated),
         "total_answers": len(ordered),
-        "criteria": {name: crit_mean(name, evaluated) for name in CRITERIA},
+        "criteria": criteria,
         "delivery": _delivery_summary(details),
     }
     summary["text"] = _summary_text(summary, lang)

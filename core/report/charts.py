@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from core.i18n import tr
+from core.report.scores import criterion_name, criterion_scores, question_label, score_text
 
 _CJK_FONT_CANDIDATES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -85,23 +86,17 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
-def _num(value: float) -> str:
-    text = f"{value:.1f}"  # the same rounding as the report text: 71.5 stays 71.5
-    return text.rstrip("0").rstrip(".")
-
-
 def criteria_chart(report: dict[str, Any], lang: str) -> bytes:
-    crit = report["summary"].get("criteria", {})
-    names = list(crit)
+    rows = criterion_scores(report["summary"])
     fig, ax = _figure(6.0, 2.6)
-    labels = [tr(f"report.criterion.{n}", lang) for n in names]
-    for i, n in enumerate(names):
-        v = crit[n]
+    labels = [criterion_name(k, lang) for k, _ in rows]
+    names = [k for k, _ in rows]
+    for i, (_k, v) in enumerate(rows):
         if v is None:
             ax.text(1, i, tr("report.chart.not_evaluated_mark", lang), va="center", color=COLORS["na"])
         else:
             ax.barh(i, v, color=COLORS["bar"])
-            ax.text(v + 1, i, _num(v), va="center")
+            ax.text(v + 1, i, score_text(v), va="center")
     ax.set_yticks(range(len(names)), labels)
     ax.invert_yaxis()
     ax.set_xlim(0, 105)
@@ -116,11 +111,11 @@ def answers_chart(report: dict[str, Any], lang: str) -> bytes:
     for i, d in zip(xs, details):
         if d["evaluated"] and d["score"] is not None:
             ax.bar(i, d["score"], color=COLORS["bar"])
-            ax.text(i, d["score"] + 1.5, _num(d["score"]), ha="center", fontsize=8)
+            ax.text(i, d["score"] + 1.5, score_text(d["score"]), ha="center", fontsize=8)
         else:
             ax.text(i, 3, tr("report.chart.not_evaluated_mark", lang), ha="center",
                     color=COLORS["na"], fontsize=8, va="bottom")
-    ax.set_xticks(xs, [f"Q{i + 1}" for i in xs])
+    ax.set_xticks(xs, [question_label(i) for i in xs])
     ax.set_ylim(0, 105)
     ax.set_title(tr("report.chart.answers", lang), fontsize=10)
     return _png(fig)
@@ -135,14 +130,15 @@ def rate_chart(report: dict[str, Any], lang: str) -> bytes:
     ax.axhspan(band[0], band[1], color=COLORS["band"], label=tr("report.chart.band", lang))
     top = band[1] * 1.3
     for i, d in zip(xs, details):
-        v = d["delivery"]["rate"]["value"]
+        v = d["delivery"]["rate"]["value"] if spoken(d) else None
         if v is None:
-            ax.text(i, band[0] * 0.1, tr("report.label.no_data", lang), ha="center", color=COLORS["na"], fontsize=8)
+            mark = tr("report.label.no_data" if spoken(d) else "report.chart.typed_mark", lang)
+            ax.text(i, band[0] * 0.1, mark, ha="center", color=COLORS["na"], fontsize=8)
         else:
             ax.plot([i], [v], "o", color=COLORS["bar"])
             ax.text(i, v, f" {v:.0f}", va="center", fontsize=8)
             top = max(top, v * 1.1)
-    ax.set_xticks(xs, [f"Q{i + 1}" for i in xs])
+    ax.set_xticks(xs, [question_label(i) for i in xs])
     ax.set_xlim(-0.6, max(len(xs), 1) - 0.4)
     ax.set_ylim(0, top)
     ax.set_ylabel(tr(f"delivery.unit.{unit}", lang), fontsize=8)
@@ -156,20 +152,35 @@ def fillers_pauses_chart(report: dict[str, Any], lang: str) -> bytes:
     fig, ax = _figure(6.0, 2.6)
     xs = list(range(len(details)))
     w = 0.38
-    ax.bar([x - w / 2 for x in xs], [d["delivery"]["fillers"]["count"] for d in details], w,
+    said = [(x, d) for x, d in zip(xs, details) if spoken(d)]
+    ax.bar([x - w / 2 for x, _ in said], [d["delivery"]["fillers"]["count"] for _, d in said], w,
            color=COLORS["fill"], label=tr("report.chart.fillers", lang))
-    ax.bar([x + w / 2 for x in xs], [d["delivery"]["pauses"]["count"] for d in details], w,
+    ax.bar([x + w / 2 for x, _ in said], [d["delivery"]["pauses"]["count"] for _, d in said], w,
            color=COLORS["pause"], label=tr("report.chart.pauses", lang))
-    ax.set_xticks(xs, [f"Q{i + 1}" for i in xs])
+    for x, d in zip(xs, details):
+        if not spoken(d):  # not measured: a label, never a bar of 0
+            ax.text(x, 0.05, tr("report.chart.typed_mark", lang), ha="center", color=COLORS["na"], fontsize=8)
+    ax.set_ylim(bottom=0)
+    ax.set_xticks(xs, [question_label(i) for i in xs])
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.legend(fontsize=8, frameon=False)
     ax.set_title(tr("report.chart.fillers_pauses", lang), fontsize=10)
     return _png(fig)
 
 
+def spoken(d: dict[str, Any]) -> bool:
+    """True when the answer was spoken, so its delivery (rate, fillers, pauses) was measured."""
+    return bool(d.get("delivery", {}).get("applicable", True))
+
+
 def all_charts(report: dict[str, Any], lang: str) -> dict[str, bytes]:
-    """{name: PNG bytes} for the report's charts; empty when there are no answers."""
+    """{name: PNG bytes} for the report's charts; empty when there are no answers. The speaking
+    rate and fillers/pauses charts only when at least one answer was spoken: a typed answer
+    measures neither, and an empty chart would read as "zero fillers"."""
     if not report.get("details"):
         return {}
-    return {"criteria": criteria_chart(report, lang), "answers": answers_chart(report, lang),
-            "rate": rate_chart(report, lang), "fillers_pauses": fillers_pauses_chart(report, lang)}
+    out = {"criteria": criteria_chart(report, lang), "answers": answers_chart(report, lang)}
+    if any(spoken(d) for d in report["details"]):
+        out["rate"] = rate_chart(report, lang)
+        out["fillers_pauses"] = fillers_pauses_chart(report, lang)
+    return out

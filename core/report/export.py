@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from core.i18n import tr
+from core.report.scores import criterion_name, criterion_rows, question_number, score_text
 
 _CSS = """
 body { font-family: "Noto Sans CJK KR", "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic", sans-serif;
@@ -28,11 +29,12 @@ table { border-collapse: collapse; width: 100%; }
 td, th { padding: 3px 6px; vertical-align: top; text-align: left; border-bottom: 1px solid #e3e3e3; }
 th { color: #555; font-weight: normal; }
 .row { margin: 2px 0; }
-.cards td { text-align: center; border: 1px solid #c9d4e5; width: 25%; }
+.cards td { text-align: center; border: 1px solid #c9d4e5; width: 20%; }
 .big { font-size: 18pt; font-weight: bold; color: #1d3d6b; }
 .na { color: #8a8a8a; font-style: italic; }
 .answer { background: #f6f7f9; padding: 6px 8px; white-space: pre-wrap; }
 .quote { color: #1d3d6b; }
+.mark { background: #ffe58a; color: #222; }
 .ts { color: #777; font-size: 8.5pt; }
 .warn { color: #a25b00; }
 img { max-width: 100%; }
@@ -53,6 +55,13 @@ def _fmt(value: float | None, lang: str, digits: int = 1) -> str:
     if value is None:
         return f'<span class="na">{_e(tr("report.label.not_evaluated", lang))}</span>'
     return _e(num(value, digits))
+
+
+def _score(value: float | None, lang: str) -> str:
+    """A 0-100 score as every surface shows it (core.report.scores.score_text)."""
+    if value is None:
+        return f'<span class="na">{_e(tr("report.label.not_evaluated", lang))}</span>'
+    return _e(score_text(value))
 
 
 def _delivery_rows(dl: dict[str, Any], lang: str) -> str:
@@ -90,31 +99,78 @@ def _delivery_rows(dl: dict[str, Any], lang: str) -> str:
     return _rows(rows)
 
 
+def mark_quotes(answer: str, quotes: list[str]) -> str:
+    """``answer`` HTML-escaped, every occurrence of each evidence quote wrapped in <mark>
+    (case-insensitive; overlapping quotes merged). Pure."""
+    spans: list[tuple[int, int]] = []
+    low = answer.lower()
+    for q in quotes:
+        q = (q or "").strip().lower()
+        start = low.find(q) if q else -1
+        while start >= 0:
+            spans.append((start, start + len(q)))
+            start = low.find(q, start + len(q))
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    out, pos = [], 0
+    for a, b in merged:
+        out += [_e(answer[pos:a]), f'<span class="mark">{_e(answer[a:b])}</span>']
+        pos = b
+    return "".join(out) + _e(answer[pos:])
+
+
+def grouped_evidence(evidence: list[dict[str, Any]]) -> list[tuple[dict[str, Any], list[str]]]:
+    """Each (quote, rubric point) once, with the criteria that cite it, in first-seen order:
+    one sentence cited for three criteria is listed once, not three times. Pure."""
+    groups: dict[tuple[str, str], tuple[dict[str, Any], list[str]]] = {}
+    for ev in evidence:
+        key = ((ev.get("quote") or "").strip(), (ev.get("rubric_point") or "").strip())
+        item = groups.setdefault(key, (ev, []))
+        crit = ev.get("criterion")
+        if crit and crit not in item[1]:
+            item[1].append(crit)
+    return list(groups.values())
+
+
 def _rows(rows: list[tuple[str, str]]) -> str:
     # Label: value paragraphs, not tables: PyMuPDF's Story ignores column widths and would
     # squeeze the label column to one character per line.
     return "".join(f'<p class="row"><b>{_e(k)}</b>{": " if k else ""}{v}</p>' for k, v in rows)
 
 
-def _detail_html(d: dict[str, Any], lang: str) -> str:
+def _in_language(text: str, lang: str) -> str:
+    """``text`` when it is written in ``lang`` (a bank label such as "자기소개" is not shown in
+    an English report), else ""."""
+    has_hangul = any("\uac00" <= ch <= "\ud7a3" for ch in text)
+    return text if has_hangul == (lang == "ko") or not text else ""
+
+
+def _detail_html(d: dict[str, Any], lang: str, position: int) -> str:
     out: list[str] = []
-    title = tr("report.label.answer_n", lang, n=d["index"] + 1)
-    tags = [d.get("question_type") or "", d.get("category") or ""]
+    title = tr("report.label.answer_n", lang, n=question_number(position))
+    tags = [_in_language(d.get("question_type") or "", lang),
+            tr(f"report.category.{d['category']}", lang) if d.get("category") else ""]
     if d.get("is_follow_up"):
         tags.append(tr("report.label.follow_up", lang))
     out.append(f'<h3>{_e(title)} · <span class="meta">{_e(" / ".join(t for t in tags if t))}</span></h3>')
     out.append(f'<p><b>{_e(tr("report.label.question", lang))}:</b> {_e(d["question"])}</p>')
-    out.append(f'<p><b>{_e(tr("report.label.answer", lang))}:</b></p><div class="answer">{_e(d["answer"]) or "-"}</div>')
+    quotes = [ev.get("quote") or "" for ev in d.get("evidence") or []]
+    out.append(f'<p><b>{_e(tr("report.label.answer", lang))}:</b></p>'
+               f'<div class="answer">{mark_quotes(d["answer"] or "", quotes) or "-"}</div>')
     for warning in d.get("warnings") or []:
         if warning != d.get("not_evaluated_reason"):
             out.append(f'<p class="warn">{_e(warning)}</p>')
     if not d["evaluated"]:
         out.append(f'<p class="warn"><b>{_e(tr("report.label.not_evaluated_reason", lang, reason=d["not_evaluated_reason"]))}</b></p>')
     else:
-        out.append(f'<p><b>{_e(tr("report.label.score", lang))}: {_fmt(d["score"], lang)}</b> / 100'
+        out.append(f'<p><b>{_e(tr("report.label.score", lang))}: {_score(d["score"], lang)}</b> / 100'
                    f' <span class="ts">({_e(d.get("evaluator_model"))})</span></p>')
-        out.append(_rows([(tr("report.criterion." + k, lang),
-                           _fmt(v["score"], lang) + ((" — " + _e(v["reason"])) if v.get("reason") else ""))
+        out.append(_rows([(criterion_name(k, lang),
+                           _score(v["score"], lang) + ((" — " + _e(v["reason"])) if v.get("reason") else ""))
                           for k, v in d["scores"].items()]))
         if d.get("feedback"):
             out.append(f'<p><b>{_e(tr("report.label.feedback", lang))}:</b> {_e(d["feedback"])}</p>')
@@ -123,11 +179,11 @@ def _detail_html(d: dict[str, Any], lang: str) -> str:
                 out.append(f'<p><b>{_e(tr(key, lang))}:</b></p><ul>' + "".join(f"<li>{_e(x)}</li>" for x in items) + "</ul>")
         if d["evidence"]:
             lis = []
-            for ev in d["evidence"]:
+            for ev, crits in grouped_evidence(d["evidence"]):
                 ts = ""
                 if ev.get("start") is not None:
                     ts = f' <span class="ts">[{ev["start"]:.1f}-{(ev.get("end") or ev["start"]):.1f}s]</span>'
-                crit = tr("report.criterion." + ev["criterion"], lang) if ev.get("criterion") else ""
+                crit = ", ".join(criterion_name(c, lang) for c in crits)
                 lis.append(f'<li><span class="quote">“{_e(ev["quote"])}”</span>{ts} → {_e(ev["rubric_point"])}'
                            f' <span class="ts">({_e(crit)})</span></li>')
             out.append(f'<p><b>{_e(tr("report.label.evidence", lang))}:</b></p><ul>{"".join(lis)}</ul>')
@@ -170,24 +226,25 @@ def render_html(report: dict[str, Any], *, lang: str, image_src: Callable[[str, 
     info = [(tr("report.position", lang), meta.get("position")),
             (tr("report.company", lang), company.get("name") or company.get("id")),
             (tr("report.candidate", lang), meta.get("candidate_name")),
-            (tr("report.generated_at", lang), meta.get("generated_at")),
+            (tr("report.generated_at", lang), (meta.get("generated_at") or "")[:16].replace("T", " ")),
             (tr("report.evaluator_models", lang), ", ".join(meta.get("evaluator_models") or []))]
     out.append('<p class="meta">' + " · ".join(f"{_e(k)}: {_e(v)}" for k, v in info if v) + "</p>")
     out.append(f'<h2>{_e(tr("report.section.summary", lang))}</h2>')
-    cards = [("report.label.overall", s["overall"]), ("report.label.technical", s["technical"]),
-             ("report.label.communication", s["communication"]), ("report.label.cultural", s["cultural"])]
+    # the overall score and every criterion, named and rounded as on every screen (core.report.scores)
+    cards = [(tr("report.label.overall", lang), s["overall"])] + criterion_rows(s, lang)
     out.append('<table class="cards"><tr>' + "".join(
-        f'<td><div class="meta">{_e(tr(k, lang))}</div><div class="big">{_fmt(v, lang)}</div></td>' for k, v in cards)
+        f'<td><div class="meta">{_e(name)}</div><div class="big">{_score(v, lang)}</div></td>' for name, v in cards)
         + "</tr></table>")
     out.append(f'<p>{_e(s.get("text"))}</p>')
-    if s.get("cultural_basis") == "all_answers":
-        out.append(f'<p class="ts">{_e(tr("report.label.cultural_basis_all", lang))}</p>')
     if charts:
         out.append(f'<h2>{_e(tr("report.section.scores", lang))}</h2>')
         for name in ("criteria", "answers", "rate", "fillers_pauses"):
-            out.append(f'<p><img alt="{_e(name)}" src="{image_src(name, charts[name])}" width="{img_width}"></p>')
+            if name in charts:
+                out.append(f'<p><img alt="{_e(name)}" src="{image_src(name, charts[name])}" width="{img_width}"></p>')
+        if "rate" not in charts:  # every answer was typed: delivery was not measured
+            out.append(f'<p class="na">{_e(tr("report.label.delivery_typed_all", lang))}</p>')
     out.append(f'<h2>{_e(tr("report.section.answers", lang))}</h2>')
-    out.extend(_detail_html(d, lang) for d in report["details"])
+    out.extend(_detail_html(d, lang, i) for i, d in enumerate(report["details"]))
     out.append(f'<h2>{_e(tr("report.section.emotions", lang))}</h2>')
     out.append(_emotions_html(report.get("emotions") or {}, lang))
     out.append("</div></body></html>")

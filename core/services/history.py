@@ -59,7 +59,9 @@ def _latest_reports(session: Session, ids: list[int]) -> dict[int, EvaluationRep
 
 
 def interview_history(session: Session, user_id: int) -> list[PastInterview]:
-    """Completed interviews of ``user_id``, oldest first, with their stored summary."""
+    """Completed interviews of ``user_id``, oldest first, with their stored summary. ``overall``
+    is the report's (the number the report shows); ``evaluated`` 0 means no score at all, and
+    such an interview is no point of progress (the home screen leaves it out of the chart)."""
     rows = list(session.execute(
         select(Interview, Company.company_name).outerjoin(Company, Company.id == Interview.company_id)
         .where(Interview.candidate_id == user_id, Interview.status == InterviewStatus.completed)
@@ -71,15 +73,17 @@ def interview_history(session: Session, user_id: int) -> list[PastInterview]:
         summary = ((rep.details_json or {}).get("summary") or {}) if rep else {}
         out.append(PastInterview(
             id=interview.id, created_at=interview.created_at, company=company_name,
-            position=interview.position, language=interview.language, overall=interview.overall_score,
+            position=interview.position, language=interview.language,
+            overall=summary.get("overall", interview.overall_score) if rep else interview.overall_score,
             criteria={k: (summary.get("criteria") or {}).get(k) for k in CRITERIA},
             evaluated=int(summary.get("evaluated_answers") or 0), total=int(summary.get("total_answers") or 0)))
     return out
 
 
 def weakest_areas(history: list[PastInterview], n: int = 2, last: int = 5) -> list[tuple[str, float]]:
-    """The ``n`` criteria with the lowest mean over the ``last`` sessions that scored them."""
-    recent = history[-last:]
+    """The ``n`` criteria with the lowest mean over the ``last`` sessions that scored them
+    (sessions with no evaluated answer are not sessions of progress and are left out)."""
+    recent = [h for h in history if any(v is not None for v in h.criteria.values())][-last:]
     means = []
     for crit in CRITERIA:
         vals = [h.criteria[crit] for h in recent if h.criteria.get(crit) is not None]
@@ -89,7 +93,8 @@ def weakest_areas(history: list[PastInterview], n: int = 2, last: int = 5) -> li
 
 
 def worst_answers(session: Session, user_id: int, n: int = 5) -> list[WorstAnswer]:
-    """The ``n`` lowest-scored evaluated answers across the user's completed interviews."""
+    """The ``n`` lowest-scored questions across the user's completed interviews, each at its
+    LATEST evaluated attempt: after practising a question, its new score is what shows."""
     ids = [i for (i,) in session.execute(select(Interview.id).where(
         Interview.candidate_id == user_id, Interview.status == InterviewStatus.completed))]
     out = []
@@ -104,10 +109,10 @@ def worst_answers(session: Session, user_id: int, n: int = 5) -> list[WorstAnswe
                                        answer=d.get("answer", ""), score=float(d["score"]),
                                        category=d.get("category"), question_type=d.get("question_type"),
                                        bank_key=d.get("bank_key"), language=lang))
-    best: dict[str, WorstAnswer] = {}
-    for w in sorted(out, key=lambda w: w.score):  # each question once, at its lowest score
-        best.setdefault(w.question, w)
-    return list(best.values())[:n]
+    latest: dict[str, WorstAnswer] = {}
+    for w in sorted(out, key=lambda w: (w.interview_id, w.index)):  # later attempts win
+        latest[w.question] = w
+    return sorted(latest.values(), key=lambda w: w.score)[:n]
 
 
 def latest_report(session: Session, interview_id: int) -> dict[str, Any] | None:

@@ -11,10 +11,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidgetItem, QTableWidgetItem
 
 from core.i18n import tr
+from core.report.scores import criterion_name, score_text
 from core.services.history import interview_history, weakest_areas, worst_answers
 from desktop.controllers.base import ScreenController
 from desktop.ui.home_view import HomeView
 from desktop.workers.jobs import Op
+
+
+STRONG_SCORE = 70.0  # an answer at or above this is not pre-ticked for "practise again"
 
 
 def _date(value: Any) -> str:
@@ -42,10 +46,15 @@ class HomeController(ScreenController[HomeView]):
         # an interview interrupted by a crash is offered for resume or discard on arrival here
         self.recovery = RecoveryController(view, ctx, nav)
 
-    def enter(self, **kwargs: Any) -> None:
+    def _greet(self) -> None:
         user = self.ctx.user
         name = (user.full_name or user.username) if user else ""
-        self.view.greeting.setText(tr("ui.home.greeting", self.lang, name=name))
+        # "welcome back" only to someone who has been here before (a finished interview)
+        key = "ui.home.greeting" if self.history else "ui.home.greeting_new"
+        self.view.greeting.setText(tr(key, self.lang, name=name))
+
+    def enter(self, **kwargs: Any) -> None:
+        self._greet()
         if self.dirty:
             self.reload()
         self.recovery.check_once()
@@ -73,13 +82,17 @@ class HomeController(ScreenController[HomeView]):
     def _show(self, result) -> None:
         self.history, weak, self.worst = result
         v, lang = self.view, self.lang
+        self._greet()
+        # progress: only interviews with at least one evaluated answer (an empty one is no point)
+        scored = [h for h in self.history if h.evaluated > 0 and h.overall is not None]
         v.progress_chart.set_points([(f"#{i + 1} {_date(h.created_at)[5:]}", h.overall)
-                                    for i, h in enumerate(self.history)])
-        v.weak_chart.set_bars([(tr(f"ui.criterion.{c}", lang), s) for c, s in weak])
-        v.weak_note.setText(tr("ui.home.weak_note", lang, n=min(5, len(self.history))) if weak else "")
+                                    for i, h in enumerate(scored)])
+        v.weak_chart.set_bars([(criterion_name(c, lang), s) for c, s in weak])
+        scored_n = len([h for h in self.history if any(v is not None for v in h.criteria.values())])
+        v.weak_note.setText(tr("ui.home.weak_note", lang, n=min(5, scored_n)) if weak else "")
         v.table.setRowCount(len(self.history))
         for r, h in enumerate(reversed(self.history)):  # newest first
-            score = tr("ui.na", lang) if h.overall is None else f"{h.overall:.0f}"
+            score = score_text(h.overall, tr("ui.na", lang))
             cells = [_date(h.created_at), h.company or "—", h.position, score, f"{h.evaluated}/{h.total}"]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -89,9 +102,10 @@ class HomeController(ScreenController[HomeView]):
         v.table.horizontalHeader().setStretchLastSection(True)
         v.worst.clear()
         for w in self.worst:
-            item = QListWidgetItem(tr("ui.home.worst_item", lang, score=f"{w.score:.0f}", question=w.question))
+            item = QListWidgetItem(tr("ui.home.worst_item", lang, score=score_text(w.score), question=w.question))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
+            # a strong answer is shown for reference, not ticked for practice
+            item.setCheckState(Qt.CheckState.Checked if w.score < STRONG_SCORE else Qt.CheckState.Unchecked)
             v.worst.addItem(item)
         v.practise.setEnabled(bool(self.worst))
         v.open_report.setEnabled(bool(self.history))
@@ -114,6 +128,8 @@ class HomeController(ScreenController[HomeView]):
         chosen = self.chosen_worst()
         if chosen:
             self.nav("new", practise=chosen)
+        else:  # nothing ticked: say what to do rather than ignore the click
+            self.view.banner.show_message(tr("ui.home.tick_first", self.lang))
 
     def _confirm_delete(self) -> bool:
         from PySide6.QtWidgets import QMessageBox

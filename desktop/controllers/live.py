@@ -22,6 +22,7 @@ import html
 import logging
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -80,12 +81,22 @@ class LiveController(ScreenController[LiveView]):
         self._readers: dict[str, Any] = {}
         self.share = None  # desktop.controllers.live_share.LiveShare when shared live
         self.qt_tts_engines = None  # None: any Qt engine but "mock" (tests name the mock one)
+        from desktop.workers.tts import audio_output_available
+
+        # no speaker: a question is shown, not "read" into nothing for its length (tests replace it)
+        self.audio_output_available = audio_output_available
+        self.confirm_finish = self._confirm_finish  # tests replace the question box
+        self.reading = False  # a question is being read aloud now
+        self._leaving_question = False  # skip/finish sent for the current question
+        self.answered = 0  # answers given in this interview (typed, or spoken and ended)
+        self._answer_t0: float | None = None  # when the typed answer's clock started (monotonic)
+        self._paused_at: float | None = None
         self.paint_timer = QTimer(self)
         self.paint_timer.setInterval(33)
         self.paint_timer.timeout.connect(self._paint)
         v = view
         v.pause.clicked.connect(self.toggle_pause)
-        v.skip.clicked.connect(lambda: self.worker and self.worker.send("skip"))
+        v.skip.clicked.connect(self.skip)
         v.finish.clicked.connect(self.finish)
         v.send_typed.clicked.connect(self.send_typed)
         v.overlay_toggle.toggled.connect(lambda on: setattr(v.preview, "show_overlay", on))
@@ -99,12 +110,15 @@ class LiveController(ScreenController[LiveView]):
         prepared = setup.plan
         self.index, self.total, self.captions, self.interim, self.report = -1, len(prepared.questions), {}, "", None
         self.samples, self.emotions, self.paused = [], [], False
+        self.reading, self.answered, self._answer_t0, self._paused_at = False, 0, None, None
         v.banner.clear_message()
         v.captions.clear()
         v.typed.clear()
         v.overlay_toggle.setChecked(self.ctx.settings.ui.gaze_overlay)
         v.preview.show_overlay = self.ctx.settings.ui.gaze_overlay
         v.pause.setText(tr("ui.live.pause", lang))
+        v.finish.setEnabled(True)
+        v.skip.setEnabled(True)
         notes = []
         self._start_share(setup)
         mic = None
@@ -117,9 +131,14 @@ class LiveController(ScreenController[LiveView]):
             notes.append(prepared.speech_note)
         if self.share is not None and mic is not None:
             mic = self.share.microphone(mic)
-        tts = self.reader_for(lang) if self.ctx.settings.ui.read_questions_aloud else None
-        if self.ctx.settings.ui.read_questions_aloud and tts is None:
-            notes.append(tr("ui.live.no_tts", lang))
+        tts = None
+        if self.ctx.settings.ui.read_questions_aloud:
+            if not self.audio_output_available():
+                notes.append(tr("ui.live.no_speaker", lang))
+            else:
+                tts = self.reader_for(lang)
+                if tts is None:
+                    notes.append(tr("ui.live.no_tts", lang))
         endpoint_factory = self._endpoint_factory(prepared.endpoint_vad) if mic is not None else None
         meta = {"previous_answers": prepared.previous} if prepared.previous else {}
         if setup.calibration is not None:
@@ -371,9 +390,18 @@ class LiveController(ScreenController[LiveView]):
         v.typed.clear()
         v.typed.setEnabled(True)
         v.send_typed.setEnabled(True)
+        v.skip.setEnabled(True)  # one skip per question: re-armed by each new question
+        self.reading = False
+        self._leaving_question = False
+        self._answer_t0 = time.monotonic()  # restarted when a read-aloud ends
         self._render_captions()
 
     def _speak(self, utterance) -> None:
+        if self._leaving_question:  # skipped or finished before the reading began: do not read
+            if self.worker is not None:
+                self.worker.send("spoken")
+            return
+        self.reading = True
         self.view.state.setText(tr("ui.live.reading", self.lang))
         if utterance.path is None:  # the reader speaks itself (Qt text-to-speech)
             worker = self.worker
@@ -396,7 +424,21 @@ class LiveController(ScreenController[LiveView]):
     def _spoken(self, worker) -> None:
         if worker is not None and worker is self.worker:
             worker.send("spoken")
-            self.view.state.setText(tr("ui.live.typing" if self.typed_only else "ui.live.waiting", self.lang))
+            self._read_done()
+
+    def _read_done(self) -> None:
+        if self.reading:
+            self.reading = False
+            self._answer_t0 = time.monotonic()
+        self.view.state.setText(self._answer_state())
+
+    def _answer_state(self) -> str:
+        """The status line while the candidate may answer (paused, listening, typing, waiting)."""
+        if self.paused:
+            return tr("ui.live.paused", self.lang)
+        if self.listening:
+            return tr("ui.live.listening", self.lang)
+        return tr("ui.live.typing" if self.typed_only else "ui.live.waiting", self.lang)
 
     def _media_status(self, status) -> None:
         from PySide6.QtMultimedia import QMediaPlayer
@@ -404,9 +446,11 @@ class LiveController(ScreenController[LiveView]):
         if status in (QMediaPlayer.MediaStatus.EndOfMedia, QMediaPlayer.MediaStatus.InvalidMedia):
             if self.worker is not None:
                 self.worker.send("spoken")
-            self.view.state.setText(tr("ui.live.typing" if self.typed_only else "ui.live.waiting", self.lang))
+            self._read_done()
 
     def _listening(self, on: bool) -> None:
+        if self.listening and not on:
+            self.answered += 1
         self.listening = on
         self.view.state.setText(tr("ui.live.listening" if on else "ui.live.evaluating", self.lang))
         self.view.typed.setEnabled(not on)
@@ -420,8 +464,10 @@ class LiveController(ScreenController[LiveView]):
                 self.share.caption(text, self.worker.now, final=False)
 
     def _final(self, index: int, text: str) -> None:
+        lines = self.captions.setdefault(index, [])
+        if text.strip() and text.strip() == " ".join(lines):
+            return  # the same answer again (a typed answer's stored transcript): shown once
         if text.strip():
-            lines = self.captions.setdefault(index, [])
             lines.append(text.strip())
             if self.share is not None and self.worker is not None:
                 self.share.caption(text, self.worker.now)
@@ -443,6 +489,9 @@ class LiveController(ScreenController[LiveView]):
         v, lang = self.view, self.lang
         if self.index < 0:
             return
+        if self.typed_only and not self.reading and self._answer_t0 is not None:
+            # no microphone: no end-point detector reports the answer time, so the clock runs here
+            self.answer_s = (self._paused_at or time.monotonic()) - self._answer_t0
         v.timer.setText(tr("ui.live.timer", lang, t=f"{int(self.answer_s) // 60}:{int(self.answer_s) % 60:02d}",
                            rec=f"{int(RECOMMENDED_ANSWER_S) // 60}:{int(RECOMMENDED_ANSWER_S) % 60:02d}"))
         v.answer_bar.setValue(int(1000 * min(1.0, self.answer_s / RECOMMENDED_ANSWER_S)))
@@ -466,22 +515,86 @@ class LiveController(ScreenController[LiveView]):
             return
         self.paused = not self.paused
         self.worker.send("pause" if self.paused else "resume")
+        now = time.monotonic()
+        if self.paused:
+            self._paused_at = now
+        elif self._paused_at is not None:
+            if self._answer_t0 is not None:  # the typed answer's clock does not count the pause
+                self._answer_t0 += now - self._paused_at
+            self._paused_at = None
         self.view.pause.setText(tr("ui.live.resume" if self.paused else "ui.live.pause", self.lang))
-        self.view.state.setText(tr("ui.live.paused", self.lang) if self.paused else "")
+        self.view.state.setText(tr("ui.live.reading", self.lang) if self.reading and not self.paused
+                                else self._answer_state())
+
+    def _end_pause(self) -> None:
+        """An answer or a skip ends a pause: the next question is never read under "Resume"."""
+        if self.paused:
+            self.toggle_pause()
+
+    def skip(self) -> None:
+        """Skip the current question at once: a read-aloud in progress stops, and the button
+        stays disabled until the next question shows (N clicks never skip N+1 questions)."""
+        if self.worker is None or self.index < 0:
+            return
+        self._end_pause()
+        self.view.skip.setEnabled(False)
+        self._leaving_question = True
+        worker = self.worker
+        worker.send("skip")
+        if self.reading:
+            self._stop_reading()
+            worker.send("spoken")  # the worker stops waiting for the reading and takes the skip
+
+    def _stop_reading(self) -> None:
+        self.reading = False
+        if self.player is not None:
+            self.player.stop()
+        stop_tts = getattr(self.tts, "stop", None)
+        if callable(stop_tts):
+            stop_tts()
 
     def send_typed(self) -> None:
         text = self.view.typed.toPlainText().strip()
-        if not text or self.worker is None:
+        if self.worker is None:
             return
+        if not text:  # say so: an ignored click looks like a frozen app
+            self.view.state.setText(tr("ui.live.empty_answer", self.lang))
+            self.view.typed.setFocus()
+            return
+        self._end_pause()
         self.view.typed.setEnabled(False)
         self.view.send_typed.setEnabled(False)
+        self.view.skip.setEnabled(False)
+        self.answered += 1
         self.view.state.setText(tr("ui.live.evaluating", self.lang))
         self.worker.send("typed", text)
 
+    def _confirm_finish(self, answered: int, total: int) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        key = "ui.live.finish_confirm_none" if answered == 0 else "ui.live.finish_confirm_some"
+        answer = QMessageBox.question(self.view, tr("ui.live.finish", self.lang),
+                                      tr(key, self.lang, n=answered, total=total))
+        return answer == QMessageBox.StandardButton.Yes
+
     def finish(self) -> None:
+        """Finish now; before the last question the candidate confirms first (an interview with
+        nothing answered is saved without a score)."""
+        if self.worker is None:
+            return
+        if self.index < self.total - 1 or self.answered == 0:
+            if not self.confirm_finish(self.answered, self.total):
+                return
         if self.worker is not None:
+            self._end_pause()
+            self._leaving_question = True
+            self.view.skip.setEnabled(False)
+            self.view.finish.setEnabled(False)
             self.view.state.setText(tr("ui.live.finishing", self.lang))
             self.worker.send("finish")
+            if self.reading:
+                self._stop_reading()
+                self.worker.send("spoken")
 
     def _report(self, report: dict, interview_id: int) -> None:
         self.report = report

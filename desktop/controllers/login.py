@@ -89,6 +89,7 @@ class LoginController(ScreenController[LoginView]):
 
     def __init__(self, view, ctx, nav, on_signed_in) -> None:
         super().__init__(view, ctx, nav)
+        self.keyring_ok = True  # known after the first-run check (a keyring that answers)
         self.on_signed_in = on_signed_in
         v = self.view
         v.sign_in.clicked.connect(self.sign_in)
@@ -115,11 +116,13 @@ class LoginController(ScreenController[LoginView]):
         with self.ctx.sessions() as s:
             users = s.scalar(select(func.count(User.id)).where(User.username != "replay")) or 0
             remembered = None
+            keyring_ok = True
             try:
                 raw = self.ctx.secrets.get(SESSION_SECRET)
             except SecretStoreError as exc:
                 log.info("keyring unavailable, session not remembered: %s", exc.code)
                 raw = None
+                keyring_ok = False
             if raw:
                 try:
                     data = json.loads(raw)
@@ -140,7 +143,7 @@ class LoginController(ScreenController[LoginView]):
             except (ValueError, KeyError, TypeError):
                 log.warning("ignoring a malformed remembered server session")
                 server = None
-        return {"users": users, "remembered": remembered, "server": server}
+        return {"users": users, "remembered": remembered, "server": server, "keyring_ok": keyring_ok}
 
     def _apply_first_run(self, state: dict[str, Any]) -> None:
         if state["remembered"] is not None:
@@ -149,10 +152,25 @@ class LoginController(ScreenController[LoginView]):
         if state.get("server"):
             self._resume_server(state["server"])
             return
+        self.keyring_ok = state.get("keyring_ok", True)
+        self._offer_remember()
         if self.view.server_mode:  # the user chose "Server account" while this check ran
             return
         self.view.show_create(state["users"] == 0)
-        self.view.status.setText(tr("ui.login.first_run", self.lang) if state["users"] == 0 else "")
+        lines = [tr("ui.login.first_run", self.lang)] if state["users"] == 0 else []
+        if not self.keyring_ok:
+            lines.append(tr("ui.login.no_keyring", self.lang))
+        self.view.status.setText("\n".join(lines))
+
+    def _offer_remember(self) -> None:
+        """Without a working keyring "keep me signed in" cannot work: say so here, at sign-in,
+        instead of a silent sign-out at the next start (only the log said why)."""
+        v = self.view
+        for box in (v.remember, v.server_remember):
+            box.setEnabled(self.keyring_ok)
+            if not self.keyring_ok:
+                box.setChecked(False)
+                box.setToolTip(tr("ui.login.no_keyring", self.lang))
 
     def _language_changed(self) -> None:
         lang = self.view.language.currentData()

@@ -132,6 +132,16 @@ class NewInterviewController(ScreenController[NewInterviewView]):
             v.count.blockSignals(True)
             v.count.setValue(self.ctx.settings.questions_per_interview)
             v.count.blockSignals(False)
+        carried, self._carried_form = getattr(self, "_carried_form", None), None
+        if carried:  # the same choices after a language change
+            for w in (v.company, v.count):
+                w.blockSignals(True)
+            if carried.get("company") is not None and (i := v.company.findData(carried["company"])) >= 0:
+                v.company.setCurrentIndex(i)
+            if carried.get("count"):
+                v.count.setValue(int(carried["count"]))
+            for w in (v.company, v.count):
+                w.blockSignals(False)
         v.share_live.setChecked(False)  # consent is asked each time, never carried over
         self._share_text()
         if self.practise:
@@ -357,6 +367,26 @@ class NewInterviewController(ScreenController[NewInterviewView]):
         self.calibration = GazeCalibration.from_samples(cam, [c for c in corners if c])
         self.view.calibration_state.setText(tr("ui.cal.done", self.lang, n=sum(len(c) for c in corners) + len(cam)))
 
+    # ------------------------------------------------------------------ language switch
+    def carry(self) -> dict[str, Any]:
+        """What survives a rebuild of the screens (a language change): the loaded resume with
+        the candidate's corrections, the company and the number of questions."""
+        if self.resume_path is not None:
+            self._apply_edits()
+        return {"resume_path": self.resume_path, "resume_text": self.resume_text, "resume": dict(self.resume),
+                "company": self.view.company.currentData(), "count": self.view.count.value()}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """Take over :meth:`carry`'s state from the screen this one replaces (before enter)."""
+        self.resume_path = state.get("resume_path")
+        self.resume_text = state.get("resume_text") or ""
+        self.resume = dict(state.get("resume") or {})
+        self._carried_form = {"company": state.get("company"), "count": state.get("count")}
+        if self.resume_path is not None:
+            self._fill_preview()
+            self.view.resume_state.setText(tr("ui.new.resume_ok", self.lang, name=self.resume_path.name,
+                                              skills=len(self.resume.get("skills") or [])))
+
     # ------------------------------------------------------------------ resume
     def browse_resume(self) -> None:
         from PySide6.QtWidgets import QFileDialog
@@ -453,8 +483,16 @@ class NewInterviewController(ScreenController[NewInterviewView]):
         v.plan_progress.show()
         v.plan_state.setText(tr("ui.new.planning", lang))
 
+        from desktop.workers.planning import default_runtime_probe
+
+        base_probe = args.pop("probe") or default_runtime_probe
+
         def work(progress, cancel):
-            return prepare_interview(progress=progress, cancel=cancel, **args)
+            def probe(entry, path):  # say what is being checked (a first check takes seconds)
+                progress(0, 0, tr("ui.new.checking_engine", lang, name=entry.name))
+                base_probe(entry, path)
+
+            return prepare_interview(progress=progress, cancel=cancel, probe=probe, **args)
 
         def done(plan) -> None:
             if op is not self.plan_op:

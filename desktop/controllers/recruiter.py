@@ -37,6 +37,7 @@ from PySide6.QtWidgets import QListWidgetItem
 from core.bank import company_name
 from core.i18n import tr
 from core.report.export import num
+from core.report.scores import criterion_rows, score_text
 from desktop.controllers.base import V, ScreenController
 from desktop.controllers.report import ReportController
 from desktop.ui.recording_player import Segment
@@ -50,7 +51,7 @@ log = logging.getLogger(__name__)
 
 
 def _score(v: Any, lang: str) -> str:
-    return tr("ui.na", lang) if v is None else num(float(v), 0)
+    return score_text(None if v is None else float(v), tr("ui.na", lang))
 
 
 def _when(iso: str | None) -> str:
@@ -587,7 +588,7 @@ class RecruiterCompareController(_RecruiterScreen[RecruiterCompareView]):
             whole = overrides.get(None)
             col.override.setText(tr("ui.recruiter.override_is", lang, v=num(float(whole["score_override"]), 0))
                                  if whole else tr("ui.recruiter.no_override", lang))
-            col.areas.set_bars([(tr(f"ui.area.{k}", lang), s.get(k)) for k in ("technical", "communication", "cultural")])
+            col.areas.set_bars(criterion_rows(s, lang))
             col.answers.clear()
             for d in rep.get("details") or []:
                 o = overrides.get(d["index"])

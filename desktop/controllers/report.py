@@ -17,10 +17,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QListWidgetItem
 
 from core.i18n import tr
-from core.report.export import num
+from core.report.export import grouped_evidence, num
+from core.report.scores import criterion_name, criterion_rows, question_number, score_text
 from core.services.history import latest_report
 from desktop.controllers.base import ScreenController
 from desktop.ui.report_view import ReportView
+from desktop.ui.theme import current_theme, palette
 from desktop.workers.jobs import Op
 
 
@@ -85,6 +87,17 @@ def timeline_data(d: dict[str, Any]) -> tuple[float, list, list]:
     return max(duration, 0.0), g, e
 
 
+def export_name(report: dict[str, Any], suffix: str) -> str:
+    """A default file name that says what the report is: date, company, position. Pure."""
+    import re
+
+    meta = report.get("meta") or {}
+    parts = [(meta.get("generated_at") or "")[:10], (meta.get("company") or {}).get("name") or "",
+             meta.get("position") or ""]
+    words = [re.sub(r"[^\w.-]+", "-", p, flags=re.UNICODE).strip("-") for p in parts if p]
+    return "-".join(["big20-report", *[w for w in words if w]]) + suffix
+
+
 class ReportController(ScreenController[ReportView]):
     name = "report"
     nav_key = "home"
@@ -102,6 +115,7 @@ class ReportController(ScreenController[ReportView]):
 
     def enter(self, **kwargs: Any) -> None:
         self.view.banner.clear_message()
+        self.view.saved.hide()
         if kwargs.get("report") is not None:
             self.show_report(kwargs["report"], kwargs.get("interview_id"))
             return
@@ -129,23 +143,22 @@ class ReportController(ScreenController[ReportView]):
         v.meta.setText(tr("ui.report.meta", lang, date=(meta.get("generated_at") or "")[:16].replace("T", " "),
                           n=s.get("evaluated_answers", 0), total=s.get("total_answers", 0),
                           models=", ".join(meta.get("evaluator_models") or []) or "—"))
-        v.overall.setText(tr("ui.na", lang) if s.get("overall") is None else num(s["overall"], 1))
+        v.overall.setText(score_text(s.get("overall"), tr("ui.na", lang)))
         v.summary.setText(s.get("text") or "")
-        bars = [(tr(f"ui.area.{k}", lang), s.get(k)) for k in ("technical", "communication", "cultural")]
-        bars += [(tr(f"ui.criterion.{k}", lang), v_) for k, v_ in (s.get("criteria") or {}).items()
-                 if k not in ("technical_accuracy", "communication", "job_fit")]
-        v.areas.set_bars(bars)
-        v.emotions.setText(self._emotions_text(report.get("emotions") or {}, s.get("delivery") or {}))
+        # every criterion under its one name, with the number home, the charts and exports show
+        v.areas.set_bars(criterion_rows(s, lang))
+        spoken = any((d.get("delivery") or {}).get("applicable", True) for d in report.get("details") or [])
+        v.emotions.setText(self._emotions_text(report.get("emotions") or {}, s.get("delivery") or {}, spoken))
         v.answers.clear()
-        for d in report.get("details") or []:
-            score = tr("ui.na", lang) if d.get("score") is None else num(d["score"], 0)
+        for i, d in enumerate(report.get("details") or []):
+            score = score_text(d.get("score"), tr("ui.na", lang))
             prefix = "↳ " if d.get("is_follow_up") else ""
-            v.answers.addItem(QListWidgetItem(f"{prefix}{d['index'] + 1}. [{score}] {d.get('question', '')}"))
+            v.answers.addItem(QListWidgetItem(f"{prefix}{question_number(i)}. [{score}] {d.get('question', '')}"))
         if v.answers.count():
             v.answers.setCurrentRow(0)
         self.shown.emit(interview_id)
 
-    def _emotions_text(self, emo: dict[str, Any], delivery: dict[str, Any]) -> str:
+    def _emotions_text(self, emo: dict[str, Any], delivery: dict[str, Any], spoken: bool = True) -> str:
         lang = self.lang
         lines = []
         if emo.get("confidence") is None:
@@ -155,6 +168,9 @@ class ReportController(ScreenController[ReportView]):
             lines.append(tr("ui.report.nervousness", lang, v=num(emo.get("nervousness") or 0, 0)))
         if emo.get("eye_contact_pct") is not None:
             lines.append(tr("ui.report.eye_contact_pct", lang, v=num(emo["eye_contact_pct"], 0)))
+        if not spoken:  # typed answers: rate, fillers and pauses were not measured (not "0")
+            lines.append(tr("report.label.delivery_typed_all", lang))
+            return "\n".join(lines)
         if delivery.get("rate_mean") is not None:
             lines.append(tr("ui.report.rate", lang, v=num(delivery["rate_mean"], 0), unit=tr(f"delivery.unit.{delivery.get('rate_unit')}", lang)))
         if delivery.get("fillers_total") is not None:
@@ -179,18 +195,19 @@ class ReportController(ScreenController[ReportView]):
                          f"<p style='color:#777'>{html.escape(prev.get('answer') or '')}</p>")
         if d.get("evaluated"):
             parts.append(f"<p><b>{tr('ui.report.feedback', lang)}</b> {html.escape(d.get('feedback') or '')}</p>")
-            rows = "".join(f"<tr><td>{html.escape(tr(f'ui.criterion.{k}', lang))}</td>"
-                           f"<td>{'—' if c.get('score') is None else num(c['score'], 0)}</td>"
+            rows = "".join(f"<tr><td>{html.escape(criterion_name(k, lang))}</td>"
+                           f"<td>{score_text(c.get('score'))}</td>"
                            f"<td>{html.escape(c.get('reason') or '')}</td></tr>" for k, c in (d.get("scores") or {}).items())
             parts.append(f"<table cellpadding='3'>{rows}</table>")
             for label_key, items in (("ui.report.strengths", d.get("strengths")), ("ui.report.improve", d.get("improvements"))):
                 if items:
                     parts.append(f"<p><b>{tr(label_key, lang)}</b></p><ul>"
                                  + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
-            if quotes:
+            if quotes:  # each quoted sentence once, with the criteria that cite it
                 parts.append(f"<p><b>{tr('ui.report.evidence', lang)}</b></p><ul>" + "".join(
-                    f"<li>“{html.escape(e.get('quote', ''))}” — {html.escape(e.get('rubric_point') or '')}</li>"
-                    for e in d.get("evidence") or []) + "</ul>")
+                    f"<li>“{html.escape(e.get('quote', ''))}” — {html.escape(e.get('rubric_point') or '')}"
+                    f"{' (' + html.escape(', '.join(criterion_name(c, lang) for c in crits)) + ')' if crits else ''}</li>"
+                    for e, crits in grouped_evidence(d.get("evidence") or [])) + "</ul>")
         dl = d.get("delivery") or {}
         if d.get("answer_mode") == "typed" or dl.get("applicable") is False:
             parts.append(f"<p><b>{tr('ui.report.delivery', lang)}</b> {tr('ui.report.delivery_na', lang)}</p>")
@@ -202,7 +219,8 @@ class ReportController(ScreenController[ReportView]):
                 pauses=(dl.get("pauses") or {}).get("count", 0)) + "</p>")
         warnings = quality_warnings(d, lang)
         if warnings:
-            parts.append("<p style='color:#a25b00'>" + "<br>".join(f"⚠ {html.escape(w)}" for w in warnings) + "</p>")
+            colour = palette(current_theme())["warnText"]  # readable on the light and the dark theme
+            parts.append(f"<p style='color:{colour}'>" + "<br>".join(f"⚠ {html.escape(w)}" for w in warnings) + "</p>")
         self.view.detail.setHtml("".join(parts))
         self.view.timeline.set_data(*timeline_data(d))
 
@@ -212,8 +230,7 @@ class ReportController(ScreenController[ReportView]):
             return
         suffix = ".html" if kind == "html" else ".pdf"
         path, _ = QFileDialog.getSaveFileName(self.view, tr("ui.report.export_to", self.lang),
-                                              str(Path.home() / f"big20-report-{self.interview_id or 'demo'}{suffix}"),
-                                              f"*{suffix}")
+                                              str(Path.home() / export_name(self.report, suffix)), f"*{suffix}")
         if path:
             self.export(kind, Path(path))
 
@@ -229,7 +246,9 @@ class ReportController(ScreenController[ReportView]):
 
         def done(p: Path) -> None:
             self.exported[kind] = Path(p)
-            self.view.meta.setText(tr("ui.report.exported", lang, path=str(p)))
+            # beside the header, not in place of it (the date and evaluator stay readable)
+            self.view.saved.setText(tr("ui.report.exported", lang, path=str(p)))
+            self.view.saved.show()
 
         return self.track(Op(self.view, work, done).with_progress(tr("ui.report.exporting", lang))
                           .run_in_background())

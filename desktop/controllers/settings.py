@@ -11,6 +11,7 @@ import shutil
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QMessageBox, QTableWidgetItem
 
 from core.errors import ModelError, SecretStoreError
@@ -18,11 +19,20 @@ from core.i18n import tr
 from desktop.controllers.base import ScreenController
 from desktop.ui.settings_view import SettingsView
 from desktop.ui.widgets import data_size
+from desktop.ui.theme import current_theme, palette
 from desktop.workers.jobs import Op, error_text
 
 log = logging.getLogger(__name__)
 DEEPGRAM = "deepgram_api_key"
 CHOOSABLE = ("llm", "evaluator", "stt", "emotion", "embed")  # core.config.ModelChoice fields
+
+
+def in_use(st: Any) -> bool:
+    """Whether ``st``'s model is what the app actually uses for its capability: an active
+    question or scoring model too small to write questions or scores (gemma-270m) is not;
+    the question bank and the rubric evaluator do that work instead."""
+    return bool(st.active and st.installed and (st.entry.capability not in ("llm", "evaluator")
+                                                or st.entry.is_capable))
 
 
 class SettingsController(ScreenController[SettingsView]):
@@ -146,13 +156,14 @@ class SettingsController(ScreenController[SettingsView]):
         for r, st in enumerate(statuses):
             e = st.entry
             state = tr("ui.models.installed" if st.installed else "ui.models.not_installed", lang)
-            cells = [tr(f"app.capability.{e.capability}", lang), e.name, data_size(e.size, lang),
-                     tr(f"ui.models.source.{e.source}", lang), state, "●" if st.active else ""]
+            cells = [tr(f"app.capability.{e.capability}", lang), e.name, data_size(e.download_size or e.size, lang),
+                     tr(f"ui.models.source.{e.source}", lang), state, "●" if in_use(st) else ""]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, e.id)
                 if c == 4:
-                    item.setForeground(Qt.GlobalColor.darkGreen if st.installed else Qt.GlobalColor.darkRed)
+                    # the theme's good/bad colours: dark red on the dark theme's grey was unreadable
+                    item.setForeground(QColor(palette(current_theme())["good" if st.installed else "bad"]))
                 v.models.setItem(r, c, item)
         v.models.resizeColumnsToContents()
         if selected is not None:
@@ -171,9 +182,35 @@ class SettingsController(ScreenController[SettingsView]):
             return None
         return self.statuses[rows[0].row()]
 
+    def _in_use_text(self) -> str:
+        """What does each job now: the model in use, or the built-in fallback and why."""
+        lang, parts = self.lang, []
+        for cap, fallback in (("llm", "ui.models.fallback.llm"), ("evaluator", "ui.models.fallback.evaluator"),
+                              ("stt", None)):
+            used = next((st for st in self.statuses if st.entry.capability == cap and in_use(st)), None)
+            if used is not None:
+                what = used.entry.name
+            elif fallback:
+                what = tr(fallback, lang)
+            else:
+                what = tr("ui.models.fallback.typed", lang)
+            parts.append(tr("ui.models.in_use_item", lang, capability=tr(f"app.capability.{cap}", lang), what=what))
+        return tr("ui.models.in_use", lang, items=" · ".join(parts))
+
+    def _model_detail(self, st: Any) -> str:
+        lang, e = self.lang, st.entry
+        lines = [tr("ui.models.detail", lang, name=e.name, size=data_size(e.download_size or e.size, lang), licence=e.licence)]
+        improves = tr(f"wizard.improves.{e.capability}", lang)
+        if improves != f"wizard.improves.{e.capability}":
+            lines.append(improves)
+        if st.active and not in_use(st):
+            lines.append(tr("ui.models.too_small", lang, name=e.name))
+        return "\n".join(lines)
+
     def _selection_changed(self) -> None:
         st = self.selected()
         v = self.view
+        v.model_detail.setText(self._model_detail(st) if st is not None else self._in_use_text())
         busy = self.download_op is not None and not self.download_op.done
         v.download.setEnabled(bool(st) and not busy and st.entry.source == "url" and not st.installed)
         v.verify.setEnabled(bool(st) and st.installed)

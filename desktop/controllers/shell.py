@@ -61,6 +61,8 @@ class Shell:
         from desktop.ui.wizard_view import WizardView
 
         lang, ctx, nav = self.ctx.lang, self.ctx, self.move_to
+        # what the candidate entered survives a language change (a screen's carry()/restore())
+        carried = {name: c.carry() for name, c in self.screens.items() if callable(getattr(c, "carry", None))}
         for c in self.screens.values():
             c.leave()
             self.window.stack.removeWidget(c.view)
@@ -80,6 +82,9 @@ class Shell:
         live = self._make_live(lang)
         if live is not None:
             self.screens["live"] = live
+        for name, state in carried.items():
+            if name in self.screens and callable(getattr(self.screens[name], "restore", None)):
+                self.screens[name].restore(state)
         for c in self.screens.values():
             self.window.stack.addWidget(c.view)
         self.window.retranslate(lang)
@@ -138,6 +143,40 @@ class Shell:
         for c in self.screens.values():
             c.mark_dirty()
         self.move_to(self.home_screen())
+        if not user.is_recruiter:
+            self.warm_engines()
+
+    def warm_engines(self) -> Any:
+        """Start the engines' runtime checks now, at sign-in (job pool): the first interview's
+        plan waited for them (6-7 s on a first start) with Start disabled. Each verdict is
+        remembered (engines.runtime_probe), so the planning job finds them done."""
+        from desktop.workers.jobs import Op
+        from desktop.workers.planning import default_runtime_probe
+
+        manager = self.ctx.model_manager()
+        probe = self.ctx.runtime_probe or default_runtime_probe
+
+        def work(progress, cancel):
+            from core.errors import Big20Error
+
+            checked = []
+            for capability in ("stt", "llm", "evaluator"):
+                if cancel.cancelled:
+                    break
+                try:
+                    entry, path = manager.require(capability)
+                    probe(entry, path)
+                    checked.append(entry.id)
+                except Big20Error as exc:  # the planning job reports it where it matters
+                    log.info("engine check at sign-in: %s not ready (%s)", capability, exc.code)
+            return checked
+
+        def failed(exc: BaseException) -> None:
+            log.warning("engine check at sign-in failed: %s", exc)
+
+        self.warm_op = Op(self.window, work, lambda ids: log.info("engines checked: %s", ids)) \
+            .failure(failed).run_in_background()
+        return self.warm_op
 
     def sign_out(self) -> None:
         from desktop.controllers.login import forget_session

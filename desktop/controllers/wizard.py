@@ -98,6 +98,9 @@ def is_non_commercial(entry: Any) -> bool:
     return any(entry.licence.upper().startswith(p) for p in NON_COMMERCIAL)
 
 
+HEAVY_BYTES = 2_000_000_000  # above this a model is preselected only where a GPU was found
+
+
 def missing_defaults(manager: Any) -> list[str]:
     """Packaged offline defaults not yet in the model folder."""
     return [e.id for e in manager.catalog.models
@@ -196,20 +199,31 @@ class WizardController(ScreenController[WizardView]):
         v, lang = self.view, self.lang
         none = tr("wizard.none_found", lang)
 
-        def found(items: list[str], why: str, sep: str = ", ") -> str:
-            return sep.join(items) if items else (f"{none} ({why})" if why else none)
+        def found(items: list[str], sep: str = ", ") -> str:
+            return sep.join(items) if items else none
 
+        # no GPU: the reason in words of this language (the scan's own text is a tooltip);
+        # a missing microphone is "none found", not "No microphone: No microphone found"
+        no_driver = "no nvidia-smi" in (diag.gpu_reason or "")
+        no_gpu = tr("wizard.gpu.no_driver" if no_driver else "wizard.gpu.none", lang)
+        gpu_why = tr("wizard.gpu.why_no_driver", lang) if no_driver else tr("wizard.gpu.why_other", lang)
         values = {
-            "camera": found(diag.cameras, ""),
-            "microphone": found(diag.microphones, diag.microphone_error),
-            "gpu": found(diag.gpus, diag.gpu_reason, "; "),
-            "llm": diag.llm_placement or "-",
+            "camera": found(diag.cameras),
+            "microphone": found(diag.microphones),
+            "gpu": found(diag.gpus, "; ") if diag.gpus else no_gpu,
+            # the placement quotes the GPU scan's own (English) reason: say it in this language
+            "llm": (diag.llm_placement or "-").replace(f"({diag.gpu_reason})", f"({gpu_why})")
+            if diag.gpu_reason else (diag.llm_placement or "-"),
             "stt": diag.stt_placement or "-",
-            "disk": tr("wizard.disk_gb", lang, gb=diag.free_disk_gb) if diag.free_disk_gb is not None else "?",
+            "disk": tr("wizard.disk_gb", lang, gb=diag.free_disk_gb) if diag.free_disk_gb is not None else "—",
         }
         for key, text in values.items():
             v.check_values[key].setText(text)
+        v.check_values["gpu"].setToolTip(diag.gpu_reason or "")
+        v.check_values["microphone"].setToolTip(diag.microphone_error or "")
         v.checks_progress.hide()
+        if not diag.gpus:
+            self._untick_heavy()
         v.checks_status.setText(tr("wizard.checks.done", lang))
 
     # ------------------------------------------------------------------ models
@@ -222,8 +236,8 @@ class WizardController(ScreenController[WizardView]):
             installed = manager.is_installed(e.id)
             nc = is_non_commercial(e)
             rows.append({"id": e.id, "name": e.name, "installed": installed,
-                         "checked": not installed and not nc,
-                         "detail": tr("wizard.models.row", lang, size=data_size(e.download_size or e.size, lang, "?"),
+                         "checked": not installed and not nc and not self._too_heavy(e),
+                         "detail": tr("wizard.models.row", lang, size=data_size(e.download_size or e.size, lang),
                                       licence=e.licence) + (f" · {tr('wizard.models.installed', lang)}" if installed else ""),
                          "improves": tr(f"wizard.improves.{e.capability}", lang),
                          "warning": tr("wizard.models.nc_warning", lang) if nc else ""})
@@ -273,6 +287,18 @@ class WizardController(ScreenController[WizardView]):
         self.defaults_op = Op(v, work, finished).progress_to(bar).failure(failed).run_in_background()
         return self.defaults_op
 
+    def _too_heavy(self, entry: Any) -> bool:
+        """A download over HEAVY_BYTES is not preselected unless the machine check found a GPU
+        (a 4.9 GB language model on a CPU-only laptop is slow, and a long download)."""
+        size = entry.download_size or entry.size or 0
+        has_gpu = bool(self.diagnosis is not None and self.diagnosis.gpus)
+        return size > HEAVY_BYTES and not has_gpu
+
+    def _untick_heavy(self) -> None:
+        for mid, row in self.view.rows.items():
+            if mid in self.entries and self._too_heavy(self.entries[mid]) and row.box.isEnabled():
+                row.box.setChecked(False)
+
     def selected(self) -> list[str]:
         return [mid for mid, row in self.view.rows.items() if row.box.isChecked() and row.box.isEnabled()]
 
@@ -287,8 +313,8 @@ class WizardController(ScreenController[WizardView]):
     def _update_total(self, *_args: Any) -> None:
         ids = self.selected()
         free = self._free_gb()
-        self.view.total_label.setText(tr("wizard.models.total", self.lang, size=data_size(self._need_bytes(ids), self.lang, "?"),
-                                         free=free if free is not None else "?"))
+        self.view.total_label.setText(tr("wizard.models.total", self.lang, size=data_size(self._need_bytes(ids), self.lang),
+                                         free=free if free is not None else "—"))
         busy = self.download_op is not None and not self.download_op.done and not self._ending
         self.view.download.setEnabled(bool(ids) and not busy)
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from core.report.scores import score_text
 from desktop.ui.theme import current_theme, palette
 
 EMOTION_COLOURS = {"happy": "#f4b942", "neutral": "#8fa3bf", "sad": "#5b7bd5", "angry": "#d9534f",
@@ -51,7 +52,7 @@ class LineChart(_Chart):
         if not self.points:
             self._empty(p)
             return
-        left, right, top, bottom = 36, 14, 12, 34
+        left, right, top, bottom = 36, 14, 24, 34  # top: room for a 100 point's label
         plot = QRectF(left, top, self.width() - left - right, self.height() - top - bottom)
         p.setPen(QPen(QColor(pal["grid"]), 1, Qt.PenStyle.DashLine))
         small = QFont(self.font())
@@ -90,7 +91,7 @@ class LineChart(_Chart):
                 p.setBrush(QColor(pal["accent"]))
                 p.drawEllipse(QPointF(x, y), 4, 4)
                 p.setPen(QColor(pal["text"]))
-                p.drawText(QRectF(x - 24, y - 20, 48, 14), Qt.AlignmentFlag.AlignCenter, f"{v:.0f}")
+                p.drawText(QRectF(x - 24, y - 20, 48, 14), Qt.AlignmentFlag.AlignCenter, score_text(v))
             if i % step == 0:
                 p.setPen(QColor(pal["muted"]))
                 p.drawText(QRectF(x - 40, plot.bottom() + 6, 80, 18), Qt.AlignmentFlag.AlignCenter, lab)
@@ -118,7 +119,9 @@ class BarChart(_Chart):
             return
         lw = min(self.label_width, int(self.width() * 0.4))
         row = (self.height() - 10) / len(self.bars)
-        width = self.width() - lw - 56
+        # the value column fits its longest text ("not evaluated" was cut to "not eva")
+        vw = max(50, p.fontMetrics().horizontalAdvance(self.na_text) + 10)
+        width = self.width() - lw - vw - 6
         for i, (lab, v) in enumerate(self.bars):
             y = 5 + i * row
             p.setPen(QColor(pal["text"]))
@@ -129,13 +132,13 @@ class BarChart(_Chart):
             p.drawRoundedRect(track, 5, 5)
             if v is None:
                 p.setPen(QColor(pal["muted"]))
-                p.drawText(QRectF(lw + width + 6, y, 50, row), Qt.AlignmentFlag.AlignVCenter, self.na_text)
+                p.drawText(QRectF(lw + width + 6, y, vw, row), Qt.AlignmentFlag.AlignVCenter, self.na_text)
                 continue
             p.setBrush(QColor(pal["accent"]))
             p.drawRoundedRect(QRectF(track.x(), track.y(), track.width() * max(0.0, min(v, 100.0)) / 100,
                                      track.height()), 5, 5)
             p.setPen(QColor(pal["text"]))
-            p.drawText(QRectF(lw + width + 6, y, 50, row), Qt.AlignmentFlag.AlignVCenter, f"{v:.0f}")
+            p.drawText(QRectF(lw + width + 6, y, vw, row), Qt.AlignmentFlag.AlignVCenter, score_text(v))
 
 
 class Timeline(_Chart):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -24,6 +24,7 @@ from core import __version__
 from core.config import Settings
 from core.i18n import tr
 from desktop.workers.jobs import run_job
+from desktop.ui.theme import current_theme, palette
 
 
 class MainWindow(QMainWindow):
@@ -84,7 +85,7 @@ class MainWindow(QMainWindow):
         for i, r in enumerate(rows):
             name = QTableWidgetItem(tr(f"app.capability.{r.key}", self.lang))
             state = QTableWidgetItem(tr("app.ready" if r.ready else "app.not_ready", self.lang))
-            state.setForeground(Qt.GlobalColor.darkGreen if r.ready else Qt.GlobalColor.darkRed)
+            state.setForeground(QColor(palette(current_theme())["good" if r.ready else "bad"]))
             detail = QTableWidgetItem(r.detail + (f" — {r.hint}" if r.hint else ""))
             detail.setToolTip(r.hint or r.detail)
             for col, item in enumerate((name, state, detail)):

@@ -40,6 +40,9 @@ class ReportView(QWidget):
         lay.addLayout(top)
         self.meta = label("", "muted")
         lay.addWidget(self.meta)
+        self.saved = label("", "muted")  # "Saved to ..." after an export, below the header line
+        self.saved.hide()
+        lay.addWidget(self.saved)
         self.sync_state = label("", "muted")
         self.sync_state.hide()
         lay.addWidget(self.sync_state)

@@ -96,6 +96,10 @@ class SettingsView(QWidget):
         self.models.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.models.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         ml.addWidget(self.models, 1)
+        # the selected model's size, licence and what it improves; with none selected, what
+        # each capability actually uses now
+        self.model_detail = label("", None)
+        ml.addWidget(self.model_detail)
         self.model_progress = QProgressBar()
         self.model_progress.hide()
         self.model_status = label("", "muted")

@@ -8,6 +8,7 @@ UI thread only.
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
@@ -20,6 +21,7 @@ PALETTES: dict[str, dict[str, str]] = {
         "buttonHover": "#ffffff", "field": "rgba(255, 255, 255, 0.9)", "fieldSolid": "#ffffff",
         "danger": "#c0392b", "warnBg": "#fff4e5", "warnText": "#7a4b00", "warnBorder": "#f0c27a",
         "good": "#2e9d6a", "bad": "#d9534f", "grid": "#c9d4e5", "interim": "#9aa3af",
+        "onAccent": "#ffffff",
     },
     "dark": {
         "bg0": "#141a26", "bg1": "#1d2636", "glass": "rgba(255, 255, 255, 0.06)",
@@ -29,6 +31,8 @@ PALETTES: dict[str, dict[str, str]] = {
         "buttonHover": "rgba(255, 255, 255, 0.16)", "field": "rgba(0, 0, 0, 0.25)", "fieldSolid": "#232d40",
         "danger": "#e05d4f", "warnBg": "#3a2d17", "warnText": "#f5d49a", "warnBorder": "#8a6a2e",
         "good": "#4cc38a", "bad": "#ff7a70", "grid": "#3a4660", "interim": "#7d8799",
+        # text on the accent/danger colour: white on the dark theme's light blue read poorly
+        "onAccent": "#0d1526",
     },
 }
 
@@ -40,6 +44,9 @@ def palette(theme: str) -> dict[str, str]:
 def stylesheet(theme: str) -> str:
     text = resources.files("resources").joinpath("theme/glass.qss").read_text("utf-8")
     pal = palette(theme)
+    # check marks and arrows are drawn from SVG files: a styled indicator has none of its own
+    icons = Path(str(resources.files("resources").joinpath("icons"))).as_posix()
+    text = text.replace("@iconDir", icons).replace("@themeName", "dark" if theme == "dark" else "light")
     # longest tokens first so @accentHover is not cut by @accent
     for key in sorted(pal, key=len, reverse=True):
         text = text.replace("@" + key, pal[key])
@@ -56,7 +63,7 @@ def _qpalette(theme: str):
                    (role.ButtonText, "text"), (role.ToolTipBase, "fieldSolid"), (role.ToolTipText, "text"),
                    (role.PlaceholderText, "muted"), (role.Highlight, "accent")):
         qp.setColor(r, QColor(pal[key]))
-    qp.setColor(role.HighlightedText, QColor("white"))
+    qp.setColor(role.HighlightedText, QColor(pal["onAccent"]))
     return qp
 
 

@@ -19,7 +19,7 @@ from desktop.ui.theme import current_theme, palette
 def data_size(n: int | float | None, lang: str, unknown: str = "—") -> str:
     """A byte count for people, in ``lang``'s number format (Qt's locale formatter, SI units:
     1 MB = 1000 kB, as disks and downloads are sized)."""
-    if not n:
+    if n is None:
         return unknown
     return QLocale(lang).formattedDataSize(int(n), 1, QLocale.DataSizeFormat.DataSizeSIFormat)
 

@@ -54,15 +54,7 @@ class WizardView(QWidget):
         t = lambda k, **kw: tr(k, lang, **kw)  # noqa: E731
         outer = QVBoxLayout(self)
         outer.setContentsMargins(40, 28, 40, 24)
-        # the theme draws no box around an unticked indicator; here an unticked choice (the
-        # non-commercial model, the other language) must still look like something to tick
-        self.setStyleSheet(
-            "QCheckBox::indicator, QRadioButton::indicator { width: 14px; height: 14px;"
-            " border: 1px solid #7b8494; background: #ffffff; }"
-            " QCheckBox::indicator { border-radius: 3px; } QRadioButton::indicator { border-radius: 8px; }"
-            " QCheckBox::indicator:checked, QRadioButton::indicator:checked { background: #3b6cf6;"
-            " border-color: #3b6cf6; }"
-            " QCheckBox::indicator:disabled { background: #d5d9e0; border-color: #b5bcc8; }")
+        # indicators (a visible box when unticked, a check mark when ticked) come from the theme
         self.heading = label(t("wizard.title"), "heading")
         self.step_label = label("", "muted")
         outer.addWidget(self.heading)
@@ -177,7 +169,6 @@ class WizardView(QWidget):
             detail = label(r["detail"], "muted")
             improves = label(r["improves"])
             warning = label(r["warning"], "warning")
-            warning.setStyleSheet("color: #b3261e; font-weight: 600;")
             warning.setVisible(bool(r["warning"]))
             bar = QProgressBar()
             bar.setRange(0, 1000)

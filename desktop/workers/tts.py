@@ -173,6 +173,17 @@ def qt_reader(language: str, *, allowed: Iterable[str] | None = None, parent: An
     return None
 
 
+def audio_output_available() -> bool:
+    """True when the system has an audio output device (speaker, headphones). Without one, a
+    question "read aloud" would only hold the interview for its length. UI thread."""
+    try:
+        from PySide6.QtMultimedia import QMediaDevices
+    except ImportError as exc:  # a Qt build without multimedia plays nothing
+        log.info("no QtMultimedia: %s", exc)
+        return False
+    return bool(QMediaDevices.audioOutputs())
+
+
 def choose_reader(language: str, folder: Path, *, qt_engines: Iterable[str] | None = None,
                   parent: Any = None) -> EspeakReader | QtSpeechReader | None:
     """Qt text-to-speech when the platform has a voice for ``language``, else espeak-ng, else

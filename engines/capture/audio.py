@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from core.errors import DeviceError, InputError
+from core.i18n import Msg
 from core.protocols import SAMPLE_RATE
 
 if TYPE_CHECKING:
@@ -64,7 +65,8 @@ def list_input_devices() -> list[InputDevice]:
     try:
         import sounddevice as sd
     except OSError as exc:  # libportaudio missing: sounddevice raises at import
-        raise DeviceError("speech.no_microphone", looked_for=f"PortAudio ({exc})") from exc
+        raise DeviceError("speech.no_microphone", looked_for=Msg("speech.looked.portaudio"),
+                          present=Msg("speech.devices.none")) from exc
     try:
         default_in = sd.default.device[0]
     except Exception:  # noqa: BLE001 - no default device is a normal state here
@@ -99,16 +101,17 @@ class MicrophoneAudioSource:
         devices = list_input_devices()
         if isinstance(self.device, int):
             hits = [d for d in devices if d.index == self.device]
-            looked = f"input device #{self.device}"
+            looked = Msg("speech.looked.index", device=self.device)
         elif isinstance(self.device, str):
             hits = [d for d in devices if self.device.lower() in d.name.lower()]
-            looked = f"an input device named like '{self.device}'"
+            looked = Msg("speech.looked.named", device=self.device)
         else:
             hits = [d for d in devices if d.is_default] or devices
-            looked = "the default input device"
+            looked = Msg("speech.looked.default")
         if not hits:
-            names = ", ".join(d.name for d in devices) or "none"
-            raise DeviceError("speech.no_microphone", looked_for=f"{looked} (input devices present: {names})")
+            # translated parts only: the message is read in the user's language, whole
+            names = ", ".join(d.name for d in devices) or Msg("speech.devices.none")
+            raise DeviceError("speech.no_microphone", looked_for=looked, present=names)
         return hits[0]
 
     def start(self, on_audio: Callable[["np.ndarray", float], None]) -> None:

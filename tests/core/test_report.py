@@ -78,8 +78,8 @@ def test_overall_is_mean_of_evaluated_answer_scores(report):
     assert d[0]["score"] == 75.0 and d[1]["score"] == 65.0
     assert s["overall"] == 70.0
     assert s["technical"] == 60.0 and s["communication"] == 85.0
-    # cultural: job_fit over the cultural_fit/behavioral answers that were evaluated (answer 0).
-    assert s["cultural"] == 60.0 and s["cultural_basis"] == "cultural_questions"
+    # the seed's "cultural" is the job_fit criterion: one number per criterion, everywhere
+    assert s["cultural"] == s["criteria"]["job_fit"] == 65.0 and "cultural_basis" not in s
     assert (s["evaluated_answers"], s["total_answers"]) == (2, 3)
 
 
@@ -92,10 +92,10 @@ def test_not_evaluated_answer_is_excluded_and_labelled(report):
     assert with_third["summary"]["overall"] == pytest.approx((75 + 65 + 25) / 3, abs=0.05)
 
 
-def test_cultural_falls_back_to_all_answers_and_no_scores_means_none():
+def test_cultural_is_job_fit_over_all_answers_and_no_scores_means_none():
     recs = _records()
     only_tech = build_report([recs[1]], language="en", position="p", company_id=None)
-    assert only_tech["summary"]["cultural"] == 70.0 and only_tech["summary"]["cultural_basis"] == "all_answers"
+    assert only_tech["summary"]["cultural"] == only_tech["summary"]["criteria"]["job_fit"] == 70.0
     none = build_report([recs[2]], language="en", position="p", company_id=None)
     s = none["summary"]
     assert s["overall"] is None and s["technical"] is None and s["cultural"] is None
@@ -173,7 +173,7 @@ def test_save_report_round_trip_on_sqlite(report, tmp_path):
 
     with Session(engine) as s:
         row = s.get(EvaluationReport, row_id)
-        assert (row.technical_score, row.communication_score, row.cultural_fit_score) == (60.0, 85.0, 60.0)
+        assert (row.technical_score, row.communication_score, row.cultural_fit_score) == (60.0, 85.0, 65.0)  # cultural = job fit
         assert row.summary_text == report["summary"]["text"]
         assert row.details_json == json.loads(json.dumps(report))
         assert row.evaluator_model == "rubric-coverage/lexical"

@@ -40,7 +40,8 @@ def test_first_run_remembered_session_and_sign_out(qtbot, tmp_path):
     ctx = make_ctx(tmp_path)
     shell = _shell(qtbot, ctx)
     _create_account(qtbot, shell)
-    assert shell.screens["home"].view.greeting.text() == "Welcome back, Kim Minji"
+    # a new account: "Welcome", not "Welcome back" (that is for someone with past interviews)
+    assert shell.screens["home"].view.greeting.text() == "Welcome, Kim Minji"
     _close(shell)
 
     # a second start signs the remembered user in without asking (keyring session)

@@ -101,7 +101,15 @@ def test_model_step_offers_sizes_licences_and_downloads_resuming_and_verified(qt
     # size and licence before download; what it improves; the non-commercial licence said plainly
     assert "4.9 GB" in q.detail.text() and "Llama 3.1 Community License" in q.detail.text()
     assert "questions and follow-ups" in q.improves.text()
-    assert q.box.isChecked() and q.warning.isHidden()
+    # 4.9 GB and no GPU found (none known yet here): not preselected; with a GPU it is
+    assert not q.box.isChecked() and q.warning.isHidden()
+    from types import SimpleNamespace
+
+    c.diagnosis = SimpleNamespace(gpus=["NVIDIA RTX 4070 (12.0 GiB)"])
+    c.load_models()
+    rows = c.view.rows
+    q, e = rows["q-model"], rows["e-model"]
+    assert q.box.isChecked()
     assert not e.box.isChecked(), "a non-commercial model is never preselected"
     assert not e.warning.isHidden() and "CC-BY-NC-4.0" in e.warning.text() and "non-commercial" in e.warning.text()
     assert "CC-BY-NC-4.0" in e.detail.text()
@@ -163,6 +171,7 @@ def test_not_enough_disk_is_said_before_downloading(qtbot, tmp_path, server):
     huge = _entry("q-model", "llm", "MIT", f"{server}/question.gguf", QUESTION, size=10 ** 15)
     c, _ = _wizard(qtbot, tmp_path, _manager(tmp_path, huge))
     c.enter(step="models")
+    c.view.rows["q-model"].box.setChecked(True)  # too big to be preselected; the candidate ticks it
     assert c.download_selected() is None
     assert "Not enough free disk" in c.view.banner.text()
     assert _Handler.requests == []

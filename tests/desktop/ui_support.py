@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 from core.config import Settings
 from core.errors import DeviceError
+from core.i18n import Msg
 
 
 def make_ctx(tmp_path: Path, lang: str = "en", *, camera: Callable[[], Any] | None = None,
@@ -40,7 +41,8 @@ class MissingMicrophone:
     sample_rate = 16_000
 
     def start(self, on_audio) -> None:
-        raise DeviceError("speech.no_microphone", looked_for="the default input device (input devices present: none)")
+        raise DeviceError("speech.no_microphone", looked_for=Msg("speech.looked.default"),
+                          present=Msg("speech.devices.none"))
 
     def stop(self) -> None:
         pass
