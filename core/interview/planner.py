@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from core.evaluation.text import norm, tokens
+from core.interview.rubrics import generated_rubric, resume_rubric, validate_generated
 from core.interview.types import PlannedQuestion
 from core.protocols import Embedder, LanguageModel
 
@@ -194,9 +195,13 @@ def plan_from_bank(bank: Sequence[Any], ctx: PlanContext, n: int, *,
             used_keys.add(q.key)
             used_texts.add(norm(text))
             used_values.update(values.values())
+            rubric = q.rubric_for(lang)
+            if set(q.slots) & set(RESUME_SLOTS):  # judged against a rubric for the resume item
+                rubric = resume_rubric(rubric, {s: v for s, v in values.items() if s in RESUME_SLOTS}, lang,
+                                       category=q.category, facts=[v for s, v in values.items() if s not in RESUME_SLOTS])
             plan.append(PlannedQuestion(
                 text=text, category=q.category, question_type=q.question_type,
-                difficulty=q.difficulty, rubric=q.rubric_for(lang), bank_key=q.key,
+                difficulty=q.difficulty, rubric=rubric, bank_key=q.key,
                 source="template" if q.slots else "bank", language=lang, grounding=grounding))
             return True
         return False
@@ -275,18 +280,12 @@ def validate_plan(raw: dict[str, Any], ctx: PlanContext, n: int) -> list[Planned
             value = g.split(":", 1)[-1]
             if norm(value) not in facts and norm(g) not in facts:
                 raise ValueError("grounding fact not in the resume")
-        kps = [str(k) for k in item.get("key_points") or [] if str(k).strip()]
-        if len(kps) < 2:
-            raise ValueError("too few key points")
-        cat = item.get("category")
-        if cat not in ("technical", "behavioral", "situational", "cultural_fit"):
-            raise ValueError("bad category")
+        gq = validate_generated(item)  # key points are required: else the bank plans
+        cat = gq.category
         out.append(PlannedQuestion(
             text=text, category=cat, question_type=str(item.get("question_type") or "직무지식"),
             difficulty=item.get("difficulty") if item.get("difficulty") in ("easy", "medium", "hard") else "medium",
-            rubric={"version": 1, "language": ctx.language, "key_points": kps,
-                    "point_keywords": [[k] for k in kps], "keywords": [],
-                    "criteria": {}, "bands": {}},
+            rubric=generated_rubric(gq, ctx.language),
             source="llm", language=ctx.language, grounding=grounding))
     return out
 
