@@ -139,6 +139,10 @@ _KO = {
     "reason": re.compile(r"(때문|므로|니까|그래서|따라서|이유|왜냐하면|덕분)"),
     "vague": re.compile(r"(항상|누구와도|누구나|중요하다고|노력합니다|노력하고|생각합니다|편입니다|긍정적|열정|성실)"),
 }
+# Korean drops the subject: an action is any verb in the past tense that is not a copula, an
+# existence verb, a passive or an adjective ("문제였습니다", "있었", "됐", "달랐" say how things were)
+_KO_PAST = re.compile(r"([가-힣]*)(했|였|었|았|웠|렸|냈|줬|봤|켰|췄|쳤|꿨|혔)(고|습니다|는데|지만|으며|어요|다|던|으나)")
+_KO_NOT_ACTION = re.compile(r"(있|없|이|되|됐|달랐|같|많|적|컸|작|좋|나빴|힘들|어려웠|컸|였$)$")
 _LATIN_NAME = re.compile(r"\b[A-Z][A-Za-z0-9+#.]*[A-Za-z0-9+#]\b")
 
 
@@ -171,6 +175,9 @@ def features(text: str, lang: str, names: Sequence[str] = ()) -> dict[str, bool]
     """The parts of a story a sentence has, by its form (see the module docstring)."""
     pats = _KO if lang == "ko" else _EN
     out = {k: bool(p.search(text)) for k, p in pats.items()}
+    if lang == "ko" and not out["action"]:
+        out["action"] = any(not _KO_NOT_ACTION.search(m.group(1) + ("" if m.group(2) in "었았였" else m.group(2)))
+                            and not (m.group(2) == "였" and m.group(1)) for m in _KO_PAST.finditer(text))
     # a capitalised word is a name unless it starts the sentence ("Yes", "When") or is "I"
     latin = [m for m in _LATIN_NAME.finditer(text) if m.start() > 0 and m.group(0) != "I"]
     out["named"] = bool(latin) or any(keyword_in(text, n) for n in names if n)
