@@ -44,6 +44,22 @@ def planned_question(key: str, lang: str) -> PlannedQuestion:
                            language=lang)
 
 
+def free_question(text: str, reference: str, lang: str) -> PlannedQuestion:
+    """A question that is not in the bank, asked as ``text`` and judged against its reference
+    answer: the reference is the rubric's only key point (a technical rubric: the answer is
+    judged by whether it states what the reference states). Raises InputError for an empty
+    question or reference, or an unknown language."""
+    if lang not in ("ko", "en"):
+        raise InputError("bank.unknown_language", lang=lang, known="ko, en")
+    if not text.strip() or not reference.strip():
+        raise InputError("evaluate.free_question_empty")
+    rubric = {"version": 1, "bank_key": None, "language": lang, "kind": "technical",
+              "key_points": [reference.strip()], "point_keywords": [[]], "keywords": [],
+              "misconceptions": [], "criteria": {}, "bands": {}}
+    return PlannedQuestion(text=text.strip(), category="technical", question_type="직무지식", rubric=rubric,
+                           language=lang)
+
+
 def default_position(key: str, lang: str) -> str:
     return POSITION_NAMES.get(get_question(key).position, {}).get(lang, "")
 
