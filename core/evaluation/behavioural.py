@@ -325,7 +325,15 @@ class BehaviouralEvaluator:
                 s.on_topic = True
         # a story's narration ("she was worried about on-call load") is on topic when the
         # answer as a whole is: the answer is compared with the question as one text
-        story_on = semantic and answer_rel >= th.get("topic", 0.02)
+        # So is a concrete first-person story (an action, and a situation or a result, with a
+        # number or a name) told to a question that asks for one: "the most meaningful
+        # achievement at your previous company" shares no words with "분당 100건에서 300건으로
+        # 세 배" (margins 0.001-0.020 to the question, under ``topic``). An explanation of a
+        # topic has no first-person action and stays off-topic; a story about the wrong
+        # experience is not caught here (its key points still decide content).
+        story = (any(s.f["action"] for s in stmts) and any(s.f["result"] or s.f["situation"] for s in stmts)
+                 and max((s.spec for s in stmts), default=0.0) >= 0.5)
+        story_on = story or (semantic and answer_rel >= th.get("topic", 0.02))
         if story_on:
             for s in stmts:
                 if not s.on_topic and s.wrong is None and (s.f["action"] or s.f["result"] or s.f["situation"]

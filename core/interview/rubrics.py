@@ -96,6 +96,8 @@ _SLOT_POINTS: dict[str, list[tuple[str, str, str, list[str], list[str]]]] = {
 # What a key point's text asks for, when the rubric does not say (bank rubrics). Checked in
 # order; the first role whose pattern hits is the point's role.
 _ROLE_OF_POINT: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("situation", re.compile(r"(situation|context|background|the problem|goal and|why it was hard|trigger|"
+                             r"상황|맥락|배경|목표와)", re.I)),
     ("result", re.compile(r"(result|outcome|impact|metric|quantif|numbers|measurable|성과|결과|수치|영향|지표|정량)", re.I)),
     ("lesson", re.compile(r"(lesson|learned|learnt|retrospective|교훈|배운|회고)", re.I)),
     ("identity", re.compile(r"(identity|one-line|정체성|한 문장 요약)", re.I)),
@@ -103,8 +105,6 @@ _ROLE_OF_POINT: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("aspiration", re.compile(r"(contribute|goal after|want to|after joining|기여|포부|입사 후|하고 싶은)", re.I)),
     ("action", re.compile(r"(personally|their own|own role|own actions|what they did|concrete actions|their part|"
                           r"role and|본인이 직접|직접 한|본인의 역할|본인 역할|역할과|행동)", re.I)),
-    ("situation", re.compile(r"(situation|context|background|the problem|goal and|why it was hard|trigger|"
-                             r"상황|맥락|배경|목표와)", re.I)),
     ("reason", re.compile(r"(reasons? for|sincere reason|why they|why (he|she|it) |trigger|선택의 이유|이유를|계기)", re.I)),
 )
 
