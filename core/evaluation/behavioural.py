@@ -14,8 +14,9 @@ answer must have (:func:`BehaviouralEvaluator.evaluate`):
   ``facts``), the target position or the company, or, for a self-introduction, when it says
   who the candidate is. The whole answer is also compared with the question, so a story whose
   single sentences are plain narration ("she was worried about on-call load") is still on
-  topic. An answer with no on-topic sentence and no such fact is off-topic: content, structure
-  and job fit 0.
+  topic; so is a concrete first-person story (an action, a situation or result, a number or a
+  name) told to a question that asks for one. An answer with no on-topic sentence and no such
+  fact is off-topic: content, structure and job fit 0.
 - **Specificity.** Per sentence, by its form: a number or quantity ("three times", "세 배"), a
   name (a product, a technology, a fact from the resume), a first-person action in the past
   ("I moved", "제가 ... 바꿨습니다"), a time or place; general self-descriptions ("I always
@@ -45,7 +46,11 @@ Criteria (0-100 each; the answer's score is their mean):
   specificity 40; half gated by content.
 
 Without an encoder (lexical mode) relevance is a named fact, a rubric keyword or, for a
-self-introduction, the identity sentence; key points are credited by their role or keywords.
+self-introduction, the identity sentence, or a concrete story; key points are credited by their
+role or keywords; misconceptions are not detected.
+
+Not checked: whether the story is true, or consistent with the resume beyond naming the facts
+the question was built from (a claim that contradicts the resume is not detected).
 
 Threading: ``evaluate`` is pure apart from a per-instance cache of rubric-side vectors (under a
 lock); the embedder is called on the caller's thread. numpy for the vector maths.
@@ -312,7 +317,7 @@ class BehaviouralEvaluator:
         th = self.thresholds.get(lang, {})
         answer_rel = -1.0
         if semantic:
-            answer_rel = self._relate(question, stmts, key_points, misc, th, position, words)
+            answer_rel = self._relate(question, stmts, key_points, misc, th, lang, words)
         else:
             kws = [k for kws in rubric.get("point_keywords") or [] for k in kws]
             for s in stmts:
@@ -467,10 +472,9 @@ class BehaviouralEvaluator:
         return (vecs @ pool.T).mean(axis=1)
 
     def _relate(self, question: PlannedQuestion, stmts: list[_S], key_points: list[str],
-                misc: list[dict[str, str]], th: Mapping[str, float], position: str, words: list[Word]) -> float:
+                misc: list[dict[str, str]], th: Mapping[str, float], lang: str, words: list[Word]) -> float:
         """Per-statement margins to the question and key points, misconceptions; returns the
         whole answer's margin to the question (or its best key point)."""
-        lang = "ko" if question.language == "ko" or _is_ko(" ".join(s.text for s in stmts)) else "en"
         whole = " ".join(w.text for w in words)
         pv = self._passages([s.text for s in stmts] + [whole])
         kp = self._queries(key_points)

@@ -8,7 +8,8 @@ the candidate's part and the outcome; and so on. The rubric names the resume fac
 question was built from (``facts``) so the evaluator can treat an answer about that job as on
 topic and check it names the same facts (:mod:`core.evaluation.behavioural`).
 
-Every rubric dict gets a ``kind`` the evaluator dispatches on (:func:`rubric_kind`):
+The rubrics built here carry a ``kind`` the evaluator dispatches on (:func:`rubric_kind`; a bank
+rubric takes its kind from its bank question's category and type):
 
 - ``"technical"``: judged by claims against key points and misconceptions
   (:class:`core.evaluation.coverage.CoverageEvaluator`);
