@@ -61,7 +61,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, ClassVar, Mapping, Sequence
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -224,6 +224,7 @@ class _S:
     fact: str | None = None  # the resume fact / position / company it names
     wrong: int | None = None
     sims: list[float] = field(default_factory=list)
+    vec: np.ndarray | None = None  # passage-side vector (semantic mode)
 
 
 class BehaviouralEvaluator:
@@ -245,8 +246,9 @@ class BehaviouralEvaluator:
         self._cache: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
-    _for: "WeakKeyDictionary[Any, BehaviouralEvaluator]" = WeakKeyDictionary()
-    _for_lock = threading.Lock()
+    # one per owner; class-level on purpose (shared by every owner, guarded by _for_lock)
+    _for: ClassVar["WeakKeyDictionary[Any, BehaviouralEvaluator]"] = WeakKeyDictionary()
+    _for_lock: ClassVar[threading.Lock] = threading.Lock()
 
     @classmethod
     def for_evaluator(cls, owner: Any) -> "BehaviouralEvaluator":
@@ -419,7 +421,7 @@ class BehaviouralEvaluator:
         if semantic and on and (position.strip() or company_terms):
             targets = [t for t in [position, *company_terms] if t and t.strip()]
             tv = self._queries(targets)
-            pv = self._passages([s.text for s in on])
+            pv = np.stack([s.vec if s.vec is not None else self._passages([s.text])[0] for s in on])
             base = self._bases(pv, lang)
             conn = float(max(_ramp(m, th["point"]) for m in ((pv @ tv.T).max(axis=1) - base)))
         elif named is not None and (position.strip() and any(s.fact == position for s in stmts)):
@@ -485,6 +487,7 @@ class BehaviouralEvaluator:
         rq = (pv @ qv.T)[:, 0] - base if qv is not None else np.full(len(pv), -1.0)
         rel = np.maximum(rq, sims.max(axis=1))
         for k, s in enumerate(stmts):
+            s.vec = pv[k]
             s.sims = [float(x) for x in sims[k]]
             s.rel = float(rel[k])
             s.on_topic = s.rel >= th["topic"]
