@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from core.errors import EngineError
 from core.evaluation.text import locate_quote, norm, tokens
 from core.i18n import tr
+from core.interview.rubrics import rubric_kind
 from core.interview.types import CRITERIA, AnswerEvaluation, CriterionScore, Evidence, PlannedQuestion
 from core.protocols import ChatMessage, LanguageModel, Word
 
@@ -99,6 +100,14 @@ def build_messages(question: PlannedQuestion, words: list[Word], language: str,
     misc = "\n".join(f"- wrong: {m.get('wrong')} / correct: {m.get('correct')}" for m in rubric.get("misconceptions") or [])
     timed = " ".join(f"[{w.start:.1f}]{w.text}" if w.start == w.start else w.text for w in words)
     lang_name = "Korean" if language == "ko" else "English"
+    story = ""
+    if rubric_kind(question) != "technical":
+        facts = ", ".join(str(f) for f in rubric.get("facts") or [])
+        story = ("This question asks for the candidate's own experience or a self-introduction: judge relevance "
+                 "(an answer about the job, company or project named"
+                 + (f" ({facts})" if facts else "") + " is on topic even without the question's words), "
+                 "specificity (numbers, names, their own actions) and structure (situation, action, result, "
+                 "conclusion first); the order of sentences alone must not change the score.\n")
     system = ("You are a strict interview evaluator. Score the answer 0-100 on each criterion "
               f"({', '.join(CRITERIA)}) against the rubric. For every criterion cite evidence: quotes "
               "copied EXACTLY from the answer (no paraphrase) and, for technical_accuracy, the rubric key "
@@ -106,7 +115,7 @@ def build_messages(question: PlannedQuestion, words: list[Word], language: str,
               "List every false claim in wrong_claims (its exact quote and the correct statement); "
               "a false claim earns nothing. "
               f"Write feedback, strengths and improvements in {lang_name}. Output JSON only.")
-    user = (f"Question: {question.text}\nCategory: {question.category}\n"
+    user = (f"Question: {question.text}\nCategory: {question.category}\n" + story +
             f"Rubric key points:\n" + "\n".join(lines) + f"\nCriteria:\n{crit}\nBands:\n{bands}\n"
             + (f"Common misconceptions:\n{misc}\n" if misc else "")
             + (f"Company ideal (for culture fit): {company_ideal}\n" if company_ideal else "")

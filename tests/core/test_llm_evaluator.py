@@ -125,3 +125,16 @@ def test_real_small_gguf_is_not_evaluated(model_manager):
     assert not ev.evaluated and ev.score is None and ev.not_evaluated_reason
     assert all(c.score is None for c in ev.criteria.values())
     assert ev.evaluator_model == entry.id
+
+
+def test_story_questions_tell_the_model_how_to_judge():
+    from core.evaluation.llm import build_messages
+    from core.evaluation.typed import planned_question
+    from core.interview.rubrics import resume_rubric
+
+    q = planned_question("generic.self_intro_resume_walk", "en")
+    q.rubric = resume_rubric(q.rubric, {"prev_company": "Toss"}, "en")
+    user = build_messages(q, words_from_text("I joined Toss in 2021."), "en")[1].content
+    assert "Toss" in user and "on topic" in user and "situation, action, result" in user
+    tech = build_messages(CWV, words_from_text(GOOD), "en")[1].content
+    assert "own experience" not in tech and "server CPU usage" in tech  # misconceptions are given
