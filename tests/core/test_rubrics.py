@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.errors import InputError
+
 from core.evaluation.typed import free_question, planned_question
 from core.interview.planner import PlanContext, validate_plan
 from core.interview.rubrics import point_role, resume_rubric, rubric_kind, validate_generated
@@ -63,5 +65,5 @@ def test_free_question_reference_sentences_are_key_points():
     assert q.rubric["key_points"] == ["The server found no resource at that URL. Yes.",
                                       "The client should not retry the same request."]
     assert q.rubric["kind"] == "technical" and len(q.rubric["point_keywords"]) == 2
-    with pytest.raises(Exception):
+    with pytest.raises(InputError):
         free_question("What?", " ", "en")
