@@ -106,8 +106,10 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from core.bank import keyword_in, keyword_spans, load_question_bank
+from core.evaluation.behavioural import BehaviouralEvaluator
 from core.evaluation.text import Span, find_term, find_terms, norm, sentences, span_of, tokens
 from core.i18n import tr
+from core.interview.rubrics import rubric_kind
 from core.interview.types import CRITERIA, AnswerEvaluation, CriterionScore, Evidence, PlannedQuestion
 from core.protocols import Embedder, Word
 
@@ -321,6 +323,9 @@ class CoverageEvaluator:
     def evaluate(self, question: PlannedQuestion, words: list[Word], language: str, *,
                  position: str = "", company_terms: Sequence[str] = (),
                  ui_lang: str | None = None) -> AnswerEvaluation:
+        if rubric_kind(question) != "technical":  # stories, self-introductions, resume items
+            return BehaviouralEvaluator.for_evaluator(self).evaluate(
+                question, words, language, position=position, company_terms=company_terms, ui_lang=ui_lang)
         lang = "ko" if language == "ko" else "en"
         ui = ui_lang or lang
         words = [w for w in words if w.text.strip()]

@@ -28,11 +28,12 @@ from __future__ import annotations
 import logging
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Sequence
 
 from core.evaluation.text import norm, tokens
+from core.interview.rubrics import generated_rubric, resume_rubric, validate_generated
 from core.interview.types import PlannedQuestion
 from core.protocols import Embedder, LanguageModel
 
@@ -415,6 +416,10 @@ def plan_from_bank(bank: Sequence[Any], ctx: PlanContext, n: int, *,
             used_keys.add(q.key)
             used_values.update(v for k, v in values.items() if k in RESUME_SLOTS)
             planned = _planned(q, lang, values, grounding)
+            if set(q.slots) & set(RESUME_SLOTS):  # judged against a rubric for the resume item
+                planned = replace(planned, rubric=resume_rubric(
+                    planned.rubric, {s: v for s, v in values.items() if s in RESUME_SLOTS}, lang,
+                    category=q.category, facts=[v for s, v in values.items() if s not in RESUME_SLOTS]))
             plan.insert(len(plan) if at is None else at, planned)
             return True
         return False
@@ -511,18 +516,12 @@ def validate_plan(raw: dict[str, Any], ctx: PlanContext, n: int) -> list[Planned
             value = g.split(":", 1)[-1]
             if norm(value) not in facts and norm(g) not in facts:
                 raise ValueError("grounding fact not in the resume")
-        kps = [str(k) for k in item.get("key_points") or [] if str(k).strip()]
-        if len(kps) < 2:
-            raise ValueError("too few key points")
-        cat = item.get("category")
-        if cat not in ("technical", "behavioral", "situational", "cultural_fit"):
-            raise ValueError("bad category")
+        gq = validate_generated(item)  # key points are required: else the bank plans
+        cat = gq.category
         out.append(PlannedQuestion(
             text=text, category=cat, question_type=str(item.get("question_type") or "직무지식"),
             difficulty=item.get("difficulty") if item.get("difficulty") in ("easy", "medium", "hard") else "medium",
-            rubric={"version": 1, "language": ctx.language, "key_points": kps,
-                    "point_keywords": [[k] for k in kps], "keywords": [],
-                    "criteria": {}, "bands": {}},
+            rubric=generated_rubric(gq, ctx.language),
             source="llm", language=ctx.language, grounding=grounding))
     return out
 

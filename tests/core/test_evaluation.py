@@ -28,9 +28,11 @@ def test_coverage_orders_answers_en():
     r_dk = ev.evaluate(intro("en"), words_from_text("I don't know."), "en")
     assert r_good.score > r_off.score > r_dk.score
     assert r_dk.evaluated and r_dk.score < 10 and r_dk.evidence[0].quote == "I don't know."
-    assert r_good.criteria["technical_accuracy"].score == 100.0
+    # a self-introduction is judged as a story (issue 20): "My strength is debugging" names a
+    # strength without evidence for it, half of that point
+    assert r_good.criteria["technical_accuracy"].score >= 85.0
     assert all(e.quote in good for e in r_good.evidence)
-    assert r_good.evaluator_model == "rubric-coverage/lexical"
+    assert r_good.evaluator_model == "rubric-behavioural/lexical"
 
 
 def test_coverage_ko_and_empty():
