@@ -565,7 +565,7 @@ class FollowUpDrafter:
                     return
             try:
                 fu = self._draft(text)
-            except Exception:  # noqa: BLE001 - a failed draft only means the final text decides
+            except Exception:  # a failed draft only means the final text decides (logged, not raised)
                 log.exception("follow-up draft failed")
                 fu = None
             with self._cond:

@@ -701,7 +701,7 @@ _MORE_PLACES = {
     "kyoto", "shenzhen", "hangzhou", "taipei", "hanoi", "ho chi minh city", "bangkok", "jakarta",
     "manila", "kuala lumpur", "cairo", "lagos", "nairobi", "sao paulo", "buenos aires", "bogota",
     "lima", "santiago", "philadelphia", "pittsburgh", "denver", "portland", "miami", "dallas",
-    "houston", "atlanta", "washington", "new jersey", "california", "texas", "massachusetts",
+    "houston", "washington", "new jersey", "california", "texas", "massachusetts",
     "virginia", "online", "global", "worldwide", "강남", "판교동", "대한민국", "한국", "국내", "영등포",
     "여의도", "성수", "역삼", "삼성동", "잠실", "구로", "가산", "상암", "마곡", "광화문", "을지로", "용산", "송파",
 }

@@ -492,7 +492,7 @@ def test_follow_ups_within_budget_after_their_parent(db, resume_pdf):
         stored = s.scalars(select(Interview)).one().plan["questions"]
     assert [q["is_follow_up"] for q in stored] == [q.is_follow_up for _i, q, _t in asked_log]
     details = {d["index"]: d for d in report["details"]}
-    for i, q in follow:
+    for i, _q in follow:
         d = details[i]
         assert d["is_follow_up"] and d["source"] == "follow_up" and d["parent_index"] == i - 1
         assert d["grounding"][0].startswith("answer: ")
