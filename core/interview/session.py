@@ -284,7 +284,7 @@ class _Answer:
     tx: Transcription | None
     text: str
     words: list[Word]
-    audio: Any = None  # the answer's PCM, kept for the full-context pass
+    audio: np.ndarray | None = None  # the answer's PCM, kept for the full-context pass
     streamed: bool = False
 
 
@@ -312,10 +312,10 @@ class InterviewSession:
         self._db_lock = threading.Lock()
         self._timing_lock = threading.Lock()
         self._stream: StreamingTranscriber | None = None
-        self._stream_audio: list = []
+        self._stream_audio: list[np.ndarray] = []
         self._stream_finals: list[TranscriptSegment] = []
         self._writer: TranscriptWriter | None = None
-        self._post_queue: queue.Queue = queue.Queue()
+        self._post_queue: queue.Queue[_Answer | None] = queue.Queue()
         self._post_thread: threading.Thread | None = None
         self._post_error: BaseException | None = None
         self._state = "new"
@@ -593,15 +593,15 @@ class InterviewSession:
                 db.delete(row)
             db.commit()
 
-    def _concat(self, blocks: list) -> Any:
+    def _concat(self, blocks: list[np.ndarray]) -> np.ndarray | None:
         if not blocks:
             return None
         import numpy as np
 
         return np.concatenate(blocks)
 
-    def _store_bounds(self, db: Any, asked: AskedQuestion, segments: list[TranscriptSegment]) -> None:
-        row = db.get(InterviewQuestion, asked.asked_id)
+    def _store_bounds(self, db: Session, asked: AskedQuestion, segments: list[TranscriptSegment]) -> None:
+        row = db.get_one(InterviewQuestion, asked.asked_id)
         row.answer_start_s = segments[0].start if segments else None
         row.answer_end_s = segments[-1].end if segments else None
         db.commit()
@@ -703,7 +703,7 @@ class InterviewSession:
                 if self._post_error is None and not self.cancel_token.cancelled:
                     self._process(ans)
             except Cancelled:
-                log.debug("answer %d: post-processing cancelled", ans.asked.index)
+                log.debug("answer %d: post-processing cancelled", ans.asked.index if ans else -1)
             except BaseException as exc:  # noqa: BLE001 - handed to finish()/cancel() on the controller
                 log.exception("answer %d: post-processing failed", ans.asked.index if ans else -1)
                 self._post_error = exc
