@@ -31,13 +31,15 @@ import logging
 import re
 import threading
 from dataclasses import dataclass
-from typing import Any, Literal, Sequence
+from typing import Any, Callable, Literal, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from core.errors import EngineError
+from core.i18n import tr
 from core.interview.types import PlannedQuestion
 from core.protocols import ChatMessage, LanguageModel, Word
+from core.tasks import CancelToken
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +50,7 @@ FOCUSES: tuple[str, ...] = ("number", "decision", "technology", "vague", "result
 _HANGUL0, _HANGUL1 = 0xAC00, 0xD7A3
 _RIEUL = 8  # jongseong index of ㄹ
 # Korean reading of a Latin letter said on its own (acronyms: "SQL" -> 에스큐엘, ends in ㄹ)
-_LETTER_FINAL = {c: None for c in "abcdefghijkopqstuvwxyz"}
+_LETTER_FINAL: dict[str, int | None] = {c: None for c in "abcdefghijkopqstuvwxyz"}
 _LETTER_FINAL.update({"l": _RIEUL, "m": 16, "n": 4, "r": _RIEUL})
 _DIGIT_FINAL = {"0": 21, "1": _RIEUL, "2": None, "3": 16, "4": None, "5": None, "6": 1,
                 "7": _RIEUL, "8": _RIEUL, "9": None}
@@ -88,8 +90,8 @@ def final_consonant(word: str) -> int | None:
     last = s[-1]
     if _HANGUL0 <= ord(last) <= _HANGUL1:
         return (ord(last) - _HANGUL0) % 28 or None
-    if last.isdigit():
-        digits = re.search(r"\d+$", s).group(0).lstrip("0") or "0"
+    if last.isdigit() and (run := re.search(r"\d+$", s)) is not None:
+        digits = run.group(0).lstrip("0") or "0"
         zeros = len(digits) - len(digits.rstrip("0"))
         if zeros and digits != "0":  # 10 십 (ㅂ), 100 백 (ㄱ), 1000 천 (ㄴ), 10000 만 (ㄴ)
             return {1: 17, 2: 1, 3: 4}.get(zeros, 4)
@@ -386,8 +388,6 @@ _BANDS = {
 def follow_up_rubric(hit: FocusHit, lang: str) -> dict[str, Any]:
     """The follow-up's own rubric (shape of :meth:`core.bank.BankQuestion.rubric_for`):
     key points from the focus and the candidate's quoted words."""
-    from core.i18n import tr
-
     lang = "ko" if lang == "ko" else "en"
     subject = hit.term or hit.quote
     if lang == "ko":
@@ -484,7 +484,7 @@ def build_follow_up_messages(parent: PlannedQuestion, answer: str, language: str
 
 def draft_follow_up_llm(llm: LanguageModel, parent: PlannedQuestion, parent_index: int,
                         answer: str | Sequence[Word], language: str, *, known_terms: Sequence[str] = (),
-                        cancel: Any = None) -> PlannedQuestion | None:
+                        cancel: CancelToken | None = None) -> PlannedQuestion | None:
     """One JSON call, pydantic-validated; a follow-up whose quote is not whole words of the
     answer, or a failed call, falls back to the template path (never a question about
     something the answer did not say). ``ask=false`` -> None (the model judged it complete)."""
@@ -529,7 +529,7 @@ class FollowUpDrafter:
     caller then drafts on the final text itself. ``close()`` lets a running draft finish
     unseen."""
 
-    def __init__(self, draft: Any, *, min_new_words: int = 8, wait_s: float = 0.8) -> None:
+    def __init__(self, draft: Callable[[str], PlannedQuestion | None], *, min_new_words: int = 8, wait_s: float = 0.8) -> None:
         self._draft = draft
         self.min_new_words = min_new_words
         self.wait_s = wait_s
@@ -565,7 +565,7 @@ class FollowUpDrafter:
                     return
             try:
                 fu = self._draft(text)
-            except Exception:
+            except Exception:  # a failed draft only means the final text decides (logged, not raised)
                 log.exception("follow-up draft failed")
                 fu = None
             with self._cond:

@@ -17,7 +17,7 @@ candidate's level (:func:`seniority`: title words, else years of experience): no
 :func:`position_pool` (Android and iOS kept apart; small fields backed by the general
 engineering set). A ``business`` company is not asked about as a consumer product.
 
-LLM path (a capable model only, see :func:`is_capable`): one chat_json call under a JSON
+LLM path (a capable model only, see :attr:`core.catalog.ModelEntry.is_capable`): one chat_json call under a JSON
 schema, validated; every grounding fact must occur in the resume; one retry; then the bank.
 
 Pure logic, thread-safe per call; the LLM/embedder are called on the caller's thread and the
@@ -32,10 +32,16 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Sequence
 
+from core.bank import BankQuestion, Company, mobile_platform, position_tag
+from core.errors import EngineError
 from core.evaluation.text import norm, tokens
+from core.interview.followup import fix_particles
 from core.interview.rubrics import generated_rubric, resume_rubric, validate_generated
 from core.interview.types import PlannedQuestion
-from core.protocols import Embedder, LanguageModel
+from core.protocols import ChatMessage, Embedder, LanguageModel
+from core.resume.structure import fact_ok, is_confident
+from core.resume.structure import resume_facts as _facts
+from core.tasks import CancelToken
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +55,7 @@ class PlanContext:
     language: str
     position: str
     resume: dict[str, Any] = field(default_factory=dict)
-    company: Any = None  # core.bank.Company or None
+    company: Company | None = None
     seed: int = 0
 
     @property
@@ -74,8 +80,6 @@ class PlanContext:
 def resume_facts(resume: dict[str, Any]) -> dict[str, list[str]]:
     """Slot values from the structured resume that pass the sanity check of
     :func:`core.resume.structure.fact_ok` (a garbled value is never offered)."""
-    from core.resume.structure import resume_facts as _facts
-
     return _facts(resume or {})
 
 
@@ -95,12 +99,12 @@ ROTATE_AMONG = 5  # the seed chooses among this many best-ranked questions of a 
 NEAR_DUPLICATE = 0.5
 
 
-def is_closing(q: Any) -> bool:
+def is_closing(q: PlannedQuestion | BankQuestion) -> bool:
     """The closing "any questions for us?" question (planned or bank)."""
     return getattr(q, "bank_key", None) == CLOSING_KEY or getattr(q, "key", None) == CLOSING_KEY
 
 
-def _bucket(q: Any) -> str:
+def _bucket(q: BankQuestion) -> str:
     if q.key == CLOSING_KEY:
         return "closing"
     if q.key == IDEAL_KEY:
@@ -186,7 +190,7 @@ def seniority(ctx: "PlanContext") -> str | None:
     return "senior" if years >= SENIOR_YEARS else ("junior" if years < JUNIOR_YEARS else "mid")
 
 
-def _fits_level(q: Any, level: str | None) -> bool:
+def _fits_level(q: BankQuestion, level: str | None) -> bool:
     """Difficulty follows experience: no easy or fundamentals technical question for a senior
     ("what happens after typing a URL"), no hard one for a junior."""
     if q.category not in ("technical", "situational") or level is None:
@@ -203,8 +207,6 @@ def experience_pairs(resume: dict[str, Any], today: date | None = None) -> list[
     recent job first (an open period, then the latest end): a question naming both ("as
     {role} at {prev_company}") must not mix two jobs. Only the most recent entry is offered:
     when it does not parse, an older job is not asked about as if it were the current one."""
-    from core.resume.structure import fact_ok, is_confident
-
     today = today or date.today()
     entries = [e for e in (resume or {}).get("experience") or [] if isinstance(e, dict)]
     if not entries:
@@ -219,8 +221,6 @@ def experience_pairs(resume: dict[str, Any], today: date | None = None) -> list[
 
 def current_company(resume: dict[str, Any], today: date | None = None) -> str | None:
     """The most recent employer when it passes the sanity check (see experience_pairs)."""
-    from core.resume.structure import fact_ok, is_confident
-
     today = today or date.today()
     entries = [e for e in (resume or {}).get("experience") or [] if isinstance(e, dict)]
     dated = [e for e in entries if e.get("start") or e.get("end")]
@@ -249,13 +249,11 @@ def company_values(ctx: "PlanContext", k: int = 3) -> str | None:
     return ", ".join(picked)
 
 
-def _fill_slots(q: Any, ctx: PlanContext, facts: dict[str, list[str]], used: set[str],
-                rng: random.Random | None = None) -> tuple[dict, list[str]] | None:
+def _fill_slots(q: BankQuestion, ctx: PlanContext, facts: dict[str, list[str]], used: set[str],
+                rng: random.Random | None = None) -> tuple[dict[str, str], list[str]] | None:
     """Slot values for ``q`` copied from resume/setup, never a value already used in this
     plan, the choice among the rest rotating with the seed (``rng``); None when a slot has
     no value. The employer is always the most recent job."""
-    from core.resume.structure import fact_ok
-
     values: dict[str, str] = {}
     grounding: list[str] = []
     if "prev_company" in q.slots and "role" in q.slots:
@@ -299,10 +297,8 @@ def _fill_slots(q: Any, ctx: PlanContext, facts: dict[str, list[str]], used: set
     return values, grounding
 
 
-def _planned(q: Any, lang: str, values: dict[str, str], grounding: list[str]) -> PlannedQuestion:
+def _planned(q: BankQuestion, lang: str, values: dict[str, str], grounding: list[str]) -> PlannedQuestion:
     """The PlannedQuestion for bank question ``q`` with its slots filled."""
-    from core.interview.followup import fix_particles
-
     text = q.text_for(lang, **values)
     return PlannedQuestion(
         text=fix_particles(text) if lang == "ko" else text, category=q.category, question_type=q.question_type,
@@ -316,18 +312,16 @@ def _similar(a: str, b: str) -> float:
     return len(ta & tb) / min(len(ta), len(tb)) if ta and tb else 0.0
 
 
-def position_pool(bank: Sequence[Any], position: str) -> list[Any]:
+def position_pool(bank: Sequence[BankQuestion], position: str) -> list[BankQuestion]:
     """The bank questions a position may be asked: its own file's (mobile kept apart by
     platform: no Swift question for Android), the generic ones, and for a position whose
     file holds few technical questions, the general engineering ones (``software``)."""
-    from core.bank import mobile_platform, position_tag
-
     tag = position_tag(position)
     platform = mobile_platform(position)
     other = {"android": {"ios", "swift"}, "ios": {"android", "kotlin"}}.get(platform or "", set())
     own = {"android": {"android", "kotlin"}, "ios": {"ios", "swift"}}.get(platform or "", set())
 
-    def fits(q: Any) -> bool:
+    def fits(q: BankQuestion) -> bool:
         tags = set(q.tags)
         return not (tags & other) or bool(tags & own)
 
@@ -338,7 +332,7 @@ def position_pool(bank: Sequence[Any], position: str) -> list[Any]:
     return pool
 
 
-def plan_from_bank(bank: Sequence[Any], ctx: PlanContext, n: int, *,
+def plan_from_bank(bank: Sequence[BankQuestion], ctx: PlanContext, n: int, *,
                    embedder: Embedder | None = None) -> list[PlannedQuestion]:
     """Plan ``n`` questions from ``bank`` (core.bank.BankQuestion items): the
     self-introduction first, the closing question last, in between (see MIDDLE) at least two
@@ -346,8 +340,6 @@ def plan_from_bank(bank: Sequence[Any], ctx: PlanContext, n: int, *,
     position's technical questions at the candidate's level. The seed rotates the choice of
     questions and of resume facts. Fewer than ``n`` only when the bank has fewer usable
     questions."""
-    from core.bank import position_tag
-
     lang = ctx.language
     tag = position_tag(ctx.position)
     level = seniority(ctx)
@@ -371,7 +363,7 @@ def plan_from_bank(bank: Sequence[Any], ctx: PlanContext, n: int, *,
         for q, v in zip(pool, vecs):
             scores[q.key] += 0.5 * _cos(prof_vec, v)
 
-    by_bucket: dict[str, list[Any]] = {}
+    by_bucket: dict[str, list[BankQuestion]] = {}
     for q in sorted(pool, key=lambda q: -scores[q.key]):
         by_bucket.setdefault(_bucket(q), []).append(q)
     # the position's own technical questions before the shared engineering ones
@@ -385,7 +377,7 @@ def plan_from_bank(bank: Sequence[Any], ctx: PlanContext, n: int, *,
 
     calls = [0]
 
-    def rotate(candidates: list[Any]) -> list[Any]:
+    def rotate(candidates: list[BankQuestion]) -> list[BankQuestion]:
         # The seed picks which of the best few still open comes first, so interviews differ
         # but stay relevant. The pick is arithmetic, not random: for two seeds that differ
         # by less than ROTATE_AMONG**2 it differs in almost every slot of the plan (with a
@@ -402,7 +394,7 @@ def plan_from_bank(bank: Sequence[Any], ctx: PlanContext, n: int, *,
         idx = (s_ * (b + 1) + (s_ // ROTATE_AMONG) * (b + 2)) % len(head)
         return head[idx:] + head[:idx] + open_[ROTATE_AMONG:]
 
-    def take(candidates: list[Any], at: int | None = None) -> bool:
+    def take(candidates: list[BankQuestion], at: int | None = None) -> bool:
         for q in rotate(candidates):
             if q.key in used_keys:
                 continue
@@ -453,11 +445,6 @@ def plan_from_bank(bank: Sequence[Any], ctx: PlanContext, n: int, *,
     return plan[:n]
 
 
-def is_capable(entry: Any) -> bool:
-    """Whether a catalog model may write questions / scores itself: recommended models only.
-    The embedded gemma-270m is a base model without a chat template (docs/ARCHITECTURE.md §9)."""
-    return getattr(entry, "role", None) == "recommended"
-
 
 # ----------------------------------------------------------------------------- LLM path
 PLAN_SCHEMA: dict[str, Any] = {
@@ -477,9 +464,7 @@ PLAN_SCHEMA: dict[str, Any] = {
 }
 
 
-def build_plan_messages(ctx: PlanContext, n: int) -> list[Any]:
-    from core.protocols import ChatMessage
-
+def build_plan_messages(ctx: PlanContext, n: int) -> list[ChatMessage]:
     facts = resume_facts(ctx.resume)
     lang_name = "Korean (polite 존댓말)" if ctx.language == "ko" else "English"
     fact_lines = "\n".join(f"- {k}: {', '.join(v)}" for k, v in facts.items() if v)
@@ -526,11 +511,9 @@ def validate_plan(raw: dict[str, Any], ctx: PlanContext, n: int) -> list[Planned
     return out
 
 
-def plan_with_llm(llm: LanguageModel, ctx: PlanContext, n: int, *, cancel: Any = None,
+def plan_with_llm(llm: LanguageModel, ctx: PlanContext, n: int, *, cancel: CancelToken | None = None,
                   attempts: int = 2, max_tokens: int | None = None) -> list[PlannedQuestion] | None:
     """The LLM's plan, or None after ``attempts`` failures (the caller uses the bank)."""
-    from core.errors import EngineError
-
     messages = build_plan_messages(ctx, n)
     for attempt in range(attempts):
         if cancel is not None:

@@ -24,10 +24,11 @@ import os
 import socket
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable
 
 import psutil
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from core.db.models import Interview, InterviewQuestion, InterviewStatus, Resume, Speaker, Transcript
 from core.interview.types import KeptSummary
@@ -103,21 +104,21 @@ def _owner_alive(plan: dict[str, Any] | None, since: datetime | None = None) -> 
     return since_ts is None or created <= since_ts + START_TIME_TOLERANCE_S
 
 
-def _answered(db: Any, interview_id: int) -> int:
+def _answered(db: Session, interview_id: int) -> int:
     return int(db.scalar(
         select(func.count(func.distinct(Transcript.interview_question_id)))
         .where(Transcript.interview_id == interview_id, Transcript.speaker == Speaker.User,
                Transcript.interview_question_id.is_not(None))) or 0)
 
 
-def _describe(db: Any, iv: Interview) -> InterruptedInterview:
+def _describe(db: Session, iv: Interview) -> InterruptedInterview:
     planned = len((iv.plan or {}).get("questions") or [])
     return InterruptedInterview(id=iv.id, uuid=iv.uuid, candidate_id=iv.candidate_id, company_id=iv.company_id,
                                 position=iv.position, language=iv.language, status=iv.status.value,
                                 started_at=iv.started_at, planned=planned, answered=_answered(db, iv.id))
 
 
-def find_interrupted(factory: Any, *, candidate_id: int | None = None) -> list[InterruptedInterview]:
+def find_interrupted(factory: Callable[[], Session], *, candidate_id: int | None = None) -> list[InterruptedInterview]:
     """Open interviews no running process owns, oldest first."""
     with factory() as db:
         q = select(Interview).where(Interview.status.in_(OPEN_STATES)).order_by(Interview.id)
@@ -127,7 +128,7 @@ def find_interrupted(factory: Any, *, candidate_id: int | None = None) -> list[I
                 if not _owner_alive(iv.plan, iv.started_at or iv.created_at)]
 
 
-def _delete(db: Any, iv: Interview, delete_resume: bool | None) -> None:
+def _delete(db: Session, iv: Interview, delete_resume: bool | None) -> None:
     resume_id = iv.resume_id
     db.delete(iv)
     db.flush()
@@ -140,7 +141,8 @@ def _delete(db: Any, iv: Interview, delete_resume: bool | None) -> None:
             db.delete(row)
 
 
-def discard_interview(factory: Any, interview_id: int, reason: str, *, delete_resume: bool | None = None):
+def discard_interview(factory: Callable[[], Session], interview_id: int, reason: str, *,
+                      delete_resume: bool | None = None) -> KeptSummary:
     """End an open interview: ``cancelled`` with ``reason`` when it holds answers, deleted
     (with its resume row when no other interview uses it, unless ``delete_resume`` is False)
     when it holds none. Returns a :class:`core.interview.types.KeptSummary`."""
@@ -170,10 +172,10 @@ def discard_interview(factory: Any, interview_id: int, reason: str, *, delete_re
         return KeptSummary(iv.id, answered, planned, "cancelled", reason)
 
 
-def sweep_interrupted(factory: Any) -> list[InterruptedInterview]:
+def sweep_interrupted(factory: Callable[[], Session]) -> list[InterruptedInterview]:
     """Delete interrupted interviews that hold no answer; return the ones that do (resumable
     or to be cancelled by the caller)."""
-    kept = []
+    kept: list[InterruptedInterview] = []
     for it in find_interrupted(factory):
         if it.answered == 0:
             discard_interview(factory, it.id, "interrupted before the first answer")
@@ -182,15 +184,15 @@ def sweep_interrupted(factory: Any) -> list[InterruptedInterview]:
     return kept
 
 
-def find_resumable(factory: Any, *, candidate_id: int | None = None) -> list[InterruptedInterview]:
+def find_resumable(factory: Callable[[], Session], *, candidate_id: int | None = None) -> list[InterruptedInterview]:
     """What the desktop offers to resume (after :func:`sweep_interrupted`)."""
     return [it for it in find_interrupted(factory, candidate_id=candidate_id) if it.resumable]
 
 
-def cancel_resumable(factory: Any, reason: str) -> list[InterruptedInterview]:
+def cancel_resumable(factory: Callable[[], Session], reason: str) -> list[InterruptedInterview]:
     """``replay``'s policy: every interrupted interview with answers becomes ``cancelled``
     with ``reason``; returns what it cancelled."""
-    done = []
+    done: list[InterruptedInterview] = []
     for it in sweep_interrupted(factory):
         discard_interview(factory, it.id, reason)
         done.append(it)

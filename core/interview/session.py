@@ -78,11 +78,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from core.bank import BankQuestion, Company, get_company, load_question_bank
+from core.db.models import Company as CompanyRow
 from core.db.models import Interview, InterviewQuestion, InterviewStatus, Resume, Speaker, Transcript
 from core.errors import Big20Error, Cancelled, EngineError, InputError
 from core.evaluation.text import words_from_text
 from core.i18n import tr
+from core.interview.followup import (
+    FollowUpDrafter,
+    draft_follow_up,
+    draft_follow_up_llm,
+    is_dont_know,
+    quote_in_answer,
+)
+from core.interview.planner import (
+    PlanContext,
+    _fill_slots,
+    _planned,
+    is_closing,
+    plan_from_bank,
+    plan_with_llm,
+    resume_facts,
+)
 from core.interview.recovery import discard_interview
 from core.interview.types import KeptSummary, PlannedQuestion
 from core.protocols import (
@@ -96,6 +115,10 @@ from core.protocols import (
     Word,
 )
 from core.report.builder import AnswerRecord, build_report
+from core.report.store import save_report
+from core.resume.store import file_sha256, intake_resume
+from core.services.interviews import add_asked_question, create_interview, get_interview, transition
+from core.services.sharing import grant
 from core.services.transcripts import TranscriptWriter, append_utterance, replace_answer
 from core.tasks import CancelToken
 
@@ -126,7 +149,7 @@ class InterviewSetup:
     share this interview with, video included (the consent is stored with the interview)."""
 
     candidate_id: int
-    company: Any  # core.bank.Company
+    company: Company | None  # None is refused by InterviewSession.validate()
     position: str
     language: str
     n_questions: int = 6
@@ -191,12 +214,10 @@ class SessionListener:
 
 
 # ----------------------------------------------------------------------------- planning
-def plan_from_keys(keys: Sequence[str], ctx: Any, bank: Sequence[Any] | None = None) -> list[PlannedQuestion]:
+def plan_from_keys(keys: Sequence[str], ctx: PlanContext,
+                   bank: Sequence[BankQuestion] | None = None) -> list[PlannedQuestion]:
     """Exactly the bank questions ``keys``, in order, slots filled from the resume/setup
     (what "practise again" asks). Unknown key or an unfillable slot -> InputError."""
-    from core.bank import load_question_bank
-    from core.interview.planner import _fill_slots, _planned, resume_facts
-
     bank = list(bank) if bank is not None else load_question_bank()
     by_key = {q.key: q for q in bank}
     facts = resume_facts(ctx.resume)
@@ -268,14 +289,14 @@ class _Answer:
     tx: Transcription | None
     text: str
     words: list[Word]
-    audio: Any = None  # the answer's PCM, kept for the full-context pass
+    audio: np.ndarray | None = None  # the answer's PCM, kept for the full-context pass
     streamed: bool = False
 
 
 class InterviewSession:
     """One interview (see the module docstring for the API and the threading contract)."""
 
-    def __init__(self, session_factory: Any, setup: InterviewSetup, engines: SessionEngines, *,
+    def __init__(self, session_factory: Callable[[], Session], setup: InterviewSetup, engines: SessionEngines, *,
                  listener: SessionListener | None = None, cancel: CancelToken | None = None) -> None:
         self.factory = session_factory
         self.setup = setup
@@ -296,17 +317,17 @@ class InterviewSession:
         self._db_lock = threading.Lock()
         self._timing_lock = threading.Lock()
         self._stream: StreamingTranscriber | None = None
-        self._stream_audio: list = []
+        self._stream_audio: list[np.ndarray] = []
         self._stream_finals: list[TranscriptSegment] = []
         self._writer: TranscriptWriter | None = None
-        self._post_queue: queue.Queue = queue.Queue()
+        self._post_queue: queue.Queue[_Answer | None] = queue.Queue()
         self._post_thread: threading.Thread | None = None
         self._post_error: BaseException | None = None
         self._state = "new"
         self._resume_created = False
         self.follow_ups_asked = 0
         self.follow_up_latency: list[float] = []  # seconds from an answer's end to its follow-up decision
-        self._drafter: Any = None  # core.interview.followup.FollowUpDrafter while a streamed answer runs
+        self._drafter: FollowUpDrafter | None = None  # while a streamed answer runs
 
     # ------------------------------------------------------------------ events
     def add_listener(self, listener: SessionListener) -> None:
@@ -351,23 +372,19 @@ class InterviewSession:
         if s.question_keys is None and s.n_questions < 1:
             raise InputError("session.no_questions")
 
-    def _context(self) -> Any:
-        from core.interview.planner import PlanContext
-
+    def _context(self) -> PlanContext:
         structured = self.setup.resume[1] if self.setup.resume else {}
         return PlanContext(language=self.language, position=self.setup.position.strip(), resume=structured,
                            company=self.setup.company, seed=self.setup.seed)
 
     def prepare(self, cancel: CancelToken | None = None) -> list[PlannedQuestion]:
         """Build the question plan (no database rows). Blocking: an LLM plan takes seconds."""
-        from core.bank import load_question_bank
-        from core.interview.planner import plan_from_bank, plan_with_llm
-
         self.validate()
         cancel = cancel or self.cancel_token
         t0 = time.perf_counter()
         ctx = self._context()
         s = self.setup
+        plan: list[PlannedQuestion] | None
         if s.question_keys:
             plan, source = plan_from_keys(s.question_keys, ctx), "keys"
         else:
@@ -393,18 +410,15 @@ class InterviewSession:
     def start(self) -> int:
         """Store the resume (one row per file content and candidate), the interview with its
         plan, and move it to ``live``; returns the interview id. One transaction."""
-        from core.db.models import Company as CompanyRow
-        from core.resume.store import file_sha256, intake_resume
-        from core.services.interviews import create_interview, transition
-
         if self._state != "prepared":
             raise RuntimeError("prepare() before start()")
         s = self.setup
+        company = self._company()
         lang = self.language
         with self._db_lock, self.factory() as db:
-            if db.get(CompanyRow, s.company.id) is None:
-                db.add(CompanyRow(id=s.company.id, company_name=s.company.company_name.get(lang),
-                                  ideal=s.company.ideal.get(lang), description=s.company.description.get(lang)))
+            if db.get(CompanyRow, company.id) is None:
+                db.add(CompanyRow(id=company.id, company_name=company.company_name.get(lang),
+                                  ideal=company.ideal.get(lang), description=company.description.get(lang)))
                 db.flush()
             resume_id = None
             if s.resume_path is not None and s.resume is not None:
@@ -417,13 +431,11 @@ class InterviewSession:
                     self._resume_created = True
                 resume_id = row.id
             interview = create_interview(db, candidate_id=s.candidate_id, position=s.position,
-                                         company_id=s.company.id, resume_id=resume_id, language=lang,
+                                         company_id=company.id, resume_id=resume_id, language=lang,
                                          uuid=s.uuid)
             interview.plan = self._plan_doc()
             transition(db, interview, InterviewStatus.live)
             if s.share_video_with is not None:
-                from core.services.sharing import grant
-
                 grant(db, interview, s.share_video_with, include_video=True)
             db.commit()
             self.interview_id, self.interview_uuid, self.resume_id = interview.id, interview.uuid, resume_id
@@ -439,12 +451,10 @@ class InterviewSession:
             raise RuntimeError("the current question has not been answered")
         if self._next >= len(self.plan):
             return None
-        from core.services.interviews import add_asked_question, get_interview
-
         i = self._next
         q = self.plan[i]
         with self._db_lock, self.factory() as db:
-            interview = get_interview(db, self.interview_id)
+            interview = get_interview(db, self._live_id())
             row = add_asked_question(db, interview, text=q.text, position=i)
             db.commit()
             asked = AskedQuestion(index=i, question=q, asked_id=row.id)
@@ -456,6 +466,18 @@ class InterviewSession:
     def _require_live(self) -> None:
         if self._state != "live":
             raise RuntimeError(f"interview session is {self._state}, not live")
+
+    def _company(self) -> Company:
+        """The setup's company (a setup without one is refused by validate() in prepare())."""
+        if self.setup.company is None:
+            raise InputError("session.company_missing")
+        return self.setup.company
+
+    def _live_id(self) -> int:
+        """The stored interview's id (set by start() or resume() before the session is live)."""
+        if self.interview_id is None:
+            raise RuntimeError(f"interview session is {self._state}: no stored interview")
+        return self.interview_id
 
     def _take_current(self) -> AskedQuestion:
         if self._current is None:
@@ -479,7 +501,7 @@ class InterviewSession:
         self._take_current()
         with self._db_lock, self.factory() as db:
             for seg in tx.segments:
-                append_utterance(db, self.interview_id, seg, interview_question_id=asked.asked_id)
+                append_utterance(db, self._live_id(), seg, interview_question_id=asked.asked_id)
             self._store_bounds(db, asked, tx.segments)
         for seg in tx.segments:
             self._emit("final_text", asked.index, seg)
@@ -495,9 +517,9 @@ class InterviewSession:
             raise RuntimeError("ask_next() before answering")
         self._stream_audio = []
         self._stream_finals = []
-        self._writer = TranscriptWriter(self.factory, self.interview_id, question_id=asked.asked_id,
-                                        on_error=lambda exc: log.error("utterance not stored: %s", exc))
-        self._writer.lock = self._db_lock  # one writer lane for this interview
+        writer = self._writer = TranscriptWriter(self.factory, self._live_id(), question_id=asked.asked_id,
+                                                 on_error=lambda exc: log.error("utterance not stored: %s", exc))
+        writer.lock = self._db_lock  # one writer lane for this interview
         index = asked.index
 
         drafter = self._drafter = self._new_drafter(asked)
@@ -505,7 +527,7 @@ class InterviewSession:
         def on_segment(seg: TranscriptSegment) -> None:
             if seg.is_final:
                 self._stream_finals.append(seg)
-                self._writer(seg)
+                writer(seg)
                 self._emit("final_text", index, seg)
             else:
                 self._emit("interim_text", index, seg)
@@ -561,7 +583,7 @@ class InterviewSession:
             seg = TranscriptSegment(text=text, start=None, end=None, words=[], engine=TYPED_ENGINE,  # type: ignore[arg-type]
                                     language=self.language)
             with self._db_lock, self.factory() as db:
-                append_utterance(db, self.interview_id, seg, interview_question_id=asked.asked_id)
+                append_utterance(db, self._live_id(), seg, interview_question_id=asked.asked_id)
             self._emit("final_text", asked.index, seg)
         return self._ended(_Answer(asked, "typed", None, text, words))
 
@@ -576,15 +598,15 @@ class InterviewSession:
                 db.delete(row)
             db.commit()
 
-    def _concat(self, blocks: list) -> Any:
+    def _concat(self, blocks: list[np.ndarray]) -> np.ndarray | None:
         if not blocks:
             return None
         import numpy as np
 
         return np.concatenate(blocks)
 
-    def _store_bounds(self, db: Any, asked: AskedQuestion, segments: list[TranscriptSegment]) -> None:
-        row = db.get(InterviewQuestion, asked.asked_id)
+    def _store_bounds(self, db: Session, asked: AskedQuestion, segments: list[TranscriptSegment]) -> None:
+        row = db.get_one(InterviewQuestion, asked.asked_id)
         row.answer_start_s = segments[0].start if segments else None
         row.answer_end_s = segments[-1].end if segments else None
         db.commit()
@@ -609,8 +631,6 @@ class InterviewSession:
 
     # ------------------------------------------------------------------ follow-ups
     def _known_terms(self) -> list[str]:
-        from core.interview.planner import resume_facts
-
         structured = self.setup.resume[1] if self.setup.resume else {}
         return list(resume_facts(structured).get("skill", []))
 
@@ -620,33 +640,25 @@ class InterviewSession:
         if self.follow_ups_asked >= self.setup.follow_ups or index >= len(self.plan):
             return False
         q = self.plan[index]
-        from core.interview.planner import is_closing
-
         return not q.is_follow_up and not is_closing(q)
 
     def _draft(self, index: int, text: str) -> PlannedQuestion | None:
-        from core.interview.followup import draft_follow_up, draft_follow_up_llm
-
         parent = self.plan[index]
         if self.engines.follow_up_llm is not None:
             return draft_follow_up_llm(self.engines.follow_up_llm, parent, index, text, self.language,
                                        known_terms=self._known_terms(), cancel=self.cancel_token)
         return draft_follow_up(parent, index, text, self.language, known_terms=self._known_terms())
 
-    def _new_drafter(self, asked: AskedQuestion) -> Any:
+    def _new_drafter(self, asked: AskedQuestion) -> FollowUpDrafter | None:
         if self.engines.follow_up_llm is None or not self.follow_up_allowed(asked.index):
             return None  # the template path drafts in milliseconds on the final text
-        from core.interview.followup import FollowUpDrafter
-
         return FollowUpDrafter(lambda text: self._draft(asked.index, text))
 
-    def _follow_up(self, ans: _Answer, drafter: Any, t_end: float) -> None:
+    def _follow_up(self, ans: _Answer, drafter: FollowUpDrafter | None, t_end: float) -> None:
         """Decide the follow-up of the answer just ended and insert it after it. A model's
         draft is waited for at most the drafter's ``wait_s`` (the follow-up must be ready
         within a second of the answer's end); when it is late, or its quote is not in the
         final text, the template decides on the final text."""
-        from core.interview.followup import draft_follow_up, is_dont_know, quote_in_answer
-
         index = ans.asked.index
         if not self.follow_up_allowed(index) or typed_language_guess(ans.text)[0] not in (None, self.language):
             return
@@ -674,7 +686,7 @@ class InterviewSession:
         self.follow_ups_asked += 1
         if self.interview_id is not None:
             with self._db_lock, self.factory() as db:
-                iv = db.get(Interview, self.interview_id)
+                iv = db.get_one(Interview, self.interview_id)
                 doc = dict(iv.plan or {})
                 doc["questions"] = [asdict(q) for q in self.plan]
                 iv.plan = doc
@@ -696,7 +708,7 @@ class InterviewSession:
                 if self._post_error is None and not self.cancel_token.cancelled:
                     self._process(ans)
             except Cancelled:
-                log.debug("answer %d: post-processing cancelled", ans.asked.index)
+                log.debug("answer %d: post-processing cancelled", ans.asked.index if ans else -1)
             except BaseException as exc:  # noqa: BLE001 - handed to finish()/cancel() on the controller
                 log.exception("answer %d: post-processing failed", ans.asked.index if ans else -1)
                 self._post_error = exc
@@ -705,7 +717,8 @@ class InterviewSession:
 
     def _process(self, ans: _Answer) -> None:
         tx = ans.tx
-        if ans.streamed and ans.audio is not None and self.engines.full_context_pass \
+        # a streamed answer always has its live transcription (tx): the test narrows the type
+        if ans.streamed and tx is not None and ans.audio is not None and self.engines.full_context_pass \
                 and self.engines.transcriber is not None and len(ans.audio) >= SAMPLE_RATE // 4:
             t0 = time.perf_counter()
             try:
@@ -717,7 +730,7 @@ class InterviewSession:
             self._time("full_context", time.perf_counter() - t0)
             if full is not None and (full.segments or not tx.segments):
                 with self._db_lock, self.factory() as db:
-                    replace_answer(db, self.interview_id, ans.asked.asked_id, full.segments)
+                    replace_answer(db, self._live_id(), ans.asked.asked_id, full.segments)
                     self._store_bounds(db, ans.asked, full.segments)
                 full.engine = "+".join(dict.fromkeys([tx.engine, full.engine]))
                 tx = full
@@ -784,9 +797,6 @@ class InterviewSession:
     # ------------------------------------------------------------------ end
     def finish(self, *, emotions: dict | None = None, meta: dict | None = None) -> dict[str, Any]:
         """Wait for the background work, build and store the report, complete the interview."""
-        from core.report.store import save_report
-        from core.services.interviews import get_interview, transition
-
         self._require_live()
         if self._current is not None:  # finishing early: the question on screen was not answered
             self.skip()
@@ -797,13 +807,13 @@ class InterviewSession:
         lang = self.language
         structured = s.resume[1] if s.resume else {}
         report = build_report(list(self.records.values()), language=lang, position=s.position.strip(),
-                              company_id=s.company.id, company_name=s.company.company_name.get(lang),
+                              company_id=self._company().id, company_name=self._company().company_name.get(lang),
                               candidate_name=(structured or {}).get("name"), emotions=emotions,
                               meta={"interview_uuid": self.interview_uuid, "plan_source": self.plan_source,
                                     "seed": s.seed, **(meta or {})})
         with self._db_lock, self.factory() as db:
-            save_report(db, self.interview_id, report)
-            transition(db, get_interview(db, self.interview_id), InterviewStatus.completed)
+            save_report(db, self._live_id(), report)
+            transition(db, get_interview(db, self._live_id()), InterviewStatus.completed)
             db.commit()
         self._time("report", time.perf_counter() - t0)
         self._state = "completed"
@@ -837,30 +847,29 @@ class InterviewSession:
 
     # ------------------------------------------------------------------ resume
     @classmethod
-    def resume(cls, session_factory: Any, interview_id: int, engines: SessionEngines, *,
+    def resume(cls, session_factory: Callable[[], Session], interview_id: int, engines: SessionEngines, *,
                listener: SessionListener | None = None, resume_path: Path | None = None) -> "InterviewSession":
         """Continue an interrupted (``live``) interview where it stopped: the answered
         questions are kept (their stored utterances are re-evaluated in the background), a
         question asked but not answered is asked again, then ``ask_next`` goes on with the
         plan. Raises InputError ``session.not_resumable`` for a finished interview or one
         without a stored plan."""
-        from core.bank import get_company
-
         with session_factory() as db:
             iv = db.get(Interview, interview_id)
-            if iv is None or iv.status is not InterviewStatus.live or not (iv.plan or {}).get("questions"):
+            stored: dict[str, Any] = (iv.plan if iv is not None else None) or {}
+            if iv is None or iv.status is not InterviewStatus.live or not stored.get("questions"):
                 raise InputError("session.not_resumable", id=interview_id)
             resume_row = db.get(Resume, iv.resume_id) if iv.resume_id else None
-            setup = InterviewSetup(candidate_id=iv.candidate_id, company=get_company(iv.company_id),
+            setup = InterviewSetup(candidate_id=iv.candidate_id, company=get_company(iv.company_id or ""),
                                    position=iv.position, language=iv.language,
-                                   n_questions=len(iv.plan["questions"]),
+                                   n_questions=len(stored["questions"]),
                                    resume_path=Path(resume_row.file_path) if resume_row else resume_path,
                                    resume=(resume_row.extracted_text, resume_row.structured_data) if resume_row else None,
-                                   seed=int(iv.plan.get("seed") or 0),
-                                   follow_ups=int(iv.plan.get("follow_ups") or 0))
+                                   seed=int(stored.get("seed") or 0),
+                                   follow_ups=int(stored.get("follow_ups") or 0))
             self = cls(session_factory, setup, engines, listener=listener)
-            self.plan = [PlannedQuestion(**q) for q in iv.plan["questions"]]
-            self.plan_source = iv.plan.get("source", "bank")
+            self.plan = [PlannedQuestion(**q) for q in stored["questions"]]
+            self.plan_source = stored.get("source", "bank")
             self.follow_ups_asked = sum(1 for q in self.plan if q.is_follow_up)
             self.interview_id, self.interview_uuid, self.resume_id = iv.id, iv.uuid, iv.resume_id
             asked_rows = list(db.scalars(select(InterviewQuestion).where(InterviewQuestion.interview_id == iv.id)
@@ -877,7 +886,7 @@ class InterviewSession:
                 if not rows:
                     db.delete(row)
             answers = [(row, rows) for row, rows in answers if rows]
-            plan_doc = dict(iv.plan)
+            plan_doc = dict(stored)
             plan_doc["owner"] = _owner()
             iv.plan = plan_doc
             db.commit()

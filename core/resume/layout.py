@@ -105,7 +105,7 @@ class LayoutPage:
 def lines_from_text(text: str) -> list[LayoutLine]:
     """Logical lines of plain text (no layout known). Only ``\\n`` ends a line: a ``\\r``
     between words (some PDF producers emit them) is whitespace, not a line break."""
-    out = []
+    out: list[LayoutLine] = []
     for i, raw in enumerate(text.split("\n")):
         t = clean_text(raw)
         if t:
@@ -384,7 +384,8 @@ def _lift_side_dates(lines: list[LayoutLine]) -> list[LayoutLine]:
     for i, ln in enumerate(out):
         if not _TEXT_ROW_RE.match(ln.text):
             continue
-        body, tails = ln.text, []
+        body = ln.text
+        tails: list[str] = []
         while " | " in body:
             head, _, tail = body.rpartition(" | ")
             if not (is_date_only(tail) or is_duration(tail)):

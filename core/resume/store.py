@@ -8,10 +8,14 @@ data: nothing here logs it. Runs on the caller's thread; the session is not shar
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
+from core.db.models import Resume
 from core.protocols import PdfReader
 from core.resume.structure import structure_resume
 
@@ -32,14 +36,17 @@ def parse_resume(reader: PdfReader, path: Path) -> tuple[str, dict[str, Any]]:
     return text, structure_resume(text, getattr(doc, "layout", None) or None)
 
 
-def intake_resume(session: Any, reader: PdfReader, path: Path, candidate_id: int, *,
-                  parsed: tuple[str, dict[str, Any]] | None = None) -> Any:
+def intake_resume(session: Session, reader: PdfReader | None, path: Path, candidate_id: int, *,
+                  parsed: tuple[str, dict[str, Any]] | None = None) -> Resume:
     """Parse ``path`` (unless ``parsed`` holds :func:`parse_resume`'s result already) and add a
-    :class:`core.db.models.Resume` row (flushed, not committed)."""
-    from core.db.models import Resume
-
+    :class:`core.db.models.Resume` row (flushed, not committed). ``reader`` may be None only
+    when ``parsed`` is given."""
     path = Path(path)
-    text, structured = parsed if parsed is not None else parse_resume(reader, path)
+    if parsed is None:
+        if reader is None:
+            raise ValueError("intake_resume: a PdfReader is needed when the resume is not parsed yet")
+        parsed = parse_resume(reader, path)
+    text, structured = parsed
     row = Resume(candidate_id=candidate_id, file_path=str(path.resolve()), file_name=path.name,
                  extracted_text=text, structured_data=structured,
                  language=structured["language"], sha256=file_sha256(path))
@@ -56,8 +63,6 @@ def correct_field(structured: dict[str, Any], path: str, value: Any) -> dict[str
     ``"confirmed": True`` and a corrected skill or certificate leaves the ``uncertain`` list,
     so questions may quote them (core.resume.structure.resume_facts).
     Raises KeyError/IndexError for a path that does not exist. Pure; no I/O."""
-    import copy
-
     out = copy.deepcopy(structured)
     keys = path.split(".")
     node: Any = out

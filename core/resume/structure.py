@@ -56,8 +56,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
+from core.bank import load_companies
 from core.resume.dates import find_period, is_date_only, split_period
 from core.resume.layout import LayoutLine, LayoutPage, document_lines, is_duration, lines_from_text
 
@@ -191,8 +192,6 @@ _SENTENCE_END_RE = re.compile(r"(?:[.!?]|습니다|니다|했음|함|됨)\s*$")
 def known_companies() -> frozenset[str]:
     """Lower-cased company names from resources/companies.json (both languages, with the
     parts of "토스(비바리퍼블리카)" as names of their own)."""
-    from core.bank import load_companies
-
     names: set[str] = set()
     for c in load_companies():
         for lang in ("ko", "en"):
@@ -1091,7 +1090,7 @@ def _projects(section: Section) -> list[dict[str, Any]]:
     return out
 
 
-def _plain_list(lines: list[LayoutLine], tidy=None) -> tuple[list[str], list[dict]]:
+def _plain_list(lines: list[LayoutLine], tidy: Callable[[str], str] | None = None) -> tuple[list[str], list[dict]]:
     """One item per (joined) line; a date on a line of its own belongs to the item above;
     a date in front ("2023 AWS Certified ..."), a trailing list comma and "| 2024.05 취득" are
     not part of the name. ``tidy`` (name -> name) runs before the sentence check."""
@@ -1182,8 +1181,8 @@ def _name(pages_lines: list[LayoutLine]) -> str | None:
 def structure_layout(pages: list[LayoutPage] | list[LayoutLine]) -> dict[str, Any]:
     """Structure a resume read as a layout (pages from the PDF engine) or as lines."""
     if pages and isinstance(pages[0], LayoutPage):
-        raw_lines = [ln for p in pages for ln in p.lines]  # type: ignore[union-attr]
-        lines = document_lines(pages)  # type: ignore[arg-type]
+        raw_lines = [ln for p in pages for ln in p.lines]
+        lines = document_lines(pages)
     else:
         raw_lines = list(pages)  # type: ignore[arg-type]
         lines = list(pages)  # type: ignore[arg-type]
