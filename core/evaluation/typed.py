@@ -64,7 +64,7 @@ def free_question(text: str, reference: str, lang: str) -> PlannedQuestion:
             points[-1] = f"{points[-1]} {s.quote}"
         else:
             points.append(s.quote)
-    rubric = {"version": 1, "bank_key": None, "language": lang, "kind": "technical",
+    rubric: dict[str, Any] = {"version": 1, "bank_key": None, "language": lang, "kind": "technical",
               "key_points": points, "point_keywords": [[] for _ in points], "keywords": [],
               "misconceptions": [], "criteria": {}, "bands": {}}
     return PlannedQuestion(text=text.strip(), category="technical", question_type="직무지식", rubric=rubric,

@@ -31,7 +31,7 @@ Pure data; thread-safe.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping, Sequence
+from typing import Any, Literal, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -171,8 +171,7 @@ def resume_rubric(base: Mapping[str, Any], values: Mapping[str, str], lang: str,
         return rubric
     value = values[slot].strip()
     points = _SLOT_POINTS[slot]
-    k = 1 if lang == "ko" else 2
-    rubric["key_points"] = [p[k].format(v=value) for p in points]
+    rubric["key_points"] = [(p[1] if lang == "ko" else p[2]).format(v=value) for p in points]
     rubric["point_keywords"] = [list(p[3] if lang == "ko" else p[4]) for p in points]
     rubric["keywords"] = list(dict.fromkeys(kw for kws in rubric["point_keywords"] for kw in kws))
     rubric["point_roles"] = [p[0] for p in points]
@@ -186,18 +185,12 @@ class GeneratedQuestion(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
     text: str = Field(min_length=8)
-    category: str
+    category: Literal["technical", "behavioral", "situational", "cultural_fit"]
     question_type: str = "직무지식"
     difficulty: str = "medium"
     key_points: list[str] = Field(min_length=2, max_length=8)
     grounding: list[str] = Field(default_factory=list)
 
-    @field_validator("category")
-    @classmethod
-    def _category(cls, v: str) -> str:
-        if v not in ("technical", "behavioral", "situational", "cultural_fit"):
-            raise ValueError("bad category")
-        return v
 
     @field_validator("key_points")
     @classmethod
