@@ -13,9 +13,12 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
+from sqlalchemy import select
+
 from core.db.models import User, UserRole
 from core.errors import InputError
-from core.services.users import create_user
+from core.services.tokens import session_open
+from core.services.users import create_user, hash_password, password_problem
 from sync.server.security import decode_access_token
 
 # documented on every authenticated router, so clients (and schemathesis) know them
@@ -29,6 +32,15 @@ def unprocessable(message: str, *loc: str) -> HTTPException:
     """A 422 in the shape FastAPI documents for 422 (``HTTPValidationError``), for input that
     passed the schema but not a rule the schema cannot state (bcrypt's 72 bytes, a PDF's body)."""
     return HTTPException(422, detail=[{"loc": list(loc) or ["body"], "msg": message, "type": "value_error"}])
+
+
+async def hashed_password(request: Request, password: str, *, username: str, email: str) -> str:
+    """The bcrypt hash of a new account's password, computed on the server's own hashing pool;
+    422 when the password policy refuses it (length, common list, the account's own name)."""
+    problem = password_problem(password, username=username, email=email)
+    if problem is not None:
+        raise unprocessable(problem, "body", "password")
+    return await request.app.state.hasher.run(hash_password, password)
 
 
 def new_user(session: Session, **fields) -> User:
@@ -77,7 +89,11 @@ def get_current_user(request: Request, session: SessionDep,
         user_id = int(claims["sub"])
     except (TypeError, ValueError):
         raise _unauthorized() from None
-    user = session.get(User, user_id)
+    sid = claims.get("sid")
+    if not isinstance(sid, str):
+        raise _unauthorized()
+    # one statement: the user, not disabled, and their session (logout ends it) still open
+    user = session.scalar(select(User).where(User.id == user_id, User.disabled_at.is_(None), session_open(sid)))
     if user is None:
         raise _unauthorized()
     # End the read transaction: the connection goes back to the pool while the request waits
