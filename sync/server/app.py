@@ -142,7 +142,8 @@ def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
         return JSONResponse({"detail": [_error_without_input(e) for e in exc.errors()]}, status_code=422)
 
     # a body that is not JSON / form at all is a 400 (before validation), on every route
-    api = APIRouter(prefix=API, responses={400: {"description": "malformed request body"}})
+    api = APIRouter(prefix=API, responses={400: {"description": "malformed request body"},
+                                           413: {"description": "request body over the route's size limit"}})
 
     @api.get("/health", tags=["health"])
     def health() -> dict:

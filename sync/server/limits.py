@@ -49,7 +49,7 @@ def rules_for(settings, api: str = "/api/v1") -> list[Rule]:
              settings.upload_chunk_max, "a recording chunk"),
         # the PDF (20 MB) plus the multipart envelope
         Rule("POST", re.compile(rf"^{p}/resumes/?$"), 20 * MIB + 64 * KIB, "a resume upload"),
-        Rule("POST", re.compile(rf"^{p}/auth/(token|login)/?$"), 4 * KIB, "a login form"),
+        Rule("POST", re.compile(rf"^{p}/auth/(token|login)/?$"), 64 * KIB, "a login form"),
     ]
 
 

@@ -1,7 +1,9 @@
 """Schemathesis fuzzes the OpenAPI schema in-process (ASGI) against the real embedded
-PostgreSQL, with its default checks (server errors, status codes and content types the
-schema documents, response schemas, rejection of schema-violating requests, acceptance of
-valid ones), authenticated as a candidate."""
+PostgreSQL with every check it has (``--checks all``: server errors, status codes, content
+types and headers the schema documents, response schemas, rejection of schema-violating
+requests, acceptance of valid ones, missing required headers, unsupported methods and their
+Allow header, ignored authentication, object-level authorisation), once authenticated as a
+candidate and once as a recruiter."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from hypothesis import HealthCheck, settings  # noqa: E402
 
 from sync.server.app import create_app  # noqa: E402
 from sync.server.settings import ServerSettings  # noqa: E402
+from core.db.models import UserRole  # noqa: E402
 from tests.sync.server_helpers import login, make_user  # noqa: E402
 
 
@@ -29,12 +32,17 @@ def fuzz_env(pg_url):
     with admin.connect() as c:
         c.execute(text(f'CREATE DATABASE "{name}"'))
     url = pg_url.replace("/postgres?", f"/{name}?")
-    app = create_app(ServerSettings(database_url=url, secret_key="f" * 40, login_attempts=10_000), embedder=None)
+    # throttles out of the way: the fuzzer signs in and registers thousands of times
+    app = create_app(ServerSettings(database_url=url, secret_key="f" * 40, login_attempts=10_000,
+                                    account_delay_after=10_000, account_lock_after=10_000, register_per_hour=10**6),
+                     embedder=None)
     with TestClient(app) as client:
         engine = app.state.engine
         make_user(engine, "fuzzer")
-        token = login(client, "fuzzer")["access_token"]
-        yield app, token
+        make_user(engine, "fuzzrec", UserRole.recruiter, "KAKAO")
+        tokens = {"candidate": login(client, "fuzzer")["access_token"],
+                  "recruiter": login(client, "fuzzrec")["access_token"]}
+        yield app, tokens
     with admin.connect() as c:
         c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
@@ -63,14 +71,18 @@ def api_schema(fuzz_env):
 # the same generation and the same default checks (call_and_validate), positive and negative.
 @pytest.mark.postgres
 @pytest.mark.slow
-def test_openapi_schema_fuzz(api_schema, fuzz_env):
+@pytest.mark.parametrize("role", ["candidate", "recruiter"])
+def test_openapi_schema_fuzz(api_schema, fuzz_env, role):
     from hypothesis import given
     from hypothesis.errors import Unsatisfiable
 
+    import schemathesis.specs.openapi.checks  # noqa: F401  (registers the OpenAPI checks)
     from schemathesis import GenerationMode
+    from schemathesis.checks import CHECKS
 
-    _, token = fuzz_env
-    headers = {"Authorization": f"Bearer {token}"}
+    _, tokens = fuzz_env
+    headers = {"Authorization": f"Bearer {tokens[role]}"}
+    every_check = CHECKS.get_all()
     operations = [r.ok() for r in api_schema.get_all_operations()]
     assert len(operations) >= 30
     failures = []
@@ -79,7 +91,7 @@ def test_openapi_schema_fuzz(api_schema, fuzz_env):
             @given(case=op.as_strategy(generation_mode=mode))
             @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), database=None)
             def run(case):
-                case.call_and_validate(headers=headers)
+                case.call_and_validate(headers=headers, checks=every_check)
 
             try:
                 run()

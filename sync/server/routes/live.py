@@ -331,6 +331,12 @@ async def upload_chunk(interview_id: InterviewId, upload_id: UploadId, request: 
     to a file beside the upload while its SHA-256 is computed; it is never held in memory whole
     (the ASGI body limit has already refused anything over ``upload_chunk_max``)."""
     chunk_max = request.app.state.settings.upload_chunk_max
+
+    def owned() -> None:
+        with request.app.state.sessions() as s:
+            _owned_upload(s, user, interview_id, upload_id)  # a stranger gets the 404, not the 503
+
+    await run_in_threadpool(owned)
     media = _media_dir(request)
     spool_dir = media / "uploads"
     spool_dir.mkdir(parents=True, exist_ok=True)
