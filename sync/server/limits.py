@@ -50,6 +50,8 @@ def rules_for(settings, api: str = "/api/v1") -> list[Rule]:
         # the PDF (20 MB) plus the multipart envelope
         Rule("POST", re.compile(rf"^{p}/resumes/?$"), 20 * MIB + 64 * KIB, "a resume upload"),
         Rule("POST", re.compile(rf"^{p}/auth/(token|login)/?$"), 64 * KIB, "a login form"),
+        # an SDP offer may be 100,000 characters, each up to 12 bytes as JSON escapes
+        Rule("POST", re.compile(rf"^{p}/interviews/[^/]+/webrtc/(offer|viewer)/?$"), 2 * MIB, "a WebRTC offer"),
     ]
 
 

@@ -107,8 +107,9 @@ class PasswordHasher:
     with Retry-After. Safe from any number of coroutines on one event loop."""
 
     def __init__(self, workers: int, queue: int) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="big20-bcrypt")
-        self._limit = max(1, workers) + max(0, queue)
+        self._workers = max(1, workers)
+        self._pool: ThreadPoolExecutor | None = None  # made on first use, again after close()
+        self._limit = self._workers + max(0, queue)
         self._pending = 0
         self._lock = threading.Lock()
 
@@ -118,14 +119,20 @@ class PasswordHasher:
                 raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="server busy; try again shortly",
                                     headers={"Retry-After": "2"})
             self._pending += 1
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="big20-bcrypt")
+            pool = self._pool
         try:
-            return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+            return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
         finally:
             with self._lock:
                 self._pending -= 1
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 # ----------------------------------------------------------------------------- throttles

@@ -52,10 +52,24 @@ def fuzz_env(pg_url):
 # contents (resume upload) and bcrypt's 72-*byte* password limit (72 characters of Hangul are
 # 216 bytes). Everywhere else the default positive-data check stands as it is.
 _EXPECTED_WITH_422 = ["2xx", "3xx", "401", "403", "404", "409", "422", "429"]
-CONFIG = {"operations": [
-    {"include-path": path, "include-method": "POST",
-     "checks": {"positive_data_acceptance": {"expected-statuses": _EXPECTED_WITH_422}}}
-    for path in ("/api/v1/resumes", "/api/v1/auth/register", "/api/v1/users")]}
+# A request over a route's body-size limit is rejected with 413 (documented on every route),
+# which schemathesis' negative check does not list among rejections by default.
+_REJECTIONS = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429"]
+CONFIG = {"checks": {"negative_data_rejection": {"expected-statuses": _REJECTIONS}},
+          "operations": [
+              {"include-path": path, "include-method": "POST",
+               "checks": {"positive_data_acceptance": {"expected-statuses": _EXPECTED_WITH_422}}}
+              for path in ("/api/v1/resumes", "/api/v1/auth/register", "/api/v1/users")]}
+# The one allowed exception to "no 5xx": the fuzzed server runs without an embedding model, so
+# semantic search answers its documented 503 ("no embedding model configured"); any other 5xx
+# there still fails (``_only_the_documented_503``).
+_NO_EMBEDDER = {"/api/v1/recruiter/search"}
+
+
+def _only_the_documented_503(ctx, response, case):
+    if response.status_code >= 500 and not (response.status_code == 503
+                                            and "no embedding model" in response.text):
+        raise AssertionError(f"server error {response.status_code}: {response.text[:200]}")
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +105,11 @@ def test_openapi_schema_fuzz(api_schema, fuzz_env, role):
             @given(case=op.as_strategy(generation_mode=mode))
             @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), database=None)
             def run(case):
-                case.call_and_validate(headers=headers, checks=every_check)
+                if op.path in _NO_EMBEDDER:
+                    checks = [c for c in every_check if c.__name__ != "not_a_server_error"] + [_only_the_documented_503]
+                else:
+                    checks = every_check
+                case.call_and_validate(headers=headers, checks=checks)
 
             try:
                 run()
