@@ -78,8 +78,9 @@ def _unauthorized() -> HTTPException:
                          headers={"WWW-Authenticate": "Bearer"})
 
 
-def get_current_user(request: Request, session: SessionDep,
-                     token: Annotated[str | None, Depends(oauth2_scheme)]) -> User:
+def token_claims(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> tuple[int, str]:
+    """(user id, session id) of a valid access token, without touching the database; 401
+    otherwise. For routes that resolve the user inside their own transaction (:func:`user_of`)."""
     if not token:
         raise _unauthorized()
     claims = decode_access_token(token, secret=request.app.state.settings.secret_key)
@@ -90,12 +91,26 @@ def get_current_user(request: Request, session: SessionDep,
     except (TypeError, ValueError):
         raise _unauthorized() from None
     sid = claims.get("sid")
-    if not isinstance(sid, str):
+    if not isinstance(sid, str) or not 0 < user_id < 2**31:
         raise _unauthorized()
-    # one statement: the user, not disabled, and their session (logout ends it) still open
+    return user_id, sid
+
+
+Claims = Annotated[tuple[int, str], Depends(token_claims)]
+
+
+def user_of(session: Session, claims: tuple[int, str]) -> User:
+    """The user the claims name, in one statement: not disabled, and their session (which
+    logout ends) still open; 401 otherwise. Runs in the caller's transaction."""
+    user_id, sid = claims
     user = session.scalar(select(User).where(User.id == user_id, User.disabled_at.is_(None), session_open(sid)))
     if user is None:
         raise _unauthorized()
+    return user
+
+
+def get_current_user(session: SessionDep, claims: Claims) -> User:
+    user = user_of(session, claims)
     # End the read transaction: the connection goes back to the pool while the request waits
     # for a thread to run its route (sessions keep loaded objects: expire_on_commit=False).
     # Held across that wait, 200 concurrent requests pinned every connection in "idle in

@@ -86,6 +86,17 @@ def _create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def default_workers(settings) -> int:
+    """One API process per core. A live video stream lives in the process that answered its
+    offer (aiortc, in memory), and a viewer's offer must reach that same process: with live
+    video on (a media directory) the server keeps one process until streams are routed to
+    their owner across processes."""
+    if settings.media_dir:
+        log.info("live video is on: one API process (pass --workers N to override)")
+        return 1
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="big20-server", description="Big20 AI Interview central server")
     p.add_argument("command", nargs="?", default="serve", choices=("serve", "worker", "create-user"))
@@ -95,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--embedded-db", metavar="DIR", help=argparse.SUPPRESS)  # old name of --data-dir
     p.add_argument("--ssl-certfile", metavar="PEM")
     p.add_argument("--ssl-keyfile", metavar="PEM")
-    p.add_argument("--workers", type=int, default=1, help="API processes (uvicorn workers)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="API processes (uvicorn workers); default: one per CPU core, or 1 with live video on")
     p.add_argument("--with-worker", action="store_true", help="also start redis-server and one Celery worker")
     p.add_argument("--role", choices=("candidate", "recruiter", "admin"), default="admin")
     p.add_argument("--email")
@@ -140,10 +152,13 @@ def main(argv: list[str] | None = None) -> int:
         # process would die there and never stop the worker, redis and the database below.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         # keep-alive longer than uvicorn's 5 s: a busy desktop or proxy reuses its connection
+        # proxy_headers off: X-Forwarded-For is believed only from the configured trusted proxies
+        # (sync.server.security.ClientAddress), never by uvicorn's loopback default
         common = dict(host=args.host, port=args.port, log_level="info", ssl_certfile=args.ssl_certfile,
-                      ssl_keyfile=args.ssl_keyfile, timeout_keep_alive=30)
-        if args.workers > 1:  # separate processes, each configured from the same environment
-            uvicorn.run("sync.server.app:app_from_env", factory=True, workers=args.workers, **common)
+                      ssl_keyfile=args.ssl_keyfile, timeout_keep_alive=30, proxy_headers=False)
+        workers = args.workers if args.workers is not None else default_workers(settings)
+        if workers > 1:  # separate processes, each configured from the same environment
+            uvicorn.run("sync.server.app:app_from_env", factory=True, workers=workers, **common)
         else:
             uvicorn.run(create_app(settings), **common)
     except Big20Error as exc:
