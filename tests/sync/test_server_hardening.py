@@ -327,3 +327,44 @@ def test_security_headers_and_no_docs_in_production(server, pg_engine):
         assert header in r.headers
     assert client.get(f"{API}/docs").status_code == 404
     assert client.get(f"{API}/openapi.json").status_code == 200
+
+
+# ----------------------------------------------------------------------------- 8. the report read
+def test_a_report_read_is_one_checkout_and_at_most_three_statements_and_keeps_its_shape(server):
+    from sqlalchemy import event, text
+
+    from sync.server.schemas import ReportOut
+
+    app, client, engine = server
+    make_user(engine, "alice")
+    make_user(engine, "kakao_rec", UserRole.recruiter, "KAKAO")
+    alice, rec = login(client, "alice"), login(client, "kakao_rec")
+    iid = _push(client, alice, sample_bundle(shares=["KAKAO"]), "report-read-1").json()["interview_id"]
+    assert client.post(f"{API}/interviews/{iid}/notes", json={"note": "좋음", "score_override": 80},
+                       headers=auth(rec)).status_code == 201
+    statements, checkouts = [], []
+    app_engine = app.state.engine
+    on_stmt = lambda *a: statements.append(a[2])  # noqa: E731
+    on_checkout = lambda *a: checkouts.append(1)  # noqa: E731
+    event.listen(app_engine, "before_cursor_execute", on_stmt)
+    event.listen(app_engine.pool, "checkout", on_checkout)
+    try:
+        r = client.get(f"{API}/interviews/{iid}/report", headers=auth(rec))
+    finally:
+        event.remove(app_engine, "before_cursor_execute", on_stmt)
+        event.remove(app_engine.pool, "checkout", on_checkout)
+    assert r.status_code == 200
+    assert len(statements) <= 3 and len(checkouts) == 1, statements
+    body = ReportOut.model_validate(r.json())
+    assert body.summary.technical is not None and len(body.details) == 2
+    assert [n.note for n in body.recruiter_notes] == ["좋음"]
+    # the candidate sees no recruiter notes; the read was logged once for the recruiter
+    mine = client.get(f"{API}/interviews/{iid}/report", headers=auth(alice)).json()
+    assert mine["recruiter_notes"] == [] and mine["details"] == r.json()["details"]
+    with engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM consent_access_log WHERE what = 'report'")).scalar() == 1
+    # revoked: the recruiter's read is a 404 and is not logged
+    client.delete(f"{API}/interviews/{iid}/shares/KAKAO", headers=auth(alice))
+    assert client.get(f"{API}/interviews/{iid}/report", headers=auth(rec)).status_code == 404
+    with engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM consent_access_log WHERE what = 'report'")).scalar() == 1
