@@ -78,7 +78,7 @@ def _unauthorized() -> HTTPException:
                          headers={"WWW-Authenticate": "Bearer"})
 
 
-def token_claims(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> tuple[int, str]:
+async def token_claims(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> tuple[int, str]:
     """(user id, session id) of a valid access token, without touching the database; 401
     otherwise. For routes that resolve the user inside their own transaction (:func:`user_of`)."""
     if not token:

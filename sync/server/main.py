@@ -155,7 +155,9 @@ def main(argv: list[str] | None = None) -> int:
         # proxy_headers off: X-Forwarded-For is believed only from the configured trusted proxies
         # (sync.server.security.ClientAddress), never by uvicorn's loopback default
         common = dict(host=args.host, port=args.port, log_level="info", ssl_certfile=args.ssl_certfile,
-                      ssl_keyfile=args.ssl_keyfile, timeout_keep_alive=30, proxy_headers=False)
+                      ssl_keyfile=args.ssl_keyfile, timeout_keep_alive=30, proxy_headers=False,
+                      # httptools and uvloop when installed; aiortc (live video) keeps asyncio's own loop
+                      loop="asyncio" if settings.media_dir else "auto")
         workers = args.workers if args.workers is not None else default_workers(settings)
         if workers > 1:  # separate processes, each configured from the same environment
             uvicorn.run("sync.server.app:app_from_env", factory=True, workers=workers, **common)
