@@ -93,7 +93,7 @@ def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
     sessions = session_factory(engine)
     background = Background(sessions, broker_url=settings.broker_url, embedder=embedder,
                             embed_model=settings.embed_model, enabled=settings.background,
-                            evaluator=settings.evaluator)
+                            evaluator=settings.evaluator, database_url=settings.database_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
