@@ -19,7 +19,6 @@ from sqlalchemy.exc import IntegrityError
 from core.bank import get_company, load_question_bank
 from core.db.models import (
     Company,
-    EvaluationReport,
     Interview,
     InterviewQuestion,
     InterviewStatus,
