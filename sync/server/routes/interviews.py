@@ -36,6 +36,7 @@ from core.interview.planner import PlanContext, plan_from_bank
 from core.services import sharing
 from core.services.embeddings import answer_vs_model
 from core.services.interviews import create_interview, transition
+from core.services.sync_ingest import lock_interview
 from sync.server.deps import AUTH_RESPONSES, CandidateUser, Claims, CurrentUser, RecruiterUser, SessionDep, user_of
 from sync.server.schemas import (
     AccessLogOut,
@@ -97,6 +98,7 @@ def create(body: InterviewCreateIn, response: Response, session: SessionDep, use
     a resend, or an interview the desktop made live meanwhile, answers the stored one with 200
     and changes nothing, whatever its state; the later sync bundle of that uuid fills it in."""
     if body.uuid is not None:
+        lock_interview(session, body.uuid)  # the same writer lock as a sync push of that uuid
         existing = _existing(session, user, body.uuid)
         if existing is not None:
             response.status_code = status.HTTP_200_OK
