@@ -296,7 +296,7 @@ def _check_quota(s, request: Request, candidate_id: int, upload_id: str | None, 
         Interview, Interview.id == MediaUpload.interview_id).where(
         Interview.candidate_id == candidate_id, MediaUpload.media_file_id.is_(None))) or 0
     if stored + pending + extra > quota:
-        raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        raise HTTPException(413,
                             detail=f"recording quota of {quota} bytes reached ({stored} stored, {pending} uploading)")
 
 
@@ -348,7 +348,7 @@ async def upload_chunk(interview_id: InterviewId, upload_id: UploadId, request: 
             async for piece in request.stream():
                 size += len(piece)
                 if size > chunk_max:
-                    raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+                    raise HTTPException(413,
                                         detail=f"a chunk is at most {chunk_max} bytes")
                 digest.update(piece)
                 f.write(piece)
