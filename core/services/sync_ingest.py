@@ -66,23 +66,34 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def clean_json(value: Any) -> Any:
-    """``value`` (parsed JSON) with NUL removed from every string (as :func:`drop_nul`);
-    ValueError for what JSON parsers let through but no store can hold: a lone UTF-16
-    surrogate in a string ("\\ud800"), NaN, Infinity or a number too large for a float (1e309
-    parses as infinity). Pydantic turns the ValueError into a 422 that names neither value."""
+    """``value`` (parsed JSON), unchanged; ValueError for what JSON parsers let through but no
+    store can hold: a lone UTF-16 surrogate in a string ("\\ud800"), NaN, Infinity or a number
+    too large for a float (1e309 parses as infinity). Pydantic turns the ValueError into a 422
+    that names neither value. (NUL characters are dropped after validation, :func:`_without_nul`,
+    so a length limit counts what the client sent.)"""
     if isinstance(value, str):
         if _SURROGATE.search(value):
             raise ValueError("text contains a lone UTF-16 surrogate (not valid Unicode)")
-        return value.replace("\x00", "")
-    if isinstance(value, float):
+    elif isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError("numbers must be finite (no NaN, Infinity or overflow)")
-        return value
-    if isinstance(value, dict):
-        return {clean_json(k): clean_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [clean_json(v) for v in value]
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            clean_json(k)
+            clean_json(v)
+    elif isinstance(value, list):
+        for v in value:
+            clean_json(v)
     return value
+
+
+def _without_nul(model: BaseModel) -> BaseModel:
+    """``model`` with NUL removed from its own text, dict and list fields (nested models did
+    their own): PostgreSQL text and JSONB cannot hold U+0000."""
+    for name, value in model.__dict__.items():
+        if isinstance(value, (str, dict, list)):
+            object.__setattr__(model, name, drop_nul(value))
+    return model
 
 
 class _Strict(BaseModel):
@@ -90,8 +101,12 @@ class _Strict(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _no_nul(cls, data: Any) -> Any:
+    def _storable(cls, data: Any) -> Any:
         return clean_json(data)
+
+    @model_validator(mode="after")
+    def _no_nul(self) -> Any:
+        return _without_nul(self)
 
 
 def _whole_number(v: Any) -> Any:

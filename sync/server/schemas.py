@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from core.services.sync_ingest import Int, clean_json
+from core.services.sync_ingest import Int, _without_nul, clean_json
 
 
 class Strict(BaseModel):
@@ -19,8 +19,12 @@ class Strict(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _no_nul(cls, data: Any) -> Any:
+    def _storable(cls, data: Any) -> Any:
         return clean_json(data)
+
+    @model_validator(mode="after")
+    def _no_nul(self) -> Any:
+        return _without_nul(self)
 
 
 class Out(BaseModel):
