@@ -10,7 +10,7 @@ STAMP := $(VENV)/.big20-installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # System packages: speech synthesis and audio (espeak-ng, sox, PortAudio for sounddevice), a virtual
 # screen for window screenshots (xvfb), Qt's xcb platform libraries, CJK fonts for Korean text.
-APT_PACKAGES := espeak-ng sox redis-server libportaudio2 xvfb xauth poppler-utils fonts-noto-cjk \
+APT_PACKAGES := espeak-ng sox redis-server wrk libportaudio2 xvfb xauth poppler-utils fonts-noto-cjk \
 	libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 \
 	libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 \
 	libdbus-1-3 libfontconfig1 libglib2.0-0

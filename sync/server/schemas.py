@@ -11,16 +11,20 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from core.services.sync_ingest import Int, drop_nul
+from core.services.sync_ingest import Int, _without_nul, clean_json
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid")
+    model_config = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
 
     @model_validator(mode="before")
     @classmethod
-    def _no_nul(cls, data: Any) -> Any:
-        return drop_nul(data)
+    def _storable(cls, data: Any) -> Any:
+        return clean_json(data)
+
+    @model_validator(mode="after")
+    def _no_nul(self) -> Any:
+        return _without_nul(self)
 
 
 class Out(BaseModel):
@@ -32,7 +36,9 @@ class RegisterIn(Strict):
     # ASCII only, stated the same way in JSON Schema and Python (``\s`` differs between them)
     email: str = Field(min_length=6, max_length=320, pattern=r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
     username: str = Field(pattern=r"^[A-Za-z0-9_.\-]{3,64}$")
-    password: str = Field(min_length=8, max_length=72)
+    # 10+ characters (NIST SP 800-63B); the common-password list and the account's own name
+    # are checked by the route (core.services.users.password_problem)
+    password: str = Field(min_length=10, max_length=72)
     full_name: str | None = Field(default=None, max_length=200)
 
 
@@ -48,6 +54,13 @@ class UserOut(Out):
     role: str
     full_name: str | None
     company_id: str | None
+
+
+class UserDisabledOut(BaseModel):
+    id: int
+    username: str
+    disabled_at: datetime
+    sessions_ended: int
 
 
 class TokenOut(BaseModel):
@@ -313,7 +326,7 @@ class RecordingOut(Out):
 
 
 class UploadIn(Strict):
-    size: int = Field(ge=1, le=2**31 - 1)
+    size: int = Field(ge=1, le=2**30)  # one recording is at most 1 GiB (the quota is per candidate)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     mime: Literal["video/webm", "video/mp4"] = "video/webm"
     offset_s: float | None = Field(default=None, ge=0, le=86_400)

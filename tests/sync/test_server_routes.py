@@ -104,7 +104,7 @@ def test_login_rate_limit_is_shared_by_server_processes(app_engine):
 
     with engine.connect() as c:
         keys = c.execute(text("SELECT key FROM login_failures")).scalars().all()
-    assert len(keys) == 6 and all(len(k) == 64 and "target" not in k for k in keys)
+    assert len(keys) == 9 and all(len(k) == 64 and "target" not in k for k in keys)  # pair, account, address
 
 
 def test_companies_list_get_and_similar_without_embeddings(world):
@@ -293,12 +293,15 @@ def test_server_revocation_is_not_undone_by_an_older_snapshot(world):
     # the desktop resends its older snapshot (granted before the revocation): still revoked
     assert push(client, tok["alice"], bundle, "key-conflict-2").status_code == 200
     assert client.get(f"{API}/interviews/{iid}/report", headers=auth(tok["kakao_rec"])).status_code == 404
-    # a newer grant from the device wins over the older revocation
+    # a bundle dated after the revocation does not bring it back either: consent is the server's
     from datetime import datetime, timedelta, timezone
 
     later = (datetime.now(timezone.utc) + timedelta(seconds=5)).isoformat()
     regrant = dict(bundle, shares=[{"company_id": "KAKAO", "granted_at": later}])
     assert push(client, tok["alice"], regrant, "key-conflict-3").status_code == 200
+    assert client.get(f"{API}/interviews/{iid}/report", headers=auth(tok["kakao_rec"])).status_code == 404
+    # only the candidate's explicit grant does
+    assert client.put(f"{API}/interviews/{iid}/shares/KAKAO", json={}, headers=auth(tok["alice"])).status_code == 200
     assert client.get(f"{API}/interviews/{iid}/report", headers=auth(tok["kakao_rec"])).status_code == 200
 
 

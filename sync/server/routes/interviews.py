@@ -12,13 +12,13 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from core.bank import get_company, load_question_bank
 from core.db.models import (
     Company,
-    EvaluationReport,
     Interview,
     InterviewQuestion,
     InterviewStatus,
@@ -36,7 +36,8 @@ from core.interview.planner import PlanContext, plan_from_bank
 from core.services import sharing
 from core.services.embeddings import answer_vs_model
 from core.services.interviews import create_interview, transition
-from sync.server.deps import AUTH_RESPONSES, CandidateUser, CurrentUser, RecruiterUser, SessionDep
+from core.services.sync_ingest import lock_interview
+from sync.server.deps import AUTH_RESPONSES, CandidateUser, Claims, CurrentUser, RecruiterUser, SessionDep, user_of
 from sync.server.schemas import (
     AccessLogOut,
     AnswerSimilarityOut,
@@ -97,6 +98,7 @@ def create(body: InterviewCreateIn, response: Response, session: SessionDep, use
     a resend, or an interview the desktop made live meanwhile, answers the stored one with 200
     and changes nothing, whatever its state; the later sync bundle of that uuid fills it in."""
     if body.uuid is not None:
+        lock_interview(session, body.uuid)  # the same writer lock as a sync push of that uuid
         existing = _existing(session, user, body.uuid)
         if existing is not None:
             response.status_code = status.HTTP_200_OK
@@ -242,24 +244,36 @@ def _notes_for(session, interview: Interview, user: User) -> list[RecruiterNote]
 
 @router.get("/{interview_id}/report", response_model=ReportOut,
             responses={404: {"description": "no such interview, or no report yet"}})
-def get_report(interview_id: InterviewId, session: SessionDep, user: CurrentUser) -> ReportOut:
+async def get_report(interview_id: InterviewId, session: SessionDep, claims: Claims) -> ReportOut:
     """The evaluation report in the seed's shape: summary (technical, communication, cultural),
-    details (question, answer, feedback, score) and emotions (confidence, nervousness)."""
-    interview = _readable(session, user, interview_id, what="report")
-    row = session.scalars(select(EvaluationReport).where(EvaluationReport.interview_id == interview.id)
-                          .order_by(EvaluationReport.id.desc())).first()
-    if row is None or not row.details_json:
+    details (question, answer, feedback, score) and emotions (confidence, nervousness).
+
+    The hot read of the recruiter screens: one thread hop, one connection, one transaction of
+    two statements (the user; the access rule, audit row and report together)."""
+
+    def read() -> str | dict | None:
+        user = user_of(session, claims)
+        if session.get_bind().dialect.name == "postgresql":
+            got = sharing.read_report_json(session, user, interview_id)
+        else:
+            got = sharing.read_report(session, user, interview_id)
         session.commit()
+        return got
+
+    got = await run_in_threadpool(read)
+    if isinstance(got, str):  # PostgreSQL built the answer in ReportOut's shape
+        return Response(got, media_type="application/json")
+    row = got["report"] if got else None
+    report = (row or {}).get("details") or {}
+    if row is None or not report:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no report yet")
-    report = dict(row.details_json)
-    notes = [NoteOut.model_validate(n) for n in _notes_for(session, interview, user)]
-    server_evals = [ServerEvaluationOut.model_validate(e) for e in _server_evaluations(session, interview.id)]
-    session.commit()
-    return ReportOut(server_evaluations=server_evals, interview_id=interview.id, summary=report.get("summary") or {
-        "technical": row.technical_score, "communication": row.communication_score,
-        "cultural": row.cultural_fit_score}, details=report.get("details") or [],
-        emotions=report.get("emotions") or {"confidence": None, "nervousness": None},
-        meta=report.get("meta") or {}, recruiter_notes=notes)
+    return ReportOut(server_evaluations=got["server_evaluations"], interview_id=got["interview_id"],
+                     summary=report.get("summary") or {"technical": row["technical"],
+                                                       "communication": row["communication"],
+                                                       "cultural": row["cultural"]},
+                     details=report.get("details") or [],
+                     emotions=report.get("emotions") or {"confidence": None, "nervousness": None},
+                     meta=report.get("meta") or {}, recruiter_notes=got["notes"])
 
 
 def _server_evaluations(session, interview_id: int) -> list[ServerEvaluation]:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import uuid as uuidlib
 from datetime import datetime, timezone
 from pathlib import Path as FsPath
@@ -36,7 +37,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.db.models import Interview, InterviewStatus, MediaFile, MediaUpload, ShareConsent, User, UserRole
@@ -238,7 +239,9 @@ def recording_file(interview_id: InterviewId, recording_id: RecordingId, request
         mime = row.mime or "application/octet-stream"
     if not path.is_file():
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="the recording's file is missing")
-    return FileResponse(path, media_type=mime)
+    # a download, never rendered in the browser's origin (with nosniff from SecurityHeaders)
+    return FileResponse(path, media_type=mime, content_disposition_type="attachment",
+                        filename=f"interview-{interview_id}-recording-{recording_id}.{FMT if 'webm' in mime else 'mp4'}")
 
 
 # ----------------------------------------------------------------------------- chunked upload
@@ -248,7 +251,8 @@ def _upload_out(up: MediaUpload, chunk_max: int) -> UploadOut:
 
 
 @router.post("/{interview_id}/recordings/uploads", response_model=UploadOut,
-             responses={**NOT_FOUND, **NO_MEDIA, 409: {"description": "not shared with a company with video"}})
+             responses={**NOT_FOUND, **NO_MEDIA, 409: {"description": "not shared with a company with video"},
+                        413: {"description": "the candidate's recording quota is reached"}})
 def start_upload(interview_id: InterviewId, body: UploadIn, request: Request, user: CurrentUser) -> UploadOut:
     """Start (or find again) the upload of one recording, keyed by its SHA-256."""
     chunk_max = request.app.state.settings.upload_chunk_max
@@ -260,6 +264,8 @@ def start_upload(interview_id: InterviewId, body: UploadIn, request: Request, us
         if up is None:
             done = s.scalar(select(MediaFile).where(MediaFile.interview_id == interview.id,
                                                     MediaFile.sha256 == body.sha256))
+            if done is None:
+                _check_quota(s, request, interview.candidate_id, None, body.size)
             up = MediaUpload(id=str(uuidlib.uuid4()), interview_id=interview.id, owner_id=user.id, mime=body.mime,
                              size=body.size, sha256=body.sha256, received=0, offset_s=body.offset_s,
                              media_file_id=done.id if done else None)
@@ -275,8 +281,23 @@ def start_upload(interview_id: InterviewId, body: UploadIn, request: Request, us
                                                         MediaUpload.sha256 == body.sha256))
         elif up.size != body.size:
             raise HTTPException(status.HTTP_409_CONFLICT, detail="this checksum was announced with another size")
+        if up.media_file_id is None:
+            _check_quota(s, request, interview.candidate_id, up.id)
         (media / "uploads").mkdir(parents=True, exist_ok=True)
         return _upload_out(up, chunk_max)
+
+
+def _check_quota(s, request: Request, candidate_id: int, upload_id: str | None, extra: int = 0) -> None:
+    """413 when the candidate's recordings plus open uploads (plus ``extra``) pass the quota."""
+    quota = request.app.state.settings.recording_quota
+    stored = s.scalar(select(func.coalesce(func.sum(MediaFile.size), 0)).join(
+        Interview, Interview.id == MediaFile.interview_id).where(Interview.candidate_id == candidate_id)) or 0
+    pending = s.scalar(select(func.coalesce(func.sum(MediaUpload.size), 0)).join(
+        Interview, Interview.id == MediaUpload.interview_id).where(
+        Interview.candidate_id == candidate_id, MediaUpload.media_file_id.is_(None))) or 0
+    if stored + pending + extra > quota:
+        raise HTTPException(413,
+                            detail=f"recording quota of {quota} bytes reached ({stored} stored, {pending} uploading)")
 
 
 def _owned_upload(s, user: User, interview_id: int, upload_id: str, *, lock: bool = False) -> MediaUpload:
@@ -306,22 +327,46 @@ def upload_state(interview_id: InterviewId, upload_id: UploadId, request: Reques
 async def upload_chunk(interview_id: InterviewId, upload_id: UploadId, request: Request, user: CurrentUser,
                        offset: Annotated[int, Query(ge=0, le=2**31 - 1)],
                        chunk_sha256: Annotated[str, Header(alias="X-Chunk-SHA256", pattern=r"^[0-9a-f]{64}$")]):
-    """Append the bytes at ``offset`` (which must be what the server holds)."""
+    """Append the bytes at ``offset`` (which must be what the server holds). The chunk streams
+    to a file beside the upload while its SHA-256 is computed; it is never held in memory whole
+    (the ASGI body limit has already refused anything over ``upload_chunk_max``)."""
     chunk_max = request.app.state.settings.upload_chunk_max
-    data = await request.body()
-    return await run_in_threadpool(_append, request, user, interview_id, upload_id, offset, data, chunk_sha256,
-                                   chunk_max)
+
+    def owned() -> None:
+        with request.app.state.sessions() as s:
+            _owned_upload(s, user, interview_id, upload_id)  # a stranger gets the 404, not the 503
+
+    await run_in_threadpool(owned)
+    media = _media_dir(request)
+    spool_dir = media / "uploads"
+    spool_dir.mkdir(parents=True, exist_ok=True)
+    spool = spool_dir / f".chunk-{uuidlib.uuid4().hex}"
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with open(spool, "wb") as f:
+            async for piece in request.stream():
+                size += len(piece)
+                if size > chunk_max:
+                    raise HTTPException(413,
+                                        detail=f"a chunk is at most {chunk_max} bytes")
+                digest.update(piece)
+                f.write(piece)
+        return await run_in_threadpool(_append, request, user, interview_id, upload_id, offset, spool, size,
+                                       digest.hexdigest(), chunk_sha256, chunk_max)
+    finally:
+        spool.unlink(missing_ok=True)
 
 
 def _append(request: Request, user: User, interview_id: int, upload_id: str, offset: int,
-            data: bytes, chunk_sha256: str, chunk_max: int):
+            spool: FsPath, size: int, got_sha256: str, chunk_sha256: str, chunk_max: int):
     with request.app.state.sessions() as s:
         up = _owned_upload(s, user, interview_id, upload_id, lock=True)  # one writer per upload
         media = _media_dir(request)
-        if not data or len(data) > chunk_max:
+        if not size or size > chunk_max:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail=[
                 {"loc": ["body"], "msg": f"a chunk is 1..{chunk_max} bytes", "type": "value_error"}])
-        if hashlib.sha256(data).hexdigest() != chunk_sha256:
+        if got_sha256 != chunk_sha256:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail=[
                 {"loc": ["header", "X-Chunk-SHA256"], "msg": "chunk checksum mismatch", "type": "value_error"}])
         if up.media_file_id is not None:
@@ -330,23 +375,34 @@ def _append(request: Request, user: User, interview_id: int, upload_id: str, off
             return JSONResponse(status_code=409, content={
                 "detail": f"the server holds {up.received} bytes; send from there",
                 **_upload_out(up, chunk_max).model_dump()})
-        if offset + len(data) > up.size:
+        if offset + size > up.size:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
                                 detail=[{"loc": ["body"], "msg": "chunk goes past the announced size",
                                          "type": "value_error"}])
         part = media / "uploads" / f"{up.id}.part"
         part.parent.mkdir(parents=True, exist_ok=True)
-        with open(part, "r+b" if part.exists() else "wb") as f:
+        with open(part, "r+b" if part.exists() else "wb") as f, open(spool, "rb") as src:
             f.seek(offset)
-            f.write(data)
+            shutil.copyfileobj(src, f, 1024 * 1024)
             f.truncate()  # bytes past ``received`` from a write whose commit was lost
             f.flush()
             os.fsync(f.fileno())  # on disk before the count says so
-        up.received = offset + len(data)
+        up.received = offset + size
         if up.received == up.size:
             _complete(s, media, up, part)
         s.commit()
         return _upload_out(up, chunk_max)
+
+
+def sniff_video(path: FsPath) -> str | None:
+    """"webm" or "mp4" from the file's first bytes (EBML header; ISO BMFF ``ftyp`` box), else None."""
+    with open(path, "rb") as f:
+        head = f.read(12)
+    if head[:4] == b"\x1a\x45\xdf\xa3":
+        return "webm"
+    if head[4:8] == b"ftyp":
+        return "mp4"
+    return None
 
 
 def _complete(s, media: FsPath, up: MediaUpload, part: FsPath) -> None:
@@ -358,6 +414,15 @@ def _complete(s, media: FsPath, up: MediaUpload, part: FsPath) -> None:
         s.commit()
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
                             detail=[{"loc": ["body"], "msg": "file checksum mismatch; upload restarted",
+                                     "type": "value_error"}])
+    kind = sniff_video(part)
+    if kind is None or mime_for(kind) != up.mime:
+        # checksummed and complete, but not the container announced: never stored or served
+        part.unlink(missing_ok=True)
+        up.received = 0
+        s.commit()
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
+                            detail=[{"loc": ["body"], "msg": f"the file is not a {up.mime} container; upload restarted",
                                      "type": "value_error"}])
     ext = "mp4" if up.mime == "video/mp4" else "webm"
     rel = FsPath("interviews") / str(up.interview_id) / f"upload-{up.sha256[:16]}.{ext}"

@@ -37,7 +37,7 @@ def _reader():
 def upload(request: Request, file: UploadFile, session: SessionDep, user: CandidateUser) -> Resume:
     data = file.file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
-        raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, detail="resume larger than 20 MB")
+        raise HTTPException(413, detail="resume larger than 20 MB")
     name = FsPath(file.filename or "resume.pdf").name[:255] or "resume.pdf"
     with tempfile.TemporaryDirectory(prefix="big20-upload-") as tmp:
         path = FsPath(tmp) / "upload.pdf"

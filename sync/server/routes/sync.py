@@ -4,8 +4,11 @@
 bundle is applied and its receipt stored in one transaction, so either both exist or
 neither: a resend after a lost response, a crash of either side or a duplicate delivery
 gets the stored receipt back (``replayed: true``) and changes nothing. A key reused by
-another user is a 409. Two concurrent deliveries of one key: the unique index lets one
-insert win; the other rolls back and answers the winner's receipt.
+another user is a 409. Concurrent pushes of one interview are serialised by an advisory lock
+on its uuid (:func:`core.services.sync_ingest.lock_interview`): each replaces the previous
+content whole, and a second delivery of one key answers the first one's receipt. Two keys
+pushed at once for different uuids still race on the receipt's unique index: one insert wins,
+the other rolls back and answers the winner's receipt.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.db.models import EvaluationReport, Interview, InterviewQuestion, SyncReceipt, Transcript
 from core.errors import InputError, NotFound
-from core.services.sync_ingest import InterviewBundle, apply_bundle
+from core.services.sync_ingest import InterviewBundle, apply_bundle, lock_interview
 from sync.server.deps import AUTH_RESPONSES, CandidateUser, SessionDep
 from sync.server.schemas import SyncReceiptOut, SyncStateOut
 
@@ -42,6 +45,9 @@ def _replay(session, key: str, user_id: int) -> SyncReceiptOut | None:
                                              "server (unknown company, repeated question position)"}})
 def push_interview(request: Request, bundle: InterviewBundle, key: IdempotencyKey, session: SessionDep,
                    user: CandidateUser) -> SyncReceiptOut:
+    # One writer per interview: concurrent pushes of a uuid wait here in turn; a loser holding
+    # the winner's key then finds the winner's receipt (read after the lock) and replays it.
+    lock_interview(session, bundle.uuid)
     done = _replay(session, key, user.id)
     if done is not None:
         return done
