@@ -483,9 +483,9 @@ class NewInterviewController(ScreenController[NewInterviewView]):
         v.plan_progress.show()
         v.plan_state.setText(tr("ui.new.planning", lang))
 
-        from desktop.workers.planning import default_runtime_probe
+        from engines.assembly import default_probe
 
-        base_probe = args.pop("probe") or default_runtime_probe
+        base_probe = args.pop("probe") or default_probe
 
         def work(progress, cancel):
             def probe(entry, path):  # say what is being checked (a first check takes seconds)

@@ -151,10 +151,10 @@ class Shell:
         plan waited for them (6-7 s on a first start) with Start disabled. Each verdict is
         remembered (engines.runtime_probe), so the planning job finds them done."""
         from desktop.workers.jobs import Op
-        from desktop.workers.planning import default_runtime_probe
+        from engines.assembly import default_probe
 
         manager = self.ctx.model_manager()
-        probe = self.ctx.runtime_probe or default_runtime_probe
+        probe = self.ctx.runtime_probe or default_probe
 
         def work(progress, cancel):
             from core.errors import Big20Error
