@@ -109,7 +109,8 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from core.bank import keyword_in, keyword_spans, load_question_bank
-from core.evaluation.claims import CONTRA, ENTAIL, ClaimJudge, TextInfo, default_judge_path, perturb
+from core.evaluation.claims import (CONTRA, ENTAIL, ClaimJudge, TextInfo, default_judge_path,
+                                    lexical_features, perturb)
 from core.evaluation.grader import Grader, default_grader_path
 from core.evaluation.text import Span, find_term, find_terms, norm, sentences, span_of, tokens
 from core.i18n import tr
@@ -135,6 +136,7 @@ _MASKED_MIN = 0.5  # keyword-masked margin (share of point_kw) for a keyword to 
 _CONTRA_P = 0.5
 _MISC_P = 0.3
 _VERIFY_P = 0.3
+_CLAIM_PENALTY = 30.0  # per wrong claim, after the grader
 _EXPLAINED_MIN = 50.0  # below this technical score nothing reads "fully explained" or a strength
 
 # Korean forms end in an inflected stem (모르겠, 몰랐) so any ending may follow (keyword_in)
@@ -225,6 +227,9 @@ def is_statement(text: str, lang: str) -> bool:
         has_pred = any(_KO_PREDICATE.search(e) for e in eojeol if re.search(r"[\uac00-\ud7a3]$", e))
     else:
         has_pred = any(t in _EN_FUNCTION for t in toks) and len(toks) >= 3
+        # a finished sentence of four or more words without commas states something even
+        # with no function word ("Core Web Vitals measure server CPU usage.")
+        has_pred = has_pred or (len(toks) >= 4 and text.rstrip().endswith((".", "!", "?")) and len(chunks) <= 1)
     if not has_pred:
         return False
     if len(chunks) >= 4:
@@ -284,6 +289,10 @@ class _Analysis:
     rule_wrong: bool = False
     tech: float | None = None
     S: Any = None  # units x key points cosine margins
+    clash: Any = None  # sentences x key points: direction/antonym clash (0/1)
+    clash_c: Any = None  # sentences x misconceptions' correct statements
+    c_vecs: Any = None
+    lang: str = "en"
     kp_vecs: Any = None
     pool: Any = None
 
@@ -366,7 +375,13 @@ class CoverageEvaluator:
         perturbed opposites (:func:`core.evaluation.claims.perturb`) and misconceptions."""
         assert self.judge is not None
         info = [TextInfo.of(t) for t in texts]
-        a.p_kp = self.judge.judge(Q, self._arr(key_points), info, self._info(key_points))
+        kinfo = self._info(key_points)
+        a.p_kp = self.judge.judge(Q, self._arr(key_points), info, kinfo)
+        # direction words against the key point ("more libraries, loaded synchronously" vs
+        # "smaller bundles, lazy loading"): the learned judge weighs this feature weakly
+        # (antonyms are rare in SICK), so a clash with the point a sentence is about is
+        # decided here (see _claims)
+        a.clash = np.array([[lexical_features(si, ki)[3] for ki in kinfo] for si in info]).reshape(len(info), -1)
         pert = [perturb(k) for k in key_points]
         a.p_pert = np.zeros_like(a.p_kp)
         idx = [i for i, t in enumerate(pert) if t]
@@ -376,7 +391,10 @@ class CoverageEvaluator:
         if misc:
             wt, ct = [m["wrong"] for m in misc], [m["correct"] for m in misc]
             a.p_w = self.judge.judge(Q, self._arr(wt), info, self._info(wt))
-            a.p_c = self.judge.judge(Q, self._arr(ct), info, self._info(ct))
+            a.c_vecs = self._arr(ct)
+            cinfo = self._info(ct)
+            a.p_c = self.judge.judge(Q, a.c_vecs, info, cinfo)
+            a.clash_c = np.array([[lexical_features(si, ci)[3] for ci in cinfo] for si in info]).reshape(len(info), -1)
 
     def _pool_vecs(self, lang: str, exclude: str | None) -> list[list[float]]:
         with self._lock:
@@ -420,7 +438,10 @@ class CoverageEvaluator:
         if graded:
             assert self.grader is not None
             # the learned grade replaces the rule sum (see core.evaluation.grader)
-            tech_score = self.grader.score(a.features)
+            # each claim that contradicts a key point or states a misconception lowers it
+            # explicitly: the grader's weight on them, fitted on 152 answers, is small
+            tech_score = max(0.0, round(self.grader.score(a.features)
+                                        - _CLAIM_PENALTY * (len(a.wrong) + len(a.contra)), 1))
         a.tech = tech_score
         tech_ev: list[Evidence] = []
         for p, (c, u) in enumerate(zip(a.credit, a.point_unit)):
@@ -532,7 +553,7 @@ class CoverageEvaluator:
     # ------------------------------------------------------------------ analysis
     def _analyse(self, question: PlannedQuestion, words: list[Word], lang: str, key_points: list[str],
                  point_kw: list[list[str]], rubric: Mapping[str, Any]) -> _Analysis:
-        a = _Analysis()
+        a = _Analysis(lang=lang)
         a.sents = _split_long(sentences(words), words, lang)
         for s in a.sents:
             if not is_statement(s.quote, lang):
@@ -686,7 +707,24 @@ class CoverageEvaluator:
                     a.wrong.setdefault(j, u)
                     out.add(u.sent.i)
                     continue
+            if a.clash_c is not None and u.on_topic:
+                # the opposite of a misconception's correct statement it is about
+                # ("CWV measure server CPU" vs "CWV measure what users experience")
+                near = (a.q_vecs[r] @ a.c_vecs.T) - a.q_base[r]
+                hit = [j for j in range(a.clash_c.shape[1]) if a.clash_c[r, j] and near[j] >= self.thresholds[
+                    a.lang]["topic"]]
+                if hit:
+                    u.wrong = hit[0]
+                    a.wrong.setdefault(hit[0], u)
+                    out.add(u.sent.i)
+                    continue
             p = int(con[r].argmax())
+            if u.on_topic and a.clash is not None and a.S is not None:
+                # says the opposite of a point it is about (margin on topic)
+                about = [q for q in range(n) if a.clash[r, q] and a.S[k, q] >= self.thresholds[a.lang]["topic"]]
+                if about:
+                    p = max(about, key=lambda q: a.S[k, q])
+                    con[r, p] = max(float(con[r, p]), 1.0)
             if u.on_topic and con[r, p] >= _CONTRA_P and con[r, p] > pk[r, p, ENTAIL]:
                 out.add(u.sent.i)
                 if p not in a.contra or con[r, p] > a.contra[p][2]:
