@@ -82,6 +82,28 @@ best point only; decided on the tuning half, vague 44.0 -> 38.9, Spearman 0.879,
 held-out Spearman 0.869, pairwise 0.933, field 92.4, plain 83.7, vague 49.7, wrong 30.9, term
 list / off-topic max 23.6; 1.5 s per answer (p95 3.6 s) on a lightly loaded machine.
 
+Claim-level judgement and the learned grade (2026-12, issue 20). With the shipped encoder the
+evaluator also loads ``resources/evaluation/claims.npz`` (:mod:`core.evaluation.claims`, a
+claim judge trained on public NLI data) and ``grader.npz`` (:mod:`core.evaluation.grader`):
+
+- every whole sentence is judged against every key point, each key point's perturbed
+  opposite (antonyms swapped or a negation added) and each misconception's wrong and correct
+  statement; a sentence on the question that contradicts a key point (P(contradiction), or it
+  entails the opposite more than the point, or it uses the opposite direction word of a point
+  it is about: "more libraries, loaded synchronously" against "smaller bundles, lazy loading")
+  earns nothing and is named ("this says X; the accepted view is Y"); one that clashes with a
+  misconception's correct statement, or entails the wrong statement more than the correct one
+  by ``_MISC_P``, states that misconception; an on-topic sentence that entails no key point
+  and contradicts none is reported "could not verify this claim";
+- technical accuracy is the grader's score (a ridge regression from the answer's features to
+  human grades) minus ``_CLAIM_PENALTY`` per contradiction or misconception; below
+  ``_EXPLAINED_MIN`` the feedback says "addressed", never "fully explained", and lists no
+  strengths.
+
+Speed: two encoder calls per answer (units with their keyword-masked copies as passages;
+whole sentences as queries); a two-sentence window is the normalised sum of its sentences'
+vectors instead of a third encoding; all vector maths in numpy; rubric-side vectors cached.
+
 Without an encoder (lexical mode) a keyword in a statement is full credit (meaning cannot be
 checked), relevance is the presence of a rubric keyword, and misconceptions match by the
 stem contrast alone. What this evaluator cannot do: verify every factual claim, judge
