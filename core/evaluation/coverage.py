@@ -132,7 +132,7 @@ import numpy as np
 
 from core.bank import keyword_in, keyword_spans, load_question_bank
 from core.evaluation.claims import (CONTRA, ENTAIL, ClaimJudge, TextInfo, default_judge_path,
-                                    lexical_features, perturb)
+                                    perturb, strong_clash)
 from core.evaluation.grader import Grader, default_grader_path
 from core.evaluation.text import Span, find_term, find_terms, norm, sentences, span_of, tokens
 from core.i18n import tr
@@ -403,7 +403,7 @@ class CoverageEvaluator:
         # "smaller bundles, lazy loading"): the learned judge weighs this feature weakly
         # (antonyms are rare in SICK), so a clash with the point a sentence is about is
         # decided here (see _claims)
-        a.clash = np.array([[lexical_features(si, ki)[3] for ki in kinfo] for si in info]).reshape(len(info), -1)
+        a.clash = np.array([[strong_clash(si, ki) for ki in kinfo] for si in info], dtype=bool).reshape(len(info), -1)
         pert = [perturb(k) for k in key_points]
         a.p_pert = np.zeros_like(a.p_kp)
         idx = [i for i, t in enumerate(pert) if t]
@@ -416,7 +416,7 @@ class CoverageEvaluator:
             a.c_vecs = self._arr(ct)
             cinfo = self._info(ct)
             a.p_c = self.judge.judge(Q, a.c_vecs, info, cinfo)
-            a.clash_c = np.array([[lexical_features(si, ci)[3] for ci in cinfo] for si in info]).reshape(len(info), -1)
+            a.clash_c = np.array([[strong_clash(si, ci) for ci in cinfo] for si in info], dtype=bool).reshape(len(info), -1)
 
     def _pool_vecs(self, lang: str, exclude: str | None) -> list[list[float]]:
         with self._lock:
@@ -743,7 +743,10 @@ class CoverageEvaluator:
             p = int(con[r].argmax())
             if u.on_topic and a.clash is not None and a.S is not None:
                 # says the opposite of a point it is about (margin on topic)
-                about = [q for q in range(n) if a.clash[r, q] and a.S[k, q] >= self.thresholds[a.lang]["topic"]]
+                # the point it is most about (a correct sentence often uses "synchronous" to
+                # explain an "asynchronous" point it is not mainly about)
+                best = int(np.argmax(a.S[k]))
+                about = [best] if a.clash[r, best] and a.S[k, best] >= self.thresholds[a.lang]["topic"] else []
                 if about:
                     p = max(about, key=lambda q: a.S[k, q])
                     con[r, p] = max(float(con[r, p]), 1.0)
