@@ -50,13 +50,15 @@ def test_shipped_judge_is_for_the_shipped_encoder():
 
 
 def test_false_core_web_vitals_answer_is_low_and_each_contradiction_named(ev):
-    # issue 20: these three sentences scored 96 "fully explained 4 of 4"; measured 17.6 with
-    # the misconception and both contradictions named (technical accuracy 0)
+    # issue 20: these three sentences scored 96 "fully explained 4 of 4"; measured 18.4
+    # (technical accuracy 0): the bundle sentence named as a contradiction, the CPU sentence as
+    # the bank's misconception, the image sentence as a claim that could not be verified
+    # (its direction clash is with "image optimisation", not the point it is most about)
     r = evaluate_typed(ev, "frontend.web_performance", "en", CWV_FALSE)
     assert r.score is not None and r.score <= 30
     assert "Fully explained" not in r.feedback
     assert 'This says "To make the first load fast, add more JavaScript libraries' in r.feedback
-    assert 'This says "Bigger uncompressed images improve LCP."' in r.feedback
+    assert 'Could not verify this claim against the rubric: "Bigger uncompressed images improve LCP."' in r.feedback
     assert "Core Web Vitals only measure the server's response time" in r.feedback  # the misconception
     quotes = [e.quote for e in r.criteria["technical_accuracy"].evidence]
     assert any("synchronously" in q for q in quotes)  # the contradiction is cited as evidence
