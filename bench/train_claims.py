@@ -198,9 +198,13 @@ def grader(l2: float) -> None:
         te = np.array([r["question"] + r["lang"] + r["set"] == q for r in train])
         g = fit_ridge(X[~te & keep], y[~te & keep], l2)
         pred[te] = [g.grade(dict(zip(FEATURES, x))) for x in X[te]]
+    print(f"features of {len(train)} answers done", file=sys.stderr)
     pred[~keep] = 0.0
     g = fit_ridge(X[keep], y[keep], l2)
-    report = {"train": "repo tuning half (92) + shared graded answers (60)", "l2": l2,
+    fit_pred = np.array([g.grade(dict(zip(FEATURES, x))) for x in X[keep]])
+    g.lo = float(fit_pred[y[keep] == 0].mean())
+    g.hi = float(fit_pred[y[keep] == 3].mean())
+    report = {"lo": round(g.lo, 3), "hi": round(g.hi, 3),"train": "repo tuning half (92) + shared graded answers (60)", "l2": l2,
               "loqo_spearman": round(_spearman(pred, y), 3),
               "weights": {n: round(float(w), 3) for n, w in zip(FEATURES, g.w)}}
     print(json.dumps(report))

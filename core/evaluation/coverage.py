@@ -641,6 +641,7 @@ class CoverageEvaluator:
         sentence_on_topic = {u.sent.i: u.on_topic for u in a.units if u.kind == "sentence"}
         # key point credit; lexically one keyword occurrence backs one point only
         claimed: dict[int, list[tuple[int, int, str]]] = {}
+        kw_spans: dict[str, list[Span]] = {}
         a.credit = [0.0] * n
         a.point_unit = [None] * n
         for p in range(n):
@@ -652,7 +653,9 @@ class CoverageEvaluator:
                     continue  # a fragment of a sentence that is not about the question
                 hit = None
                 for kw in (kws if u.kind != "window" else ()):  # windows match by meaning only
-                    for span in find_terms(kw, words):
+                    if kw not in kw_spans:  # one scan of the answer per keyword, not per unit
+                        kw_spans[kw] = find_terms(kw, words)
+                    for span in kw_spans[kw]:
                         if not (u.span.i <= span.i < u.span.j):
                             continue
                         taken = claimed.get(u.sent.i, [])

@@ -37,31 +37,40 @@ FEATURES: tuple[str, ...] = (
 
 
 class Grader:
-    """``score(features) -> 0..100``: ``100 * clip(((x - mu) / sd) @ w + b, 0, 3) / 3``."""
+    """``grade(features)``: ridge prediction of the human grade, ``((x - mu) / sd) @ w + b``;
+    ``score(features)``: that grade placed linearly between ``lo`` (the mean prediction for
+    grade-0 training answers, score 0) and ``hi`` (the mean for grade-3 ones, score 100),
+    clipped: ridge predictions shrink towards the mean grade, and the scale reads 0 for a
+    wrong answer and 100 for a complete one, as a person grades."""
 
     def __init__(self, w: np.ndarray, b: float, mu: np.ndarray, sd: np.ndarray,
-                 names: tuple[str, ...] = FEATURES) -> None:
+                 names: tuple[str, ...] = FEATURES, lo: float = 0.0, hi: float = 3.0) -> None:
         self.w, self.b, self.mu, self.sd, self.names = w, float(b), mu, sd, tuple(names)
+        self.lo, self.hi = float(lo), float(hi)
 
     @classmethod
     def load(cls, path: str | Path) -> "Grader":
         z = np.load(path, allow_pickle=False)
-        return cls(z["w"], float(z["b"]), z["mu"], z["sd"], tuple(str(n) for n in z["names"]))
+        lo = float(z["lo"]) if "lo" in z.files else 0.0
+        hi = float(z["hi"]) if "hi" in z.files else 3.0
+        return cls(z["w"], float(z["b"]), z["mu"], z["sd"], tuple(str(n) for n in z["names"]), lo, hi)
 
     def save(self, path: str | Path, **meta: str) -> None:
         np.savez_compressed(path, w=self.w.astype(np.float64), b=np.array(self.b), mu=self.mu, sd=self.sd,
-                            names=np.array(self.names), **{k: np.array(v) for k, v in meta.items()})
+                            names=np.array(self.names), lo=np.array(self.lo), hi=np.array(self.hi),
+                            **{k: np.array(v) for k, v in meta.items()})
 
     def vector(self, feats: Mapping[str, float]) -> np.ndarray:
         return np.array([float(feats.get(n, 0.0)) for n in self.names])
 
     def grade(self, feats: Mapping[str, float]) -> float:
-        """Predicted human grade, 0-3."""
+        """Predicted human grade (unclipped)."""
         z = (self.vector(feats) - self.mu) / self.sd
-        return float(np.clip(z @ self.w + self.b, 0.0, 3.0))
+        return float(z @ self.w + self.b)
 
     def score(self, feats: Mapping[str, float]) -> float:
-        return round(100.0 * self.grade(feats) / 3.0, 1)
+        g = self.grade(feats)
+        return round(100.0 * float(np.clip((g - self.lo) / max(1e-6, self.hi - self.lo), 0.0, 1.0)), 1)
 
 
 def fit_ridge(X: np.ndarray, y: np.ndarray, l2: float = 1.0, names: tuple[str, ...] = FEATURES) -> Grader:
