@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from core.errors import ModelError
+from core.i18n import tr
 from tests.desktop.ui_support import MissingCamera, MissingMicrophone, close_shell, make_ctx, open_shell
 
 pytestmark = pytest.mark.usefixtures("model_manager")
@@ -155,22 +156,30 @@ def test_whole_flow_from_login_to_report_with_file_sources(qtbot, tmp_path, requ
     # the first answer is spoken: captions appear, the silence end-point closes the answer
     qtbot.waitUntil(lambda: live.index == 1, timeout=120_000)
     assert live.captions.get(0), "no final caption for the spoken answer"
-    # the second is typed
+    # the interviewer may follow up on what was just said (budget: 1 in a 2-question
+    # interview): it is labelled as a follow-up and answered like any question
+    follow_up = live.view.question.text().startswith(tr("ui.live.follow_up", lang))
+    if follow_up:
+        live.view.typed.setPlainText(TYPED[lang])
+        live.view.send_typed.click()
+        qtbot.waitUntil(lambda: live.index == 2, timeout=120_000)
+    # the last planned question is typed
     live.view.typed.setPlainText(TYPED[lang])
     live.view.send_typed.click()
     qtbot.waitUntil(lambda: shell.current == "report", timeout=180_000)
 
     report = shell.screens["report"]
     r = report.report
-    assert len(r["details"]) == 2
-    spoken, typed = r["details"]
+    assert len(r["details"]) == 2 + follow_up
+    if follow_up:
+        fu = r["details"][1]
+        assert fu["source"] == "follow_up" and fu["parent_index"] == r["details"][0]["index"]
+    spoken, typed = r["details"][0], r["details"][-1]
     assert spoken["answer"].strip() and spoken["stt"]["engine"] != "typed"
     assert typed["stt"]["engine"] == "typed"
     assert spoken["gaze"] is not None and spoken["gaze"]["frames"] > 0 and spoken["gaze"]["timeline"]
-    assert report.view.answers.count() == 2
-    report.view.answers.setCurrentRow(1)
-    from core.i18n import tr
-
+    assert report.view.answers.count() == 2 + follow_up
+    report.view.answers.setCurrentRow(report.view.answers.count() - 1)
     assert tr("ui.report.warn.typed", lang) in report.view.detail.toPlainText()
     assert typed["answer_mode"] == "typed" and typed["delivery"]["applicable"] is False
 
@@ -186,7 +195,7 @@ def test_whole_flow_from_login_to_report_with_file_sources(qtbot, tmp_path, requ
     home = shell.screens["home"]
     qtbot.waitUntil(lambda: not home.loading, timeout=20_000)
     assert home.view.table.rowCount() == 1
-    assert len(home.history) == 1 and home.history[0].total == 2
+    assert len(home.history) == 1 and home.history[0].total == 2 + follow_up
     _close(shell)
 
 
