@@ -79,7 +79,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from core.bank import keyword_in, load_question_bank
-from core.evaluation.text import Span, find_term, sentences, span_of, tokens
+from core.evaluation.text import Span, find_term, listing, sentences, span_of, tokens
 from core.i18n import tr
 from core.interview.rubrics import point_role
 from core.interview.types import CRITERIA, AnswerEvaluation, CriterionScore, Evidence, PlannedQuestion
@@ -403,7 +403,7 @@ class BehaviouralEvaluator:
             tech_reason = tr("eval.beh.off_topic", ui)
         else:
             tech_reason = tr("eval.sem.technical", ui, found=round(sum(credit), 1), total=n,
-                             points="; ".join(full) or "-", partial="; ".join(part) or "-")
+                             points=listing(full, ui), partial=listing(part, ui))
             if wrong:
                 tech_reason += " " + tr("eval.sem.technical_penalty", ui, n=len(wrong), penalty=round(penalty))
         gate = min(1.0, _GATE_FLOOR + content / 100.0)
@@ -425,7 +425,7 @@ class BehaviouralEvaluator:
         missing = [tr(f"eval.beh.role.{name}", ui) for name, _, s in parts if s is None]
         logic_ev = [_ev(s.span, tr(f"eval.beh.role.{name}", ui), "logic") for name, _, s in parts if s is not None]
         logic_reason = tr("eval.beh.off_topic", ui) if off_topic else \
-            tr("eval.beh.structure", ui, shown=", ".join(shown) or "-", missing=", ".join(missing) or "-")
+            tr("eval.beh.structure", ui, shown=listing(shown, ui, ", "), missing=listing(missing, ui, ", "))
 
         # ---- job fit: about the job asked for, in the candidate's own actions
         practice = next((s for s in on if s.f["action"]), None)

@@ -13,6 +13,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from core.bank import keyword_span, keyword_spans
+from core.i18n import tr
 from core.protocols import Word
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -128,3 +129,9 @@ def find_term(term: str, words: list[Word], language: str = "") -> Span | None:
     text, starts = _joined(words)
     hit = keyword_span(text, term)
     return _span_for_chars(words, starts, *hit) if hit else None
+
+
+def listing(items: list[str], ui: str, sep: str = "; ") -> str:
+    """``items`` joined for a feedback sentence, or the word for none in ``ui`` ("none" /
+    "없음"): a bare "-" read as a typo in the report ("partly: -).")."""
+    return sep.join(items) if items else tr("eval.none", ui)
