@@ -75,7 +75,7 @@ def engine(request):
     return request.getfixturevalue("pg_engine")
 
 
-HEAD = "0007"  # the newest migration: 0007 live recordings and chunked uploads
+HEAD = "0008"  # the newest migration: 0008 users.disabled_at (an admin disables a user)
 
 
 def test_upgrade_from_empty_builds_every_table(engine):
@@ -101,6 +101,9 @@ def test_models_and_migrations_agree(engine):
 
 def test_downgrade_one_step_and_up_again(engine):
     upgrade_database(engine)
+    downgrade_database(engine, "-1")
+    assert current_revision(engine) == "0007"
+    assert "disabled_at" not in {c["name"] for c in inspect(engine).get_columns("users")}
     downgrade_database(engine, "-1")
     assert current_revision(engine) == "0006"
     assert "media_uploads" not in inspect(engine).get_table_names()

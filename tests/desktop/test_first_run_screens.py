@@ -125,8 +125,6 @@ def test_switching_the_language_keeps_the_resume_and_the_corrections(qtbot, tmp_
 
 
 def test_model_manager_shows_sizes_licences_and_what_is_actually_used(qtbot, tmp_path):
-    from core.interview.planner import is_capable
-
     ctx = make_ctx(tmp_path, "en")
     shell = _shell(qtbot, ctx)
     _create_account(qtbot, shell)
@@ -141,7 +139,7 @@ def test_model_manager_shows_sizes_licences_and_what_is_actually_used(qtbot, tmp
     # nothing selected: what each job uses now. The embedded gemma-270m is too small to
     # score, so the rubric evaluator does it, and the table does not mark gemma as in use.
     assert v.model_detail.text().startswith(tr("ui.models.in_use", "en", items="").rstrip())
-    small = [s for s in st.statuses if s.entry.capability == "evaluator" and s.active and not is_capable(s.entry)]
+    small = [s for s in st.statuses if s.entry.capability == "evaluator" and s.active and not s.entry.is_capable]
     if small:
         assert tr("ui.models.fallback.evaluator", "en") in v.model_detail.text()
         assert v.models.item(rows[small[0].entry.name], 5).text() == ""
