@@ -96,9 +96,13 @@ claim judge trained on public NLI data) and ``grader.npz`` (:mod:`core.evaluatio
   by ``_MISC_P``, states that misconception; an on-topic sentence that entails no key point
   and contradicts none is reported "could not verify this claim";
 - technical accuracy is the grader's score (a ridge regression from the answer's features to
-  human grades) minus ``_CLAIM_PENALTY`` per contradiction or misconception; below
+  human grades, placed on 0-100 so that the training answers of grade 0/1/2/3 read 5/40/65/90
+  on average) minus ``_CLAIM_PENALTY`` per misconception and ``_CLAIM_PENALTY`` times the
+  density of contradicted points (``min(1, contradicted points / (statements / 2))``); below
   ``_EXPLAINED_MIN`` the feedback says "addressed", never "fully explained", and lists no
-  strengths.
+  strengths. The content gate on logic, job fit and half of communication is then
+  ``min(1, 1.25 * technical / 100)`` (``_GATE_GRADED``): a wrong or empty answer earns no
+  structure points, a complete one (technical >= 80) all of them.
 
 Speed: two encoder calls per answer (units with their keyword-masked copies as passages;
 whole sentences as queries); a two-sentence window is the normalised sum of its sentences'
