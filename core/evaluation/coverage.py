@@ -113,13 +113,13 @@ comment); a two-sentence window is the normalised sum of its sentences' vectors 
 third encoding; all vector maths in numpy; rubric-side vectors cached.
 
 Measured after the calibration (``python -m bench.eval_quality --json``, held-out half, not
-tuned on; 2026-12, shared 2-core machine under load): Spearman 0.821 (was 0.776), pairwise
-0.910 (0.891), field 72.7 (62.8), plain 65.9 (55.8), partial 39.7, vague 41.1, confidently
-wrong 17.7 (highest 61.0: was 27.3, one wrong answer the flat contradiction penalty held
-down), term list / off-topic highest 41.5 (46.5); p50 0.34 s, p95 3.95 s per answer with
-tests running beside it. Tuning half: Spearman 0.828, field 72.8, plain 72.5, wrong 13.1;
-shared set: Spearman 0.806, pairwise 0.901, strong 78.9, wrong 29.6 (resources/evaluation/
-README.md).
+tuned on; 2026-12, shared 2-core machine under load; grader refit without the keyword-masked
+pass): Spearman 0.825 (was 0.776), pairwise 0.915 (0.891), field 72.7 (62.8), plain 65.4
+(55.8), partial 39.4, vague 40.0, confidently wrong 17.7 (highest 61.0: was 27.3, one wrong
+answer the flat contradiction penalty held down), term list / off-topic highest 39.2 (46.5);
+p50 1.10 s, p95 3.94 s per answer with three benches at once on 2 cores (0.24 / 1.76 s alone,
+load 3, pass on). Tuning half: Spearman 0.832, field 72.7, plain 72.2, wrong 13.1; shared
+set: Spearman 0.801, pairwise 0.887, strong 79.0, wrong 29.4 (resources/evaluation/README.md).
 
 Without an encoder (lexical mode) a keyword in a statement is full credit (meaning cannot be
 checked), relevance is the presence of a rubric keyword, and misconceptions match by the
