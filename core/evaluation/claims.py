@@ -28,6 +28,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -211,9 +212,10 @@ class ClaimJudge:
         return cls(z["W"], z["b"], z["mu"], z["sd"], str(z["model_id"]))
 
     def save(self, path: str | Path, **meta: str) -> None:
+        arrays: dict[str, Any] = {k: np.array(v) for k, v in meta.items()}
         np.savez_compressed(path, W=self.W.astype(np.float32), b=self.b.astype(np.float32),
                             mu=self.mu.astype(np.float32), sd=self.sd.astype(np.float32),
-                            model_id=np.array(self.model_id), **{k: np.array(v) for k, v in meta.items()})
+                            model_id=np.array(self.model_id), **arrays)
 
     def proba_features(self, X: np.ndarray) -> np.ndarray:
         return _softmax(((X - self.mu) / self.sd) @ self.W + self.b)

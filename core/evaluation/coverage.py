@@ -152,7 +152,7 @@ from core.evaluation.behavioural import BehaviouralEvaluator
 from core.evaluation.claims import (CONTRA, ENTAIL, ClaimJudge, TextInfo, default_judge_path,
                                     perturb, strong_clash)
 from core.evaluation.grader import Grader, default_grader_path
-from core.evaluation.text import Span, find_term, find_terms, norm, sentences, span_of, tokens
+from core.evaluation.text import Span, find_term, find_terms, listing, norm, sentences, span_of, tokens
 from core.i18n import tr
 from core.interview.rubrics import rubric_kind
 from core.interview.types import CRITERIA, AnswerEvaluation, CriterionScore, Evidence, PlannedQuestion
@@ -524,7 +524,7 @@ class CoverageEvaluator:
             tech_reason = tr("eval.sem.off_topic", ui)
         else:
             tech_reason = tr("eval.sem.technical", ui, found=round(covered, 1), total=n_points,
-                             points="; ".join(full) or "-", partial="; ".join(part) or "-")
+                             points=listing(full, ui), partial=listing(part, ui))
             if graded:
                 tech_reason += " " + tr("eval.claim.graded", ui, n=len(a.wrong) + len(a.contra))
             elif a.wrong:
@@ -563,7 +563,7 @@ class CoverageEvaluator:
         logic = CriterionScore(
             "logic", logic_score, logic_ev or self._fallback_ev(a, "logic", ui),
             tr("eval.sem.off_topic", ui) if a.off_topic else
-            tr("eval.sem.logic", ui, shown=", ".join(shown) or "-", missing=", ".join(missing_roles) or "-"))
+            tr("eval.sem.logic", ui, shown=listing(shown, ui, ", "), missing=listing(missing_roles, ui, ", ")))
 
         # ---- job fit: connection to the position and the company's ideal
         practice = next((u for u in on if _PRACTICE[lang].search(u.text)), None)

@@ -16,7 +16,7 @@ Pure numpy; a loaded grader is read-only and thread-safe.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -68,10 +68,11 @@ class Grader:
         return cls(z["w"], float(z["b"]), z["mu"], z["sd"], tuple(str(n) for n in z["names"]), lo, hi, knots)
 
     def save(self, path: str | Path, **meta: str) -> None:
-        extra = {} if self.knots is None else {"knots": self.knots}
+        arrays: dict[str, Any] = {k: np.array(v) for k, v in meta.items()}
+        if self.knots is not None:
+            arrays["knots"] = self.knots
         np.savez_compressed(path, w=self.w.astype(np.float64), b=np.array(self.b), mu=self.mu, sd=self.sd,
-                            names=np.array(self.names), lo=np.array(self.lo), hi=np.array(self.hi),
-                            **extra, **{k: np.array(v) for k, v in meta.items()})
+                            names=np.array(self.names), lo=np.array(self.lo), hi=np.array(self.hi), **arrays)
 
     def vector(self, feats: Mapping[str, float]) -> np.ndarray:
         return np.array([float(feats.get(n, 0.0)) for n in self.names])
