@@ -75,6 +75,11 @@ class LiveController(ScreenController[LiveView]):
         self._shown = -1
         self.report = None
         self.player = None
+        # players interrupted mid-reading, muted and left to reach their end: stopping one while
+        # it plays makes Qt's FFmpeg backend delete its audio renderer on its own thread, and
+        # that deletion waits for the GIL while holding a signal-slot mutex the UI thread may
+        # be waiting for (a deadlock seen in the test suite, PySide6 6.11)
+        self._parked_players: list = []
         self.answer_s = 0.0
         self.countdown_s = 0.0
         self.tts = None
@@ -548,7 +553,11 @@ class LiveController(ScreenController[LiveView]):
     def _stop_reading(self) -> None:
         self.reading = False
         if self.player is not None:
-            self.player.stop()
+            # silenced and parked, not stopped (see _parked_players); the next question gets a new player
+            self._out.setMuted(True)
+            self.player.mediaStatusChanged.disconnect(self._media_status)
+            self._parked_players.append(self.player)
+            self.player = None
         stop_tts = getattr(self.tts, "stop", None)
         if callable(stop_tts):
             stop_tts()
