@@ -79,7 +79,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from core.bank import keyword_in, load_question_bank
-from core.evaluation.text import Span, find_term, listing, sentences, span_of, tokens
+from core.evaluation.text import Span, find_term, listing, sentences, split_long, tokens
 from core.i18n import tr
 from core.interview.rubrics import point_role
 from core.interview.types import CRITERIA, AnswerEvaluation, CriterionScore, Evidence, PlannedQuestion
@@ -319,7 +319,7 @@ class BehaviouralEvaluator:
         facts = [str(f) for f in rubric.get("facts") or [] if str(f).strip()]
         names = [*facts, *([position] if position.strip() else []),
                  *[t for t in company_terms if t and len(t) <= 40]]
-        sents = _split_long(sentences(words), words)
+        sents = split_long(sentences(words), words)
         stmts = [_S(s, s.quote, f := features(s.quote, lang, names), specificity(f))
                  for s in sents if is_statement(s.quote)]
         for s in stmts:
@@ -609,21 +609,3 @@ def _complete(sentence: str, lang: str) -> bool:
     if lang == "ko":
         return bool(re.search(r"(다|요|까|죠)[.!?]?$", s))
     return bool(re.search(r"[.!?]$", s)) and len(tokens(s)) >= 3
-
-
-def _split_long(sents: list[Span], words: list[Word]) -> list[Span]:
-    """Speech recognition may give one endless sentence: cut any over 40 words into pieces
-    of about 25."""
-    out: list[Span] = []
-    for s in sents:
-        if s.j - s.i <= 40:
-            out.append(s)
-            continue
-        i = s.i
-        while i < s.j:
-            j = min(s.j, i + 25)
-            if s.j - j < 10:
-                j = s.j
-            out.append(span_of(words, i, j))
-            i = j
-    return out

@@ -152,7 +152,7 @@ from core.evaluation.behavioural import BehaviouralEvaluator
 from core.evaluation.claims import (CONTRA, ENTAIL, ClaimJudge, TextInfo, default_judge_path,
                                     perturb, strong_clash)
 from core.evaluation.grader import Grader, default_grader_path
-from core.evaluation.text import Span, find_term, find_terms, listing, norm, sentences, span_of, tokens
+from core.evaluation.text import Span, find_term, find_terms, listing, norm, sentences, span_of, split_long, tokens
 from core.i18n import tr
 from core.interview.rubrics import rubric_kind
 from core.interview.types import CRITERIA, AnswerEvaluation, CriterionScore, Evidence, PlannedQuestion
@@ -620,7 +620,7 @@ class CoverageEvaluator:
     def _analyse(self, question: PlannedQuestion, words: list[Word], lang: str, key_points: list[str],
                  point_kw: list[list[str]], rubric: Mapping[str, Any]) -> _Analysis:
         a = _Analysis(lang=lang)
-        a.sents = _split_long(sentences(words), words, lang)
+        a.sents = split_long(sentences(words), words)
         for s in a.sents:
             if not is_statement(s.quote, lang):
                 continue
@@ -1067,24 +1067,6 @@ def _lex_contrast(text: str, wrong: str, correct: str) -> int:
     return len(s & (w - c)) - len(s & (c - w))
 
 
-def _split_long(sents: list[Span], words: list[Word], lang: str) -> list[Span]:
-    """Speech recognition may give one endless sentence: cut any over 40 words into
-    pieces of about 25 at the nearest comma or word boundary."""
-    out: list[Span] = []
-    for s in sents:
-        if s.j - s.i <= 40:
-            out.append(s)
-            continue
-        i = s.i
-        while i < s.j:
-            j = min(s.j, i + 25)
-            if s.j - j < 10:
-                j = s.j
-            out.append(span_of(words, i, j))
-            i = j
-    return out
-
-
 def _clauses(s: Span, words: list[Word], lang: str) -> list[Span]:
     """Clauses of a long sentence that are statements themselves (a sentence that makes two
     points gets credit for each)."""
@@ -1123,7 +1105,6 @@ def _pool_texts(lang: str) -> list[str]:
     for q in bank[::step][:POOL_SIZE]:
         out.append(q.rubric_for(lang)["key_points"][len(out) % len(q.rubric.key_points)])
     return out
-
 
 
 def _rows(vecs: Sequence[Sequence[float]]) -> np.ndarray:

@@ -135,3 +135,21 @@ def listing(items: list[str], ui: str, sep: str = "; ") -> str:
     """``items`` joined for a feedback sentence, or the word for none in ``ui`` ("none" /
     "없음"): a bare "-" read as a typo in the report ("partly: -).")."""
     return sep.join(items) if items else tr("eval.none", ui)
+
+
+def split_long(sents: list[Span], words: list[Word]) -> list[Span]:
+    """Speech recognition may give one endless sentence: cut any over 40 words into pieces
+    of about 25 (a remainder under 10 words stays with the piece before it)."""
+    out: list[Span] = []
+    for s in sents:
+        if s.j - s.i <= 40:
+            out.append(s)
+            continue
+        i = s.i
+        while i < s.j:
+            j = min(s.j, i + 25)
+            if s.j - j < 10:
+                j = s.j
+            out.append(span_of(words, i, j))
+            i = j
+    return out
