@@ -79,10 +79,11 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from core.bank import keyword_in, load_question_bank
-from core.evaluation.text import Span, find_term, listing, sentences, split_long, tokens
+from core.evaluation.verdicts import dont_know_eval, dont_know_span, evidence, not_evaluated
+from core.evaluation.text import Span, listing, sentences, split_long, tokens
 from core.i18n import tr
 from core.interview.rubrics import point_role
-from core.interview.types import CRITERIA, AnswerEvaluation, CriterionScore, Evidence, PlannedQuestion
+from core.interview.types import AnswerEvaluation, CriterionScore, Evidence, PlannedQuestion
 from core.protocols import Embedder, Word
 
 MODEL_LEXICAL = "rubric-behavioural/lexical"
@@ -393,12 +394,12 @@ class BehaviouralEvaluator:
         content = 0.0 if off_topic else max(0.0, round(100.0 * sum(credit) / n - penalty, 1))
         full = [key_points[p] for p in range(n) if credit[p] >= 0.75]
         part = [key_points[p] for p in range(n) if 0 < credit[p] < 0.75]
-        tech_ev = [_ev(s.span, key_points[p], "technical_accuracy") for p, s in enumerate(cite)
+        tech_ev = [evidence(s.span, key_points[p], "technical_accuracy") for p, s in enumerate(cite)
                    if s is not None and credit[p] > 0]
-        tech_ev += [_ev(s.span, tr("eval.sem.misconception_point", ui, wrong=misc[j]["wrong"]), "technical_accuracy")
+        tech_ev += [evidence(s.span, tr("eval.sem.misconception_point", ui, wrong=misc[j]["wrong"]), "technical_accuracy")
                     for j, s in wrong.items()]
         if named is not None:
-            tech_ev.append(_ev(named.span, tr("eval.beh.fact_named", ui, fact=named.fact), "technical_accuracy"))
+            tech_ev.append(evidence(named.span, tr("eval.beh.fact_named", ui, fact=named.fact), "technical_accuracy"))
         if off_topic:
             tech_reason = tr("eval.beh.off_topic", ui)
         else:
@@ -423,7 +424,7 @@ class BehaviouralEvaluator:
         logic_score = 0.0 if off_topic else round(logic_raw * gate, 1)
         shown = [tr(f"eval.beh.role.{name}", ui) for name, _, s in parts if s is not None]
         missing = [tr(f"eval.beh.role.{name}", ui) for name, _, s in parts if s is None]
-        logic_ev = [_ev(s.span, tr(f"eval.beh.role.{name}", ui), "logic") for name, _, s in parts if s is not None]
+        logic_ev = [evidence(s.span, tr(f"eval.beh.role.{name}", ui), "logic") for name, _, s in parts if s is not None]
         logic_reason = tr("eval.beh.off_topic", ui) if off_topic else \
             tr("eval.beh.structure", ui, shown=listing(shown, ui, ", "), missing=listing(missing, ui, ", "))
 
@@ -440,8 +441,8 @@ class BehaviouralEvaluator:
             conn = 1.0
         job_raw = 40.0 * share + (20.0 if named is not None else 0.0) + (20.0 if practice else 0.0) + 20.0 * conn
         job_score = 0.0 if off_topic else round(job_raw * gate, 1)
-        job_ev = [e for e in (_ev(practice.span, tr("eval.sem.fit.practice", ui), "job_fit") if practice else None,
-                              _ev(named.span, tr("eval.beh.fact_named", ui, fact=named.fact), "job_fit")
+        job_ev = [e for e in (evidence(practice.span, tr("eval.sem.fit.practice", ui), "job_fit") if practice else None,
+                              evidence(named.span, tr("eval.beh.fact_named", ui, fact=named.fact), "job_fit")
                               if named is not None else None) if e is not None]
         job_reason = tr("eval.beh.off_topic", ui) if off_topic else tr(
             "eval.beh.job_fit", ui, on_topic=round(100 * share), named=named.fact if named else "-",
@@ -463,8 +464,8 @@ class BehaviouralEvaluator:
                          statements=len(stmts), specificity=round(100 * spec))
         longest = max(complete or sents, key=lambda s: s.j - s.i)
         concrete = sorted(stmts, key=lambda s: -s.spec)[:2]
-        comm_ev = [_ev(longest, comm_reason, "communication")] + \
-            [_ev(s.span, tr("eval.beh.concrete", ui), "communication") for s in concrete if s.spec >= 0.5]
+        comm_ev = [evidence(longest, comm_reason, "communication")] + \
+            [evidence(s.span, tr("eval.beh.concrete", ui), "communication") for s in concrete if s.spec >= 0.5]
 
         first = sents[0] if sents else None
         crit = {
@@ -553,23 +554,13 @@ class BehaviouralEvaluator:
 
     # ------------------------------------------------------------------ cases
     def _dont_know(self, words: list[Word], lang: str) -> Span | None:
-        for phrase in _DONT_KNOW[lang]:
-            hit = find_term(phrase, words, lang)
-            if hit:
-                return hit
-        return None
+        return dont_know_span(words, lang, _DONT_KNOW[lang])
 
     def _dont_know_eval(self, span: Span, ui: str) -> AnswerEvaluation:
-        point = tr("eval.cov.dont_know", ui)
-        crit = {c: CriterionScore(c, 0.0, [_ev(span, point, c)], point) for c in CRITERIA}
-        crit["communication"].score = 10.0  # it was said clearly; nothing else was said
-        return AnswerEvaluation(criteria=crit, feedback=point, improvements=[tr("eval.cov.improve_structure", ui)],
-                                evaluator_model=self.model_id)
+        return dont_know_eval(span, ui, self.model_id)
 
     def _not_evaluated(self, key: str, ui: str, **params: Any) -> AnswerEvaluation:
-        reason = tr(key, ui, **params)
-        return AnswerEvaluation(criteria={c: CriterionScore(c, None, [], reason) for c in CRITERIA}, feedback="",
-                                evaluator_model=self.model_id, evaluated=False, not_evaluated_reason=reason)
+        return not_evaluated(key, ui, self.model_id, **params)
 
 
 def scope_note(lang: str) -> str:
@@ -596,12 +587,8 @@ def _normed(m: np.ndarray) -> np.ndarray:
     return m / n
 
 
-def _ev(span: Span, point: str, criterion: str) -> Evidence:
-    return Evidence(quote=span.quote, start=span.start, end=span.end, rubric_point=point, criterion=criterion)
-
-
 def _first(span: Span | None, ui: str, criterion: str) -> list[Evidence]:
-    return [_ev(span, tr("eval.sem.judged_sentence", ui), criterion)] if span is not None else []
+    return [evidence(span, tr("eval.sem.judged_sentence", ui), criterion)] if span is not None else []
 
 
 def _complete(sentence: str, lang: str) -> bool:

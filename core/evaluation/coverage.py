@@ -152,10 +152,11 @@ from core.evaluation.behavioural import BehaviouralEvaluator
 from core.evaluation.claims import (CONTRA, ENTAIL, ClaimJudge, TextInfo, default_judge_path,
                                     perturb, strong_clash)
 from core.evaluation.grader import Grader, default_grader_path
+from core.evaluation.verdicts import dont_know_eval, dont_know_span, evidence, not_evaluated
 from core.evaluation.text import Span, find_term, find_terms, listing, norm, sentences, span_of, split_long, tokens
 from core.i18n import tr
 from core.interview.rubrics import rubric_kind
-from core.interview.types import CRITERIA, AnswerEvaluation, CriterionScore, Evidence, PlannedQuestion
+from core.interview.types import AnswerEvaluation, CriterionScore, Evidence, PlannedQuestion
 from core.protocols import Embedder, Word
 
 MODEL_LEXICAL = "rubric-coverage/lexical"
@@ -511,12 +512,12 @@ class CoverageEvaluator:
         tech_ev: list[Evidence] = []
         for p, (c, u) in enumerate(zip(a.credit, a.point_unit)):
             if u is not None and c > 0:
-                tech_ev.append(_ev(u.sent, key_points[p], "technical_accuracy"))
+                tech_ev.append(evidence(u.sent, key_points[p], "technical_accuracy"))
         for j, u in a.wrong.items():
-            tech_ev.append(_ev(u.sent, tr("eval.sem.misconception_point", ui, wrong=misc[j]["wrong"]),
+            tech_ev.append(evidence(u.sent, tr("eval.sem.misconception_point", ui, wrong=misc[j]["wrong"]),
                                "technical_accuracy"))
         for p, (u, _, _) in a.contra.items():
-            tech_ev.append(_ev(u.sent, tr("eval.claim.contradicts_point", ui, point=key_points[p]),
+            tech_ev.append(evidence(u.sent, tr("eval.claim.contradicts_point", ui, point=key_points[p]),
                                "technical_accuracy"))
         full = [key_points[p] for p, c in enumerate(a.credit) if c >= 0.75]
         part = [key_points[p] for p, c in enumerate(a.credit) if 0 < c < 0.75]
@@ -530,7 +531,7 @@ class CoverageEvaluator:
             elif a.wrong:
                 tech_reason += " " + tr("eval.sem.technical_penalty", ui, n=len(a.wrong),
                                         penalty=round(penalty))
-        tech = CriterionScore("technical_accuracy", tech_score, tech_ev or self._fallback_ev(a, "technical_accuracy", ui),
+        tech = CriterionScore("technical_accuracy", tech_score, tech_ev or self._fallbackevidence(a, "technical_accuracy", ui),
                               tech_reason)
         floor, slope = _GATE_GRADED if graded else _GATE_RULES
         gate = min(1.0, floor + slope * tech_score / 100.0)
@@ -557,11 +558,11 @@ class CoverageEvaluator:
         parts.append(("coherence", 15.0 * coherence, on[0] if on else None))
         logic_raw = sum(v for _, v, _ in parts)
         logic_score = 0.0 if a.off_topic else round(logic_raw * gate, 1)
-        logic_ev = [_ev(u.sent, tr(f"eval.sem.role.{name}", ui), "logic") for name, v, u in parts if u is not None and v > 0]
+        logic_ev = [evidence(u.sent, tr(f"eval.sem.role.{name}", ui), "logic") for name, v, u in parts if u is not None and v > 0]
         shown = [tr(f"eval.sem.role.{name}", ui) for name, v, u in parts if u is not None and v > 0]
         missing_roles = [tr(f"eval.sem.role.{name}", ui) for name, v, _ in parts if v == 0]
         logic = CriterionScore(
-            "logic", logic_score, logic_ev or self._fallback_ev(a, "logic", ui),
+            "logic", logic_score, logic_ev or self._fallbackevidence(a, "logic", ui),
             tr("eval.sem.off_topic", ui) if a.off_topic else
             tr("eval.sem.logic", ui, shown=listing(shown, ui, ", "), missing=listing(missing_roles, ui, ", ")))
 
@@ -571,13 +572,13 @@ class CoverageEvaluator:
         job_raw = _JOB_W[0] * min(1.0, tech_score / 100.0) + (_JOB_W[1] if practice else 0.0) + _JOB_W[2] * conn
         job_score = 0.0 if a.off_topic else round(job_raw * gate, 1)
         job_ev = [e for e in (
-            _ev(practice.sent, tr("eval.sem.fit.practice", ui), "job_fit") if practice else None,
-            _ev(conn_u.sent, tr("eval.sem.fit.connection", ui), "job_fit") if conn_u is not None and conn > 0 else None,
-        ) if e is not None] + [_ev(e_sent, pt, "job_fit") for e_sent, pt in
+            evidence(practice.sent, tr("eval.sem.fit.practice", ui), "job_fit") if practice else None,
+            evidence(conn_u.sent, tr("eval.sem.fit.connection", ui), "job_fit") if conn_u is not None and conn > 0 else None,
+        ) if e is not None] + [evidence(e_sent, pt, "job_fit") for e_sent, pt in
                                ((u.sent, key_points[p]) for p, u in enumerate(a.point_unit)
                                 if u is not None and a.credit[p] >= 0.5)][:2]
         job = CriterionScore(
-            "job_fit", job_score, job_ev or self._fallback_ev(a, "job_fit", ui),
+            "job_fit", job_score, job_ev or self._fallbackevidence(a, "job_fit", ui),
             tr("eval.sem.off_topic", ui) if a.off_topic else
             tr("eval.sem.job_fit", ui, tech=round(tech_score), practice=tr("eval.sem.yes" if practice else "eval.sem.no", ui),
                connection=round(100 * conn)))
@@ -594,7 +595,7 @@ class CoverageEvaluator:
         longest = max(complete or a.sents, key=lambda s: s.j - s.i)
         comm_reason = tr("eval.sem.communication", ui, words=n, sentences=len(a.sents), complete=len(complete),
                          statements=len(a.statements), on_topic=round(100 * coherence))
-        comm = CriterionScore("communication", comm_score, [_ev(longest, comm_reason, "communication")], comm_reason)
+        comm = CriterionScore("communication", comm_score, [evidence(longest, comm_reason, "communication")], comm_reason)
 
         criteria = {c.criterion: c for c in (tech, logic, job, comm)}
         return AnswerEvaluation(criteria=criteria, feedback=self._feedback(a, key_points, misc, ui),
@@ -991,33 +992,21 @@ class CoverageEvaluator:
             out.append(tr("eval.sem.improve_structure", ui, missing=", ".join(missing_roles)))
         return out
 
-    def _fallback_ev(self, a: _Analysis, criterion: str, ui: str) -> list[Evidence]:
+    def _fallbackevidence(self, a: _Analysis, criterion: str, ui: str) -> list[Evidence]:
         """A zero or low score still cites what it judged: the answer's first sentence."""
         if not a.sents:
             return []
-        return [_ev(a.sents[0], tr("eval.sem.judged_sentence", ui), criterion)]
+        return [evidence(a.sents[0], tr("eval.sem.judged_sentence", ui), criterion)]
 
     # ------------------------------------------------------------------ cases
     def _dont_know(self, words: list[Word], lang: str) -> Span | None:
-        for phrase in _DONT_KNOW[lang]:
-            hit = find_term(phrase, words, lang)
-            if hit:
-                return hit
-        return None
+        return dont_know_span(words, lang, _DONT_KNOW[lang])
 
     def _dont_know_eval(self, span: Span, ui: str) -> AnswerEvaluation:
-        point = tr("eval.cov.dont_know", ui)
-        crit = {c: CriterionScore(c, 0.0, [_ev(span, point, c)], point) for c in CRITERIA}
-        crit["communication"].score = 10.0  # it was said clearly; nothing else was said
-        return AnswerEvaluation(criteria=crit, feedback=point, strengths=[],
-                                improvements=[tr("eval.cov.improve_structure", ui)],
-                                evaluator_model=self.model_id)
+        return dont_know_eval(span, ui, self.model_id)
 
     def _not_evaluated(self, key: str, ui: str, **params: Any) -> AnswerEvaluation:
-        reason = tr(key, ui, **params)
-        return AnswerEvaluation(
-            criteria={c: CriterionScore(c, None, [], reason) for c in CRITERIA},
-            feedback="", evaluator_model=self.model_id, evaluated=False, not_evaluated_reason=reason)
+        return not_evaluated(key, ui, self.model_id, **params)
 
 
 def scope_note(lang: str) -> str:
@@ -1031,11 +1020,6 @@ def _sentence_of(span: Span, sents: list[Span]) -> Span:
         if s.i <= span.i < s.j:
             return s
     return span
-
-
-def _ev(span: Span, point: str, criterion: str) -> Evidence:
-    return Evidence(quote=span.quote, start=span.start, end=span.end, rubric_point=point,
-                    criterion=criterion)
 
 
 def _mask(text: str, keywords: Sequence[str]) -> str:
