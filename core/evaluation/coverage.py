@@ -148,6 +148,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from core.bank import keyword_in, keyword_spans, load_question_bank
+from core.evaluation.answer_vectors import AnswerVectors
 from core.evaluation.behavioural import BehaviouralEvaluator
 from core.evaluation.claims import (CONTRA, ENTAIL, ClaimJudge, TextInfo, default_judge_path,
                                     perturb, strong_clash)
@@ -388,6 +389,8 @@ class CoverageEvaluator:
         self._pool: dict[str, list[list[float]]] = {}
         self._info_cache: dict[str, TextInfo] = {}
         self._lock = threading.Lock()
+        # answer-side vectors: filled by prepare() while the answer is spoken, read by evaluate()
+        self.answer_vectors = AnswerVectors(embedder) if embedder is not None else None
         # the learned claim judge and grader are valid only over the encoder they were
         # trained on (their model_id); otherwise the evaluator keeps its rules
         self.judge: ClaimJudge | None = None
@@ -467,6 +470,33 @@ class CoverageEvaluator:
             with self._lock:
                 self._pool[lang] = cached
         return cached
+
+    # ------------------------------------------------------------------ prepare
+    def prepare(self, question: PlannedQuestion, words: list[Word], language: str) -> int:
+        """Encode, ahead of :meth:`evaluate`, the answer-side texts it will need for ``words``
+        (the answer so far: its statements and their clauses as passages, its statements as
+        queries) and keep them in :attr:`answer_vectors`. Returns how many texts were newly
+        encoded. Called on a background thread while the answer is still being spoken
+        (:class:`core.interview.prewarm.EvaluationPrewarmer`); it changes no score, only
+        when the encoding happens. A no-op without an encoder for ``language``."""
+        if rubric_kind(question) != "technical":
+            return BehaviouralEvaluator.for_evaluator(self).prepare(question, words, language)
+        lang = "ko" if language == "ko" else "en"
+        if not self._semantic(lang) or self.answer_vectors is None:
+            return 0
+        words = [w for w in words if w.text.strip()]
+        passages: list[str] = []
+        queries: list[str] = []
+        for s in split_long(sentences(words), words):
+            if is_statement(s.quote, lang):
+                queries.append(s.quote)
+                passages.append(s.quote)
+                passages.extend(c.quote for c in _clauses(s, words, lang))
+        before = self.answer_vectors.encoded
+        if passages:
+            self.answer_vectors.passages(passages)
+            self.answer_vectors.queries(queries)
+        return self.answer_vectors.encoded - before
 
     # ------------------------------------------------------------------ evaluate
     def evaluate(self, question: PlannedQuestion, words: list[Word], language: str, *,
@@ -851,8 +881,8 @@ class CoverageEvaluator:
         enc = [k for k, u in enumerate(units) if u.kind != "window"]
         masked = {k: _mask(units[k].text, all_kw) for k in enc} if _MASKED_PASS else {}
         masked = {k: t for k, t in masked.items() if t != units[k].text}
-        embed_p = getattr(self.embedder, "embed_passages", None) or self.embedder.embed
-        got = _rows(embed_p([units[k].text for k in enc] + list(masked.values())))
+        assert self.answer_vectors is not None
+        got = self.answer_vectors.passages([units[k].text for k in enc] + list(masked.values()))
         d = got.shape[1]
         V = np.zeros((len(units), d), dtype=np.float32)
         V[enc] = got[:len(enc)]
@@ -887,8 +917,7 @@ class CoverageEvaluator:
         a.sent_rows = whole
         if not whole:
             return
-        embed_q = getattr(self.embedder, "embed_queries", None) or self.embedder.embed
-        Q = _rows(embed_q([units[k].text for k in whole]))
+        Q = self.answer_vectors.queries([units[k].text for k in whole])
         a.q_vecs = Q
         q_base = (Q @ pool.T).mean(1) if len(pool) else np.zeros(len(whole))
         a.q_base = q_base
@@ -1089,11 +1118,6 @@ def _pool_texts(lang: str) -> list[str]:
     for q in bank[::step][:POOL_SIZE]:
         out.append(q.rubric_for(lang)["key_points"][len(out) % len(q.rubric.key_points)])
     return out
-
-
-def _rows(vecs: Sequence[Sequence[float]]) -> np.ndarray:
-    """Encoder output as unit-length float32 rows."""
-    return _norm_rows(np.asarray(vecs, dtype=np.float32).reshape(len(vecs), -1))
 
 
 def _norm_rows(m: np.ndarray) -> np.ndarray:

@@ -85,6 +85,7 @@ from core.db.models import Company as CompanyRow
 from core.db.models import Interview, InterviewQuestion, InterviewStatus, Resume, Speaker, Transcript
 from core.errors import Big20Error, Cancelled, EngineError, InputError
 from core.evaluation.text import words_from_text
+from core.interview.prewarm import EvaluationPrewarmer
 from core.i18n import tr
 from core.interview.followup import (
     FollowUpDrafter,
@@ -328,6 +329,7 @@ class InterviewSession:
         self.follow_ups_asked = 0
         self.follow_up_latency: list[float] = []  # seconds from an answer's end to its follow-up decision
         self._drafter: FollowUpDrafter | None = None  # while a streamed answer runs
+        self._prewarmer: EvaluationPrewarmer | None = None  # while a streamed answer runs
 
     # ------------------------------------------------------------------ events
     def add_listener(self, listener: SessionListener) -> None:
@@ -523,12 +525,15 @@ class InterviewSession:
         index = asked.index
 
         drafter = self._drafter = self._new_drafter(asked)
+        # the answer is encoded for its evaluation while it is spoken (core.interview.prewarm)
+        prewarm = self._prewarmer = EvaluationPrewarmer(self.engines.evaluator, asked.question, self.language)
 
         def on_segment(seg: TranscriptSegment) -> None:
             if seg.is_final:
                 self._stream_finals.append(seg)
                 writer(seg)
                 self._emit("final_text", index, seg)
+                prewarm.update([w for s in self._stream_finals for w in s.words])
             else:
                 self._emit("interim_text", index, seg)
             if drafter is not None:  # the follow-up is drafted while the answer is spoken
@@ -558,6 +563,9 @@ class InterviewSession:
             stream.finish()
         finally:
             stream.close()
+            prewarm, self._prewarmer = self._prewarmer, None
+            if prewarm is not None:  # what it encoded stays cached; the rest is encoded by evaluate
+                prewarm.close()
             self._stream = None
         self._time("transcribe", time.perf_counter() - self._stream_t0)
         asked = self._take_current()
@@ -829,6 +837,9 @@ class InterviewSession:
         drafter, self._drafter = self._drafter, None
         if drafter is not None:  # a follow-up draft in flight is dropped unseen
             drafter.close()
+        prewarm, self._prewarmer = self._prewarmer, None
+        if prewarm is not None:
+            prewarm.close()
         stream, self._stream = self._stream, None
         if stream is not None:
             try:

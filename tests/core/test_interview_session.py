@@ -270,7 +270,14 @@ def test_streamed_answer_full_context_pass_replaces_streaming_text(db, resume_pd
             with factory() as s:
                 stored_while_streaming.append(s.scalar(select(func.count()).select_from(Transcript)))
 
-    engines = SessionEngines(evaluator=CoverageEvaluator(), transcriber=WhisperFileTranscriber(path, model_id=entry.id),
+    prepared: list[tuple[str, int]] = []
+
+    class Evaluator(CoverageEvaluator):
+        def prepare(self, question, words, language):  # the answer is prepared while spoken
+            prepared.append((threading.current_thread().name, len(words)))
+            return super().prepare(question, words, language)
+
+    engines = SessionEngines(evaluator=Evaluator(), transcriber=WhisperFileTranscriber(path, model_id=entry.id),
                              streaming=lambda: LocalWhisperStream(model, threaded=True))
     session = InterviewSession(factory, _setup(uid, resume_pdf, n_questions=1), engines, listener=rec)
     session.add_listener(Probe())
@@ -290,6 +297,7 @@ def test_streamed_answer_full_context_pass_replaces_streaming_text(db, resume_pd
     names = rec.names(0)
     assert names.index("answer_ended") < names.index("transcript_replaced") < names.index("evaluation_ready")
     assert stored_while_streaming and stored_while_streaming[0] >= 1  # committed on arrival
+    assert prepared and {name for name, _ in prepared} == {"evaluation-prewarm"} and prepared[0][1] > 0
     threads = {n: t for n, _i, t in rec.events}
     assert threads["transcript_replaced"] == threads["evaluation_ready"] == "interview-post"
     assert threads["final_text"] == "whisper-stream"

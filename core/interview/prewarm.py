@@ -1,0 +1,89 @@
+"""Encode an answer for its evaluation while it is still being spoken.
+
+The offline evaluator spends almost all its time in the sentence encoder (about 35 ms per
+sentence on a quiet 2-core machine); a two-minute answer of 20 sentences is over a second of
+encoding if it all waits for the answer's end. The speech engine delivers the answer as final
+utterances every few seconds, so the session hands each one to an
+:class:`EvaluationPrewarmer`, which calls the evaluator's optional ``prepare(question, words,
+language)`` (:meth:`core.evaluation.coverage.CoverageEvaluator.prepare`) on the words so far.
+When the answer ends, ``evaluate`` finds those vectors cached and encodes only what changed.
+An evaluator without ``prepare`` (the LLM evaluator) is simply not prewarmed.
+
+Threading: ``update(words)`` is called on the speech engine's thread and never blocks (it
+stores the newest words and wakes the worker); the encoding runs on one daemon thread named
+``evaluation-prewarm``, never two at once, the newest words winning. ``close()`` (controller
+thread, at the answer's end) stops the worker after its current call without waiting for it:
+the evaluation on the session's post thread is correct with or without what it left.
+A failure is logged and ignored: prewarming only moves work earlier, it never decides a score.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from core.interview.types import PlannedQuestion
+from core.protocols import Word
+
+log = logging.getLogger(__name__)
+THREAD_NAME = "evaluation-prewarm"
+
+
+class EvaluationPrewarmer:
+    """Runs ``evaluator.prepare`` on the newest words of an answer, one call at a time."""
+
+    def __init__(self, evaluator: Any, question: PlannedQuestion, language: str) -> None:
+        self._prepare = getattr(evaluator, "prepare", None)
+        self.question = question
+        self.language = language
+        self._cond = threading.Condition()
+        self._latest: list[Word] | None = None
+        self._busy = False
+        self._closed = False
+        self.calls = 0
+        self.encoded = 0
+
+    @property
+    def enabled(self) -> bool:
+        return callable(self._prepare)
+
+    def update(self, words: list[Word]) -> None:
+        """The answer so far (final utterances only). Non-blocking; any thread."""
+        if not self.enabled:
+            return
+        with self._cond:
+            if self._closed:
+                return
+            self._latest = list(words)
+            if self._busy:
+                return
+            self._busy = True
+        threading.Thread(target=self._run, name=THREAD_NAME, daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                words, self._latest = self._latest, None
+                if self._closed or words is None:
+                    self._busy = False
+                    self._cond.notify_all()
+                    return
+            try:
+                got = self._prepare(self.question, words, self.language)  # type: ignore[misc]
+                with self._cond:
+                    self.calls += 1
+                    self.encoded += int(got or 0)
+            except Exception:  # only moves work earlier; evaluate() encodes what is missing
+                log.exception("evaluation prewarm failed")
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Block until no prepare call runs (tests and benches); True when idle."""
+        with self._cond:
+            return self._cond.wait_for(lambda: not self._busy, timeout=timeout)
+
+    def close(self) -> None:
+        """Stop after the running call (if any); does not wait."""
+        with self._cond:
+            self._closed = True
+            self._latest = None
