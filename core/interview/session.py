@@ -795,8 +795,11 @@ class InterviewSession:
         rec.emotion = emotion
 
     # ------------------------------------------------------------------ end
-    def finish(self, *, emotions: dict | None = None, meta: dict | None = None) -> dict[str, Any]:
-        """Wait for the background work, build and store the report, complete the interview."""
+    def finish(self, *, emotions: dict | None = None, meta: dict | None = None) -> dict[str, object]:
+        """Wait for the background work, build and store the report, complete the interview.
+
+        Returns (and hands ``report_ready``) the report's stored JSON form
+        (:meth:`core.report.model.Report.to_json`), the form every front end reads."""
         self._require_live()
         if self._current is not None:  # finishing early: the question on screen was not answered
             self.skip()
@@ -810,7 +813,7 @@ class InterviewSession:
                               company_id=self._company().id, company_name=self._company().company_name.get(lang),
                               candidate_name=(structured or {}).get("name"), emotions=emotions,
                               meta={"interview_uuid": self.interview_uuid, "plan_source": self.plan_source,
-                                    "seed": s.seed, **(meta or {})})
+                                    "seed": s.seed, **(meta or {})}).to_json()
         with self._db_lock, self.factory() as db:
             save_report(db, self._live_id(), report)
             transition(db, get_interview(db, self._live_id()), InterviewStatus.completed)
