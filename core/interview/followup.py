@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from core.errors import EngineError
 from core.i18n import tr
 from core.interview.types import PlannedQuestion
-from core.protocols import ChatMessage, LanguageModel, Word
+from core.protocols import ChatMessage, JsonObject, LanguageModel, Word
 from core.tasks import CancelToken
 
 log = logging.getLogger(__name__)
@@ -450,7 +450,7 @@ class _FollowUpOut(BaseModel):
     question: str = Field(default="", max_length=400)
 
 
-FOLLOW_UP_SCHEMA: dict[str, Any] = {
+FOLLOW_UP_SCHEMA: JsonObject = {
     "type": "object",
     "properties": {"ask": {"type": "boolean"},
                    "focus": {"type": "string", "enum": list(FOCUSES)},

@@ -38,7 +38,7 @@ from core.evaluation.text import norm, tokens
 from core.interview.followup import fix_particles
 from core.interview.rubrics import generated_rubric, resume_rubric, validate_generated
 from core.interview.types import PlannedQuestion
-from core.protocols import ChatMessage, Embedder, LanguageModel
+from core.protocols import ChatMessage, Embedder, JsonObject, LanguageModel
 from core.resume.structure import fact_ok, is_confident
 from core.resume.structure import resume_facts as _facts
 from core.tasks import CancelToken
@@ -447,7 +447,7 @@ def plan_from_bank(bank: Sequence[BankQuestion], ctx: PlanContext, n: int, *,
 
 
 # ----------------------------------------------------------------------------- LLM path
-PLAN_SCHEMA: dict[str, Any] = {
+PLAN_SCHEMA: JsonObject = {
     "type": "object",
     "properties": {"questions": {"type": "array", "minItems": 1, "items": {
         "type": "object",
@@ -481,7 +481,7 @@ def build_plan_messages(ctx: PlanContext, n: int) -> list[ChatMessage]:
     return [ChatMessage("system", system), ChatMessage("user", user)]
 
 
-def validate_plan(raw: dict[str, Any], ctx: PlanContext, n: int) -> list[PlannedQuestion]:
+def validate_plan(raw: JsonObject, ctx: PlanContext, n: int) -> list[PlannedQuestion]:
     """Turn model output into questions; raises ValueError when it is unusable (wrong count,
     duplicates, a grounding fact not in the resume)."""
     facts = {norm(v) for vals in resume_facts(ctx.resume).values() for v in vals}
