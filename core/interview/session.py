@@ -102,7 +102,7 @@ from core.interview.planner import (
     plan_with_llm,
     resume_facts,
 )
-from core.interview.recovery import discard_interview
+from core.interview.recovery import discard_interview, owner_record
 from core.interview.types import KeptSummary, PlannedQuestion
 from core.protocols import (
     SAMPLE_RATE,
@@ -133,8 +133,6 @@ POST_THREAD = "interview-post"
 
 def _owner() -> dict[str, Any]:
     # pid, host and process start time: recovery tells a zombie or a reused pid from the owner
-    from core.interview.recovery import owner_record
-
     return owner_record()
 
 
