@@ -8,16 +8,16 @@ commits; this only adds and flushes, so a failing caller transaction stores noth
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.db.models import AnswerMetrics, EvaluationReport, Interview, InterviewQuestion
+from core.protocols import JsonObject
 from core.report.model import Report
 
 # The stored document as the JSON column gives it back: nested values of any JSON type.
-JsonDoc = dict[str, Any]
+JsonDoc = JsonObject
 
 
 def _evaluator_models(report: JsonDoc) -> str | None:
@@ -27,7 +27,7 @@ def _evaluator_models(report: JsonDoc) -> str | None:
     return ", ".join(models)[:100] or None  # the column holds 100 characters
 
 
-def save_report(session: Session, interview_id: int, report: Report | Mapping[str, Any]) -> EvaluationReport:
+def save_report(session: Session, interview_id: int, report: Report | Mapping[str, object]) -> EvaluationReport:
     """Write ``report`` (from :func:`core.report.builder.build_report`, or its stored JSON form as
     a synced bundle carries it, written as given) for ``interview_id``.
 
