@@ -102,12 +102,13 @@ from core.interview.planner import (
     plan_with_llm,
     resume_facts,
 )
-from core.interview.recovery import discard_interview, owner_record
+from core.interview.recovery import OwnerRecord, discard_interview, owner_record
 from core.interview.types import KeptSummary, PlannedQuestion
 from core.protocols import (
     SAMPLE_RATE,
     AnswerEvaluator,
     FileTranscriber,
+    JsonObject,
     LanguageModel,
     StreamingTranscriber,
     Transcription,
@@ -131,7 +132,7 @@ TYPED_ENGINE = "typed"
 POST_THREAD = "interview-post"
 
 
-def _owner() -> dict[str, Any]:
+def _owner() -> OwnerRecord:
     # pid, host and process start time: recovery tells a zombie or a reused pid from the owner
     return owner_record()
 
@@ -208,7 +209,7 @@ class SessionListener:
 
     def evaluation_ready(self, index: int, record: AnswerRecord) -> None: ...
 
-    def report_ready(self, report: dict[str, Any], interview_id: int) -> None: ...
+    def report_ready(self, report: dict[str, object], interview_id: int) -> None: ...  # Report.to_json()
 
 
 # ----------------------------------------------------------------------------- planning
@@ -331,7 +332,7 @@ class InterviewSession:
     def add_listener(self, listener: SessionListener) -> None:
         self.listeners.append(listener)
 
-    def _emit(self, name: str, *args: Any) -> None:
+    def _emit(self, name: str, *args: object) -> None:
         for listener in list(self.listeners):
             try:
                 getattr(listener, name)(*args)
@@ -401,7 +402,7 @@ class InterviewSession:
         self._state = "prepared"
         return self.plan
 
-    def _plan_doc(self) -> dict[str, Any]:
+    def _plan_doc(self) -> JsonObject:
         return {"questions": [asdict(q) for q in self.plan], "source": self.plan_source,
                 "seed": self.setup.seed, "follow_ups": self.setup.follow_ups, "owner": _owner()}
 
@@ -857,7 +858,7 @@ class InterviewSession:
         without a stored plan."""
         with session_factory() as db:
             iv = db.get(Interview, interview_id)
-            stored: dict[str, Any] = (iv.plan if iv is not None else None) or {}
+            stored: JsonObject = (iv.plan if iv is not None else None) or {}
             if iv is None or iv.status is not InterviewStatus.live or not stored.get("questions"):
                 raise InputError("session.not_resumable", id=interview_id)
             resume_row = db.get(Resume, iv.resume_id) if iv.resume_id else None
