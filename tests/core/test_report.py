@@ -242,3 +242,17 @@ def test_save_report_stores_the_models_json_form(built, tmp_path):
         row = s.get(EvaluationReport, row_id)
         assert row is not None and row.details_json == built.to_json()
         assert row.technical_score == built.summary.technical == 60.0
+
+
+def test_evidence_is_grouped_alike_from_the_model_and_its_stored_form(built, report):
+    from core.report.export import grouped_evidence
+
+    for model_detail, stored_detail in zip(built.details, report["details"]):
+        from_model = [(ev.quote, crits) for ev, crits in grouped_evidence(model_detail.evidence)]
+        from_json = [(ev["quote"], crits) for ev, crits in grouped_evidence(stored_detail["evidence"])]
+        assert from_model == from_json
+    quotes = [{"quote": "a", "rubric_point": "p", "criterion": "logic"},
+              {"quote": "a ", "rubric_point": "p", "criterion": "communication"},
+              {"quote": "b", "rubric_point": "p", "criterion": "logic"}]
+    assert [(q["quote"], c) for q, c in grouped_evidence(quotes)] == [("a", ["logic", "communication"]),
+                                                                      ("b", ["logic"])]
