@@ -31,7 +31,7 @@ import logging
 import re
 import threading
 from dataclasses import dataclass
-from typing import Any, Callable, Literal, Sequence
+from typing import Callable, Literal, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -385,7 +385,7 @@ _BANDS = {
 }
 
 
-def follow_up_rubric(hit: FocusHit, lang: str) -> dict[str, Any]:
+def follow_up_rubric(hit: FocusHit, lang: str) -> JsonObject:
     """The follow-up's own rubric (shape of :meth:`core.bank.BankQuestion.rubric_for`):
     key points from the focus and the candidate's quoted words."""
     lang = "ko" if lang == "ko" else "en"

@@ -75,7 +75,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -153,7 +153,7 @@ class InterviewSetup:
     language: str
     n_questions: int = 6
     resume_path: Path | None = None
-    resume: tuple[str, dict[str, Any]] | None = None
+    resume: tuple[str, JsonObject] | None = None
     question_keys: list[str] | None = None
     seed: int = 0
     uuid: str | None = None
