@@ -19,14 +19,17 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Literal
+from typing import Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from core.db.models import AnswerBank, Question
 from core.db.models import Company as CompanyRow
 from core.errors import Big20Error, InputError
 from core.i18n import LANGUAGES, tr
+from core.protocols import JsonObject
 
 LANGS: tuple[str, ...] = LANGUAGES
 CRITERIA: tuple[str, ...] = ("technical_accuracy", "logic", "job_fit", "communication")
@@ -185,7 +188,7 @@ class BankQuestion(_Strict):
         return self
 
     # -- helpers
-    def text_for(self, lang: str, /, **slots: Any) -> str:
+    def text_for(self, lang: str, /, **slots: object) -> str:
         """The question in ``lang`` with its slots filled; every declared slot is required
         (a question is never asked with a placeholder or an invented value)."""
         missing = [s for s in self.slots if not str(slots.get(s) or "").strip()]
@@ -194,7 +197,7 @@ class BankQuestion(_Strict):
         values = {s: str(slots[s]).strip() for s in self.slots}
         return self.text.get(lang).format(**values)
 
-    def rubric_for(self, lang: str) -> dict[str, Any]:
+    def rubric_for(self, lang: str) -> JsonObject:
         """The single-language rubric dict stored in PlannedQuestion.rubric and
         questions.rubric_json (shape documented in resources/questions/README.md)."""
         lang = _lang(lang)
@@ -229,7 +232,7 @@ class BankQuestion(_Strict):
 
 class BankFile(_Strict):
     position: str
-    questions: list[dict[str, Any]] = Field(min_length=1)
+    questions: list[JsonObject] = Field(min_length=1)
 
     @field_validator("position")
     @classmethod
@@ -384,7 +387,7 @@ def keyword_in(text: str, keyword: str) -> bool:
     return keyword_span(text, keyword) is not None
 
 
-def matched_points(text: str, rubric: dict[str, Any]) -> list[tuple[str, list[str]]]:
+def matched_points(text: str, rubric: JsonObject) -> list[tuple[str, list[str]]]:
     """For a single-language rubric dict (:meth:`BankQuestion.rubric_for`): each key point
     with the keywords of it found in ``text``, in rubric order (points with none omitted)."""
     out = []
@@ -622,14 +625,12 @@ def company_name(company_id: str | None, lang: str) -> str:
 
 
 # ----------------------------------------------------------------------------- seeding
-def seed_reference_data(session: Any, lang: str | None = None) -> dict[str, int]:
+def seed_reference_data(session: Session, lang: str | None = None) -> dict[str, int]:
     """Upsert companies, bank questions (one row per question per language, ``bank_key``
     "<key>:<lang>") and their model answers (answer_bank, score NULL: a model answer is a
     reference, not a scored answer) into ``session``. Idempotent. ``lang`` None = both
     languages for questions, Korean for company text (the companies table holds one
     language). Flushes; the caller commits. Returns counts of rows created/updated."""
-    from sqlalchemy import select
-
 
     langs = LANGS if lang is None else (_lang(lang),)
     company_lang = langs[0]
@@ -654,10 +655,10 @@ def seed_reference_data(session: Any, lang: str | None = None) -> dict[str, int]
     for q in load_question_bank():
         for lg in langs:
             bk = f"{q.key}:{lg}"
-            row = existing_q.get(bk)
-            if row is None:
-                row = Question(bank_key=bk)
-                session.add(row)
+            qrow = existing_q.get(bk)
+            if qrow is None:
+                qrow = Question(bank_key=bk)
+                session.add(qrow)
             values = {
                 "content": q.text.get(lg), "category": q.category, "difficulty": q.difficulty,
                 "question_type": q.question_type, "is_follow_up": False,
@@ -666,30 +667,30 @@ def seed_reference_data(session: Any, lang: str | None = None) -> dict[str, int]
             }
             changed = False
             for k, v in values.items():
-                cur = getattr(row, k)
+                cur = getattr(qrow, k)
                 cur = cur.value if hasattr(cur, "value") else cur
                 if cur != v:
-                    setattr(row, k, v)
+                    setattr(qrow, k, v)
                     changed = True
             counts["questions"] += changed
             answer = q.model_answer_for(lg)
             if answer:
-                pending_answers.append((row, answer))
+                pending_answers.append((qrow, answer))
     session.flush()  # question ids for the answers
 
-    qids = [row.id for row, _ in pending_answers]
+    qids = [qrow.id for qrow, _ in pending_answers]
     by_q: dict[int, list[AnswerBank]] = {}
     if qids:
         for a in session.scalars(select(AnswerBank).where(AnswerBank.question_id.in_(qids))):
             by_q.setdefault(a.question_id, []).append(a)
-    for row, answer in pending_answers:
-        have = by_q.get(row.id, [])
+    for qrow, answer in pending_answers:
+        have = by_q.get(qrow.id, [])
         if any(a.answer_text == answer for a in have):
             continue
         # the bank holds one reference answer per question and language: update in place
         reference = next((a for a in have if a.score is None), None)
         if reference is None:
-            session.add(AnswerBank(question_id=row.id, answer_text=answer, score=None))
+            session.add(AnswerBank(question_id=qrow.id, answer_text=answer, score=None))
         else:
             reference.answer_text = answer
             reference.embedding = None  # stale: the embedder recomputes it

@@ -14,7 +14,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -107,13 +107,20 @@ class LoadedSettings:
     errors: list[SettingsError] = field(default_factory=list)
 
 
-def _set_dotted(target: dict[str, Any], dotted: tuple[str, ...], value: Any) -> None:
+# A settings document as TOML, the environment or ``model_dump`` give it: tables of values.
+SettingsTree = dict[str, object]
+
+
+def _set_dotted(target: SettingsTree, dotted: tuple[str, ...], value: str) -> None:
     for part in dotted[:-1]:
-        target = target.setdefault(part, {})
+        table = target.setdefault(part, {})
+        if not isinstance(table, dict):  # BIG20_A=x beside BIG20_A__B=y: the table wins
+            table = target[part] = {}
+        target = table
     target[dotted[-1]] = value
 
 
-def _drop_dotted(target: dict[Any, Any], dotted: tuple[str | int, ...]) -> None:
+def _drop_dotted(target: object, dotted: tuple[str | int, ...]) -> None:
     for part in dotted[:-1]:
         nxt = target.get(part) if isinstance(target, dict) else None
         if not isinstance(nxt, dict):
@@ -123,8 +130,8 @@ def _drop_dotted(target: dict[Any, Any], dotted: tuple[str | int, ...]) -> None:
         target.pop(dotted[-1], None)
 
 
-def _env_overrides() -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _env_overrides() -> SettingsTree:
+    out: SettingsTree = {}
     for name, value in os.environ.items():
         if not name.startswith(ENV_PREFIX) or name in ("BIG20_HOME", "BIG20_MODELS_DIR"):
             continue
@@ -135,17 +142,18 @@ def _env_overrides() -> dict[str, Any]:
     return out
 
 
-def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+def _merge(base: SettingsTree, extra: SettingsTree) -> SettingsTree:
     merged = dict(base)
     for k, v in extra.items():
-        if isinstance(v, dict) and isinstance(merged.get(k), dict):
-            merged[k] = _merge(merged[k], v)
+        current = merged.get(k)
+        if isinstance(v, dict) and isinstance(current, dict):
+            merged[k] = _merge(current, v)
         else:
             merged[k] = v
     return merged
 
 
-def _validate_keeping_defaults(data: dict[str, Any], origin: str) -> tuple[Settings, list[SettingsError]]:
+def _validate_keeping_defaults(data: SettingsTree, origin: str) -> tuple[Settings, list[SettingsError]]:
     """Validate; drop each offending key (so it keeps its default) and report it."""
     errors: list[SettingsError] = []
     for _ in range(50):  # each pass removes at least one bad key
@@ -172,7 +180,7 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
     """
     path = path or app_paths().settings_file
     errors: list[SettingsError] = []
-    file_data: dict[str, Any] = {}
+    file_data: SettingsTree = {}
     if path.exists():
         try:
             file_data = tomllib.loads(path.read_text("utf-8"))

@@ -30,7 +30,11 @@ import re
 from collections import Counter
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Sequence
+from typing import Literal, Sequence, cast
+
+# pydantic reads these TypedDicts inside the report model (core.report.model), and on Python
+# 3.11 it accepts only typing_extensions' TypedDict
+from typing_extensions import NotRequired, TypedDict
 
 from core.protocols import Word
 
@@ -41,6 +45,105 @@ RATE_UNITS: dict[str, str] = {"en": "words_per_min", "ko": "syllables_per_min"}
 MIN_RATE_WORDS = 3
 MIN_RATE_SPAN_S = 3.0
 
+
+
+class LanguageLexicon(TypedDict, total=False):
+    """One language's lists in ``resources/delivery/fillers.json``."""
+
+    fillers: list[str]
+    cue_required: list[str]
+    sentence_initial: list[str]
+    quotative_before_like: list[str]
+    phrases: list[list[str]]
+    phrase_exclude_before: list[str]
+    hedge_tokens: list[str]
+    hedge_phrases: list[list[str]]
+    hedge_patterns: list[str]
+
+
+class FillerItem(TypedDict):
+    word: str
+    start: float
+
+
+class HedgeItem(TypedDict):
+    text: str
+    start: float
+
+
+class PauseItem(TypedDict):
+    start: float
+    end: float
+    duration: float
+    kind: Literal["leading", "internal"]
+
+
+class RateMetrics(TypedDict):
+    value: float | None  # None: too little speech to judge (MIN_RATE_WORDS, MIN_RATE_SPAN_S)
+    articulation_value: float | None
+    unit: str  # RATE_UNITS
+    band: list[float]  # [low, high] comfortable rate
+    verdict: Literal["slow", "ok", "fast"] | None
+
+
+class FillerMetrics(TypedDict):
+    count: int
+    per_min: float | None
+    items: list[FillerItem]
+    top: list[tuple[str, int]]  # (filler, count), most frequent first, at most 5
+
+
+class PauseMetrics(TypedDict):
+    count: int
+    longest_s: float
+    total_s: float
+    items: list[PauseItem]
+
+
+class LengthMetrics(TypedDict):
+    duration_s: float
+    window: list[float]  # [shortest, longest] recommended answer length, seconds
+    verdict: Literal["short", "ok", "long"]
+
+
+class HonorificMetrics(TypedDict):
+    formal_endings: int
+    informal_endings: int
+    consistency: float | None  # formal / classified sentences; None when none was classified
+    verdict: Literal["consistent", "mostly", "inconsistent"] | None
+    informal_items: list[str]
+
+
+class HedgeMetrics(TypedDict):
+    count: int
+    per_100_words: float | None
+    items: list[HedgeItem]
+
+
+class TimestampQuality(TypedDict):
+    words_with_timestamps: float | None  # share of words with usable timestamps
+    mean_confidence: float | None
+
+
+class DeliveryMetrics(TypedDict):
+    """What :func:`compute_delivery` returns; the report adds ``applicable`` (False for a typed
+    answer, with the translated ``reason``)."""
+
+    language: str
+    duration_s: float
+    speech_s: float
+    word_count: int
+    rate: RateMetrics
+    fillers: FillerMetrics
+    pauses: PauseMetrics
+    length: LengthMetrics
+    honorifics: HonorificMetrics | None  # Korean answers only
+    hedges: HedgeMetrics
+    quality: TimestampQuality
+    applicable: NotRequired[bool]
+    reason: NotRequired[str]
+
+
 _PUNCT_END = re.compile(r"[.?!。？！…]+[\"'”’)]*$")
 _STRIP = re.compile(r"[^\w'가-힣]+", re.UNICODE)
 _HANGUL = re.compile(r"[가-힣]")
@@ -48,10 +151,11 @@ _LATIN_VOWELS = re.compile(r"[aeiouy]+", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
-def lexicon() -> dict[str, Any]:
-    """The filler and hedge lists (``resources/delivery/fillers.json``), read once."""
+def lexicon() -> dict[str, LanguageLexicon]:
+    """The filler and hedge lists per language (``resources/delivery/fillers.json``), read once."""
     text = resources.files("resources").joinpath("delivery", "fillers.json").read_text("utf-8")
-    return json.loads(text)
+    data = json.loads(text)
+    return {lang: cast(LanguageLexicon, lists) for lang, lists in data.items() if isinstance(lists, dict)}
 
 
 def _norm(text: str) -> str:
@@ -99,7 +203,7 @@ def _cued(words: Sequence[Word], toks: list[str], i: int) -> bool:
     return (i > 0 and toks[i - 1] == toks[i]) or (i + 1 < len(toks) and toks[i + 1] == toks[i])
 
 
-def _fillers(words: Sequence[Word], toks: list[str], language: str) -> list[dict[str, Any]]:
+def _fillers(words: Sequence[Word], toks: list[str], language: str) -> list[FillerItem]:
     lex = lexicon().get(language, {})
     single = set(lex.get("fillers", []))
     cue = set(lex.get("cue_required", []))
@@ -107,7 +211,7 @@ def _fillers(words: Sequence[Word], toks: list[str], language: str) -> list[dict
     quotative = set(lex.get("quotative_before_like", []))
     phrases = [tuple(p) for p in lex.get("phrases", [])]
     excl = set(lex.get("phrase_exclude_before", []))
-    items: list[dict[str, Any]] = []
+    items: list[FillerItem] = []
     i = 0
     while i < len(toks):
         matched = False
@@ -135,9 +239,9 @@ def _fillers(words: Sequence[Word], toks: list[str], language: str) -> list[dict
     return items
 
 
-def _hedges(words: Sequence[Word], toks: list[str], language: str) -> list[dict[str, Any]]:
+def _hedges(words: Sequence[Word], toks: list[str], language: str) -> list[HedgeItem]:
     lex = lexicon().get(language, {})
-    items: list[dict[str, Any]] = []
+    items: list[HedgeItem] = []
     single = set(lex.get("hedge_tokens", []))
     phrases = [tuple(p) for p in lex.get("hedge_phrases", [])]
     for i, t in enumerate(toks):
@@ -201,7 +305,7 @@ def _sentences(words: Sequence[Word]) -> list[list[Word]]:
     return [s for s in out if s]
 
 
-def honorifics(words: Sequence[Word]) -> dict[str, Any]:
+def honorifics(words: Sequence[Word]) -> HonorificMetrics:
     """Consistency of 존댓말 over the sentences of a Korean answer. Pure."""
     formal = informal = 0
     informal_items: list[str] = []
@@ -216,6 +320,7 @@ def honorifics(words: Sequence[Word]) -> dict[str, Any]:
             informal_items.append(body[-1].text.strip())
     total = formal + informal
     consistency = round(formal / total, 2) if total else None
+    verdict: Literal["consistent", "mostly", "inconsistent"] | None
     if consistency is None:
         verdict = None
     elif consistency >= 0.9:
@@ -229,7 +334,7 @@ def honorifics(words: Sequence[Word]) -> dict[str, Any]:
 
 
 def compute_delivery(words: list[Word], language: str, *, duration: float | None = None,
-                     recommended_window: tuple[float, float] = (30.0, 120.0)) -> dict:
+                     recommended_window: tuple[float, float] = (30.0, 120.0)) -> DeliveryMetrics:
     """Delivery metrics for one answer; ``words`` in seconds relative to the answer start.
 
     ``duration`` is the answer's audio length (else the last word's end). Pure, thread-safe.
@@ -245,7 +350,7 @@ def compute_delivery(words: list[Word], language: str, *, duration: float | None
     last_end = timed[-1].end if timed else 0.0
     total = float(duration) if duration is not None else float(last_end)
 
-    pauses: list[dict[str, Any]] = []
+    pauses: list[PauseItem] = []
     if timed and timed[0].start >= PAUSE_MIN_S:
         pauses.append({"start": 0.0, "end": round(timed[0].start, 2),
                        "duration": round(timed[0].start, 2), "kind": "leading"})
@@ -261,7 +366,7 @@ def compute_delivery(words: list[Word], language: str, *, duration: float | None
     units = sum(_syllables(t, lang) for t in toks)
     rate: float | None
     articulation: float | None
-    rate_verdict: str | None
+    rate_verdict: Literal["slow", "ok", "fast"] | None
     if len(timed) >= MIN_RATE_WORDS and span >= MIN_RATE_SPAN_S:
         rate = round(units / (span / 60.0), 1)
         articulation = round(units / (speech_s / 60.0), 1) if speech_s > 0 else None
@@ -285,7 +390,7 @@ def compute_delivery(words: list[Word], language: str, *, duration: float | None
         "fillers": {"count": len(fill),
                     "per_min": round(len(fill) / minutes, 1) if minutes else None,
                     "items": fill,
-                    "top": [[w, n] for w, n in Counter(x["word"] for x in fill).most_common(5)]},
+                    "top": [(w, n) for w, n in Counter(x["word"] for x in fill).most_common(5)]},
         "pauses": {"count": len(pauses),
                    "longest_s": max((p["duration"] for p in pauses), default=0.0),
                    "total_s": round(float(sum(p["duration"] for p in pauses)), 2),

@@ -12,7 +12,6 @@ import json
 import string
 from functools import lru_cache
 from importlib import resources
-from typing import Any
 
 LANGUAGES = ("ko", "en")
 DEFAULT_LANGUAGE = "en"
@@ -46,7 +45,7 @@ class Msg:
 
     __slots__ = ("key", "params")
 
-    def __init__(self, key: str, /, **params: Any) -> None:
+    def __init__(self, key: str, /, **params: object) -> None:
         self.key = key
         self.params = params
 
@@ -57,7 +56,7 @@ class Msg:
         return f"Msg({self.key!r})"
 
 
-def tr(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
+def tr(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
     """Return the message ``key`` in ``lang`` (falling back to English, then to the key);
     a :class:`Msg` parameter is translated into ``lang`` too. With ``n=1`` the key's
     singular form ``<key>.one`` is used where the catalog has one."""

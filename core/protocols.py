@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from core.interview.types import AnswerEvaluation, PlannedQuestion
     from core.tasks import CancelToken
 
+# A decoded JSON object (a model's structured output, a JSON schema): its shape is checked at run
+# time (a schema, pydantic), not by the type checker.
+JsonObject = dict[str, Any]
+
 SAMPLE_RATE = 16_000
 Capability = Literal["llm", "evaluator", "stt", "vad", "emotion", "eyes", "embed", "tts"]
 CAPABILITIES: tuple[str, ...] = ("llm", "evaluator", "stt", "vad", "emotion", "eyes", "embed", "tts")
@@ -46,9 +50,9 @@ class LanguageModel(Protocol):
     def stream(self, messages: Sequence[ChatMessage], *, max_tokens: int = 512,
                temperature: float = 0.2, cancel: "CancelToken | None" = None) -> Iterator[str]: ...
 
-    def chat_json(self, messages: Sequence[ChatMessage], schema: dict[str, Any], *,
+    def chat_json(self, messages: Sequence[ChatMessage], schema: JsonObject, *,
                   max_tokens: int = 1024, temperature: float = 0.1,
-                  cancel: "CancelToken | None" = None) -> dict[str, Any]: ...
+                  cancel: "CancelToken | None" = None) -> JsonObject: ...
 
 
 # ----------------------------------------------------------------------------- speech
@@ -233,7 +237,7 @@ class AnswerEvaluator(Protocol):
 class PdfDocument:
     path: Path
     pages: list[str]
-    metadata: dict[str, Any] = field(default_factory=dict)
+    metadata: dict[str, str | int] = field(default_factory=dict)  # the PDF's title, author ... and page_count
     # core.resume.layout.LayoutPage per page when the reader knows the layout, else empty
     layout: list[Any] = field(default_factory=list)
 

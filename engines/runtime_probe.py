@@ -37,11 +37,16 @@ import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable, cast
 
 from core.errors import ModelError
 from core.gpu_plan import cuda_compute_type
 from core.paths import app_paths
+
+if TYPE_CHECKING:  # the probe's child starts bare: llama_cpp is imported there, the catalog never
+    from llama_cpp.llama_types import CreateCompletionResponse
+
+    from core.catalog import ModelEntry
 
 log = logging.getLogger(__name__)
 
@@ -262,7 +267,7 @@ def _exercise_llama(path: str) -> dict:
     from llama_cpp import Llama
 
     llm = Llama(model_path=path, n_ctx=128, n_threads=1, verbose=False)
-    out: Any = llm("Hello", max_tokens=2, temperature=0.0)  # a completion dict (not streamed)
+    out = cast("CreateCompletionResponse", llm("Hello", max_tokens=2, temperature=0.0))  # not streamed
     return {**_llama_info(), "tokens": out["usage"]["completion_tokens"]}
 
 
@@ -365,7 +370,7 @@ _EXERCISES: dict[str, Callable[[str], dict]] = {
 }
 
 
-def runtime_for(entry: Any) -> str | None:
+def runtime_for(entry: ModelEntry) -> str | None:
     """The probe that exercises catalog model ``entry`` (a ModelEntry), or None when there is
     none for it (DeepFace builds its network in code and loads weights into it: no file-level probe)."""
     cap, fmt = entry.capability, entry.format

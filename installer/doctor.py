@@ -19,7 +19,7 @@ import json
 import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from core.errors import Big20Error, DeviceError
 from core.i18n import tr
@@ -28,7 +28,7 @@ from engines.capture.audio import list_input_devices
 from engines.capture.video import OpenCVCamera
 from engines.llm.gpu import capacity_decision, gpus, llama_gpu_build, llm_placement
 from engines.models.manager import ModelManager
-from engines.runtime_probe import cpu_flags, probe, remember, runtime_for
+from engines.runtime_probe import ProbeResult, cpu_flags, probe, remember, runtime_for
 from engines.stt.whisper_runtime import whisper_placement
 
 CAPABILITIES = ("llm", "evaluator", "embed", "stt", "vad", "eyes", "emotion", "tts")
@@ -65,7 +65,7 @@ class Diagnosis:
     def ok(self) -> bool:
         return not any(c.status in ("crashed", "failed", "missing") for c in self.capabilities)
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         return {**asdict(self), "ok": self.ok}
 
 
@@ -104,7 +104,7 @@ def _gpus() -> tuple[list[str], str]:
     return [g.describe() for g in scan.gpus], scan.reason
 
 
-def _placements(manager: Any, lang: str) -> tuple[str, str]:
+def _placements(manager: ModelManager, lang: str) -> tuple[str, str]:
     """Where the LLMs and speech recognition run on this machine, as the app would place them."""
     try:
         decision = llm_placement(manager) or capacity_decision(gpus(), llama_gpu_build())
@@ -123,11 +123,11 @@ def _placements(manager: Any, lang: str) -> tuple[str, str]:
     return llm, stt
 
 
-def diagnose(manager: Any, *, on_check: Callable[[CapabilityCheck], None] | None = None,
-             prober: Callable[..., Any] | None = None, lang: str = "en") -> Diagnosis:
+def diagnose(manager: ModelManager, *, on_check: Callable[[CapabilityCheck], None] | None = None,
+             prober: Callable[[str, Path | None], ProbeResult] | None = None, lang: str = "en") -> Diagnosis:
     """Probe every capability's active model and look at the machine."""
     diag = Diagnosis(cpu_flags=_cpu_flags())
-    seen: dict[tuple[str, str], Any] = {}  # the llm and evaluator often share one file
+    seen: dict[tuple[str, str], ProbeResult] = {}  # the llm and evaluator often share one file
     for cap in CAPABILITIES:
         entry = manager.active(cap)
         if entry is None:
@@ -152,7 +152,7 @@ def diagnose(manager: Any, *, on_check: Callable[[CapabilityCheck], None] | None
     return check_machine(manager, lang=lang, into=diag)
 
 
-def check_machine(manager: Any, *, lang: str = "en", into: Diagnosis | None = None) -> Diagnosis:
+def check_machine(manager: ModelManager, *, lang: str = "en", into: Diagnosis | None = None) -> Diagnosis:
     """The machine part of the diagnosis (camera, microphone, GPU and where the models would
     run, free disk) without the runtime probes: what the first-run wizard checks."""
     diag = into or Diagnosis(cpu_flags=_cpu_flags())

@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ins.set_defaults(func=cmd_install_defaults)
 
 
-def _manager(args: argparse.Namespace):
+def _manager(args: argparse.Namespace) -> ModelManager:
     return ModelManager(choice=args.settings.models)
 
 
@@ -91,14 +91,14 @@ def cmd_install_defaults(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _probe_native_runtimes(manager, lang: str) -> None:
+def _probe_native_runtimes(manager: ModelManager, lang: str) -> None:
     """Run the native LLM and embedder runtimes once in a child now, at install time, so the
     first question in the app does not pay for it and a build that crashes this CPU is found
     here (and remembered: the app then refuses that engine instead of dying)."""
     for cap in ("llm", "embed"):
         entry = manager.active(cap)
         runtime = runtime_for(entry) if entry is not None else None
-        if runtime is None:
+        if entry is None or runtime is None:
             continue
         path = manager.path(entry.id)
         result = checked(runtime, path)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sys
 import time
+from types import TracebackType
+from typing import TextIO
 
 
 class ConsoleProgress:
     """``progress(done, total, message)``; redraws at most 10 times a second."""
 
-    def __init__(self, label: str, stream=None) -> None:
+    def __init__(self, label: str, stream: TextIO | None = None) -> None:
         self.label = label
         self.stream = stream or sys.stderr
         self._last = 0.0
@@ -18,7 +20,7 @@ class ConsoleProgress:
     def __enter__(self) -> "ConsoleProgress":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
         if self._drawn:
             self.stream.write("\n")
             self.stream.flush()

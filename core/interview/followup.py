@@ -31,14 +31,14 @@ import logging
 import re
 import threading
 from dataclasses import dataclass
-from typing import Any, Callable, Literal, Sequence
+from typing import Callable, Literal, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from core.errors import EngineError
 from core.i18n import tr
 from core.interview.types import PlannedQuestion
-from core.protocols import ChatMessage, LanguageModel, Word
+from core.protocols import ChatMessage, JsonObject, LanguageModel, Word
 from core.tasks import CancelToken
 
 log = logging.getLogger(__name__)
@@ -385,7 +385,7 @@ _BANDS = {
 }
 
 
-def follow_up_rubric(hit: FocusHit, lang: str) -> dict[str, Any]:
+def follow_up_rubric(hit: FocusHit, lang: str) -> JsonObject:
     """The follow-up's own rubric (shape of :meth:`core.bank.BankQuestion.rubric_for`):
     key points from the focus and the candidate's quoted words."""
     lang = "ko" if lang == "ko" else "en"
@@ -450,7 +450,7 @@ class _FollowUpOut(BaseModel):
     question: str = Field(default="", max_length=400)
 
 
-FOLLOW_UP_SCHEMA: dict[str, Any] = {
+FOLLOW_UP_SCHEMA: JsonObject = {
     "type": "object",
     "properties": {"ask": {"type": "boolean"},
                    "focus": {"type": "string", "enum": list(FOCUSES)},

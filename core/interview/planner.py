@@ -30,7 +30,7 @@ import random
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, Sequence
+from typing import Sequence
 
 from core.bank import BankQuestion, Company, mobile_platform, position_tag
 from core.errors import EngineError
@@ -38,7 +38,7 @@ from core.evaluation.text import norm, tokens
 from core.interview.followup import fix_particles
 from core.interview.rubrics import generated_rubric, resume_rubric, validate_generated
 from core.interview.types import PlannedQuestion
-from core.protocols import ChatMessage, Embedder, LanguageModel
+from core.protocols import ChatMessage, Embedder, JsonObject, LanguageModel
 from core.resume.structure import fact_ok, is_confident
 from core.resume.structure import resume_facts as _facts
 from core.tasks import CancelToken
@@ -54,7 +54,7 @@ class PlanContext:
 
     language: str
     position: str
-    resume: dict[str, Any] = field(default_factory=dict)
+    resume: JsonObject = field(default_factory=dict)  # the structured resume (core.resume.structure)
     company: Company | None = None
     seed: int = 0
 
@@ -77,7 +77,7 @@ class PlanContext:
         return [t for t in terms + [self.position] + self.company_terms() if t]
 
 
-def resume_facts(resume: dict[str, Any]) -> dict[str, list[str]]:
+def resume_facts(resume: JsonObject) -> dict[str, list[str]]:
     """Slot values from the structured resume that pass the sanity check of
     :func:`core.resume.structure.fact_ok` (a garbled value is never offered)."""
     return _facts(resume or {})
@@ -144,7 +144,7 @@ def _month_index(point: str | None, today: date) -> int | None:
     return int(m.group(1)) * 12 + (int(m.group(2)) - 1 if m.group(2) else 0)
 
 
-def _recency(e: dict[str, Any], today: date) -> tuple[int, int]:
+def _recency(e: JsonObject, today: date) -> tuple[int, int]:
     end = _month_index(e.get("end"), today)
     start = _month_index(e.get("start"), today)
     if end is None and start is not None and e.get("end") is None and e.get("start"):
@@ -152,7 +152,7 @@ def _recency(e: dict[str, Any], today: date) -> tuple[int, int]:
     return (end if end is not None else -1, start if start is not None else -1)
 
 
-def years_of_experience(resume: dict[str, Any], today: date | None = None) -> float | None:
+def years_of_experience(resume: JsonObject, today: date | None = None) -> float | None:
     """Years covered by the resume's experience periods (overlaps merged); None when no
     period parses."""
     today = today or date.today()
@@ -202,7 +202,7 @@ def _fits_level(q: BankQuestion, level: str | None) -> bool:
     return True
 
 
-def experience_pairs(resume: dict[str, Any], today: date | None = None) -> list[tuple[str, str]]:
+def experience_pairs(resume: JsonObject, today: date | None = None) -> list[tuple[str, str]]:
     """(company, role) of the same experience entry, both passing the sanity check, most
     recent job first (an open period, then the latest end): a question naming both ("as
     {role} at {prev_company}") must not mix two jobs. Only the most recent entry is offered:
@@ -219,7 +219,7 @@ def experience_pairs(resume: dict[str, Any], today: date | None = None) -> list[
     return [(c, r)] if fact_ok("prev_company", c) and fact_ok("role", r) else []
 
 
-def current_company(resume: dict[str, Any], today: date | None = None) -> str | None:
+def current_company(resume: JsonObject, today: date | None = None) -> str | None:
     """The most recent employer when it passes the sanity check (see experience_pairs)."""
     today = today or date.today()
     entries = [e for e in (resume or {}).get("experience") or [] if isinstance(e, dict)]
@@ -447,7 +447,7 @@ def plan_from_bank(bank: Sequence[BankQuestion], ctx: PlanContext, n: int, *,
 
 
 # ----------------------------------------------------------------------------- LLM path
-PLAN_SCHEMA: dict[str, Any] = {
+PLAN_SCHEMA: JsonObject = {
     "type": "object",
     "properties": {"questions": {"type": "array", "minItems": 1, "items": {
         "type": "object",
@@ -481,7 +481,7 @@ def build_plan_messages(ctx: PlanContext, n: int) -> list[ChatMessage]:
     return [ChatMessage("system", system), ChatMessage("user", user)]
 
 
-def validate_plan(raw: dict[str, Any], ctx: PlanContext, n: int) -> list[PlannedQuestion]:
+def validate_plan(raw: JsonObject, ctx: PlanContext, n: int) -> list[PlannedQuestion]:
     """Turn model output into questions; raises ValueError when it is unusable (wrong count,
     duplicates, a grounding fact not in the resume)."""
     facts = {norm(v) for vals in resume_facts(ctx.resume).values() for v in vals}

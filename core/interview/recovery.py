@@ -24,7 +24,7 @@ import os
 import socket
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Callable, TypedDict
 
 import psutil
 from sqlalchemy import func, select
@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from core.db.models import Interview, InterviewQuestion, InterviewStatus, Resume, Speaker, Transcript
 from core.interview.types import KeptSummary
+from core.protocols import JsonObject
 
 OPEN_STATES = (InterviewStatus.scheduled, InterviewStatus.live)
 
@@ -65,7 +66,15 @@ def _start_time(pid: int) -> float | None:
         return None
 
 
-def owner_record() -> dict[str, Any]:
+class OwnerRecord(TypedDict):
+    """``interviews.plan["owner"]``: the process that runs the interview."""
+
+    pid: int
+    host: str
+    started: float | None  # the process's start time, seconds since the epoch
+
+
+def owner_record() -> OwnerRecord:
     """What identifies this process as an interview's owner: pid, host and the process's
     start time (seconds since the epoch), stored in ``interviews.plan["owner"]``."""
     pid = os.getpid()
@@ -78,7 +87,7 @@ def _utc_ts(when: datetime | None) -> float | None:
     return (when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)).timestamp()
 
 
-def _owner_alive(plan: dict[str, Any] | None, since: datetime | None = None) -> bool:
+def _owner_alive(plan: JsonObject | None, since: datetime | None = None) -> bool:
     """True when the process recorded in ``plan["owner"]`` still runs: same host, the pid
     exists and is not a zombie, and it is the same process (its start time is the recorded
     one; for records without one, it started before the interview did, ``since``)."""

@@ -31,12 +31,13 @@ Pure data; thread-safe.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal, Mapping, Sequence
+from typing import Literal, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from core.bank import get_question
 from core.errors import InputError
+from core.protocols import JsonObject
 
 KINDS = ("technical", "behavioural", "resume")
 ROLES = ("situation", "action", "result", "lesson", "identity", "strength", "aspiration", "reason")
@@ -118,7 +119,7 @@ def point_role(text: str) -> str | None:
     return None
 
 
-def rubric_kind(question: Any) -> str:
+def rubric_kind(question: object) -> str:
     """The kind of judgement a question's rubric asks for: its ``kind`` when set; for a bank
     rubric (``bank_key``, also in rubrics stored before kinds existed) behavioural when the
     bank question is a self-introduction or behavioural; technical otherwise (knowledge,
@@ -147,8 +148,8 @@ def primary_slot(slots: Sequence[str]) -> str | None:
     return next((s for s in SLOT_PRIORITY if s in slots), None)
 
 
-def resume_rubric(base: Mapping[str, Any], values: Mapping[str, str], lang: str, *,
-                  category: str = "behavioral", facts: Sequence[str] = ()) -> dict[str, Any]:
+def resume_rubric(base: JsonObject, values: Mapping[str, str], lang: str, *,
+                  category: str = "behavioral", facts: Sequence[str] = ()) -> JsonObject:
     """The rubric for a question filled from the resume.
 
     ``base``: the bank question's single-language rubric (its criteria, bands, weights and
@@ -204,7 +205,7 @@ class GeneratedQuestion(BaseModel):
         return out
 
 
-def validate_generated(item: Mapping[str, Any]) -> GeneratedQuestion:
+def validate_generated(item: Mapping[str, object]) -> GeneratedQuestion:
     """The model's question, validated; raises ValueError (pydantic's message) when unusable."""
     try:
         return GeneratedQuestion.model_validate(dict(item))
@@ -212,7 +213,7 @@ def validate_generated(item: Mapping[str, Any]) -> GeneratedQuestion:
         raise ValueError(f"generated question rejected: {exc.error_count()} errors") from exc
 
 
-def generated_rubric(q: GeneratedQuestion, lang: str) -> dict[str, Any]:
+def generated_rubric(q: GeneratedQuestion, lang: str) -> JsonObject:
     """The rubric for a validated generated question (the bank's shape, ``bank_key`` None)."""
     kind = bank_kind(q.category, q.question_type)
     return {"version": 1, "bank_key": None, "language": lang, "kind": kind,

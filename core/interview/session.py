@@ -75,7 +75,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -103,12 +103,13 @@ from core.interview.planner import (
     plan_with_llm,
     resume_facts,
 )
-from core.interview.recovery import discard_interview
+from core.interview.recovery import OwnerRecord, discard_interview, owner_record
 from core.interview.types import KeptSummary, PlannedQuestion
 from core.protocols import (
     SAMPLE_RATE,
     AnswerEvaluator,
     FileTranscriber,
+    JsonObject,
     LanguageModel,
     StreamingTranscriber,
     Transcription,
@@ -132,10 +133,8 @@ TYPED_ENGINE = "typed"
 POST_THREAD = "interview-post"
 
 
-def _owner() -> dict[str, Any]:
+def _owner() -> OwnerRecord:
     # pid, host and process start time: recovery tells a zombie or a reused pid from the owner
-    from core.interview.recovery import owner_record
-
     return owner_record()
 
 
@@ -155,7 +154,7 @@ class InterviewSetup:
     language: str
     n_questions: int = 6
     resume_path: Path | None = None
-    resume: tuple[str, dict[str, Any]] | None = None
+    resume: tuple[str, JsonObject] | None = None
     question_keys: list[str] | None = None
     seed: int = 0
     uuid: str | None = None
@@ -211,7 +210,7 @@ class SessionListener:
 
     def evaluation_ready(self, index: int, record: AnswerRecord) -> None: ...
 
-    def report_ready(self, report: dict[str, Any], interview_id: int) -> None: ...
+    def report_ready(self, report: dict[str, object], interview_id: int) -> None: ...  # Report.to_json()
 
 
 # ----------------------------------------------------------------------------- planning
@@ -335,7 +334,7 @@ class InterviewSession:
     def add_listener(self, listener: SessionListener) -> None:
         self.listeners.append(listener)
 
-    def _emit(self, name: str, *args: Any) -> None:
+    def _emit(self, name: str, *args: object) -> None:
         for listener in list(self.listeners):
             try:
                 getattr(listener, name)(*args)
@@ -405,7 +404,7 @@ class InterviewSession:
         self._state = "prepared"
         return self.plan
 
-    def _plan_doc(self) -> dict[str, Any]:
+    def _plan_doc(self) -> JsonObject:
         return {"questions": [asdict(q) for q in self.plan], "source": self.plan_source,
                 "seed": self.setup.seed, "follow_ups": self.setup.follow_ups, "owner": _owner()}
 
@@ -803,8 +802,11 @@ class InterviewSession:
         rec.emotion = emotion
 
     # ------------------------------------------------------------------ end
-    def finish(self, *, emotions: dict | None = None, meta: dict | None = None) -> dict[str, Any]:
-        """Wait for the background work, build and store the report, complete the interview."""
+    def finish(self, *, emotions: dict | None = None, meta: dict | None = None) -> dict[str, object]:
+        """Wait for the background work, build and store the report, complete the interview.
+
+        Returns (and hands ``report_ready``) the report's stored JSON form
+        (:meth:`core.report.model.Report.to_json`), the form every front end reads."""
         self._require_live()
         if self._current is not None:  # finishing early: the question on screen was not answered
             self.skip()
@@ -818,7 +820,7 @@ class InterviewSession:
                               company_id=self._company().id, company_name=self._company().company_name.get(lang),
                               candidate_name=(structured or {}).get("name"), emotions=emotions,
                               meta={"interview_uuid": self.interview_uuid, "plan_source": self.plan_source,
-                                    "seed": s.seed, **(meta or {})})
+                                    "seed": s.seed, **(meta or {})}).to_json()
         with self._db_lock, self.factory() as db:
             save_report(db, self._live_id(), report)
             transition(db, get_interview(db, self._live_id()), InterviewStatus.completed)
@@ -867,7 +869,7 @@ class InterviewSession:
         without a stored plan."""
         with session_factory() as db:
             iv = db.get(Interview, interview_id)
-            stored: dict[str, Any] = (iv.plan if iv is not None else None) or {}
+            stored: JsonObject = (iv.plan if iv is not None else None) or {}
             if iv is None or iv.status is not InterviewStatus.live or not stored.get("questions"):
                 raise InputError("session.not_resumable", id=interview_id)
             resume_row = db.get(Resume, iv.resume_id) if iv.resume_id else None

@@ -14,21 +14,35 @@ Summary rules (docs/ARCHITECTURE.md §6):
 - ``overall``: mean of the per-answer scores of the evaluated answers; None when none.
 - ``text``: states how many answers were evaluated, and warns when fewer than half were.
 
-The shape contains the seed's ``{"summary": {"technical", "communication", "cultural"},
-"details": [{"question", "answer", "feedback", "score"}], "emotions": {"confidence",
-"nervousness"}}`` and adds evidence, delivery metrics and measurement quality.
+The result is a :class:`core.report.model.Report`, which keeps the seed's shape
+(``summary``, ``details``, ``emotions``) and adds evidence, delivery metrics and measurement
+quality; ``Report.to_json()`` is the stored form.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
 
-from core.delivery import compute_delivery
-from core.i18n import tr
+from core.delivery import DeliveryMetrics, compute_delivery
+from core.i18n import LANGUAGES, tr
 from core.interview.types import CRITERIA, AnswerEvaluation, PlannedQuestion
 from core.protocols import Word
+from core.report.model import (
+    CompanyRef,
+    CriterionResult,
+    DeliverySummary,
+    Detail,
+    Emotions,
+    EvidenceQuote,
+    Meta,
+    Report,
+    SecondOpinion,
+    SttInfo,
+    Summary,
+    VisionMetrics,
+)
 from core.report.scores import criterion_name, score_text
 
 SCHEMA_VERSION = 1
@@ -46,8 +60,8 @@ class AnswerRecord:
     audio_duration: float | None = None
     stt_confidence: float | None = None
     stt_engine: str | None = None
-    gaze: dict | None = None  # per-answer vision metrics; may be None
-    emotion: dict | None = None
+    gaze: VisionMetrics | None = None  # per-answer vision metrics; may be None
+    emotion: VisionMetrics | None = None
     answer_mode: str = "speech"  # "speech" | "typed" (typed: delivery metrics do not apply)
     warnings: list[str] = field(default_factory=list)  # translated quality warnings (wrong language ...)
     # second opinions (e.g. the rubric evaluator beside the LLM): shown, not averaged in
@@ -58,9 +72,10 @@ def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 1) if values else None
 
 
-def _is_evaluated(rec: AnswerRecord) -> bool:
+def _scored(rec: AnswerRecord) -> AnswerEvaluation | None:
+    """The record's evaluation when it was evaluated and has a score, else None."""
     ev = rec.evaluation
-    return ev is not None and ev.evaluated and ev.score is not None
+    return ev if ev is not None and ev.evaluated and ev.score is not None else None
 
 
 def _reason(rec: AnswerRecord, lang: str) -> str:
@@ -75,99 +90,95 @@ def _criterion_score(ev: AnswerEvaluation, name: str) -> float | None:
     return c.score if c is not None else None
 
 
-def _detail(rec: AnswerRecord, lang: str) -> dict[str, Any]:
+def _scores(ev: AnswerEvaluation, order: tuple[str, ...] = ()) -> dict[str, CriterionResult]:
+    """The criteria's scores, those named in ``order`` first."""
+    names = [n for n in order if n in ev.criteria] + [n for n in ev.criteria if n not in order]
+    return {n: CriterionResult(score=ev.criteria[n].score, reason=ev.criteria[n].reason) for n in names}
+
+
+def _evidence(ev: AnswerEvaluation) -> list[EvidenceQuote]:
+    return [EvidenceQuote(quote=e.quote, start=e.start, end=e.end, rubric_point=e.rubric_point,
+                          criterion=e.criterion or n)
+            for n, c in ev.criteria.items() for e in c.evidence]
+
+
+def _detail(rec: AnswerRecord, lang: str) -> Detail:
     q = rec.question
     ev = rec.evaluation
-    evaluated = _is_evaluated(rec)
-    delivery = compute_delivery(rec.words, rec.language, duration=rec.audio_duration)
+    scored = _scored(rec)
+    delivery: DeliveryMetrics = compute_delivery(rec.words, rec.language, duration=rec.audio_duration)
     if rec.answer_mode == "typed":
         delivery = {**delivery, "applicable": False, "reason": tr("report.delivery.typed", lang)}
     else:
         delivery["applicable"] = True
-    detail: dict[str, Any] = {
-        "index": rec.index,
-        "question": q.text,
-        "question_type": q.question_type,
-        "category": q.category,
-        "difficulty": q.difficulty,
-        "is_follow_up": q.is_follow_up,
-        "parent_index": q.parent_index,
+    return Detail(
+        index=rec.index,
+        question=q.text,
+        question_type=q.question_type,
+        category=q.category,
+        difficulty=q.difficulty,
+        is_follow_up=q.is_follow_up,
+        parent_index=q.parent_index,
         # where the question came from and the resume facts / answer words it used
-        "source": q.source,
-        "grounding": list(q.grounding),
-        "answer": rec.answer_text,
-        "answer_mode": rec.answer_mode,
-        "warnings": list(rec.warnings),
-        "evaluated": evaluated,
-        "not_evaluated_reason": None if evaluated else _reason(rec, lang),
-        "score": ev.score if evaluated else None,
-        "feedback": ev.feedback if evaluated else None,
-        "scores": {},
-        "strengths": list(ev.strengths) if evaluated else [],
-        "improvements": list(ev.improvements) if evaluated else [],
-        "evidence": [],
-        "evaluator_model": (ev.evaluator_model or None) if ev is not None else None,
-        "delivery": delivery,
-        "stt": {"engine": rec.stt_engine, "confidence": rec.stt_confidence},
-        "gaze": rec.gaze,
-        "emotion": rec.emotion,
-    }
-    if evaluated:
-        for name in CRITERIA:
-            c = ev.criteria.get(name)
-            if c is not None:
-                detail["scores"][name] = {"score": c.score, "reason": c.reason}
-        for name, c in ev.criteria.items():
-            if name not in detail["scores"]:
-                detail["scores"][name] = {"score": c.score, "reason": c.reason}
-            for e in c.evidence:
-                detail["evidence"].append({"quote": e.quote, "start": e.start, "end": e.end,
-                                           "rubric_point": e.rubric_point,
-                                           "criterion": e.criterion or name})
-    detail["other_evaluations"] = [_second(o) for o in rec.other_evaluations]
-    return detail
+        source=q.source,
+        grounding=list(q.grounding),
+        answer=rec.answer_text,
+        answer_mode=rec.answer_mode,
+        warnings=list(rec.warnings),
+        evaluated=scored is not None,
+        not_evaluated_reason=None if scored is not None else _reason(rec, lang),
+        score=scored.score if scored is not None else None,
+        feedback=scored.feedback if scored is not None else None,
+        scores=_scores(scored, CRITERIA) if scored is not None else {},
+        strengths=list(scored.strengths) if scored is not None else [],
+        improvements=list(scored.improvements) if scored is not None else [],
+        evidence=_evidence(scored) if scored is not None else [],
+        evaluator_model=(ev.evaluator_model or None) if ev is not None else None,
+        delivery=delivery,
+        stt=SttInfo(engine=rec.stt_engine, confidence=rec.stt_confidence),
+        gaze=rec.gaze,
+        emotion=rec.emotion,
+        other_evaluations=[_second(o) for o in rec.other_evaluations],
+    )
 
 
-def _second(ev: AnswerEvaluation) -> dict[str, Any]:
+def _second(ev: AnswerEvaluation) -> SecondOpinion:
     """A second evaluator's result with its verified quotes (not part of any mean)."""
-    return {"evaluator_model": ev.evaluator_model, "evaluated": ev.evaluated, "score": ev.score,
-            "not_evaluated_reason": ev.not_evaluated_reason, "feedback": ev.feedback,
-            "scores": {n: {"score": c.score, "reason": c.reason} for n, c in ev.criteria.items()},
-            "evidence": [{"quote": e.quote, "start": e.start, "end": e.end, "rubric_point": e.rubric_point,
-                          "criterion": e.criterion or n} for n, c in ev.criteria.items() for e in c.evidence]}
+    return SecondOpinion(evaluator_model=ev.evaluator_model, evaluated=ev.evaluated, score=ev.score,
+                         not_evaluated_reason=ev.not_evaluated_reason, feedback=ev.feedback,
+                         scores=_scores(ev), evidence=_evidence(ev))
 
 
-def _delivery_summary(details: list[dict[str, Any]]) -> dict[str, Any]:
-    details = [d for d in details if d["delivery"].get("applicable", True)]  # typed answers were not spoken
-    rates = [d["delivery"]["rate"]["value"] for d in details if d["delivery"]["rate"]["value"] is not None]
-    speech_min = sum(d["delivery"]["speech_s"] for d in details) / 60.0
-    fillers = sum(d["delivery"]["fillers"]["count"] for d in details)
-    cons = [d["delivery"]["honorifics"]["consistency"] for d in details
-            if d["delivery"].get("honorifics") and d["delivery"]["honorifics"]["consistency"] is not None]
-    return {
-        "rate_mean": _mean(rates),
-        "rate_unit": details[0]["delivery"]["rate"]["unit"] if details else None,
-        "fillers_total": fillers,
-        "fillers_per_min": round(fillers / speech_min, 1) if speech_min > 0 else None,
-        "pauses_total": sum(d["delivery"]["pauses"]["count"] for d in details),
-        "longest_pause_s": max((d["delivery"]["pauses"]["longest_s"] for d in details), default=0.0),
-        "honorific_consistency": _mean(cons) if cons else None,
-    }
+def _delivery_summary(details: list[Detail]) -> DeliverySummary:
+    spoken = [d.delivery for d in details if d.delivery is not None and d.spoken]  # typed answers were not spoken
+    rates = [v for dl in spoken if (v := dl["rate"]["value"]) is not None]
+    speech_min = sum(dl["speech_s"] for dl in spoken) / 60.0
+    fillers = sum(dl["fillers"]["count"] for dl in spoken)
+    cons = [c for dl in spoken if (h := dl["honorifics"]) and (c := h["consistency"]) is not None]
+    return DeliverySummary(
+        rate_mean=_mean(rates),
+        rate_unit=spoken[0]["rate"]["unit"] if spoken else None,
+        fillers_total=fillers,
+        fillers_per_min=round(fillers / speech_min, 1) if speech_min > 0 else None,
+        pauses_total=sum(dl["pauses"]["count"] for dl in spoken),
+        longest_pause_s=max((dl["pauses"]["longest_s"] for dl in spoken), default=0.0),
+        honorific_consistency=_mean(cons) if cons else None,
+    )
 
 
-def _summary_text(summary: dict[str, Any], lang: str) -> str:
-    n, total = summary["evaluated_answers"], summary["total_answers"]
+def _summary_text(summary: Summary, lang: str) -> str:
+    n, total = summary.evaluated_answers, summary.total_answers
     if total == 0:
         return tr("report.summary.no_answers", lang)
     if n == 0:
         return tr("report.summary.none_evaluated", lang, total=total)
-    parts = [tr("report.summary.evaluated", lang, n=n, total=total, overall=score_text(summary["overall"]))]
+    parts = [tr("report.summary.evaluated", lang, n=n, total=total, overall=score_text(summary.overall))]
     if n * 2 < total:
         parts.append(tr("report.summary.few_evaluated", lang, n=n, total=total))
-    crit = {k: v for k, v in (summary.get("criteria") or {}).items() if v is not None}
+    crit = {k: v for k, v in summary.criteria.items() if v is not None}
     if len(crit) >= 2:
-        best = max(crit, key=crit.get)
-        worst = min(crit, key=crit.get)
+        best = max(crit, key=lambda k: crit[k])
+        worst = min(crit, key=lambda k: crit[k])
         if crit[best] - crit[worst] >= 5:
             parts.append(tr("report.summary.best_worst", lang,
                             best=criterion_name(best, lang), best_score=score_text(crit[best]),
@@ -177,59 +188,58 @@ def _summary_text(summary: dict[str, Any], lang: str) -> str:
 
 def _scope(model: str) -> dict[str, str]:
     if model.startswith("rubric-coverage/"):
-        return {lg: tr("eval.scope.coverage", lg) for lg in ("ko", "en")}
-    return {lg: tr("eval.scope.llm", lg, model=model) for lg in ("ko", "en")}
+        return {lg: tr("eval.scope.coverage", lg) for lg in LANGUAGES}
+    return {lg: tr("eval.scope.llm", lg, model=model) for lg in LANGUAGES}
 
 
 def build_report(answers: list[AnswerRecord], *, language: str, position: str, company_id: str | None,
                  company_name: str | None = None, candidate_name: str | None = None,
-                 emotions: dict | None = None, meta: dict | None = None) -> dict:
-    """The report dict (JSON-able) for ``answers``, details in answer order. Pure, thread-safe."""
+                 emotions: Mapping[str, object] | None = None,
+                 meta: Mapping[str, object] | None = None) -> Report:
+    """The report for ``answers``, details in answer order. ``emotions``: the vision pipeline's
+    interview-wide measures (None: no video); ``meta``: the caller's keys added to ``meta``
+    (they win over the builder's). Pure, thread-safe."""
     lang = "ko" if language.lower().startswith("ko") else "en"
     ordered = sorted(answers, key=lambda r: r.index)
     details = [_detail(r, lang) for r in ordered]
-    evaluated = [r for r in ordered if _is_evaluated(r)]
+    evaluated = [ev for r in ordered if (ev := _scored(r)) is not None]
 
-    def crit_mean(name: str, recs: list[AnswerRecord]) -> float | None:
-        return _mean([s for r in recs if (s := _criterion_score(r.evaluation, name)) is not None])
+    def crit_mean(name: str) -> float | None:
+        return _mean([s for ev in evaluated if (s := _criterion_score(ev, name)) is not None])
 
-    criteria = {name: crit_mean(name, evaluated) for name in CRITERIA}
-    summary: dict[str, Any] = {
+    criteria = {name: crit_mean(name) for name in CRITERIA}
+    summary = Summary(
         # the seed's names for three of the criteria: the same numbers (one computation)
-        "technical": criteria["technical_accuracy"],
-        "communication": criteria["communication"],
-        "cultural": criteria["job_fit"],
-        "overall": _mean([r.evaluation.score for r in evaluated]),
-        "evaluated_answers": len(evaluated),
-        "total_answers": len(ordered),
-        "criteria": criteria,
-        "delivery": _delivery_summary(details),
-    }
-    summary["text"] = _summary_text(summary, lang)
+        technical=criteria["technical_accuracy"],
+        communication=criteria["communication"],
+        cultural=criteria["job_fit"],
+        overall=_mean([s for ev in evaluated if (s := ev.score) is not None]),
+        evaluated_answers=len(evaluated),
+        total_answers=len(ordered),
+        criteria=criteria,
+        delivery=_delivery_summary(details),
+    )
+    summary.text = _summary_text(summary, lang)
 
     if emotions is None:
-        emo: dict[str, Any] = {"confidence": None, "nervousness": None, "reliable": False,
-                               "reason": tr("report.emotions.no_video", lang)}
+        emo = Emotions(confidence=None, nervousness=None, reliable=False, reason=tr("report.emotions.no_video", lang))
     else:
-        emo = dict(emotions)
-        emo.setdefault("confidence", None)
-        emo.setdefault("nervousness", None)
+        emo = Emotions.model_validate({"confidence": None, "nervousness": None, **emotions})
 
     models = sorted({r.evaluation.evaluator_model for r in ordered
                      if r.evaluation is not None and r.evaluation.evaluator_model}
                     | {o.evaluator_model for r in ordered for o in r.other_evaluations if o.evaluator_model})
-    meta_out: dict[str, Any] = {
+    meta_out = Meta.model_validate({
         "schema_version": SCHEMA_VERSION,
         "language": lang,
         "position": position,
-        "company": {"id": company_id, "name": company_name},
+        "company": CompanyRef(id=company_id, name=company_name),
         "candidate_name": candidate_name,
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "evaluator_models": models,
         # what each evaluator checks and cannot check, in both languages (docs/ARCHITECTURE.md §6)
         "evaluator_scope": {m: _scope(m) for m in models},
         "stt_engines": sorted({r.stt_engine for r in ordered if r.stt_engine}),
-    }
-    if meta:
-        meta_out.update(meta)
-    return {"summary": summary, "details": details, "emotions": emo, "meta": meta_out}
+        **(meta or {}),
+    })
+    return Report(summary=summary, details=details, emotions=emo, meta=meta_out)

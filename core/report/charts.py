@@ -13,9 +13,10 @@ import shutil
 import subprocess
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from core.i18n import tr
+from core.report.model import Report
 from core.report.scores import criterion_name, criterion_scores, question_label, score_text
 
 _CJK_FONT_CANDIDATES = (
@@ -27,6 +28,10 @@ _CJK_FONT_CANDIDATES = (
 )
 _lock = threading.Lock()
 _family: list[str | None] = []
+
+if TYPE_CHECKING:  # matplotlib itself is imported when a chart is drawn (start-up time)
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 COLORS = {"bar": "#3b6fb6", "band": "#c8e6c9", "fill": "#e0893a", "pause": "#7a5bb5", "na": "#9e9e9e"}
 
@@ -68,7 +73,7 @@ def _font_family() -> str | None:
         return _family[0]
 
 
-def _figure(width: float, height: float):
+def _figure(width: float, height: float) -> tuple[Figure, Axes]:
     # A bare Figure renders through Agg without pyplot, so the Qt app's backend is untouched.
     from matplotlib.figure import Figure
 
@@ -79,15 +84,15 @@ def _figure(width: float, height: float):
     return fig, mpl_axes
 
 
-def _png(fig) -> bytes:
+def _png(fig: Figure) -> bytes:
     buf = io.BytesIO()
     fig.tight_layout()
     fig.savefig(buf, format="png")
     return buf.getvalue()
 
 
-def criteria_chart(report: dict[str, Any], lang: str) -> bytes:
-    rows = criterion_scores(report["summary"])
+def criteria_chart(report: Report, lang: str) -> bytes:
+    rows = criterion_scores(report.summary)
     fig, ax = _figure(6.0, 2.6)
     labels = [criterion_name(k, lang) for k, _ in rows]
     names = [k for k, _ in rows]
@@ -104,14 +109,14 @@ def criteria_chart(report: dict[str, Any], lang: str) -> bytes:
     return _png(fig)
 
 
-def answers_chart(report: dict[str, Any], lang: str) -> bytes:
-    details = report["details"]
+def answers_chart(report: Report, lang: str) -> bytes:
+    details = report.details
     fig, ax = _figure(6.0, 2.6)
     xs = list(range(len(details)))
     for i, d in zip(xs, details):
-        if d["evaluated"] and d["score"] is not None:
-            ax.bar(i, d["score"], color=COLORS["bar"])
-            ax.text(i, d["score"] + 1.5, score_text(d["score"]), ha="center", fontsize=8)
+        if d.evaluated and d.score is not None:
+            ax.bar(i, d.score, color=COLORS["bar"])
+            ax.text(i, d.score + 1.5, score_text(d.score), ha="center", fontsize=8)
         else:
             ax.text(i, 3, tr("report.chart.not_evaluated_mark", lang), ha="center",
                     color=COLORS["na"], fontsize=8, va="bottom")
@@ -121,18 +126,19 @@ def answers_chart(report: dict[str, Any], lang: str) -> bytes:
     return _png(fig)
 
 
-def rate_chart(report: dict[str, Any], lang: str) -> bytes:
-    details = report["details"]
+def rate_chart(report: Report, lang: str) -> bytes:
+    details = report.details
     fig, ax = _figure(6.0, 2.6)
     xs = list(range(len(details)))
-    band = details[0]["delivery"]["rate"]["band"] if details else [0, 0]
-    unit = details[0]["delivery"]["rate"]["unit"] if details else "words_per_min"
+    first = details[0].delivery if details else None
+    band = first["rate"]["band"] if first is not None else [0.0, 0.0]
+    unit = first["rate"]["unit"] if first is not None else "words_per_min"
     ax.axhspan(band[0], band[1], color=COLORS["band"], label=tr("report.chart.band", lang))
     top = band[1] * 1.3
     for i, d in zip(xs, details):
-        v = d["delivery"]["rate"]["value"] if spoken(d) else None
+        v = d.delivery["rate"]["value"] if d.delivery is not None and d.spoken else None
         if v is None:
-            mark = tr("report.label.no_data" if spoken(d) else "report.chart.typed_mark", lang)
+            mark = tr("report.label.no_data" if d.spoken else "report.chart.typed_mark", lang)
             ax.text(i, band[0] * 0.1, mark, ha="center", color=COLORS["na"], fontsize=8)
         else:
             ax.plot([i], [v], "o", color=COLORS["bar"])
@@ -147,40 +153,39 @@ def rate_chart(report: dict[str, Any], lang: str) -> bytes:
     return _png(fig)
 
 
-def fillers_pauses_chart(report: dict[str, Any], lang: str) -> bytes:
-    details = report["details"]
+def fillers_pauses_chart(report: Report, lang: str) -> bytes:
+    from matplotlib.ticker import MaxNLocator
+
+    details = report.details
     fig, ax = _figure(6.0, 2.6)
     xs = list(range(len(details)))
     w = 0.38
-    said = [(x, d) for x, d in zip(xs, details) if spoken(d)]
-    ax.bar([x - w / 2 for x, _ in said], [d["delivery"]["fillers"]["count"] for _, d in said], w,
+    said = [(x, dl) for x, d in zip(xs, details) if (dl := d.delivery) is not None and d.spoken]
+    ax.bar([x - w / 2 for x, _ in said], [dl["fillers"]["count"] for _, dl in said], w,
            color=COLORS["fill"], label=tr("report.chart.fillers", lang))
-    ax.bar([x + w / 2 for x, _ in said], [d["delivery"]["pauses"]["count"] for _, d in said], w,
+    ax.bar([x + w / 2 for x, _ in said], [dl["pauses"]["count"] for _, dl in said], w,
            color=COLORS["pause"], label=tr("report.chart.pauses", lang))
     for x, d in zip(xs, details):
-        if not spoken(d):  # not measured: a label, never a bar of 0
+        if not d.spoken:  # not measured: a label, never a bar of 0
             ax.text(x, 0.05, tr("report.chart.typed_mark", lang), ha="center", color=COLORS["na"], fontsize=8)
     ax.set_ylim(bottom=0)
     ax.set_xticks(xs, [question_label(i) for i in xs])
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    locator = ax.yaxis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # matplotlib's default (AutoLocator): whole counts only
+        locator.set_params(integer=True)
     ax.legend(fontsize=8, frameon=False)
     ax.set_title(tr("report.chart.fillers_pauses", lang), fontsize=10)
     return _png(fig)
 
 
-def spoken(d: dict[str, Any]) -> bool:
-    """True when the answer was spoken, so its delivery (rate, fillers, pauses) was measured."""
-    return bool(d.get("delivery", {}).get("applicable", True))
-
-
-def all_charts(report: dict[str, Any], lang: str) -> dict[str, bytes]:
+def all_charts(report: Report, lang: str) -> dict[str, bytes]:
     """{name: PNG bytes} for the report's charts; empty when there are no answers. The speaking
     rate and fillers/pauses charts only when at least one answer was spoken: a typed answer
     measures neither, and an empty chart would read as "zero fillers"."""
-    if not report.get("details"):
+    if not report.details:
         return {}
     out = {"criteria": criteria_chart(report, lang), "answers": answers_chart(report, lang)}
-    if any(spoken(d) for d in report["details"]):
+    if any(d.spoken for d in report.details):
         out["rate"] = rate_chart(report, lang)
         out["fillers_pauses"] = fillers_pauses_chart(report, lang)
     return out

@@ -11,11 +11,17 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable, TypeVar
 
+from core.delivery import DeliveryMetrics
 from core.i18n import tr
+from core.report.charts import all_charts
+from core.report.model import Detail, Emotions, EvidenceQuote, Report
 from core.report.scores import criterion_name, criterion_rows, question_number, score_text
+
+Quote = TypeVar("Quote", EvidenceQuote, Mapping[str, object])
 
 _CSS = """
 body { font-family: "Noto Sans CJK KR", "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic", sans-serif;
@@ -41,7 +47,7 @@ img { max-width: 100%; }
 """
 
 
-def _e(value: Any) -> str:
+def _e(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
@@ -64,14 +70,14 @@ def _score(value: float | None, lang: str) -> str:
     return _e(score_text(value))
 
 
-def _delivery_rows(dl: dict[str, Any], lang: str) -> str:
+def _delivery_rows(dl: DeliveryMetrics, lang: str) -> str:
     rows: list[tuple[str, str]] = []
     rate = dl["rate"]
     if rate["value"] is None:
         rate_txt = f'<span class="na">{_e(tr("delivery.rate_unknown", lang))}</span>'
     else:
         rate_txt = _e(f'{rate["value"]:.0f} {tr("delivery.unit." + rate["unit"], lang)} '
-                      f'({rate["band"][0]:.0f}-{rate["band"][1]:.0f}): {tr("delivery.verdict." + rate["verdict"], lang)}')
+                      f'({rate["band"][0]:.0f}-{rate["band"][1]:.0f}): {tr("delivery.verdict." + str(rate["verdict"]), lang)}')
     rows.append((tr("delivery.rate", lang), rate_txt))
     f = dl["fillers"]
     ftxt = tr("delivery.fillers_value", lang, count=f["count"], per_min=f["per_min"] if f["per_min"] is not None else "-")
@@ -85,10 +91,10 @@ def _delivery_rows(dl: dict[str, Any], lang: str) -> str:
                                                    lo=f'{ln["window"][0]:.0f}', hi=f'{ln["window"][1]:.0f}',
                                                    verdict=tr("delivery.length." + ln["verdict"], lang)))))
     hon = dl.get("honorifics")
-    if hon and hon.get("consistency") is not None:
+    if hon and (consistency := hon["consistency"]) is not None:
         rows.append((tr("delivery.honorifics", lang), _e(tr("delivery.honorifics_value", lang, formal=hon["formal_endings"],
                                                             informal=hon["informal_endings"],
-                                                            pct=round(100 * hon["consistency"])))))
+                                                            pct=round(100 * consistency)))))
     h = dl.get("hedges")
     if h:
         rows.append((tr("delivery.hedges", lang), _e(tr("delivery.hedges_value", lang, count=h["count"],
@@ -123,14 +129,20 @@ def mark_quotes(answer: str, quotes: list[str]) -> str:
     return "".join(out) + _e(answer[pos:])
 
 
-def grouped_evidence(evidence: list[dict[str, Any]]) -> list[tuple[dict[str, Any], list[str]]]:
+def _text(ev: EvidenceQuote | Mapping[str, object], name: str) -> str:
+    value = getattr(ev, name) if isinstance(ev, EvidenceQuote) else ev.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def grouped_evidence(evidence: Sequence[Quote]) -> list[tuple[Quote, list[str]]]:
     """Each (quote, rubric point) once, with the criteria that cite it, in first-seen order:
-    one sentence cited for three criteria is listed once, not three times. Pure."""
-    groups: dict[tuple[str, str], tuple[dict[str, Any], list[str]]] = {}
+    one sentence cited for three criteria is listed once, not three times. ``evidence``: the
+    model's quotes or their stored JSON form (the report screen's). Pure."""
+    groups: dict[tuple[str, str], tuple[Quote, list[str]]] = {}
     for ev in evidence:
-        key = ((ev.get("quote") or "").strip(), (ev.get("rubric_point") or "").strip())
+        key = (_text(ev, "quote").strip(), _text(ev, "rubric_point").strip())
         item = groups.setdefault(key, (ev, []))
-        crit = ev.get("criterion")
+        crit = _text(ev, "criterion")
         if crit and crit not in item[1]:
             item[1].append(crit)
     return list(groups.values())
@@ -149,93 +161,91 @@ def _in_language(text: str, lang: str) -> str:
     return text if has_hangul == (lang == "ko") or not text else ""
 
 
-def _detail_html(d: dict[str, Any], lang: str, position: int) -> str:
+def _detail_html(d: Detail, lang: str, position: int) -> str:
     out: list[str] = []
     title = tr("report.label.answer_n", lang, n=question_number(position))
-    tags = [_in_language(d.get("question_type") or "", lang),
-            tr(f"report.category.{d['category']}", lang) if d.get("category") else ""]
-    if d.get("is_follow_up"):
+    tags = [_in_language(d.question_type or "", lang),
+            tr(f"report.category.{d.category}", lang) if d.category else ""]
+    if d.is_follow_up:
         tags.append(tr("report.label.follow_up", lang))
     out.append(f'<h3>{_e(title)} · <span class="meta">{_e(" / ".join(t for t in tags if t))}</span></h3>')
-    out.append(f'<p><b>{_e(tr("report.label.question", lang))}:</b> {_e(d["question"])}</p>')
-    quotes = [ev.get("quote") or "" for ev in d.get("evidence") or []]
+    out.append(f'<p><b>{_e(tr("report.label.question", lang))}:</b> {_e(d.question)}</p>')
+    quotes = [ev.quote or "" for ev in d.evidence]
     out.append(f'<p><b>{_e(tr("report.label.answer", lang))}:</b></p>'
-               f'<div class="answer">{mark_quotes(d["answer"] or "", quotes) or "-"}</div>')
-    for warning in d.get("warnings") or []:
-        if warning != d.get("not_evaluated_reason"):
+               f'<div class="answer">{mark_quotes(d.answer or "", quotes) or "-"}</div>')
+    for warning in d.warnings:
+        if warning != d.not_evaluated_reason:
             out.append(f'<p class="warn">{_e(warning)}</p>')
-    if not d["evaluated"]:
-        out.append(f'<p class="warn"><b>{_e(tr("report.label.not_evaluated_reason", lang, reason=d["not_evaluated_reason"]))}</b></p>')
+    if not d.evaluated:
+        out.append(f'<p class="warn"><b>{_e(tr("report.label.not_evaluated_reason", lang, reason=d.not_evaluated_reason))}</b></p>')
     else:
-        out.append(f'<p><b>{_e(tr("report.label.score", lang))}: {_score(d["score"], lang)}</b> / 100'
-                   f' <span class="ts">({_e(d.get("evaluator_model"))})</span></p>')
+        out.append(f'<p><b>{_e(tr("report.label.score", lang))}: {_score(d.score, lang)}</b> / 100'
+                   f' <span class="ts">({_e(d.evaluator_model)})</span></p>')
         out.append(_rows([(criterion_name(k, lang),
-                           _score(v["score"], lang) + ((" — " + _e(v["reason"])) if v.get("reason") else ""))
-                          for k, v in d["scores"].items()]))
-        if d.get("feedback"):
-            out.append(f'<p><b>{_e(tr("report.label.feedback", lang))}:</b> {_e(d["feedback"])}</p>')
-        for key, items in (("report.label.strengths", d["strengths"]), ("report.label.improvements", d["improvements"])):
+                           _score(v.score, lang) + ((" — " + _e(v.reason)) if v.reason else ""))
+                          for k, v in d.scores.items()]))
+        if d.feedback:
+            out.append(f'<p><b>{_e(tr("report.label.feedback", lang))}:</b> {_e(d.feedback)}</p>')
+        for key, items in (("report.label.strengths", d.strengths), ("report.label.improvements", d.improvements)):
             if items:
                 out.append(f'<p><b>{_e(tr(key, lang))}:</b></p><ul>' + "".join(f"<li>{_e(x)}</li>" for x in items) + "</ul>")
-        if d["evidence"]:
+        if d.evidence:
             lis = []
-            for ev, crits in grouped_evidence(d["evidence"]):
+            for ev, crits in grouped_evidence(d.evidence):
                 ts = ""
-                if ev.get("start") is not None:
-                    ts = f' <span class="ts">[{ev["start"]:.1f}-{(ev.get("end") or ev["start"]):.1f}s]</span>'
+                if ev.start is not None:
+                    ts = f' <span class="ts">[{ev.start:.1f}-{(ev.end or ev.start):.1f}s]</span>'
                 crit = ", ".join(criterion_name(c, lang) for c in crits)
-                lis.append(f'<li><span class="quote">“{_e(ev["quote"])}”</span>{ts} → {_e(ev["rubric_point"])}'
+                lis.append(f'<li><span class="quote">“{_e(ev.quote)}”</span>{ts} → {_e(ev.rubric_point)}'
                            f' <span class="ts">({_e(crit)})</span></li>')
             out.append(f'<p><b>{_e(tr("report.label.evidence", lang))}:</b></p><ul>{"".join(lis)}</ul>')
-    if d["delivery"].get("applicable", True):
-        out.append(f'<p><b>{_e(tr("report.section.delivery", lang))}</b></p>' + _delivery_rows(d["delivery"], lang))
-    else:  # a typed answer was not spoken: pace, fillers and pauses do not apply
+    if d.delivery is not None and d.spoken:
+        out.append(f'<p><b>{_e(tr("report.section.delivery", lang))}</b></p>' + _delivery_rows(d.delivery, lang))
+    elif d.delivery is not None:  # a typed answer was not spoken: pace, fillers and pauses do not apply
         out.append(f'<p><b>{_e(tr("report.section.delivery", lang))}</b>: '
-                   f'<span class="na">{_e(d["delivery"].get("reason") or "")}</span></p>')
-    stt = d.get("stt") or {}
-    if stt.get("engine") or stt.get("confidence") is not None:
-        conf = f'{stt["confidence"]:.2f}' if stt.get("confidence") is not None else "-"
-        out.append(f'<p class="ts">{_e(tr("report.label.stt", lang, engine=stt.get("engine") or "-", confidence=conf))}</p>')
+                   f'<span class="na">{_e(d.delivery.get("reason") or "")}</span></p>')
+    stt = d.stt
+    if stt.engine or stt.confidence is not None:
+        conf = f'{stt.confidence:.2f}' if stt.confidence is not None else "-"
+        out.append(f'<p class="ts">{_e(tr("report.label.stt", lang, engine=stt.engine or "-", confidence=conf))}</p>')
     return "\n".join(out)
 
 
-def _emotions_html(emo: dict[str, Any], lang: str) -> str:
-    if not emo.get("reliable", emo.get("confidence") is not None):
-        return f'<p class="na">{_e(tr("report.label.unreliable", lang, reason=emo.get("reason") or "-"))}</p>'
+def _emotions_html(emo: Emotions, lang: str) -> str:
+    if not emo.is_reliable:
+        return f'<p class="na">{_e(tr("report.label.unreliable", lang, reason=emo.reason or "-"))}</p>'
     rows = []
-    for key in ("confidence", "nervousness"):
-        v = emo.get(key)
-        rows.append((tr("report.label." + key, lang),
-                     _fmt(v, lang, 2) if isinstance(v, (int, float)) and v <= 1 else _fmt(v, lang)))
-    rows += [(k, _e(v)) for k, v in emo.items() if k not in ("confidence", "nervousness", "reliable", "reason")
-             and isinstance(v, (int, float, str))]
+    for v, key in ((emo.confidence, "confidence"), (emo.nervousness, "nervousness")):
+        rows.append((tr("report.label." + key, lang), _fmt(v, lang, 2) if v is not None and v <= 1 else _fmt(v, lang)))
+    # the vision pipeline's other measures (e.g. eye_contact_pct), as it named them
+    rows += [(k, _e(v)) for k, v in (emo.model_extra or {}).items() if isinstance(v, (int, float, str))]
     return _rows(rows)
 
 
-def render_html(report: dict[str, Any], *, lang: str, image_src: Callable[[str, bytes], str],
+def render_html(report: Report | Mapping[str, object], *, lang: str, image_src: Callable[[str, bytes], str],
                 css: str = _CSS, img_width: int = 560) -> str:
-    """The report as an HTML document; ``image_src(name, png)`` returns each chart's src."""
-    from core.report.charts import all_charts
-
-    s, meta = report["summary"], report.get("meta", {})
-    company = meta.get("company") or {}
+    """The report (a Report or its stored JSON form) as an HTML document; ``image_src(name, png)``
+    returns each chart's src. Raises pydantic.ValidationError for a document that is not a report."""
+    report = Report.from_json(report)
+    s, meta = report.summary, report.meta
+    company = meta.company
     charts = all_charts(report, lang)
     out = [f'<!DOCTYPE html><html lang="{_e(lang)}"><head><meta charset="utf-8">'
            f'<title>{_e(tr("report.title", lang))}</title><style>{css}</style></head><body><div class="page">']
     out.append(f'<h1>{_e(tr("report.title", lang))}</h1>')
-    info = [(tr("report.position", lang), meta.get("position")),
-            (tr("report.company", lang), company.get("name") or company.get("id")),
-            (tr("report.candidate", lang), meta.get("candidate_name")),
-            (tr("report.generated_at", lang), (meta.get("generated_at") or "")[:16].replace("T", " ")),
-            (tr("report.evaluator_models", lang), ", ".join(meta.get("evaluator_models") or []))]
+    info = [(tr("report.position", lang), meta.position),
+            (tr("report.company", lang), company.name or company.id),
+            (tr("report.candidate", lang), meta.candidate_name),
+            (tr("report.generated_at", lang), (meta.generated_at or "")[:16].replace("T", " ")),
+            (tr("report.evaluator_models", lang), ", ".join(meta.evaluator_models))]
     out.append('<p class="meta">' + " · ".join(f"{_e(k)}: {_e(v)}" for k, v in info if v) + "</p>")
     out.append(f'<h2>{_e(tr("report.section.summary", lang))}</h2>')
     # the overall score and every criterion, named and rounded as on every screen (core.report.scores)
-    cards = [(tr("report.label.overall", lang), s["overall"])] + criterion_rows(s, lang)
+    cards = [(tr("report.label.overall", lang), s.overall), *criterion_rows(s, lang)]
     out.append('<table class="cards"><tr>' + "".join(
         f'<td><div class="meta">{_e(name)}</div><div class="big">{_score(v, lang)}</div></td>' for name, v in cards)
         + "</tr></table>")
-    out.append(f'<p>{_e(s.get("text"))}</p>')
+    out.append(f'<p>{_e(s.text)}</p>')
     if charts:
         out.append(f'<h2>{_e(tr("report.section.scores", lang))}</h2>')
         for name in ("criteria", "answers", "rate", "fillers_pauses"):
@@ -244,15 +254,16 @@ def render_html(report: dict[str, Any], *, lang: str, image_src: Callable[[str, 
         if "rate" not in charts:  # every answer was typed: delivery was not measured
             out.append(f'<p class="na">{_e(tr("report.label.delivery_typed_all", lang))}</p>')
     out.append(f'<h2>{_e(tr("report.section.answers", lang))}</h2>')
-    out.extend(_detail_html(d, lang, i) for i, d in enumerate(report["details"]))
+    out.extend(_detail_html(d, lang, i) for i, d in enumerate(report.details))
     out.append(f'<h2>{_e(tr("report.section.emotions", lang))}</h2>')
-    out.append(_emotions_html(report.get("emotions") or {}, lang))
+    out.append(_emotions_html(report.emotions, lang))
     out.append("</div></body></html>")
     return "\n".join(out)
 
 
-def write_html(report: dict, path: str | Path, *, lang: str) -> Path:
-    """Write the report as ONE self-contained HTML file (charts inline); return the path."""
+def write_html(report: Report | Mapping[str, object], path: str | Path, *, lang: str) -> Path:
+    """Write the report (a Report or its stored JSON form) as ONE self-contained HTML file
+    (charts inline); return the path."""
     path = Path(path)
     doc = render_html(report, lang=lang,
                       image_src=lambda _n, png: "data:image/png;base64," + base64.b64encode(png).decode("ascii"))
@@ -266,8 +277,9 @@ _PDF_CSS = _CSS.replace("max-width: 900px; margin: 0 auto; padding: 16px 24px;",
     + "\nbody { font-family: sans-serif; }\n"
 
 
-def write_pdf(report: dict, path: str | Path, *, lang: str) -> Path:
-    """Write the report as an A4 PDF with the same content and charts; return the path."""
+def write_pdf(report: Report | Mapping[str, object], path: str | Path, *, lang: str) -> Path:
+    """Write the report (a Report or its stored JSON form) as an A4 PDF with the same content and
+    charts; return the path."""
     import pymupdf
 
     path = Path(path)

@@ -16,11 +16,20 @@ Pure and thread-safe (reads the read-only i18n catalog only).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from core.i18n import tr
 from core.interview.types import CRITERIA
+from core.report.model import Summary
+
+# A report's summary: the model, or its stored JSON form as the screens read it from the database.
+AnySummary = Summary | Mapping[str, object]
+
+
+def _summary(summary: AnySummary) -> Summary:
+    return summary if isinstance(summary, Summary) else Summary.model_validate(
+        {"technical": None, "communication": None, "cultural": None, **summary})
 
 
 def criterion_name(key: str, lang: str) -> str:
@@ -35,13 +44,13 @@ def score_text(value: float | None, na: str = "—") -> str:
     return str(int(Decimal(str(float(value))).quantize(Decimal("1"), rounding=ROUND_HALF_UP)))
 
 
-def criterion_scores(summary: dict[str, Any]) -> list[tuple[str, float | None]]:
+def criterion_scores(summary: AnySummary) -> list[tuple[str, float | None]]:
     """(criterion key, mean score or None) for every criterion, in :data:`CRITERIA` order."""
-    crit = summary.get("criteria") or {}
+    crit = _summary(summary).criteria
     return [(k, crit.get(k)) for k in CRITERIA]
 
 
-def criterion_rows(summary: dict[str, Any], lang: str) -> list[tuple[str, float | None]]:
+def criterion_rows(summary: AnySummary, lang: str) -> list[tuple[str, float | None]]:
     """(display name, score or None) for every criterion: what every screen and export shows."""
     return [(criterion_name(k, lang), v) for k, v in criterion_scores(summary)]
 
@@ -56,6 +65,7 @@ def question_label(position: int) -> str:
     return f"Q{question_number(position)}"
 
 
-def has_evaluated_answer(summary: dict[str, Any]) -> bool:
+def has_evaluated_answer(summary: AnySummary) -> bool:
     """True when at least one answer was evaluated (only such interviews show progress)."""
-    return int(summary.get("evaluated_answers") or 0) > 0 and summary.get("overall") is not None
+    s = _summary(summary)
+    return s.evaluated_answers > 0 and s.overall is not None

@@ -10,7 +10,7 @@ reported as an observation of the expression, never a verdict on the person.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from core.i18n import tr
 from core.protocols import EMOTIONS, EmotionSample, GazeSample
@@ -51,7 +51,7 @@ class AnswerVisionMetrics:
     def reliable(self) -> bool:
         return self.frames > 0 and self.face_visible_pct >= MIN_FACE_VISIBLE_PCT
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         return {
             "start": self.start, "end": self.end, "frames": self.frames,
             "face_visible_pct": round(self.face_visible_pct, 1),
@@ -110,7 +110,7 @@ def answer_metrics(gaze: Iterable[GazeSample], emotions: Iterable[EmotionSample]
 
 
 
-def emotion_summary(answers: Sequence[AnswerVisionMetrics]) -> dict[str, Any]:
+def emotion_summary(answers: Sequence[AnswerVisionMetrics]) -> dict[str, object]:
     """Session-level figures for ``interviews.emotion_summary`` (JSON-safe dict)."""
     frames = sum(a.frames for a in answers)
     dur = sum(a.end - a.start for a in answers)
@@ -134,8 +134,12 @@ def emotion_summary(answers: Sequence[AnswerVisionMetrics]) -> dict[str, Any]:
     }
 
 
-def emotions_section(summary: dict[str, Any], lang: str = "en",
-                     min_face_visible_pct: float = MIN_FACE_VISIBLE_PCT) -> dict[str, Any]:
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def emotions_section(summary: Mapping[str, object], lang: str = "en",
+                     min_face_visible_pct: float = MIN_FACE_VISIBLE_PCT) -> dict[str, object]:
     """The report's ``emotions`` section from :func:`emotion_summary`'s dict.
 
     confidence = 100 * (0.4 * eye contact + 0.3 * (happy + neutral) + 0.3 * (1 - fear - sad))
@@ -144,7 +148,7 @@ def emotions_section(summary: dict[str, Any], lang: str = "en",
     with eye contact and emotion shares in [0, 1]. When gaze was not judged, its terms drop
     out and the remaining weights are rescaled to sum to 1. ``method`` states this in words.
     """
-    face = float(summary.get("face_visible_pct") or 0.0)
+    face = _number(summary.get("face_visible_pct")) or 0.0
     base = {"face_visible_pct": summary.get("face_visible_pct"),
             "eyes_found_pct": summary.get("eyes_found_pct"),
             "eye_contact_pct": summary.get("eye_contact_pct"),
@@ -152,7 +156,8 @@ def emotions_section(summary: dict[str, Any], lang: str = "en",
             "dominant_emotion": summary.get("dominant_emotion"),
             "emotion_mean": summary.get("emotion_mean") or {},
             "method": tr("vision.emotions.method", lang)}
-    mean = summary.get("emotion_mean") or {}
+    shares = summary.get("emotion_mean")
+    mean = {k: float(v) for k, v in shares.items() if isinstance(v, (int, float))} if isinstance(shares, dict) else {}
     reason = None
     if face < min_face_visible_pct:
         reason = tr("vision.emotions.low_face_visibility", lang, pct=round(face),
@@ -162,11 +167,11 @@ def emotions_section(summary: dict[str, Any], lang: str = "en",
     if reason is not None:
         return {"confidence": None, "nervousness": None, "reliable": False, "reason": reason,
                 **base, "eye_contact_pct": None, "blinks_per_min": None}
-    contact = summary.get("eye_contact_pct")
+    contact = _number(summary.get("eye_contact_pct"))
     pos = sum(mean.get(k, 0.0) for k in _POSITIVE)
     neg = mean.get("fear", 0.0) + mean.get("sad", 0.0)
     tense = sum(mean.get(k, 0.0) for k in _TENSE)
-    bpm = summary.get("blinks_per_min")
+    bpm = _number(summary.get("blinks_per_min"))
     blink_excess = min(1.0, max(0.0, (bpm or 0.0) - NORMAL_BLINKS_PER_MIN) / NORMAL_BLINKS_PER_MIN)
     # Weighted means over the terms that were measured: gaze that was not judged (no
     # calibration) drops out and the other weights are rescaled, rather than being guessed.

@@ -15,14 +15,15 @@ import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from core.errors import DeviceError, InputError
 from core.i18n import Msg
 from core.protocols import SAMPLE_RATE
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # sounddevice itself is imported when the microphone starts (PortAudio)
     import numpy as np
+    import sounddevice as sd
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ class MicrophoneAudioSource:
         self.device = device
         self.block_samples = block_samples
         self.last_level = AudioLevel(SILENCE_DBFS, SILENCE_DBFS)
-        self._stream: Any = None  # sounddevice.InputStream while running
+        self._stream: sd.InputStream | None = None  # while running
         self._samples = 0
 
     def resolve(self) -> InputDevice:
@@ -120,7 +121,7 @@ class MicrophoneAudioSource:
         dev = self.resolve()
         self._samples = 0
 
-        def callback(indata: Any, frames: int, time_info: Any, status: Any) -> None:  # PortAudio thread
+        def callback(indata: np.ndarray, frames: int, time_info: object, status: sd.CallbackFlags) -> None:  # PortAudio thread
             if status:
                 log.debug("microphone status: %s", status)
             block = indata[:, 0].copy()

@@ -18,45 +18,49 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable, Generic, ParamSpec
 
-from core.protocols import Frame
+from core.protocols import CameraSource, Frame, MicrophoneSource
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
 FrameListener = Callable[[Frame], None]
-AudioListener = Callable[[Any, float], None]
+AudioListener = Callable[["np.ndarray", float], None]  # (16 kHz mono block, session seconds)
+P = ParamSpec("P")
 
 
-class _Listeners:
+class _Listeners(Generic[P]):
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._items: list[Callable] = []
+        self._items: list[Callable[P, None]] = []
 
-    def add(self, fn: Callable) -> None:
+    def add(self, fn: Callable[P, None]) -> None:
         with self._lock:
             self._items.append(fn)
 
-    def remove(self, fn: Callable) -> None:
+    def remove(self, fn: Callable[P, None]) -> None:
         with self._lock:
             if fn in self._items:
                 self._items.remove(fn)
 
-    def call(self, *args: Any) -> None:
+    def call(self, *args: P.args, **kwargs: P.kwargs) -> None:
         with self._lock:
             items = list(self._items)
         for fn in items:
             try:
-                fn(*args)
+                fn(*args, **kwargs)
             except Exception:  # a broken consumer must not stop the camera for the others
                 log.exception("capture listener failed; removed")
                 self.remove(fn)
 
 
 class FanoutCamera:
-    def __init__(self, source: Any) -> None:
+    def __init__(self, source: CameraSource) -> None:
         self.source = source
-        self._listeners = _Listeners()
+        self._listeners: _Listeners[[Frame]] = _Listeners()
         self.opens = 0  # how many times the device was opened (one capture: 1)
 
     @property
@@ -88,10 +92,10 @@ class FanoutCamera:
 
 
 class FanoutMicrophone:
-    def __init__(self, source: Any) -> None:
+    def __init__(self, source: MicrophoneSource) -> None:
         self.source = source
-        self.sample_rate = getattr(source, "sample_rate", 16000)
-        self._listeners = _Listeners()
+        self.sample_rate: int = getattr(source, "sample_rate", 16000)
+        self._listeners: _Listeners[[np.ndarray, float]] = _Listeners()
         self._primary: AudioListener | None = None
         self.starts = 0
 

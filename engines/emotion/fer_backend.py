@@ -14,7 +14,7 @@ Not thread-safe: one instance per worker.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,10 +24,13 @@ from engines.emotion import quiet_tensorflow
 from engines.models.manager import ModelManager
 from engines.vision.haar import FACE_FILE, cascade_paths, load_cascade
 
+if TYPE_CHECKING:  # cv2 itself is imported when a frame is analysed (start-up time)
+    import cv2
+
 MODEL_ID = "fer-mini-xception"
 
 
-def _largest_face(cascade: Any, grey: np.ndarray) -> tuple[int, int, int, int] | None:
+def _largest_face(cascade: cv2.CascadeClassifier, grey: np.ndarray) -> tuple[int, int, int, int] | None:
     import cv2
 
     h, w = grey.shape

@@ -14,12 +14,16 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO, Union
 
 from core.errors import ModelError
 
 _SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
 _STRING, _ARRAY = 8, 9
+
+GgufScalar = int | float | bool
+# an array's items when kept; read_metadata keeps scalars and strings only
+GgufValue = Union[GgufScalar, str, list["GgufValue"], None]
 
 
 @dataclass(frozen=True)
@@ -32,29 +36,35 @@ class GgufLayout:
     context_length: int | None
 
 
-def _read(fh: BinaryIO, fmt: str) -> Any:
+def _read(fh: BinaryIO, fmt: str) -> GgufScalar:
     size = struct.calcsize(fmt)
     raw = fh.read(size)
     if len(raw) != size:
         raise EOFError
-    return struct.unpack(fmt, raw)[0]
+    value: GgufScalar = struct.unpack(fmt, raw)[0]
+    return value
+
+
+def _count(fh: BinaryIO, fmt: str) -> int:
+    """An unsigned integer field (a length, a count, a type tag)."""
+    return int(_read(fh, fmt))
 
 
 def _string(fh: BinaryIO) -> str:
-    n = _read(fh, "<Q")
+    n = _count(fh, "<Q")
     raw = fh.read(n)
     if len(raw) != n:
         raise EOFError
     return raw.decode("utf-8", "replace")
 
 
-def _value(fh: BinaryIO, vtype: int, keep: bool) -> Any:
+def _value(fh: BinaryIO, vtype: int, keep: bool) -> GgufValue:
     if vtype in _SCALARS:
         return _read(fh, _SCALARS[vtype])
     if vtype == _STRING:
         return _string(fh)
     if vtype == _ARRAY:
-        etype, count = _read(fh, "<I"), _read(fh, "<Q")
+        etype, count = _count(fh, "<I"), _count(fh, "<Q")
         if etype in _SCALARS and not keep:  # skip fixed-size arrays in one seek
             fh.seek(struct.calcsize(_SCALARS[etype]) * count, 1)
             return None
@@ -63,27 +73,27 @@ def _value(fh: BinaryIO, vtype: int, keep: bool) -> Any:
     raise ValueError(f"unknown GGUF value type {vtype}")
 
 
-def read_metadata(path: Path, wanted: set[str] | None = None) -> dict[str, Any]:
+def read_metadata(path: Path, wanted: set[str] | None = None) -> dict[str, GgufScalar | str]:
     """Header key-values of ``path`` (only ``wanted`` ones, stopping once all are read;
     ``general.architecture`` is always kept). ModelError ``planner.model_corrupt`` for a file
     that is not a readable GGUF."""
     path = Path(path)
-    out: dict[str, Any] = {}
+    out: dict[str, GgufScalar | str] = {}
     try:
         with path.open("rb") as fh:
             if fh.read(4) != b"GGUF":
                 raise ValueError("not a GGUF file")
-            version = _read(fh, "<I")
+            version = _count(fh, "<I")
             if version < 2:
                 raise ValueError(f"GGUF version {version} is too old")
             _read(fh, "<Q")  # tensors
-            n_kv = _read(fh, "<Q")
+            n_kv = _count(fh, "<Q")
             for _ in range(n_kv):
                 key = _string(fh)
-                vtype = _read(fh, "<I")
+                vtype = _count(fh, "<I")
                 keep = wanted is None or key in wanted or key == "general.architecture"
                 value = _value(fh, vtype, keep and vtype != _ARRAY)
-                if keep and vtype != _ARRAY:
+                if keep and isinstance(value, (int, float, str)):  # arrays are skipped (None)
                     out[key] = value
                 if wanted is not None and wanted <= out.keys() and "general.architecture" in out:
                     break

@@ -26,12 +26,17 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterator, Protocol, Sequence
+
+from typing_extensions import TypedDict
 
 from core.errors import ModelError
 from core.gpu_plan import MIB, GgufSpec, Offload, OffloadPlan, kv_cache_bytes, plan_offload
 from core.i18n import tr
 from engines.llm.gguf_meta import read_layout
+
+if TYPE_CHECKING:
+    from engines.models.manager import ModelManager
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +162,7 @@ class GpuDecision:
 
     plan: OffloadPlan
     note_key: str  # gpu.note.* in resources/i18n/gpu.json
-    note_args: dict[str, Any] = field(default_factory=dict)
+    note_args: dict[str, str] = field(default_factory=dict)
     gpu: GpuInfo | None = None
 
     @property
@@ -224,6 +229,16 @@ def plan_models(models: Sequence[tuple[str, Path]], *, n_ctx: int = 4096, scan: 
     return decision
 
 
+class LaneModel(Protocol):
+    """What :class:`GpuLane` needs of a model (engines.llm.llama_cpp_model.LlamaCppModel)."""
+
+    model_id: str
+
+    def load(self) -> None: ...
+
+    def unload(self) -> None: ...
+
+
 class GpuLane:
     """One GPU slot shared by models that do not fit together.
 
@@ -236,15 +251,15 @@ class GpuLane:
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
-        self._resident: Any = None
+        self._resident: LaneModel | None = None
         self.swaps = 0
 
     @property
-    def resident(self) -> Any:
+    def resident(self) -> LaneModel | None:
         return self._resident
 
     @contextmanager
-    def use(self, model: Any) -> Iterator[None]:
+    def use(self, model: LaneModel) -> Iterator[None]:
         with self._lock:
             if self._resident is not model:
                 if self._resident is not None:
@@ -256,7 +271,7 @@ class GpuLane:
                 self.swaps += 1
             yield
 
-    def release(self, model: Any) -> None:
+    def release(self, model: LaneModel) -> None:
         with self._lock:
             if self._resident is model:
                 model.unload()
@@ -290,13 +305,21 @@ def process_plan(models: Sequence[tuple[str, Path]], *, n_ctx: int = 4096) -> Gp
         return _decisions.setdefault(key, decision)
 
 
-def offload_kwargs(decision: GpuDecision, model_id: str) -> dict[str, Any]:
+class Placement(TypedDict, total=False):
+    """Keyword arguments of a language-model loader (engines.assembly.LLM_RUNTIMES)."""
+
+    n_gpu_layers: int | None  # None: decided by the adapter; -1: every layer
+    lane: GpuLane | None  # the shared lane when the models take turns on the GPU
+    n_ctx: int
+
+
+def offload_kwargs(decision: GpuDecision, model_id: str) -> Placement:
     """``n_gpu_layers`` and ``lane`` for :meth:`LlamaCppModel.shared` under ``decision``."""
     return {"n_gpu_layers": decision.offload(model_id).n_gpu_layers,
             "lane": shared_lane() if decision.one_at_a_time else None}
 
 
-def llm_placement(manager: Any, *, n_ctx: int = 4096, force: bool = False) -> GpuDecision | None:
+def llm_placement(manager: ModelManager, *, n_ctx: int = 4096, force: bool = False) -> GpuDecision | None:
     """The decision for the LLMs an interview loads under ``manager``'s choice: the active
     question model and evaluator when they are GGUFs that will be used (recommended models,
     or any with ``force``). None when no LLM will load. Blocking (see :func:`process_plan`)."""

@@ -31,13 +31,26 @@ import logging
 import os
 import threading
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence, cast
 
 from core.errors import Cancelled, EngineError, ModelError
 from core.gpu_plan import plan_offload
-from core.protocols import ChatMessage
-from engines.llm.gpu import gguf_spec, gpus, llama_gpu_build
+from core.protocols import ChatMessage, JsonObject
+from core.tasks import CancelToken
+from engines.llm.gpu import GpuLane, gguf_spec, gpus, llama_gpu_build
 from engines.runtime_probe import ensure_runtime
+
+if TYPE_CHECKING:  # llama_cpp itself is imported when a model loads (a native library)
+    from llama_cpp import Llama
+    from llama_cpp.llama_types import (
+        ChatCompletionRequestAssistantMessage,
+        ChatCompletionRequestMessage,
+        ChatCompletionRequestSystemMessage,
+        ChatCompletionRequestUserMessage,
+        CreateChatCompletionResponse,
+        CreateChatCompletionStreamResponse,
+        CreateCompletionResponse,
+    )
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +99,7 @@ def _gpu_layers(path: Path, model_id: str, n_ctx: int) -> int:
 class LlamaCppModel:
     def __init__(self, path: Path, *, model_id: str = "", n_ctx: int = 4096, n_threads: int | None = None,
                  embedding: bool = False, seed: int = 0, n_gpu_layers: int | None = None,
-                 lane: Any = None) -> None:
+                 lane: GpuLane | None = None) -> None:
         self.path = Path(path)
         self.model_id = model_id or self.path.stem
         check_gguf(self.path, self.model_id)
@@ -98,7 +111,7 @@ class LlamaCppModel:
         self._n_threads = n_threads or default_threads()
         self.n_gpu_layers = _gpu_layers(self.path, self.model_id, n_ctx) if n_gpu_layers is None else n_gpu_layers
         self.lane = lane
-        self._llm: Any = None
+        self._llm: Llama | None = None
         self.has_template = False
         self.loads = 0
         if lane is None:
@@ -112,14 +125,15 @@ class LlamaCppModel:
         import llama_cpp  # heavy: lazily
 
         try:
-            self._llm = llama_cpp.Llama(model_path=str(self.path), n_ctx=self._n_ctx, n_threads=self._n_threads,
-                                        n_gpu_layers=self.n_gpu_layers, embedding=self._embedding,
-                                        seed=self._seed, verbose=False)
+            llm = llama_cpp.Llama(model_path=str(self.path), n_ctx=self._n_ctx, n_threads=self._n_threads,
+                                  n_gpu_layers=self.n_gpu_layers, embedding=self._embedding,
+                                  seed=self._seed, verbose=False)
         except (ValueError, RuntimeError, OSError) as exc:  # llama.cpp refuses a damaged file
             raise ModelError("planner.model_corrupt", file=self.path.name, reason=str(exc)[:200],
                              id=self.model_id) from exc
+        self._llm = llm
         self.loads += 1
-        self.has_template = bool(self._llm.metadata.get("tokenizer.chat_template"))
+        self.has_template = bool(llm.metadata.get("tokenizer.chat_template"))
 
     def unload(self) -> None:
         """Free the weights (GPU memory included); the next use through the lane reloads."""
@@ -133,7 +147,7 @@ class LlamaCppModel:
     def loaded(self) -> bool:
         return self._llm is not None
 
-    def _resident(self) -> contextlib.AbstractContextManager[Any]:
+    def _resident(self) -> contextlib.AbstractContextManager[None]:
         """Context in which the weights are loaded: the lane's turn, or nothing to do."""
         if self.lane is not None:
             return self.lane.use(self)
@@ -141,7 +155,7 @@ class LlamaCppModel:
 
     @classmethod
     def shared(cls, path: Path, *, model_id: str = "", n_ctx: int = 4096, embedding: bool = False,
-               n_gpu_layers: int | None = None, lane: Any = None) -> "LlamaCppModel":
+               n_gpu_layers: int | None = None, lane: GpuLane | None = None) -> "LlamaCppModel":
         key = (str(path), n_ctx, embedding, n_gpu_layers, lane is not None)
         with _SHARED_LOCK:
             if key not in _SHARED:
@@ -150,10 +164,11 @@ class LlamaCppModel:
             return _SHARED[key]
 
     @property
-    def llama(self) -> Any:
+    def llama(self) -> Llama:
+        """The loaded llama.cpp model (loaded now when it is not)."""
         if self._llm is None:
             self.load()
-        return self._llm
+        return cast("Llama", self._llm)
 
     # ------------------------------------------------------------------ prompting
     @staticmethod
@@ -162,56 +177,79 @@ class LlamaCppModel:
         parts = [f"{m.role.capitalize()}: {m.content}" for m in messages]
         return "\n\n".join(parts) + "\n\nAssistant:"
 
+    @staticmethod
+    def _chat_messages(messages: Sequence[ChatMessage]) -> list[ChatCompletionRequestMessage]:
+        out: list[ChatCompletionRequestMessage] = []
+        for m in messages:
+            if m.role == "system":
+                system: ChatCompletionRequestSystemMessage = {"role": "system", "content": m.content}
+                out.append(system)
+            elif m.role == "user":
+                user: ChatCompletionRequestUserMessage = {"role": "user", "content": m.content}
+                out.append(user)
+            else:
+                said: ChatCompletionRequestAssistantMessage = {"role": "assistant", "content": m.content}
+                out.append(said)
+        return out
+
     def _complete(self, messages: Sequence[ChatMessage], *, max_tokens: int, temperature: float,
-                  response_format: dict | None = None, stream: bool = False) -> Any:
+                  schema: JsonObject | None = None, stream: bool = False) -> object:
+        """llama.cpp's completion (a response, or an iterator of chunks with ``stream``): the
+        chat template's when the model has one, else a plain prompt (``schema`` as a grammar)."""
+        llm = self.llama
         try:
             if self.has_template:
-                kw: dict[str, Any] = {}
-                if response_format is not None:
-                    kw["response_format"] = response_format
-                return self._llm.create_chat_completion(
-                    messages=[{"role": m.role, "content": m.content} for m in messages],
-                    max_tokens=max_tokens, temperature=temperature, stream=stream, **kw)
+                if schema is not None:
+                    return llm.create_chat_completion(
+                        messages=self._chat_messages(messages), max_tokens=max_tokens, temperature=temperature,
+                        stream=stream, response_format={"type": "json_object", "schema": schema})
+                return llm.create_chat_completion(messages=self._chat_messages(messages), max_tokens=max_tokens,
+                                                  temperature=temperature, stream=stream)
             grammar = None
-            if response_format is not None:
+            if schema is not None:
                 from llama_cpp import LlamaGrammar
 
-                grammar = LlamaGrammar.from_json_schema(json.dumps(response_format["schema"]), verbose=False)
-            return self._llm.create_completion(self.plain_prompt(messages), max_tokens=max_tokens,
-                                               temperature=temperature, grammar=grammar, stream=stream,
-                                               stop=["\nUser:", "\nSystem:"])
+                grammar = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
+            return llm.create_completion(self.plain_prompt(messages), max_tokens=max_tokens,
+                                         temperature=temperature, grammar=grammar, stream=stream,
+                                         stop=["\nUser:", "\nSystem:"])
         except (ValueError, RuntimeError) as exc:
             raise EngineError(engine=self.model_id, reason=str(exc)[:200]) from exc
 
-    @staticmethod
-    def _text_of(out: Any) -> str:
-        choice = out["choices"][0]
-        if "message" in choice:
-            return choice["message"].get("content") or ""
-        return choice.get("text") or ""
+    def _text_of(self, out: object) -> str:
+        if self.has_template:
+            return cast("CreateChatCompletionResponse", out)["choices"][0]["message"].get("content") or ""
+        return cast("CreateCompletionResponse", out)["choices"][0].get("text") or ""
+
+    def _pieces(self, chunks: object) -> Iterator[str | None]:
+        if self.has_template:
+            for chunk in cast("Iterator[CreateChatCompletionStreamResponse]", chunks):
+                piece = chunk["choices"][0]["delta"].get("content")  # an empty delta has none
+                yield piece if isinstance(piece, str) else None
+        else:
+            for done in cast("Iterator[CreateCompletionResponse]", chunks):
+                yield done["choices"][0].get("text")
 
     def chat(self, messages: Sequence[ChatMessage], *, max_tokens: int = 512, temperature: float = 0.2,
-             cancel: Any = None) -> str:
+             cancel: CancelToken | None = None) -> str:
         return "".join(self.stream(messages, max_tokens=max_tokens, temperature=temperature, cancel=cancel))
 
     def stream(self, messages: Sequence[ChatMessage], *, max_tokens: int = 512, temperature: float = 0.2,
-               cancel: Any = None) -> Iterator[str]:
+               cancel: CancelToken | None = None) -> Iterator[str]:
         with self._lock, self._resident():
-            for chunk in self._complete(messages, max_tokens=max_tokens, temperature=temperature, stream=True):
+            chunks = self._complete(messages, max_tokens=max_tokens, temperature=temperature, stream=True)
+            for piece in self._pieces(chunks):
                 if cancel is not None and cancel.cancelled:
                     raise Cancelled()
-                choice = chunk["choices"][0]
-                piece = choice.get("delta", {}).get("content") if "delta" in choice else choice.get("text")
                 if piece:
                     yield piece
 
-    def chat_json(self, messages: Sequence[ChatMessage], schema: dict[str, Any], *, max_tokens: int = 1024,
-                  temperature: float = 0.1, cancel: Any = None) -> dict[str, Any]:
+    def chat_json(self, messages: Sequence[ChatMessage], schema: JsonObject, *, max_tokens: int = 1024,
+                  temperature: float = 0.1, cancel: CancelToken | None = None) -> JsonObject:
         if cancel is not None:
             cancel.raise_if_cancelled()
         with self._lock, self._resident():
-            out = self._complete(messages, max_tokens=max_tokens, temperature=temperature,
-                                 response_format={"type": "json_object", "schema": schema})
+            out = self._complete(messages, max_tokens=max_tokens, temperature=temperature, schema=schema)
         text = self._text_of(out).strip()
         if not text:
             raise EngineError(engine=self.model_id, reason="empty output")
@@ -222,10 +260,10 @@ class LlamaCppModel:
         problem = schema_problem(data, schema)
         if problem:
             raise EngineError(engine=self.model_id, reason=f"schema violation: {problem}")
-        return data
+        return cast(JsonObject, data)  # schema_problem checked it is an object (every schema here is one)
 
 
-def schema_problem(data: Any, schema: dict[str, Any], path: str = "$") -> str | None:
+def schema_problem(data: object, schema: JsonObject, path: str = "$") -> str | None:
     """A small JSON-schema check (type, required, properties, items, minLength, minItems,
     enum, minimum/maximum): enough for our own schemas, no extra dependency."""
     t = schema.get("type")
@@ -235,12 +273,13 @@ def schema_problem(data: Any, schema: dict[str, Any], path: str = "$") -> str | 
         return f"{path}: expected {t}"
     if "enum" in schema and data not in schema["enum"]:
         return f"{path}: not one of {schema['enum']}"
-    if t == "string" and len(data.strip()) < schema.get("minLength", 0):
+    # the type check above holds: each isinstance below only tells the type checker so
+    if t == "string" and isinstance(data, str) and len(data.strip()) < schema.get("minLength", 0):
         return f"{path}: too short"
-    if t in ("integer", "number"):
+    if t in ("integer", "number") and isinstance(data, (int, float)):
         if "minimum" in schema and data < schema["minimum"] or "maximum" in schema and data > schema["maximum"]:
             return f"{path}: out of range"
-    if t == "object":
+    if t == "object" and isinstance(data, dict):
         for key in schema.get("required", []):
             if key not in data:
                 return f"{path}.{key}: missing"
@@ -249,7 +288,7 @@ def schema_problem(data: Any, schema: dict[str, Any], path: str = "$") -> str | 
                 p = schema_problem(data[key], sub, f"{path}.{key}")
                 if p:
                     return p
-    if t == "array":
+    if t == "array" and isinstance(data, list):
         if len(data) < schema.get("minItems", 0):
             return f"{path}: too few items"
         for i, item in enumerate(data):

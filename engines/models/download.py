@@ -18,19 +18,23 @@ import logging
 import os
 import re
 from pathlib import Path
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from core.catalog import ModelFile
 from core.errors import ModelError
 from core.tasks import CancelToken, ProgressFn
 from engines.models.manager import ModelManager
 
+if TYPE_CHECKING:  # httpx itself is imported when a download starts (start-up time)
+    import httpx
+
 log = logging.getLogger(__name__)
 _CHUNK = 1 << 20
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
-def _published_sha256(headers: Any) -> str | None:
+def _published_sha256(headers: Mapping[str, str]) -> str | None:
     for name in ("x-linked-etag", "x-checksum-sha256", "etag"):
         value = headers.get(name)
         if value:
@@ -50,7 +54,7 @@ def _hash_file(path: Path) -> "hashlib._Hash":
 
 def download_file(url: str, dest: Path, *, sha256: str | None, allow_unverified: bool = False,
                   progress: ProgressFn | None = None, cancel: CancelToken | None = None,
-                  client: Any = None, timeout: float = 30.0) -> Path:
+                  client: httpx.Client | None = None, timeout: float = 30.0) -> Path:
     """Download ``url`` to ``dest`` (resuming ``dest.part``) and verify it. Returns ``dest``."""
     import httpx
 
@@ -108,7 +112,7 @@ def download_file(url: str, dest: Path, *, sha256: str | None, allow_unverified:
 
 def download_model(manager: ModelManager, model_id: str, *, progress: ProgressFn | None = None,
                    cancel: CancelToken | None = None, allow_unverified: bool = False,
-                   client: Any = None) -> Path:
+                   client: httpx.Client | None = None) -> Path:
     """Download every file of a ``url`` model into its folder; returns the model's path."""
     owner = manager.owner(model_id)
     if owner.source != "url":

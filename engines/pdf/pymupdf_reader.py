@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from core.errors import InputError
 from core.protocols import PdfDocument
 from core.resume.layout import LayoutLine, LayoutPage, clean_text, reading_order
+
+if TYPE_CHECKING:  # pymupdf itself is imported when a file is read (start-up time)
+    import pymupdf
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +102,7 @@ class PyMuPdfReader:
 _BOLD_FLAG = 16
 
 
-def _layout_page(page: Any, number: int) -> LayoutPage:
+def _layout_page(page: pymupdf.Page, number: int) -> LayoutPage:
     """The page's text lines with their look (PyMuPDF "dict" output, spans joined)."""
     out = LayoutPage(number=number, width=float(page.rect.width), height=float(page.rect.height))
     for block in page.get_text("dict")["blocks"]:

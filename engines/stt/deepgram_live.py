@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable, cast
 
 from core.errors import EngineError
 from core.protocols import SAMPLE_RATE, TranscriptSegment, Word
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the Deepgram SDK itself is imported when a stream starts (start-up time)
     import numpy as np
+    from deepgram.listen.v1.types import ListenV1Results, ListenV1ResultsChannelAlternativesItem
 
 log = logging.getLogger(__name__)
 
@@ -173,16 +174,16 @@ class DeepgramLiveTranscriber:
                         self._fail()
                     return
 
-    def _on_message(self, msg: Any) -> None:
+    def _on_message(self, msg: object) -> None:
         kind = getattr(msg, "type", None)
         if kind == "Results":
-            self._on_results(msg)
+            self._on_results(cast("ListenV1Results", msg))
         elif kind == "Metadata":
             self.metadata_received = True
         elif kind == "Error":
             log.warning("deepgram error message: %s", msg)
 
-    def _on_results(self, msg: Any) -> None:
+    def _on_results(self, msg: ListenV1Results) -> None:
         alt = msg.channel.alternatives[0] if msg.channel.alternatives else None
         words = [Word(w.punctuated_word or w.word, w.start, w.end, w.confidence)
                  for w in (alt.words or [])] if alt else []
@@ -200,7 +201,7 @@ class DeepgramLiveTranscriber:
             confidence=alt.confidence if alt else None, language=_detected_language(alt) or self.language,
             is_final=bool(msg.is_final), engine=ENGINE))
 
-    def _on_error(self, exc: Any) -> None:
+    def _on_error(self, exc: object) -> None:
         log.info("deepgram socket error: %s", exc)
 
     def _on_close(self) -> None:
@@ -220,7 +221,7 @@ class DeepgramLiveTranscriber:
         self.on_failure(EngineError("speech.deepgram_network_lost"))
 
 
-def _detected_language(alt: Any) -> str | None:
+def _detected_language(alt: ListenV1ResultsChannelAlternativesItem | None) -> str | None:
     """The language Deepgram heard, when it says (``languages`` on multilingual models); the
     session compares it with the interview's language."""
     langs = getattr(alt, "languages", None) if alt is not None else None

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from core.errors import Big20Error, EngineError, SecretStoreError
-from core.protocols import SAMPLE_RATE, TranscriptSegment
+from core.protocols import SAMPLE_RATE, StreamingTranscriber, TranscriptSegment
 from core.secrets import SecretStore
 from engines.stt.deepgram_live import DeepgramLiveTranscriber
 
@@ -32,6 +32,25 @@ if TYPE_CHECKING:
     import numpy as np
 
 log = logging.getLogger(__name__)
+
+
+class LocalStream(StreamingTranscriber, Protocol):
+    """The local engine the router fails over to: it starts at a given stream time."""
+
+    def start(self, language: str, on_segment: Callable[[TranscriptSegment], None], *,
+              time_offset: float = 0.0) -> None: ...
+
+
+class RemoteStream(StreamingTranscriber, Protocol):
+    """Deepgram's stream: ``confirmed_s``, the stream time up to which its results are final."""
+
+    confirmed_s: float
+
+
+class RemoteFactory(Protocol):
+    """Makes the remote stream for ``api_key``; ``on_failure`` is called when it drops."""
+
+    def __call__(self, api_key: str, /, *, on_failure: Callable[[EngineError], None]) -> RemoteStream: ...
 
 
 class AudioRing:
@@ -68,9 +87,9 @@ class SpeechRouter:
 
     engine_name = "router"
 
-    def __init__(self, local_factory: Callable[[], Any], *, use_deepgram: bool = True,
+    def __init__(self, local_factory: Callable[[], LocalStream], *, use_deepgram: bool = True,
                  api_key_getter: Callable[[], str | None] | None = None,
-                 deepgram_factory: Callable[..., Any] | None = None,
+                 deepgram_factory: RemoteFactory | None = None,
                  on_event: Callable[[str, Big20Error | None], None] | None = None) -> None:
         """``local_factory()`` returns a fresh local StreamingTranscriber whose ``start``
         accepts ``time_offset``; ``deepgram_factory(api_key, on_failure=...)`` a
@@ -79,11 +98,11 @@ class SpeechRouter:
         self.local_factory = local_factory
         self.use_deepgram = use_deepgram
         self.api_key_getter = api_key_getter or _keyring_key
-        self.deepgram_factory = deepgram_factory or _default_deepgram
+        self.deepgram_factory: RemoteFactory = deepgram_factory or _default_deepgram
         self.on_event = on_event or (lambda code, err: None)
         self._lock = threading.RLock()
         self._rejected_key: str | None = None
-        self.active: Any = None  # the engine receiving audio now (Deepgram or local)
+        self.active: StreamingTranscriber | None = None  # the engine receiving audio now (Deepgram or local)
         self.engines_used: list[str] = []
         self.failover_at_s: float | None = None
 
@@ -91,7 +110,7 @@ class SpeechRouter:
         self.language = language
         self.on_segment = on_segment
         self._ring = AudioRing()
-        self._deepgram: Any = None
+        self._deepgram: RemoteStream | None = None
         self.engines_used = []
         self.failover_at_s = None
         key = self.api_key_getter() if self.use_deepgram else None
@@ -112,11 +131,12 @@ class SpeechRouter:
                 return
         self._start_local(0)
 
-    def _start_local(self, from_sample: int) -> None:
+    def _start_local(self, from_sample: int) -> LocalStream:
         local = self.local_factory()
         local.start(self.language, self.on_segment, time_offset=from_sample / SAMPLE_RATE)
         self.active = local
-        self.engines_used.append(getattr(local, "engine_name", "local"))
+        self.engines_used.append(local.engine_name or "local")
+        return local
 
     def _on_deepgram_failure(self, err: EngineError) -> None:
         with self._lock:
@@ -126,10 +146,10 @@ class SpeechRouter:
             confirmed = int(dg.confirmed_s * SAMPLE_RATE)
             confirmed = max(confirmed, self._ring.start)
             self.failover_at_s = confirmed / SAMPLE_RATE
-            self._start_local(confirmed)
+            local = self._start_local(confirmed)
             missing = self._ring.since(confirmed)
             if len(missing):
-                self.active.feed(missing)
+                local.feed(missing)
             self._ring = AudioRing()  # the local engine now owns every sample fed
             self._ring.end = self._ring.start = 0
         self.on_event(err.code, err)
@@ -141,20 +161,26 @@ class SpeechRouter:
                 self._ring.confirm(int(self._deepgram.confirmed_s * SAMPLE_RATE))
                 self._deepgram.feed(pcm)  # a failure inside re-enters through the RLock
                 return
-            self.active.feed(pcm)
+            self._started().feed(pcm)
 
     def finish(self) -> None:
         dg = self._deepgram
         if dg is not None and self.active is dg:
             dg.finish()  # a drop here triggers the failover before it returns
         if self.active is not dg:
-            self.active.finish()
+            self._started().finish()
 
     def close(self) -> None:
         if self._deepgram is not None:
             self._deepgram.close()
         if self.active is not None and self.active is not self._deepgram:
             self.active.close()
+
+
+    def _started(self) -> StreamingTranscriber:
+        if self.active is None:
+            raise RuntimeError("the speech router was not started")
+        return self.active
 
 
 def _keyring_key() -> str | None:
@@ -167,5 +193,5 @@ def _keyring_key() -> str | None:
         return None
 
 
-def _default_deepgram(api_key: str, **kw: Any) -> Any:
-    return DeepgramLiveTranscriber(api_key, **kw)
+def _default_deepgram(api_key: str, /, *, on_failure: Callable[[EngineError], None]) -> RemoteStream:
+    return DeepgramLiveTranscriber(api_key, on_failure=on_failure)

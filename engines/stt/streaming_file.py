@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable
 
+from core.errors import EngineError
 from core.protocols import Transcription, TranscriptSegment
 from engines.capture.audio import FileAudioSource
 from engines.stt.deepgram_live import DeepgramLiveTranscriber
-from engines.stt.router import SpeechRouter
+from engines.stt.router import RemoteStream, SpeechRouter
 from engines.stt.whisper_stream import LocalWhisperStream
 
+if TYPE_CHECKING:  # faster_whisper itself is imported when a model loads
+    from faster_whisper import WhisperModel
 
-def transcribe_streaming(path: Path | str, language: str, *, realtime: bool, model: Any,
+
+def transcribe_streaming(path: Path | str, language: str, *, realtime: bool, model: WhisperModel,
                          on_segment: Callable[[TranscriptSegment], None] | None = None,
                          use_deepgram: bool = False,
                          on_event: Callable[[str, object], None] | None = None,
@@ -38,8 +42,8 @@ def transcribe_streaming(path: Path | str, language: str, *, realtime: bool, mod
         if on_segment is not None:
             on_segment(seg)
 
-    def deepgram_factory(key: str, **kw: Any) -> Any:
-        return DeepgramLiveTranscriber(key, base_url=deepgram_base_url, **kw)
+    def deepgram_factory(key: str, /, *, on_failure: Callable[[EngineError], None]) -> RemoteStream:
+        return DeepgramLiveTranscriber(key, base_url=deepgram_base_url, on_failure=on_failure)
 
     # Live: a worker decodes while audio keeps coming. Faster than real time: decode inline
     # at fixed stream-time steps, so results do not depend on machine speed.

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import struct
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from core.errors import EngineError, InputError
 from core.protocols import SAMPLE_RATE, Transcription, TranscriptSegment
@@ -31,8 +31,9 @@ from engines.stt.whisper_runtime import (  # noqa: F401 - re-exported for caller
     words_of,
 )
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # faster_whisper itself is imported when a model loads
     import numpy as np
+    from faster_whisper import WhisperModel
 
     from core.tasks import CancelToken
 
@@ -49,7 +50,7 @@ def load_file_vad() -> None:
     get_vad_model()
 
 
-def load_whisper(path: Path, device: str = "auto", compute_type: str | None = None) -> Any:
+def load_whisper(path: Path, device: str = "auto", compute_type: str | None = None) -> WhisperModel:
     """The shared WhisperModel for ``path`` with faster-whisper's usual 30 s windows (whole
     files are decoded at full accuracy)."""
     return load_whisper_model(path, cpu_threads=0, compute_type=compute_type, short_windows=False,

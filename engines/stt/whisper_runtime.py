@@ -28,22 +28,45 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Callable
+
+from typing_extensions import TypedDict
 
 from core.errors import EngineError
 from core.gpu_plan import cuda_compute_type
 from core.protocols import SAMPLE_RATE, Word
 from engines.llm.gpu import gpus
-from engines.runtime_probe import ensure_runtime
+from engines.runtime_probe import ProbeResult, ensure_runtime
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # faster_whisper itself is imported when a model loads (CTranslate2, start-up time)
+    import ctranslate2
     import numpy as np
+    import numpy.typing as npt
+    from faster_whisper import WhisperModel
+    from faster_whisper.transcribe import Segment
 
 log = logging.getLogger(__name__)
 
 ENGINE = "faster-whisper"
 
-DECODE_OPTIONS: dict[str, Any] = {
+class DecodeOptions(TypedDict, total=False):
+    """faster-whisper ``transcribe`` keyword arguments this app sets."""
+
+    beam_size: int
+    temperature: tuple[float, ...]
+    condition_on_previous_text: bool
+    compression_ratio_threshold: float
+    no_repeat_ngram_size: int
+    repetition_penalty: float
+    hallucination_silence_threshold: float
+    log_prob_threshold: float
+    no_speech_threshold: float
+    word_timestamps: bool
+    vad_filter: bool
+    vad_parameters: dict[str, int]
+
+
+DECODE_OPTIONS: DecodeOptions = {
     "beam_size": 1,
     "temperature": (0.0, 0.2, 0.4),
     "condition_on_previous_text": False,
@@ -55,9 +78,9 @@ DECODE_OPTIONS: dict[str, Any] = {
     "no_speech_threshold": 0.6,
     "word_timestamps": True,
 }
-FILE_OPTIONS: dict[str, Any] = {**DECODE_OPTIONS, "vad_filter": True,
-                                "vad_parameters": {"min_silence_duration_ms": 500}}
-STREAM_OPTIONS: dict[str, Any] = {**DECODE_OPTIONS, "vad_filter": False}
+FILE_OPTIONS: DecodeOptions = {**DECODE_OPTIONS, "vad_filter": True,
+                               "vad_parameters": {"min_silence_duration_ms": 500}}
+STREAM_OPTIONS: DecodeOptions = {**DECODE_OPTIONS, "vad_filter": False}
 
 MAX_RUN = 2  # a token may repeat twice in a row ("very very"), not more
 MAX_DIGIT_RUN = 4  # "010 1234 5678" is three; a longer run of bare numbers is a decoding loop
@@ -129,10 +152,10 @@ def join_words(words: list[Word]) -> str:
 
 
 # ----------------------------------------------------------------------------- models
-_short_window_class: Any = None
+_short_window_class: type[WhisperModel] | None = None
 
 
-def _short_window_model_class() -> Any:
+def _short_window_model_class() -> type[WhisperModel]:
     """A WhisperModel whose encoder sees the window's content instead of 30 s of padding."""
     global _short_window_class
     if _short_window_class is None:
@@ -140,7 +163,7 @@ def _short_window_model_class() -> Any:
         from faster_whisper import WhisperModel
 
         class ShortWindowWhisperModel(WhisperModel):
-            def encode(self, features: Any) -> Any:  # faster-whisper's signature
+            def encode(self, features: npt.NDArray[np.float32]) -> ctranslate2.StorageView:  # faster-whisper's
                 f = features if features.ndim == 3 else features[None]
                 # faster-whisper pads with exact zeros; real audio, even silence, is never an
                 # all-zero log-mel column, so the last non-zero column ends the content.
@@ -153,7 +176,7 @@ def _short_window_model_class() -> Any:
     return _short_window_class
 
 
-_models: dict[tuple, Any] = {}
+_models: dict[tuple[str, str, str, int, bool], WhisperModel] = {}
 _models_lock = threading.Lock()
 
 # ----------------------------------------------------------------------------- CPU or GPU
@@ -167,7 +190,7 @@ class WhisperPlacement:
 _placement: WhisperPlacement | None = None
 
 
-def whisper_placement(refresh: bool = False, *, probe: Any = None,
+def whisper_placement(refresh: bool = False, *, probe: Callable[[str, Path | str | None], ProbeResult] | None = None,
                       model_dir: Path | str | None = None) -> WhisperPlacement:
     """Where faster-whisper runs here: CUDA when CTranslate2 sees a CUDA device and a child
     process ran the model in ``model_dir`` there (none given: CUDA is refused) (a missing cuDNN/cuBLAS aborts the process that loads it:
@@ -204,7 +227,7 @@ def whisper_placement(refresh: bool = False, *, probe: Any = None,
 
 def load_whisper_model(model_dir: Path | str, *, cpu_threads: int = 2,
                        compute_type: str | None = None, short_windows: bool = True,
-                       device: str = "auto") -> Any:
+                       device: str = "auto") -> WhisperModel:
     """The faster-whisper CTranslate2 model in ``model_dir`` (the active 'stt' model's folder:
     engines.assembly.streaming_whisper_model), loaded once per process per (folder, device, compute type, threads, window
     mode) and shared. ``device="auto"``: :func:`whisper_placement` (CUDA when it runs here,
@@ -226,7 +249,7 @@ def load_whisper_model(model_dir: Path | str, *, cpu_threads: int = 2,
     return _load(model_dir, device, compute_type, cpu_threads, short_windows)
 
 
-def _load(model_dir: Path | str, device: str, compute_type: str, cpu_threads: int, short_windows: bool) -> Any:
+def _load(model_dir: Path | str, device: str, compute_type: str, cpu_threads: int, short_windows: bool) -> WhisperModel:
     key = (str(model_dir), device, compute_type, cpu_threads, short_windows)
     with _models_lock:
         model = _models.get(key)
@@ -244,13 +267,13 @@ def _load(model_dir: Path | str, device: str, compute_type: str, cpu_threads: in
 
 
 # ----------------------------------------------------------------------------- decoding
-def words_of(segment: Any, offset_s: float = 0.0) -> list[Word]:
+def words_of(segment: Segment, offset_s: float = 0.0) -> list[Word]:
     return [Word(text=w.word.strip(), start=round(offset_s + float(w.start), 3),
                  end=round(offset_s + float(w.end), 3), confidence=round(float(w.probability), 4))
             for w in (segment.words or []) if w.word.strip()]
 
 
-def decode_window(model: Any, audio: "np.ndarray", language: str, offset_s: float = 0.0,
+def decode_window(model: WhisperModel, audio: "np.ndarray", language: str, offset_s: float = 0.0,
                   prompt: str | None = None) -> list[Word]:
     """One streaming pass over ``audio`` (an utterance window); cleaned words with absolute
     times (``offset_s`` + position in ``audio``). Output tokens are bounded by the window's
@@ -280,7 +303,7 @@ class LanguageGuess:
     chosen_probability: float
 
 
-def detect_language(model: Any, audio: "np.ndarray", chosen: str) -> LanguageGuess | None:
+def detect_language(model: WhisperModel, audio: "np.ndarray", chosen: str) -> LanguageGuess | None:
     """faster-whisper's language identification over the voiced part of ``audio`` (16 kHz
     float32); None for audio too short or silent to judge. Measured with base (short-window
     model) on the shared recordings: 12 Korean clips ko 0.986-0.9997, 10 English clips en

@@ -30,7 +30,7 @@ import logging
 import queue
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from core.errors import EngineError
 from core.protocols import SAMPLE_RATE, TranscriptSegment, Word
@@ -49,15 +49,16 @@ from engines.stt.whisper_runtime import (
 )
 from engines.vad.silero import FRAME_SAMPLES, FrameSplitter, SileroVad
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # faster_whisper itself is imported when a model loads
     import numpy as np
+    from faster_whisper import WhisperModel
 
 log = logging.getLogger(__name__)
 
 DECODE_OPTIONS = STREAM_OPTIONS
 
 
-def decode_words(model: Any, audio: "np.ndarray", language: str, offset_s: float,
+def decode_words(model: WhisperModel, audio: "np.ndarray", language: str, offset_s: float,
                  prompt: str | None = None) -> list[Word]:
     """One decoding pass; words with absolute times (``offset_s`` + position in ``audio``)."""
     return decode_window(model, audio, language, offset_s, prompt)
@@ -98,7 +99,7 @@ class LocalWhisperStream:
 
     engine_name = ENGINE
 
-    def __init__(self, model: Any, *, vad: SileroVad | None = None, threaded: bool = True,
+    def __init__(self, model: WhisperModel, *, vad: SileroVad | None = None, threaded: bool = True,
                  step_s: float = 1.0, utterance_silence_s: float = 0.5,
                  speculate_after_s: float = 0.2, preroll_s: float = 0.3, max_window_s: float = 20.0,
                  on_threshold: float = 0.5, off_threshold: float = 0.35) -> None:

@@ -11,9 +11,12 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from core.protocols import Frame
+
+if TYPE_CHECKING:
+    from engines.vision.tracker import HaarEyeTracker
 
 
 @dataclass
@@ -45,7 +48,7 @@ def parse_ranges(text: str | None) -> list[tuple[int, int]]:
     return out
 
 
-def score_blinks(data_dir: Path, make_tracker: Callable[[], Any], slack: int = 2) -> BlinkScore:
+def score_blinks(data_dir: Path, make_tracker: Callable[[], HaarEyeTracker], slack: int = 2) -> BlinkScore:
     import cv2
 
 

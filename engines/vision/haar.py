@@ -6,10 +6,13 @@ cv2 is imported lazily. A cascade object is not thread-safe: each tracker loads 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from core.errors import ModelError
 from engines.models.manager import ModelManager
+
+if TYPE_CHECKING:  # cv2 itself is imported when a cascade loads (start-up time)
+    import cv2
 
 FACE_FILE = "haarcascade_frontalface_default.xml"
 EYE_FILE = "haarcascade_eye.xml"
@@ -29,7 +32,7 @@ def cascade_paths(manager: ModelManager) -> dict[str, Path]:
     return out
 
 
-def load_cascade(path: Path) -> Any:
+def load_cascade(path: Path) -> cv2.CascadeClassifier:
     import cv2
 
     c = cv2.CascadeClassifier(str(path))

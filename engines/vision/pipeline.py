@@ -8,14 +8,26 @@ threads; this class is their single-threaded equivalent (``big20 replay``). Not 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Generic, Protocol, TypeVar
 
-from core.protocols import EmotionSample, Frame
+from core.protocols import EmotionAnalyzer, EmotionSample, Frame, GazeSample
+
+S = TypeVar("S", bound=GazeSample)
+S_co = TypeVar("S_co", bound=GazeSample, covariant=True)
+
+
+class SampleTracker(Protocol[S_co]):
+    """A :class:`core.protocols.GazeTracker` whose samples are ``S_co`` (engines.vision.tracker's
+    HaarEyeTracker: VisionSample, with the raw features a calibration needs)."""
+
+    def process(self, frame: Frame) -> S_co: ...
+
+    def reset(self) -> None: ...
 
 
 @dataclass
-class PipelineResult:
-    gaze: Any
+class PipelineResult(Generic[S]):
+    gaze: S
     emotion: EmotionSample | None
 
 
@@ -37,13 +49,14 @@ class EmotionCadence:
         return False
 
 
-class VisionPipeline:
-    def __init__(self, tracker: Any, emotion: Any | None, emotion_interval_s: float = 2.0) -> None:
+class VisionPipeline(Generic[S]):
+    def __init__(self, tracker: SampleTracker[S], emotion: EmotionAnalyzer | None,
+                 emotion_interval_s: float = 2.0) -> None:
         self.tracker = tracker
         self.emotion = emotion
         self.cadence = EmotionCadence(emotion_interval_s)
 
-    def process(self, frame: Frame) -> PipelineResult:
+    def process(self, frame: Frame) -> PipelineResult[S]:
         g = self.tracker.process(frame)
         e = self.emotion.analyze(frame) if self.emotion is not None and self.cadence.due(frame.t) else None
         return PipelineResult(g, e)

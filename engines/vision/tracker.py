@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -57,7 +56,7 @@ class VisionSample(GazeSample):
     blink_event: BlinkEvent | None = None
     detected: bool = False  # the cascades ran on this frame (vs tracked)
 
-    def overlay(self) -> dict[str, Any]:
+    def overlay(self) -> dict[str, object]:
         """Plain data for the UI overlay: face box, eye points, gaze vector."""
         return {"face_box": self.face_box, "eye_points": list(self.eye_points),
                 "iris_points": list(self.iris_points), "gaze": self.gaze,

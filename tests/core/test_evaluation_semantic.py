@@ -190,7 +190,7 @@ def test_report_shows_a_second_evaluator_and_the_scope():
     rec = AnswerRecord(index=0, question=q, answer_text=" ".join(w.text for w in words), words=words,
                        language="en", evaluation=lexical, other_evaluations=[lexical])
     report = build_report([rec], language="en", position="Backend Developer", company_id=None,
-                          company_name=None)
+                          company_name=None).to_json()
     detail = report["details"][0]
     assert detail["other_evaluations"][0]["evaluator_model"] == "rubric-coverage/lexical"
     assert all(locate_quote(e["quote"], words) for e in detail["other_evaluations"][0]["evidence"])

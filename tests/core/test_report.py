@@ -7,10 +7,12 @@ import json
 import re
 
 import pytest
+from pydantic import ValidationError
 
 from core.interview.types import CRITERIA, AnswerEvaluation, CriterionScore, Evidence, PlannedQuestion
 from core.protocols import Word
 from core.report.builder import AnswerRecord, build_report
+from core.report.model import Report
 
 
 def _words(text: str, t0: float = 0.5) -> list[Word]:
@@ -50,10 +52,16 @@ def _records(lang: str = "ko", *, third_evaluated: bool = False) -> list[AnswerR
 
 
 @pytest.fixture(scope="module")
-def report() -> dict:
+def built() -> Report:
     recs = _records()
     return build_report(list(reversed(recs)), language="ko", position="백엔드", company_id="KAKAO",
                         company_name="카카오")
+
+
+@pytest.fixture(scope="module")
+def report(built: Report) -> dict:
+    """The stored JSON form: what the database, the sync bundle and the screens hold."""
+    return built.to_json()
 
 
 def test_seed_shape_and_extras(report):
@@ -89,25 +97,24 @@ def test_not_evaluated_answer_is_excluded_and_labelled(report):
     assert d["scores"] == {} and d["evidence"] == []
     assert "평가기" in d["not_evaluated_reason"]
     with_third = build_report(_records(third_evaluated=True), language="ko", position="p", company_id=None)
-    assert with_third["summary"]["overall"] == pytest.approx((75 + 65 + 25) / 3, abs=0.05)
+    assert with_third.summary.overall == pytest.approx((75 + 65 + 25) / 3, abs=0.05)
 
 
 def test_cultural_is_job_fit_over_all_answers_and_no_scores_means_none():
     recs = _records()
     only_tech = build_report([recs[1]], language="en", position="p", company_id=None)
-    assert only_tech["summary"]["cultural"] == only_tech["summary"]["criteria"]["job_fit"] == 70.0
-    none = build_report([recs[2]], language="en", position="p", company_id=None)
-    s = none["summary"]
-    assert s["overall"] is None and s["technical"] is None and s["cultural"] is None
-    assert "None of the 1 answers" in s["text"]
+    assert only_tech.summary.cultural == only_tech.summary.criteria["job_fit"] == 70.0
+    s = build_report([recs[2]], language="en", position="p", company_id=None).summary
+    assert s.overall is None and s.technical is None and s.cultural is None
+    assert "None of the 1 answers" in s.text
 
 
 def test_fewer_than_half_evaluated_is_said():
     recs = _records()
     recs.append(AnswerRecord(3, recs[0].question, "", [], "ko", None, not_evaluated_reason="empty answer"))
     r = build_report([recs[0], recs[2], recs[3]], language="en", position="p", company_id=None)
-    assert "Fewer than half" in r["summary"]["text"]
-    assert r["details"][2]["not_evaluated_reason"] == "empty answer"
+    assert "Fewer than half" in r.summary.text
+    assert r.details[2].not_evaluated_reason == "empty answer"
 
 
 def test_emotions_null_with_reason_without_video(report):
@@ -115,7 +122,9 @@ def test_emotions_null_with_reason_without_video(report):
     assert e["confidence"] is None and e["nervousness"] is None and e["reliable"] is False
     assert "영상" in e["reason"]
     vis = {"confidence": 0.7, "nervousness": 0.2, "reliable": True, "face_visible": 0.93}
-    assert build_report(_records(), language="ko", position="p", company_id=None, emotions=vis)["emotions"] == vis
+    with_video = build_report(_records(), language="ko", position="p", company_id=None, emotions=vis)
+    assert with_video.to_json()["emotions"] == vis
+    assert with_video.emotions.is_reliable and with_video.emotions.model_extra == {"face_visible": 0.93}
 
 
 def test_html_is_self_contained_and_escaped(report, tmp_path):
@@ -185,3 +194,65 @@ def test_save_report_round_trip_on_sqlite(report, tmp_path):
             q.id for q in s.query(InterviewQuestion).filter_by(interview_id=asked_id)}
         assert metrics[0].delivery["rate"]["unit"] == "syllables_per_min"
         assert metrics[0].quality["stt"]["engine"] == "faster-whisper/base"
+
+
+def test_stored_form_reads_back_unchanged_and_keeps_unknown_keys(built, report):
+    assert Report.from_json(report).to_json() == report
+    assert Report.from_json(built) is built
+    # a report written by another build: a key this model does not name survives the round trip
+    other = json.loads(json.dumps(report))
+    other["details"][0]["reviewer"] = {"name": "x"}
+    other["meta"]["server_field"] = 1
+    again = Report.from_json(other)
+    assert again.details[0].model_extra == {"reviewer": {"name": "x"}}
+    assert again.to_json() == other
+    with pytest.raises(ValidationError):  # not a report: no summary, details or emotions
+        Report.from_json({"summary": {}})
+
+
+def test_export_reads_the_model_and_its_stored_form_alike(built, report):
+    from core.report.export import render_html
+
+    def html(rep: Report | dict) -> str:
+        return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d", "", render_html(rep, lang="en", image_src=lambda n, _p: n))
+
+    assert html(built) == html(report)
+    assert "Not evaluated" in html(report)
+
+
+def test_save_report_stores_the_models_json_form(built, tmp_path):
+    from sqlalchemy.orm import Session
+
+    from core.db.models import Base, EvaluationReport, Interview, User
+    from core.db.session import make_engine
+    from core.report.store import save_report
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    Base.metadata.create_all(engine)
+    with Session(engine) as s:
+        user = User(email="a@b.c", username="a", password_hash="x")
+        s.add(user)
+        s.flush()
+        iv = Interview(candidate_id=user.id, position="backend")
+        s.add(iv)
+        s.flush()
+        row_id = save_report(s, iv.id, built).id
+        s.commit()
+    with Session(engine) as s:
+        row = s.get(EvaluationReport, row_id)
+        assert row is not None and row.details_json == built.to_json()
+        assert row.technical_score == built.summary.technical == 60.0
+
+
+def test_evidence_is_grouped_alike_from_the_model_and_its_stored_form(built, report):
+    from core.report.export import grouped_evidence
+
+    for model_detail, stored_detail in zip(built.details, report["details"]):
+        from_model = [(ev.quote, crits) for ev, crits in grouped_evidence(model_detail.evidence)]
+        from_json = [(ev["quote"], crits) for ev, crits in grouped_evidence(stored_detail["evidence"])]
+        assert from_model == from_json
+    quotes = [{"quote": "a", "rubric_point": "p", "criterion": "logic"},
+              {"quote": "a ", "rubric_point": "p", "criterion": "communication"},
+              {"quote": "b", "rubric_point": "p", "criterion": "logic"}]
+    assert [(q["quote"], c) for q, c in grouped_evidence(quotes)] == [("a", ["logic", "communication"]),
+                                                                      ("b", ["logic"])]

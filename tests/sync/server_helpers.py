@@ -61,7 +61,7 @@ def sample_report(n: int = 2) -> dict:
         recs.append(AnswerRecord(index=i, question=q, answer_text=" ".join(w.text for w in words), words=words,
                                  language="ko", evaluation=ev, audio_duration=5.0))
     return build_report(recs, language="ko", position="Backend Engineer", company_id="KAKAO",
-                        emotions={"confidence": 0.7, "nervousness": 0.2, "reliable": True})
+                        emotions={"confidence": 0.7, "nervousness": 0.2, "reliable": True}).to_json()
 
 
 def sample_bundle(*, shares: list[str] = (), n_answers: int = 2, interview_uuid: str | None = None) -> dict:
