@@ -74,7 +74,8 @@ _HEADERS: dict[str, tuple[str, ...]] = {
     "skills": ("기술스택", "기술", "보유기술", "스킬", "기술및역량", "역량", "핵심역량", "보유역량",
                "competencies", "skills", "technicalskills", "techstack", "technologies", "skillset",
                "coreskills", "corecompetencies", "skillsandtools", "tools", "expertise",
-               "technicalexpertise", "keyskills",
+               "technicalexpertise", "keyskills", "capabilities", "corecapabilities",
+               "keycapabilities", "technicalcapabilities", "strengths", "keystrengths",
                "주요기술", "주요기술스택", "사용기술", "기술역량"),
     "projects": ("프로젝트", "프로젝트경험", "주요프로젝트", "프로젝트경력", "projects", "project",
                  "personalprojects", "keyprojects", "sideprojects", "selectedprojects",
@@ -310,20 +311,32 @@ def _continues(prev: LayoutLine, ln: LayoutLine) -> bool:
     first = find_period(ln.text)
     if is_date_only(ln.text) or (first is not None and first.start() == 0):
         return False  # "May 2014 | Ithaca, NY", "2020 Certified Kubernetes ...": a line of its own
+    if prev.text.rstrip().endswith((":", "：")) or (
+            ln.text.rstrip().endswith((":", "：")) and len(ln.text.split()) <= 4):
+        return False  # "Over 1000 lines:" / "C • C++ • CSS": a label, then its list; never a wrap
     caps = [c for c in prev.text if c.isascii() and c.isalpha()]
     if len(caps) >= 4 and all(c.isupper() for c in caps) and any(c.islower() for c in ln.text if c.isascii()):
         return False  # "COMPUTER LANGUAGE" over "C, C++, Rust": a label in capitals, then its list
+    pieces = prev.text.split(" | ")
+    if (len(pieces) >= 2 and all(len(p.split()) <= 4 for p in pieces) and len(ln.text.split()) <= 4
+            and not find_period(prev.text)):
+        return False  # "Hard-working | Persuasive" / "Motivator & Leader": rows of a grid of tags
     head, bar, tail = prev.text.rpartition(" | ")
     if bar and is_date_only(tail) and not head.rstrip().endswith((",", "-")):
         return False  # "Role | Jan 2023 - Present": the row is full because of its dates
     m = find_period(prev.text, single=False)
     if m and len(prev.text) - m.end() <= 2 and not prev.text.rstrip().endswith((",", "-", "–")):
         return False  # "Role : Company : Jan 2026 - Present": a title line ends with its period
+    if m and m.start() <= 1 and not _bullet(prev.text)[0]:
+        return False  # "2021 – 2023 (18 months) – Acme – Engineer": a title line starts with its period
     if (re.search(r"[,•·]", prev.text) and re.search(r"[,•·]", ln.text)
             and len(prev.text.split()) <= 8 and len(ln.text.split()) <= 8
             and prev.x1 < col[1] - 2 * prev.size
             and not prev.text.rstrip().endswith((",", "&", " and", " or", "-"))):
         return False  # "Rust, Go, C++" / "Docker, Terraform": the next row of a list, not its wrap
+    if (re.search(r"\S\s[•·]\s\S", prev.text) and re.search(r"\S\s[•·]\s\S", ln.text)
+            and not re.search(r"[•·,&-]$", prev.text.rstrip()) and not re.match(r"^[•·,&]", ln.text)):
+        return False  # "Java • Shell • Python" / "OCaml • Matlab": rows of a dotted list in a narrow column
     if find_period(ln.text, single=False) and not prev.text.rstrip().endswith((",", "-", "–")):
         return False
     return True
@@ -497,9 +510,13 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
                     new = True  # a second date: the next entry
                 elif _same_style(ln, cur.head[0]) and is_date_only(cur.head[-1].text):
                     new = True  # "세종대학교" / dates / "중앙고등학교": a title like the first again
-                elif (_same_style(ln, cur.head[0]) and ln.bold and len(cur.head) >= 2
-                      and not _same_style(cur.head[-1], cur.head[0])):
-                    new = True  # company / role + period / (page break) / next company: no body between
+                elif (_same_style(ln, cur.head[0]) and len(cur.head) >= 2
+                      and not _same_style(cur.head[-1], cur.head[0])
+                      and (ln.bold or _head_period(cur.head[0].text) is None)):
+                    # company / role + period / (page break) / next company: no body between;
+                    # "Vice President" / "Google" / "Date: 2005 – 2010" / "Product Manager": an entry
+                    # without achievements, then the next title in the first title's type
+                    new = True
             if new:
                 cur = Entry()
                 entries.append(cur)
@@ -751,7 +768,10 @@ def _nested(entries: list[Entry]) -> list[Entry]:
     out: list[Entry] = []
     for e in entries:
         if (out and e.head and out[-1].head and e.head[0].geometric and out[-1].head[0].geometric
-                and e.head[0].x0 >= out[-1].head[0].x0 + 8):
+                and e.head[0].x0 >= out[-1].head[0].x0 + 8
+                and e.head[0].size <= 1.08 * out[-1].head[0].size):
+            # (a title set larger than the one above is no sub-entry of it: "NHN" after
+            # "HYPERCONNECT" in a label-column resume, whose first row lost its label)
             out[-1].body.extend([ln.text for ln in e.head] + e.body)
             continue
         out.append(e)

@@ -547,3 +547,113 @@ def test_product_lines_indented_under_a_job_are_not_jobs(tmp_path):
     assert jobs(data) == [("Plancy", "Founding Engineer (co-founder)", "2021-05..2026-06"),
                           ("TheScentLab", "Founding Engineer (co-founder)", "2020-09..2021-05")]
     assert any("MICE All-in-One" in a for a in data["experience"][0]["achievements"])
+
+
+def _two_columns(side, main, *, side_x=35, main_x=220, width=595):
+    """A sidebar at ``side_x`` and a main column at ``main_x``: each item (y, text, size, bold)."""
+    return ([(side_x, y, t, s, b) for y, t, s, b in side] + [(main_x, y, t, s, b) for y, t, s, b in main])
+
+
+def test_dotted_skill_rows_under_labels_in_a_narrow_sidebar(tmp_path):
+    # Deedy-style: a narrow sidebar whose skill rows fill it ("Java • Shell • Python"), each
+    # group under a label ending in ":"; the main column's first job has no achievements
+    side = [(120, "SKILLS", 12, True), (134, "Over 5000 lines:", 10, False),
+            (147, "Java • Shell • Python • Ruby", 10, False), (159, "OCaml • Matlab • Rails • Go", 10, False),
+            (171, "Over 1000 lines:", 10, False), (184, "C • C++ • CSS • PHP • Perl", 10, False),
+            (196, "Familiar:", 10, False), (209, "iOS • Android • MySQL • Lua", 10, False)]
+    main = [(120, "EXPERIENCE", 12, True),
+            (134, "FACEBOOK | SOFTWARE ENGINEER", 11, False), (147, "Jan 2015 - Present | New York, NY", 10, False),
+            (167, "COURSERA | SOFTWARE ENGINEERING INTERN", 11, False),
+            (180, "June 2014 - Sep 2014 | Mountain View, CA", 10, False),
+            (193, "• Led and shipped the admin interface for the new platform.", 9, False),
+            (213, "GOOGLE | SOFTWARE ENGINEERING INTERN", 11, False),
+            (226, "May 2013 - Aug 2013 | Mountain View, CA", 10, False),
+            (239, "• Worked on the captions team in Javascript and Python.", 9, False)]
+    pdf = tmp_path / "narrow_sidebar.pdf"
+    make(pdf, [(35, 60, "Debby Das", 22, True)] + _two_columns(side, main))
+    data = read(pdf)
+    assert data["skills"] == ["Java", "Shell", "Python", "Ruby", "OCaml", "Matlab", "Rails", "Go",
+                              "C", "C++", "CSS", "PHP", "Perl", "iOS", "Android", "MySQL", "Lua"]
+    assert [(c.lower(), r.lower(), p) for c, r, p in jobs(data)] == [
+        ("facebook", "software engineer", "2015-01..present"),
+        ("coursera", "software engineering intern", "2014-06..2014-09"),
+        ("google", "software engineering intern", "2013-05..2013-08")]
+
+
+def test_jobs_without_achievements_and_a_strengths_grid(tmp_path):
+    # AltaCV-style: role (large) / company (bold) / "Date: ... | Location: ..." per job, some
+    # jobs with no bullets; a wrapped bullet in a column one chart label sticks out of;
+    # the right column's "STRENGTHS" is the skills section, a grid of tags
+    left = [(120, "EXPERIENCE", 13, True),
+            (140, "Vice President of Location & Services", 12, False), (155, "Google", 10, True),
+            (168, "Date: Oct 2010 – July 2012 | Location: Palo Alto, CA", 9, False),
+            (182, "• Oversaw 1000+ engineers and product managers working on Google", 9, False),
+            (193, "  Maps, Google Places and Google Earth", 9, False),
+            (215, "Vice President of Search Products & UX", 12, False), (230, "Google", 10, True),
+            (243, "Date: 2005 – 2010 | Location: Palo Alto, CA", 9, False),
+            (265, "Product Manager & UI Lead", 12, False), (280, "Google", 10, True),
+            (293, "Date: Oct 2001 – July 2005 | Location: Palo Alto, CA", 9, False),
+            (307, "• Optimized the homepage and A/B tested every minor detail to increase", 9, False),
+            (318, "  usability of the search results page", 9, False),
+            (345, "Sleeping & dreaming about work: 10 | Baking cupcakes: 5 and more", 9, False)]
+    right = [(120, "STRENGTHS", 13, True), (138, "Hard-working | Persuasive", 10, False),
+             (152, "Motivator & Leader", 10, False), (166, "UX | Mobile Devices", 10, False),
+             (180, "Product Management", 10, False),
+             (215, "EDUCATION", 13, True), (233, "M.S. in Computer Science", 12, False),
+             (248, "Stanford University", 10, True), (261, "Date: Sept 1997 – June 1999", 9, False),
+             (283, "B.S. in Symbolic Systems", 12, False), (298, "Stanford University", 10, True),
+             (311, "Date: Sept 1993 – June 1997", 9, False)]
+    items = [(35, 60, "Marissa Mayer", 22, True)]
+    items += [(35 + (10 if t.startswith("  ") else 0), y, t.strip(), s, b) for y, t, s, b in left]
+    items += [(380, y, t, s, b) for y, t, s, b in right]
+    pdf = tmp_path / "altacv_like.pdf"
+    make(pdf, items)
+    data = read(pdf)
+    assert jobs(data) == [("Google", "Vice President of Location & Services", "2010-10..2012-07"),
+                          ("Google", "Vice President of Search Products & UX", "2005..2010"),
+                          ("Google", "Product Manager & UI Lead", "2001-10..2005-07")]
+    assert data["experience"][0]["achievements"] == [
+        "Oversaw 1000+ engineers and product managers working on Google Maps, Google Places and Google Earth"]
+    assert {"Hard-working", "Persuasive", "UX", "Mobile Devices", "Product Management"} <= set(data["skills"])
+    assert not any("Persuasive" in s and "Motivator" in s for s in data["skills"])  # two rows, not one wrapped
+    assert [(e["degree"], normalize_period(e["period"])) for e in data["education"]] == [
+        ("M.S. in Computer Science", "1997-09..1999-06"), ("B.S. in Symbolic Systems", "1993-09..1997-06")]
+
+
+def test_label_column_next_employer_set_larger_is_a_job(tmp_path):
+    # a label column ("경력" left of the first employer's row): the next employer, set larger
+    # and further in than the first row (which lost its label's width), is a job, not a
+    # product line nested in the first one
+    pdf = tmp_path / "label_column.pdf"
+    make(pdf, [
+        (50, 60, "김형률", 20, False, CJK),
+        (50, 120, "경력", 11.4, False, CJK), (164, 120, "HYPERCONNECT", 11.4, False),
+        (470, 120, "2019.11 - 현재", 11.4, False, CJK),
+        (164, 137, "정규직, 서울, 대한민국", 10.8, False, CJK),
+        (176, 160, "- Live 방송 플랫폼 서버 개발 업무", 9.6, False, CJK),
+        (176, 175, "- Kotlin/Spring 기반의 API 서버 개발 운영", 9.6, False, CJK),
+        (164, 205, "NHN", 12.6, True), (470, 205, "2019.01 - 2019.06", 12.6, False),
+        (164, 222, "인턴, 판교, 대한민국", 10.8, False, CJK),
+        (176, 245, "- Dooray 메신저 및 에디터 기능 개발", 9.6, False, CJK),
+    ])
+    data = read(pdf)
+    assert [(c, p) for c, _, p in jobs(data)] == [("HYPERCONNECT", "2019-11..present"), ("NHN", "2019-01..2019-06")]
+
+
+def test_a_title_that_starts_with_its_period_keeps_its_description_apart(tmp_path):
+    # a Typst template: "2021 – 2023 (18 months) – Acme Corporation – Software Engineer", a
+    # description under it; the titles are the column's longest lines, so the description
+    # looks like their wrapped rest unless a title is known by its leading period
+    main = [(100, "EXPERIENCES", 13, True),
+            (120, "2021 – 2023 (18 months) – Acme Corporation – Software Engineer", 11.5, False),
+            (134, "Lorem ipsum dolor sit amet, consectetur adipiscing.", 11.5, False),
+            (148, "Dada Fafa gaga haha jaja kaka lala mama.", 11.5, False),
+            (172, "2020 (6 months) – FooBarEn – Software Developer", 11.5, False),
+            (186, "Lorem ipsum dolor sit amet, consectetur adipiscing.", 11.5, False),
+            (200, "Dada Fafa gaga haha jaja kaka lala mama.", 11.5, False),
+            (230, "SKILLS", 13, True), (246, "Python, Rust, Docker", 11.5, False)]
+    pdf = tmp_path / "typst_titles.pdf"
+    make(pdf, [(60, 60, "Jane Roe", 22, True)] + [(60, y, t, s, b) for y, t, s, b in main])
+    data = read(pdf)
+    assert jobs(data) == [("Acme Corporation", "Software Engineer", "2021..2023"),
+                          ("FooBarEn", "Software Developer", "2020")]
