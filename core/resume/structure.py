@@ -508,6 +508,9 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
                     new = True
                 elif has_period:
                     new = True  # a second date: the next entry
+                elif (ln.geometric and cur.head[0].geometric and ln.x0 <= cur.head[0].x0 - 8
+                      and not is_date_only(text)):
+                    new = True  # a title back at the margin after an indented one (a paper under a degree)
                 elif _same_style(ln, cur.head[0]) and is_date_only(cur.head[-1].text):
                     new = True  # "세종대학교" / dates / "중앙고등학교": a title like the first again
                 elif (_same_style(ln, cur.head[0]) and len(cur.head) >= 2
@@ -549,6 +552,10 @@ def _glyph(text: str) -> str | None:
     return m.group(0).strip() if m and m.group(0).strip() else None
 
 
+_GRAD_LABEL_RE = re.compile(r"(?i)^\s*(?:grad(?:uated|uation)?\.?|expected(?:\s+graduation)?|anticipated|"
+                            r"class\s+of|졸업(?:\s*예정)?)\s*:?\s*")
+
+
 def _head_period(text: str) -> str | None:
     """The period of a title line: a date range anywhere, or one date standing as a field of
     its own ("UC Berkeley | 2019", "..., USA, May 2016", "(2019)")."""
@@ -559,6 +566,7 @@ def _head_period(text: str) -> str | None:
         m = find_period(text)
         return _clean_period(m.group(0)) if m else None
     for piece in re.split(r"\s*(?:\||,|;|\s[-–—]\s|[()])\s*", text):
+        piece = _GRAD_LABEL_RE.sub("", piece)  # "Grad. May 2011", "Expected June 2023", "졸업 2020.02"
         if piece.strip() and is_date_only(piece):
             m = find_period(piece)
             return _clean_period(m.group(0)) if m else None
@@ -598,7 +606,7 @@ def _head_parts(entry: Entry) -> list[tuple[str, bool]]:
             text = text[:m.start()] + " | " + text[m.end():]
             m = find_period(text)
         text = re.sub(r"\(\s*\|?\s*\)", " | ", text)
-        text = re.sub(r"(?i)\b(?:expected\s+graduation|graduated|graduation)\s*:?", " | ", text)
+        text = re.sub(r"(?i)\b(?:expected\s+graduation|graduated|graduation|grad\.|expected)\s*:?", " | ", text)
         chunks = [c for c in _AT_RE.split(text)]
         for ci, chunk in enumerate(chunks):
             pieces = [_trim(p) for p in _split_top(chunk) if _trim(p)]
@@ -882,10 +890,29 @@ def _natural_case(v: str) -> str:
     return re.sub(r"[A-Za-z]+", fix, v)
 
 
+_CUT_NAME_RE = re.compile(r"(?i)\b(?:of|and|for|the|in|at|de|&)$")
+
+
+def _rejoin_cut_names(e: Entry) -> list[str]:
+    """The entry's head parts, a name that a title line cut after a joining word ("...,
+    University of" | dates / "British Columbia, Vancouver") joined to the next line's first part."""
+    out: list[str] = []
+    cut = False
+    for ln in e.head:
+        parts = [p for p, _ in _head_parts(Entry(head=[ln])) if not _sentence_like(p)]
+        if cut and out and parts:
+            out[-1] = f"{out[-1]} {parts.pop(0)}"
+        out.extend(parts)
+        cut = bool(out) and bool(_CUT_NAME_RE.search(out[-1])) and _SCHOOL_RE.search(out[-1]) is not None
+    return out
+
+
 def _education(section: Section) -> list[dict[str, Any]]:
     out = []
+    titles: list[LayoutLine] = []  # the head lines accepted schools were read from
+    skipped: list[tuple[int, LayoutLine, dict[str, Any]]] = []
     for e in _entries(section.lines, section.body):
-        parts = [p for p, _ in _head_parts(e) if not _sentence_like(p)]
+        parts = _rejoin_cut_names(e)
         # "서울대학교 컴퓨터공학부 학사": Korean writes school, department and degree in one run
         split: list[str] = []
         for p in parts:
@@ -925,8 +952,7 @@ def _education(section: Section) -> list[dict[str, Any]]:
         real_degree = bool(degree_parts)
         if not degree_parts:
             degree_parts = [p for p, k in zip(parts, kinds) if k == "other" and p != school][:1]
-        if not _SCHOOL_RE.search(school) and not real_degree and not re.fullmatch(r"[A-Z]{2,7}", school):
-            continue  # no school word, no degree, no acronym ("Balanced Graph Partition Problems"): not a school
+        nameless = not _SCHOOL_RE.search(school) and not real_degree and not re.fullmatch(r"[A-Z]{2,7}", school)
         start, end = split_period(e.period)
         text = " ".join(ln.text for ln in e.head)
         school = _unsmall(clean_value(school) or school)
@@ -938,9 +964,22 @@ def _education(section: Section) -> list[dict[str, Any]]:
         if len(school.split()) > 10 or _sentence_like(school):
             conf -= 0.4
         conf = round(conf, 2)
-        out.append({"school": school, "degree": degree, "period": e.period,
-                    "start": start, "end": end, "text": text, "source": e.head[0].source(),
-                    "confidence": conf, "uncertain": conf < UNCERTAIN_BELOW})
+        item = {"school": school, "degree": degree, "period": e.period,
+                "start": start, "end": end, "text": text, "source": e.head[0].source(),
+                "confidence": conf, "uncertain": conf < UNCERTAIN_BELOW}
+        if nameless:
+            # no school word, no degree, no acronym: a paper title ("Balanced Graph Partition
+            # Problems") or a school named without the word ("La Martiniere for Boys") - kept
+            # below only when set as the section's school titles are
+            if (e.period and e.head[0].geometric and len(school.split()) >= 3 and role_score(school) == 0
+                    and not _CERT_WORD_RE.search(school)):
+                skipped.append((len(out), e.head[0], item))
+            continue
+        titles.append(e.head[0])
+        out.append(item)
+    for pos, ln, item in reversed(skipped):
+        if any(_same_style(ln, t) and abs(ln.x0 - t.x0) <= 4 for t in titles):
+            out.insert(pos, item)
     return out
 
 

@@ -657,3 +657,26 @@ def test_a_title_that_starts_with_its_period_keeps_its_description_apart(tmp_pat
     data = read(pdf)
     assert jobs(data) == [("Acme Corporation", "Software Engineer", "2021..2023"),
                           ("FooBarEn", "Software Developer", "2020")]
+
+
+def test_schools_named_without_a_school_word_or_cut_at_the_line_end(tmp_path):
+    # Deedy-style education: schools in bold capitals; the last one has no school word and a
+    # "Grad." label before its date; a paper title indented under a degree is no school; a
+    # degree line cut after "University of" continues on the next line
+    pdf = tmp_path / "schools.pdf"
+    make(pdf, [
+        (50, 50, "Dev Das", 18, True),
+        (50, 90, "EDUCATION", 13, True),
+        (50, 110, "CORNELL UNIVERSITY", 12, True), (50, 124, "BS IN COMPUTER SCIENCE", 11, False),
+        (50, 137, "May 2014 | Ithaca, NY", 10, False),
+        (90, 151, "Balanced Graph Partition Problems, Mar 2013", 10, False),
+        (50, 171, "LA MARTINIERE FOR BOYS", 12, True), (50, 184, "Grad. May 2010 | Kolkata, India", 10, False),
+        (50, 204, "B.Sc. - Combined Honours, Mathematics and Computer Science, University of", 10.9, True),
+        (470, 204, "Sept 2006 - May 2009", 10.9, False),
+        (110, 218, "British Columbia, Vancouver, British Columbia, Canada.", 10.9, False),
+        (50, 250, "SKILLS", 13, True), (50, 268, "Python, OCaml", 10, False),
+    ])
+    data = read(pdf)
+    got = [(e["school"], normalize_period(e["period"])) for e in data["education"]]
+    assert got == [("CORNELL UNIVERSITY", "2014-05"), ("LA MARTINIERE FOR BOYS", "2010-05"),
+                   ("University of British Columbia", "2006-09..2009-05")]
