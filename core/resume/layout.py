@@ -412,6 +412,8 @@ def _lift_side_dates(lines: list[LayoutLine]) -> list[LayoutLine]:
             if t.page != ln.page or ln.y0 - t.y1 > 4 * ln.height:
                 break
             if not _TEXT_ROW_RE.match(t.text):
+                if is_date_only(t.text.rpartition(" | ")[2]):
+                    break  # the title has its period: "■ M.B.A. | 2008 – 2009" is a dated line of its own
                 out[j] = replace(t, text=" | ".join([t.text] + tails))
                 out[i] = replace(ln, text=body)
                 break

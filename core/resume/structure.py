@@ -68,10 +68,12 @@ _HEADERS: dict[str, tuple[str, ...]] = {
                    "경력및경험", "주요경력", "workexperience", "experience", "experiences",
                    "professionalexperience", "employment", "employmenthistory", "workhistory",
                    "career", "careerhistory", "relevantexperience", "volunteerexperience",
-                   "internships", "internship", "workexperiences"),
+                   "internships", "internship", "workexperiences", "researchexperience",
+                   "otherexperience", "otherworkexperience", "industryexperience", "teachingexperience",
+                   "workandresearchexperience", "researchandworkexperience"),
     "education": ("학력", "학력사항", "교육", "교육사항", "education", "academicbackground",
                   "educationalbackground", "academics", "educationandtraining"),
-    "skills": ("기술스택", "기술", "보유기술", "스킬", "기술및역량", "역량", "핵심역량", "보유역량",
+    "skills": ("기술스택", "기술", "보유기술", "스킬", "나의스킬", "보유스킬", "기술및역량", "역량", "핵심역량", "보유역량",
                "competencies", "skills", "technicalskills", "techstack", "technologies", "skillset",
                "coreskills", "corecompetencies", "skillsandtools", "tools", "expertise",
                "technicalexpertise", "keyskills", "capabilities", "corecapabilities",
@@ -92,9 +94,10 @@ _HEADERS: dict[str, tuple[str, ...]] = {
                 "summaryofqualifications", "personalstatement", "professionalprofile"),
     "activities": ("대외활동", "활동", "동아리", "activities", "extracurricular",
                    "extracurricularactivities", "volunteer", "volunteering", "leadership",
-                   "oncampusinvolvement", "involvement", "campusinvolvement"),
+                   "oncampusinvolvement", "involvement", "campusinvolvement", "경험활동교육",
+                   "경험활동", "활동경험", "대외활동경험"),
     "publications": ("논문", "publications", "papers", "research", "researchpublications"),
-    "links": ("링크", "links", "contact", "contacts", "연락처", "인적사항", "personalinformation",
+    "links": ("링크", "links", "포트폴리오및기타문서", "contact", "contacts", "연락처", "인적사항", "personalinformation",
               "personaldetails"),
     "interests": ("관심분야", "취미", "interests", "hobbies"),
     "references": ("references", "추천인"),
@@ -123,6 +126,7 @@ _ROLE_WORDS = {
     "executive", "supervisor", "operator", "planner", "marketer",
     "accountant", "auditor", "recruiter", "chair", "captain", "ambassador", "maintainer",
     "creator", "contributor", "staff", "clerk", "agent", "partner", "principal", "expert",
+    "student",
 }
 _SENIORITY = {"senior", "sr", "sr.", "junior", "jr", "jr.", "staff", "principal", "chief", "lead",
               "entry", "i", "ii", "iii", "iv", "associate", "head", "deputy", "assistant"}
@@ -137,7 +141,7 @@ _COMPANY_WORDS = {
     "bank", "studio", "studios", "software", "consulting", "partners", "holdings", "enterprises",
     "industries", "networks", "ventures", "capital", "media", "electronics", "motors", "games",
     "hospital", "center", "centre", "association", "society", "ministry", "department", "club",
-    "school", "academy", "laboratory", "ymca", "ngo", "startup",
+    "school", "academy", "laboratory", "ymca", "ngo", "startup", "firm",
 }
 _LEGAL_RE = re.compile(r"^(?:inc|llc|ltd|co|corp|gmbh|plc|ag|s\.?a|b\.?v|pte|pvt)\.?$", re.I)
 _KO_COMPANY_RE = re.compile(r"(?:\(주\)|주식회사|㈜|진흥원|공사|공단|은행|그룹|전자|증권|보험|카드|"
@@ -378,8 +382,74 @@ class Section:
     body: float | None = None  # the document's body font size
 
 
+_LABEL_PIECE_RE = re.compile(r"^(?:[A-Z&/][A-Z&/.\-]*(?:\s+[A-Z&/][A-Z&/.\-]*){0,2}|[가-힣/·\s]{2,12}|[&/])$")
+
+
+def _label_column(lines: list[LayoutLine]) -> list[LayoutLine]:
+    """Resumes that set the section names in a column of their own left of the entries
+    ("RESEARCH" / "EXPERIENCE" beside the first two rows of that section, "학력" beside the
+    first school): the label column's pieces become a header line each (a name broken over
+    rows joined first: "AWARDS &" / "SCHOLARSHIPS"), its other notes ("총 1년 5개월",
+    "대학교(4년) 졸업": a Saramin form's summary cells) are dropped, the entries keep the rest
+    of their rows. Other layouts are returned as they are: at least three rows must start
+    with a label at one left edge that the remaining lines keep clear of."""
+    geo = [ln for ln in lines if ln.geometric]
+    if len(geo) < 10:
+        return lines
+    def label_of(ln: LayoutLine) -> str | None:
+        first = ln.text.split(" | ", 1)[0].strip()
+        if " | " not in ln.text or not first or len(first) > 24 or find_period(first):
+            return None
+        return first if _LABEL_PIECE_RE.match(first) else None
+
+    # the edge is found by labels that name a section ("EDUCATION", "학력"); at that edge other
+    # short capitals then continue or start a name ("OTHER WORK" / "EXPERIENCE", "CAMPUS")
+    starts = Counter(round(ln.x0 / 3) for ln in geo if label_of(ln) and _vocab_section(label_of(ln) or ""))
+    if not starts:
+        return lines
+    # the leftmost edge that starts three labels: field names inside entries ("주야간 | 주간")
+    # sit further in
+    edge3, count = min(((x, n) for x, n in starts.items() if n >= 3), default=starts.most_common(1)[0])
+    edge = edge3 * 3
+    at_edge = [ln for ln in geo if abs(ln.x0 - edge) <= 4]
+    inner = [ln for ln in geo if ln.x0 > edge + 30]
+    if count < 3 or len(inner) < len(at_edge):
+        return lines
+    # where the entries start: the leftmost inner edge that several lines share (bullets and
+    # field names sit further in)
+    inner_x = Counter(round(ln.x0 / 3) for ln in inner)
+    value_x = min((x for x, n in inner_x.items() if n >= 3), default=inner_x.most_common(1)[0][0]) * 3
+    out: list[LayoutLine] = []
+    label: LayoutLine | None = None  # the label being collected (a name broken over rows)
+    for ln in lines:
+        at = ln.geometric and abs(ln.x0 - edge) <= 4 and " | " in ln.text
+        first, _, rest = ln.text.partition(" | ")
+        if not at or edge + _text_width(first, ln.size) > value_x + 2:
+            label = None
+            out.append(ln)
+            continue
+        name = label_of(ln)
+        if name:
+            prev = label
+            if (prev is not None and ln.y0 - prev.y1 <= 1.2 * ln.height
+                    and (_HEADER_LOOKUP.get(_key(prev.text)) is None or prev.text.rstrip().endswith(("&", "/"))
+                         or _HEADER_LOOKUP.get(_key(f"{prev.text} {name}")))):
+                label = replace(prev, text=f"{prev.text} {name}", bbox=(prev.x0, prev.y0, prev.x1, ln.y1))
+                out[out.index(prev)] = label
+            else:
+                label = LayoutLine(name, ln.page, (ln.x0, ln.y0, ln.x0 + _text_width(name, ln.size), ln.y1),
+                                   round(ln.size * 1.25, 1), True, ln.column, color=ln.color)
+                out.append(label)
+        else:
+            label = None  # a note in the label column, not a value
+        if rest.strip():
+            out.append(replace(ln, text=rest.strip(), bbox=(value_x, ln.y0, ln.x1, ln.y1)))
+    return out
+
+
 def split_sections(lines: list[LayoutLine]) -> tuple[list[LayoutLine], list[Section]]:
     """(lines before the first header, sections in reading order)."""
+    lines = _label_column(lines)
     body = _body_size(lines)
     head: list[LayoutLine] = []
     sections: list[Section] = []
@@ -477,6 +547,9 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
             # "• Google | Mountain View, CA" over "Software Engineer | Oct 2016 – Present", the
             # achievements under it bulleted otherwise ("◦"): a list of entries, not a last bullet
             kind = "head"
+        elif (is_bullet and has_period and ln.bold and cur is not None and cur.period is None and not cur.body
+              and not _SENTENCE_END_RE.search(text)):
+            kind = "head"  # "Institute ..." / "■ Research Student | 2004 – 2005": the title's bold second line
         elif is_bullet:
             kind = "body"
         elif titled and not has_period and _SENTENCE_END_RE.search(text) and len(text.split()) > 6:
@@ -911,6 +984,7 @@ def _education(section: Section) -> list[dict[str, Any]]:
     out = []
     titles: list[LayoutLine] = []  # the head lines accepted schools were read from
     skipped: list[tuple[int, LayoutLine, dict[str, Any]]] = []
+    last_school: tuple[str, float] | None = None  # the school above and where its title starts
     for e in _entries(section.lines, section.body):
         parts = _rejoin_cut_names(e)
         # "서울대학교 컴퓨터공학부 학사": Korean writes school, department and degree in one run
@@ -936,6 +1010,11 @@ def _education(section: Section) -> list[dict[str, Any]]:
             else:
                 kinds.append("other")
         school = next((p for p, k in zip(parts, kinds) if k == "school"), None)
+        if (school is None and last_school is not None and "degree" in kinds and e.head and e.head[0].geometric
+                and (_bullet(e.head[0].text)[0] or e.head[0].x0 >= last_school[1] + 3)):
+            # "First American University | 2009 – 2014" / ... / "■ M.B.A. | 2008 – 2009": a further
+            # degree listed under the school, bulleted or indented
+            school = last_school[0]
         if school is None:
             # "MIT", "CalTech", "UC San Diego": the first part that is no degree, field, place
             # or an education sub-heading ("Coursework", "Thesis")
@@ -977,6 +1056,17 @@ def _education(section: Section) -> list[dict[str, Any]]:
             continue
         titles.append(e.head[0])
         out.append(item)
+        if e.head[0].geometric and _SCHOOL_RE.search(school) and not _bullet(e.head[0].text)[0]:
+            last_school = (school, e.head[0].x0)
+        for b in e.body:
+            # "First American University | 2009 – 2014" / "■ Ph.D. ..." / "■ M.B.A. | 2008 – 2009":
+            # one school, each further degree with its own period
+            bp = _head_period(b)
+            if bp and _DEGREE_RE.search(b) and not _sentence_like(b) and len(b) <= 120:
+                deg = clean_value(_split_top(b[:b.find(bp)] if bp in b else b)[0])
+                if deg and deg != degree:
+                    s2, e2 = split_period(bp)
+                    out.append({**item, "degree": _natural_case(deg), "period": bp, "start": s2, "end": e2})
     for pos, ln, item in reversed(skipped):
         if any(_same_style(ln, t) and abs(ln.x0 - t.x0) <= 4 for t in titles):
             out.insert(pos, item)

@@ -680,3 +680,72 @@ def test_schools_named_without_a_school_word_or_cut_at_the_line_end(tmp_path):
     got = [(e["school"], normalize_period(e["period"])) for e in data["education"]]
     assert got == [("CORNELL UNIVERSITY", "2014-05"), ("LA MARTINIERE FOR BOYS", "2010-05"),
                    ("University of British Columbia", "2006-09..2009-05")]
+
+
+def test_label_column_with_names_over_two_rows_and_degrees_under_one_school(tmp_path):
+    # a label column: section names at the left edge beside their first rows ("RESEARCH" /
+    # "EXPERIENCE", "OTHER WORK" / "EXPERIENCE"), entries further right; one school with
+    # several degrees, each bulleted with its own period; a job's title in bold under its employer
+    lab, val, sub = 50, 140, 150
+    pdf = tmp_path / "label_column_en.pdf"
+    make(pdf, [
+        (200, 50, "John Doe", 18, True),
+        (lab, 100, "EDUCATION", 9, True), (val, 100, "First American University, Springfield, USA", 9, True),
+        (470, 100, "Dec 2009 – Jul 2014", 9, False),
+        (sub, 113, "■ Ph.D. in Geophysical Engineering", 10, False),
+        (sub + 12, 125, "● Thesis: A Statistical Approach to Quantifying Climate Change", 8.6, False),
+        (sub, 138, "■ M.B.A.", 10, False), (470, 138, "Nov 2008 – Jun 2009", 10, False),
+        (sub, 151, "■ M.S. in Geophysical Engineering", 10, False), (470, 151, "Aug 2006 – Aug 2008", 10, False),
+        (sub + 12, 163, "● Cumulative GPA: 3.7 / 4.0", 8.6, False),
+        (val, 180, "Science College, Springfield, USA", 9, True), (470, 180, "May 2002 – May 2005", 10, False),
+        (sub, 193, "■ B.S. in Geography", 10, False),
+        (lab, 220, "RESEARCH", 9, True), (val, 220, "Institute for Advanced Research, Science College", 9, True),
+        (lab, 232, "EXPERIENCE", 9, True), (sub, 232, "■ Undergraduate Research Student", 9, True),
+        (470, 232, "May 2004 – May 2005", 9, False),
+        (sub + 12, 245, "● Project: Investigations on the Use of Lasers to Measure Climate Change", 8.6, False),
+        (lab, 272, "OTHER WORK", 9, True), (val, 272, "Alpha Engineering Firm, Oakland, Ohio, USA", 9, True),
+        (lab, 284, "EXPERIENCE", 9, True), (sub, 284, "■ Project Officer", 9, True),
+        (470, 284, "Oct 2007 – Jan 2008", 9, False),
+        (sub + 12, 297, "● Nullam venenatis egestas nisl eget elementum.", 8.6, False),
+        (lab, 324, "SKILLS", 9, True), (val, 324, "MATLAB, Mathematica, Maple, R, Tableau", 9, False),
+    ])
+    data = read(pdf)
+    assert {"education", "experience", "skills"} <= set(data["sections"])
+    assert [(e["school"], e["degree"], normalize_period(e["period"])) for e in data["education"]] == [
+        ("First American University", "Ph.D. in Geophysical Engineering", "2009-12..2014-07"),
+        ("First American University", "M.B.A.", "2008-11..2009-06"),
+        ("First American University", "M.S. in Geophysical Engineering", "2006-08..2008-08"),
+        ("Science College", "B.S. in Geography", "2002-05..2005-05")]
+    assert jobs(data) == [("Institute for Advanced Research", "Undergraduate Research Student", "2004-05..2005-05"),
+                          ("Alpha Engineering Firm", "Project Officer", "2007-10..2008-01")]
+    assert data["skills"] == ["MATLAB", "Mathematica", "Maple", "R", "Tableau"]
+
+
+def test_korean_form_label_column_with_summary_notes(tmp_path):
+    # a Saramin-style form: "학력" / "경력" in a left column with summary notes under them
+    # ("대학교(4년) 졸업", "총 1년 5개월") that are not values; the entries further right
+    pdf = tmp_path / "label_column_ko.pdf"
+    lab, val = 28, 151
+    make(pdf, [
+        (lab, 50, "박영화", 18, False, CJK),
+        (lab, 110, "학력", 11.6, False, CJK), (val, 110, "전남대학교(광주)(4년제)", 11.6, False, CJK),
+        (470, 110, "2017.02 ~ 2020.02", 9.3, False),
+        (lab, 128, "대학교(4년) 졸업", 9.3, False, CJK), (val, 128, "수학과", 9.3, False, CJK),
+        (val, 140, "주야간 주간", 8.1, False, CJK),
+        (val, 150, "목포대학교(4년제)", 10.5, False, CJK), (470, 150, "2013.03 ~ 2017.02", 9.3, False),
+        (val, 168, "수학교육학과", 9.3, False, CJK),
+        (lab, 210, "경력", 11.6, False, CJK), (val, 210, "솔박스", 11.6, False, CJK),
+        (470, 210, "2021.11 ~ 2023.03", 9.3, False),
+        (lab, 228, "총 1년 5개월", 9.3, False, CJK), (val, 228, "미디어팀 주임", 9.3, False, CJK),
+        (val, 250, "KT Cloud API, URL 암호화, 로그 분석 업무를 맡았습니다.", 9.3, False, CJK),
+        (val, 262, "스트리밍 서버 로그를 분석하는 프로그램을 개발했습니다.", 9.3, False, CJK),
+        (val, 274, "근무지역 서울", 8.1, False, CJK),
+        (lab, 290, "나의 스킬", 11.6, False, CJK), (val, 290, "Linux, PostgreSQL, React, gdb", 9.3, False),
+    ])
+    data = read(pdf)
+    assert [(e["school"], normalize_period(e["period"])) for e in data["education"]] == [
+        ("전남대학교(광주)(4년제)", "2017-02..2020-02"), ("목포대학교(4년제)", "2013-03..2017-02")]
+    assert [(c, p) for c, _, p in jobs(data)] == [("솔박스", "2021-11..2023-03")]
+    assert not any("총" in (e["role"] or "") for e in data["experience"])  # the notes are no values
+    assert data["education"][0]["degree"] == "수학과"
+    assert data["skills"] == ["Linux", "PostgreSQL", "React", "gdb"]
