@@ -76,7 +76,8 @@ _HEADERS: dict[str, tuple[str, ...]] = {
     "skills": ("기술스택", "기술", "보유기술", "스킬", "나의스킬", "보유스킬", "기술및역량", "역량", "핵심역량", "보유역량",
                "competencies", "skills", "technicalskills", "techstack", "technologies", "skillset",
                "coreskills", "corecompetencies", "skillsandtools", "tools", "expertise",
-               "technicalexpertise", "keyskills", "capabilities", "corecapabilities",
+               "technicalexpertise", "keyskills", "capabilities", "corecapabilities", "computerskills",
+               "itskills", "컴퓨터기술", "컴퓨터활용능력", "컴퓨터활용",
                "keycapabilities", "technicalcapabilities", "strengths", "keystrengths",
                "주요기술", "주요기술스택", "사용기술", "기술역량"),
     "projects": ("프로젝트", "프로젝트경험", "주요프로젝트", "프로젝트경력", "projects", "project",
@@ -465,6 +466,7 @@ def split_sections(lines: list[LayoutLine]) -> tuple[list[LayoutLine], list[Sect
     def like_known(ln: LayoutLine) -> bool:
         return not styles or any(abs(ln.size - sz) <= 0.6 and ln.bold == b for sz, b in styles)
 
+    sub_style: tuple[str, tuple[float, bool]] | None = None  # a section's group headings' type
     for ln in lines:
         sec = _vocab_section(ln.text)
         if (not sec and ln.geometric and ln.size >= 1.2 * body and len(ln.text.split()) <= 4
@@ -493,6 +495,13 @@ def split_sections(lines: list[LayoutLine]) -> tuple[list[LayoutLine], list[Sect
             continue
         if (current is not None and current.name != "cover_letter" and like_known(ln)
                 and (_looks_like_header(ln, body) or (styles and _header_form(ln) and ln.size >= 1.15 * body))):
+            style = (round(ln.size, 1), ln.bold)
+            if not current.name.startswith("other:") and (not current.lines or sub_style == (current.name, style)):
+                # "Experiences" / "Work", "Computer Skills" / "Experienced tools" ... "Novice
+                # level tools": a heading straight under a section's heading, and later ones in
+                # its type, head groups inside that section
+                sub_style = (current.name, style)
+                continue
             sections.append(Section("other:" + ln.text.strip().rstrip(":："), ln, body=body))
             continue
         if current is None:

@@ -749,3 +749,30 @@ def test_korean_form_label_column_with_summary_notes(tmp_path):
     assert not any("총" in (e["role"] or "") for e in data["experience"])  # the notes are no values
     assert data["education"][0]["degree"] == "수학과"
     assert data["skills"] == ["Linux", "PostgreSQL", "React", "gdb"]
+
+
+def test_group_headings_under_a_section_heading_and_spaced_month_year_dates(tmp_path):
+    # "Experiences" straight over "Work", "Computer Skills" over "Experienced tools" and later
+    # "Novice level tools" in the same type: groups inside the section, not sections of their
+    # own; dates written "07 2023 - 10 2023" and a table's "2022 08"
+    pdf = tmp_path / "groups.pdf"
+    make(pdf, [
+        (50, 50, "Park Gidoong", 18, True),
+        (50, 90, "Experiences", 14, True), (50, 108, "Work", 14, True),
+        (50, 126, "Namu Software | Web Frontend Developer | 07 2023 - 10 2023", 9, False),
+        (60, 140, "• Removed Redux and moved the console to React Query", 9, False),
+        (50, 158, "Acme Labs | Backend Developer | 05 2019 - 06 2019", 9, False),
+        (60, 172, "• Built the billing API in Go", 9, False),
+        (50, 205, "Computer Skills", 14, True), (50, 223, "Experienced tools", 14, True),
+        (60, 240, "Javascript, Dart, Lua, SQL", 9, False),
+        (50, 262, "Novice level tools", 14, True),
+        (60, 279, "Rescript, Clojure, Elisp", 9, False),
+        (50, 310, "Education", 14, True),
+        (50, 328, "42 Seoul Academy | Piscine | 2022 08", 9, False),
+    ])
+    data = read(pdf)
+    assert jobs(data) == [("Namu Software", "Web Frontend Developer", "2023-07..2023-10"),
+                          ("Acme Labs", "Backend Developer", "2019-05..2019-06")]
+    assert data["skills"] == ["Javascript", "Dart", "Lua", "SQL", "Rescript", "Clojure", "Elisp"]
+    assert not any(k.startswith("other:") for k in data["sections"])
+    assert [(e["school"], normalize_period(e["period"])) for e in data["education"]] == [("42 Seoul Academy", "2022-08")]
