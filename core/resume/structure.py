@@ -242,7 +242,7 @@ def _vocab_section(text: str) -> str | None:
                 and re.fullmatch(r"[A-Z0-9&/,·\s-]{3,}", rest)):
             return _HEADER_LOOKUP[_key(" ".join(words[:n]))]  # "Experience ROLES & OWNERSHIP": a caption beside it
     parts = [p for p in re.split(r"\s*(?:&|/|,|\band\b|및|·)\s*", s, flags=re.I) if p.strip()]
-    if len(parts) > 1:
+    if len(parts) > 1 and not role_score(s):  # "Project & Lab Manager" is a role, not "Projects"
         for p in parts:
             sec = _HEADER_LOOKUP.get(_key(p))
             if sec:
@@ -1248,7 +1248,8 @@ def _projects(section: Section) -> list[dict[str, Any]]:
     return out
 
 
-def _plain_list(lines: list[LayoutLine], tidy: Callable[[str], str] | None = None) -> tuple[list[str], list[dict]]:
+def _plain_list(lines: list[LayoutLine], tidy: Callable[[str], str] | None = None,
+                max_words: int = 9) -> tuple[list[str], list[dict]]:
     """One item per (joined) line; a date on a line of its own belongs to the item above;
     a date in front ("2023 AWS Certified ..."), a trailing list comma and "| 2024.05 취득" are
     not part of the name. ``tidy`` (name -> name) runs before the sentence check."""
@@ -1277,7 +1278,7 @@ def _plain_list(lines: list[LayoutLine], tidy: Callable[[str], str] | None = Non
         body = re.sub(r"[\s|,;:(\[\-–—]+$", "", body.strip()).strip(" |,;")
         if tidy is not None:
             body = tidy(body)
-        if body and not _sentence_like(body):
+        if body and not _sentence_like(body, max_words):
             items.append(body)
             sources.append(ln.source())
     return items, sources
@@ -1289,7 +1290,7 @@ _CERT_WORD_RE = re.compile(r"(?i)certif|associate|professional|specialist|expert
 _ISSUER_RE = re.compile(r"(?i)\b(?:amazon|aws|google|microsoft|oracle|cisco|linux foundation|hashicorp|"
                         r"comptia|isc2|isaca|pmi|scrum|axelos|red hat|ibm|salesforce|databricks|"
                         r"snowflake|coursera|udemy|edx|nvidia|meta|vmware|mongodb|elastic|"
-                        r"cncf|tensorflow|kaggle)\b|(?:한국산업인력공단|산업인력공단|공단|진흥원|협회|평가원|"
+                        r"cncf|tensorflow|kaggle|datacamp|codecademy|pluralsight|linkedin\s+learning)\b|(?:한국산업인력공단|산업인력공단|공단|진흥원|협회|평가원|"
                         r"위원회|재단|연구원|기획평가원|데이터산업진흥원)")
 
 
@@ -1297,17 +1298,25 @@ def _certifications(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
     """Certificate names: the list's items without the date in front ("2023 AWS ...") and
     without the issuer run in behind ("..., Amazon Web Services (AWS)", "| 한국산업인력공단")."""
     def tidy(n: str) -> str:
+        # "TOEIC Speaking (150점, Intermediate High)", "OPIC (intermediate Mid2급/PASS)": the score
+        # or grade behind the name is no part of it
+        # (a bare score, "TOPCIT Level 3 (580)", is how that certificate is named and stays)
+        m = re.search(r"\s*[(（]([^()（）]*)[)）]\s*$", n)
+        if m and re.search(r"\d", m.group(1)) and re.search(r"[A-Za-z\uac00-\ud7a3]", m.group(1)):
+            n = n[:m.start()]
         head, comma, tail = n.rpartition(", ")
         if comma and head and len(tail.split()) <= 6 and not re.search(r"\d", tail) and (
                 _ISSUER_RE.search(tail) or company_score(tail) > 0 or re.search(r"\([A-Z]{2,6}\)$", tail)):
             return head
         return n
 
-    names, sources = _plain_list(lines, tidy)
+    # a course certificate's name may be long ("Learning How to Learn: Powerful mental tools
+    # to help you master tough subjects"); a sentence still ends in its own way
+    names, sources = _plain_list(lines, tidy, max_words=14)
     out: list[str] = []
     out_src: list[dict] = []
     for n, src in zip(names, sources):
-        n = re.sub(r"^[.\d]+(?=[A-Z\uac00-\ud7a3])", "", n)  # ".29TOPCIT": the tail of a date cell
+        n = re.sub(r"^\.[.\d]*(?=[A-Z\uac00-\ud7a3])|^\d+\.[.\d]*(?=[A-Z\uac00-\ud7a3])", "", n)  # ".29TOPCIT": a date cell's tail ("1종보통운전면허" keeps its 1)
         n = clean_value(n) or ""
         if not _balanced(n):
             continue  # "IITP(정보통신기획": a wrapped issuer cell, a fragment

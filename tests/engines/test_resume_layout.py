@@ -776,3 +776,36 @@ def test_group_headings_under_a_section_heading_and_spaced_month_year_dates(tmp_
     assert data["skills"] == ["Javascript", "Dart", "Lua", "SQL", "Rescript", "Clojure", "Elisp"]
     assert not any(k.startswith("other:") for k in data["sections"])
     assert [(e["school"], normalize_period(e["period"])) for e in data["education"]] == [("42 Seoul Academy", "2022-08")]
+
+
+def test_certificates_long_names_course_issuers_and_grades(tmp_path):
+    pdf = tmp_path / "certs.pdf"
+    make(pdf, [
+        (50, 50, "Jo Kim", 18, True),
+        (50, 90, "Certificates", 14, True),
+        (50, 110, "SQL Fundamentals Track, Datacamp", 10, False),
+        (50, 126, "Learning How to Learn: Powerful mental tools to help you master tough subjects", 10, False),
+        (50, 140, "Issued by Coursera", 9, False), (480, 140, "Sep 2021", 9, False),
+        (50, 158, "TOEIC Speaking (150점, Intermediate High)", 10, False),
+        (50, 174, "1종보통운전면허", 10, False),
+        (50, 190, "TOPCIT Level 3 (580)", 10, False),
+        (50, 230, "Skills", 14, True), (50, 248, "SQL, Python", 10, False),
+    ])
+    data = read(pdf)
+    assert data["certifications"][:2] == [
+        "SQL Fundamentals Track", "Learning How to Learn: Powerful mental tools to help you master tough subjects"]
+    assert {"TOEIC Speaking", "1종보통운전면허", "TOPCIT Level 3 (580)"} <= set(data["certifications"])
+
+
+def test_a_role_with_an_ampersand_is_no_heading(tmp_path):
+    pdf = tmp_path / "amp_role.pdf"
+    make(pdf, [
+        (50, 50, "Andy Fan", 18, True),
+        (50, 90, "Other Experience", 14, True),
+        (50, 110, "Robotics Society", 11, True), (470, 110, "Los Angeles, CA", 10, False),
+        (50, 124, "Project & Lab Manager", 10, True), (470, 124, "May 2022 – June 2023", 10, False),
+        (60, 138, "• Led officer workshops on lab tools", 9, False),
+    ])
+    data = read(pdf)
+    assert jobs(data) == [("Robotics Society", "Project & Lab Manager", "2022-05..2023-06")]
+    assert "projects" not in data["sections"]
