@@ -857,6 +857,13 @@ def _nested(entries: list[Entry]) -> list[Entry]:
     its achievements rather than read as a job of its own."""
     out: list[Entry] = []
     for e in entries:
+        if (out and e.head and out[0].head and e.head[0].geometric and out[0].head[0].geometric
+                and max(h.size for h in e.head) < 0.85 * out[0].head[0].size
+                and not any(h.bold for h in e.head)):
+            # "솔박스" (11.6 pt) / ... / "URL 암호화" / "2022-07-01 ~ 2022-08-01" (9.3 pt): a project
+            # inside the job, in body type well below the section's titles
+            out[-1].body.extend([ln.text for ln in e.head] + e.body)
+            continue
         if (out and e.head and out[-1].head and e.head[0].geometric and out[-1].head[0].geometric
                 and e.head[0].x0 >= out[-1].head[0].x0 + 8
                 and e.head[0].size <= 1.08 * out[-1].head[0].size):

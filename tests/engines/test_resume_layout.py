@@ -813,3 +813,23 @@ def test_a_role_with_an_ampersand_is_no_heading(tmp_path):
     data = read(pdf)
     assert jobs(data) == [("Robotics Society", "Project & Lab Manager", "2022-05..2023-06")]
     assert "projects" not in data["sections"]
+
+
+def test_projects_in_body_type_inside_a_job_are_not_jobs(tmp_path):
+    # a Korean form's job: the employer in title type, then its projects in body type, each
+    # with a dated line of its own and "배경 :" / "나의 역할 :" fields - none of them a job
+    pdf = tmp_path / "job_projects.pdf"
+    items = [(50, 50, "박영화", 18, False, CJK), (50, 90, "경력", 15, False, CJK),
+             (50, 112, "솔박스", 11.6, False, CJK), (470, 112, "2021.11 ~ 2023.03", 9.3, False),
+             (50, 128, "미디어팀 주임", 9.3, False, CJK)]
+    y = 150
+    for name, period in (("KT Cloud API 개발", "2022-12-01 ~ 2023-02-01"), ("URL 암호화", "2022-07-01 ~ 2022-08-01")):
+        items += [(50, y, name, 9.3, False, CJK), (50, y + 14, period, 9.3, False),
+                  (50, y + 28, "프로젝트 목표 : OTT 스트리밍 제공", 9.3, False, CJK),
+                  (50, y + 42, "나의 역할 : 클라우드 서버를 투입하고 해제할 수 있는 SDK를 개발하여 배포했습니다.", 9.3, False, CJK)]
+        y += 70
+    items += [(50, y + 20, "넥스트랩", 11.6, False, CJK), (470, y + 20, "2019.01 ~ 2021.10", 9.3, False),
+              (50, y + 36, "개발팀 사원", 9.3, False, CJK)]
+    make(pdf, items)
+    data = read(pdf)
+    assert [(c, p) for c, _, p in jobs(data)] == [("솔박스", "2021-11..2023-03"), ("넥스트랩", "2019-01..2021-10")]
