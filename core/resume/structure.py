@@ -997,7 +997,7 @@ def _rejoin_cut_names(e: Entry) -> list[str]:
 
 
 def _education(section: Section) -> list[dict[str, Any]]:
-    out = []
+    out: list[dict[str, Any]] = []
     titles: list[LayoutLine] = []  # the head lines accepted schools were read from
     skipped: list[tuple[int, LayoutLine, dict[str, Any]]] = []
     last_school: tuple[str, float] | None = None  # the school above and where its title starts
