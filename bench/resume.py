@@ -22,8 +22,9 @@ the resume lists.
 The public corpus: when BIG20_RESUME_CORPUS names a folder holding the PDFs of
 bench/data/resume_corpus_manifest.json (not in this repository), they are scored against
 bench/data/resume_corpus_truth.json too, separately for the tuning half and the held-out half
-(split by source repository before any tuning); the held-out half also by layout kind
-(``by_layout``). Without the variable (or the folder) that part is skipped and says so.
+(split by source repository before any tuning) and the fresh set (split "fresh": further
+repositories added later, truth committed before intake first ran on them); the held-out half
+and the fresh set also by layout kind (``heldout_by_layout``, ``fresh_by_layout``). Without the variable (or the folder) that part is skipped and says so.
 ``stored_junk`` lists every stored company, role, skill or certification that is a section
 heading, a label, a location, a date or a fragment, whatever the truth says. The last line
 printed is one JSON object: the shared resumes' figures at the top level (as before), the
@@ -321,26 +322,31 @@ def run(seeds: int = 3, n_questions: int = 10, verbose: bool = False, *, root: P
 
 def run_corpus(folder: Path, seeds: int = 3, n_questions: int = 10, verbose: bool = False,
                truth: Path = CORPUS_TRUTH, reading: str = "own") -> dict[str, Any]:
-    """The public corpus: tuning half, held-out half, and the held-out half by layout kind."""
+    """The public corpus: tuning half, held-out half and the fresh set (added later, never
+    inspected before its first score), the held-out half and the fresh set also by layout kind."""
     truth_all = json.loads(Path(truth).read_text("utf-8"))["resumes"]
     folder = Path(folder)
     absent = sorted(rel for rel in truth_all if not (folder / rel).is_file())
-    halves: dict[str, list] = {"tuning": [], "heldout": []}
+    halves: dict[str, list] = {"tuning": [], "heldout": [], "fresh": []}
     for rel, t in truth_all.items():
         if (folder / rel).is_file():
             halves[t["split"]].append((rel, folder / rel, t))
     out: dict[str, Any] = {"folder": str(folder), "absent": absent}
-    for half in ("heldout", "tuning"):
+    for half in ("heldout", "tuning", "fresh"):
+        if not halves[half]:
+            continue
         if verbose:
             print(f"== {half}", file=sys.stderr)
         out[half] = score(halves[half], seeds, n_questions, verbose, reading=reading)
-    by_layout: dict[str, Any] = {}
-    for kind in sorted({t["layout"] for _, _, t in halves["heldout"]}):
-        part = [x for x in halves["heldout"] if x[2]["layout"] == kind]
-        r = score(part, 0, n_questions, reading=reading)
-        by_layout[kind] = {"resumes": r["resumes"], **{k: r[k] for k in FIELDS if k in r},
-                           "confident_only": r["confident_only"], "stored_junk": len(r["stored_junk"])}
-    out["heldout_by_layout"] = by_layout
+    for half in ("heldout", "fresh"):
+        by_layout: dict[str, Any] = {}
+        for kind in sorted({t["layout"] for _, _, t in halves[half]}):
+            part = [x for x in halves[half] if x[2]["layout"] == kind]
+            r = score(part, 0, n_questions, reading=reading)
+            by_layout[kind] = {"resumes": r["resumes"], **{k: r[k] for k in FIELDS if k in r},
+                               "confident_only": r["confident_only"], "stored_junk": len(r["stored_junk"])}
+        if by_layout:
+            out[f"{half}_by_layout"] = by_layout
     return out
 
 
@@ -389,12 +395,13 @@ def main(argv: list[str] | None = None) -> int:
         if "experience" in res:
             _print_fields("shared resumes", res)
         c = res.get("corpus", {})
-        for half in ("heldout", "tuning"):
+        for half in ("heldout", "tuning", "fresh"):
             if half in c:
                 _print_fields(f"corpus {half}", c[half])
-        for kind, f in c.get("heldout_by_layout", {}).items():
-            figs = "  ".join(f"{k[:4]} {f[k]['precision']}/{f[k]['recall']}" for k in FIELDS if k in f)
-            print(f"   heldout {kind:14s} ({f['resumes']}): {figs}")
+        for half in ("heldout", "fresh"):
+            for kind, f in c.get(f"{half}_by_layout", {}).items():
+                figs = "  ".join(f"{k[:4]} {f[k]['precision']}/{f[k]['recall']}" for k in FIELDS if k in f)
+                print(f"   {half} {kind:16s} ({f['resumes']}): {figs}")
     if "experience" not in res and "corpus" not in res:
         return 2
     print(json.dumps(res, ensure_ascii=False))

@@ -1,7 +1,8 @@
 """Dates and periods as resumes write them, in Korean and English.
 
 Recognised: "2019 – 2022", "Jan 2023 - Present", "June 2012 – Present", "2019.03 ~ 현재",
-"2020.03 – 2023.12", "2023 년 7 월 - 2023 년 8 월", "03/2019 – 05/2021", "Summer 2022",
+"2020.03 – 2023.12", "2023 년 7 월 - 2023 년 8 월", "03/2019 – 05/2021", "07 2023 - 10 2023" and
+"2022 08" (a two-digit month and the year, spaced), "Summer 2022",
 "Fall 2013 – Spring 2014", "Summer 2013, 2014", "Summer 2012 and 2013", "2017 –" (open: the end follows on the next
 line), a lone "2022" or "May 2016". :func:`normalize_period` gives a canonical form used to
 compare periods ("2019-03..present"). Pure functions; safe from any thread.
@@ -19,7 +20,8 @@ _SEASON = r"(?:spring|summer|fall|autumn|winter)"
 _YEAR = r"(?:19|20)\d{2}"
 _MM = r"(?:0?[1-9]|1[0-2])"
 DATE = (rf"(?:{_MONTH}\.?,?\s*{_YEAR}|{_SEASON}\s+{_YEAR}|{_YEAR}\s*[./-]\s*{_MM}(?![\d])(?:\s*[./-]\s*\d{{1,2}}(?!\d))?"
-        rf"|{_MM}\s*[./]\s*{_YEAR}|{_YEAR}\s*년(?:\s*{_MM}\s*월)?|{_YEAR})")
+        rf"|{_MM}\s*[./]\s*{_YEAR}|{_YEAR}\s*년(?:\s*{_MM}\s*월)?"
+        rf"|(?<![\d.])(?:0[1-9]|1[0-2])\s{_YEAR}|{_YEAR}\s(?:0[1-9]|1[0-2])(?![\d.:])|{_YEAR})")
 PRESENT = r"(?:present|current(?:ly)?|now|today|ongoing|현재|재직\s*중|진행\s*중)"
 _SEP = r"\s*(?:[-–—~∼〜]|to|until)\s*"
 _B = r"(?<![\w.])"

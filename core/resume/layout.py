@@ -343,6 +343,20 @@ def _page_furniture(lines: list[LayoutLine], page: LayoutPage) -> set[int]:
     return out
 
 
+def _column_extent(lines: list[LayoutLine]) -> tuple[float, float]:
+    """(left edge, right margin) of a column: the margin where its full lines end, not the
+    end of its longest line - a chart label or a wide caption sticking out of a sidebar
+    would make every line look short, and wrapped text would read as separate lines."""
+    left = min(l.x0 for l in lines)
+    ends = sorted(l.x1 for l in lines)
+    right = ends[-1]
+    # only a column of running text has a margin its lines fill; in a list ("Kotlin" /
+    # "Spring Boot") the longest item is the margin, or every long item would look wrapped
+    if len(ends) >= 10 and sum(len(l.text.split()) >= 5 for l in lines) >= 0.5 * len(lines):
+        right = ends[int(0.9 * (len(ends) - 1))]
+    return left, right
+
+
 def reading_order(page: LayoutPage) -> list[LayoutLine]:
     """The page's logical lines in reading order (see the module docstring)."""
     lines = [l for l in page.lines if l.text.strip()]
@@ -364,8 +378,8 @@ def reading_order(page: LayoutPage) -> list[LayoutLine]:
             left = [l for l in run if l.x1 <= x]
             right = [l for l in run if l.x0 >= x]
             if kind == "columns":
-                out.extend(merge_rows(left, (min(l.x0 for l in left), max(l.x1 for l in left))))
-                out.extend(merge_rows(right, (min(l.x0 for l in right), max(l.x1 for l in right))))
+                out.extend(merge_rows(left, _column_extent(left)))
+                out.extend(merge_rows(right, _column_extent(right)))
             elif kind == "dates_left":
                 out.extend(_attach_dates(left, right, (min(l.x0 for l in right), max(l.x1 for l in right))))
             elif kind == "dates_right":
@@ -398,6 +412,8 @@ def _lift_side_dates(lines: list[LayoutLine]) -> list[LayoutLine]:
             if t.page != ln.page or ln.y0 - t.y1 > 4 * ln.height:
                 break
             if not _TEXT_ROW_RE.match(t.text):
+                if is_date_only(t.text.rpartition(" | ")[2]):
+                    break  # the title has its period: "■ M.B.A. | 2008 – 2009" is a dated line of its own
                 out[j] = replace(t, text=" | ".join([t.text] + tails))
                 out[i] = replace(ln, text=body)
                 break

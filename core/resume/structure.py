@@ -68,13 +68,17 @@ _HEADERS: dict[str, tuple[str, ...]] = {
                    "경력및경험", "주요경력", "workexperience", "experience", "experiences",
                    "professionalexperience", "employment", "employmenthistory", "workhistory",
                    "career", "careerhistory", "relevantexperience", "volunteerexperience",
-                   "internships", "internship", "workexperiences"),
+                   "internships", "internship", "workexperiences", "researchexperience",
+                   "otherexperience", "otherworkexperience", "industryexperience", "teachingexperience",
+                   "workandresearchexperience", "researchandworkexperience"),
     "education": ("학력", "학력사항", "교육", "교육사항", "education", "academicbackground",
                   "educationalbackground", "academics", "educationandtraining"),
-    "skills": ("기술스택", "기술", "보유기술", "스킬", "기술및역량", "역량", "핵심역량", "보유역량",
+    "skills": ("기술스택", "기술", "보유기술", "스킬", "나의스킬", "보유스킬", "기술및역량", "역량", "핵심역량", "보유역량",
                "competencies", "skills", "technicalskills", "techstack", "technologies", "skillset",
                "coreskills", "corecompetencies", "skillsandtools", "tools", "expertise",
-               "technicalexpertise", "keyskills",
+               "technicalexpertise", "keyskills", "capabilities", "corecapabilities", "computerskills",
+               "itskills", "컴퓨터기술", "컴퓨터활용능력", "컴퓨터활용",
+               "keycapabilities", "technicalcapabilities", "strengths", "keystrengths",
                "주요기술", "주요기술스택", "사용기술", "기술역량"),
     "projects": ("프로젝트", "프로젝트경험", "주요프로젝트", "프로젝트경력", "projects", "project",
                  "personalprojects", "keyprojects", "sideprojects", "selectedprojects",
@@ -91,9 +95,10 @@ _HEADERS: dict[str, tuple[str, ...]] = {
                 "summaryofqualifications", "personalstatement", "professionalprofile"),
     "activities": ("대외활동", "활동", "동아리", "activities", "extracurricular",
                    "extracurricularactivities", "volunteer", "volunteering", "leadership",
-                   "oncampusinvolvement", "involvement", "campusinvolvement"),
+                   "oncampusinvolvement", "involvement", "campusinvolvement", "경험활동교육",
+                   "경험활동", "활동경험", "대외활동경험"),
     "publications": ("논문", "publications", "papers", "research", "researchpublications"),
-    "links": ("링크", "links", "contact", "contacts", "연락처", "인적사항", "personalinformation",
+    "links": ("링크", "links", "포트폴리오및기타문서", "contact", "contacts", "연락처", "인적사항", "personalinformation",
               "personaldetails"),
     "interests": ("관심분야", "취미", "interests", "hobbies"),
     "references": ("references", "추천인"),
@@ -122,6 +127,7 @@ _ROLE_WORDS = {
     "executive", "supervisor", "operator", "planner", "marketer",
     "accountant", "auditor", "recruiter", "chair", "captain", "ambassador", "maintainer",
     "creator", "contributor", "staff", "clerk", "agent", "partner", "principal", "expert",
+    "student",
 }
 _SENIORITY = {"senior", "sr", "sr.", "junior", "jr", "jr.", "staff", "principal", "chief", "lead",
               "entry", "i", "ii", "iii", "iv", "associate", "head", "deputy", "assistant"}
@@ -136,7 +142,7 @@ _COMPANY_WORDS = {
     "bank", "studio", "studios", "software", "consulting", "partners", "holdings", "enterprises",
     "industries", "networks", "ventures", "capital", "media", "electronics", "motors", "games",
     "hospital", "center", "centre", "association", "society", "ministry", "department", "club",
-    "school", "academy", "laboratory", "ymca", "ngo", "startup",
+    "school", "academy", "laboratory", "ymca", "ngo", "startup", "firm",
 }
 _LEGAL_RE = re.compile(r"^(?:inc|llc|ltd|co|corp|gmbh|plc|ag|s\.?a|b\.?v|pte|pvt)\.?$", re.I)
 _KO_COMPANY_RE = re.compile(r"(?:\(주\)|주식회사|㈜|진흥원|공사|공단|은행|그룹|전자|증권|보험|카드|"
@@ -236,7 +242,7 @@ def _vocab_section(text: str) -> str | None:
                 and re.fullmatch(r"[A-Z0-9&/,·\s-]{3,}", rest)):
             return _HEADER_LOOKUP[_key(" ".join(words[:n]))]  # "Experience ROLES & OWNERSHIP": a caption beside it
     parts = [p for p in re.split(r"\s*(?:&|/|,|\band\b|및|·)\s*", s, flags=re.I) if p.strip()]
-    if len(parts) > 1:
+    if len(parts) > 1 and not role_score(s):  # "Project & Lab Manager" is a role, not "Projects"
         for p in parts:
             sec = _HEADER_LOOKUP.get(_key(p))
             if sec:
@@ -310,20 +316,32 @@ def _continues(prev: LayoutLine, ln: LayoutLine) -> bool:
     first = find_period(ln.text)
     if is_date_only(ln.text) or (first is not None and first.start() == 0):
         return False  # "May 2014 | Ithaca, NY", "2020 Certified Kubernetes ...": a line of its own
+    if prev.text.rstrip().endswith((":", "：")) or (
+            ln.text.rstrip().endswith((":", "：")) and len(ln.text.split()) <= 4):
+        return False  # "Over 1000 lines:" / "C • C++ • CSS": a label, then its list; never a wrap
     caps = [c for c in prev.text if c.isascii() and c.isalpha()]
     if len(caps) >= 4 and all(c.isupper() for c in caps) and any(c.islower() for c in ln.text if c.isascii()):
         return False  # "COMPUTER LANGUAGE" over "C, C++, Rust": a label in capitals, then its list
+    pieces = prev.text.split(" | ")
+    if (len(pieces) >= 2 and all(len(p.split()) <= 4 for p in pieces) and len(ln.text.split()) <= 4
+            and not find_period(prev.text)):
+        return False  # "Hard-working | Persuasive" / "Motivator & Leader": rows of a grid of tags
     head, bar, tail = prev.text.rpartition(" | ")
     if bar and is_date_only(tail) and not head.rstrip().endswith((",", "-")):
         return False  # "Role | Jan 2023 - Present": the row is full because of its dates
     m = find_period(prev.text, single=False)
     if m and len(prev.text) - m.end() <= 2 and not prev.text.rstrip().endswith((",", "-", "–")):
         return False  # "Role : Company : Jan 2026 - Present": a title line ends with its period
+    if m and m.start() <= 1 and not _bullet(prev.text)[0]:
+        return False  # "2021 – 2023 (18 months) – Acme – Engineer": a title line starts with its period
     if (re.search(r"[,•·]", prev.text) and re.search(r"[,•·]", ln.text)
             and len(prev.text.split()) <= 8 and len(ln.text.split()) <= 8
             and prev.x1 < col[1] - 2 * prev.size
             and not prev.text.rstrip().endswith((",", "&", " and", " or", "-"))):
         return False  # "Rust, Go, C++" / "Docker, Terraform": the next row of a list, not its wrap
+    if (re.search(r"\S\s[•·]\s\S", prev.text) and re.search(r"\S\s[•·]\s\S", ln.text)
+            and not re.search(r"[•·,&-]$", prev.text.rstrip()) and not re.match(r"^[•·,&]", ln.text)):
+        return False  # "Java • Shell • Python" / "OCaml • Matlab": rows of a dotted list in a narrow column
     if find_period(ln.text, single=False) and not prev.text.rstrip().endswith((",", "-", "–")):
         return False
     return True
@@ -365,8 +383,74 @@ class Section:
     body: float | None = None  # the document's body font size
 
 
+_LABEL_PIECE_RE = re.compile(r"^(?:[A-Z&/][A-Z&/.\-]*(?:\s+[A-Z&/][A-Z&/.\-]*){0,2}|[가-힣/·\s]{2,12}|[&/])$")
+
+
+def _label_column(lines: list[LayoutLine]) -> list[LayoutLine]:
+    """Resumes that set the section names in a column of their own left of the entries
+    ("RESEARCH" / "EXPERIENCE" beside the first two rows of that section, "학력" beside the
+    first school): the label column's pieces become a header line each (a name broken over
+    rows joined first: "AWARDS &" / "SCHOLARSHIPS"), its other notes ("총 1년 5개월",
+    "대학교(4년) 졸업": a Saramin form's summary cells) are dropped, the entries keep the rest
+    of their rows. Other layouts are returned as they are: at least three rows must start
+    with a label at one left edge that the remaining lines keep clear of."""
+    geo = [ln for ln in lines if ln.geometric]
+    if len(geo) < 10:
+        return lines
+    def label_of(ln: LayoutLine) -> str | None:
+        first = ln.text.split(" | ", 1)[0].strip()
+        if " | " not in ln.text or not first or len(first) > 24 or find_period(first):
+            return None
+        return first if _LABEL_PIECE_RE.match(first) else None
+
+    # the edge is found by labels that name a section ("EDUCATION", "학력"); at that edge other
+    # short capitals then continue or start a name ("OTHER WORK" / "EXPERIENCE", "CAMPUS")
+    starts = Counter(round(ln.x0 / 3) for ln in geo if label_of(ln) and _vocab_section(label_of(ln) or ""))
+    if not starts:
+        return lines
+    # the leftmost edge that starts three labels: field names inside entries ("주야간 | 주간")
+    # sit further in
+    edge3, count = min(((x, n) for x, n in starts.items() if n >= 3), default=starts.most_common(1)[0])
+    edge = edge3 * 3
+    at_edge = [ln for ln in geo if abs(ln.x0 - edge) <= 4]
+    inner = [ln for ln in geo if ln.x0 > edge + 30]
+    if count < 3 or len(inner) < len(at_edge):
+        return lines
+    # where the entries start: the leftmost inner edge that several lines share (bullets and
+    # field names sit further in)
+    inner_x = Counter(round(ln.x0 / 3) for ln in inner)
+    value_x = min((x for x, n in inner_x.items() if n >= 3), default=inner_x.most_common(1)[0][0]) * 3
+    out: list[LayoutLine] = []
+    label: LayoutLine | None = None  # the label being collected (a name broken over rows)
+    for ln in lines:
+        at = ln.geometric and abs(ln.x0 - edge) <= 4 and " | " in ln.text
+        first, _, rest = ln.text.partition(" | ")
+        if not at or edge + _text_width(first, ln.size) > value_x + 2:
+            label = None
+            out.append(ln)
+            continue
+        name = label_of(ln)
+        if name:
+            prev = label
+            if (prev is not None and ln.y0 - prev.y1 <= 1.2 * ln.height
+                    and (_HEADER_LOOKUP.get(_key(prev.text)) is None or prev.text.rstrip().endswith(("&", "/"))
+                         or _HEADER_LOOKUP.get(_key(f"{prev.text} {name}")))):
+                label = replace(prev, text=f"{prev.text} {name}", bbox=(prev.x0, prev.y0, prev.x1, ln.y1))
+                out[out.index(prev)] = label
+            else:
+                label = LayoutLine(name, ln.page, (ln.x0, ln.y0, ln.x0 + _text_width(name, ln.size), ln.y1),
+                                   round(ln.size * 1.25, 1), True, ln.column, color=ln.color)
+                out.append(label)
+        else:
+            label = None  # a note in the label column, not a value
+        if rest.strip():
+            out.append(replace(ln, text=rest.strip(), bbox=(value_x, ln.y0, ln.x1, ln.y1)))
+    return out
+
+
 def split_sections(lines: list[LayoutLine]) -> tuple[list[LayoutLine], list[Section]]:
     """(lines before the first header, sections in reading order)."""
+    lines = _label_column(lines)
     body = _body_size(lines)
     head: list[LayoutLine] = []
     sections: list[Section] = []
@@ -382,6 +466,7 @@ def split_sections(lines: list[LayoutLine]) -> tuple[list[LayoutLine], list[Sect
     def like_known(ln: LayoutLine) -> bool:
         return not styles or any(abs(ln.size - sz) <= 0.6 and ln.bold == b for sz, b in styles)
 
+    sub_style: tuple[str, tuple[float, bool]] | None = None  # a section's group headings' type
     for ln in lines:
         sec = _vocab_section(ln.text)
         if (not sec and ln.geometric and ln.size >= 1.2 * body and len(ln.text.split()) <= 4
@@ -410,6 +495,13 @@ def split_sections(lines: list[LayoutLine]) -> tuple[list[LayoutLine], list[Sect
             continue
         if (current is not None and current.name != "cover_letter" and like_known(ln)
                 and (_looks_like_header(ln, body) or (styles and _header_form(ln) and ln.size >= 1.15 * body))):
+            style = (round(ln.size, 1), ln.bold)
+            if not current.name.startswith("other:") and (not current.lines or sub_style == (current.name, style)):
+                # "Experiences" / "Work", "Computer Skills" / "Experienced tools" ... "Novice
+                # level tools": a heading straight under a section's heading, and later ones in
+                # its type, head groups inside that section
+                sub_style = (current.name, style)
+                continue
             sections.append(Section("other:" + ln.text.strip().rstrip(":："), ln, body=body))
             continue
         if current is None:
@@ -464,6 +556,9 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
             # "• Google | Mountain View, CA" over "Software Engineer | Oct 2016 – Present", the
             # achievements under it bulleted otherwise ("◦"): a list of entries, not a last bullet
             kind = "head"
+        elif (is_bullet and has_period and ln.bold and cur is not None and cur.period is None and not cur.body
+              and not _SENTENCE_END_RE.search(text)):
+            kind = "head"  # "Institute ..." / "■ Research Student | 2004 – 2005": the title's bold second line
         elif is_bullet:
             kind = "body"
         elif titled and not has_period and _SENTENCE_END_RE.search(text) and len(text.split()) > 6:
@@ -495,11 +590,18 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
                     new = True
                 elif has_period:
                     new = True  # a second date: the next entry
+                elif (ln.geometric and cur.head[0].geometric and ln.x0 <= cur.head[0].x0 - 8
+                      and not is_date_only(text)):
+                    new = True  # a title back at the margin after an indented one (a paper under a degree)
                 elif _same_style(ln, cur.head[0]) and is_date_only(cur.head[-1].text):
                     new = True  # "세종대학교" / dates / "중앙고등학교": a title like the first again
-                elif (_same_style(ln, cur.head[0]) and ln.bold and len(cur.head) >= 2
-                      and not _same_style(cur.head[-1], cur.head[0])):
-                    new = True  # company / role + period / (page break) / next company: no body between
+                elif (_same_style(ln, cur.head[0]) and len(cur.head) >= 2
+                      and not _same_style(cur.head[-1], cur.head[0])
+                      and (ln.bold or _head_period(cur.head[0].text) is None)):
+                    # company / role + period / (page break) / next company: no body between;
+                    # "Vice President" / "Google" / "Date: 2005 – 2010" / "Product Manager": an entry
+                    # without achievements, then the next title in the first title's type
+                    new = True
             if new:
                 cur = Entry()
                 entries.append(cur)
@@ -532,6 +634,10 @@ def _glyph(text: str) -> str | None:
     return m.group(0).strip() if m and m.group(0).strip() else None
 
 
+_GRAD_LABEL_RE = re.compile(r"(?i)^\s*(?:grad(?:uated|uation)?\.?|expected(?:\s+graduation)?|anticipated|"
+                            r"class\s+of|졸업(?:\s*예정)?)\s*:?\s*")
+
+
 def _head_period(text: str) -> str | None:
     """The period of a title line: a date range anywhere, or one date standing as a field of
     its own ("UC Berkeley | 2019", "..., USA, May 2016", "(2019)")."""
@@ -542,6 +648,7 @@ def _head_period(text: str) -> str | None:
         m = find_period(text)
         return _clean_period(m.group(0)) if m else None
     for piece in re.split(r"\s*(?:\||,|;|\s[-–—]\s|[()])\s*", text):
+        piece = _GRAD_LABEL_RE.sub("", piece)  # "Grad. May 2011", "Expected June 2023", "졸업 2020.02"
         if piece.strip() and is_date_only(piece):
             m = find_period(piece)
             return _clean_period(m.group(0)) if m else None
@@ -581,7 +688,7 @@ def _head_parts(entry: Entry) -> list[tuple[str, bool]]:
             text = text[:m.start()] + " | " + text[m.end():]
             m = find_period(text)
         text = re.sub(r"\(\s*\|?\s*\)", " | ", text)
-        text = re.sub(r"(?i)\b(?:expected\s+graduation|graduated|graduation)\s*:?", " | ", text)
+        text = re.sub(r"(?i)\b(?:expected\s+graduation|graduated|graduation|grad\.|expected)\s*:?", " | ", text)
         chunks = [c for c in _AT_RE.split(text)]
         for ci, chunk in enumerate(chunks):
             pieces = [_trim(p) for p in _split_top(chunk) if _trim(p)]
@@ -750,8 +857,18 @@ def _nested(entries: list[Entry]) -> list[Entry]:
     its achievements rather than read as a job of its own."""
     out: list[Entry] = []
     for e in entries:
+        if (out and e.head and out[0].head and e.head[0].geometric and out[0].head[0].geometric
+                and max(h.size for h in e.head) < 0.85 * out[0].head[0].size
+                and not any(h.bold for h in e.head)):
+            # "솔박스" (11.6 pt) / ... / "URL 암호화" / "2022-07-01 ~ 2022-08-01" (9.3 pt): a project
+            # inside the job, in body type well below the section's titles
+            out[-1].body.extend([ln.text for ln in e.head] + e.body)
+            continue
         if (out and e.head and out[-1].head and e.head[0].geometric and out[-1].head[0].geometric
-                and e.head[0].x0 >= out[-1].head[0].x0 + 8):
+                and e.head[0].x0 >= out[-1].head[0].x0 + 8
+                and e.head[0].size <= 1.08 * out[-1].head[0].size):
+            # (a title set larger than the one above is no sub-entry of it: "NHN" after
+            # "HYPERCONNECT" in a label-column resume, whose first row lost its label)
             out[-1].body.extend([ln.text for ln in e.head] + e.body)
             continue
         out.append(e)
@@ -862,10 +979,30 @@ def _natural_case(v: str) -> str:
     return re.sub(r"[A-Za-z]+", fix, v)
 
 
+_CUT_NAME_RE = re.compile(r"(?i)\b(?:of|and|for|the|in|at|de|&)$")
+
+
+def _rejoin_cut_names(e: Entry) -> list[str]:
+    """The entry's head parts, a name that a title line cut after a joining word ("...,
+    University of" | dates / "British Columbia, Vancouver") joined to the next line's first part."""
+    out: list[str] = []
+    cut = False
+    for ln in e.head:
+        parts = [p for p, _ in _head_parts(Entry(head=[ln])) if not _sentence_like(p)]
+        if cut and out and parts:
+            out[-1] = f"{out[-1]} {parts.pop(0)}"
+        out.extend(parts)
+        cut = bool(out) and bool(_CUT_NAME_RE.search(out[-1])) and _SCHOOL_RE.search(out[-1]) is not None
+    return out
+
+
 def _education(section: Section) -> list[dict[str, Any]]:
-    out = []
+    out: list[dict[str, Any]] = []
+    titles: list[LayoutLine] = []  # the head lines accepted schools were read from
+    skipped: list[tuple[int, LayoutLine, dict[str, Any]]] = []
+    last_school: tuple[str, float] | None = None  # the school above and where its title starts
     for e in _entries(section.lines, section.body):
-        parts = [p for p, _ in _head_parts(e) if not _sentence_like(p)]
+        parts = _rejoin_cut_names(e)
         # "서울대학교 컴퓨터공학부 학사": Korean writes school, department and degree in one run
         split: list[str] = []
         for p in parts:
@@ -889,6 +1026,11 @@ def _education(section: Section) -> list[dict[str, Any]]:
             else:
                 kinds.append("other")
         school = next((p for p, k in zip(parts, kinds) if k == "school"), None)
+        if (school is None and last_school is not None and "degree" in kinds and e.head and e.head[0].geometric
+                and (_bullet(e.head[0].text)[0] or e.head[0].x0 >= last_school[1] + 3)):
+            # "First American University | 2009 – 2014" / ... / "■ M.B.A. | 2008 – 2009": a further
+            # degree listed under the school, bulleted or indented
+            school = last_school[0]
         if school is None:
             # "MIT", "CalTech", "UC San Diego": the first part that is no degree, field, place
             # or an education sub-heading ("Coursework", "Thesis")
@@ -905,8 +1047,7 @@ def _education(section: Section) -> list[dict[str, Any]]:
         real_degree = bool(degree_parts)
         if not degree_parts:
             degree_parts = [p for p, k in zip(parts, kinds) if k == "other" and p != school][:1]
-        if not _SCHOOL_RE.search(school) and not real_degree and not re.fullmatch(r"[A-Z]{2,7}", school):
-            continue  # no school word, no degree, no acronym ("Balanced Graph Partition Problems"): not a school
+        nameless = not _SCHOOL_RE.search(school) and not real_degree and not re.fullmatch(r"[A-Z]{2,7}", school)
         start, end = split_period(e.period)
         text = " ".join(ln.text for ln in e.head)
         school = _unsmall(clean_value(school) or school)
@@ -918,9 +1059,33 @@ def _education(section: Section) -> list[dict[str, Any]]:
         if len(school.split()) > 10 or _sentence_like(school):
             conf -= 0.4
         conf = round(conf, 2)
-        out.append({"school": school, "degree": degree, "period": e.period,
-                    "start": start, "end": end, "text": text, "source": e.head[0].source(),
-                    "confidence": conf, "uncertain": conf < UNCERTAIN_BELOW})
+        item = {"school": school, "degree": degree, "period": e.period,
+                "start": start, "end": end, "text": text, "source": e.head[0].source(),
+                "confidence": conf, "uncertain": conf < UNCERTAIN_BELOW}
+        if nameless:
+            # no school word, no degree, no acronym: a paper title ("Balanced Graph Partition
+            # Problems") or a school named without the word ("La Martiniere for Boys") - kept
+            # below only when set as the section's school titles are
+            if (e.period and e.head[0].geometric and len(school.split()) >= 3 and role_score(school) == 0
+                    and not _CERT_WORD_RE.search(school)):
+                skipped.append((len(out), e.head[0], item))
+            continue
+        titles.append(e.head[0])
+        out.append(item)
+        if e.head[0].geometric and _SCHOOL_RE.search(school) and not _bullet(e.head[0].text)[0]:
+            last_school = (school, e.head[0].x0)
+        for b in e.body:
+            # "First American University | 2009 – 2014" / "■ Ph.D. ..." / "■ M.B.A. | 2008 – 2009":
+            # one school, each further degree with its own period
+            bp = _head_period(b)
+            if bp and _DEGREE_RE.search(b) and not _sentence_like(b) and len(b) <= 120:
+                deg = clean_value(_split_top(b[:b.find(bp)] if bp in b else b)[0])
+                if deg and deg != degree:
+                    s2, e2 = split_period(bp)
+                    out.append({**item, "degree": _natural_case(deg), "period": bp, "start": s2, "end": e2})
+    for pos, ln, item in reversed(skipped):
+        if any(_same_style(ln, t) and abs(ln.x0 - t.x0) <= 4 for t in titles):
+            out.insert(pos, item)
     return out
 
 
@@ -1090,7 +1255,8 @@ def _projects(section: Section) -> list[dict[str, Any]]:
     return out
 
 
-def _plain_list(lines: list[LayoutLine], tidy: Callable[[str], str] | None = None) -> tuple[list[str], list[dict]]:
+def _plain_list(lines: list[LayoutLine], tidy: Callable[[str], str] | None = None,
+                max_words: int = 9) -> tuple[list[str], list[dict]]:
     """One item per (joined) line; a date on a line of its own belongs to the item above;
     a date in front ("2023 AWS Certified ..."), a trailing list comma and "| 2024.05 취득" are
     not part of the name. ``tidy`` (name -> name) runs before the sentence check."""
@@ -1119,7 +1285,7 @@ def _plain_list(lines: list[LayoutLine], tidy: Callable[[str], str] | None = Non
         body = re.sub(r"[\s|,;:(\[\-–—]+$", "", body.strip()).strip(" |,;")
         if tidy is not None:
             body = tidy(body)
-        if body and not _sentence_like(body):
+        if body and not _sentence_like(body, max_words):
             items.append(body)
             sources.append(ln.source())
     return items, sources
@@ -1131,7 +1297,7 @@ _CERT_WORD_RE = re.compile(r"(?i)certif|associate|professional|specialist|expert
 _ISSUER_RE = re.compile(r"(?i)\b(?:amazon|aws|google|microsoft|oracle|cisco|linux foundation|hashicorp|"
                         r"comptia|isc2|isaca|pmi|scrum|axelos|red hat|ibm|salesforce|databricks|"
                         r"snowflake|coursera|udemy|edx|nvidia|meta|vmware|mongodb|elastic|"
-                        r"cncf|tensorflow|kaggle)\b|(?:한국산업인력공단|산업인력공단|공단|진흥원|협회|평가원|"
+                        r"cncf|tensorflow|kaggle|datacamp|codecademy|pluralsight|linkedin\s+learning)\b|(?:한국산업인력공단|산업인력공단|공단|진흥원|협회|평가원|"
                         r"위원회|재단|연구원|기획평가원|데이터산업진흥원)")
 
 
@@ -1139,17 +1305,25 @@ def _certifications(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
     """Certificate names: the list's items without the date in front ("2023 AWS ...") and
     without the issuer run in behind ("..., Amazon Web Services (AWS)", "| 한국산업인력공단")."""
     def tidy(n: str) -> str:
+        # "TOEIC Speaking (150점, Intermediate High)", "OPIC (intermediate Mid2급/PASS)": the score
+        # or grade behind the name is no part of it
+        # (a bare score, "TOPCIT Level 3 (580)", is how that certificate is named and stays)
+        m = re.search(r"\s*[(（]([^()（）]*)[)）]\s*$", n)
+        if m and re.search(r"\d", m.group(1)) and re.search(r"[A-Za-z\uac00-\ud7a3]", m.group(1)):
+            n = n[:m.start()]
         head, comma, tail = n.rpartition(", ")
         if comma and head and len(tail.split()) <= 6 and not re.search(r"\d", tail) and (
                 _ISSUER_RE.search(tail) or company_score(tail) > 0 or re.search(r"\([A-Z]{2,6}\)$", tail)):
             return head
         return n
 
-    names, sources = _plain_list(lines, tidy)
+    # a course certificate's name may be long ("Learning How to Learn: Powerful mental tools
+    # to help you master tough subjects"); a sentence still ends in its own way
+    names, sources = _plain_list(lines, tidy, max_words=14)
     out: list[str] = []
     out_src: list[dict] = []
     for n, src in zip(names, sources):
-        n = re.sub(r"^[.\d]+(?=[A-Z\uac00-\ud7a3])", "", n)  # ".29TOPCIT": the tail of a date cell
+        n = re.sub(r"^\.[.\d]*(?=[A-Z\uac00-\ud7a3])|^\d+\.[.\d]*(?=[A-Z\uac00-\ud7a3])", "", n)  # ".29TOPCIT": a date cell's tail ("1종보통운전면허" keeps its 1)
         n = clean_value(n) or ""
         if not _balanced(n):
             continue  # "IITP(정보통신기획": a wrapped issuer cell, a fragment

@@ -547,3 +547,289 @@ def test_product_lines_indented_under_a_job_are_not_jobs(tmp_path):
     assert jobs(data) == [("Plancy", "Founding Engineer (co-founder)", "2021-05..2026-06"),
                           ("TheScentLab", "Founding Engineer (co-founder)", "2020-09..2021-05")]
     assert any("MICE All-in-One" in a for a in data["experience"][0]["achievements"])
+
+
+def _two_columns(side, main, *, side_x=35, main_x=220, width=595):
+    """A sidebar at ``side_x`` and a main column at ``main_x``: each item (y, text, size, bold)."""
+    return ([(side_x, y, t, s, b) for y, t, s, b in side] + [(main_x, y, t, s, b) for y, t, s, b in main])
+
+
+def test_dotted_skill_rows_under_labels_in_a_narrow_sidebar(tmp_path):
+    # Deedy-style: a narrow sidebar whose skill rows fill it ("Java • Shell • Python"), each
+    # group under a label ending in ":"; the main column's first job has no achievements
+    side = [(120, "SKILLS", 12, True), (134, "Over 5000 lines:", 10, False),
+            (147, "Java • Shell • Python • Ruby", 10, False), (159, "OCaml • Matlab • Rails • Go", 10, False),
+            (171, "Over 1000 lines:", 10, False), (184, "C • C++ • CSS • PHP • Perl", 10, False),
+            (196, "Familiar:", 10, False), (209, "iOS • Android • MySQL • Lua", 10, False)]
+    main = [(120, "EXPERIENCE", 12, True),
+            (134, "FACEBOOK | SOFTWARE ENGINEER", 11, False), (147, "Jan 2015 - Present | New York, NY", 10, False),
+            (167, "COURSERA | SOFTWARE ENGINEERING INTERN", 11, False),
+            (180, "June 2014 - Sep 2014 | Mountain View, CA", 10, False),
+            (193, "• Led and shipped the admin interface for the new platform.", 9, False),
+            (213, "GOOGLE | SOFTWARE ENGINEERING INTERN", 11, False),
+            (226, "May 2013 - Aug 2013 | Mountain View, CA", 10, False),
+            (239, "• Worked on the captions team in Javascript and Python.", 9, False)]
+    pdf = tmp_path / "narrow_sidebar.pdf"
+    make(pdf, [(35, 60, "Debby Das", 22, True)] + _two_columns(side, main))
+    data = read(pdf)
+    assert data["skills"] == ["Java", "Shell", "Python", "Ruby", "OCaml", "Matlab", "Rails", "Go",
+                              "C", "C++", "CSS", "PHP", "Perl", "iOS", "Android", "MySQL", "Lua"]
+    assert [(c.lower(), r.lower(), p) for c, r, p in jobs(data)] == [
+        ("facebook", "software engineer", "2015-01..present"),
+        ("coursera", "software engineering intern", "2014-06..2014-09"),
+        ("google", "software engineering intern", "2013-05..2013-08")]
+
+
+def test_jobs_without_achievements_and_a_strengths_grid(tmp_path):
+    # AltaCV-style: role (large) / company (bold) / "Date: ... | Location: ..." per job, some
+    # jobs with no bullets; a wrapped bullet in a column one chart label sticks out of;
+    # the right column's "STRENGTHS" is the skills section, a grid of tags
+    left = [(120, "EXPERIENCE", 13, True),
+            (140, "Vice President of Location & Services", 12, False), (155, "Google", 10, True),
+            (168, "Date: Oct 2010 – July 2012 | Location: Palo Alto, CA", 9, False),
+            (182, "• Oversaw 1000+ engineers and product managers working on Google", 9, False),
+            (193, "  Maps, Google Places and Google Earth", 9, False),
+            (215, "Vice President of Search Products & UX", 12, False), (230, "Google", 10, True),
+            (243, "Date: 2005 – 2010 | Location: Palo Alto, CA", 9, False),
+            (265, "Product Manager & UI Lead", 12, False), (280, "Google", 10, True),
+            (293, "Date: Oct 2001 – July 2005 | Location: Palo Alto, CA", 9, False),
+            (307, "• Optimized the homepage and A/B tested every minor detail to increase", 9, False),
+            (318, "  usability of the search results page", 9, False),
+            (345, "Sleeping & dreaming about work: 10 | Baking cupcakes: 5 and more", 9, False)]
+    right = [(120, "STRENGTHS", 13, True), (138, "Hard-working | Persuasive", 10, False),
+             (152, "Motivator & Leader", 10, False), (166, "UX | Mobile Devices", 10, False),
+             (180, "Product Management", 10, False),
+             (215, "EDUCATION", 13, True), (233, "M.S. in Computer Science", 12, False),
+             (248, "Stanford University", 10, True), (261, "Date: Sept 1997 – June 1999", 9, False),
+             (283, "B.S. in Symbolic Systems", 12, False), (298, "Stanford University", 10, True),
+             (311, "Date: Sept 1993 – June 1997", 9, False)]
+    items = [(35, 60, "Marissa Mayer", 22, True)]
+    items += [(35 + (10 if t.startswith("  ") else 0), y, t.strip(), s, b) for y, t, s, b in left]
+    items += [(380, y, t, s, b) for y, t, s, b in right]
+    pdf = tmp_path / "altacv_like.pdf"
+    make(pdf, items)
+    data = read(pdf)
+    assert jobs(data) == [("Google", "Vice President of Location & Services", "2010-10..2012-07"),
+                          ("Google", "Vice President of Search Products & UX", "2005..2010"),
+                          ("Google", "Product Manager & UI Lead", "2001-10..2005-07")]
+    assert data["experience"][0]["achievements"] == [
+        "Oversaw 1000+ engineers and product managers working on Google Maps, Google Places and Google Earth"]
+    assert {"Hard-working", "Persuasive", "UX", "Mobile Devices", "Product Management"} <= set(data["skills"])
+    assert not any("Persuasive" in s and "Motivator" in s for s in data["skills"])  # two rows, not one wrapped
+    assert [(e["degree"], normalize_period(e["period"])) for e in data["education"]] == [
+        ("M.S. in Computer Science", "1997-09..1999-06"), ("B.S. in Symbolic Systems", "1993-09..1997-06")]
+
+
+def test_label_column_next_employer_set_larger_is_a_job(tmp_path):
+    # a label column ("경력" left of the first employer's row): the next employer, set larger
+    # and further in than the first row (which lost its label's width), is a job, not a
+    # product line nested in the first one
+    pdf = tmp_path / "label_column.pdf"
+    make(pdf, [
+        (50, 60, "김형률", 20, False, CJK),
+        (50, 120, "경력", 11.4, False, CJK), (164, 120, "HYPERCONNECT", 11.4, False),
+        (470, 120, "2019.11 - 현재", 11.4, False, CJK),
+        (164, 137, "정규직, 서울, 대한민국", 10.8, False, CJK),
+        (176, 160, "- Live 방송 플랫폼 서버 개발 업무", 9.6, False, CJK),
+        (176, 175, "- Kotlin/Spring 기반의 API 서버 개발 운영", 9.6, False, CJK),
+        (164, 205, "NHN", 12.6, True), (470, 205, "2019.01 - 2019.06", 12.6, False),
+        (164, 222, "인턴, 판교, 대한민국", 10.8, False, CJK),
+        (176, 245, "- Dooray 메신저 및 에디터 기능 개발", 9.6, False, CJK),
+    ])
+    data = read(pdf)
+    assert [(c, p) for c, _, p in jobs(data)] == [("HYPERCONNECT", "2019-11..present"), ("NHN", "2019-01..2019-06")]
+
+
+def test_a_title_that_starts_with_its_period_keeps_its_description_apart(tmp_path):
+    # a Typst template: "2021 – 2023 (18 months) – Acme Corporation – Software Engineer", a
+    # description under it; the titles are the column's longest lines, so the description
+    # looks like their wrapped rest unless a title is known by its leading period
+    main = [(100, "EXPERIENCES", 13, True),
+            (120, "2021 – 2023 (18 months) – Acme Corporation – Software Engineer", 11.5, False),
+            (134, "Lorem ipsum dolor sit amet, consectetur adipiscing.", 11.5, False),
+            (148, "Dada Fafa gaga haha jaja kaka lala mama.", 11.5, False),
+            (172, "2020 (6 months) – FooBarEn – Software Developer", 11.5, False),
+            (186, "Lorem ipsum dolor sit amet, consectetur adipiscing.", 11.5, False),
+            (200, "Dada Fafa gaga haha jaja kaka lala mama.", 11.5, False),
+            (230, "SKILLS", 13, True), (246, "Python, Rust, Docker", 11.5, False)]
+    pdf = tmp_path / "typst_titles.pdf"
+    make(pdf, [(60, 60, "Jane Roe", 22, True)] + [(60, y, t, s, b) for y, t, s, b in main])
+    data = read(pdf)
+    assert jobs(data) == [("Acme Corporation", "Software Engineer", "2021..2023"),
+                          ("FooBarEn", "Software Developer", "2020")]
+
+
+def test_schools_named_without_a_school_word_or_cut_at_the_line_end(tmp_path):
+    # Deedy-style education: schools in bold capitals; the last one has no school word and a
+    # "Grad." label before its date; a paper title indented under a degree is no school; a
+    # degree line cut after "University of" continues on the next line
+    pdf = tmp_path / "schools.pdf"
+    make(pdf, [
+        (50, 50, "Dev Das", 18, True),
+        (50, 90, "EDUCATION", 13, True),
+        (50, 110, "CORNELL UNIVERSITY", 12, True), (50, 124, "BS IN COMPUTER SCIENCE", 11, False),
+        (50, 137, "May 2014 | Ithaca, NY", 10, False),
+        (90, 151, "Balanced Graph Partition Problems, Mar 2013", 10, False),
+        (50, 171, "LA MARTINIERE FOR BOYS", 12, True), (50, 184, "Grad. May 2010 | Kolkata, India", 10, False),
+        (50, 204, "B.Sc. - Combined Honours, Mathematics and Computer Science, University of", 10.9, True),
+        (470, 204, "Sept 2006 - May 2009", 10.9, False),
+        (110, 218, "British Columbia, Vancouver, British Columbia, Canada.", 10.9, False),
+        (50, 250, "SKILLS", 13, True), (50, 268, "Python, OCaml", 10, False),
+    ])
+    data = read(pdf)
+    got = [(e["school"], normalize_period(e["period"])) for e in data["education"]]
+    assert got == [("CORNELL UNIVERSITY", "2014-05"), ("LA MARTINIERE FOR BOYS", "2010-05"),
+                   ("University of British Columbia", "2006-09..2009-05")]
+
+
+def test_label_column_with_names_over_two_rows_and_degrees_under_one_school(tmp_path):
+    # a label column: section names at the left edge beside their first rows ("RESEARCH" /
+    # "EXPERIENCE", "OTHER WORK" / "EXPERIENCE"), entries further right; one school with
+    # several degrees, each bulleted with its own period; a job's title in bold under its employer
+    lab, val, sub = 50, 140, 150
+    pdf = tmp_path / "label_column_en.pdf"
+    make(pdf, [
+        (200, 50, "John Doe", 18, True),
+        (lab, 100, "EDUCATION", 9, True), (val, 100, "First American University, Springfield, USA", 9, True),
+        (470, 100, "Dec 2009 – Jul 2014", 9, False),
+        (sub, 113, "■ Ph.D. in Geophysical Engineering", 10, False),
+        (sub + 12, 125, "● Thesis: A Statistical Approach to Quantifying Climate Change", 8.6, False),
+        (sub, 138, "■ M.B.A.", 10, False), (470, 138, "Nov 2008 – Jun 2009", 10, False),
+        (sub, 151, "■ M.S. in Geophysical Engineering", 10, False), (470, 151, "Aug 2006 – Aug 2008", 10, False),
+        (sub + 12, 163, "● Cumulative GPA: 3.7 / 4.0", 8.6, False),
+        (val, 180, "Science College, Springfield, USA", 9, True), (470, 180, "May 2002 – May 2005", 10, False),
+        (sub, 193, "■ B.S. in Geography", 10, False),
+        (lab, 220, "RESEARCH", 9, True), (val, 220, "Institute for Advanced Research, Science College", 9, True),
+        (lab, 232, "EXPERIENCE", 9, True), (sub, 232, "■ Undergraduate Research Student", 9, True),
+        (470, 232, "May 2004 – May 2005", 9, False),
+        (sub + 12, 245, "● Project: Investigations on the Use of Lasers to Measure Climate Change", 8.6, False),
+        (lab, 272, "OTHER WORK", 9, True), (val, 272, "Alpha Engineering Firm, Oakland, Ohio, USA", 9, True),
+        (lab, 284, "EXPERIENCE", 9, True), (sub, 284, "■ Project Officer", 9, True),
+        (470, 284, "Oct 2007 – Jan 2008", 9, False),
+        (sub + 12, 297, "● Nullam venenatis egestas nisl eget elementum.", 8.6, False),
+        (lab, 324, "SKILLS", 9, True), (val, 324, "MATLAB, Mathematica, Maple, R, Tableau", 9, False),
+    ])
+    data = read(pdf)
+    assert {"education", "experience", "skills"} <= set(data["sections"])
+    assert [(e["school"], e["degree"], normalize_period(e["period"])) for e in data["education"]] == [
+        ("First American University", "Ph.D. in Geophysical Engineering", "2009-12..2014-07"),
+        ("First American University", "M.B.A.", "2008-11..2009-06"),
+        ("First American University", "M.S. in Geophysical Engineering", "2006-08..2008-08"),
+        ("Science College", "B.S. in Geography", "2002-05..2005-05")]
+    assert jobs(data) == [("Institute for Advanced Research", "Undergraduate Research Student", "2004-05..2005-05"),
+                          ("Alpha Engineering Firm", "Project Officer", "2007-10..2008-01")]
+    assert data["skills"] == ["MATLAB", "Mathematica", "Maple", "R", "Tableau"]
+
+
+def test_korean_form_label_column_with_summary_notes(tmp_path):
+    # a Saramin-style form: "학력" / "경력" in a left column with summary notes under them
+    # ("대학교(4년) 졸업", "총 1년 5개월") that are not values; the entries further right
+    pdf = tmp_path / "label_column_ko.pdf"
+    lab, val = 28, 151
+    make(pdf, [
+        (lab, 50, "박영화", 18, False, CJK),
+        (lab, 110, "학력", 11.6, False, CJK), (val, 110, "전남대학교(광주)(4년제)", 11.6, False, CJK),
+        (470, 110, "2017.02 ~ 2020.02", 9.3, False),
+        (lab, 128, "대학교(4년) 졸업", 9.3, False, CJK), (val, 128, "수학과", 9.3, False, CJK),
+        (val, 140, "주야간 주간", 8.1, False, CJK),
+        (val, 150, "목포대학교(4년제)", 10.5, False, CJK), (470, 150, "2013.03 ~ 2017.02", 9.3, False),
+        (val, 168, "수학교육학과", 9.3, False, CJK),
+        (lab, 210, "경력", 11.6, False, CJK), (val, 210, "솔박스", 11.6, False, CJK),
+        (470, 210, "2021.11 ~ 2023.03", 9.3, False),
+        (lab, 228, "총 1년 5개월", 9.3, False, CJK), (val, 228, "미디어팀 주임", 9.3, False, CJK),
+        (val, 250, "KT Cloud API, URL 암호화, 로그 분석 업무를 맡았습니다.", 9.3, False, CJK),
+        (val, 262, "스트리밍 서버 로그를 분석하는 프로그램을 개발했습니다.", 9.3, False, CJK),
+        (val, 274, "근무지역 서울", 8.1, False, CJK),
+        (lab, 290, "나의 스킬", 11.6, False, CJK), (val, 290, "Linux, PostgreSQL, React, gdb", 9.3, False),
+    ])
+    data = read(pdf)
+    assert [(e["school"], normalize_period(e["period"])) for e in data["education"]] == [
+        ("전남대학교(광주)(4년제)", "2017-02..2020-02"), ("목포대학교(4년제)", "2013-03..2017-02")]
+    assert [(c, p) for c, _, p in jobs(data)] == [("솔박스", "2021-11..2023-03")]
+    assert not any("총" in (e["role"] or "") for e in data["experience"])  # the notes are no values
+    assert data["education"][0]["degree"] == "수학과"
+    assert data["skills"] == ["Linux", "PostgreSQL", "React", "gdb"]
+
+
+def test_group_headings_under_a_section_heading_and_spaced_month_year_dates(tmp_path):
+    # "Experiences" straight over "Work", "Computer Skills" over "Experienced tools" and later
+    # "Novice level tools" in the same type: groups inside the section, not sections of their
+    # own; dates written "07 2023 - 10 2023" and a table's "2022 08"
+    pdf = tmp_path / "groups.pdf"
+    make(pdf, [
+        (50, 50, "Park Gidoong", 18, True),
+        (50, 90, "Experiences", 14, True), (50, 108, "Work", 14, True),
+        (50, 126, "Namu Software | Web Frontend Developer | 07 2023 - 10 2023", 9, False),
+        (60, 140, "• Removed Redux and moved the console to React Query", 9, False),
+        (50, 158, "Acme Labs | Backend Developer | 05 2019 - 06 2019", 9, False),
+        (60, 172, "• Built the billing API in Go", 9, False),
+        (50, 205, "Computer Skills", 14, True), (50, 223, "Experienced tools", 14, True),
+        (60, 240, "Javascript, Dart, Lua, SQL", 9, False),
+        (50, 262, "Novice level tools", 14, True),
+        (60, 279, "Rescript, Clojure, Elisp", 9, False),
+        (50, 310, "Education", 14, True),
+        (50, 328, "42 Seoul Academy | Piscine | 2022 08", 9, False),
+    ])
+    data = read(pdf)
+    assert jobs(data) == [("Namu Software", "Web Frontend Developer", "2023-07..2023-10"),
+                          ("Acme Labs", "Backend Developer", "2019-05..2019-06")]
+    assert data["skills"] == ["Javascript", "Dart", "Lua", "SQL", "Rescript", "Clojure", "Elisp"]
+    assert not any(k.startswith("other:") for k in data["sections"])
+    assert [(e["school"], normalize_period(e["period"])) for e in data["education"]] == [("42 Seoul Academy", "2022-08")]
+
+
+def test_certificates_long_names_course_issuers_and_grades(tmp_path):
+    pdf = tmp_path / "certs.pdf"
+    make(pdf, [
+        (50, 50, "Jo Kim", 18, True),
+        (50, 90, "Certificates", 14, True),
+        (50, 110, "SQL Fundamentals Track, Datacamp", 10, False),
+        (50, 126, "Learning How to Learn: Powerful mental tools to help you master tough subjects", 10, False),
+        (50, 140, "Issued by Coursera", 9, False), (480, 140, "Sep 2021", 9, False),
+        (50, 158, "TOEIC Speaking (150점, Intermediate High)", 10, False),
+        (50, 174, "1종보통운전면허", 10, False),
+        (50, 190, "TOPCIT Level 3 (580)", 10, False),
+        (50, 230, "Skills", 14, True), (50, 248, "SQL, Python", 10, False),
+    ])
+    data = read(pdf)
+    assert data["certifications"][:2] == [
+        "SQL Fundamentals Track", "Learning How to Learn: Powerful mental tools to help you master tough subjects"]
+    assert {"TOEIC Speaking", "1종보통운전면허", "TOPCIT Level 3 (580)"} <= set(data["certifications"])
+
+
+def test_a_role_with_an_ampersand_is_no_heading(tmp_path):
+    # "Project & Lab Manager" in bold on a line of its own reads like "Projects & ..." to a
+    # heading vocabulary; a role word says it is a title
+    pdf = tmp_path / "amp_role.pdf"
+    make(pdf, [
+        (50, 50, "Andy Fan", 18, True),
+        (50, 90, "Experience", 14, True),
+        (50, 110, "Robotics Society", 11, True),
+        (50, 124, "Project & Lab Manager", 11, True),
+        (50, 138, "May 2022 – June 2023", 10, False),
+        (60, 152, "• Led officer workshops on lab tools", 9, False),
+        (50, 190, "Skills", 14, True), (50, 208, "Python, C++", 10, False),
+    ])
+    data = read(pdf)
+    assert jobs(data) == [("Robotics Society", "Project & Lab Manager", "2022-05..2023-06")]
+    assert "projects" not in data["sections"]
+
+
+def test_projects_in_body_type_inside_a_job_are_not_jobs(tmp_path):
+    # a Korean form's job: the employer in title type, then its projects in body type, each
+    # with a dated line of its own and "배경 :" / "나의 역할 :" fields - none of them a job
+    pdf = tmp_path / "job_projects.pdf"
+    items = [(50, 50, "박영화", 18, False, CJK), (50, 90, "경력", 15, False, CJK),
+             (50, 112, "솔박스", 11.6, False, CJK), (470, 112, "2021.11 ~ 2023.03", 9.3, False),
+             (50, 128, "미디어팀 주임", 9.3, False, CJK)]
+    y = 150
+    for name, period in (("KT Cloud API 개발", "2022-12-01 ~ 2023-02-01"), ("URL 암호화", "2022-07-01 ~ 2022-08-01")):
+        items += [(50, y, name, 9.3, False, CJK), (50, y + 14, period, 9.3, False),
+                  (50, y + 28, "프로젝트 목표 : OTT 스트리밍 제공", 9.3, False, CJK),
+                  (50, y + 42, "나의 역할 : 클라우드 서버를 투입하고 해제할 수 있는 SDK를 개발하여 배포했습니다.", 9.3, False, CJK)]
+        y += 70
+    items += [(50, y + 20, "넥스트랩", 11.6, False, CJK), (470, y + 20, "2019.01 ~ 2021.10", 9.3, False),
+              (50, y + 36, "개발팀 사원", 9.3, False, CJK)]
+    make(pdf, items)
+    data = read(pdf)
+    assert [(c, p) for c, _, p in jobs(data)] == [("솔박스", "2021-11..2023-03"), ("넥스트랩", "2019-01..2021-10")]
