@@ -2,8 +2,8 @@
 
 The window opens at once with the sign-in screen; the database upgrade (Alembic, tens of ms
 to seconds) runs before the window only because every screen reads the database, and it is
-measured by bench/ui.py as part of the cold start. ``big20 --screenshots DIR`` renders every
-screen with a demo session instead (desktop/screenshots.py).
+measured by bench/ui.py as part of the cold start. The screenshots of every screen with a demo
+session are rendered by the dev-only ``python -m devtools.screenshots DIR``, outside the product.
 """
 
 from __future__ import annotations

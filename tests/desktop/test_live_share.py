@@ -56,7 +56,7 @@ def _shot(shell, name: str) -> None:
     if folder:
         from PySide6.QtWidgets import QApplication
 
-        from desktop.screenshots import SIZE, grab_window
+        from devtools.shots import SIZE, grab_window
 
         shell.window.resize(*SIZE)
         QApplication.processEvents()
