@@ -41,7 +41,7 @@ class HomeController(ScreenController[HomeView]):
         view.practise.clicked.connect(self.practise_again)
         view.delete.clicked.connect(self.delete_selected)
         self.confirm_delete = self._confirm_delete  # tests replace the question box
-        from desktop.controllers.recovery import RecoveryController
+        from desktop.services.recovery import RecoveryController
 
         # an interview interrupted by a crash is offered for resume or discard on arrival here
         self.recovery = RecoveryController(view, ctx, nav)

@@ -9,7 +9,7 @@ Per-answer vision metrics come from the gaze/emotion samples stamped on arrival 
 worker's clock and cut by the answer windows the worker recorded.
 
 Shared live (the candidate's choice on the new-interview screen, a server account): a
-:class:`desktop.controllers.live_share.LiveShare` fans the camera and microphone out to the
+:class:`desktop.services.live_share.LiveShare` fans the camera and microphone out to the
 WebRTC publisher, sends the questions and captions, says on screen whether the stream is
 live (and how many recruiters watch) or recorded here, and queues everything for the server
 at the end.
@@ -84,7 +84,7 @@ class LiveController(ScreenController[LiveView]):
         self.countdown_s = 0.0
         self.tts = None
         self._readers: dict[str, Any] = {}
-        self.share = None  # desktop.controllers.live_share.LiveShare when shared live
+        self.share = None  # desktop.services.live_share.LiveShare when shared live
         self.qt_tts_engines = None  # None: any Qt engine but "mock" (tests name the mock one)
         from desktop.workers.tts import audio_output_available
 
@@ -207,7 +207,7 @@ class LiveController(ScreenController[LiveView]):
 
     # ------------------------------------------------------------------ live sharing
     def _start_share(self, setup) -> None:
-        from desktop.controllers.live_share import LiveShare
+        from desktop.services.live_share import LiveShare
 
         v = self.view
         self.share = None

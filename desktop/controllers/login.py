@@ -35,13 +35,13 @@ from core.i18n import tr
 from core.services.users import authenticate, create_user
 from desktop.context import CurrentUser
 from desktop.controllers.base import ScreenController
+from desktop.services.account import SERVER_SESSION_SECRET, SESSION_SECRET
+from desktop.services.outbox import push_outbox
 from desktop.ui.login_view import LoginView
 from desktop.workers.jobs import Op, error_text
 from sync.client.api import LoginRequired, ServerClient, ServerRefused, ServerUnreachable
 
 log = logging.getLogger(__name__)
-SESSION_SECRET = "local_session"
-SERVER_SESSION_SECRET = "server_session"
 
 
 def _as_current(user: User) -> CurrentUser:
@@ -336,46 +336,3 @@ class LoginController(ScreenController[LoginView]):
             except SecretStoreError as exc:
                 log.info("could not remember the session: %s", exc.code)
         self.on_signed_in(user)
-
-
-def push_outbox(ctx, parent) -> Op:
-    """Push the candidate's queued, shared interviews once (job pool); failures stay queued in
-    the outbox with their reason, shown per interview. ``parent`` (a widget) owns the job, so
-    its result still arrives when the caller moves on; ``sync_changed`` tells the screens."""
-    from sync.client.outbox import Outbox
-
-    client, sessions, events = ctx.server, ctx.sessions, ctx.events
-
-    def work(progress, cancel):
-        return Outbox(sessions, client).run_once()
-
-    def failed(exc: BaseException) -> None:  # the outbox keeps the rows; nothing to show here
-        log.info("outbox push: %s", getattr(exc, "code", None) or type(exc).__name__)
-        events.sync_changed.emit()
-
-    return Op(parent, work, lambda _r: events.sync_changed.emit()).failure(failed).run_in_background()
-
-
-def forget_session(ctx, parent=None) -> None:
-    """Sign out: forget the remembered sessions; a server account's refresh token is revoked on
-    the server by a job owned by ``parent`` (a widget; job pool). An unreachable server only
-    means the local token is removed."""
-    for name in (SESSION_SECRET, SERVER_SESSION_SECRET):
-        try:
-            ctx.secrets.delete(name)
-        except SecretStoreError as exc:
-            log.info("could not clear the remembered session: %s", exc.code)
-    client, ctx.server = ctx.server, None
-    if client is None:
-        return
-
-    def work(progress, cancel):
-        try:
-            client.logout()
-        finally:
-            client.close()
-
-    def failed(exc: BaseException) -> None:  # the local token is gone either way; the server's expires
-        log.info("server logout failed: %s", getattr(exc, "code", None) or type(exc).__name__)
-
-    Op(parent, work).failure(failed).run_in_background()

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from PySide6.QtCore import QPoint, QTimer, QUrl
 from core.errors import Big20Error
 from core.i18n import tr
 from desktop.controllers.base import ScreenController
+from desktop.services.live_setup import InterviewSetup
 from desktop.ui.new_interview_view import NewInterviewView
 from desktop.workers.jobs import Op, error_text
 
@@ -34,25 +34,6 @@ POSITIONS = {"ko": ["백엔드 개발자", "프론트엔드 개발자", "데이�
              "en": ["Backend developer", "Frontend developer", "Data engineer", "AI engineer", "Mobile developer"]}
 CALIBRATION_STEP_MS = 1500
 CALIBRATION_TARGETS = ("camera", "top_left", "top_right", "bottom_right", "bottom_left")
-
-
-@dataclass
-class InterviewSetup:
-    """Everything the live screen needs; plain data."""
-
-    language: str
-    company_id: str | None
-    company_name: str | None
-    position: str
-    resume_path: Path | None
-    resume: dict[str, Any]
-    resume_text: str
-    plan: Any  # desktop.workers.planning.PreparedInterview
-    calibration: Any = None  # core.vision.calibration.GazeCalibration or None
-    share_live: bool = False  # the candidate chose to share it live with the company, video included
-    camera_ok: bool = False
-    microphone_ok: bool = False
-    notes: list[str] = field(default_factory=list)
 
 
 def _lines(text: str) -> list[str]:

@@ -76,7 +76,7 @@ class Shell:
             **recruiter_screens(lang, ctx, nav),
             "wizard": WizardController(WizardView(lang), ctx, nav),
         }
-        from desktop.controllers.sharing import SharingController
+        from desktop.services.sharing import SharingController
 
         SharingController(self.screens["report"], ctx)  # a server candidate shares from the report
         live = self._make_live(lang)
@@ -179,7 +179,7 @@ class Shell:
         return self.warm_op
 
     def sign_out(self) -> None:
-        from desktop.controllers.login import forget_session
+        from desktop.services.account import forget_session
 
         server = self.ctx.server is not None
         forget_session(self.ctx, self.window)

@@ -209,7 +209,7 @@ def test_server_unreachable_at_the_start_records_here_and_uploads_later(qtbot, t
 
         # the server is back: the next pushes send both; the recording lands once, whole
         server.start()
-        from desktop.controllers.login import push_outbox
+        from desktop.services.outbox import push_outbox
 
         def all_sent() -> bool:
             with ctx.sessions() as s:

@@ -44,6 +44,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop.services.outbox import push_outbox
 from desktop.workers.jobs import Op
 
 log = logging.getLogger(__name__)
@@ -245,8 +246,6 @@ class LiveShare(QObject):
             return queued
 
         def done(queued) -> None:
-            from desktop.controllers.login import push_outbox
-
             self.queued = queued or []
             self.done = True
             if self.queued:

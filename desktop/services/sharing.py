@@ -7,7 +7,7 @@ sharing" revokes locally and queues the revocation the same way (the outbox's co
 rules: the later consent action wins on the server). The line under the title says what
 is synced, waiting (with the next try) or failed, and why (``sync.client.outbox.sync_state``).
 
-Threading: database work on the database lane, the push on the job pool (login.push_outbox);
+Threading: database work on the database lane, the push on the job pool (services.outbox);
 callbacks on the UI thread. The ReportController tells us which report is on screen
 (``shown``); UI thread only otherwise.
 """
@@ -23,7 +23,8 @@ from core.bank import company_name
 from core.db.models import Interview, InterviewStatus
 from core.i18n import tr
 from core.services import sharing
-from desktop.workers.jobs import Op
+from desktop.services.outbox import push_outbox
+from desktop.workers.jobs import Op, error_text
 from sync.client.outbox import enqueue_interview, sync_state
 
 log = logging.getLogger(__name__)
@@ -110,15 +111,11 @@ class SharingController(QObject):
                 s.commit()
 
         def done(_r) -> None:
-            from desktop.controllers.login import push_outbox
-
             self.ctx.events.interviews_changed.emit(iid)
             self.refresh(iid)
             push_outbox(self.ctx, self.view)  # sync_changed follows, and refreshes the line again
 
         def failed(exc: BaseException) -> None:
-            from desktop.workers.jobs import error_text
-
             self.view.share.setEnabled(True)
             self.view.show_error(error_text(exc, self.lang))
 

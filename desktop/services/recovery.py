@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject
 
 from core.bank import company_name
 from core.i18n import tr
+from desktop.services.live_setup import InterviewSetup
 from desktop.workers.jobs import Op, error_text
 
 log = logging.getLogger(__name__)
@@ -126,8 +127,6 @@ class RecoveryController(QObject):
 
     def resume(self, it) -> Op:
         """Load the engines and restore the session in the background, then go live."""
-        from desktop.controllers.new_interview import InterviewSetup
-
         lang = self.lang
         self._close_dialog()
         self.offers = []  # one interview at a time; others are offered at the next start
