@@ -27,14 +27,15 @@ import json
 import logging
 from typing import Any
 
+from PySide6.QtCore import Signal
 from sqlalchemy import func, select
 
 from core.db.models import User
 from core.errors import Big20Error, InputError, SecretStoreError
 from core.i18n import tr
 from core.services.users import authenticate, create_user
-from desktop.context import CurrentUser
-from desktop.controllers.base import ScreenController
+from desktop.context import AppContext, CurrentUser
+from desktop.controllers.base import Navigate, ScreenController
 from desktop.services.account import SERVER_SESSION_SECRET, SESSION_SECRET
 from desktop.services.outbox import push_outbox
 from desktop.ui.login_view import LoginView
@@ -86,11 +87,13 @@ def mirror_local_account(sessions, me: dict[str, Any], password: str | None) -> 
 class LoginController(ScreenController[LoginView]):
     name = "login"
     nav_key = None
+    role = "both"
+    public = True
+    signed_in = Signal(object)  # the CurrentUser now signed in (the shell takes it from here)
 
-    def __init__(self, view, ctx, nav, on_signed_in) -> None:
+    def __init__(self, view: LoginView, ctx: AppContext, nav: Navigate) -> None:
         super().__init__(view, ctx, nav)
         self.keyring_ok = True  # known after the first-run check (a keyring that answers)
-        self.on_signed_in = on_signed_in
         v = self.view
         v.sign_in.clicked.connect(self.sign_in)
         v.password.returnPressed.connect(self.sign_in)
@@ -319,7 +322,7 @@ class LoginController(ScreenController[LoginView]):
             self.ctx.apply_settings(new)
         if not user.is_recruiter:
             push_outbox(self.ctx, self.view)
-        self.on_signed_in(user)
+        self.signed_in.emit(user)
 
     def _failed(self, exc: BaseException) -> None:
         self.view.set_busy(False)
@@ -335,4 +338,4 @@ class LoginController(ScreenController[LoginView]):
                 self.ctx.secrets.set(SESSION_SECRET, json.dumps({"user_id": user.id, "username": user.username}))
             except SecretStoreError as exc:
                 log.info("could not remember the session: %s", exc.code)
-        self.on_signed_in(user)
+        self.signed_in.emit(user)

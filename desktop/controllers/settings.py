@@ -37,6 +37,7 @@ def in_use(st: Any) -> bool:
 
 class SettingsController(ScreenController[SettingsView]):
     name = "settings"
+    role = "both"
     nav_key = "settings"
 
     def __init__(self, view, ctx, nav) -> None:

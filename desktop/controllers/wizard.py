@@ -110,6 +110,7 @@ def missing_defaults(manager: Any) -> list[str]:
 class WizardController(ScreenController[WizardView]):
     name = "wizard"
     nav_key = None
+    public = True
 
     def __init__(self, view: WizardView, ctx: AppContext, nav: Navigate, *,
                  manager_factory: Callable[[], Any] | None = None) -> None:
