@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import Big20Error, InputError
+from core.i18n import tr
 
 log = logging.getLogger(__name__)
 
@@ -155,8 +156,6 @@ def read_batch(path: Path) -> list[dict[str, str]]:
 
 
 def _print_human(row: dict[str, Any], ui: str) -> None:
-    from core.i18n import tr
-
     if not row["evaluated"]:
         print(tr("evaluate.not_evaluated", ui, reason=row.get("reason") or ""))
         return

@@ -28,7 +28,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import Signal
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from core.db.models import User
 from core.errors import Big20Error, InputError, SecretStoreError
@@ -69,8 +69,6 @@ def server_error_text(exc: BaseException, url: str, lang: str) -> str:
 def mirror_local_account(sessions, me: dict[str, Any], password: str | None) -> User:
     """The local account of a server candidate: found by e-mail (or username), created with the
     same password when absent, so the candidate can practise offline later. Database lane."""
-    from sqlalchemy import or_
-
     with sessions() as s:
         user = s.scalars(select(User).where(or_(User.email == str(me["email"]).lower(),
                                                 User.username == me["username"]))).first()

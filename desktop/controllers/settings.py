@@ -16,11 +16,14 @@ from PySide6.QtWidgets import QMessageBox, QTableWidgetItem
 
 from core.errors import ModelError, SecretStoreError
 from core.i18n import tr
+from core.services.history import delete_all_of_user
 from desktop.controllers.base import ScreenController
 from desktop.ui.settings_view import SettingsView
-from desktop.ui.widgets import data_size
 from desktop.ui.theme import current_theme, palette
+from desktop.ui.widgets import data_size
 from desktop.workers.jobs import Op, error_text
+from engines.capture.audio import list_input_devices
+from engines.models.download import download_model, verify_model
 
 log = logging.getLogger(__name__)
 DEEPGRAM = "deepgram_api_key"
@@ -117,8 +120,6 @@ class SettingsController(ScreenController[SettingsView]):
     # ------------------------------------------------------------------ devices
     def load_devices(self) -> None:
         def work(progress, cancel):
-            from engines.capture.audio import list_input_devices
-
             return list_input_devices()
 
         def show(devices) -> None:
@@ -222,7 +223,6 @@ class SettingsController(ScreenController[SettingsView]):
         st = self.selected()
         if st is None:
             return None
-        from engines.models.download import download_model
 
         manager, lang, model_id = self.ctx.model_manager(), self.lang, st.entry.id
         v = self.view
@@ -264,7 +264,6 @@ class SettingsController(ScreenController[SettingsView]):
         st = self.selected()
         if st is None:
             return None
-        from engines.models.download import verify_model
 
         manager, lang = self.ctx.model_manager(), self.lang
 
@@ -350,7 +349,6 @@ class SettingsController(ScreenController[SettingsView]):
     def delete_my_data(self) -> Op | None:
         if self.ctx.user is None or not self.confirm_delete():
             return None
-        from core.services.history import delete_all_of_user
 
         uid = self.ctx.user.id
 

@@ -45,7 +45,6 @@ from desktop.ui.shell_view import ShellWindow
 from desktop.ui.theme import apply_theme
 from desktop.ui.wizard_view import WizardView
 from desktop.workers.jobs import Op
-from engines.assembly import default_probe
 
 log = logging.getLogger(__name__)
 Screen = ScreenController[Any]
@@ -173,6 +172,8 @@ class Shell:
         """Start the engines' runtime checks now, at sign-in (job pool): the first interview's
         plan waited for them (6-7 s on a first start) with Start disabled. Each verdict is
         remembered (engines.runtime_probe), so the planning job finds them done."""
+        from engines.assembly import default_probe  # lazy: engines.assembly brings numpy and the interview flow (~0.5 s of start-up, measured); not before the window
+
         manager = self.ctx.model_manager()
         probe = self.ctx.runtime_probe or default_probe
 

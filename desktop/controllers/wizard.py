@@ -35,6 +35,8 @@ from desktop.controllers.base import Navigate, ScreenController
 from desktop.ui.widgets import data_size
 from desktop.ui.wizard_view import STEPS, WizardView
 from desktop.workers.jobs import Op, error_text
+from engines.models.defaults import install_defaults
+from engines.models.download import download_model
 
 log = logging.getLogger(__name__)
 
@@ -180,9 +182,10 @@ class WizardController(ScreenController[WizardView]):
 
     # ------------------------------------------------------------------ checks
     def run_checks(self) -> Op:
+        v, lang = self.view, self.lang
+        # lazy: the doctor's probes import psutil and the GPU probe (~60 ms of start-up, measured)
         from installer.doctor import check_machine
 
-        v, lang = self.view, self.lang
         manager = self._manager_factory()
         v.checks_progress.show()
         v.checks_status.setText(tr("wizard.checks.running", lang))
@@ -255,8 +258,6 @@ class WizardController(ScreenController[WizardView]):
             self.view.defaults_status.setText(tr("wizard.models.defaults_done", lang))
 
     def install_defaults(self, manager: Any) -> Op:
-        from engines.models.defaults import install_defaults
-
         v, lang = self.view, self.lang
         v.defaults_status.setText(tr("wizard.models.defaults_installing", lang))
         v.defaults_progress.setRange(0, 0)
@@ -307,7 +308,7 @@ class WizardController(ScreenController[WizardView]):
         return sum(self.entries[i].download_size or self.entries[i].size or 0 for i in ids)
 
     def _free_gb(self) -> float | None:
-        from installer.doctor import free_disk_gb
+        from installer.doctor import free_disk_gb  # lazy: see run_checks
 
         return free_disk_gb()
 
@@ -321,8 +322,6 @@ class WizardController(ScreenController[WizardView]):
 
     def download_selected(self) -> Op | None:
         """Download the checked models one after the other (one job, a bar per model)."""
-        from engines.models.download import download_model
-
         ids = self.selected()
         if not ids:
             return None

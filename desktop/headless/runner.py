@@ -25,6 +25,7 @@ possibly from the session's evaluation thread.
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 import time
@@ -41,11 +42,12 @@ from core.db.models import User
 from core.db.session import open_database, session_factory
 from core.errors import Big20Error, InputError
 from core.i18n import LANGUAGES, tr
+from core.interview.followup import follow_up_budget
 from core.interview.recovery import InterruptedInterview, cancel_resumable
 from core.interview.session import InterviewSession, InterviewSetup, SessionListener, describe_error
 from core.interview.types import KeptSummary
-from core.protocols import StreamingTranscriber
 from core.outputs import atomic_path, check_outputs
+from core.protocols import StreamingTranscriber
 from core.report.export import write_html, write_pdf
 from core.resume.store import parse_resume
 from core.services.users import create_user
@@ -128,8 +130,6 @@ def read_typed_answer(path: Path) -> str:
 def _follow_up_budget(req: ReplayRequest, settings: Any, n: int) -> int:
     """Follow-ups this replay may ask: none without follow-up answers (recorded answers to
     planned questions stay paired with them), else ``req.follow_ups`` or the settings' share."""
-    from core.interview.followup import follow_up_budget
-
     if not req.follow_up_answers or req.questions:
         return 0
     if req.follow_ups is not None:
@@ -318,8 +318,6 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
 
 
 def _write_outputs(req: ReplayRequest, report: dict, lang: str, interview_id: int, atomic_path: Any) -> None:
-    import json
-
 
     jobs: list[tuple[str, Path, Callable[[Path], Any]]] = []
     if req.out:

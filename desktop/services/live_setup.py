@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.vision.calibration import GazeCalibration
-from desktop.workers.planning import PreparedInterview
+
+if TYPE_CHECKING:  # the planning module brings the engine assembly (~0.5 s at start): its type only
+    from desktop.workers.planning import PreparedInterview
 
 
 @dataclass

@@ -34,6 +34,7 @@ as queued signals.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -44,8 +45,18 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from core.db.models import Interview, InterviewStatus
+from core.errors import Big20Error
+from core.paths import app_paths
+from core.services import sharing
 from desktop.services.outbox import push_outbox
 from desktop.workers.jobs import Op
+from desktop.workers.net_loop import net_loop
+from engines.capture.fanout import FanoutCamera, FanoutMicrophone
+from sync.client.ice import ice_for
+from sync.client.outbox import enqueue_interview
+from sync.client.recording_upload import enqueue_recording
+from sync.client.webrtc_publisher import LivePublisher
 
 log = logging.getLogger(__name__)
 INTERIM_EVERY_S = 0.3
@@ -82,22 +93,16 @@ class LiveShare(QObject):
     # ------------------------------------------------------------------ devices
     def microphone(self, mic: Any) -> Any:
         """``mic`` fanned out (UI thread, before the interview worker starts it)."""
-        from engines.capture.fanout import FanoutMicrophone
-
         self.fan_mic = FanoutMicrophone(mic) if mic is not None else None
         return self.fan_mic
 
     def camera(self, source: Any) -> Any:
         """``source`` fanned out (the camera-opening thread, before the vision worker opens it)."""
-        from engines.capture.fanout import FanoutCamera
-
         self.fan_camera = FanoutCamera(source)
         return self.fan_camera
 
     def begin(self) -> None:
         """The camera is open: start publishing (any thread; the work is on the network loop)."""
-        from core.errors import Big20Error
-
         if self.fan_camera is None:
             return
         try:
@@ -124,10 +129,6 @@ class LiveShare(QObject):
         return iv["id"]
 
     def _start(self, camera: Any) -> None:
-        from desktop.workers.net_loop import net_loop
-        from sync.client.ice import ice_for
-        from sync.client.webrtc_publisher import LivePublisher
-
         servers, addresses = ice_for(self.client.base_url)
         publisher = LivePublisher(
             self.client, camera=camera, microphone=self.fan_mic, local_dir=self.recordings_dir(),
@@ -145,7 +146,6 @@ class LiveShare(QObject):
     def recordings_dir(self) -> Path:
         if self.ctx.recordings_dir is not None:
             return Path(self.ctx.recordings_dir)
-        from core.paths import app_paths
 
         return app_paths().media_dir / "recordings"
 
@@ -186,11 +186,8 @@ class LiveShare(QObject):
         if publisher is None:
             self._stopped.emit(None, completed, interview_id)
             return
-        from desktop.workers.net_loop import net_loop
 
         async def stop():
-            import asyncio
-
             if start is not None:
                 try:
                     await asyncio.wrap_future(start)  # a start still connecting ends first
@@ -219,11 +216,6 @@ class LiveShare(QObject):
         sessions, uuid, server_id, company = self.ctx.sessions, self.uuid, self.server_interview_id, self.company_id
 
         def work(progress, cancel):
-            from core.db.models import Interview, InterviewStatus
-            from core.services import sharing
-            from sync.client.outbox import enqueue_interview
-            from sync.client.recording_upload import enqueue_recording
-
             queued = []
             if revoked or not completed:
                 for seg in segments:  # made only to be shared; nothing of it will be

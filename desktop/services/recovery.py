@@ -21,10 +21,17 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject
 
-from core.bank import company_name
+from core.bank import company_name, get_company
+from core.db.models import Interview
 from core.i18n import tr
+from core.interview.recovery import discard_interview, find_resumable, sweep_interrupted
+from core.interview.session import InterviewSession
 from desktop.services.live_setup import InterviewSetup
+from desktop.ui.recovery_dialog import RecoveryDialog
 from desktop.workers.jobs import Op, error_text
+from desktop.workers.planning import PreparedInterview
+from desktop.workers.warmup import run_niced, warm_live_imports
+from engines.assembly import session_engines
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +63,6 @@ class RecoveryController(QObject):
         return self.check()
 
     def check(self) -> Op:
-        from core.interview.recovery import find_resumable, sweep_interrupted
-
         uid = self.ctx.user.id
         factory = self.ctx.sessions
 
@@ -76,7 +81,6 @@ class RecoveryController(QObject):
         if not self.offers:
             self.dialog = None
             return
-        from desktop.ui.recovery_dialog import RecoveryDialog
 
         it = self.offers[0]
         lang = self.lang
@@ -104,8 +108,6 @@ class RecoveryController(QObject):
 
     # ------------------------------------------------------------------ choices
     def discard(self, it) -> Op:
-        from core.interview.recovery import discard_interview
-
         lang = self.lang
         self._close_dialog()
         self.offers = self.offers[1:]
@@ -161,13 +163,6 @@ def resume_interview(factory: Any, interview_id: int, *, manager: Any, settings:
     """A PreparedInterview for an interrupted interview: engines for its language, the session
     restored by :meth:`InterviewSession.resume` (its answers re-evaluated in the background).
     Blocking (model loads): a worker thread."""
-    from core.bank import get_company
-    from core.db.models import Interview
-    from core.interview.session import InterviewSession
-    from desktop.workers.planning import PreparedInterview
-    from desktop.workers.warmup import run_niced, warm_live_imports
-    from engines.assembly import session_engines
-
     with factory() as db:
         iv = db.get(Interview, interview_id)
         company = get_company(iv.company_id) if iv is not None and iv.company_id else None

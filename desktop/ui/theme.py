@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QPalette
 
 PALETTES: dict[str, dict[str, str]] = {
     "light": {
@@ -57,8 +58,6 @@ def stylesheet(theme: str) -> str:
 
 
 def _qpalette(theme: str):
-    from PySide6.QtGui import QColor, QPalette
-
     pal, qp = palette(theme), QPalette()
     role = QPalette.ColorRole
     for r, key in ((role.Window, "bg0"), (role.Base, "fieldSolid"), (role.AlternateBase, "bg1"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
+import os
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,6 @@ RESULT_TIMEOUT_S = 20.0
 
 
 def _child(conn: Any, models_dir: str, choice: dict) -> None:
-    import os
-
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
         # below the app in CPU priority: a model loading or running must not take the cores
