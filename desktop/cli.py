@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_app(args: argparse.Namespace) -> int:
+    # lazy: Qt and the screens only for the app itself, so ``big20 models list`` starts without them
     from desktop.app import run_app
 
     return run_app(args)

@@ -28,6 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # lazy: registered at every ``big20`` start; resume structuring costs ~0.1 s (measured)
     from core.resume.store import parse_resume
     from engines.pdf.pymupdf_reader import PyMuPdfReader
 

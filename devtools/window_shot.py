@@ -30,7 +30,9 @@ def screenshot(out: str, lang: str, timeout_ms: int = 120_000) -> int:
         result["code"] = 0 if pixmap.save(out) else 1
         app.quit()
 
-    window.job.finished.connect(lambda: QTimer.singleShot(300, grab))
+    job = window.job
+    assert job is not None, "start_checks started it"
+    job.finished.connect(lambda: QTimer.singleShot(300, grab))
     QTimer.singleShot(timeout_ms, app.quit)
     app.exec()
     return result["code"]

@@ -9,7 +9,7 @@ Each screen declares who may see it (``role``, ``public``); the shell enforces i
 
 from __future__ import annotations
 
-from typing import Any, Callable, Generic, Literal, TypeVar
+from typing import Any, Callable, Generic, Literal, Protocol, TypeVar
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
@@ -19,6 +19,18 @@ from desktop.context import AppContext, CurrentUser
 Navigate = Callable[..., None]  # nav(state_name, **kwargs)
 V = TypeVar("V", bound=QWidget)
 Role = Literal["candidate", "recruiter", "both"]
+
+
+class Cancellable(Protocol):
+    """A started background job a screen tracks (desktop.workers.jobs.Op)."""
+
+    @property
+    def done(self) -> bool: ...
+
+    def cancel(self) -> None: ...
+
+
+C = TypeVar("C", bound=Cancellable)
 
 
 class ScreenController(QObject, Generic[V]):
@@ -37,7 +49,7 @@ class ScreenController(QObject, Generic[V]):
         self.ctx = ctx
         self.nav = nav
         self.dirty = True
-        self.ops: list[Any] = []
+        self.ops: list[Cancellable] = []
 
     @property
     def lang(self) -> str:
@@ -59,10 +71,10 @@ class ScreenController(QObject, Generic[V]):
             op.cancel()
         self.ops.clear()
 
-    def track(self, op: Any) -> Any:
+    def track(self, op: C) -> C:
         self.ops = [o for o in self.ops if not o.done]
         self.ops.append(op)
         return op
 
-    def mark_dirty(self, *_args: Any) -> None:
+    def mark_dirty(self, *_args: object) -> None:
         self.dirty = True

@@ -5,7 +5,8 @@ discard (desktop/services/recovery.py)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidgetItem, QMessageBox, QTableWidgetItem
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 STRONG_SCORE = 70.0  # an answer at or above this is not pre-ticked for "practise again"
 
 
-def _date(value: Any) -> str:
+def _date(value: date | None) -> str:
     return value.strftime("%Y-%m-%d") if value is not None else ""
 
 
@@ -55,7 +56,7 @@ class HomeController(ScreenController[HomeView]):
         key = "ui.home.greeting" if self.history else "ui.home.greeting_new"
         self.view.greeting.setText(tr(key, self.lang, name=name))
 
-    def enter(self, **kwargs: Any) -> None:
+    def enter(self, **_kwargs: object) -> None:
         self._greet()
         if self.dirty:
             self.reload()

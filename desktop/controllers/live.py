@@ -31,13 +31,14 @@ from PySide6.QtWidgets import QMessageBox
 
 from core.errors import Big20Error
 from core.i18n import tr
+from core.protocols import Frame
 from core.vision.summary import answer_metrics, emotion_summary, emotions_section
 from desktop.controllers.base import ScreenController
 from desktop.ui.live_view import LiveView
 from desktop.ui.widgets import bgr_to_qimage
 from desktop.workers.jobs import error_text
 from desktop.workers.lifecycle import join_stopping, stop_in_background
-from desktop.workers.tts import audio_output_available, choose_reader
+from desktop.workers.tts import EspeakReader, QtSpeechReader, audio_output_available, choose_reader
 from desktop.workers.vision import VisionWorker
 from engines.vad.endpoint import EndpointDetector
 from engines.vad.silero import SileroVad
@@ -91,7 +92,7 @@ class LiveController(ScreenController[LiveView]):
         self.answer_s = 0.0
         self.countdown_s = 0.0
         self.tts = None
-        self._readers: dict[str, Any] = {}
+        self._readers: dict[str, EspeakReader | QtSpeechReader | None] = {}
         self.share = None  # desktop.services.live_share.LiveShare when shared live
         self.qt_tts_engines = None  # None: any Qt engine but "mock" (tests name the mock one)
 
@@ -225,7 +226,7 @@ class LiveController(ScreenController[LiveView]):
         from desktop.services.live_share import LiveShare
 
         self.share = share = LiveShare(self.ctx, company_id=setup.company_id, position=setup.position,
-                                       language=setup.language, parent=self)
+                                       language=setup.language, parent=self, view=self.view)
         self._share_company = setup.company_name or setup.company_id
         share.state.connect(self._share_state)
         core_setup = setup.plan.session.setup  # the interview row is written at the start: with these
@@ -291,7 +292,18 @@ class LiveController(ScreenController[LiveView]):
         self.camera_failed.connect(self._camera_missing, Qt.ConnectionType.UniqueConnection)
 
         class _Pending:  # the source is built on the helper thread (a device may be slow)
+            """Stands in until ``open_camera`` sets the real source, before the worker starts."""
+
             fps, size = 0.0, (0, 0)
+
+            def open(self) -> None:
+                raise RuntimeError("the camera is opened only after the real source replaced this one")
+
+            def read(self) -> Frame | None:
+                return None
+
+            def close(self) -> None:
+                """Nothing was opened."""
 
         vision = VisionWorker(_Pending(), tracker, emotion, emotion_interval_s=interval)
         vision.frame_ready.connect(self._frame)

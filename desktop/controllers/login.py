@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Any, TypedDict
 
 from PySide6.QtCore import Signal
 from sqlalchemy import func, or_, select
@@ -34,15 +34,26 @@ from core.db.models import User
 from core.errors import Big20Error, InputError, SecretStoreError
 from core.i18n import tr
 from core.services.users import authenticate, create_user
+from core.tasks import CancelToken, ProgressCallback
 from desktop.context import AppContext, CurrentUser
 from desktop.controllers.base import Navigate, ScreenController
-from desktop.services.account import SERVER_SESSION_SECRET, SESSION_SECRET
+from desktop.services.account import SERVER_SESSION_SECRET, SESSION_SECRET, RememberedServer
 from desktop.services.outbox import push_outbox
 from desktop.ui.login_view import LoginView
 from desktop.workers.jobs import Op, error_text
 from sync.client.api import LoginRequired, ServerClient, ServerRefused, ServerUnreachable
 
 log = logging.getLogger(__name__)
+
+
+class FirstRunState(TypedDict):
+    """What the sign-in screen learns at start (database lane): local accounts, a remembered
+    local session or server session, and whether the keyring answers."""
+
+    users: int
+    remembered: CurrentUser | None
+    server: RememberedServer | None
+    keyring_ok: bool
 
 
 def _as_current(user: User) -> CurrentUser:
@@ -106,14 +117,14 @@ class LoginController(ScreenController[LoginView]):
         v.server_url.setText(ctx.settings.sync.server_url)
 
     # ------------------------------------------------------------------ state
-    def enter(self, **kwargs: Any) -> None:
+    def enter(self, signed_out: bool = False, server: bool = False, **_kwargs: object) -> None:
         self.view.banner.clear_message()
-        if kwargs.get("signed_out"):
-            self.view.show_server(bool(kwargs.get("server")))
+        if signed_out:
+            self.view.show_server(server)
             return
         self.track(Op(self.view, self._first_run_state, self._apply_first_run).on_db_lane().run_in_background())
 
-    def _first_run_state(self, progress, cancel) -> dict[str, Any]:
+    def _first_run_state(self, progress: ProgressCallback, cancel: CancelToken) -> FirstRunState:
         with self.ctx.sessions() as s:
             users = s.scalar(select(func.count(User.id)).where(User.username != "replay")) or 0
             remembered = None
@@ -132,7 +143,7 @@ class LoginController(ScreenController[LoginView]):
                         remembered = _as_current(user)
                 except (ValueError, KeyError, TypeError):
                     log.warning("ignoring a malformed remembered session")
-        server = None
+        server: RememberedServer | None = None
         try:
             raw = self.ctx.secrets.get(SERVER_SESSION_SECRET)
         except SecretStoreError:
@@ -144,16 +155,17 @@ class LoginController(ScreenController[LoginView]):
             except (ValueError, KeyError, TypeError):
                 log.warning("ignoring a malformed remembered server session")
                 server = None
-        return {"users": users, "remembered": remembered, "server": server, "keyring_ok": keyring_ok}
+        return FirstRunState(users=users, remembered=remembered, server=server, keyring_ok=keyring_ok)
 
-    def _apply_first_run(self, state: dict[str, Any]) -> None:
+    def _apply_first_run(self, state: FirstRunState) -> None:
         if state["remembered"] is not None:
             self._done(state["remembered"], remember=False)
             return
-        if state.get("server"):
-            self._resume_server(state["server"])
+        saved = state["server"]
+        if saved:
+            self._resume_server(saved)
             return
-        self.keyring_ok = state.get("keyring_ok", True)
+        self.keyring_ok = state["keyring_ok"]
         self._offer_remember()
         if self.view.server_mode:  # the user chose "Server account" while this check ran
             return
@@ -245,7 +257,7 @@ class LoginController(ScreenController[LoginView]):
                                                                  remember=remember, password=password))
                    .failure(lambda exc: self._server_failed(exc, url)).run_in_background())
 
-    def _resume_server(self, saved: dict[str, Any]) -> None:
+    def _resume_server(self, saved: RememberedServer) -> None:
         """A later start: sign in again with the refresh token in the keyring (job pool)."""
         v, url = self.view, saved["url"]
         v.show_server(True)

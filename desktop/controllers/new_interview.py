@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QFileDialog
 from core.bank import load_companies
 from core.errors import Big20Error
 from core.i18n import tr
+from core.services.history import WorstAnswer
 from core.vision.calibration import GazeCalibration
 from desktop.controllers.base import ScreenController
 from desktop.services.live_setup import InterviewSetup
@@ -60,7 +61,7 @@ class NewInterviewController(ScreenController[NewInterviewView]):
         self.resume: dict[str, Any] = {}
         self.plan = None
         self.plan_op: Op | None = None
-        self.practise: list | None = None
+        self.practise: list[WorstAnswer] | None = None  # "practise again": these questions
         self.vision = None
         self.mic = None
         self.camera_ok = False
@@ -101,10 +102,10 @@ class NewInterviewController(ScreenController[NewInterviewView]):
         v.start.clicked.connect(self.start_interview)
 
     # ------------------------------------------------------------------ state
-    def enter(self, **kwargs: Any) -> None:
+    def enter(self, practise: list[WorstAnswer] | None = None, **_kwargs: object) -> None:
         v, lang = self.view, self.lang
         v.banner.clear_message()
-        self.practise = kwargs.get("practise")
+        self.practise = practise
         self.plan = None
         v.start.setEnabled(False)
         if not self.companies:

@@ -162,8 +162,8 @@ class RecruiterReportController(RecruiterScreen[RecruiterReportView]):
         if 0 <= row < len(details):
             start = (details[row].get("gaze") or {}).get("start")
             if start is None:  # the answer's first utterance on the session clock
-                starts = [float(r["start_s"]) for k, r in enumerate(self.transcripts) if r.get("speaker") == "User"
-                          and question_of(self.transcripts, k) == details[row].get("index") and r.get("start_s") is not None]
+                starts = [float(s) for k, r in enumerate(self.transcripts) if (s := r.get("start_s")) is not None
+                          and r.get("speaker") == "User" and question_of(self.transcripts, k) == details[row].get("index")]
                 start = min(starts) if starts else None
         self.view.report.timeline.set_cursor(None if start is None else t - float(start))
 

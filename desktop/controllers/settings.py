@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -24,13 +23,14 @@ from desktop.ui.widgets import data_size
 from desktop.workers.jobs import Op, error_text
 from engines.capture.audio import list_input_devices
 from engines.models.download import download_model, verify_model
+from engines.models.manager import ModelStatus
 
 log = logging.getLogger(__name__)
 DEEPGRAM = "deepgram_api_key"
 CHOOSABLE = ("llm", "evaluator", "stt", "emotion", "embed")  # core.config.ModelChoice fields
 
 
-def in_use(st: Any) -> bool:
+def in_use(st: ModelStatus) -> bool:
     """Whether ``st``'s model is what the app actually uses for its capability: an active
     question or scoring model too small to write questions or scores (gemma-270m) is not;
     the question bank and the rubric evaluator do that work instead."""
@@ -46,7 +46,7 @@ class SettingsController(ScreenController[SettingsView]):
     def __init__(self, view, ctx, nav) -> None:
         super().__init__(view, ctx, nav)
         self.draft = ctx.settings.model_copy(deep=True)
-        self.statuses: list = []
+        self.statuses: list[ModelStatus] = []
         self.download_op: Op | None = None
         self.confirm_delete = self._confirm_delete  # tests replace the question box
         v = view
@@ -65,12 +65,12 @@ class SettingsController(ScreenController[SettingsView]):
         ctx.events.models_changed.connect(self.mark_dirty)
 
     # ------------------------------------------------------------------ state
-    def enter(self, **kwargs: Any) -> None:
+    def enter(self, tab: str | None = None, **_kwargs: object) -> None:
         self.view.banner.clear_message()
         self.draft = self.ctx.settings.model_copy(deep=True)
         self.fill()
-        if kwargs.get("tab"):
-            self.view.show_tab(kwargs["tab"])
+        if tab:
+            self.view.show_tab(tab)
         self.load_models()
         self.load_devices()
         self._key_state()
@@ -199,7 +199,7 @@ class SettingsController(ScreenController[SettingsView]):
             parts.append(tr("ui.models.in_use_item", lang, capability=tr(f"app.capability.{cap}", lang), what=what))
         return tr("ui.models.in_use", lang, items=" · ".join(parts))
 
-    def _model_detail(self, st: Any) -> str:
+    def _model_detail(self, st: ModelStatus) -> str:
         lang, e = self.lang, st.entry
         lines = [tr("ui.models.detail", lang, name=e.name, size=data_size(e.download_size or e.size, lang), licence=e.licence)]
         improves = tr(f"wizard.improves.{e.capability}", lang)

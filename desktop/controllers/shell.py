@@ -9,7 +9,7 @@ UI thread only.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -48,6 +48,7 @@ from desktop.workers.jobs import Op
 
 log = logging.getLogger(__name__)
 Screen = ScreenController[Any]
+S = TypeVar("S", bound=Screen)
 # Every screen, one line each (docs/ARCHITECTURE.md §10): its controller (whose ``name`` is the
 # key navigation uses, whose ``role``/``public`` say who may see it) and its view, built in the
 # UI language. The live screen may be replaced by a factory (Shell(live_factory=...)).
@@ -144,6 +145,13 @@ class Shell:
         self.window.user_label.setText((user.full_name or user.username) if user else "")
         self.window.nav_buttons["new"].setVisible(not (user is not None and user.is_recruiter))
         screen.enter(**kwargs)
+
+    def screen_of(self, kind: type[S]) -> S:
+        """The screen built from controller class ``kind``, typed (tests and dev tools)."""
+        screen = self.screens[kind.name]
+        if not isinstance(screen, kind):
+            raise TypeError(f"screen {kind.name!r} is a {type(screen).__name__}, not a {kind.__name__}")
+        return screen
 
     @property
     def screen(self) -> Screen:

@@ -31,6 +31,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from contextlib import AbstractContextManager
 from typing import Any, Callable
 
 from sqlalchemy import select
@@ -48,6 +49,7 @@ from core.interview.session import InterviewSession, InterviewSetup, SessionList
 from core.interview.types import KeptSummary
 from core.outputs import atomic_path, check_outputs
 from core.protocols import StreamingTranscriber
+from core.report.builder import AnswerRecord
 from core.report.export import write_html, write_pdf
 from core.resume.store import parse_resume
 from core.services.users import create_user
@@ -127,7 +129,7 @@ def read_typed_answer(path: Path) -> str:
     return text.strip()
 
 
-def _follow_up_budget(req: ReplayRequest, settings: Any, n: int) -> int:
+def _follow_up_budget(req: ReplayRequest, settings: Settings, n: int) -> int:
     """Follow-ups this replay may ask: none without follow-up answers (recorded answers to
     planned questions stay paired with them), else ``req.follow_ups`` or the settings' share."""
     if not req.follow_up_answers or req.questions:
@@ -226,7 +228,7 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
         cand = _replay_user(factory)
 
         class Progress(SessionListener):
-            def evaluation_ready(self, index: int, record: Any) -> None:
+            def evaluation_ready(self, index: int, record: AnswerRecord) -> None:
                 tick(tr("replay.stage.evaluate", lang, i=index + 1, n=n))
 
         streaming = None
@@ -317,9 +319,10 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
                         recovered=recovered, refused=list(eng.refused))
 
 
-def _write_outputs(req: ReplayRequest, report: dict, lang: str, interview_id: int, atomic_path: Any) -> None:
+def _write_outputs(req: ReplayRequest, report: dict, lang: str, interview_id: int,
+                   atomic_path: Callable[[Path], AbstractContextManager[Path]]) -> None:
 
-    jobs: list[tuple[str, Path, Callable[[Path], Any]]] = []
+    jobs: list[tuple[str, Path, Callable[[Path], object]]] = []
     if req.out:
         jobs.append(("--out", Path(req.out),
                      lambda p: p.write_text(json.dumps(report, ensure_ascii=False, indent=2), "utf-8")))

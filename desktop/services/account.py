@@ -10,6 +10,7 @@ Threading: UI thread; the server logout runs on the job pool.
 from __future__ import annotations
 
 import logging
+from typing import TypedDict
 
 from PySide6.QtWidgets import QWidget
 
@@ -21,6 +22,13 @@ from desktop.workers.jobs import Op
 log = logging.getLogger(__name__)
 SESSION_SECRET = "local_session"
 SERVER_SESSION_SECRET = "server_session"
+
+
+class RememberedServer(TypedDict, total=False):
+    """The ``server_session`` keyring entry: where to sign in again with the refresh token."""
+
+    url: str
+    allow_http: bool
 
 
 def forget_session(ctx: AppContext, parent: QWidget | None = None) -> None:

@@ -26,6 +26,7 @@ def push_outbox(ctx: AppContext, parent: QWidget) -> Op:
     client, sessions, events = ctx.server, ctx.sessions, ctx.events
 
     def work(progress: ProgressCallback, cancel: CancelToken) -> RunResult:
+        assert client is not None, "pushed only for a server account"  # else: failed below, logged
         return Outbox(sessions, client).run_once()
 
     def failed(exc: BaseException) -> None:  # the outbox keeps the rows; nothing to show here
