@@ -27,7 +27,7 @@ LLAMA_WHEELHOUSE ?= $(HOME)/.cache/big20/wheels
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
 	-DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
-.PHONY: run run-server test bench install system-deps models lint clean gpu dist
+.PHONY: run run-server test bench install system-deps models lint clean gpu dist screenshots
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -72,7 +72,7 @@ run-server: install
 # ruff (rules in pyproject.toml), mypy against its checked-in baseline (installer/mypy_baseline.json:
 # the count per file may only shrink) and the import-linter contracts
 lint: $(STAMP)
-	$(BIN)/ruff check core engines desktop sync installer bench tests
+	$(BIN)/ruff check core engines desktop sync installer devtools bench tests
 	$(BIN)/python -m installer.lint_baseline
 	$(BIN)/lint-imports
 
@@ -90,6 +90,12 @@ bench: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.ui --json --runs 3
 	$(BIN)/python -m bench.webrtc --json
 	$(BIN)/python -m bench.gpu --json
+
+# Every screen with a demo session, ko and en, light and dark, as PNG in docs/screenshots (README).
+# Dev-only: devtools/ is not part of the app or its bundle (docs/ARCHITECTURE.md §2).
+SCREENSHOT_DIR ?= docs/screenshots
+screenshots: install
+	xvfb-run -a $(BIN)/python -m devtools.screenshots "$(SCREENSHOT_DIR)"
 
 # llama.cpp with CUDA (needs the CUDA toolkit's nvcc); `big20 doctor` then shows GPU offload.
 gpu: $(STAMP)

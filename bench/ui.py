@@ -241,7 +241,7 @@ def live_session(n_questions: int = 2, trace: bool = False) -> dict:
     from desktop.app import build_context
     from desktop.context import CurrentUser
     from desktop.controllers.shell import Shell
-    from desktop.demo import SyntheticFaceCamera
+    from devtools.demo import SyntheticFaceCamera
     from desktop.workers.jobs import wait_idle
     from engines.capture.audio import FileAudioSource
     from engines.capture.video import FileVideoSource

@@ -27,8 +27,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"big20 {__version__}")
     parser.add_argument("--log-level", default=None, choices=["DEBUG", "INFO", "WARNING", "ERROR"],
                         help="console log level (default: from settings)")
-    parser.add_argument("--screenshots", metavar="DIR", default=None,
-                        help="render every main screen with a demo session to PNG files in DIR (ko and en)")
     sub = parser.add_subparsers(dest="command")
     app = sub.add_parser("app", help="open the desktop app (the default)")
     app.add_argument("--readiness", action="store_true", help="open the engine/model readiness window")
@@ -47,12 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_app(args: argparse.Namespace) -> int:
-    if getattr(args, "screenshots", None):
-        # dev-only: the screenshot renderer is chosen here, so the app never imports it (no cycle)
-        from desktop.screenshots import render_all
-        from desktop.screenshots_recruiter import render_recruiter
-
-        return render_all(args.screenshots, extra_screens=render_recruiter)
+    # lazy: Qt and the screens only for the app itself, so ``big20 models list`` starts without them
     from desktop.app import run_app
 
     return run_app(args)

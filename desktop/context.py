@@ -11,14 +11,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import Settings, save_settings
+from core.db.session import open_database as open_db
+from core.db.session import session_factory
+from core.protocols import CameraSource, MicrophoneSource
 from core.secrets import SecretStore
 from desktop.events import AppEvents
+from engines.capture.audio import MicrophoneAudioSource
+from engines.capture.video import OpenCVCamera
+from engines.models.manager import ModelManager
+from sync.client.api import ServerClient
+
+if TYPE_CHECKING:  # the engine assembly costs ~0.5 s at start (numpy, the interview flow); only its type here
+    from engines.assembly import Probe
+
+# devices are arguments: each call opens nothing yet, it builds a fresh source a screen opens
+CameraFactory = Callable[[], CameraSource]
+MicrophoneFactory = Callable[[], MicrophoneSource]
 
 
 @dataclass
@@ -39,19 +53,15 @@ class CurrentUser:
         return self.role in ("recruiter", "admin")
 
 
-def default_camera_factory(settings: Settings) -> Callable[[], Any]:
-    def make() -> Any:
-        from engines.capture.video import OpenCVCamera
-
+def default_camera_factory(settings: Settings) -> CameraFactory:
+    def make() -> CameraSource:
         v = settings.vision
         return OpenCVCamera(v.camera_index, size=(v.width, v.height), fps=float(v.fps))
     return make
 
 
-def default_microphone_factory(settings: Settings) -> Callable[[], Any]:
-    def make() -> Any:
-        from engines.capture.audio import MicrophoneAudioSource
-
+def default_microphone_factory(settings: Settings) -> MicrophoneFactory:
+    def make() -> MicrophoneSource:
         return MicrophoneAudioSource(settings.ui.microphone)
     return make
 
@@ -62,16 +72,16 @@ class AppContext:
     db: Engine
     sessions: sessionmaker[Session]
     events: AppEvents
-    camera_factory: Callable[[], Any]
-    microphone_factory: Callable[[], Any]
+    camera_factory: CameraFactory
+    microphone_factory: MicrophoneFactory
     secrets: SecretStore = field(default_factory=SecretStore)
     settings_path: Path | None = None  # None: the platform settings file
     user: CurrentUser | None = None
     # the signed-in server account's client (sync.client.api.ServerClient; thread-safe), or None
-    server: Any = None
+    server: ServerClient | None = None
     save_settings_to_disk: bool = True
     # a runtime check before a model is loaded (engines.runtime_probe when present); None: allow
-    runtime_probe: Callable[[str, Any], Any] | None = None
+    runtime_probe: Probe | None = None
     # where live-shared interviews are recorded while the server is out of reach; None: the
     # platform's media folder (core.paths.app_paths().media_dir / "recordings")
     recordings_dir: Path | None = None
@@ -80,10 +90,8 @@ class AppContext:
     def lang(self) -> str:
         return self.settings.language
 
-    def model_manager(self) -> Any:
+    def model_manager(self) -> ModelManager:
         """A manager that honours the user's model choice (never the bare default)."""
-        from engines.models.manager import ModelManager
-
         return ModelManager(choice=self.settings.models)
 
     def apply_settings(self, new: Settings) -> None:
@@ -97,8 +105,5 @@ class AppContext:
 def open_database(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:
     """Engine + session factory for the settings' database, schema upgraded. Blocking (Alembic):
     call from a worker or before the window exists."""
-    from core.db.session import open_database as open_db
-    from core.db.session import session_factory
-
     engine = open_db(settings.resolved_database_url())
     return engine, session_factory(engine)

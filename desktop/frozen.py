@@ -48,6 +48,7 @@ def main() -> int:
         module, func, args = child
         mod = __import__(module, fromlist=[func])
         return int(getattr(mod, func)(args) or 0)
+    # lazy: a child process (runtime probe, emotion model) must not import the CLI and Qt
     from desktop.cli import main as cli_main
 
     return cli_main(sys.argv[1:])

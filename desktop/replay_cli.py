@@ -13,7 +13,7 @@ import sys
 import threading
 from pathlib import Path
 
-from core.i18n import LANGUAGES
+from core.i18n import LANGUAGES, tr
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -46,8 +46,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _kept_line(kept, lang: str) -> str:
-    from core.i18n import tr
-
     if kept.status == "deleted":
         return tr("replay.kept.nothing", lang, reason=kept.reason)
     if kept.status == "cancelled":
@@ -61,7 +59,8 @@ def _raise_interrupt(signum, _frame) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.i18n import tr
+    # lazy: registered at every ``big20`` start; the replay runner brings the engine assembly
+    # and the interview flow (~0.5 s, measured), paid only by ``big20 replay``
     from desktop.headless.runner import ReplayRequest, run_replay
 
     settings = getattr(args, "settings", None)

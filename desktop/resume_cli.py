@@ -15,7 +15,7 @@ import argparse
 import json
 from pathlib import Path
 
-from core.i18n import LANGUAGES
+from core.i18n import LANGUAGES, tr
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,6 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # lazy: registered at every ``big20`` start; resume structuring costs ~0.1 s (measured)
     from core.resume.store import parse_resume
     from engines.pdf.pymupdf_reader import PyMuPdfReader
 
@@ -52,8 +53,6 @@ def _doubt(entry: dict) -> str:
 
 
 def summary_lines(data: dict, lang: str) -> list[str]:
-    from core.i18n import tr
-
     none = tr("resume.cli.unknown", lang)
     lines = [tr("resume.cli.language", lang, language=data["language"]),
              tr("resume.cli.name", lang, name=data.get("name") or none),

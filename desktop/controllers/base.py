@@ -4,28 +4,43 @@ A :class:`ScreenController` owns one view. The shell calls ``enter(**kwargs)`` w
 becomes current and ``leave()`` before another takes its place; ``leave`` must stop whatever
 the screen started (camera, microphone, speech, jobs). Screens that show stored data connect
 to the app events, set ``dirty`` and redraw in ``enter`` (refresh on change, not polling).
-UI thread only.
+Each screen declares who may see it (``role``, ``public``); the shell enforces it. UI thread only.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Generic, TypeVar
+from typing import Any, Callable, Generic, Literal, Protocol, TypeVar
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
-from desktop.context import AppContext
+from desktop.context import AppContext, CurrentUser
 
 Navigate = Callable[..., None]  # nav(state_name, **kwargs)
 V = TypeVar("V", bound=QWidget)
+Role = Literal["candidate", "recruiter", "both"]
+
+
+class Cancellable(Protocol):
+    """A started background job a screen tracks (desktop.workers.jobs.Op)."""
+
+    @property
+    def done(self) -> bool: ...
+
+    def cancel(self) -> None: ...
+
+
+C = TypeVar("C", bound=Cancellable)
 
 
 class ScreenController(QObject, Generic[V]):
     """Generic over its view: ``class HomeController(ScreenController[HomeView])`` lets the type
     checker see the view's widgets and methods."""
 
-    name = "screen"
+    name = "screen"  # the shell's key for it: nav(name, **kwargs)
     nav_key: str | None = None  # which navigation button lights up; None hides the bar
+    role: Role = "candidate"  # who may see it once signed in; another role is sent home
+    public = False  # shown before anyone has signed in (sign-in, the first-run wizard)
     view: V
 
     def __init__(self, view: V, ctx: AppContext, nav: Navigate) -> None:
@@ -34,11 +49,18 @@ class ScreenController(QObject, Generic[V]):
         self.ctx = ctx
         self.nav = nav
         self.dirty = True
-        self.ops: list[Any] = []
+        self.ops: list[Cancellable] = []
 
     @property
     def lang(self) -> str:
         return self.ctx.lang
+
+    @classmethod
+    def allows(cls, user: CurrentUser | None) -> bool:
+        """May ``user`` (None: nobody signed in) see this screen?"""
+        if user is None:
+            return cls.public
+        return cls.role == "both" or (cls.role == "recruiter") == user.is_recruiter
 
     def enter(self, **kwargs: Any) -> None:
         """The view is now shown; ``kwargs`` come from whoever navigated here."""
@@ -49,10 +71,10 @@ class ScreenController(QObject, Generic[V]):
             op.cancel()
         self.ops.clear()
 
-    def track(self, op: Any) -> Any:
+    def track(self, op: C) -> C:
         self.ops = [o for o in self.ops if not o.done]
         self.ops.append(op)
         return op
 
-    def mark_dirty(self, *_args: Any) -> None:
+    def mark_dirty(self, *_args: object) -> None:
         self.dirty = True

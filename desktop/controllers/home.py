@@ -1,27 +1,31 @@
 """Home: loads the history on the database lane when shown and dirty (interviews_changed
 marks it), fills the view, and starts "practise again" with the worst answers' questions.
 On the first arrival per signed-in user it offers interrupted interviews for resume or
-discard (desktop/controllers/recovery.py)."""
+discard (desktop/services/recovery.py)."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QListWidgetItem, QTableWidgetItem
+from PySide6.QtWidgets import QListWidgetItem, QMessageBox, QTableWidgetItem
 
 from core.i18n import tr
 from core.report.scores import criterion_name, score_text
-from core.services.history import interview_history, weakest_areas, worst_answers
+from core.services.history import delete_interview, interview_history, weakest_areas, worst_answers
 from desktop.controllers.base import ScreenController
 from desktop.ui.home_view import HomeView
 from desktop.workers.jobs import Op
+
+if TYPE_CHECKING:
+    from desktop.services.recovery import RecoveryController
 
 
 STRONG_SCORE = 70.0  # an answer at or above this is not pre-ticked for "practise again"
 
 
-def _date(value: Any) -> str:
+def _date(value: date | None) -> str:
     return value.strftime("%Y-%m-%d") if value is not None else ""
 
 
@@ -41,10 +45,9 @@ class HomeController(ScreenController[HomeView]):
         view.practise.clicked.connect(self.practise_again)
         view.delete.clicked.connect(self.delete_selected)
         self.confirm_delete = self._confirm_delete  # tests replace the question box
-        from desktop.controllers.recovery import RecoveryController
 
         # an interview interrupted by a crash is offered for resume or discard on arrival here
-        self.recovery = RecoveryController(view, ctx, nav)
+        self.recovery: RecoveryController | None = None  # made at the first arrival (signed in)
 
     def _greet(self) -> None:
         user = self.ctx.user
@@ -53,10 +56,16 @@ class HomeController(ScreenController[HomeView]):
         key = "ui.home.greeting" if self.history else "ui.home.greeting_new"
         self.view.greeting.setText(tr(key, self.lang, name=name))
 
-    def enter(self, **kwargs: Any) -> None:
+    def enter(self, **_kwargs: object) -> None:
         self._greet()
         if self.dirty:
             self.reload()
+        if self.recovery is None:
+            # lazy: the recovery service brings the interview flow and the engine assembly (~0.5 s
+            # of start-up, measured), which signing in loads anyway; never before the window
+            from desktop.services.recovery import RecoveryController
+
+            self.recovery = RecoveryController(self.view, self.ctx, self.nav)
         self.recovery.check_once()
 
     def reload(self) -> None:
@@ -132,15 +141,11 @@ class HomeController(ScreenController[HomeView]):
             self.view.banner.show_message(tr("ui.home.tick_first", self.lang))
 
     def _confirm_delete(self) -> bool:
-        from PySide6.QtWidgets import QMessageBox
-
         answer = QMessageBox.question(self.view, tr("ui.home.delete", self.lang), tr("ui.home.delete_confirm", self.lang))
         return answer == QMessageBox.StandardButton.Yes
 
     def delete_selected(self):
         """Delete the selected interview and everything of it (media files included)."""
-        from core.services.history import delete_interview
-
         rows = self.view.table.selectionModel().selectedRows()
         item = self.view.table.item(rows[0].row() if rows else 0, 0)
         if item is None or not self.confirm_delete():

@@ -9,7 +9,7 @@ Per-answer vision metrics come from the gaze/emotion samples stamped on arrival 
 worker's clock and cut by the answer windows the worker recorded.
 
 Shared live (the candidate's choice on the new-interview screen, a server account): a
-:class:`desktop.controllers.live_share.LiveShare` fans the camera and microphone out to the
+:class:`desktop.services.live_share.LiveShare` fans the camera and microphone out to the
 WebRTC publisher, sends the questions and captions, says on screen whether the stream is
 live (and how many recruiters watch) or recorded here, and queues everything for the server
 at the end.
@@ -27,12 +27,21 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtWidgets import QMessageBox
 
 from core.errors import Big20Error
 from core.i18n import tr
+from core.protocols import Frame
+from core.vision.summary import answer_metrics, emotion_summary, emotions_section
 from desktop.controllers.base import ScreenController
 from desktop.ui.live_view import LiveView
+from desktop.ui.widgets import bgr_to_qimage
 from desktop.workers.jobs import error_text
+from desktop.workers.lifecycle import join_stopping, stop_in_background
+from desktop.workers.tts import EspeakReader, QtSpeechReader, audio_output_available, choose_reader
+from desktop.workers.vision import VisionWorker
+from engines.vad.endpoint import EndpointDetector
+from engines.vad.silero import SileroVad
 
 log = logging.getLogger(__name__)
 RECOMMENDED_ANSWER_S = 90.0
@@ -83,10 +92,9 @@ class LiveController(ScreenController[LiveView]):
         self.answer_s = 0.0
         self.countdown_s = 0.0
         self.tts = None
-        self._readers: dict[str, Any] = {}
-        self.share = None  # desktop.controllers.live_share.LiveShare when shared live
+        self._readers: dict[str, EspeakReader | QtSpeechReader | None] = {}
+        self.share = None  # desktop.services.live_share.LiveShare when shared live
         self.qt_tts_engines = None  # None: any Qt engine but "mock" (tests name the mock one)
-        from desktop.workers.tts import audio_output_available
 
         # no speaker: a question is shown, not "read" into nothing for its length (tests replace it)
         self.audio_output_available = audio_output_available
@@ -108,8 +116,6 @@ class LiveController(ScreenController[LiveView]):
 
     # ------------------------------------------------------------------ state
     def enter(self, **kwargs: Any) -> None:
-        from desktop.workers.interview import InterviewWorker
-
         setup = kwargs["setup"]
         self.setup, lang, v = setup, self.lang, self.view
         prepared = setup.plan
@@ -149,6 +155,10 @@ class LiveController(ScreenController[LiveView]):
         if setup.calibration is not None:
             meta["calibration"] = {"method": "targets", "calibrated": True}
         self.tts = tts
+        # lazy: the worker's module brings the interview session and its flow (~0.5 s of start-up,
+        # measured); a prepared interview has loaded them already
+        from desktop.workers.interview import InterviewWorker
+
         self.worker = w = InterviewWorker(prepared.session, microphone=mic, endpoint_factory=endpoint_factory,
                                           tts=tts, vision_report=self._vision_report, meta=meta, parent=self)
         w.question.connect(self._question)
@@ -183,7 +193,6 @@ class LiveController(ScreenController[LiveView]):
         super().leave()
         if getattr(self, "tick", None) is not None:
             self.tick.stop()
-        from desktop.workers.lifecycle import stop_in_background
 
         stoppers = []
         if self.share is not None:
@@ -207,15 +216,17 @@ class LiveController(ScreenController[LiveView]):
 
     # ------------------------------------------------------------------ live sharing
     def _start_share(self, setup) -> None:
-        from desktop.controllers.live_share import LiveShare
-
         v = self.view
         self.share = None
         v.share_state.hide()
         if not (setup.share_live and self.ctx.server is not None and setup.company_id):
             return
+        # lazy: only a shared interview needs the publisher and its upload queue (~0.1 s of
+        # start-up, measured)
+        from desktop.services.live_share import LiveShare
+
         self.share = share = LiveShare(self.ctx, company_id=setup.company_id, position=setup.position,
-                                       language=setup.language, parent=self)
+                                       language=setup.language, parent=self, view=self.view)
         self._share_company = setup.company_name or setup.company_id
         share.state.connect(self._share_state)
         core_setup = setup.plan.session.setup  # the interview row is written at the start: with these
@@ -241,8 +252,6 @@ class LiveController(ScreenController[LiveView]):
     def reader_for(self, lang: str):
         """The read-aloud engine for ``lang`` (desktop.workers.tts.choose_reader), chosen once
         per language and kept: a Qt engine connects to the platform's speech service once."""
-        from desktop.workers.tts import choose_reader
-
         if lang not in self._readers:
             self._readers[lang] = choose_reader(lang, Path(tempfile.mkdtemp(prefix="big20-tts-")),
                                                 qt_engines=self.qt_tts_engines, parent=self)
@@ -254,9 +263,6 @@ class LiveController(ScreenController[LiveView]):
         speech = self.ctx.settings.speech
 
         def make():
-            from engines.vad.endpoint import EndpointDetector
-            from engines.vad.silero import SileroVad
-
             return EndpointDetector.from_settings(vad if vad is not None else SileroVad(), speech)
         return make
 
@@ -265,20 +271,18 @@ class LiveController(ScreenController[LiveView]):
         """Build the vision worker here and open the camera on a helper thread: waiting for the
         device check to release the camera and opening it took up to 160 ms on the UI thread
         (bench/ui.py). A missing camera arrives as ``camera_failed``."""
-        import threading
-
-        from desktop.workers.lifecycle import join_stopping
-        from desktop.workers.vision import VisionWorker
 
         manager = self.ctx.model_manager()
         calibration = self.setup.calibration
 
-        def tracker():
-            from engines.assembly import eye_tracker
+        def tracker():  # on the vision thread
+            from engines.assembly import eye_tracker  # lazy: engines.assembly brings numpy and the interview flow (~0.5 s of start-up, measured); not before the window
 
             return eye_tracker(manager, calibration=calibration)
 
         def emotion():
+            # lazy: the emotion process's module brings the engine assembly (~0.5 s of start-up,
+            # measured); this runs on the camera-opening thread
             from desktop.workers.emotion_process import ProcessEmotionAnalyzer
 
             return ProcessEmotionAnalyzer(manager)
@@ -288,7 +292,18 @@ class LiveController(ScreenController[LiveView]):
         self.camera_failed.connect(self._camera_missing, Qt.ConnectionType.UniqueConnection)
 
         class _Pending:  # the source is built on the helper thread (a device may be slow)
+            """Stands in until ``open_camera`` sets the real source, before the worker starts."""
+
             fps, size = 0.0, (0, 0)
+
+            def open(self) -> None:
+                raise RuntimeError("the camera is opened only after the real source replaced this one")
+
+            def read(self) -> Frame | None:
+                return None
+
+            def close(self) -> None:
+                """Nothing was opened."""
 
         vision = VisionWorker(_Pending(), tracker, emotion, emotion_interval_s=interval)
         vision.frame_ready.connect(self._frame)
@@ -336,8 +351,6 @@ class LiveController(ScreenController[LiveView]):
         self._latest_frame = frame
 
     def _paint(self) -> None:
-        from desktop.ui.widgets import bgr_to_qimage
-
         f = self._latest_frame
         if f is not None and f.index != self._shown:
             self._shown = f.index
@@ -361,8 +374,6 @@ class LiveController(ScreenController[LiveView]):
     def _vision_report(self, windows: list[tuple[float, float]]):
         """Per-answer gaze/emotion dicts and the report's emotions section. Runs on the
         interview's controller thread; reads the sample lists under the lock."""
-        from core.vision.summary import answer_metrics, emotion_summary, emotions_section
-
         with self._lock:
             gaze, emos = list(self.samples), list(self.emotions)
         if not gaze:
@@ -579,8 +590,6 @@ class LiveController(ScreenController[LiveView]):
         self.worker.send("typed", text)
 
     def _confirm_finish(self, answered: int, total: int) -> bool:
-        from PySide6.QtWidgets import QMessageBox
-
         key = "ui.live.finish_confirm_none" if answered == 0 else "ui.live.finish_confirm_some"
         answer = QMessageBox.question(self.view, tr("ui.live.finish", self.lang),
                                       tr(key, self.lang, n=answered, total=total))

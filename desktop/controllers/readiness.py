@@ -7,13 +7,19 @@ a missing part is a row that says what is missing and how to fix it.
 
 from __future__ import annotations
 
+import glob
 import logging
 import shutil
 from dataclasses import dataclass
 
 from core.config import Settings
+from core.db.session import make_engine, upgrade_database
+from core.errors import Big20Error
 from core.i18n import tr
 from core.tasks import CancelToken
+from engines.llm.gpu import gpus, llm_placement
+from engines.models.defaults import install_defaults
+from engines.models.manager import ModelManager
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +35,6 @@ class CapabilityState:
 
 
 def run_checks(settings: Settings, progress, cancel: CancelToken) -> list[CapabilityState]:
-    from core.db.session import make_engine, upgrade_database
-    from engines.models.defaults import install_defaults
-    from engines.models.manager import ModelManager
-
     lang = settings.language
     rows: list[CapabilityState] = []
     steps = 3 + len(CAPABILITY_KEYS)
@@ -84,9 +86,6 @@ def _microphone_state(lang: str) -> CapabilityState:
 def _gpu_state(manager, lang: str) -> CapabilityState:
     """Where the language models run (GPU layers, one at a time, or the CPU and why). The CPU
     is a working state, not a failure: ``ready`` says whether the GPU is used."""
-    from core.errors import Big20Error
-    from engines.llm.gpu import gpus, llm_placement
-
     try:
         decision = llm_placement(manager)
     except Big20Error as exc:
@@ -100,7 +99,6 @@ def _gpu_state(manager, lang: str) -> CapabilityState:
 
 def _camera_state(lang: str) -> CapabilityState:
     # Probing /dev/video* is enough here: opening the camera would turn its light on at start-up.
-    import glob
 
     devices = sorted(glob.glob("/dev/video*"))
     if devices or shutil.which("system_profiler"):

@@ -50,6 +50,7 @@ class _Bridge(QObject):
 
 class RecruiterLiveController(ScreenController[RecruiterLiveView]):
     name = "recruiter_live"
+    role = "recruiter"
     nav_key = "home"
 
     def __init__(self, view, ctx, nav) -> None:

@@ -10,6 +10,7 @@ when the live session stored them, else from its look-away events.
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QListWidgetItem
 
 from core.i18n import tr
-from core.report.export import grouped_evidence, num
+from core.report.export import grouped_evidence, num, write_html, write_pdf
 from core.report.scores import criterion_name, criterion_rows, question_number, score_text
 from core.services.history import latest_report
 from desktop.controllers.base import ScreenController
@@ -89,8 +90,6 @@ def timeline_data(d: dict[str, Any]) -> tuple[float, list, list]:
 
 def export_name(report: dict[str, Any], suffix: str) -> str:
     """A default file name that says what the report is: date, company, position. Pure."""
-    import re
-
     meta = report.get("meta") or {}
     parts = [(meta.get("generated_at") or "")[:10], (meta.get("company") or {}).get("name") or "",
              meta.get("position") or ""]
@@ -235,8 +234,6 @@ class ReportController(ScreenController[ReportView]):
             self.export(kind, Path(path))
 
     def export(self, kind: str, path: Path) -> Op:
-        from core.report.export import write_html, write_pdf
-
         report, lang = self.report, self.lang
         writer = write_html if kind == "html" else write_pdf
 

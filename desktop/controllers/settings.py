@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -16,18 +15,22 @@ from PySide6.QtWidgets import QMessageBox, QTableWidgetItem
 
 from core.errors import ModelError, SecretStoreError
 from core.i18n import tr
+from core.services.history import delete_all_of_user
 from desktop.controllers.base import ScreenController
 from desktop.ui.settings_view import SettingsView
-from desktop.ui.widgets import data_size
 from desktop.ui.theme import current_theme, palette
+from desktop.ui.widgets import data_size
 from desktop.workers.jobs import Op, error_text
+from engines.capture.audio import list_input_devices
+from engines.models.download import download_model, verify_model
+from engines.models.manager import ModelStatus
 
 log = logging.getLogger(__name__)
 DEEPGRAM = "deepgram_api_key"
 CHOOSABLE = ("llm", "evaluator", "stt", "emotion", "embed")  # core.config.ModelChoice fields
 
 
-def in_use(st: Any) -> bool:
+def in_use(st: ModelStatus) -> bool:
     """Whether ``st``'s model is what the app actually uses for its capability: an active
     question or scoring model too small to write questions or scores (gemma-270m) is not;
     the question bank and the rubric evaluator do that work instead."""
@@ -37,12 +40,13 @@ def in_use(st: Any) -> bool:
 
 class SettingsController(ScreenController[SettingsView]):
     name = "settings"
+    role = "both"
     nav_key = "settings"
 
     def __init__(self, view, ctx, nav) -> None:
         super().__init__(view, ctx, nav)
         self.draft = ctx.settings.model_copy(deep=True)
-        self.statuses: list = []
+        self.statuses: list[ModelStatus] = []
         self.download_op: Op | None = None
         self.confirm_delete = self._confirm_delete  # tests replace the question box
         v = view
@@ -61,12 +65,12 @@ class SettingsController(ScreenController[SettingsView]):
         ctx.events.models_changed.connect(self.mark_dirty)
 
     # ------------------------------------------------------------------ state
-    def enter(self, **kwargs: Any) -> None:
+    def enter(self, tab: str | None = None, **_kwargs: object) -> None:
         self.view.banner.clear_message()
         self.draft = self.ctx.settings.model_copy(deep=True)
         self.fill()
-        if kwargs.get("tab"):
-            self.view.show_tab(kwargs["tab"])
+        if tab:
+            self.view.show_tab(tab)
         self.load_models()
         self.load_devices()
         self._key_state()
@@ -116,8 +120,6 @@ class SettingsController(ScreenController[SettingsView]):
     # ------------------------------------------------------------------ devices
     def load_devices(self) -> None:
         def work(progress, cancel):
-            from engines.capture.audio import list_input_devices
-
             return list_input_devices()
 
         def show(devices) -> None:
@@ -197,7 +199,7 @@ class SettingsController(ScreenController[SettingsView]):
             parts.append(tr("ui.models.in_use_item", lang, capability=tr(f"app.capability.{cap}", lang), what=what))
         return tr("ui.models.in_use", lang, items=" · ".join(parts))
 
-    def _model_detail(self, st: Any) -> str:
+    def _model_detail(self, st: ModelStatus) -> str:
         lang, e = self.lang, st.entry
         lines = [tr("ui.models.detail", lang, name=e.name, size=data_size(e.download_size or e.size, lang), licence=e.licence)]
         improves = tr(f"wizard.improves.{e.capability}", lang)
@@ -221,7 +223,6 @@ class SettingsController(ScreenController[SettingsView]):
         st = self.selected()
         if st is None:
             return None
-        from engines.models.download import download_model
 
         manager, lang, model_id = self.ctx.model_manager(), self.lang, st.entry.id
         v = self.view
@@ -263,7 +264,6 @@ class SettingsController(ScreenController[SettingsView]):
         st = self.selected()
         if st is None:
             return None
-        from engines.models.download import verify_model
 
         manager, lang = self.ctx.model_manager(), self.lang
 
@@ -349,7 +349,6 @@ class SettingsController(ScreenController[SettingsView]):
     def delete_my_data(self) -> Op | None:
         if self.ctx.user is None or not self.confirm_delete():
             return None
-        from core.services.history import delete_all_of_user
 
         uid = self.ctx.user.id
 

@@ -25,8 +25,10 @@ import json
 import logging
 import os
 import threading
-from typing import Any, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
+from core.catalog import ModelEntry
 from core.errors import Cancelled
 from core.i18n import tr
 from core.paths import app_paths
@@ -35,6 +37,12 @@ from desktop.controllers.base import Navigate, ScreenController
 from desktop.ui.widgets import data_size
 from desktop.ui.wizard_view import STEPS, WizardView
 from desktop.workers.jobs import Op, error_text
+from engines.models.defaults import install_defaults
+from engines.models.download import download_model
+from engines.models.manager import ModelManager
+
+if TYPE_CHECKING:  # the doctor itself is imported when the checks run (see run_checks)
+    from installer.doctor import Diagnosis
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +55,11 @@ OFFERED_CAPABILITIES = ("llm", "evaluator", "stt")
 
 
 # ------------------------------------------------------------------------------ state
-def _state_file():
+def _state_file() -> Path:
     return app_paths().config_dir / "first_run.json"
 
 
-def load_state() -> dict[str, Any]:
+def load_state() -> dict[str, object]:
     try:
         data = json.loads(_state_file().read_text("utf-8"))
         return data if isinstance(data, dict) else {}
@@ -59,7 +67,7 @@ def load_state() -> dict[str, Any]:
         return {}
 
 
-def save_state(**changes: Any) -> None:
+def save_state(**changes: str | bool) -> None:
     path = _state_file()
     data = {**load_state(), **changes}
     try:
@@ -77,14 +85,14 @@ def first_run_pending() -> bool:
 
 
 # ------------------------------------------------------------------------------ models
-def _verifiable(entry: Any) -> bool:
+def _verifiable(entry: ModelEntry) -> bool:
     """Every file has a pinned SHA-256 or is a Hugging Face LFS file (GGUF), whose host
     publishes one; others need ``models download --allow-unverified`` (Settings -> Models)."""
     return bool(entry.files) and all(
         f.sha256 or (f.url and "huggingface.co/" in f.url and f.name.endswith(".gguf")) for f in entry.files)
 
 
-def offered_models(manager: Any) -> list[Any]:
+def offered_models(manager: ModelManager) -> list[ModelEntry]:
     """The recommended, downloadable, verifiable models, by capability then priority."""
     out = []
     for cap in OFFERED_CAPABILITIES:
@@ -94,14 +102,14 @@ def offered_models(manager: Any) -> list[Any]:
     return out
 
 
-def is_non_commercial(entry: Any) -> bool:
+def is_non_commercial(entry: ModelEntry) -> bool:
     return any(entry.licence.upper().startswith(p) for p in NON_COMMERCIAL)
 
 
 HEAVY_BYTES = 2_000_000_000  # above this a model is preselected only where a GPU was found
 
 
-def missing_defaults(manager: Any) -> list[str]:
+def missing_defaults(manager: ModelManager) -> list[str]:
     """Packaged offline defaults not yet in the model folder."""
     return [e.id for e in manager.catalog.models
             if e.role == "embedded" and e.source == "pypi" and not e.files_from and not manager.is_installed(e.id)]
@@ -110,15 +118,16 @@ def missing_defaults(manager: Any) -> list[str]:
 class WizardController(ScreenController[WizardView]):
     name = "wizard"
     nav_key = None
+    public = True
 
     def __init__(self, view: WizardView, ctx: AppContext, nav: Navigate, *,
-                 manager_factory: Callable[[], Any] | None = None) -> None:
+                 manager_factory: Callable[[], ModelManager] | None = None) -> None:
         super().__init__(view, ctx, nav)
         self.view: WizardView = view
         self._manager_factory = manager_factory or ctx.model_manager
         self.step = STEPS[0]
-        self.diagnosis: Any = None
-        self.entries: dict[str, Any] = {}
+        self.diagnosis: Diagnosis | None = None
+        self.entries: dict[str, ModelEntry] = {}
         self.download_op: Op | None = None
         self.defaults_op: Op | None = None
         self.checks_op: Op | None = None
@@ -130,7 +139,7 @@ class WizardController(ScreenController[WizardView]):
         view.cancel_download.clicked.connect(self.pause)
 
     # ------------------------------------------------------------------ navigation
-    def enter(self, step: str | None = None, **_kwargs: Any) -> None:
+    def enter(self, step: str | None = None, **_kwargs: object) -> None:
         saved = load_state().get("step")
         # the built-in models are put in place at once, whatever the candidate does next
         # (skipping the wizard included): a bundle starts with them only in its packages
@@ -179,9 +188,10 @@ class WizardController(ScreenController[WizardView]):
 
     # ------------------------------------------------------------------ checks
     def run_checks(self) -> Op:
+        v, lang = self.view, self.lang
+        # lazy: the doctor's probes import psutil and the GPU probe (~60 ms of start-up, measured)
         from installer.doctor import check_machine
 
-        v, lang = self.view, self.lang
         manager = self._manager_factory()
         v.checks_progress.show()
         v.checks_status.setText(tr("wizard.checks.running", lang))
@@ -194,7 +204,7 @@ class WizardController(ScreenController[WizardView]):
                                     .failure(failed).run_in_background())
         return self.checks_op
 
-    def show_checks(self, diag: Any) -> None:
+    def show_checks(self, diag: Diagnosis) -> None:
         self.diagnosis = diag
         v, lang = self.view, self.lang
         none = tr("wizard.none_found", lang)
@@ -253,9 +263,7 @@ class WizardController(ScreenController[WizardView]):
         else:
             self.view.defaults_status.setText(tr("wizard.models.defaults_done", lang))
 
-    def install_defaults(self, manager: Any) -> Op:
-        from engines.models.defaults import install_defaults
-
+    def install_defaults(self, manager: ModelManager) -> Op:
         v, lang = self.view, self.lang
         v.defaults_status.setText(tr("wizard.models.defaults_installing", lang))
         v.defaults_progress.setRange(0, 0)
@@ -287,7 +295,7 @@ class WizardController(ScreenController[WizardView]):
         self.defaults_op = Op(v, work, finished).progress_to(bar).failure(failed).run_in_background()
         return self.defaults_op
 
-    def _too_heavy(self, entry: Any) -> bool:
+    def _too_heavy(self, entry: ModelEntry) -> bool:
         """A download over HEAVY_BYTES is not preselected unless the machine check found a GPU
         (a 4.9 GB language model on a CPU-only laptop is slow, and a long download)."""
         size = entry.download_size or entry.size or 0
@@ -306,11 +314,11 @@ class WizardController(ScreenController[WizardView]):
         return sum(self.entries[i].download_size or self.entries[i].size or 0 for i in ids)
 
     def _free_gb(self) -> float | None:
-        from installer.doctor import free_disk_gb
+        from installer.doctor import free_disk_gb  # lazy: see run_checks
 
         return free_disk_gb()
 
-    def _update_total(self, *_args: Any) -> None:
+    def _update_total(self, *_args: object) -> None:
         ids = self.selected()
         free = self._free_gb()
         self.view.total_label.setText(tr("wizard.models.total", self.lang, size=data_size(self._need_bytes(ids), self.lang),
@@ -320,8 +328,6 @@ class WizardController(ScreenController[WizardView]):
 
     def download_selected(self) -> Op | None:
         """Download the checked models one after the other (one job, a bar per model)."""
-        from engines.models.download import download_model
-
         ids = self.selected()
         if not ids:
             return None

@@ -25,11 +25,13 @@ possibly from the session's evaluation thread.
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from contextlib import AbstractContextManager
 from typing import Any, Callable
 
 from sqlalchemy import select
@@ -41,11 +43,13 @@ from core.db.models import User
 from core.db.session import open_database, session_factory
 from core.errors import Big20Error, InputError
 from core.i18n import LANGUAGES, tr
+from core.interview.followup import follow_up_budget
 from core.interview.recovery import InterruptedInterview, cancel_resumable
 from core.interview.session import InterviewSession, InterviewSetup, SessionListener, describe_error
 from core.interview.types import KeptSummary
-from core.protocols import StreamingTranscriber
 from core.outputs import atomic_path, check_outputs
+from core.protocols import StreamingTranscriber
+from core.report.builder import AnswerRecord
 from core.report.export import write_html, write_pdf
 from core.resume.store import parse_resume
 from core.services.users import create_user
@@ -125,11 +129,9 @@ def read_typed_answer(path: Path) -> str:
     return text.strip()
 
 
-def _follow_up_budget(req: ReplayRequest, settings: Any, n: int) -> int:
+def _follow_up_budget(req: ReplayRequest, settings: Settings, n: int) -> int:
     """Follow-ups this replay may ask: none without follow-up answers (recorded answers to
     planned questions stay paired with them), else ``req.follow_ups`` or the settings' share."""
-    from core.interview.followup import follow_up_budget
-
     if not req.follow_up_answers or req.questions:
         return 0
     if req.follow_ups is not None:
@@ -226,7 +228,7 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
         cand = _replay_user(factory)
 
         class Progress(SessionListener):
-            def evaluation_ready(self, index: int, record: Any) -> None:
+            def evaluation_ready(self, index: int, record: AnswerRecord) -> None:
                 tick(tr("replay.stage.evaluate", lang, i=index + 1, n=n))
 
         streaming = None
@@ -317,11 +319,10 @@ def run_replay(req: ReplayRequest, *, engines: Engines | None = None,
                         recovered=recovered, refused=list(eng.refused))
 
 
-def _write_outputs(req: ReplayRequest, report: dict, lang: str, interview_id: int, atomic_path: Any) -> None:
-    import json
+def _write_outputs(req: ReplayRequest, report: dict, lang: str, interview_id: int,
+                   atomic_path: Callable[[Path], AbstractContextManager[Path]]) -> None:
 
-
-    jobs: list[tuple[str, Path, Callable[[Path], Any]]] = []
+    jobs: list[tuple[str, Path, Callable[[Path], object]]] = []
     if req.out:
         jobs.append(("--out", Path(req.out),
                      lambda p: p.write_text(json.dumps(report, ensure_ascii=False, indent=2), "utf-8")))

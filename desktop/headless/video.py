@@ -26,6 +26,7 @@ from core.vision.calibration import GazeCalibration
 from core.vision.summary import answer_metrics, emotion_summary, emotions_section
 from engines.assembly import emotion_analyzer, eye_tracker, model_manager
 from engines.capture.video import FileVideoSource
+from engines.models.manager import ModelManager
 from engines.vision.pipeline import VisionPipeline
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def answer_windows(durations: Sequence[float]) -> list[tuple[float, float]]:
 
 
 def analyze_video(path: Path, windows: Sequence[tuple[float, float]], lang: str, *,
-                  manager: Any = None, emotion_interval_s: float = 2.0, calibration_s: float = 2.0,
+                  manager: ModelManager | None = None, emotion_interval_s: float = 2.0, calibration_s: float = 2.0,
                   cancel: CancelToken | None = None,
                   progress: Callable[[int], None] | None = None) -> VideoAnalysis:
     manager = manager or model_manager()

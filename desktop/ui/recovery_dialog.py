@@ -1,5 +1,5 @@
 """The interrupted-interview prompt (layout only): which interview stopped, how far it got, and
-two choices, resume or discard. Behaviour: desktop/controllers/recovery.py.
+two choices, resume or discard. Behaviour: desktop/services/recovery.py.
 
 Opened window-modal with ``open()`` (never ``exec()``): the event loop keeps running.
 """

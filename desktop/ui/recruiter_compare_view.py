@@ -1,6 +1,6 @@
 """Recruiter: shared candidates side by side (layout only). One column per interview: who,
 for what position, the AI's overall score with the company's override beside it, the area
-bars and every answer's score. Behaviour: desktop/controllers/recruiter.py.
+bars and every answer's score. Behaviour: desktop/controllers/recruiter_compare.py.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Filters (position, status, minimum score) and sorting above a table of shared interviews;
 "open report" and "compare" for the selected rows; semantic search over the shared
-candidates' answers and resumes beside it. Behaviour: desktop/controllers/recruiter.py.
+candidates' answers and resumes beside it. Behaviour: desktop/controllers/recruiter_list.py.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ score next to the company's overrides, notes and score overrides, the server's o
 re-scoring, and the whole transcript; above them the interview's recording
 (:class:`~desktop.ui.recording_player.RecordingPlayer`) and, while the interview is live, a
 "Watch live" button. Transcript lines link to their time (``t:<seconds>``) so a click seeks.
-Behaviour: desktop/controllers/recruiter.py.
+Behaviour: desktop/controllers/recruiter_report.py.
 """
 
 from __future__ import annotations

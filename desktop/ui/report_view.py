@@ -33,7 +33,7 @@ class ReportView(QWidget):
         self.export_html = QPushButton(t("ui.report.export_html"))
         self.export_pdf = QPushButton(t("ui.report.export_pdf"))
         self.back = QPushButton(t("ui.report.back"))
-        self.share = QPushButton("")  # sharing with the company (desktop/controllers/sharing.py)
+        self.share = QPushButton("")  # sharing with the company (desktop/services/sharing.py)
         self.share.hide()
         for b in (self.share, self.export_html, self.export_pdf, self.back):
             top.addWidget(b)

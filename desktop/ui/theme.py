@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QPalette
 
 PALETTES: dict[str, dict[str, str]] = {
     "light": {
@@ -22,6 +23,8 @@ PALETTES: dict[str, dict[str, str]] = {
         "danger": "#c0392b", "warnBg": "#fff4e5", "warnText": "#7a4b00", "warnBorder": "#f0c27a",
         "good": "#2e9d6a", "bad": "#d9534f", "grid": "#c9d4e5", "interim": "#9aa3af",
         "onAccent": "#ffffff",
+        # a marker behind text (the transcript line at the playhead) and the text on it
+        "mark": "#fff3bf", "markText": "#1f2937",
     },
     "dark": {
         "bg0": "#141a26", "bg1": "#1d2636", "glass": "rgba(255, 255, 255, 0.06)",
@@ -33,6 +36,7 @@ PALETTES: dict[str, dict[str, str]] = {
         "good": "#4cc38a", "bad": "#ff7a70", "grid": "#3a4660", "interim": "#7d8799",
         # text on the accent/danger colour: white on the dark theme's light blue read poorly
         "onAccent": "#0d1526",
+        "mark": "#5c4b12", "markText": "#fdf3c4",
     },
 }
 
@@ -54,8 +58,6 @@ def stylesheet(theme: str) -> str:
 
 
 def _qpalette(theme: str):
-    from PySide6.QtGui import QColor, QPalette
-
     pal, qp = palette(theme), QPalette()
     role = QPalette.ColorRole
     for r, key in ((role.Window, "bg0"), (role.Base, "fieldSolid"), (role.AlternateBase, "bg1"),

@@ -7,13 +7,16 @@ UI thread only. Painted widgets take plain data (a QImage, an overlay dict, a nu
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLocale, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.ui.theme import current_theme, palette
+
+if TYPE_CHECKING:  # frames are numpy arrays; numpy itself is not imported before the window
+    import numpy as np
 
 
 def data_size(n: int | float | None, lang: str, unknown: str = "—") -> str:
@@ -81,7 +84,7 @@ class Banner(QLabel):
         self.hide()
 
 
-def bgr_to_qimage(image: Any) -> QImage:
+def bgr_to_qimage(image: np.ndarray) -> QImage:
     """A BGR uint8 numpy frame as a QImage that owns its pixels (safe after the array dies)."""
     h, w = image.shape[:2]
     return QImage(image.data, w, h, image.strides[0], QImage.Format.Format_BGR888).copy()

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
+import os
 from pathlib import Path
-from typing import Any
+from multiprocessing.connection import Connection
 
 from core.config import ModelChoice
 from core.errors import Big20Error, EngineError
@@ -27,9 +28,7 @@ FIRST_RESULT_TIMEOUT_S = 120.0  # TensorFlow import + model build on a slow mach
 RESULT_TIMEOUT_S = 20.0
 
 
-def _child(conn: Any, models_dir: str, choice: dict) -> None:
-    import os
-
+def _child(conn: Connection, models_dir: str, choice: dict) -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
         # below the app in CPU priority: a model loading or running must not take the cores
@@ -65,7 +64,7 @@ def _child(conn: Any, models_dir: str, choice: dict) -> None:
 class ProcessEmotionAnalyzer:
     backend = "process"
 
-    def __init__(self, manager: Any) -> None:
+    def __init__(self, manager: ModelManager) -> None:
         ctx = mp.get_context("spawn")  # never fork a process that runs Qt and threads
         self._conn, child = ctx.Pipe()
         choice = manager.choice.model_dump() if hasattr(manager.choice, "model_dump") else {}

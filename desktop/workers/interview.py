@@ -29,14 +29,20 @@ import queue
 import threading
 import time
 from collections import deque
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QObject, Signal
 
 from core.errors import Big20Error
-from core.interview.session import SessionListener
-from core.protocols import SAMPLE_RATE
+from core.interview.session import InterviewSession, SessionListener
+from core.protocols import SAMPLE_RATE, MicrophoneSource
 from engines.capture.audio import levels
+from engines.vad.endpoint import EndpointDetector
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from desktop.workers.tts import EspeakReader, QtSpeechReader
 
 log = logging.getLogger(__name__)
 PREROLL_S = 1.0
@@ -56,8 +62,9 @@ class InterviewWorker(QObject):
     failed = Signal(object)
     stopped = Signal(object)  # KeptSummary when cancelled
 
-    def __init__(self, session: Any, *, microphone: Any | None, endpoint_factory: Callable[[], Any] | None,
-                 tts: Any | None = None,
+    def __init__(self, session: InterviewSession, *, microphone: MicrophoneSource | None,
+                 endpoint_factory: Callable[[], EndpointDetector] | None,
+                 tts: EspeakReader | QtSpeechReader | None = None,
                  vision_report: Callable[[list[tuple[float, float]]], tuple[list, dict | None]] | None = None,
                  clock: Callable[[], float] = time.monotonic, meta: dict | None = None,
                  parent: QObject | None = None) -> None:
@@ -80,7 +87,7 @@ class InterviewWorker(QObject):
         self._paused = False
         self._preroll: deque = deque(maxlen=int(PREROLL_S * SAMPLE_RATE / 512) + 1)
         self._endpoint = None
-        self._detector = None
+        self._detector: EndpointDetector | None = None
         self._answer_start = 0.0
         self._thread: threading.Thread | None = None
         self._spoken = threading.Event()
@@ -96,7 +103,7 @@ class InterviewWorker(QObject):
         self._thread = threading.Thread(target=self._run, name="interview-control", daemon=True)
         self._thread.start()
 
-    def send(self, command: str, payload: Any = None) -> None:
+    def send(self, command: str, payload: object = None) -> None:
         """"typed" (text), "skip", "finish", "pause", "resume", "spoken" - any thread."""
         if command == "spoken":
             self._spoken.set()
@@ -127,7 +134,7 @@ class InterviewWorker(QObject):
         return self.clock() - self.t0
 
     # ------------------------------------------------------------------ audio thread
-    def _on_audio(self, block: Any, _t: float) -> None:
+    def _on_audio(self, block: np.ndarray, _t: float) -> None:
         self._blocks += 1
         if self._blocks % 3 == 0:
             lv = levels(block)
@@ -169,7 +176,8 @@ class InterviewWorker(QObject):
                     break
             if getattr(self, "_cancelled", False):
                 return
-            gaze_per, emotions = ([], None)
+            gaze_per: list = []
+            emotions: dict | None = None
             if self.vision_report is not None:
                 s.wait_idle()
                 gaze_per, emotions = self.vision_report(self.windows)

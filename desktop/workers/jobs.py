@@ -32,9 +32,9 @@ import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from functools import partial
-from typing import Any, Callable
+from typing import Callable, Generic, TypeVar
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from core.errors import Big20Error, Cancelled
@@ -45,6 +45,9 @@ from desktop.workers.lifecycle import join_stopping
 
 log = logging.getLogger(__name__)
 PROGRESS_DELAY_MS = 600
+T = TypeVar("T")
+# what a job runs: fn(progress, cancel) -> result, on a pool thread
+JobFn = Callable[..., T]
 
 
 class Job(QObject):
@@ -53,7 +56,7 @@ class Job(QObject):
     failed = Signal(object)  # the exception (a Big20Error for user-facing failures)
     finished = Signal()
 
-    def __init__(self, fn: Callable[..., Any], parent: QObject | None = None) -> None:
+    def __init__(self, fn: JobFn[object], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.fn = fn
         self.cancel_token = CancelToken()
@@ -84,7 +87,7 @@ def _run(job: Job) -> None:  # runs on a worker thread; only emits signals (queu
         _emit(job.finished)
 
 
-def _emit(signal: Any, *args: Any) -> None:
+def _emit(signal: SignalInstance, *args: object) -> None:
     try:
         signal.emit(*args)
     except RuntimeError:
@@ -152,7 +155,7 @@ def _hold_until_finished(obj: QObject, job: Job) -> None:
     job.finished.connect(partial(QTimer.singleShot, 0, partial(_parentless.pop, key, None)))
 
 
-def run_job(fn: Callable[..., Any], parent: QObject | None = None, *, pool: _Pool | None = None,
+def run_job(fn: JobFn[object], parent: QObject | None = None, *, pool: _Pool | None = None,
             connect: Callable[[Job], None] | None = None) -> Job:
     """Start ``fn`` on ``pool``. Connect the Job's signals in ``connect(job)``: it runs before
     the job starts, so a job that finishes at once cannot emit into no connection (a slot
@@ -213,15 +216,15 @@ def default_failure(parent: QObject | None, exc: BaseException) -> None:
     show_error(parent, error_text(exc, _lang_of(parent)))
 
 
-class Op(QObject):
+class Op(QObject, Generic[T]):
     """One background operation, configured fluently and started by ``run_in_background``.
 
     ``fn(progress, cancel)`` -> result. ``success(result)`` and ``failure(exc)`` run on the UI
     thread. ``last_error`` keeps the failure for tests and callers that branch on its type.
     """
 
-    def __init__(self, parent: QObject | None, fn: Callable[..., Any],
-                 success: Callable[[Any], None] | None = None) -> None:
+    def __init__(self, parent: QObject | None, fn: JobFn[T],
+                 success: Callable[[T], None] | None = None) -> None:
         super().__init__(parent)
         self._parent = parent
         self._fn = fn
@@ -235,30 +238,30 @@ class Op(QObject):
         self._on_progress: Callable[[float, float, str], None] | None = None
         self.job: Job | None = None
         self.last_error: BaseException | None = None
-        self.result: Any = None
+        self.result: T | None = None
         self.done = False
 
     # ------------------------------------------------------------------ configuration
-    def with_progress(self, label: str, *, cancellable: bool = True) -> "Op":
+    def with_progress(self, label: str, *, cancellable: bool = True) -> "Op[T]":
         self._label = label
         self._cancellable = cancellable
         return self
 
-    def progress_to(self, fn: Callable[[float, float, str], None]) -> "Op":
+    def progress_to(self, fn: Callable[[float, float, str], None]) -> "Op[T]":
         """Also send progress to ``fn`` (an in-screen bar), UI thread."""
         self._on_progress = fn
         return self
 
-    def failure(self, fn: Callable[[BaseException], None]) -> "Op":
+    def failure(self, fn: Callable[[BaseException], None]) -> "Op[T]":
         self._failure = fn
         return self
 
-    def on_db_lane(self) -> "Op":
+    def on_db_lane(self) -> "Op[T]":
         self._pool = db_lane()
         return self
 
     # ------------------------------------------------------------------ running
-    def run_in_background(self) -> "Op":
+    def run_in_background(self) -> "Op[T]":
         def connect(job: Job) -> None:
             self.job = job
             job.progress.connect(self._progress)
@@ -314,7 +317,7 @@ class Op(QObject):
         if self._on_progress is not None:
             self._on_progress(done, total, message)
 
-    def _succeeded(self, result: Any) -> None:
+    def _succeeded(self, result: T) -> None:
         self.result = result
         self._close()
         if self._success is not None:

@@ -15,7 +15,9 @@ from __future__ import annotations
 import asyncio
 import threading
 from concurrent.futures import Future
-from typing import Any, Callable, Coroutine
+from typing import Callable, Coroutine, TypeVar
+
+T = TypeVar("T")
 
 
 class NetLoop:
@@ -28,11 +30,11 @@ class NetLoop:
         asyncio.set_event_loop(self.loop)
         self.loop.run_forever()
 
-    def submit(self, coro: Coroutine[Any, Any, Any]) -> Future:
+    def submit(self, coro: Coroutine[object, object, T]) -> Future[T]:
         """Run ``coro`` on the loop; the returned future completes on the loop's thread."""
         return asyncio.run_coroutine_threadsafe(coro, self.loop)
 
-    def call_soon(self, fn: Callable[..., Any], *args: Any) -> None:
+    def call_soon(self, fn: Callable[..., object], *args: object) -> None:
         self.loop.call_soon_threadsafe(fn, *args)
 
     @property

@@ -17,16 +17,22 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Callable
+
+from sqlalchemy.orm import Session
 
 from core.bank import BankQuestion, get_company, load_question_bank
+from core.config import Settings
 from core.errors import InputError
 from core.i18n import tr
 from core.interview.followup import follow_up_budget
 from core.interview.session import InterviewSession, InterviewSetup
 from core.protocols import VoiceActivityDetector
+from core.services.history import WorstAnswer
+from core.tasks import CancelToken
 from desktop.workers.warmup import run_niced, warm_live_imports
-from engines.assembly import Probe, SessionNotes, session_engines
+from engines.assembly import Probe, Progress, SessionNotes, session_engines
+from engines.models.manager import ModelManager
 
 log = logging.getLogger(__name__)
 
@@ -70,11 +76,11 @@ def bank_key_for(text: str, lang: str, bank: list[BankQuestion], key: str | None
     return None
 
 
-def prepare_interview(*, sessions: Any, candidate_id: int, lang: str, company_id: str | None, position: str,
-                      resume_path: Path | None, resume: tuple[str, dict] | None, n: int, manager: Any,
-                      settings: Any, practise: list[Any] | None = None, seed: int | None = None,
-                      probe: Probe | None = None, progress=None,
-                      cancel=None) -> PreparedInterview:
+def prepare_interview(*, sessions: Callable[[], Session], candidate_id: int, lang: str, company_id: str | None,
+                      position: str, resume_path: Path | None, resume: tuple[str, dict] | None, n: int,
+                      manager: ModelManager, settings: Settings, practise: list[WorstAnswer] | None = None,
+                      seed: int | None = None, probe: Probe | None = None, progress: Progress | None = None,
+                      cancel: CancelToken | None = None) -> PreparedInterview:
     if not position.strip():
         raise InputError("ui.new.position_missing")
     company = get_company(company_id) if company_id else None

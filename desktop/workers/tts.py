@@ -25,7 +25,11 @@ import subprocess
 import wave
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
+
+if TYPE_CHECKING:  # QtTextToSpeech loads the platform's speech service: imported where a reader is built
+    from PySide6.QtCore import QObject
+    from PySide6.QtTextToSpeech import QTextToSpeech
 
 log = logging.getLogger(__name__)
 VOICES = {"ko": "ko", "en": "en-us"}
@@ -91,7 +95,7 @@ class EspeakReader:
 class QtSpeechReader:
     """One QTextToSpeech engine with a voice for ``language``. UI thread only (build, say)."""
 
-    def __init__(self, tts: Any, engine_name: str, language: str) -> None:
+    def __init__(self, tts: QTextToSpeech, engine_name: str, language: str) -> None:
         from PySide6.QtTextToSpeech import QTextToSpeech
 
         self.tts = tts
@@ -123,7 +127,7 @@ class QtSpeechReader:
         self._done = None
         self.tts.stop()
 
-    def _state(self, state: Any) -> None:
+    def _state(self, state: QTextToSpeech.State) -> None:
         s = self._states
         if state in (s.Speaking, getattr(s, "Synthesizing", s.Speaking)):
             self._started = True
@@ -139,7 +143,8 @@ class QtSpeechReader:
             done()
 
 
-def qt_reader(language: str, *, allowed: Iterable[str] | None = None, parent: Any = None) -> QtSpeechReader | None:
+def qt_reader(language: str, *, allowed: Iterable[str] | None = None,
+              parent: QObject | None = None) -> QtSpeechReader | None:
     """A Qt reader for ``language`` on the first engine (other than "mock", unless ``allowed``
     names it) that has a voice for it; None when there is none. UI thread."""
     try:
@@ -185,7 +190,7 @@ def audio_output_available() -> bool:
 
 
 def choose_reader(language: str, folder: Path, *, qt_engines: Iterable[str] | None = None,
-                  parent: Any = None) -> EspeakReader | QtSpeechReader | None:
+                  parent: QObject | None = None) -> EspeakReader | QtSpeechReader | None:
     """Qt text-to-speech when the platform has a voice for ``language``, else espeak-ng, else
     None. UI thread (the Qt reader's object lives there)."""
     reader = qt_reader(language, allowed=qt_engines, parent=parent)

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any, Callable
+from typing import Callable
 
 from PySide6.QtCore import QObject, Signal
 
 from core.errors import Big20Error, EngineError
-from core.protocols import Frame
+from core.protocols import CameraSource, EmotionAnalyzer, EmotionSample, Frame, GazeSample, GazeTracker
 from core.queues import DropOldestQueue
 
 log = logging.getLogger(__name__)
@@ -71,8 +71,8 @@ class VisionWorker(QObject):
     failed = Signal(object)  # Big20Error
     finished = Signal()
 
-    def __init__(self, source: Any, tracker_factory: Callable[[], Any],
-                 emotion_factory: Callable[[], Any] | None = None, *,
+    def __init__(self, source: CameraSource, tracker_factory: Callable[[], GazeTracker],
+                 emotion_factory: Callable[[], EmotionAnalyzer] | None = None, *,
                  emotion_interval_s: float = 2.0, queue_size: int = 256,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -82,8 +82,8 @@ class VisionWorker(QObject):
         self.emotion_interval_s = emotion_interval_s
         self.gaze_slot = LatestFrameSlot()
         self.emotion_slot = LatestFrameSlot()
-        self.gaze_results: DropOldestQueue[Any] = DropOldestQueue(queue_size)
-        self.emotion_results: DropOldestQueue[Any] = DropOldestQueue(queue_size)
+        self.gaze_results: DropOldestQueue[GazeSample] = DropOldestQueue(queue_size)
+        self.emotion_results: DropOldestQueue[EmotionSample] = DropOldestQueue(queue_size)
         self._stop = threading.Event()
         self._capture_done = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -165,7 +165,7 @@ class VisionWorker(QObject):
             if callable(close):  # an analyzer in a child process ends it here
                 close()
 
-    def _emotion_run(self, analyzer: Any) -> None:
+    def _emotion_run(self, analyzer: EmotionAnalyzer) -> None:
         next_t: float | None = None
         while not self._stop.is_set():
             frame = self.emotion_slot.take(timeout=0.5)

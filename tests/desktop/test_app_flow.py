@@ -116,7 +116,7 @@ TYPED = {"ko": "먼저 측정하고 가장 느린 쿼리를 고쳤습니다. 행
 
 
 def _camera(shared_dir):
-    from desktop.demo import SyntheticFaceCamera
+    from devtools.demo import SyntheticFaceCamera
     from engines.capture.video import FileVideoSource
 
     clip = shared_dir / "video" / "grid" / "bbaf2n.mpg" if shared_dir is not None else None

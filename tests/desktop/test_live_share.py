@@ -56,7 +56,7 @@ def _shot(shell, name: str) -> None:
     if folder:
         from PySide6.QtWidgets import QApplication
 
-        from desktop.screenshots import SIZE, grab_window
+        from devtools.shots import SIZE, grab_window
 
         shell.window.resize(*SIZE)
         QApplication.processEvents()
@@ -209,7 +209,7 @@ def test_server_unreachable_at_the_start_records_here_and_uploads_later(qtbot, t
 
         # the server is back: the next pushes send both; the recording lands once, whole
         server.start()
-        from desktop.controllers.login import push_outbox
+        from desktop.services.outbox import push_outbox
 
         def all_sent() -> bool:
             with ctx.sessions() as s:

@@ -49,7 +49,7 @@ def test_screenshot_of_real_window_under_xvfb(tmp_path, model_manager):
     out = tmp_path / "main_window_ko.png"
     env = {**os.environ, "QT_QPA_PLATFORM": "xcb"}
     proc = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1024x768x24", sys.executable, "-m",
-                           "desktop.tools", "screenshot", str(out), "--lang", "ko"],
+                           "devtools.window_shot", "screenshot", str(out), "--lang", "ko"],
                           env=env, capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr[-2000:]
     from PySide6.QtGui import QImage

@@ -14,7 +14,7 @@ from core.i18n import Msg
 def make_ctx(tmp_path: Path, lang: str = "en", *, camera: Callable[[], Any] | None = None,
              microphone: Callable[[], Any] | None = None, **settings_updates: Any):
     from desktop.app import build_context
-    from desktop.demo import SyntheticFaceCamera, SyntheticMicrophone
+    from devtools.demo import SyntheticFaceCamera, SyntheticMicrophone
 
     settings = Settings(language=lang, database_url=f"sqlite:///{tmp_path / 'ui.sqlite3'}", **settings_updates)
     return build_context(settings, settings_path=tmp_path / "settings.toml",

@@ -1,29 +1,63 @@
-"""``big20 --screenshots DIR``: every main screen, filled with a demo session, as PNG files
-in Korean and English (login, home, new interview with the device check, live interview,
-report, settings, model manager; the server sign-in and the recruiter's screens,
-desktop/screenshots_recruiter.py).
+"""``python -m devtools.screenshots DIR`` (``make screenshots``): every main screen, filled with
+a demo session, as PNG files in Korean and English, light and dark (login, home, new interview
+with the device check, live interview, report, settings, model manager; the server sign-in and
+the recruiter's screens, devtools/screenshots_recruiter.py).
 
 The demo is real app code on demo inputs: a private data folder, a demo account, finished
 interviews whose reports the real builder made from typed demo answers scored by the rubric
 evaluator, with eye-contact metrics measured by the real tracker on the synthesised face
-(desktop.demo: drawn, never the shared test media). The live screen runs a real typed
+(devtools.demo: drawn, never the shared test media). The live screen runs a real typed
 interview. Run under Xvfb (``xvfb-run -a``) or offscreen. UI thread; takes about a minute.
 """
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
-from core.i18n import LANGUAGES
+import numpy as np
+from PySide6.QtWidgets import QApplication
 
+from core.bank import get_company
+from core.config import Settings
+from core.db.models import Company as CompanyRow
+from core.db.models import InterviewStatus
+from core.evaluation.text import words_from_text
+from core.i18n import LANGUAGES, tr
+from core.interview.planner import PlanContext
+from core.interview.session import plan_from_keys
+from core.report.builder import AnswerRecord, build_report
+from core.report.store import save_report
+from core.services.interviews import add_asked_question, create_interview, transition
+from core.services.users import create_user
+from desktop.app import build_context
+from desktop.context import AppContext, CurrentUser
+from desktop.controllers.home import HomeController
+from desktop.controllers.live import LiveController
+from desktop.controllers.login import LoginController
+from desktop.controllers.new_interview import NewInterviewController
+from desktop.controllers.report import ReportController
+from desktop.controllers.settings import SettingsController
+from desktop.controllers.shell import Shell
+from desktop.controllers.wizard import WizardController, _state_file
+from desktop.ui.theme import apply_theme
+from desktop.workers.jobs import wait_idle
+from devtools.demo import DEMO_ANSWERS, DEMO_SESSIONS, SyntheticFaceCamera, SyntheticMicrophone, demo_live_answer
+from devtools.screenshots_recruiter import render_recruiter
+from devtools.shots import SIZE, demo_vision, grab_window, tiled, wait_until
+from engines.assembly import manager_rubric_evaluator, model_manager
+from engines.capture.audio import FileAudioSource, load_audio
+
+# more screens after the candidate's: (shell, ctx, lang, shot) -> None, e.g. render_recruiter
+ExtraScreens = Callable[[Shell, AppContext, str, Callable[[str], None]], None]
 log = logging.getLogger(__name__)
-SIZE = (1280, 860)
 DEMO_RESUME = {
     "ko": "김민지\n백엔드 개발자\n경력\n토스페이 (2021.03 – 2024.12) 서버 개발자\n- 결제 API 응답 시간 40% 단축\n"
           "- 일 3천만 건 이벤트 파이프라인 구축\n학력\n한국대학교 컴퓨터공학과 학사 (2015 – 2021)\n기술 스택\n"
@@ -37,7 +71,7 @@ DEMO_RESUME = {
 
 def demo_resume(folder: Path, lang: str) -> Path:
     """A one-page demo resume PDF (PyMuPDF; its built-in CJK font for Korean)."""
-    import pymupdf
+    import pymupdf  # a native runtime: loaded only when a demo resume is drawn
 
     path = folder / f"resume_{lang}.pdf"
     doc = pymupdf.open()
@@ -51,17 +85,10 @@ def demo_resume(folder: Path, lang: str) -> Path:
     return path
 
 
-def demo_speech(folder: Path, lang: str, text: str):
+def demo_speech(folder: Path, lang: str, text: str) -> np.ndarray | None:
     """The demo's spoken answer: espeak-ng reading ``text`` (None without it). English only:
     faster-whisper base hears espeak-ng's Korean voice as noise (docs/ARCHITECTURE.md §9), so the Korean
     live screenshot shows the typed-answer path instead, with a silent microphone."""
-    import shutil
-    import subprocess
-
-    import numpy as np
-
-    from engines.capture.audio import load_audio
-
     if lang == "ko":
         return np.zeros(16_000 * 120, np.float32)
     if not shutil.which("espeak-ng"):
@@ -72,71 +99,13 @@ def demo_speech(folder: Path, lang: str, text: str):
     return np.concatenate([np.zeros(16_000 * 3, np.float32), load_audio(wav)])
 
 
-def _wait(cond: Callable[[], bool], timeout_s: float = 60.0) -> bool:
-    from PySide6.QtTest import QTest
-
-    end = time.monotonic() + timeout_s
-    while not cond():
-        if time.monotonic() > end:
-            return False
-        QTest.qWait(30)
-    return True
-
-
-DEMO_VISION_S = 12.0
-
-
-def _demo_vision(seconds: float = DEMO_VISION_S) -> dict:
-    """Gaze metrics of the synthesised face, measured by the real tracker."""
-    from core.vision.summary import answer_metrics
-    from desktop.controllers.live import _timeline_gaze
-    from desktop.demo import SyntheticFaceCamera
-    from engines.assembly import eye_tracker, model_manager
-
-    cam = SyntheticFaceCamera(realtime=False, max_frames=int(seconds * 15), fps=15)
-    cam.open()
-    tracker = eye_tracker(model_manager())
-    samples = []
-    while (f := cam.read()) is not None:
-        samples.append(tracker.process(f))
-    m = answer_metrics(samples, [], 0.0, seconds)
-    g = m.as_json()
-    g["timeline"] = _timeline_gaze(samples, 0.0, seconds)
-    return g
-
-
-def _tiled(timeline: list, duration: float, period: float = DEMO_VISION_S) -> list:
-    """The measured ``period``-second gaze timeline repeated over ``duration`` (the demo face
-    is measured once; an answer lasts longer)."""
-    import math
-
-    return [(round(t + k * period, 2), on) for k in range(math.ceil(duration / period))
-            for t, on in timeline if t + k * period < duration]
-
-
-def seed_demo(ctx, user_id: int, lang: str, sessions: int = 3) -> list[int]:
+def seed_demo(ctx: AppContext, user_id: int, lang: str, sessions: int = 3) -> list[int]:
     """Finished demo interviews for ``user_id``, each with a real built report: the bank
-    questions of desktop.demo.DEMO_SESSIONS answered with DEMO_ANSWERS (genuine answers to
+    questions of devtools.demo.DEMO_SESSIONS answered with DEMO_ANSWERS (genuine answers to
     those questions), scored by the rubric evaluator the app uses."""
-    from core.bank import get_company
-    from core.db.models import Company as CompanyRow
-    from core.db.models import InterviewStatus
-    from core.evaluation.text import words_from_text
-    from core.interview.planner import PlanContext
-    from core.interview.session import plan_from_keys
-    from core.report.builder import AnswerRecord, build_report
-    from core.report.store import save_report
-    from core.services.interviews import (
-        add_asked_question,
-        create_interview,
-        transition,
-    )
-    from desktop.demo import DEMO_ANSWERS, DEMO_SESSIONS
-
     company = get_company("KAKAO")
     position = "백엔드 개발자" if lang == "ko" else "Backend developer"
-    gaze = _demo_vision()
-    from engines.assembly import manager_rubric_evaluator, model_manager
+    gaze = demo_vision()
 
     # the demo is scored exactly as a real session is: the encoder-backed rubric evaluator
     evaluator = manager_rubric_evaluator(model_manager(ctx.settings), lang)
@@ -152,6 +121,7 @@ def seed_demo(ctx, user_id: int, lang: str, sessions: int = 3) -> list[int]:
             recs = []
             for i, q in enumerate(plan):
                 add_asked_question(s, iv, text=q.text, position=i)
+                assert q.bank_key is not None, "demo questions come from the bank"
                 text = DEMO_ANSWERS[lang][q.bank_key]
                 words = words_from_text(text)
                 # demo pace: ~4.5 syllables/s in Korean, ~2.5 words/s in English
@@ -163,7 +133,7 @@ def seed_demo(ctx, user_id: int, lang: str, sessions: int = 3) -> list[int]:
                 recs.append(AnswerRecord(index=i, question=q, answer_text=text, words=words, language=lang,
                                          evaluation=ev, audio_duration=dur, stt_confidence=0.91,
                                          stt_engine="faster-whisper-base",
-                                         gaze={**gaze, "start": 0.0, "end": dur, "timeline": _tiled(gaze["timeline"], dur)},
+                                         gaze={**gaze, "start": 0.0, "end": dur, "timeline": tiled(gaze["timeline"], dur)},
                                          emotion={"dominant": "neutral", "samples": 2, "reliable": True,
                                                   "timeline": [(0.0, "neutral"), (dur * 0.6, "happy")]}))
             report = build_report(recs, language=lang, position=position, company_id=company.id,
@@ -177,35 +147,15 @@ def seed_demo(ctx, user_id: int, lang: str, sessions: int = 3) -> list[int]:
     return ids
 
 
-def grab_window(window, path: Path) -> None:
-    """Save ``window`` as it is drawn now to ``path`` (PNG); OSError when it cannot be written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not window.grab().save(str(path)):
-        raise OSError(f"could not write {path}")
-    log.info("screenshot %s", path)
-
-
-def render_language(out: Path, lang: str, theme: str = "light", extra_screens: Callable | None = None) -> list[Path]:
+def render_language(out: Path, lang: str, theme: str = "light",
+                    extra_screens: ExtraScreens | None = None) -> list[Path]:
     """Every screen in ``lang`` and ``theme``; dark-theme files are named ``<screen>_dark_<lang>``."""
-    from PySide6.QtWidgets import QApplication
-
-    from core.config import Settings
-    from core.services.users import create_user
-    from desktop.app import build_context
-    from desktop.context import CurrentUser
-    from desktop.controllers.shell import Shell
-    from desktop.demo import SyntheticFaceCamera, SyntheticMicrophone
-    from desktop.ui.theme import apply_theme
-    from desktop.workers.jobs import wait_idle
-
     home = Path(tempfile.mkdtemp(prefix=f"big20-demo-{lang}-"))
     settings = Settings(language=lang, database_url=f"sqlite:///{home / 'demo.sqlite3'}")
     settings.ui.read_questions_aloud = False
-    speech: dict = {"audio": None}  # the live answer, made once the first question is known
+    speech: dict[str, Any] = {"audio": None}  # the live answer, made once the first question is known
 
-    def microphone():
-        from engines.capture.audio import FileAudioSource
-
+    def microphone() -> FileAudioSource | SyntheticMicrophone:
         # the device check hears the synthetic tone; the live answer is espeak-ng speech
         if speech["audio"] is not None and shell.current == "live":
             return FileAudioSource(audio=speech["audio"], speed=1.0, tail_silence_s=30.0)
@@ -218,7 +168,9 @@ def render_language(out: Path, lang: str, theme: str = "light", extra_screens: C
     w.resize(*SIZE)
     w.show()
     shots: list[Path] = []
-    apply_theme(QApplication.instance(), theme)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication), "render_all makes the application"
+    apply_theme(app, theme)
     suffix = "_dark" if theme == "dark" else ""
 
     def shot(name: str) -> None:
@@ -229,10 +181,9 @@ def render_language(out: Path, lang: str, theme: str = "light", extra_screens: C
 
     _wizard_shots(shell, shot)
     shell.start()
-    login = shell.screens["login"]
-    _wait(lambda: login.view.forms.currentIndex() == 1, 20)
+    login = shell.screen_of(LoginController)
+    wait_until(lambda: login.view.forms.currentIndex() == 1, 20)
     login.view.show_create(False)
-    from core.i18n import tr
 
     # the sign-in form (not the first-run text); a machine without a keyring says so here
     login.view.status.setText("" if login.keyring_ok else tr("ui.login.no_keyring", lang))
@@ -248,39 +199,38 @@ def render_language(out: Path, lang: str, theme: str = "light", extra_screens: C
     ids = seed_demo(ctx, user.id, lang)
     ctx.events.interviews_changed.emit(None)
     shell.move_to("home")
-    _wait(lambda: not shell.screens["home"].loading, 30)
+    wait_until(lambda: not shell.screen_of(HomeController).loading, 30)
     shot("home")
 
     shell.move_to("new")
-    new = shell.screens["new"]
+    new = shell.screen_of(NewInterviewController)
     new.view.count.setValue(4)
     op = new.load_resume(demo_resume(home, lang))
-    _wait(lambda: op.done, 30)
-    _wait(lambda: new.plan is not None, 120)
-    _wait(lambda: new.view.preview.frames_shown > 20 and new.last_sample is not None and new.last_sample.face_found, 30)
+    wait_until(lambda: op.done, 30)
+    wait_until(lambda: new.plan is not None, 120)
+    wait_until(lambda: new.view.preview.frames_shown > 20 and new.last_sample is not None and new.last_sample.face_found, 30)
     new.mic and new.mic.record(3.0)
     new.view.record_state.setText("")
-    _wait(lambda: new.recording is not None, 10)
-    _wait(lambda: False, 0.7)
+    wait_until(lambda: new.recording is not None, 10)
+    wait_until(lambda: False, 0.7)
     shot("new_interview")
 
     # the plan the live screen will ask (the resume's edits may have rebuilt it meanwhile)
-    _wait(lambda: new.plan is not None and not new.plan_timer.isActive(), 120)
-    from desktop.demo import demo_live_answer
+    wait_until(lambda: new.plan is not None and not new.plan_timer.isActive(), 120)
 
     live_answer = demo_live_answer(lang, new.plan.questions[0].bank_key if new.plan else None)
     speech["audio"] = demo_speech(home, lang, live_answer)
     new.view.start.click()
-    live = shell.screens["live"]
-    _wait(lambda: live.index == 0, 60)
-    _wait(lambda: live.view.preview.frames_shown > 10, 20)
+    live = shell.screen_of(LiveController)
+    wait_until(lambda: live.index == 0, 60)
+    wait_until(lambda: live.view.preview.frames_shown > 10, 20)
     # the spoken demo answer: wait for live captions (interim grey, final solid)
     if lang == "ko":
         live.view.typed.setPlainText(live_answer)
-        _wait(lambda: False, 2.0)
+        wait_until(lambda: False, 2.0)
     else:
         # mid-answer: a sentence or so of captions (final solid, interim grey) on the first question
-        if not _wait(lambda: live.index != 0 or len(" ".join(live.captions.get(0, []) + [live.interim])) > 60, 120) \
+        if not wait_until(lambda: live.index != 0 or len(" ".join(live.captions.get(0, []) + [live.interim])) > 60, 120) \
                 or live.index != 0:
             log.warning("the live screenshot did not catch the spoken answer's captions")
     shot("live")
@@ -288,44 +238,42 @@ def render_language(out: Path, lang: str, theme: str = "light", extra_screens: C
     shell.current = None
 
     shell.move_to("report", interview_id=ids[-1])
-    rep = shell.screens["report"]
-    if not _wait(lambda: rep.report is not None, 90):
+    rep = shell.screen_of(ReportController)
+    if not wait_until(lambda: rep.report is not None, 90):
         log.warning("the demo report did not load in time")
-    _wait(lambda: False, 0.3)
+    wait_until(lambda: False, 0.3)
     shot("report")
 
     shell.move_to("settings")
-    st = shell.screens["settings"]
-    _wait(lambda: bool(st.statuses), 30)
+    st = shell.screen_of(SettingsController)
+    wait_until(lambda: bool(st.statuses), 30)
     shot("settings")
     st.view.show_tab("models")
     stt = next((x for x in st.statuses if x.entry.capability == "stt" and x.installed), None)
     if stt is not None:
         st.select_model(stt.entry.id)
     shot("models")
-    if extra_screens is not None:  # the server sign-in and the recruiter's screens (cli passes them)
+    if extra_screens is not None:  # the server sign-in and the recruiter's screens (render_all passes them)
         extra_screens(shell, ctx, lang, shot)
     shell.screen.leave()
     wait_idle(30_000)
     w.close()
-    apply_theme(QApplication.instance(), "light")
+    apply_theme(app, "light")
     return shots
 
 
-def _wizard_shots(shell, shot: Callable[[str], None]) -> None:
+def _wizard_shots(shell: Shell, shot: Callable[[str], None]) -> None:
     """The first-run wizard's machine check and model choice; the candidate's own first-run
     state (config folder) is left as it was."""
-    from desktop.controllers.wizard import _state_file
-
     path = _state_file()
     before = path.read_bytes() if path.exists() else None
     try:
         shell.move_to("wizard", step="checks")
-        wiz = shell.screens["wizard"]
-        _wait(lambda: wiz.diagnosis is not None, 60)
+        wiz = shell.screen_of(WizardController)
+        wait_until(lambda: wiz.diagnosis is not None, 60)
         shot("wizard_checks")
         wiz.go("models")
-        _wait(lambda: bool(wiz.view.rows), 20)
+        wait_until(lambda: bool(wiz.view.rows), 20)
         shot("wizard_models")
         shell.screen.leave()
         shell.current = None
@@ -336,14 +284,28 @@ def _wizard_shots(shell, shot: Callable[[str], None]) -> None:
             path.write_bytes(before)
 
 
-def render_all(out_dir: str | os.PathLike, extra_screens: Callable | None = None) -> int:
-    from PySide6.QtWidgets import QApplication
-
+def render_all(out_dir: str | os.PathLike[str], extra_screens: ExtraScreens | None = render_recruiter) -> int:
+    """Every screen in both themes and every language into ``out_dir``; the recruiter's screens
+    too unless ``extra_screens`` is None. Prints the files made."""
     out = Path(out_dir)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance() or QApplication(sys.argv[:1])  # noqa: F841 - must exist for widgets
     made = []
     for theme in ("light", "dark"):
         for lang in LANGUAGES:
             made += render_language(out, lang, theme, extra_screens)
     print("\n".join(str(p) for p in made))
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devtools.screenshots",
+                                     description="render every screen with a demo session to PNG files (ko and en)")
+    parser.add_argument("out_dir", metavar="DIR")
+    parser.add_argument("--no-recruiter", action="store_true", help="the candidate's screens only")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    return render_all(args.out_dir, None if args.no_recruiter else render_recruiter)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -7,7 +7,7 @@ sharing" revokes locally and queues the revocation the same way (the outbox's co
 rules: the later consent action wins on the server). The line under the title says what
 is synced, waiting (with the next try) or failed, and why (``sync.client.outbox.sync_state``).
 
-Threading: database work on the database lane, the push on the job pool (login.push_outbox);
+Threading: database work on the database lane, the push on the job pool (services.outbox);
 callbacks on the UI thread. The ReportController tells us which report is on screen
 (``shown``); UI thread only otherwise.
 """
@@ -15,27 +15,48 @@ callbacks on the UI thread. The ReportController tells us which report is on scr
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Protocol, TypedDict
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, SignalInstance
 
 from core.bank import company_name
 from core.db.models import Interview, InterviewStatus
 from core.i18n import tr
 from core.services import sharing
-from desktop.workers.jobs import Op
-from sync.client.outbox import enqueue_interview, sync_state
+from core.tasks import CancelToken, ProgressCallback
+from desktop.context import AppContext
+from desktop.services.outbox import push_outbox
+from desktop.ui.report_view import ReportView
+from desktop.workers.jobs import Op, error_text
+from sync.client.outbox import SyncState, enqueue_interview, sync_state
 
 log = logging.getLogger(__name__)
 
 
+class ReportScreen(Protocol):
+    """What sharing needs of the report screen (desktop.controllers.report.ReportController)."""
+
+    view: ReportView
+    interview_id: int | None
+    shown: SignalInstance  # the interview id (or None) whose report is now on screen
+
+
+class ShareState(TypedDict):
+    """One completed interview's consent and sync state, read on the database lane."""
+
+    interview_id: int
+    company_id: str
+    shared: bool
+    sync: SyncState
+
+
 class SharingController(QObject):
-    def __init__(self, report_screen, ctx) -> None:
-        super().__init__(report_screen)
+    def __init__(self, report_screen: ReportScreen, ctx: AppContext) -> None:
+        super().__init__(report_screen.view)  # lives as long as the report screen's view
         self.screen = report_screen
         self.view = report_screen.view
         self.ctx = ctx
-        self.state: dict[str, Any] | None = None
+        self.state: ShareState | None = None
         report_screen.shown.connect(self.refresh)
         self.view.share.clicked.connect(self.toggle)
         ctx.events.sync_changed.connect(lambda: self.refresh(self.screen.interview_id))
@@ -57,18 +78,18 @@ class SharingController(QObject):
             return None
         sessions = self.ctx.sessions
 
-        def work(progress, cancel):
+        def work(progress: ProgressCallback, cancel: CancelToken) -> ShareState | None:
             with sessions() as s:
                 iv = s.get(Interview, interview_id)
                 if iv is None or iv.company_id is None or iv.status is not InterviewStatus.completed:
                     return None
                 active = sharing.active_consent(s, iv.id, iv.company_id) is not None
                 st = sync_state(s, iv.uuid)
-                return {"interview_id": iv.id, "company_id": iv.company_id, "shared": active, "sync": st}
+                return ShareState(interview_id=iv.id, company_id=iv.company_id, shared=active, sync=st)
 
         return Op(v, work, self._show).on_db_lane().run_in_background()
 
-    def _show(self, state: dict[str, Any] | None) -> None:
+    def _show(self, state: ShareState | None) -> None:
         v, lang = self.view, self.lang
         self.state = state
         if state is None or state["interview_id"] != self.screen.interview_id:
@@ -102,6 +123,7 @@ class SharingController(QObject):
         def work(progress, cancel):
             with sessions() as s:
                 iv = s.get(Interview, iid)
+                assert iv is not None, "the interview on screen was deleted meanwhile"  # reported as a failure
                 if share:
                     sharing.grant(s, iv, company_id)
                 else:
@@ -110,15 +132,11 @@ class SharingController(QObject):
                 s.commit()
 
         def done(_r) -> None:
-            from desktop.controllers.login import push_outbox
-
             self.ctx.events.interviews_changed.emit(iid)
             self.refresh(iid)
             push_outbox(self.ctx, self.view)  # sync_changed follows, and refreshes the line again
 
         def failed(exc: BaseException) -> None:
-            from desktop.workers.jobs import error_text
-
             self.view.share.setEnabled(True)
             self.view.show_error(error_text(exc, self.lang))
 

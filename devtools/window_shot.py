@@ -1,23 +1,22 @@
-"""Developer tools: ``python -m desktop.tools screenshot OUT.png [--lang ko]`` opens the main
-window, waits for the start-up checks, and saves a screenshot of the real window (used under
-Xvfb by the tests and for documentation)."""
+"""``python -m devtools.window_shot screenshot OUT.png [--lang ko]`` opens the main window,
+waits for the start-up checks, and saves a screenshot of the real window as the screen shows it
+(used under Xvfb by the tests and for documentation)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from core.config import load_settings
 from core.i18n import LANGUAGES
+from desktop.controllers.readiness import run_checks
+from desktop.ui.main_window import MainWindow
 
 
 def screenshot(out: str, lang: str, timeout_ms: int = 120_000) -> int:
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
-    from core.config import load_settings
-    from desktop.controllers.readiness import run_checks
-    from desktop.ui.main_window import MainWindow
-
     app = QApplication.instance() or QApplication(sys.argv[:1])
     settings = load_settings().settings.model_copy(update={"language": lang})
     window = MainWindow(settings)
@@ -31,14 +30,16 @@ def screenshot(out: str, lang: str, timeout_ms: int = 120_000) -> int:
         result["code"] = 0 if pixmap.save(out) else 1
         app.quit()
 
-    window.job.finished.connect(lambda: QTimer.singleShot(300, grab))
+    job = window.job
+    assert job is not None, "start_checks started it"
+    job.finished.connect(lambda: QTimer.singleShot(300, grab))
     QTimer.singleShot(timeout_ms, app.quit)
     app.exec()
     return result["code"]
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m desktop.tools")
+    p = argparse.ArgumentParser(prog="python -m devtools.window_shot")
     sub = p.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("screenshot")
     s.add_argument("out")
