@@ -51,6 +51,13 @@ class ServerUnreachable(Big20Error):
     code = "sync.unreachable"
 
 
+def _detail_text(detail: object) -> str:
+    """The server's ``detail``: a sentence, or FastAPI's 422 list of {loc, msg} read as one."""
+    if isinstance(detail, list):
+        return "; ".join(str(d.get("msg", d)) if isinstance(d, dict) else str(d) for d in detail)
+    return str(detail)
+
+
 class ServerRefused(Big20Error):
     """A 4xx other than 401/408/429: the server will refuse this request again."""
 
@@ -127,7 +134,7 @@ class ServerClient:
                 detail = r.json().get("detail")
             except ValueError:
                 detail = r.text
-            raise ServerRefused(r.status_code, str(detail))
+            raise ServerRefused(r.status_code, _detail_text(detail))
         return r
 
     def request(self, method: str, path: str, **kw: Any) -> httpx.Response:
