@@ -125,6 +125,11 @@ def _whole_number(v: Any) -> Any:
 
 # An integer field: no coercion from text or booleans, 4.0 accepted as 4.
 Int = Annotated[int, BeforeValidator(_whole_number), Field(strict=False)]
+# bounds on the int inside the validator, not on the optional field: on ``Int | None`` (after
+# the BeforeValidator) pydantic published them as the keywords "ge"/"le", which JSON Schema
+# does not have; here they are "minimum"/"maximum"
+Position = Annotated[int, Field(ge=0, le=10_000), BeforeValidator(_whole_number), Field(strict=False)]
+RowId = Annotated[int, Field(ge=1, le=2**31 - 1), BeforeValidator(_whole_number), Field(strict=False)]
 
 
 def _dt(**kw: Any) -> Any:
@@ -143,7 +148,7 @@ class ResumeBundle(_Strict):
 class QuestionBundle(_Strict):
     position: Int = Field(ge=0, le=10_000)
     text: str = Field(max_length=20_000)
-    parent_position: Int | None = Field(default=None, ge=0, le=10_000)
+    parent_position: Position | None = None
     asked_at_s: float | None = None
     answer_start_s: float | None = None
     answer_end_s: float | None = None
@@ -154,7 +159,7 @@ class QuestionBundle(_Strict):
 class TranscriptBundle(_Strict):
     speaker: Literal["AI", "User"]
     text: str = Field(max_length=100_000)
-    question_position: Int | None = Field(default=None, ge=0, le=10_000)
+    question_position: Position | None = None
     start_s: float | None = None
     end_s: float | None = None
     words: list[dict[str, Any]] | None = None

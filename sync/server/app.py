@@ -15,8 +15,12 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+from starlette.types import Scope
 from sqlalchemy import text
 
 from core import __version__
@@ -69,6 +73,17 @@ def _interrupted_recordings(sessions) -> None:
 def _error_without_input(error: dict) -> dict:
     loc = [part if isinstance(part, int) else str(part)[:64] for part in error.get("loc", ())][:8]
     return {"loc": loc, "msg": str(error.get("msg", ""))[:300], "type": str(error.get("type", ""))[:64]}
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
+    """Every method some route of ``app`` answers for the request's path: each asked of the
+    router as a full match (included routers are nested objects in FastAPI, so their routes
+    are not walked by hand)."""
+    return sorted(m for m in _METHODS
+                  if any(route.matches({**scope, "method": m})[0] is Match.FULL for route in app.router.routes))
 
 
 def server_status(engine) -> dict:
@@ -140,6 +155,14 @@ def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
         # the shape every 422 has (FastAPI's HTTPValidationError): one documented answer
         return JSONResponse({"detail": [{"loc": ["body"], "msg": exc.localized("en"), "type": "value_error"}]},
                             status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 405:
+            # Starlette names only the first route matching the path; several routes share a
+            # path here (GET and PUT of one resource): Allow lists every method the path has
+            exc.headers = {**(exc.headers or {}), "Allow": ", ".join(allowed_methods(app, request.scope))}
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

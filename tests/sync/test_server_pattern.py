@@ -7,12 +7,23 @@ one ``ServerSettings`` read from the environment, which no other server module r
 from __future__ import annotations
 
 import ast
+import json
+import math
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from core.catalog import embedding_dim
+from core.db.models import Speaker, Transcript
+from core.db.session import session_factory, transaction
 from core.errors import InputError
+from core.services import sharing
+from core.services.embeddings import search_shared
+from core.services.interviews import create_interview
+from sync.server.app import create_app
 from sync.server.settings import ServerSettings, WorkerSettings
+from tests.sync.server_helpers import seeded_server_db
 
 SERVER = Path(__file__).resolve().parents[2] / "sync" / "server"
 ROUTES = sorted((SERVER / "routes").glob("*.py"))
@@ -106,3 +117,35 @@ def test_settings_from_the_environment(monkeypatch):
     monkeypatch.setenv("BIG20_SERVER_ICE_SERVERS", "not json")
     with pytest.raises(InputError):
         ServerSettings.from_env()
+
+
+# ----------------------------------------------------------------------------- issue 23 leftovers
+def test_the_openapi_schema_publishes_json_schema_bounds_and_405_lists_every_method():
+    app = create_app(ServerSettings(database_url="sqlite://", secret_key="k" * 40), embedder=None)
+    spec = json.dumps(app.openapi())
+    assert '"ge"' not in spec and '"le"' not in spec  # pydantic's names, not JSON Schema's
+    note = app.openapi()["components"]["schemas"]["NoteIn"]["properties"]["detail_index"]["anyOf"][0]
+    assert (note["minimum"], note["maximum"]) == (0, 10_000)
+    client = TestClient(app)  # no lifespan: a 405 is answered before any database work
+    r = client.get("/api/v1/interviews/1/shares/KAKAO")  # PUT and DELETE live on two routes
+    assert r.status_code == 405 and r.headers["allow"] == "DELETE, PUT"
+    r = client.delete("/api/v1/interviews/1")
+    assert r.status_code == 405 and r.headers["allow"] == "GET"
+
+
+@pytest.mark.postgres
+def test_search_hits_always_have_a_similarity(pg_engine):
+    """A blank answer and an answer whose vector has no direction (all zeros: the cosine is
+    undefined, and PostgreSQL's is NaN, which came back as "similarity": null) are not hits."""
+    seeded_server_db(pg_engine, "cand")
+    dim = embedding_dim()
+    unit = [1.0] + [0.0] * (dim - 1)
+    with transaction(session_factory(pg_engine)) as s:
+        iv = create_interview(s, candidate_id=1, position="Backend", company_id="KAKAO")
+        sharing.grant(s, iv, "KAKAO")
+        for text, vec in (("Kafka 파티션 설계", unit), ("   ", unit), ("소리 없는 답", [0.0] * dim)):
+            s.add(Transcript(interview_id=iv.id, speaker=Speaker.User, text=text, embedding=vec))
+    with session_factory(pg_engine)() as s:
+        hits = search_shared(s, "KAKAO", unit, 10)
+    assert [(kind, row.text) for kind, row, _, _ in hits] == [("answer", "Kafka 파티션 설계")]
+    assert all(math.isfinite(sim) for *_, sim in hits)
