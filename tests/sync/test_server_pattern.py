@@ -9,8 +9,10 @@ from __future__ import annotations
 import ast
 import json
 import math
+import time as time_module
 from pathlib import Path
 
+import jwt
 import pytest
 from fastapi.testclient import TestClient
 
@@ -22,6 +24,7 @@ from core.services import sharing
 from core.services.embeddings import search_shared
 from core.services.interviews import create_interview
 from sync.server.app import create_app
+from sync.server.security import create_access_token, decode_access_token
 from sync.server.settings import ServerSettings, WorkerSettings
 from tests.sync.server_helpers import seeded_server_db
 
@@ -149,3 +152,20 @@ def test_search_hits_always_have_a_similarity(pg_engine):
         hits = search_shared(s, "KAKAO", unit, 10)
     assert [(kind, row.text) for kind, row, _, _ in hits] == [("answer", "Kafka 파티션 설계")]
     assert all(math.isfinite(sim) for *_, sim in hits)
+
+
+def test_an_access_token_is_verified_once_and_its_expiry_on_every_use(monkeypatch):
+    """PyJWT's signature check was 6% of a report read (py-spy): a token is verified once and
+    then only its expiry is compared; a forged, foreign or expired token is still refused."""
+    calls = []
+    real = jwt.decode
+    monkeypatch.setattr(jwt, "decode", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    secret = "s" * 40
+    token = create_access_token(7, "recruiter", secret=secret, minutes=15, session_id="sid-1")
+    assert [decode_access_token(token, secret=secret)["sub"] for _ in range(3)] == ["7"] * 3
+    assert len(calls) == 1
+    assert decode_access_token(token, secret="o" * 40) is None  # another server's secret
+    assert decode_access_token(token[:-2] + "xx", secret=secret) is None
+    claims = decode_access_token(token, secret=secret)
+    monkeypatch.setattr(time_module, "time", lambda: claims["exp"] + 1)
+    assert decode_access_token(token, secret=secret) is None  # expired since it was cached
