@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.protocols import Embedder
 from sync.server.jobs import (
     _UNSET,
+    JobResult,
     WorkerContext,
     embed_all_now,
     embed_interview_now,
@@ -44,7 +45,7 @@ log = logging.getLogger(__name__)
 _CHILD: dict[str, WorkerContext] = {}
 
 
-def _child_job(settings: WorkerSettings, kind: str, arg: int | None) -> Any:
+def _child_job(settings: WorkerSettings, kind: str, arg: int | None) -> JobResult | None:
     """One background job in the local worker process."""
     context = _CHILD.get("context")
     if context is None or context.settings != settings:
@@ -88,7 +89,7 @@ class Background:
                 self._embedder = load_embedder(self._settings.embed_model)
             return self._embedder
 
-    def _send(self, name: str, args: list[Any]) -> None:
+    def _send(self, name: str, args: list[int]) -> None:
         with self._lock:
             if self._celery is None:
                 self._celery = make_celery(self._broker_url or "")

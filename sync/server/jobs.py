@@ -16,12 +16,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.db.models import Interview, Resume
 from core.db.session import make_engine, session_factory, transaction
-from core.protocols import Embedder
+from core.protocols import AnswerEvaluator, Embedder
 from core.services.embeddings import company_fit, embed_pending
 from core.services.reevaluation import reevaluate_interview
 from sync.server.settings import WorkerSettings
 
 _UNSET = object()
+# what a job answers (JSON, the Celery result)
+JobResult = dict[str, Any]
 
 if TYPE_CHECKING:
     from celery import Celery
@@ -36,7 +38,7 @@ def load_embedder(model_id: str | None) -> Embedder | None:
     return load(model_id)
 
 
-def load_evaluator(name: str | None, embed_model: str | None) -> Any | None:
+def load_evaluator(name: str | None, embed_model: str | None) -> AnswerEvaluator | None:
     """:func:`sync.server.embedding.load_evaluator`, imported on first use (as above)."""
     from sync.server.embedding import load_evaluator as load
 
@@ -62,8 +64,9 @@ class WorkerContext:
         self.settings = settings
         self._lock = threading.Lock()
         self._sessions: sessionmaker[Session] | None = None
-        self._embedder: Any = _UNSET
-        self._evaluator: Any = _UNSET
+        self._embedder: Embedder | None = None
+        self._evaluator: AnswerEvaluator | None = None
+        self._loaded: set[str] = set()  # "embedder", "evaluator": tried once (None: cannot run)
 
     def sessions(self) -> sessionmaker[Session]:
         with self._lock:
@@ -76,24 +79,26 @@ class WorkerContext:
 
     def embedder(self) -> Embedder | None:
         with self._lock:
-            if self._embedder is _UNSET:
+            if "embedder" not in self._loaded:
                 self._embedder = load_embedder(self.settings.embed_model)
+                self._loaded.add("embedder")
             return self._embedder
 
-    def evaluator(self) -> Any | None:
+    def evaluator(self) -> AnswerEvaluator | None:
         with self._lock:
-            if self._evaluator is _UNSET:
+            if "evaluator" not in self._loaded:
                 self._evaluator = load_evaluator(self.settings.evaluator, self.settings.embed_model)
+                self._loaded.add("evaluator")
             return self._evaluator
 
 
-def reevaluate_now(sessions: sessionmaker[Session], evaluator: Any, interview_id: int) -> dict[str, Any]:
+def reevaluate_now(sessions: sessionmaker[Session], evaluator: AnswerEvaluator, interview_id: int) -> JobResult:
     """The re-evaluation job: each synced answer scored again, stored beside the desktop's."""
     with transaction(sessions) as s:
         return reevaluate_interview(s, evaluator, interview_id)
 
 
-def embed_interview_now(sessions: sessionmaker[Session], embedder: Embedder, interview_id: int) -> dict[str, Any]:
+def embed_interview_now(sessions: sessionmaker[Session], embedder: Embedder, interview_id: int) -> JobResult:
     """The embedding job after a sync: the interview's resume and answers, then its fit."""
     with transaction(sessions) as s:
         # company profiles first (a handful): the fit below compares against them

@@ -35,20 +35,20 @@ _DEV_SECRET = "development-only-secret-change-me"
 MIN_SECRET = 32
 
 
-def _alias(field: str, *env: str, default: Any = None, **kw: Any) -> Any:
+def _alias(field: str, *env: str, default: object = None, **kw: Any) -> Any:
     """A field read from the environment under ``env`` names (not ``BIG20_SERVER_<FIELD>``);
     keyword arguments still use ``field`` (``populate_by_name``). Never the bare field name
     in the environment: a stray ``SECRET_KEY`` or ``ENVIRONMENT`` must not configure us."""
     return Field(default, validation_alias=AliasChoices(*env), **kw)
 
 
-def _comma_list(value: Any) -> Any:
+def _comma_list(value: object) -> object:
     if isinstance(value, str):
         return tuple(part.strip() for part in value.split(",") if part.strip())
     return value
 
 
-def _switch(value: Any) -> Any:
+def _switch(value: object) -> object:
     if isinstance(value, str):
         if not value.strip():
             return None
@@ -56,7 +56,7 @@ def _switch(value: Any) -> Any:
     return value
 
 
-def _none_if_blank(value: Any) -> Any:
+def _none_if_blank(value: object) -> object:
     return None if isinstance(value, str) and not value.strip() else value
 
 
@@ -77,7 +77,7 @@ class WorkerSettings(BaseSettings):
 
     _blank_is_none = field_validator("broker_url", "embed_model", "evaluator", mode="before")(_none_if_blank)
 
-    def engine_args(self) -> dict[str, Any]:
+    def engine_args(self) -> dict[str, dict[str, str]]:
         """Keyword arguments of ``core.db.session.make_engine`` for this database."""
         return {"connect_args": PG_CONNECT_ARGS} if self.database_url.startswith("postgresql") else {}
 
@@ -134,7 +134,7 @@ class ServerSettings(WorkerSettings):
 
     @field_validator("ice_servers", mode="before")
     @classmethod
-    def _ice(cls, value: Any) -> Any:
+    def _ice(cls, value: object) -> object:
         return tuple(parse_ice_servers(value)) if isinstance(value, str) else value
 
     @field_validator("secret_key")
