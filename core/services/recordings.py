@@ -92,11 +92,11 @@ def mark(session: Session, recording_id: int, status: str) -> None:
     session.commit()
 
 
-def mark_interrupted(session: Session) -> int:
+def mark_interrupted(session: Session) -> None:
     """Live recordings still "recording" at start-up were cut by a server stop that could not
     finish them (killed): "interrupted", so nobody waits for them. The caller commits."""
-    return session.execute(update(MediaFile).where(MediaFile.source == "live", MediaFile.status == "recording")
-                           .values(status="interrupted")).rowcount
+    session.execute(update(MediaFile).where(MediaFile.source == "live", MediaFile.status == "recording")
+                    .values(status="interrupted"))
 
 
 def stored_bytes(session: Session, candidate_id: int) -> tuple[int, int]:

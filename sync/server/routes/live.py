@@ -33,7 +33,7 @@ import os
 import shutil
 import uuid as uuidlib
 from pathlib import Path as FsPath
-from typing import Annotated, NamedTuple
+from typing import Annotated, Any, NamedTuple
 
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
@@ -60,8 +60,9 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/interviews", tags=["live video"], responses=AUTH_RESPONSES)
 RecordingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 UploadId = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]
-NOT_FOUND = {404: {"description": "no such interview (or not yours to see)"}}
-NO_MEDIA = {503: {"description": "the server has no media directory configured"}}
+Responses = dict[int | str, dict[str, Any]]  # FastAPI's ``responses=`` type
+NOT_FOUND: Responses = {404: {"description": "no such interview (or not yours to see)"}}
+NO_MEDIA: Responses = {503: {"description": "the server has no media directory configured"}}
 FMT = "webm"
 
 
@@ -230,7 +231,10 @@ def start_upload(interview_id: InterviewId, body: UploadIn, request: Request, se
             session.commit()
         except IntegrityError:  # the same file started twice at once: answer the first
             session.rollback()
-            up = recordings.upload_of(session, interview.id, body.sha256)
+            first = recordings.upload_of(session, interview.id, body.sha256)
+            if first is None:  # and it is gone again (cancelled meanwhile): the client retries
+                raise HTTPException(status.HTTP_409_CONFLICT, detail="a concurrent upload of this file") from None
+            up = first
     elif up.size != body.size:
         raise HTTPException(status.HTTP_409_CONFLICT, detail="this checksum was announced with another size")
     if up.media_file_id is None:
