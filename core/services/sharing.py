@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 
 from typing import Any
 
-from sqlalchemy import Select, select, text
+from sqlalchemy import ColumnElement, Select, exists, select, text, true
 from sqlalchemy.orm import Session
 
 from core.db.models import (
@@ -57,11 +57,23 @@ def can_read(session: Session, user: User, interview: Interview) -> bool:
     return active_consent(session, interview.id, user.company_id) is not None
 
 
+def _may_read(user: User) -> ColumnElement[bool]:
+    """The read rule as a condition on ``interviews`` (see the module docstring)."""
+    if user.role is UserRole.admin:
+        return true()
+    if user.role is UserRole.candidate:
+        return Interview.candidate_id == user.id
+    return exists().where(ShareConsent.interview_id == Interview.id, ShareConsent.company_id == (user.company_id or ""),
+                          ShareConsent.revoked_at.is_(None))
+
+
 def readable_interview(session: Session, user: User, interview_id: int, *, what: str | None = None) -> Interview:
     """The interview if ``user`` may read it, else NotFound. A recruiter's read of ``what``
-    (e.g. "report") is logged (flushed; the caller commits)."""
-    interview = session.get(Interview, interview_id)
-    if interview is None or not can_read(session, user, interview):
+    (e.g. "report") is logged (flushed; the caller commits). One statement whether the
+    interview is missing, forbidden or readable: the answer's timing does not tell a
+    stranger's interview from none (the rule was a second query before)."""
+    interview = session.scalar(select(Interview).where(Interview.id == interview_id, _may_read(user)))
+    if interview is None:
         raise NotFound("db.not_found", what="interview", id=interview_id)
     if what is not None and user.role is UserRole.recruiter:
         session.add(ConsentAccessLog(interview_id=interview.id, viewer_id=user.id, what=what[:40]))
@@ -71,9 +83,11 @@ def readable_interview(session: Session, user: User, interview_id: int, *, what:
 
 def owned_interview(session: Session, user: User, interview_id: int) -> Interview:
     """The interview if ``user`` is its candidate (or an admin), else NotFound: changes to an
-    interview (status, questions, transcripts, sharing) are the candidate's alone."""
-    interview = session.get(Interview, interview_id)
-    if interview is None or (user.role is not UserRole.admin and interview.candidate_id != user.id):
+    interview (status, questions, transcripts, sharing) are the candidate's alone. One
+    statement either way (as :func:`readable_interview`)."""
+    mine = true() if user.role is UserRole.admin else Interview.candidate_id == user.id
+    interview = session.scalar(select(Interview).where(Interview.id == interview_id, mine))
+    if interview is None:
         raise NotFound("db.not_found", what="interview", id=interview_id)
     return interview
 

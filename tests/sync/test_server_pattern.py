@@ -15,11 +15,12 @@ from pathlib import Path
 import jwt
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from core.catalog import embedding_dim
-from core.db.models import Speaker, Transcript
+from core.db.models import Speaker, Transcript, User, UserRole
 from core.db.session import session_factory, transaction
-from core.errors import InputError
+from core.errors import InputError, NotFound
 from core.services import sharing
 from core.services.embeddings import search_shared
 from core.services.interviews import create_interview
@@ -169,3 +170,32 @@ def test_an_access_token_is_verified_once_and_its_expiry_on_every_use(monkeypatc
     claims = decode_access_token(token, secret=secret)
     monkeypatch.setattr(time_module, "time", lambda: claims["exp"] + 1)
     assert decode_access_token(token, secret=secret) is None  # expired since it was cached
+
+
+@pytest.mark.postgres
+def test_a_forbidden_interview_costs_what_a_missing_one_does(pg_engine):
+    """Issue 23: a 0.7 ms gap between forbidden and missing told a stranger's interview from
+    none. The read rule is now part of the one statement that looks the interview up."""
+    seeded_server_db(pg_engine, "cand", ("rec", UserRole.recruiter, "KAKAO"), ("other", UserRole.recruiter, "NAVER"))
+    statements: list[str] = []
+    event.listen(pg_engine, "before_cursor_execute", lambda _c, _cur, sql, *_: statements.append(sql))
+    with transaction(session_factory(pg_engine)) as s:
+        iv = create_interview(s, candidate_id=1, position="Backend", company_id="KAKAO")
+        sharing.grant(s, iv, "KAKAO")
+        iid = iv.id
+    with session_factory(pg_engine)() as s:
+        rec, other = s.get(User, 2), s.get(User, 3)
+        counts = {}
+        for name, user, target in (("readable", rec, iid), ("forbidden", other, iid), ("missing", other, iid + 1000)):
+            statements.clear()
+            try:
+                sharing.readable_interview(s, user, target)
+            except NotFound:
+                pass
+            counts[name] = len(statements)
+        for name, target in (("owned forbidden", iid), ("owned missing", iid + 1000)):
+            statements.clear()
+            with pytest.raises(NotFound):
+                sharing.owned_interview(s, other, target)
+            counts[name] = len(statements)
+    assert counts == {"readable": 1, "forbidden": 1, "missing": 1, "owned forbidden": 1, "owned missing": 1}
