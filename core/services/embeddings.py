@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.catalog import embedding_dim
@@ -100,12 +100,14 @@ def _cos(a: Sequence[float], b: Sequence[float]) -> float:
 def _nearest(session: Session, model: Any, vec: Sequence[float], stmt, limit: int) -> list[tuple[Any, float]]:
     if session.get_bind().dialect.name == "postgresql":
         dist = model.embedding.cosine_distance(list(vec))
-        rows = session.execute(stmt.add_columns(dist.label("d")).where(model.embedding.is_not(None))
+        # a zero vector's cosine distance is NaN (PostgreSQL sorts NaN above every number):
+        # ``<= 2`` keeps exactly the rows with a similarity, so none comes back as null
+        rows = session.execute(stmt.add_columns(dist.label("d")).where(model.embedding.is_not(None), dist <= 2.0)
                                .order_by(dist).limit(limit))
         return [(r[0], 1.0 - float(r[-1])) for r in rows]
     rows = [r for r in session.scalars(stmt) if getattr(r, "embedding", None) is not None]
     scored = sorted(((r, _cos(r.embedding, vec)) for r in rows), key=lambda t: -t[1])
-    return scored[:limit]
+    return [(r, sim) for r, sim in scored if math.isfinite(sim)][:limit]
 
 
 def similar_companies(session: Session, company: Company, limit: int = 5) -> list[tuple[Company, float]]:
@@ -146,11 +148,14 @@ def answer_vs_model(session: Session, interview_id: int) -> list[dict[str, Any]]
 def search_shared(session: Session, company_id: str, query_vec: Sequence[float], limit: int = 10
                   ) -> list[tuple[str, Any, Interview, float]]:
     """Candidate answers and resumes of the interviews actively shared with ``company_id``,
-    nearest to ``query_vec``: (kind, row, interview, similarity), best first."""
+    nearest to ``query_vec``: (kind, row, interview, similarity), best first. Every hit has a
+    finite similarity: a blank answer (nothing said) and a vector without a direction (all
+    zeros, whose cosine is undefined) are not hits."""
     shared = select(ShareConsent.interview_id).where(ShareConsent.company_id == company_id,
                                                      ShareConsent.revoked_at.is_(None))
     answers = _nearest(session, Transcript, query_vec, select(Transcript).where(
-        Transcript.interview_id.in_(shared), Transcript.speaker == Speaker.User), limit)
+        Transcript.interview_id.in_(shared), Transcript.speaker == Speaker.User,
+        func.length(func.trim(Transcript.text)) > 0), limit)
     hits: list[tuple[str, Any, Interview, float]] = [
         ("answer", t, session.get(Interview, t.interview_id), s) for t, s in answers]
     interviews = list(session.scalars(select(Interview).where(Interview.id.in_(shared),

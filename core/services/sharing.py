@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 
 from typing import Any
 
-from sqlalchemy import Select, select, text
+from sqlalchemy import ColumnElement, Select, exists, select, text, true
 from sqlalchemy.orm import Session
 
 from core.db.models import (
@@ -34,7 +34,7 @@ from core.db.models import (
     User,
     UserRole,
 )
-from core.errors import InputError, NotFound
+from core.errors import NotFound
 
 
 def _now() -> datetime:
@@ -57,11 +57,23 @@ def can_read(session: Session, user: User, interview: Interview) -> bool:
     return active_consent(session, interview.id, user.company_id) is not None
 
 
+def _may_read(user: User) -> ColumnElement[bool]:
+    """The read rule as a condition on ``interviews`` (see the module docstring)."""
+    if user.role is UserRole.admin:
+        return true()
+    if user.role is UserRole.candidate:
+        return Interview.candidate_id == user.id
+    return exists().where(ShareConsent.interview_id == Interview.id, ShareConsent.company_id == (user.company_id or ""),
+                          ShareConsent.revoked_at.is_(None))
+
+
 def readable_interview(session: Session, user: User, interview_id: int, *, what: str | None = None) -> Interview:
     """The interview if ``user`` may read it, else NotFound. A recruiter's read of ``what``
-    (e.g. "report") is logged (flushed; the caller commits)."""
-    interview = session.get(Interview, interview_id)
-    if interview is None or not can_read(session, user, interview):
+    (e.g. "report") is logged (flushed; the caller commits). One statement whether the
+    interview is missing, forbidden or readable: the answer's timing does not tell a
+    stranger's interview from none (the rule was a second query before)."""
+    interview = session.scalar(select(Interview).where(Interview.id == interview_id, _may_read(user)))
+    if interview is None:
         raise NotFound("db.not_found", what="interview", id=interview_id)
     if what is not None and user.role is UserRole.recruiter:
         session.add(ConsentAccessLog(interview_id=interview.id, viewer_id=user.id, what=what[:40]))
@@ -71,18 +83,21 @@ def readable_interview(session: Session, user: User, interview_id: int, *, what:
 
 def owned_interview(session: Session, user: User, interview_id: int) -> Interview:
     """The interview if ``user`` is its candidate (or an admin), else NotFound: changes to an
-    interview (status, questions, transcripts, sharing) are the candidate's alone."""
-    interview = session.get(Interview, interview_id)
-    if interview is None or (user.role is not UserRole.admin and interview.candidate_id != user.id):
+    interview (status, questions, transcripts, sharing) are the candidate's alone. One
+    statement either way (as :func:`readable_interview`)."""
+    mine = true() if user.role is UserRole.admin else Interview.candidate_id == user.id
+    interview = session.scalar(select(Interview).where(Interview.id == interview_id, mine))
+    if interview is None:
         raise NotFound("db.not_found", what="interview", id=interview_id)
     return interview
 
 
 def grant(session: Session, interview: Interview, company_id: str, *, include_video: bool = False,
           at: datetime | None = None) -> ShareConsent:
-    """Share ``interview`` with ``company_id`` (re-granting a revoked consent reactivates it)."""
+    """Share ``interview`` with ``company_id`` (re-granting a revoked consent reactivates it);
+    NotFound for a company that does not exist."""
     if session.get(Company, company_id) is None:
-        raise InputError("bank.unknown_company", id=company_id, known="GET /api/v1/companies")
+        raise NotFound("db.not_found", what="company", id=company_id)
     row = session.scalar(select(ShareConsent).where(
         ShareConsent.interview_id == interview.id, ShareConsent.company_id == company_id))
     if row is None:
@@ -115,6 +130,50 @@ def access_log(session: Session, interview_id: int) -> list[tuple[ConsentAccessL
                            .where(ConsentAccessLog.interview_id == interview_id)
                            .order_by(ConsentAccessLog.id))
     return [(log, user) for log, user in rows]
+
+
+def log_reads(session: Session, viewer: User, interview_ids: list[int], what: str) -> None:
+    """Write one access-log row per interview read on the recruiter's side (listed, found by
+    search; recruiters and admins). The caller commits."""
+    session.add_all([ConsentAccessLog(interview_id=i, viewer_id=viewer.id, what=what[:40]) for i in interview_ids])
+
+
+def notes_for(session: Session, interview_id: int, user: User) -> list[RecruiterNote]:
+    """Notes are the reviewing company's own: a recruiter sees their company's, an admin all,
+    a candidate none."""
+    stmt = select(RecruiterNote).where(RecruiterNote.interview_id == interview_id)
+    if user.role is UserRole.recruiter:
+        stmt = stmt.join(User, User.id == RecruiterNote.author_id).where(User.company_id == user.company_id)
+    elif user.role is not UserRole.admin:
+        return []
+    return list(session.scalars(stmt.order_by(RecruiterNote.id)))
+
+
+def add_note(session: Session, interview: Interview, author: User, *, detail_index: int | None, note: str,
+             score_override: float | None) -> RecruiterNote:
+    row = RecruiterNote(interview_id=interview.id, author_id=author.id, detail_index=detail_index, note=note,
+                        score_override=score_override)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def server_evaluations(session: Session, interview_id: int) -> list[ServerEvaluation]:
+    return list(session.scalars(select(ServerEvaluation).where(ServerEvaluation.interview_id == interview_id)
+                                .order_by(ServerEvaluation.detail_index, ServerEvaluation.evaluator)))
+
+
+def shared_listing(session: Session, recruiter: User, stmt: Select) -> list[tuple[Interview, str, datetime]]:
+    """The interviews ``stmt`` selects (from :func:`shared_with_company`) with their candidate's
+    display name and when the consent was given; each listing is logged ("listed")."""
+    rows = list(session.scalars(stmt))
+    ids = [iv.id for iv in rows]
+    names = {uid: full or username for uid, full, username in session.execute(
+        select(User.id, User.full_name, User.username).where(User.id.in_({iv.candidate_id for iv in rows})))}
+    shared_at = dict(session.execute(select(ShareConsent.interview_id, ShareConsent.granted_at).where(
+        ShareConsent.interview_id.in_(ids), ShareConsent.company_id == (recruiter.company_id or ""))).all())
+    log_reads(session, recruiter, ids, "listed")
+    return [(iv, names.get(iv.candidate_id, ""), shared_at[iv.id]) for iv in rows]
 
 
 def shared_with_company(session: Session, company_id: str | None) -> Select:

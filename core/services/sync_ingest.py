@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from core.db.models import (
@@ -41,6 +41,7 @@ from core.db.models import (
     Resume,
     ShareConsent,
     Speaker,
+    SyncReceipt,
     Transcript,
     User,
 )
@@ -48,6 +49,11 @@ from core.errors import InputError, NotFound
 from core.report.store import save_report
 
 BUNDLE_VERSION = 1
+
+
+class BundleConflict(InputError):
+    """A bundle the schema accepts but the server's data refuses (an unknown company, a
+    question position twice): the server answers it 409, since resending cannot help."""
 
 
 def drop_nul(value: Any) -> Any:
@@ -119,6 +125,11 @@ def _whole_number(v: Any) -> Any:
 
 # An integer field: no coercion from text or booleans, 4.0 accepted as 4.
 Int = Annotated[int, BeforeValidator(_whole_number), Field(strict=False)]
+# bounds on the int inside the validator, not on the optional field: on ``Int | None`` (after
+# the BeforeValidator) pydantic published them as the keywords "ge"/"le", which JSON Schema
+# does not have; here they are "minimum"/"maximum"
+Position = Annotated[int, Field(ge=0, le=10_000), BeforeValidator(_whole_number), Field(strict=False)]
+RowId = Annotated[int, Field(ge=1, le=2**31 - 1), BeforeValidator(_whole_number), Field(strict=False)]
 
 
 def _dt(**kw: Any) -> Any:
@@ -137,7 +148,7 @@ class ResumeBundle(_Strict):
 class QuestionBundle(_Strict):
     position: Int = Field(ge=0, le=10_000)
     text: str = Field(max_length=20_000)
-    parent_position: Int | None = Field(default=None, ge=0, le=10_000)
+    parent_position: Position | None = None
     asked_at_s: float | None = None
     answer_start_s: float | None = None
     answer_end_s: float | None = None
@@ -148,7 +159,7 @@ class QuestionBundle(_Strict):
 class TranscriptBundle(_Strict):
     speaker: Literal["AI", "User"]
     text: str = Field(max_length=100_000)
-    question_position: Int | None = Field(default=None, ge=0, le=10_000)
+    question_position: Position | None = None
     start_s: float | None = None
     end_s: float | None = None
     words: list[dict[str, Any]] | None = None
@@ -200,7 +211,7 @@ def _apply_shares(session: Session, interview: Interview, shares: list[ShareBund
     now = datetime.now(timezone.utc)
     for s in shares:
         if session.get(Company, s.company_id) is None:
-            raise InputError("bank.unknown_company", id=s.company_id, known="GET /api/v1/companies")
+            raise BundleConflict("bank.unknown_company", id=s.company_id, known="GET /api/v1/companies")
         row = session.scalar(select(ShareConsent).where(ShareConsent.interview_id == interview.id,
                                                         ShareConsent.company_id == s.company_id))
         if row is None:
@@ -231,7 +242,7 @@ def apply_bundle(session: Session, user: User, bundle: InterviewBundle) -> dict[
     """Create or replace the interview ``bundle`` describes, owned by ``user``; flushed, not
     committed. Returns the receipt body {interview_id, uuid, questions, transcripts, report}."""
     if bundle.company_id is not None and session.get(Company, bundle.company_id) is None:
-        raise InputError("bank.unknown_company", id=bundle.company_id, known="GET /api/v1/companies")
+        raise BundleConflict("bank.unknown_company", id=bundle.company_id, known="GET /api/v1/companies")
     interview = session.scalar(select(Interview).where(Interview.uuid == bundle.uuid))
     if interview is not None and interview.candidate_id != user.id:
         raise NotFound("db.not_found", what="interview", id=bundle.uuid)
@@ -273,7 +284,7 @@ def apply_bundle(session: Session, user: User, bundle: InterviewBundle) -> dict[
                                                  .where(Question.bank_key.in_(keys)))} if keys else {}
     for q in sorted(bundle.questions, key=lambda q: q.position):
         if q.position in by_pos:
-            raise InputError("input.invalid", reason=f"question position {q.position} appears twice")
+            raise BundleConflict("input.invalid", reason=f"question position {q.position} appears twice")
         parent = by_pos.get(q.parent_position) if q.parent_position is not None else None
         row = InterviewQuestion(interview_id=interview.id, position=q.position, text=q.text,
                                 parent_id=parent.id if parent else None, asked_at_s=q.asked_at_s,
@@ -298,3 +309,22 @@ def apply_bundle(session: Session, user: User, bundle: InterviewBundle) -> dict[
     session.flush()
     return {"interview_id": interview.id, "uuid": interview.uuid, "questions": len(bundle.questions),
             "transcripts": len(bundle.transcripts), "report": bundle.report is not None}
+
+
+def receipt_of(session: Session, key: str) -> SyncReceipt | None:
+    """The stored receipt of an idempotency key, if any."""
+    return session.scalar(select(SyncReceipt).where(SyncReceipt.idempotency_key == key))
+
+
+def held_for(session: Session, candidate_id: int, uuid: str) -> dict[str, Any]:
+    """What the server holds of the candidate's interview ``uuid``: {uuid, interview_id,
+    questions, transcripts, report}; NotFound when it has none (or it is somebody else's)."""
+    iv = session.scalar(select(Interview).where(Interview.uuid == uuid))
+    if iv is None or iv.candidate_id != candidate_id:
+        raise NotFound("db.not_found", what="interview", id=uuid)
+
+    def count(model: Any) -> int:
+        return session.scalar(select(func.count()).select_from(model).where(model.interview_id == iv.id)) or 0
+
+    return {"uuid": iv.uuid, "interview_id": iv.id, "questions": count(InterviewQuestion),
+            "transcripts": count(Transcript), "report": count(EvaluationReport) > 0}

@@ -51,6 +51,16 @@ class ServerUnreachable(Big20Error):
     code = "sync.unreachable"
 
 
+# one object of the server's JSON answers (its shape: sync.server.schemas)
+JsonObject = dict[str, Any]
+
+def _detail_text(detail: object) -> str:
+    """The server's ``detail``: a sentence, or FastAPI's 422 list of {loc, msg} read as one."""
+    if isinstance(detail, list):
+        return "; ".join(str(d.get("msg", d)) if isinstance(d, dict) else str(d) for d in detail)
+    return str(detail)
+
+
 class ServerRefused(Big20Error):
     """A 4xx other than 401/408/429: the server will refuse this request again."""
 
@@ -127,7 +137,7 @@ class ServerClient:
                 detail = r.json().get("detail")
             except ValueError:
                 detail = r.text
-            raise ServerRefused(r.status_code, str(detail))
+            raise ServerRefused(r.status_code, _detail_text(detail))
         return r
 
     def request(self, method: str, path: str, **kw: Any) -> httpx.Response:
@@ -149,7 +159,7 @@ class ServerClient:
         return self._check(r)
 
     # ------------------------------------------------------------------ session
-    def _store(self, body: dict[str, Any]) -> None:
+    def _store(self, body: JsonObject) -> None:
         with self._lock:
             self._access = body["access_token"]
             self.secrets.set(REFRESH_SECRET, body["refresh_token"])
@@ -173,7 +183,7 @@ class ServerClient:
     def logged_in(self) -> bool:
         return self._access is not None or bool(self.secrets.get(REFRESH_SECRET))
 
-    def login(self, username: str, password: str) -> dict[str, Any]:
+    def login(self, username: str, password: str) -> JsonObject:
         """Log in (OAuth2 password flow); returns the user. Wrong password: ServerRefused(401)."""
         r = self._send("POST", "/auth/token", auth=False, data={"username": username, "password": password})
         if r.status_code == 401:
@@ -191,14 +201,14 @@ class ServerClient:
         self._forget()
 
     # ------------------------------------------------------------------ API
-    def me(self) -> dict[str, Any]:
+    def me(self) -> JsonObject:
         return self.request("GET", "/users/me").json()
 
-    def push_interview(self, bundle: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
+    def push_interview(self, bundle: JsonObject, idempotency_key: str) -> JsonObject:
         return self.request("POST", "/sync/interviews", json=bundle,
                             headers={"Idempotency-Key": idempotency_key}).json()
 
-    def interview_state(self, uuid: str) -> dict[str, Any] | None:
+    def interview_state(self, uuid: str) -> JsonObject | None:
         try:
             return self.request("GET", f"/sync/interviews/{uuid}").json()
         except ServerRefused as exc:
@@ -207,77 +217,77 @@ class ServerClient:
             raise
 
     def create_interview(self, position: str, *, company_id: str | None = None, language: str = "ko",
-                         uuid: str | None = None) -> dict[str, Any]:
+                         uuid: str | None = None) -> JsonObject:
         """A scheduled interview on the server. With ``uuid`` (the local interview's) it is
         idempotent: the existing one of that uuid is returned unchanged (HTTP 200, not 201)."""
-        body: dict[str, Any] = {"position": position, "company_id": company_id, "language": language}
+        body: JsonObject = {"position": position, "company_id": company_id, "language": language}
         if uuid is not None:
             body["uuid"] = uuid
         return self.request("POST", "/interviews", json=body).json()
 
-    def set_status(self, interview_id: int, status: str) -> dict[str, Any]:
+    def set_status(self, interview_id: int, status: str) -> JsonObject:
         """Move the interview (live, completed, cancelled); ServerRefused(409) if not allowed."""
         return self.request("POST", f"/interviews/{interview_id}/status", json={"status": status}).json()
 
-    def grant_share(self, interview_id: int, company_id: str, *, include_video: bool = False) -> dict[str, Any]:
+    def grant_share(self, interview_id: int, company_id: str, *, include_video: bool = False) -> JsonObject:
         """Consent: ``company_id``'s recruiters may read the interview (and its video if asked)."""
         return self.request("PUT", f"/interviews/{interview_id}/shares/{company_id}",
                             json={"include_video": include_video}).json()
 
-    def shares(self, interview_id: int) -> list[dict[str, Any]]:
+    def shares(self, interview_id: int) -> list[JsonObject]:
         """The interview's consents as the server holds them (candidate)."""
         return self.request("GET", f"/interviews/{interview_id}/shares").json()
 
-    def list_interviews(self, **params: Any) -> list[dict[str, Any]]:
+    def list_interviews(self, **params: Any) -> list[JsonObject]:
         return self.request("GET", "/interviews", params=params).json()
 
     def shared_interviews(self, *, position: str | None = None, status: str | None = None,
                           min_score: float | None = None, sort: str = "created",
-                          limit: int | None = None) -> list[dict[str, Any]]:
+                          limit: int | None = None) -> list[JsonObject]:
         """Recruiter: interviews shared with your company now (with ``candidate_name``)."""
         params = {k: v for k, v in {"position": position, "status": status, "min_score": min_score,
                                     "sort": sort, "limit": limit}.items() if v is not None}
         return self.request("GET", "/recruiter/interviews", params=params).json()
 
-    def report(self, interview_id: int) -> dict[str, Any]:
+    def report(self, interview_id: int) -> JsonObject:
         return self.request("GET", f"/interviews/{interview_id}/report").json()
 
-    def transcripts(self, interview_id: int) -> list[dict[str, Any]]:
+    def transcripts(self, interview_id: int) -> list[JsonObject]:
         return self.request("GET", f"/interviews/{interview_id}/transcripts").json()
 
-    def search(self, query: str, limit: int = 10) -> list[dict[str, Any]]:
+    def search(self, query: str, limit: int = 10) -> list[JsonObject]:
         return self.request("GET", "/recruiter/search", params={"q": query, "limit": limit}).json()
 
     def add_note(self, interview_id: int, note: str, *, detail_index: int | None = None,
-                 score_override: float | None = None) -> dict[str, Any]:
+                 score_override: float | None = None) -> JsonObject:
         return self.request("POST", f"/interviews/{interview_id}/notes",
                             json={"note": note, "detail_index": detail_index,
                                   "score_override": score_override}).json()
 
-    def notes(self, interview_id: int) -> list[dict[str, Any]]:
+    def notes(self, interview_id: int) -> list[JsonObject]:
         return self.request("GET", f"/interviews/{interview_id}/notes").json()
 
-    def access_log(self, interview_id: int) -> list[dict[str, Any]]:
+    def access_log(self, interview_id: int) -> list[JsonObject]:
         return self.request("GET", f"/interviews/{interview_id}/access-log").json()
 
     def revoke_share(self, interview_id: int, company_id: str) -> None:
         self.request("DELETE", f"/interviews/{interview_id}/shares/{company_id}")
 
-    def server_evaluations(self, interview_id: int) -> list[dict[str, Any]]:
+    def server_evaluations(self, interview_id: int) -> list[JsonObject]:
         """The server's own re-scoring of each answer (beside the desktop's score)."""
         return self.request("GET", f"/interviews/{interview_id}/server-evaluations").json()
 
-    def companies(self) -> list[dict[str, Any]]:
+    def companies(self) -> list[JsonObject]:
         return self.request("GET", "/companies").json()
 
     # ------------------------------------------------------------------ live video, recordings
-    def webrtc_offer(self, interview_id: int, offer: dict[str, str], *, viewer: bool = False) -> dict[str, Any]:
+    def webrtc_offer(self, interview_id: int, offer: dict[str, str], *, viewer: bool = False) -> JsonObject:
         """Send a WebRTC offer; the server's answer (sdp, type, recording_id). Publishing is the
         candidate's (``viewer`` False); watching a recruiter's (``viewer`` True)."""
         path = f"/interviews/{interview_id}/webrtc/{'viewer' if viewer else 'offer'}"
         return self.request("POST", path, json={"sdp": offer["sdp"], "type": offer["type"]}).json()
 
-    def recordings(self, interview_id: int) -> list[dict[str, Any]]:
+    def recordings(self, interview_id: int) -> list[JsonObject]:
         return self.request("GET", f"/interviews/{interview_id}/recordings").json()
 
     def download_recording(self, interview_id: int, recording_id: int, dest: Path | str, *,
@@ -329,14 +339,14 @@ class ServerClient:
         return dest
 
     def start_upload(self, interview_id: int, *, size: int, sha256: str, mime: str,
-                     offset_s: float | None = None) -> dict[str, Any]:
+                     offset_s: float | None = None) -> JsonObject:
         return self.request("POST", f"/interviews/{interview_id}/recordings/uploads",
                             json={"size": size, "sha256": sha256, "mime": mime, "offset_s": offset_s}).json()
 
-    def upload_state(self, interview_id: int, upload_id: str) -> dict[str, Any]:
+    def upload_state(self, interview_id: int, upload_id: str) -> JsonObject:
         return self.request("GET", f"/interviews/{interview_id}/recordings/uploads/{upload_id}").json()
 
-    def upload_chunk(self, interview_id: int, upload_id: str, offset: int, data: bytes, sha256: str) -> dict[str, Any]:
+    def upload_chunk(self, interview_id: int, upload_id: str, offset: int, data: bytes, sha256: str) -> JsonObject:
         return self.request("PUT", f"/interviews/{interview_id}/recordings/uploads/{upload_id}",
                             params={"offset": offset}, content=data,
                             headers={"X-Chunk-SHA256": sha256, "Content-Type": "application/octet-stream"}).json()

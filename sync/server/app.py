@@ -4,7 +4,8 @@ and /openapi.json).
 ``create_app`` upgrades the schema on start-up (and seeds the companies and question bank),
 keeps one engine for the process and opens one session per request (``deps.get_session``).
 Routes live in :mod:`sync.server.routes` (one APIRouter per resource) over ``core.services``.
-Domain errors map to HTTP: NotFound 404, InvalidTransition 409, InputError 422.
+Domain errors map to HTTP here and nowhere else: NotFound 404, InvalidTransition and
+BundleConflict 409, InputError 422.
 """
 
 from __future__ import annotations
@@ -14,21 +15,27 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from sqlalchemy import text, update
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+from starlette.types import Scope
+from sqlalchemy import text
 
 from core import __version__
 from core.bank import seed_reference_data
-from core.db.models import MediaFile
 from core.db.session import current_revision, make_engine, session_factory, transaction, upgrade_database
 from core.errors import InputError, InvalidTransition, NotFound
+from core.services import recordings
+from core.services.sync_ingest import BundleConflict
 from sync.server.background import _UNSET, Background
+from sync.server.deps import SessionDep
 from sync.server.live import LiveHub
 from sync.server.limits import BodyLimit, SecurityHeaders, rules_for
 from sync.server.routes import admin, auth, companies, interviews, live, recruiter, resumes, sync, users
 from sync.server.security import ClientAddress, LoginLimiter, PasswordHasher
-from sync.server.settings import PG_CONNECT_ARGS, ServerSettings
+from sync.server.settings import ServerSettings
 
 log = logging.getLogger(__name__)
 API = "/api/v1"
@@ -57,16 +64,26 @@ def _migrate_once(engine, sessions) -> None:
 
 
 def _interrupted_recordings(sessions) -> None:
-    """Live recordings still "recording" at start-up were cut by a server stop that could not
-    finish them (killed): mark them, so nobody waits for them (the file holds what arrived)."""
+    """Live recordings cut by a server stop that could not finish them (the file holds what
+    arrived): marked once at start-up, so nobody waits for them."""
     with transaction(sessions) as s:
-        s.execute(update(MediaFile).where(MediaFile.source == "live", MediaFile.status == "recording")
-                  .values(status="interrupted"))
+        recordings.mark_interrupted(s)
 
 
 def _error_without_input(error: dict) -> dict:
     loc = [part if isinstance(part, int) else str(part)[:64] for part in error.get("loc", ())][:8]
     return {"loc": loc, "msg": str(error.get("msg", ""))[:300], "type": str(error.get("type", ""))[:64]}
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
+    """Every method some route of ``app`` answers for the request's path: each asked of the
+    router as a full match (included routers are nested objects in FastAPI, so their routes
+    are not walked by hand)."""
+    return sorted(m for m in _METHODS
+                  if any(route.matches({**scope, "method": m})[0] is Match.FULL for route in app.router.routes))
 
 
 def server_status(engine) -> dict:
@@ -88,12 +105,10 @@ def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
     """``embedder``: an Embedder for search/fit (None: none; default: the configured model,
     loaded on first use)."""
     # more connections than FastAPI's 40 threadpool threads, so a route never waits for one
-    engine = make_engine(settings.database_url, pool_size=20, max_overflow=30, connect_args=PG_CONNECT_ARGS) \
-        if settings.database_url.startswith("postgresql") else make_engine(settings.database_url)
+    pool = {"pool_size": 20, "max_overflow": 30} if settings.database_url.startswith("postgresql") else {}
+    engine = make_engine(settings.database_url, **pool, **settings.engine_args())
     sessions = session_factory(engine)
-    background = Background(sessions, broker_url=settings.broker_url, embedder=embedder,
-                            embed_model=settings.embed_model, enabled=settings.background,
-                            evaluator=settings.evaluator, database_url=settings.database_url)
+    background = Background(sessions, settings.worker(), embedder=embedder, enabled=settings.background)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -131,9 +146,23 @@ def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
     async def _conflict(_request: Request, exc: InvalidTransition) -> JSONResponse:
         return JSONResponse({"detail": exc.localized("en")}, status_code=409)
 
+    @app.exception_handler(BundleConflict)  # an InputError the sync contract answers 409
+    async def _bundle_conflict(_request: Request, exc: BundleConflict) -> JSONResponse:
+        return JSONResponse({"detail": exc.localized("en")}, status_code=409)
+
     @app.exception_handler(InputError)
     async def _input(_request: Request, exc: InputError) -> JSONResponse:
-        return JSONResponse({"detail": exc.localized("en")}, status_code=422)
+        # the shape every 422 has (FastAPI's HTTPValidationError): one documented answer
+        return JSONResponse({"detail": [{"loc": ["body"], "msg": exc.localized("en"), "type": "value_error"}]},
+                            status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 405:
+            # Starlette names only the first route matching the path; several routes share a
+            # path here (GET and PUT of one resource): Allow lists every method the path has
+            exc.headers = {**(exc.headers or {}), "Allow": ", ".join(allowed_methods(app, request.scope))}
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -146,10 +175,9 @@ def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
                                            413: {"description": "request body over the route's size limit"}})
 
     @api.get("/health", tags=["health"])
-    def health() -> dict:
+    def health(session: SessionDep) -> dict:
         """Liveness: the database answers (one query). Versions are for admins (``/admin/status``)."""
-        with engine.connect() as conn:
-            conn.execute(text("select 1"))
+        session.execute(text("select 1"))
         return {"status": "ok"}
 
     for module in (auth, users, companies, resumes, interviews, live, recruiter, sync, admin):

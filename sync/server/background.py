@@ -23,85 +23,76 @@ import threading
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, Callable
 
-from core.db.session import transaction
-from core.services.embeddings import embed_pending
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.protocols import Embedder
+from sync.server.jobs import (
+    _UNSET,
+    JobResult,
+    WorkerContext,
+    embed_all_now,
+    embed_interview_now,
+    load_embedder,
+    load_evaluator,
+    make_celery,
+    reevaluate_now,
+)
+from sync.server.settings import WorkerSettings
 
 log = logging.getLogger(__name__)
 
-_UNSET = object()
-
-
 # the child process's own engine and models (made on its first job; never in the API process)
-_CHILD: dict[str, Any] = {}
+_CHILD: dict[str, WorkerContext] = {}
 
 
-def _child_job(database_url: str, embed_model: str | None, evaluator: str | None, kind: str, arg: int | None) -> Any:
+def _child_job(settings: WorkerSettings, kind: str, arg: int | None) -> JobResult | None:
     """One background job in the local worker process."""
-    from sync.server.worker import embed_interview_now, reevaluate_now
-
-    if "sessions" not in _CHILD:
-        from core.db.session import make_engine, session_factory
-        from sync.server.settings import PG_CONNECT_ARGS
-
-        engine = make_engine(database_url, connect_args=PG_CONNECT_ARGS) \
-            if database_url.startswith("postgresql") else make_engine(database_url)
-        _CHILD["sessions"] = session_factory(engine)
-    sessions = _CHILD["sessions"]
+    context = _CHILD.get("context")
+    if context is None or context.settings != settings:
+        context = _CHILD["context"] = WorkerContext(settings)
     if kind == "reevaluate":
-        if "evaluator" not in _CHILD:
-            from sync.server.embedding import load_evaluator
-
-            _CHILD["evaluator"] = load_evaluator(evaluator, embed_model)
-        ev = _CHILD["evaluator"]
-        return reevaluate_now(sessions, ev, arg) if ev is not None else None
-    if "embedder" not in _CHILD:
-        from sync.server.embedding import load_embedder
-
-        _CHILD["embedder"] = load_embedder(embed_model)
-    emb = _CHILD["embedder"]
+        ev = context.evaluator()
+        return reevaluate_now(context.sessions(), ev, arg) if ev is not None and arg is not None else None
+    emb = context.embedder()
     if emb is None:
         return None
-    if kind == "embed_interview":
-        return embed_interview_now(sessions, emb, arg)
-    with transaction(sessions) as s:
-        return embed_pending(s, emb)
+    if kind == "embed_interview" and arg is not None:
+        return embed_interview_now(context.sessions(), emb, arg)
+    return embed_all_now(context.sessions(), emb)
 
 
 class Background:
-    def __init__(self, sessions, *, broker_url: str | None, embedder: Any = _UNSET,
-                 embed_model: str | None = None, enabled: bool = True, evaluator: str | None = None,
-                 database_url: str | None = None, max_pending: int = 32, shutdown_s: float = 10.0) -> None:
+    """Background work of one API process, configured by the worker part of its settings
+    (``ServerSettings.worker()``). Thread-safe."""
+
+    def __init__(self, sessions: sessionmaker[Session], settings: WorkerSettings, *, embedder: Any = _UNSET,
+                 enabled: bool = True, max_pending: int = 32, shutdown_s: float = 10.0) -> None:
+        self._settings = settings
         self._enabled = enabled
-        self._database_url = database_url
         self._max_pending = max_pending
         self._shutdown_s = shutdown_s
         self._procs: ProcessPoolExecutor | None = None
         self._pending = 0
         self._dropped = False
         self._sessions = sessions
-        self._broker_url = broker_url
+        self._broker_url = settings.broker_url
         self._embedder = embedder
-        self._embed_model = embed_model
-        self._evaluator_name = evaluator  # server-side re-evaluation (None: off)
+        self._evaluator_name = settings.evaluator  # server-side re-evaluation (None: off)
         self._evaluator: Any = _UNSET
         self._lock = threading.Lock()
-        self._celery = None
+        self._celery: Any = None  # a Celery app once the first task is sent
         self._pool: ThreadPoolExecutor | None = None
 
-    def embedder(self):
+    def embedder(self) -> Embedder | None:
         with self._lock:
             if self._embedder is _UNSET:
-                from sync.server.embedding import load_embedder
-
-                self._embedder = load_embedder(self._embed_model)
+                self._embedder = load_embedder(self._settings.embed_model)
             return self._embedder
 
-    def _send(self, name: str, args: list[Any]) -> None:
+    def _send(self, name: str, args: list[int]) -> None:
         with self._lock:
             if self._celery is None:
-                from sync.server.worker import make_celery
-
-                self._celery = make_celery(self._broker_url)
+                self._celery = make_celery(self._broker_url or "")
         try:
             self._celery.send_task(name, args=args)
         except Exception as exc:  # broker down: the work is redone by embed_pending later
@@ -117,7 +108,7 @@ class Background:
         return fut
 
     def _use_process(self) -> bool:
-        return self._embedder is _UNSET and self._database_url is not None
+        return self._embedder is _UNSET and bool(self._settings.database_url)
 
     def _in_process(self, kind: str, arg: int | None) -> Future | None:
         """Queue ``kind`` for the local worker process (bounded; see the module docstring)."""
@@ -133,7 +124,7 @@ class Background:
                 self._procs = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
             self._pending += 1
             procs = self._procs
-        fut = procs.submit(_child_job, self._database_url, self._embed_model, self._evaluator_name, kind, arg)
+        fut = procs.submit(_child_job, self._settings, kind, arg)
 
         def done(f: Future) -> None:
             with self._lock:
@@ -147,9 +138,7 @@ class Background:
     def evaluator(self):
         with self._lock:
             if self._evaluator is _UNSET:
-                from sync.server.embedding import load_evaluator
-
-                self._evaluator = load_evaluator(self._evaluator_name, self._embed_model)
+                self._evaluator = load_evaluator(self._evaluator_name, self._settings.embed_model)
             return self._evaluator
 
     def after_sync(self, interview_id: int) -> Future | None:
@@ -166,16 +155,12 @@ class Background:
             return self._in_process("embed_interview", interview_id)
         if self._evaluator_name:
             def rescore():
-                from sync.server.worker import reevaluate_now
-
                 ev = self.evaluator()
                 return reevaluate_now(self._sessions, ev, interview_id) if ev is not None else None
 
             self._local(rescore)
 
         def job():
-            from sync.server.worker import embed_interview_now
-
             emb = self.embedder()
             return embed_interview_now(self._sessions, emb, interview_id) if emb is not None else None
 
@@ -192,10 +177,7 @@ class Background:
 
         def job():
             emb = self.embedder()
-            if emb is None:
-                return None
-            with transaction(self._sessions) as s:
-                return embed_pending(s, emb)
+            return embed_all_now(self._sessions, emb) if emb is not None else None
 
         return self._local(job)
 

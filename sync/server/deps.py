@@ -1,22 +1,32 @@
-"""FastAPI dependencies: a database session per request, the current user, role checks.
+"""FastAPI dependencies: a database session per request, the current user, role checks, and
+the interview a route reads or changes.
 
-A session is opened per request in FastAPI's threadpool and closed after the response;
-routes commit what they change. ``CurrentUser`` answers 401 (with ``WWW-Authenticate:
-Bearer``) for a missing, malformed or expired token or a deleted user.
+One session per request (:data:`SessionDep`), shared by every dependency of that request and
+closed after the response; routes commit what they change. Async routes (live video) use the
+same session from the threadpool, one block at a time (:func:`in_thread`); work that outlives
+the request (a live stream's consent re-checks, its recording's last row) opens its own
+sessions from :data:`SessionFactory`, the only other way to the database.
+
+``CurrentUser`` answers 401 (with ``WWW-Authenticate: Bearer``) for a missing, malformed or
+expired token or a deleted user. :func:`readable` and :func:`owned` give a route its interview
+under the tenancy rules (core.services.sharing): a recruiter's read is written to the access
+log and committed by the dependency; a missing and a forbidden interview are the same 404
+(``NotFound`` through the app's handler).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, AsyncIterator
+from typing import Annotated, AsyncIterator, Callable, TypeVar
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Path, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy.orm import Session
-
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
-from core.db.models import User, UserRole
+from core.db.models import Interview, User, UserRole
 from core.errors import InputError
+from core.services import sharing
 from core.services.tokens import session_open
 from core.services.users import create_user, hash_password, password_problem
 from sync.server.security import decode_access_token
@@ -71,6 +81,33 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_session_factory(request: Request) -> sessionmaker:
+    return request.app.state.sessions
+
+
+# For work that outlives the request (callbacks of a live stream): each use opens and closes
+# its own session (``with sessions() as s``). Never for the request's own reads and writes.
+SessionFactory = Annotated[sessionmaker, Depends(get_session_factory)]
+
+T = TypeVar("T")
+
+
+async def in_thread(session: Session, fn: Callable[..., T], *args: object) -> T:
+    """``fn(session, *args)`` in the threadpool: how an async route uses the request's session.
+    One call at a time per session (a session is not thread-safe, but sequential use from
+    different threads is); the transaction ends with ``fn`` (what ``fn`` did not commit is
+    rolled back) so the connection is not held while the route awaits the network. Objects
+    ``fn`` returns stay readable (detached, as loaded)."""
+
+    def call() -> T:
+        try:
+            return fn(session, *args)
+        finally:
+            session.close()  # the session stays usable: the next call begins a new transaction
+
+    return await run_in_threadpool(call)
 
 
 def _unauthorized() -> HTTPException:
@@ -134,5 +171,30 @@ def require(*roles: UserRole):
 
 
 RecruiterUser = Annotated[User, Depends(require(UserRole.recruiter, UserRole.admin))]
+InterviewId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 CandidateUser = Annotated[User, Depends(require(UserRole.candidate, UserRole.admin))]
 AdminUser = Annotated[User, Depends(require(UserRole.admin))]
+
+
+def readable(what: str | None, *roles: UserRole) -> Callable[..., Interview]:
+    """A dependency giving the interview of the path's ``interview_id`` when the user (of
+    ``roles``, 403 otherwise; any role when none) may read it, else 404. A recruiter's read of
+    ``what`` is written to the access log and committed here, so a route cannot forget it."""
+    user_dep = require(*roles) if roles else get_current_user
+
+    def dependency(session: SessionDep, interview_id: InterviewId, user: User) -> Interview:
+        interview = sharing.readable_interview(session, user, interview_id, what=what)
+        session.commit()
+        return interview
+
+    # a real object, not the string this module's annotations are (the role varies per call)
+    dependency.__annotations__["user"] = Annotated[User, Depends(user_dep)]
+    return dependency
+
+
+def owned_interview(session: SessionDep, user: CurrentUser, interview_id: InterviewId) -> Interview:
+    """The path's interview when the user is its candidate (or an admin), else 404."""
+    return sharing.owned_interview(session, user, interview_id)
+
+
+OwnedInterview = Annotated[Interview, Depends(owned_interview)]

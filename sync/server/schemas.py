@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from core.services.sync_ingest import Int, _without_nul, clean_json
+from core.services.sync_ingest import Int, Position, RowId, _without_nul, clean_json
 
 
 class Strict(BaseModel):
@@ -105,7 +105,7 @@ class InterviewCreateIn(Strict):
 
     position: str = Field(min_length=1, max_length=200)
     company_id: str | None = Field(default=None, max_length=64)
-    resume_id: Int | None = Field(default=None, ge=1, le=2**31 - 1)
+    resume_id: RowId | None = None
     language: Literal["ko", "en"] = "ko"
     uuid: str | None = Field(default=None, pattern=r"^[0-9a-fA-F-]{36}$")
 
@@ -159,7 +159,7 @@ class TranscriptIn(Strict):
     text: str = Field(min_length=1, max_length=20_000)
     start_s: float | None = Field(default=None, ge=0, le=86_400)
     end_s: float | None = Field(default=None, ge=0, le=86_400)
-    interview_question_id: Int | None = Field(default=None, ge=1, le=2**31 - 1)
+    interview_question_id: RowId | None = None
     confidence: float | None = Field(default=None, ge=0, le=1)
     sentiment_score: float | None = Field(default=None, ge=-1, le=1)
     emotion: str | None = Field(default=None, max_length=20)
@@ -256,7 +256,7 @@ class AccessLogOut(BaseModel):
 
 class NoteIn(Strict):
     note: str = Field(default="", max_length=10_000)
-    detail_index: Int | None = Field(default=None, ge=0, le=10_000)
+    detail_index: Position | None = None
     score_override: float | None = Field(default=None, ge=0, le=100)
 
 

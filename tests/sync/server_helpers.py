@@ -143,8 +143,13 @@ class ServerProcess:
             except httpx.TransportError:
                 pass
             time.sleep(0.1)  # polling a condition (server up), bounded by the deadline
-        self.stop()
-        raise RuntimeError("server did not come up")
+        self.proc.terminate()
+        try:
+            _, err = self.proc.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            _, err = self.proc.communicate()
+        raise RuntimeError("server did not come up: " + err.decode(errors="replace")[-3000:])
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

@@ -1,12 +1,15 @@
 """Per-route authorisation for every route and role (issue 22, build item 4): walks the app's
 routes, so a route added later is covered without editing this file. Without a token every
 route but the public ones is 401; with a token of a role the route does not admit it is 403
-(before any body is read); an admitted role is never 401/403-for-role and never 5xx."""
+(before any body is read); an admitted role is never 401/403-for-role and never 5xx. Every
+request opens at most one database session (the request's, shared by its dependencies:
+issue 22's one route pattern), and an anonymous one touches no database at all."""
 
 from __future__ import annotations
 
 import pytest
 from fastapi.routing import APIRoute
+from sqlalchemy import event
 from fastapi.testclient import TestClient
 
 from core.db.models import UserRole
@@ -67,18 +70,34 @@ def test_every_route_admits_exactly_its_roles(pg_engine):
         ops = _operations(app)
         assert len(ops) >= 35
         problems = []
+        checkouts: list[int] = []  # connections taken from the pool
+        opened: list[int] = []  # sessions made
+        event.listen(app.state.engine, "checkout", lambda *_: checkouts.append(1))
+        real_sessions = app.state.sessions
+
+        def counting_sessions(**kw):
+            opened.append(1)
+            return real_sessions(**kw)
+
+        app.state.sessions = counting_sessions
         for method, path, route in ops:
             url = _url(path)
             if (method, path) in PUBLIC:
                 continue
+            checkouts.clear()
             anon = client.request(method, url)
+            if checkouts:
+                problems.append(f"{method} {path}: anonymous request touched the database")
             if anon.status_code != 401:
                 problems.append(f"{method} {path}: anonymous got {anon.status_code}")
             admitted = _admitted(route)
             for role in ROLES:
                 if route.path == "/api/v1/admin/users/{user_id}/disable" and role == "admin":
                     continue  # would disable a user; covered in test_server_hardening
+                opened.clear()
                 r = client.request(method, url, headers=auth(tokens[role]))
+                if len(opened) > 1:
+                    problems.append(f"{method} {path}: {role}'s request opened {len(opened)} sessions")
                 if role not in admitted and r.status_code != 403:
                     problems.append(f"{method} {path}: {role} got {r.status_code}, expected 403")
                 if role in admitted and (r.status_code in (401, 403) or r.status_code >= 500):

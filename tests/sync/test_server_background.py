@@ -11,6 +11,7 @@ import pytest
 
 from core.db.session import session_factory
 from sync.server.background import Background, _child_job
+from sync.server.settings import WorkerSettings
 from tests.sync.server_helpers import seeded_server_db
 
 pytestmark = pytest.mark.postgres
@@ -20,7 +21,7 @@ def test_local_jobs_run_in_a_separate_bounded_process_and_close_promptly(pg_engi
     seeded_server_db(pg_engine)
     url = pg_engine.url.render_as_string(hide_password=False)
     # a model the server cannot run: the job loads nothing heavy and answers None, in the child
-    bg = Background(session_factory(pg_engine), broker_url=None, database_url=url, embed_model="gemma3-270m-q4km",
+    bg = Background(session_factory(pg_engine), WorkerSettings(database_url=url, embed_model="gemma3-270m-q4km"),
                     max_pending=1, shutdown_s=5)
     try:
         first = bg.after_resume(1)
@@ -41,4 +42,4 @@ def test_local_jobs_run_in_a_separate_bounded_process_and_close_promptly(pg_engi
 def test_child_job_without_a_runnable_model_does_nothing(pg_engine):
     seeded_server_db(pg_engine)
     url = pg_engine.url.render_as_string(hide_password=False)
-    assert _child_job(url, "gemma3-270m-q4km", None, "embed_pending", None) is None
+    assert _child_job(WorkerSettings(database_url=url, embed_model="gemma3-270m-q4km"), "embed_pending", None) is None

@@ -322,7 +322,7 @@ def test_create_with_the_desktop_uuid_is_idempotent_and_the_bundle_fills_the_sam
     assert again.status_code == 200 and again.json() == first.json()
     # somebody else's uuid: the same 404 as the sync route, and nothing changes
     other = client.post(f"{API}/interviews", json={**body, "position": "Bob's"}, headers=auth(tok["bob"]))
-    assert other.status_code == 404 and other.json() == {"detail": "no such interview"}
+    assert other.status_code == 404 and other.json() == {"detail": "not found"}  # as every 404 of a resource
     assert client.get(f"{API}/interviews", headers=auth(tok["bob"])).json() == []
     # already final: still answered as it is
     h = auth(tok["alice"])
@@ -351,7 +351,7 @@ def test_create_with_the_desktop_uuid_is_idempotent_and_the_bundle_fills_the_sam
 
 def test_concurrent_creates_of_one_uuid_make_one_row(world, monkeypatch):
     """The loser of the unique index rolls back and answers the winner's row (200)."""
-    from sync.server.routes import interviews as route
+    from core.services import interviews as service
     from tests.sync.server_helpers import server_counts
 
     client, engine, _, tok = world
@@ -360,13 +360,13 @@ def test_concurrent_creates_of_one_uuid_make_one_row(world, monkeypatch):
     winner = client.post(f"{API}/interviews", json=body, headers=auth(tok["alice"]))
     assert winner.status_code == 201
     # the second request read "no such uuid" before the first one committed
-    real, calls = route._existing, []
+    real, calls = service.find_own, []
 
-    def late(session, user, uuid):
+    def late(session, candidate_id, uuid):
         calls.append(uuid)
-        return None if len(calls) == 1 else real(session, user, uuid)
+        return None if len(calls) == 1 else real(session, candidate_id, uuid)
 
-    monkeypatch.setattr(route, "_existing", late)
+    monkeypatch.setattr(service, "find_own", late)
     loser = client.post(f"{API}/interviews", json=body, headers=auth(tok["alice"]))
     assert loser.status_code == 200 and loser.json()["id"] == winner.json()["id"] and len(calls) == 2
     calls.clear()

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, status
-from sqlalchemy import select
-
 from core.db.models import Company
+from core.services.companies import all_companies, company as find_company
 from core.services.embeddings import similar_companies
 from sync.server.deps import AUTH_RESPONSES, CurrentUser, SessionDep
 from sync.server.schemas import CompanyOut, SimilarCompanyOut
@@ -18,19 +17,12 @@ CompanyId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0
 
 @router.get("", response_model=list[CompanyOut])
 def list_companies(session: SessionDep, _user: CurrentUser) -> list[Company]:
-    return list(session.scalars(select(Company).order_by(Company.id)))
-
-
-def _company(session, company_id: str) -> Company:
-    company = session.get(Company, company_id)
-    if company is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such company")
-    return company
+    return all_companies(session)
 
 
 @router.get("/{company_id}", response_model=CompanyOut, responses={404: {"description": "no such company"}})
 def get_company(company_id: CompanyId, session: SessionDep, _user: CurrentUser) -> Company:
-    return _company(session, company_id)
+    return find_company(session, company_id)
 
 
 @router.get("/{company_id}/similar", response_model=list[SimilarCompanyOut],
@@ -39,7 +31,7 @@ def get_company(company_id: CompanyId, session: SessionDep, _user: CurrentUser) 
 def similar(company_id: CompanyId, session: SessionDep, _user: CurrentUser,
             limit: Annotated[int, Query(ge=1, le=50)] = 5) -> list[SimilarCompanyOut]:
     """Nearest companies by the cosine of their profile embeddings (pgvector)."""
-    company = _company(session, company_id)
+    company = find_company(session, company_id)
     if company.embedding is None:
         raise HTTPException(status.HTTP_409_CONFLICT, detail="embeddings not computed yet")
     return [SimilarCompanyOut(id=c.id, company_name=c.company_name, ideal=c.ideal, description=c.description,

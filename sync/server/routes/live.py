@@ -20,7 +20,9 @@
 Access as everywhere: 401 unauthenticated, 404 for an interview that is not yours to see
 (recruiters without a video consent included), 403 for a role the route is not for.
 Live routes run on the event loop (aiortc lives there); their database work runs in the
-threadpool.
+threadpool on the request's session (``deps.in_thread``). A stream's callbacks, which outlive
+the request (the consent re-check every few seconds, the recording's last row), open their own
+short sessions from ``SessionFactory``. SQL lives in :mod:`core.services.recordings`.
 """
 
 from __future__ import annotations
@@ -30,31 +32,37 @@ import logging
 import os
 import shutil
 import uuid as uuidlib
-from datetime import datetime, timezone
 from pathlib import Path as FsPath
-from typing import Annotated
+from typing import Annotated, Any, NamedTuple
 
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
-from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from core.db.models import Interview, InterviewStatus, MediaFile, MediaUpload, ShareConsent, User, UserRole
-from core.errors import NotFound
-from core.services import sharing
+from core.db.models import Interview, InterviewStatus, MediaFile, MediaUpload, User
+from core.services import recordings, sharing
 from sync.recording import mime_for, probe, sha256_file
-from sync.server.deps import AUTH_RESPONSES, CurrentUser, RecruiterUser
+from sync.server.deps import (
+    AUTH_RESPONSES,
+    CurrentUser,
+    InterviewId,
+    RecruiterUser,
+    SessionDep,
+    SessionFactory,
+    in_thread,
+)
 from sync.server.live import NotLive
 from sync.server.schemas import RecordingOut, SessionDescriptionIn, SessionDescriptionOut, UploadIn, UploadOut
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/interviews", tags=["live video"], responses=AUTH_RESPONSES)
-InterviewId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 RecordingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 UploadId = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]
-NOT_FOUND = {404: {"description": "no such interview (or not yours to see)"}}
-NO_MEDIA = {503: {"description": "the server has no media directory configured"}}
+Responses = dict[int | str, dict[str, Any]]  # FastAPI's ``responses=`` type
+NOT_FOUND: Responses = {404: {"description": "no such interview (or not yours to see)"}}
+NO_MEDIA: Responses = {503: {"description": "the server has no media directory configured"}}
 FMT = "webm"
 
 
@@ -70,88 +78,54 @@ def _media_dir(request: Request) -> FsPath:
     return FsPath(media)
 
 
-def _video_consent(session, interview_id: int) -> bool:
-    return session.scalar(select(ShareConsent.id).where(
-        ShareConsent.interview_id == interview_id, ShareConsent.revoked_at.is_(None),
-        ShareConsent.include_video.is_(True)).limit(1)) is not None
-
-
-def _owned_shared(session, user: User, interview_id: int, *, live_only: bool) -> Interview:
-    """The candidate's own interview, shared with a company with video (409 otherwise)."""
-    try:
-        interview = sharing.owned_interview(session, user, interview_id)
-    except NotFound:
-        raise _not_found() from None
+def _owned_shared(session: Session, user: User, interview_id: int, *, live_only: bool) -> Interview:
+    """The candidate's own interview (404 otherwise), shared with a company with video (409)."""
+    interview = sharing.owned_interview(session, user, interview_id)
     if live_only and interview.status not in (InterviewStatus.scheduled, InterviewStatus.live):
         raise HTTPException(status.HTTP_409_CONFLICT, detail=f"the interview is {interview.status.value}")
-    if not _video_consent(session, interview.id):
+    if not recordings.video_consent(session, interview.id):
         raise HTTPException(status.HTTP_409_CONFLICT,
                             detail="not shared with a company with video included (PUT .../shares/{company})")
     return interview
 
 
-def _may_watch(session, user: User, interview_id: int) -> bool:
-    """A recruiter needs an active consent for their company with video included."""
-    if user.role is UserRole.recruiter:
-        consent = sharing.active_consent(session, interview_id, user.company_id)
-        return consent is not None and consent.include_video
-    interview = session.get(Interview, interview_id)
-    return interview is not None and sharing.can_read(session, user, interview)
-
-
-def _watchable(session, user: User, interview_id: int, what: str) -> Interview:
-    if not _may_watch(session, user, interview_id):
-        raise _not_found()
-    try:
-        return sharing.readable_interview(session, user, interview_id, what=what)
-    except NotFound:
-        raise _not_found() from None
-
-
 # ----------------------------------------------------------------------------- live
+def _bad_sdp(exc: ValueError) -> HTTPException:
+    return HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
+                         detail=[{"loc": ["body", "sdp"], "msg": str(exc)[:200], "type": "value_error"}])
+
+
 @router.post("/{interview_id}/webrtc/offer", response_model=SessionDescriptionOut,
              responses={**NOT_FOUND, **NO_MEDIA, 409: {"description": "not live-able now, or not shared with video"},
                         422: {"description": "the offer is not a usable SDP"}})
 async def publish_offer(interview_id: InterviewId, body: SessionDescriptionIn, request: Request,
-                        user: CurrentUser) -> SessionDescriptionOut:
+                        session: SessionDep, sessions: SessionFactory, user: CurrentUser) -> SessionDescriptionOut:
     """Publish the interview live: answer the desktop's offer; the stream is recorded."""
     app = request.app
 
-    def prepare() -> tuple[int, FsPath]:
-        with app.state.sessions() as s:
-            interview = _owned_shared(s, user, interview_id, live_only=True)
-            media = _media_dir(request)  # after the access check: a stranger gets the 404
-            row = MediaFile(interview_id=interview.id, kind="video", path="", mime=mime_for(FMT), source="live",
-                            status="recording")
-            s.add(row)
-            s.flush()
-            rel = FsPath("interviews") / str(interview.id) / f"live-{row.id}.{FMT}"
-            (media / rel).parent.mkdir(parents=True, exist_ok=True)
-            row.path = str(rel)
-            s.commit()
-            return row.id, media / rel
+    def prepare(s: Session) -> tuple[int, FsPath]:
+        interview = _owned_shared(s, user, interview_id, live_only=True)
+        media = _media_dir(request)  # after the access check: a stranger gets the 404
+        row = recordings.start_live(s, interview, mime=mime_for(FMT), fmt=FMT)
+        (media / row.path).parent.mkdir(parents=True, exist_ok=True)
+        s.commit()
+        return row.id, media / row.path
 
-    recording_id, path = await run_in_threadpool(prepare)
+    recording_id, path = await in_thread(session, prepare)
 
+    # the stream's callbacks outlive this request: each opens its own short session
     def finish(stats, video_t0: float | None) -> None:
-        with app.state.sessions() as s:
-            row = s.get(MediaFile, recording_id)
-            if row is None:
-                return
-            row.status = "complete" if stats.frames else "empty"
-            row.frames = stats.frames
-            row.duration_s = stats.duration_s
-            row.size = stats.size
-            row.offset_s = video_t0
-            row.sha256 = sha256_file(stats.path) if stats.path.exists() else None
-            s.commit()
+        with sessions() as s:
+            recordings.finish_live(s, recording_id, frames=stats.frames, duration_s=stats.duration_s,
+                                   size=stats.size, offset_s=video_t0,
+                                   sha256=sha256_file(stats.path) if stats.path.exists() else None)
 
     async def on_finish(stats, video_t0) -> None:
         await run_in_threadpool(finish, stats, video_t0)
 
     def consent_kept() -> bool:
-        with app.state.sessions() as s:
-            return _video_consent(s, interview_id)
+        with sessions() as s:
+            return recordings.video_consent(s, interview_id)
 
     async def still_allowed() -> bool:
         return await run_in_threadpool(consent_kept)
@@ -160,13 +134,8 @@ async def publish_offer(interview_id: InterviewId, body: SessionDescriptionIn, r
         answer = await app.state.live.publish(interview_id, recording_id, path, body.model_dump(),
                                               on_finish=on_finish, still_allowed=still_allowed, fmt=FMT)
     except ValueError as exc:  # aiortc's SDP parser refuses it
-        def drop() -> None:
-            with app.state.sessions() as s:
-                s.execute(update(MediaFile).where(MediaFile.id == recording_id).values(status="failed"))
-                s.commit()
-        await run_in_threadpool(drop)
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
-                            detail=[{"loc": ["body", "sdp"], "msg": str(exc)[:200], "type": "value_error"}]) from exc
+        await in_thread(session, recordings.mark, recording_id, "failed")
+        raise _bad_sdp(exc) from exc
     return SessionDescriptionOut(**answer, recording_id=recording_id, ice_servers=list(app.state.settings.ice_servers))
 
 
@@ -174,29 +143,25 @@ async def publish_offer(interview_id: InterviewId, body: SessionDescriptionIn, r
              responses={**NOT_FOUND, 409: {"description": "nothing is live for this interview now"},
                         422: {"description": "the offer is not a usable SDP"}})
 async def viewer_offer(interview_id: InterviewId, body: SessionDescriptionIn, request: Request,
-                       user: RecruiterUser) -> SessionDescriptionOut:
+                       session: SessionDep, sessions: SessionFactory, user: RecruiterUser) -> SessionDescriptionOut:
     """Watch the interview live (recruiters of a company it is shared with, video included)."""
     app = request.app
     hub = app.state.live
     if hub.stream(interview_id) is None:
         # checked before logging, but only after access: a stranger learns nothing either way
-        def allowed_only() -> bool:
-            with app.state.sessions() as s:
-                return _may_watch(s, user, interview_id)
-        if not await run_in_threadpool(allowed_only):
+        if not await in_thread(session, recordings.may_watch, user, interview_id):
             raise _not_found()
         raise HTTPException(status.HTTP_409_CONFLICT, detail="nothing is live for this interview now")
 
-    def check_and_log() -> None:
-        with app.state.sessions() as s:
-            _watchable(s, user, interview_id, "live_video")
-            s.commit()
+    def check_and_log(s: Session) -> None:
+        recordings.watchable(s, user, interview_id, "live_video")
+        s.commit()
 
-    await run_in_threadpool(check_and_log)
+    await in_thread(session, check_and_log)
 
-    def still() -> bool:
-        with app.state.sessions() as s:
-            return _may_watch(s, user, interview_id)
+    def still() -> bool:  # every few seconds while the view lasts: its own session
+        with sessions() as s:
+            return recordings.may_watch(s, user, interview_id)
 
     async def still_allowed() -> bool:
         return await run_in_threadpool(still)
@@ -206,37 +171,28 @@ async def viewer_offer(interview_id: InterviewId, body: SessionDescriptionIn, re
     except NotLive:
         raise HTTPException(status.HTTP_409_CONFLICT, detail="nothing is live for this interview now") from None
     except ValueError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
-                            detail=[{"loc": ["body", "sdp"], "msg": str(exc)[:200], "type": "value_error"}]) from exc
+        raise _bad_sdp(exc) from exc
     return SessionDescriptionOut(**answer, ice_servers=list(app.state.settings.ice_servers))
 
 
 # ----------------------------------------------------------------------------- recordings
 @router.get("/{interview_id}/recordings", response_model=list[RecordingOut], responses=NOT_FOUND)
-def list_recordings(interview_id: InterviewId, request: Request, user: CurrentUser) -> list[MediaFile]:
-    with request.app.state.sessions() as s:
-        interview = _watchable(s, user, interview_id, "recordings")
-        rows = list(s.scalars(select(MediaFile).where(MediaFile.interview_id == interview.id,
-                                                      MediaFile.kind == "video",
-                                                      MediaFile.status.in_(("complete", "interrupted", "recording")))
-                              .order_by(MediaFile.id)))
-        s.commit()
-        return rows
+def list_recordings(interview_id: InterviewId, session: SessionDep, user: CurrentUser) -> list[MediaFile]:
+    interview = recordings.watchable(session, user, interview_id, "recordings")
+    rows = recordings.shown(session, interview.id)
+    session.commit()
+    return rows
 
 
 @router.get("/{interview_id}/recordings/{recording_id}/file", response_class=FileResponse,
             responses={**NOT_FOUND, **NO_MEDIA, 200: {"content": {"video/webm": {}, "video/mp4": {}}}})
-def recording_file(interview_id: InterviewId, recording_id: RecordingId, request: Request,
+def recording_file(interview_id: InterviewId, recording_id: RecordingId, request: Request, session: SessionDep,
                    user: CurrentUser) -> FileResponse:
-    with request.app.state.sessions() as s:
-        row = s.get(MediaFile, recording_id)
-        if row is None or row.interview_id != interview_id or row.kind != "video":
-            raise _not_found()
-        _watchable(s, user, interview_id, "recording")
-        s.commit()
-        media = _media_dir(request)
-        path = media / row.path
-        mime = row.mime or "application/octet-stream"
+    row = recordings.video_of(session, interview_id, recording_id)
+    recordings.watchable(session, user, interview_id, "recording")
+    session.commit()
+    path = _media_dir(request) / row.path
+    mime = row.mime or "application/octet-stream"
     if not path.is_file():
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="the recording's file is missing")
     # a download, never rendered in the browser's origin (with nosniff from SecurityHeaders)
@@ -253,69 +209,55 @@ def _upload_out(up: MediaUpload, chunk_max: int) -> UploadOut:
 @router.post("/{interview_id}/recordings/uploads", response_model=UploadOut,
              responses={**NOT_FOUND, **NO_MEDIA, 409: {"description": "not shared with a company with video"},
                         413: {"description": "the candidate's recording quota is reached"}})
-def start_upload(interview_id: InterviewId, body: UploadIn, request: Request, user: CurrentUser) -> UploadOut:
+def start_upload(interview_id: InterviewId, body: UploadIn, request: Request, session: SessionDep,
+                 user: CurrentUser) -> UploadOut:
     """Start (or find again) the upload of one recording, keyed by its SHA-256."""
     chunk_max = request.app.state.settings.upload_chunk_max
-    with request.app.state.sessions() as s:
-        interview = _owned_shared(s, user, interview_id, live_only=False)
-        media = _media_dir(request)
-        up = s.scalar(select(MediaUpload).where(MediaUpload.interview_id == interview.id,
-                                                MediaUpload.sha256 == body.sha256))
-        if up is None:
-            done = s.scalar(select(MediaFile).where(MediaFile.interview_id == interview.id,
-                                                    MediaFile.sha256 == body.sha256))
-            if done is None:
-                _check_quota(s, request, interview.candidate_id, None, body.size)
-            up = MediaUpload(id=str(uuidlib.uuid4()), interview_id=interview.id, owner_id=user.id, mime=body.mime,
-                             size=body.size, sha256=body.sha256, received=0, offset_s=body.offset_s,
-                             media_file_id=done.id if done else None)
-            if done is not None:
-                up.received = up.size
-                up.completed_at = datetime.now(timezone.utc)
-            s.add(up)
-            try:
-                s.commit()
-            except IntegrityError:  # the same file started twice at once: answer the first
-                s.rollback()
-                up = s.scalar(select(MediaUpload).where(MediaUpload.interview_id == interview.id,
-                                                        MediaUpload.sha256 == body.sha256))
-        elif up.size != body.size:
-            raise HTTPException(status.HTTP_409_CONFLICT, detail="this checksum was announced with another size")
-        if up.media_file_id is None:
-            _check_quota(s, request, interview.candidate_id, up.id)
-        (media / "uploads").mkdir(parents=True, exist_ok=True)
-        return _upload_out(up, chunk_max)
+    interview = _owned_shared(session, user, interview_id, live_only=False)
+    media = _media_dir(request)
+    up = recordings.upload_of(session, interview.id, body.sha256)
+    if up is None:
+        done = recordings.recording_with(session, interview.id, body.sha256)
+        if done is None:
+            _check_quota(session, request, interview.candidate_id, body.size)
+        up = MediaUpload(id=str(uuidlib.uuid4()), interview_id=interview.id, owner_id=user.id, mime=body.mime,
+                         size=body.size, sha256=body.sha256, received=0, offset_s=body.offset_s,
+                         media_file_id=done.id if done else None)
+        if done is not None:
+            up.received = up.size
+            up.completed_at = recordings.now()
+        session.add(up)
+        try:
+            session.commit()
+        except IntegrityError:  # the same file started twice at once: answer the first
+            session.rollback()
+            first = recordings.upload_of(session, interview.id, body.sha256)
+            if first is None:  # and it is gone again (cancelled meanwhile): the client retries
+                raise HTTPException(status.HTTP_409_CONFLICT, detail="a concurrent upload of this file") from None
+            up = first
+    elif up.size != body.size:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail="this checksum was announced with another size")
+    if up.media_file_id is None:
+        _check_quota(session, request, interview.candidate_id)
+    (media / "uploads").mkdir(parents=True, exist_ok=True)
+    return _upload_out(up, chunk_max)
 
 
-def _check_quota(s, request: Request, candidate_id: int, upload_id: str | None, extra: int = 0) -> None:
+def _check_quota(session: Session, request: Request, candidate_id: int, extra: int = 0) -> None:
     """413 when the candidate's recordings plus open uploads (plus ``extra``) pass the quota."""
     quota = request.app.state.settings.recording_quota
-    stored = s.scalar(select(func.coalesce(func.sum(MediaFile.size), 0)).join(
-        Interview, Interview.id == MediaFile.interview_id).where(Interview.candidate_id == candidate_id)) or 0
-    pending = s.scalar(select(func.coalesce(func.sum(MediaUpload.size), 0)).join(
-        Interview, Interview.id == MediaUpload.interview_id).where(
-        Interview.candidate_id == candidate_id, MediaUpload.media_file_id.is_(None))) or 0
+    stored, pending = recordings.stored_bytes(session, candidate_id)
     if stored + pending + extra > quota:
         raise HTTPException(413,
                             detail=f"recording quota of {quota} bytes reached ({stored} stored, {pending} uploading)")
 
 
-def _owned_upload(s, user: User, interview_id: int, upload_id: str, *, lock: bool = False) -> MediaUpload:
-    try:
-        sharing.owned_interview(s, user, interview_id)
-    except NotFound:
-        raise _not_found() from None
-    up = s.get(MediaUpload, upload_id, with_for_update=lock)
-    if up is None or up.interview_id != interview_id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such upload")
-    return up
-
-
 @router.get("/{interview_id}/recordings/uploads/{upload_id}", response_model=UploadOut, responses=NOT_FOUND)
-def upload_state(interview_id: InterviewId, upload_id: UploadId, request: Request, user: CurrentUser) -> UploadOut:
+def upload_state(interview_id: InterviewId, upload_id: UploadId, request: Request, session: SessionDep,
+                 user: CurrentUser) -> UploadOut:
     """How many bytes the server holds (resume from there)."""
-    with request.app.state.sessions() as s:
-        return _upload_out(_owned_upload(s, user, interview_id, upload_id), request.app.state.settings.upload_chunk_max)
+    up = recordings.owned_upload(session, user, interview_id, upload_id)
+    return _upload_out(up, request.app.state.settings.upload_chunk_max)
 
 
 @router.put("/{interview_id}/recordings/uploads/{upload_id}", response_model=UploadOut,
@@ -324,19 +266,16 @@ def upload_state(interview_id: InterviewId, upload_id: UploadId, request: Reques
             openapi_extra={"requestBody": {"required": True,
                                            "content": {"application/octet-stream": {"schema": {"type": "string",
                                                                                                 "format": "binary"}}}}})
-async def upload_chunk(interview_id: InterviewId, upload_id: UploadId, request: Request, user: CurrentUser,
-                       offset: Annotated[int, Query(ge=0, le=2**31 - 1)],
+async def upload_chunk(interview_id: InterviewId, upload_id: UploadId, request: Request, session: SessionDep,
+                       user: CurrentUser, offset: Annotated[int, Query(ge=0, le=2**31 - 1)],
                        chunk_sha256: Annotated[str, Header(alias="X-Chunk-SHA256", pattern=r"^[0-9a-f]{64}$")]):
     """Append the bytes at ``offset`` (which must be what the server holds). The chunk streams
     to a file beside the upload while its SHA-256 is computed; it is never held in memory whole
-    (the ASGI body limit has already refused anything over ``upload_chunk_max``)."""
+    (the ASGI body limit has already refused anything over ``upload_chunk_max``). The request's
+    session is used twice (the owner check, then the append), holding no connection between."""
     chunk_max = request.app.state.settings.upload_chunk_max
-
-    def owned() -> None:
-        with request.app.state.sessions() as s:
-            _owned_upload(s, user, interview_id, upload_id)  # a stranger gets the 404, not the 503
-
-    await run_in_threadpool(owned)
+    # a stranger gets the 404, not the 503
+    await in_thread(session, recordings.owned_upload, user, interview_id, upload_id)
     media = _media_dir(request)
     spool_dir = media / "uploads"
     spool_dir.mkdir(parents=True, exist_ok=True)
@@ -352,46 +291,53 @@ async def upload_chunk(interview_id: InterviewId, upload_id: UploadId, request: 
                                         detail=f"a chunk is at most {chunk_max} bytes")
                 digest.update(piece)
                 f.write(piece)
-        return await run_in_threadpool(_append, request, user, interview_id, upload_id, offset, spool, size,
-                                       digest.hexdigest(), chunk_sha256, chunk_max)
+        chunk = _Chunk(offset, spool, size, digest.hexdigest(), chunk_sha256, chunk_max)
+        return await in_thread(session, _append, media, user, interview_id, upload_id, chunk)
     finally:
         spool.unlink(missing_ok=True)
 
 
-def _append(request: Request, user: User, interview_id: int, upload_id: str, offset: int,
-            spool: FsPath, size: int, got_sha256: str, chunk_sha256: str, chunk_max: int):
-    with request.app.state.sessions() as s:
-        up = _owned_upload(s, user, interview_id, upload_id, lock=True)  # one writer per upload
-        media = _media_dir(request)
-        if not size or size > chunk_max:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail=[
-                {"loc": ["body"], "msg": f"a chunk is 1..{chunk_max} bytes", "type": "value_error"}])
-        if got_sha256 != chunk_sha256:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail=[
-                {"loc": ["header", "X-Chunk-SHA256"], "msg": "chunk checksum mismatch", "type": "value_error"}])
-        if up.media_file_id is not None:
-            return _upload_out(up, chunk_max)
-        if offset != up.received:
-            return JSONResponse(status_code=409, content={
-                "detail": f"the server holds {up.received} bytes; send from there",
-                **_upload_out(up, chunk_max).model_dump()})
-        if offset + size > up.size:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
-                                detail=[{"loc": ["body"], "msg": "chunk goes past the announced size",
-                                         "type": "value_error"}])
-        part = media / "uploads" / f"{up.id}.part"
-        part.parent.mkdir(parents=True, exist_ok=True)
-        with open(part, "r+b" if part.exists() else "wb") as f, open(spool, "rb") as src:
-            f.seek(offset)
-            shutil.copyfileobj(src, f, 1024 * 1024)
-            f.truncate()  # bytes past ``received`` from a write whose commit was lost
-            f.flush()
-            os.fsync(f.fileno())  # on disk before the count says so
-        up.received = offset + size
-        if up.received == up.size:
-            _complete(s, media, up, part)
-        s.commit()
+class _Chunk(NamedTuple):
+    offset: int
+    spool: FsPath
+    size: int
+    got_sha256: str
+    sha256: str
+    chunk_max: int
+
+
+def _append(s: Session, media: FsPath, user: User, interview_id: int, upload_id: str, chunk: _Chunk):
+    up = recordings.owned_upload(s, user, interview_id, upload_id, lock=True)  # one writer per upload
+    offset, size, chunk_max = chunk.offset, chunk.size, chunk.chunk_max
+    if not size or size > chunk_max:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail=[
+            {"loc": ["body"], "msg": f"a chunk is 1..{chunk_max} bytes", "type": "value_error"}])
+    if chunk.got_sha256 != chunk.sha256:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail=[
+            {"loc": ["header", "X-Chunk-SHA256"], "msg": "chunk checksum mismatch", "type": "value_error"}])
+    if up.media_file_id is not None:
         return _upload_out(up, chunk_max)
+    if offset != up.received:
+        return JSONResponse(status_code=409, content={
+            "detail": f"the server holds {up.received} bytes; send from there",
+            **_upload_out(up, chunk_max).model_dump()})
+    if offset + size > up.size:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
+                            detail=[{"loc": ["body"], "msg": "chunk goes past the announced size",
+                                     "type": "value_error"}])
+    part = media / "uploads" / f"{up.id}.part"
+    part.parent.mkdir(parents=True, exist_ok=True)
+    with open(part, "r+b" if part.exists() else "wb") as f, open(chunk.spool, "rb") as src:
+        f.seek(offset)
+        shutil.copyfileobj(src, f, 1024 * 1024)
+        f.truncate()  # bytes past ``received`` from a write whose commit was lost
+        f.flush()
+        os.fsync(f.fileno())  # on disk before the count says so
+    up.received = offset + size
+    if up.received == up.size:
+        _complete(s, media, up, part)
+    s.commit()
+    return _upload_out(up, chunk_max)
 
 
 def sniff_video(path: FsPath) -> str | None:
@@ -440,4 +386,4 @@ def _complete(s, media: FsPath, up: MediaUpload, part: FsPath) -> None:
     s.add(row)
     s.flush()
     up.media_file_id = row.id
-    up.completed_at = datetime.now(timezone.utc)
+    up.completed_at = recordings.now()

@@ -7,9 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 
-from sqlalchemy import select
-
-from core.db.models import ConsentAccessLog, Interview, InterviewStatus, ShareConsent, User
+from core.db.models import Interview, InterviewStatus
 from core.services import sharing
 from core.services.embeddings import search_shared
 from sync.server.deps import AUTH_RESPONSES, RecruiterUser, SessionDep
@@ -39,18 +37,9 @@ def shared_interviews(session: SessionDep, user: RecruiterUser,
         stmt = stmt.where(Interview.status == InterviewStatus(status_filter))
     if min_score is not None:
         stmt = stmt.where(Interview.overall_score >= min_score)
-    rows = list(session.scalars(stmt.order_by(_SORTS[sort], Interview.id).limit(limit).offset(offset)))
-    ids = [iv.id for iv in rows]
-    names = {uid: full or username for uid, full, username in session.execute(
-        select(User.id, User.full_name, User.username).where(User.id.in_({iv.candidate_id for iv in rows})))}
-    shared_at = dict(session.execute(select(ShareConsent.interview_id, ShareConsent.granted_at).where(
-        ShareConsent.interview_id.in_(ids), ShareConsent.company_id == (user.company_id or ""))).all())
-    out = []
-    for iv in rows:
-        session.add(ConsentAccessLog(interview_id=iv.id, viewer_id=user.id, what="listed"))
-        fields = {**{k: getattr(iv, k) for k in InterviewOut.model_fields}, "status": iv.status.value}
-        out.append(RecruiterInterviewOut(**fields, candidate_name=names.get(iv.candidate_id, ""),
-                                         shared_at=shared_at[iv.id]))
+    listed = sharing.shared_listing(session, user, stmt.order_by(_SORTS[sort], Interview.id).limit(limit).offset(offset))
+    out = [RecruiterInterviewOut(**{**{k: getattr(iv, k) for k in InterviewOut.model_fields}, "status": iv.status.value},
+                                 candidate_name=name, shared_at=shared_at) for iv, name, shared_at in listed]
     session.commit()
     return out
 
@@ -72,6 +61,6 @@ def search(request: Request, session: SessionDep, user: RecruiterUser,
         text = row.text if kind == "answer" else (row.extracted_text or "")[:500]
         out.append(SearchHit(interview_id=iv.id, candidate_id=iv.candidate_id, position=iv.position, kind=kind,
                              text=text, similarity=round(sim, 4)))
-        session.add(ConsentAccessLog(interview_id=iv.id, viewer_id=user.id, what="search"))
+    sharing.log_reads(session, user, [iv.id for _, _, iv, _ in hits], "search")
     session.commit()
     return out

@@ -12,13 +12,11 @@ from pathlib import Path as FsPath
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, UploadFile, status
-from sqlalchemy import select
-
-from core.db.models import Resume, UserRole
-from core.errors import InputError
+from core.db.models import Resume
 from core.resume.store import intake_resume, parse_resume
 from core.services.embeddings import company_fit
-from sync.server.deps import AUTH_RESPONSES, CandidateUser, CurrentUser, SessionDep, unprocessable
+from core.services.resumes import readable_resume, resumes_of
+from sync.server.deps import AUTH_RESPONSES, CandidateUser, CurrentUser, SessionDep
 from sync.server.schemas import ResumeOut, SimilarCompanyOut
 
 router = APIRouter(prefix="/resumes", tags=["resumes"], responses=AUTH_RESPONSES)
@@ -42,10 +40,7 @@ def upload(request: Request, file: UploadFile, session: SessionDep, user: Candid
     with tempfile.TemporaryDirectory(prefix="big20-upload-") as tmp:
         path = FsPath(tmp) / "upload.pdf"
         path.write_bytes(data)
-        try:
-            parsed = parse_resume(_reader(), path)
-        except InputError as exc:
-            raise unprocessable(exc.localized("en"), "body", "file") from exc
+        parsed = parse_resume(_reader(), path)  # a bad PDF: InputError, the app's 422
         row = intake_resume(session, None, path, user.id, parsed=parsed)
     row.file_name = name
     row.file_path = f"upload:{name}"
@@ -56,19 +51,12 @@ def upload(request: Request, file: UploadFile, session: SessionDep, user: Candid
 
 @router.get("", response_model=list[ResumeOut])
 def list_resumes(session: SessionDep, user: CurrentUser) -> list[Resume]:
-    return list(session.scalars(select(Resume).where(Resume.candidate_id == user.id).order_by(Resume.id)))
-
-
-def _own(session, user, resume_id: int) -> Resume:
-    row = session.get(Resume, resume_id)
-    if row is None or (row.candidate_id != user.id and user.role is not UserRole.admin):
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such resume")
-    return row
+    return resumes_of(session, user.id)
 
 
 @router.get("/{resume_id}", response_model=ResumeOut, responses={404: {"description": "no such resume"}})
 def get_resume(resume_id: ResumeId, session: SessionDep, user: CurrentUser) -> Resume:
-    return _own(session, user, resume_id)
+    return readable_resume(session, user, resume_id)
 
 
 @router.get("/{resume_id}/fit", response_model=list[SimilarCompanyOut],
@@ -76,7 +64,7 @@ def get_resume(resume_id: ResumeId, session: SessionDep, user: CurrentUser) -> R
 def fit(resume_id: ResumeId, session: SessionDep, user: CurrentUser,
         limit: Annotated[int, Query(ge=1, le=50)] = 5) -> list[SimilarCompanyOut]:
     """Companies ranked by how close their profile is to this resume (cosine of embeddings)."""
-    row = _own(session, user, resume_id)
+    row = readable_resume(session, user, resume_id)
     if row.embedding is None:
         raise HTTPException(status.HTTP_409_CONFLICT, detail="embeddings not computed yet")
     return [SimilarCompanyOut(id=c.id, company_name=c.company_name, ideal=c.ideal, description=c.description,

@@ -16,12 +16,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Path, Request, status
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from core.db.models import EvaluationReport, Interview, InterviewQuestion, SyncReceipt, Transcript
-from core.errors import InputError, NotFound
-from core.services.sync_ingest import InterviewBundle, apply_bundle, lock_interview
+from core.db.models import SyncReceipt
+from core.services.sync_ingest import InterviewBundle, apply_bundle, held_for, lock_interview, receipt_of
 from sync.server.deps import AUTH_RESPONSES, CandidateUser, SessionDep
 from sync.server.schemas import SyncReceiptOut, SyncStateOut
 
@@ -30,8 +29,8 @@ IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=8, ma
                                        pattern=r"^[A-Za-z0-9_.:\-]+$")]
 
 
-def _replay(session, key: str, user_id: int) -> SyncReceiptOut | None:
-    receipt = session.scalar(select(SyncReceipt).where(SyncReceipt.idempotency_key == key))
+def _replay(session: Session, key: str, user_id: int) -> SyncReceiptOut | None:
+    receipt = receipt_of(session, key)
     if receipt is None:
         return None
     if receipt.user_id != user_id:
@@ -51,14 +50,8 @@ def push_interview(request: Request, bundle: InterviewBundle, key: IdempotencyKe
     done = _replay(session, key, user.id)
     if done is not None:
         return done
-    try:
-        body = apply_bundle(session, user, bundle)
-    except NotFound as exc:
-        session.rollback()
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such interview") from exc
-    except InputError as exc:
-        session.rollback()
-        raise HTTPException(status.HTTP_409_CONFLICT, detail=exc.localized("en")) from exc
+    # NotFound (somebody else's uuid) and BundleConflict leave through the app's handlers
+    body = apply_bundle(session, user, bundle)
     session.add(SyncReceipt(idempotency_key=key, user_id=user.id, entity="interview", entity_id=bundle.uuid,
                             response=body))
     try:
@@ -78,9 +71,4 @@ def push_interview(request: Request, bundle: InterviewBundle, key: IdempotencyKe
 def interview_state(uuid: Annotated[str, Path(pattern=r"^[0-9a-fA-F-]{36}$")], session: SessionDep,
                     user: CandidateUser) -> SyncStateOut:
     """What the server holds for one of your interviews (the desktop's check after a push)."""
-    iv = session.scalar(select(Interview).where(Interview.uuid == uuid))
-    if iv is None or iv.candidate_id != user.id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such interview")
-    count = lambda m: session.scalar(select(func.count()).select_from(m).where(m.interview_id == iv.id))  # noqa: E731
-    return SyncStateOut(uuid=iv.uuid, interview_id=iv.id, questions=count(InterviewQuestion),
-                        transcripts=count(Transcript), report=count(EvaluationReport) > 0)
+    return SyncStateOut(**held_for(session, user.id, uuid))
