@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from core.catalog import embedding_dim
@@ -46,7 +46,8 @@ def _texts(rows: Sequence[Any], kind: str) -> list[str]:
     return [r.text[:_MAX_CHARS] for r in rows]
 
 
-_TABLES = {"companies": Company, "questions": Question, "answer_bank": AnswerBank, "resumes": Resume,
+_Embedded = Company | Question | AnswerBank | Resume | Transcript  # the rows that carry an embedding
+_TABLES: dict[str, type[_Embedded]] = {"companies": Company, "questions": Question, "answer_bank": AnswerBank, "resumes": Resume,
            "transcripts": Transcript}
 
 
@@ -79,7 +80,7 @@ def embed_pending(session: Session, embedder: Embedder, *, interview_ids: Sequen
                     InterviewQuestion.interview_id.in_(interview_ids))))
             else:
                 continue
-        rows = list(session.scalars(stmt))
+        rows: list[_Embedded] = list(session.scalars(stmt))
         for i in range(0, len(rows), batch):
             chunk = rows[i:i + batch]
             vectors = embedder.embed(_texts(chunk, kind))
@@ -97,14 +98,15 @@ def _cos(a: Sequence[float], b: Sequence[float]) -> float:
     return dot / (na * nb) if na and nb else 0.0
 
 
-def _nearest(session: Session, model: Any, vec: Sequence[float], stmt, limit: int) -> list[tuple[Any, float]]:
+def _nearest(session: Session, model: Any, vec: Sequence[float], stmt: Select[Any],
+             limit: int) -> list[tuple[Any, float]]:
     if session.get_bind().dialect.name == "postgresql":
         dist = model.embedding.cosine_distance(list(vec))
         # a zero vector's cosine distance is NaN (PostgreSQL sorts NaN above every number):
         # ``<= 2`` keeps exactly the rows with a similarity, so none comes back as null
-        rows = session.execute(stmt.add_columns(dist.label("d")).where(model.embedding.is_not(None), dist <= 2.0)
-                               .order_by(dist).limit(limit))
-        return [(r[0], 1.0 - float(r[-1])) for r in rows]
+        found = session.execute(stmt.add_columns(dist.label("d")).where(model.embedding.is_not(None), dist <= 2.0)
+                                .order_by(dist).limit(limit))
+        return [(r[0], 1.0 - float(r[-1])) for r in found]
     rows = [r for r in session.scalars(stmt) if getattr(r, "embedding", None) is not None]
     scored = sorted(((r, _cos(r.embedding, vec)) for r in rows), key=lambda t: -t[1])
     return [(r, sim) for r, sim in scored if math.isfinite(sim)][:limit]
@@ -157,10 +159,10 @@ def search_shared(session: Session, company_id: str, query_vec: Sequence[float],
         Transcript.interview_id.in_(shared), Transcript.speaker == Speaker.User,
         func.length(func.trim(Transcript.text)) > 0), limit)
     hits: list[tuple[str, Any, Interview, float]] = [
-        ("answer", t, session.get(Interview, t.interview_id), s) for t, s in answers]
+        ("answer", t, iv, s) for t, s in answers if (iv := session.get(Interview, t.interview_id)) is not None]
     interviews = list(session.scalars(select(Interview).where(Interview.id.in_(shared),
                                                                Interview.resume_id.is_not(None))))
-    by_resume: dict[int, Interview] = {iv.resume_id: iv for iv in interviews}
+    by_resume: dict[int, Interview] = {iv.resume_id: iv for iv in interviews if iv.resume_id is not None}
     if by_resume:
         resumes = _nearest(session, Resume, query_vec, select(Resume).where(Resume.id.in_(list(by_resume))), limit)
         hits += [("resume", r, by_resume[r.id], s) for r, s in resumes]

@@ -86,7 +86,7 @@ def weakest_areas(history: list[PastInterview], n: int = 2, last: int = 5) -> li
     recent = [h for h in history if any(v is not None for v in h.criteria.values())][-last:]
     means = []
     for crit in CRITERIA:
-        vals = [h.criteria[crit] for h in recent if h.criteria.get(crit) is not None]
+        vals = [v for h in recent if (v := h.criteria.get(crit)) is not None]
         if vals:
             means.append((crit, round(sum(vals) / len(vals), 1)))
     return sorted(means, key=lambda kv: kv[1])[:n]

@@ -16,7 +16,7 @@ owns the session and commits; not thread-safe (one session per task).
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Literal, cast
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -45,7 +45,8 @@ def _words(rows: list[Transcript]) -> list[Word]:
 
 def _question(session: Session, iq: InterviewQuestion, language: str) -> PlannedQuestion:
     q = session.get(Question, iq.question_id) if iq.question_id else None
-    category = q.category.value if q is not None else "technical"
+    category = cast(Literal["technical", "behavioral", "situational", "cultural_fit"],
+                    q.category.value if q is not None else "technical")
     return PlannedQuestion(text=iq.text, category=category, question_type=(q.question_type if q else "") or "",
                            rubric=dict(q.rubric_json or {}) if q is not None else {},
                            bank_key=q.bank_key if q is not None else None, language=language,

@@ -25,7 +25,7 @@ import hashlib
 import math
 import re
 from datetime import datetime, timezone
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, overload
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from sqlalchemy import delete, func, select, text
@@ -48,7 +48,7 @@ from core.db.models import (
 from core.errors import InputError, NotFound
 from core.report.store import save_report
 
-BUNDLE_VERSION = 1
+BUNDLE_VERSION: Literal[1] = 1
 
 
 class BundleConflict(InputError):
@@ -195,6 +195,12 @@ class InterviewBundle(_Strict):
     shares: list[ShareBundle] = Field(default_factory=list, max_length=100)
 
 
+@overload
+def _aware(v: datetime) -> datetime: ...
+@overload
+def _aware(v: None) -> None: ...
+@overload
+def _aware(v: datetime | None) -> datetime | None: ...
 def _aware(v: datetime | None) -> datetime | None:
     if v is None:
         return None

@@ -12,9 +12,12 @@ import hashlib
 import secrets
 import uuid
 from datetime import datetime, timedelta, timezone
+from typing import Any, cast
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import Exists
 
 from core.db.models import RefreshToken, User
 
@@ -66,7 +69,7 @@ def revoke_family(session: Session, family: str) -> None:
     session.flush()
 
 
-def session_open(session_id: str):
+def session_open(session_id: str) -> Exists:
     """A SQL condition: the session (refresh-token family) ``session_id`` still has a live token."""
     return select(RefreshToken.id).where(RefreshToken.family == session_id,
                                          RefreshToken.revoked_at.is_(None)).exists()
@@ -74,8 +77,8 @@ def session_open(session_id: str):
 
 def revoke_user(session: Session, user_id: int) -> int:
     """End every session of ``user_id`` (an admin disabling a user); how many tokens."""
-    done = session.execute(update(RefreshToken).where(RefreshToken.user_id == user_id,
-                                                      RefreshToken.revoked_at.is_(None)).values(revoked_at=_now()))
+    done = cast("CursorResult[Any]", session.execute(update(RefreshToken).where(RefreshToken.user_id == user_id,
+                                                      RefreshToken.revoked_at.is_(None)).values(revoked_at=_now())))
     session.flush()
     return done.rowcount or 0
 

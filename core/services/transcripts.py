@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import replace
+from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -83,9 +84,9 @@ class TranscriptWriter:
     the error propagates to the engine thread.
     """
 
-    def __init__(self, session_factory, interview_id: int, *, question_id: int | None = None,
+    def __init__(self, session_factory: Callable[[], Session], interview_id: int, *, question_id: int | None = None,
                  speaker: Speaker = Speaker.User, time_offset_s: float = 0.0,
-                 on_error=None) -> None:
+                 on_error: Callable[[Exception], None] | None = None) -> None:
         self.session_factory = session_factory
         self.interview_id = interview_id
         self.question_id = question_id
