@@ -200,6 +200,12 @@ _VERIFY_P = 0.3
 # tuning / shared: field 76.5 / strong 81.7, wrong 13.1 / 33.9, Spearman 0.850 / 0.800;
 # measured figures in the module docstring)
 _CLAIM_PENALTY = 30.0
+# a word clash with a misconception's correct statement counts only when the sentence does not
+# lean to that correct statement: P(entails wrong) - P(entails correct) >= _LEAN_MIN (see
+# _claims). 0: the demo's correct slow-API sentence leans -0.11 to the correct side (it scored
+# 73 with the misconception named, 97.6 without); the nine wrong answers of the shared set
+# score the same with or without the condition (measured 2026-12-07)
+_LEAN_MIN = 0.0
 _EXPLAINED_MIN = 50.0  # below this technical score nothing reads "fully explained" or a strength
 
 # Korean forms end in an inflected stem (모르겠, 몰랐) so any ending may follow (keyword_in)
@@ -316,7 +322,7 @@ class _U:
     span: Span
     sent: Span
     text: str
-    vec: Any = None  # unit-length numpy row (semantic mode)
+    vec: np.ndarray | None = None  # unit-length numpy row (semantic mode)
     base: float = 0.0
     on_topic: bool = False
     rel: float = 0.0
@@ -340,24 +346,24 @@ class _Analysis:
     off_topic: bool = False
     keywords_used: bool = False
     sent_rows: list[int] = field(default_factory=list)  # unit index of each whole sentence
-    q_vecs: Any = None  # whole sentences, query side (numpy, rows as sent_rows)
-    q_base: Any = None
-    p_kp: Any = None  # claim judge: (sentences, key points, 3)
-    p_pert: Any = None  # against each key point's perturbed opposite (zeros where none)
-    p_w: Any = None  # against misconceptions' wrong / correct statements
-    p_c: Any = None
+    q_vecs: np.ndarray | None = None  # whole sentences, query side (numpy, rows as sent_rows)
+    q_base: np.ndarray | None = None
+    p_kp: np.ndarray | None = None  # claim judge: (sentences, key points, 3)
+    p_pert: np.ndarray | None = None  # against each key point's perturbed opposite (zeros where none)
+    p_w: np.ndarray | None = None  # against misconceptions' wrong / correct statements
+    p_c: np.ndarray | None = None
     contra: dict[int, tuple[_U, int, float]] = field(default_factory=dict)  # point -> (unit, point, prob)
     unverified: list[_U] = field(default_factory=list)  # on-topic claims neither stated nor contradicted
     features: dict[str, float] = field(default_factory=dict)
     rule_wrong: bool = False
     tech: float | None = None
-    S: Any = None  # units x key points cosine margins
-    clash: Any = None  # sentences x key points: direction/antonym clash (0/1)
-    clash_c: Any = None  # sentences x misconceptions' correct statements
-    c_vecs: Any = None
+    S: np.ndarray | None = None  # units x key points cosine margins
+    clash: np.ndarray | None = None  # sentences x key points: direction/antonym clash (0/1)
+    clash_c: np.ndarray | None = None  # sentences x misconceptions' correct statements
+    c_vecs: np.ndarray | None = None
     lang: str = "en"
-    kp_vecs: Any = None
-    pool: Any = None
+    kp_vecs: np.ndarray | None = None
+    pool: np.ndarray | None = None
 
 
 class CoverageEvaluator:
@@ -451,7 +457,7 @@ class CoverageEvaluator:
         a.p_pert = np.zeros_like(a.p_kp)
         idx = [i for i, t in enumerate(pert) if t]
         if idx:
-            ptexts = [pert[i] for i in idx]
+            ptexts = [t for t in (pert[i] for i in idx) if t is not None]
             a.p_pert[:, idx] = self.judge.judge(Q, self._arr(ptexts), info, self._info(ptexts))
         if misc:
             wt, ct = [m["wrong"] for m in misc], [m["correct"] for m in misc]
@@ -657,8 +663,8 @@ class CoverageEvaluator:
                 continue
             a.statements.append(s)
             a.units.append(_U(span=s, sent=s, text=s.quote))
-            for c in _clauses(s, words, lang):
-                a.units.append(_U(span=c, sent=s, text=c.quote, kind="clause"))
+            for cl in _clauses(s, words, lang):
+                a.units.append(_U(span=cl, sent=s, text=cl.quote, kind="clause"))
         if self._semantic(lang):
             # an explanation in plain words often takes two sentences (the idea, then what
             # it means): two adjacent statements are also matched together, by meaning only
@@ -769,11 +775,11 @@ class CoverageEvaluator:
             if a.credit[p] < 0.5:  # named but not explained?
                 wrong_sents = {u.sent.i for u in a.units if u.wrong is not None and u.kind != "window"}
                 for kw in kws:
-                    span = find_term(kw, words)
+                    named = find_term(kw, words)
                     # a keyword in a sentence stating a misconception is reported as that
                     # misconception, not as "named but not explained"
-                    if span is not None and _sentence_of(span, a.sents).i not in wrong_sents:
-                        a.named_only[p] = (kw, _sentence_of(span, a.sents))
+                    if named is not None and _sentence_of(named, a.sents).i not in wrong_sents:
+                        a.named_only[p] = (kw, _sentence_of(named, a.sents))
                         break
         stated = [u for u in a.units if u.kind == "sentence"]
         if semantic:
@@ -792,6 +798,7 @@ class CoverageEvaluator:
         Returns the ``Span.i`` of contradicting sentences (they earn no key point)."""
         units = a.units
         pk, pp = a.p_kp, a.p_pert
+        assert pk is not None and pp is not None and a.q_vecs is not None and a.q_base is not None
         con = np.maximum(pk[:, :, CONTRA], pp[:, :, ENTAIL] - pk[:, :, ENTAIL])
         out: set[int] = set()
         for r, k in enumerate(a.sent_rows):
@@ -799,7 +806,7 @@ class CoverageEvaluator:
             if u.wrong is not None:
                 out.add(u.sent.i)
                 continue
-            if a.p_w is not None:
+            if a.p_w is not None and a.p_c is not None:
                 dm = a.p_w[r, :, ENTAIL] - a.p_c[r, :, ENTAIL]
                 j = int(dm.argmax())
                 if dm[j] >= _MISC_P and u.on_topic:
@@ -807,12 +814,17 @@ class CoverageEvaluator:
                     a.wrong.setdefault(j, u)
                     out.add(u.sent.i)
                     continue
-            if a.clash_c is not None and u.on_topic:
+            if a.clash_c is not None and a.c_vecs is not None and u.on_topic:
                 # the opposite of a misconception's correct statement it is about
                 # ("CWV measure server CPU" vs "CWV measure what users experience")
+                # and does not entail that correct statement more than the wrong one: a correct
+                # sentence that mentions "users" ("roll it back to limit the impact on users")
+                # clashes by word with "a server-side change" but leans to the correct side
                 near = (a.q_vecs[r] @ a.c_vecs.T) - a.q_base[r]
+                lean = a.p_w[r, :, ENTAIL] - a.p_c[r, :, ENTAIL] if a.p_w is not None and a.p_c is not None \
+                    else np.zeros(len(near))
                 hit = [j for j in range(a.clash_c.shape[1]) if a.clash_c[r, j] and near[j] >= self.thresholds[
-                    a.lang]["topic"]]
+                    a.lang]["topic"] and lean[j] >= _LEAN_MIN]
                 if hit:
                     u.wrong = hit[0]
                     a.wrong.setdefault(hit[0], u)
@@ -826,7 +838,7 @@ class CoverageEvaluator:
                 best = int(np.argmax(a.S[k]))
                 about = [best] if a.clash[r, best] and a.S[k, best] >= self.thresholds[a.lang]["topic"] else []
                 if about:
-                    p = max(about, key=lambda q: a.S[k, q])
+                    p = about[0]  # at most one: the point it is most about
                     con[r, p] = max(float(con[r, p]), 1.0)
             if u.on_topic and con[r, p] >= _CONTRA_P and con[r, p] > pk[r, p, ENTAIL]:
                 out.add(u.sent.i)
@@ -839,16 +851,17 @@ class CoverageEvaluator:
     def _features(self, a: _Analysis, words: list[Word], n: int) -> dict[str, float]:
         """The grader's features (:data:`core.evaluation.grader.FEATURES`)."""
         pk, pp = a.p_kp, a.p_pert
+        assert pk is not None and pp is not None
         con = np.maximum(pk[:, :, CONTRA], pp[:, :, ENTAIL] - pk[:, :, ENTAIL])
         sent_units = [a.units[k] for k in a.sent_rows]
         on = np.array([u.on_topic for u in sent_units], dtype=bool)
         con_on = con[on] if on.any() else np.zeros((0, n))
         misc = 0.0
-        if a.p_w is not None and len(sent_units):
+        if a.p_w is not None and a.p_c is not None and len(sent_units):
             misc = float((a.p_w[:, :, ENTAIL] - a.p_c[:, :, ENTAIL]).max())
         sim_cov = float(a.S.max(0).mean()) if a.S is not None and len(a.S) else 0.0
         whole = 0.0
-        if a.q_vecs is not None and len(a.q_vecs):
+        if a.q_vecs is not None and a.kp_vecs is not None and a.pool is not None and len(a.q_vecs):
             av = _norm_rows(a.q_vecs.sum(0, keepdims=True))[0]
             kv = _norm_rows(a.kp_vecs.sum(0, keepdims=True))[0]
             whole = float(av @ kv - (a.pool @ av).mean()) if len(a.pool) else float(av @ kv)
@@ -1114,7 +1127,7 @@ def _pool_texts(lang: str) -> list[str]:
     positions), so the pool is the same for every answer in a language."""
     bank = load_question_bank()
     step = max(1, len(bank) // POOL_SIZE)
-    out = []
+    out: list[str] = []
     for q in bank[::step][:POOL_SIZE]:
         out.append(q.rubric_for(lang)["key_points"][len(out) % len(q.rubric.key_points)])
     return out
