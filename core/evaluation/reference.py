@@ -22,8 +22,10 @@ directly, from a few features (:data:`FEATURES`, :func:`features`):
 
 A ridge regression maps them to a predicted grade, fitted by ``python -m
 bench.train_reference fit`` on SemEval-2013 Task 7 (SciEntsBank, Beetle; student answers to
-science questions with a reference answer, labelled by people) and placed on 0-100 through
-``knots`` (the mean prediction of the training answers labelled incorrect and correct, at
+science questions with a reference answer, labelled by people) and on the graded interview
+answers the team may tune on (bank questions with the bank's model answer as reference), and
+placed on 0-100 through
+``knots`` (the mean prediction of the graded interview answers of grade 0-1 and of grade 3, at
 :data:`SCORE_KNOTS`); weights, data, held-out figures: ``resources/evaluation/reference.npz``
 and ``resources/evaluation/README.md``. Valid only over the encoder it was trained on
 (``model_id``).
@@ -69,12 +71,22 @@ FEATURES: tuple[str, ...] = (
     "con_ra",       # P(reference contradicts answer)
     "neg_mismatch",  # one of answer / reference negated, the other not
     "clash",        # a direction word of the reference opposed in the answer
+    "char_recall",  # share of the reference's character trigrams (not in the question) in the answer
+    "char_precision",  # share of the answer's trigrams (not in the question) in the reference
+    "cos_x_recall",  # cos * recall_new: close in meaning and stating the new words
     "log_words",    # log(1 + words of the answer)
+    "ref_words",    # log(1 + words of the reference): long references are recalled less (an offset per question)
+    "ref_q_cos",    # cosine(reference, question): a reference that restates the question is matched by echoes
     "len_ratio",    # log((1 + answer words) / (1 + reference words))
 )
 
-# the training answers' mean prediction for "incorrect" and "correct" is placed at these scores
-SCORE_KNOTS: tuple[float, float] = (15.0, 85.0)
+# the mean prediction of the graded interview answers of grade 0-1 and of grade 3 (complete) is
+# placed at these scores: a complete answer in several sentences reads about 80, a vague or wrong
+# one about 15 (the science answers, one line each, sit lower: their correct ones about 60). Knots
+# from the interview answers, not the science ones: those predict below the long complete answers,
+# which then crowded the top of the scale (Pearson on the shared set's held-out fit 0.47 -> see
+# resources/evaluation/README.md)
+SCORE_KNOTS: tuple[float, float] = (15.0, 80.0)
 
 
 @dataclass(frozen=True)
@@ -133,6 +145,10 @@ def features(answer: Side, reference: Side, question_vec: np.ndarray, question: 
         p = judge.judge(reference.whole[None, :], answer.whole[None, :], [reference.info], [answer.info])[0, 0]
         ent_ra, con_ra = float(p[ENTAIL]), float(p[CONTRA])
     n_a, n_r = len(answer.info.words), len(reference.info.words)
+    qg = _grams(question.words)
+    ag, rg = _grams(answer.info.words) - qg, _grams(reference.info.words) - qg
+    char_recall = len(ag & rg) / len(rg) if rg else 0.0
+    char_precision = len(ag & rg) / len(ag) if ag else 0.0
     return {
         "cos": cos, "margin": cos - base, "best_sent": best_sent, "ref_cov": ref_cov, "q_cos": q_cos,
         "ref_q_gap": cos - q_cos, "recall": recall, "precision": precision, "f1": f1,
@@ -140,16 +156,29 @@ def features(answer: Side, reference: Side, question_vec: np.ndarray, question: 
         "ent_ar": ent_ar, "con_ar": con_ar, "ent_ra": ent_ra, "con_ra": con_ra,
         "neg_mismatch": float(answer.info.neg != reference.info.neg),
         "clash": float(strong_clash(answer.info, reference.info)),
-        "log_words": math.log1p(n_a), "len_ratio": math.log((1 + n_a) / (1 + n_r)),
+        "char_recall": char_recall, "char_precision": char_precision, "cos_x_recall": cos * recall_new,
+        "log_words": math.log1p(n_a), "ref_words": math.log1p(n_r),
+        "ref_q_cos": float(reference.whole @ question_vec), "len_ratio": math.log((1 + n_a) / (1 + n_r)),
     }
+
+
+def _grams(words: Sequence[str]) -> set[str]:
+    """Character trigrams of each word (with boundary marks): misspellings and inflections
+    ("evaporate" / "evaperated", 저장한다 / 저장해서) still share most of them."""
+    out: set[str] = set()
+    for w in words:
+        t = f"<{w}>"
+        out.update(t[i:i + 3] for i in range(len(t) - 2))
+    return out
 
 
 class ReferenceGrader:
     """``grade(feats)``: ridge prediction of the human grade (0 incorrect .. 1 correct),
     ``((x - mu) / sd) @ w + b``; ``score(feats)``: 0-100, linear through ``knots`` (the mean
-    prediction of the training answers labelled incorrect and correct) onto
-    :data:`SCORE_KNOTS`, clipped. Linear, not a sigmoid, so the score keeps the regression's
-    spacing (it is what a Pearson with a human grade sees)."""
+    prediction of the graded training answers of grade 0-1 and of grade 3) onto
+    :data:`SCORE_KNOTS`, bending smoothly into 0-100 beyond 10 / 90. Linear in between, not a
+    sigmoid, so the score keeps the regression's spacing (what a Pearson with a human grade
+    sees) and never ties two answers the regression tells apart."""
 
     def __init__(self, w: np.ndarray, b: float, mu: np.ndarray, sd: np.ndarray, names: Sequence[str],
                  knots: Sequence[float], model_id: str) -> None:
@@ -176,18 +205,27 @@ class ReferenceGrader:
     def score(self, feats: Mapping[str, float]) -> float:
         lo, hi = self.knots
         s = SCORE_KNOTS[0] + (self.grade(feats) - lo) * (SCORE_KNOTS[1] - SCORE_KNOTS[0]) / max(1e-6, hi - lo)
-        return round(float(np.clip(s, 0.0, 100.0)), 1)
+        # beyond 90 / below 10 the scale bends smoothly towards 100 / 0 instead of clipping: long
+        # complete answers predict past the correct answers' mean, and a hard clip would tie them
+        if s > 90.0:
+            s = 90.0 + 10.0 * (1.0 - math.exp(-(s - 90.0) / 10.0))
+        elif s < 10.0:
+            s = 10.0 * math.exp((s - 10.0) / 10.0)
+        return round(float(s), 1)
 
 
-def fit_ridge(X: np.ndarray, y: np.ndarray, l2: float, names: Sequence[str], model_id: str) -> ReferenceGrader:
+def fit_ridge(X: np.ndarray, y: np.ndarray, l2: float, names: Sequence[str], model_id: str,
+              knot_rows: np.ndarray | None = None) -> ReferenceGrader:
     """Ridge regression on standardised features (closed form); knots from the fitted
-    predictions of the answers with y <= 0.25 and y >= 0.75."""
+    predictions of the answers with y <= 0.34 and y >= 0.75 (among ``knot_rows``, a boolean
+    mask, when given)."""
     mu, sd = X.mean(0), X.std(0) + 1e-6
     Z = (X - mu) / sd
     ym = float(y.mean())
     w = np.linalg.solve(Z.T @ Z + l2 * np.eye(Z.shape[1]), Z.T @ (y - ym))
     pred = Z @ w + ym
-    knots = (float(pred[y <= 0.25].mean()), float(pred[y >= 0.75].mean()))
+    k = np.ones(len(y), dtype=bool) if knot_rows is None else knot_rows
+    knots = (float(pred[k & (y <= 0.34)].mean()), float(pred[k & (y >= 0.75)].mean()))
     return ReferenceGrader(w, ym, mu, sd, names, knots, model_id)
 
 
