@@ -42,7 +42,7 @@ import math
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Mapping, Protocol, Sequence
 
 import numpy as np
 
@@ -51,7 +51,7 @@ from core.evaluation.text import sentences, span_of, words_from_text
 from core.evaluation.verdicts import evidence
 from core.i18n import tr
 from core.interview.types import AnswerEvaluation, CriterionScore, PlannedQuestion
-from core.protocols import Word
+from core.protocols import Embedder, Word
 
 FEATURES: tuple[str, ...] = (
     "cos",          # cosine(whole answer, whole reference)
@@ -192,9 +192,10 @@ class ReferenceGrader:
                    tuple(float(k) for k in z["knots"]), str(z["model_id"]))
 
     def save(self, path: str | Path, **meta: str) -> None:
-        arrays: dict[str, Any] = {k: np.array(v) for k, v in meta.items()}
-        np.savez_compressed(path, w=self.w, b=np.array(self.b), mu=self.mu, sd=self.sd, names=np.array(self.names),
-                            knots=np.array(self.knots), model_id=np.array(self.model_id), **arrays)
+        arrays: dict[str, np.ndarray] = {k: np.array(v) for k, v in meta.items()}
+        arrays.update(w=self.w, b=np.array(self.b), mu=self.mu, sd=self.sd, names=np.array(self.names),
+                      knots=np.array(self.knots), model_id=np.array(self.model_id))
+        np.savez_compressed(path, allow_pickle=False, **arrays)
 
     def vector(self, feats: Mapping[str, float]) -> np.ndarray:
         return np.array([float(feats.get(n, 0.0)) for n in self.names])
@@ -255,7 +256,23 @@ def shipped_grader(model_id: str, path: Path | None = None) -> ReferenceGrader |
 _CONTRA_P = 0.5  # P(answer contradicts the reference) above which the contradiction is named
 
 
-def reference_evaluation(ev: Any, question: PlannedQuestion, words: list[Word], language: str, *,
+class RubricEvaluator(Protocol):
+    """What :func:`reference_evaluation` uses of the rubric evaluator
+    (:class:`core.evaluation.coverage.CoverageEvaluator`)."""
+
+    embedder: Embedder | None
+    judge: ClaimJudge | None
+    model_id: str
+
+    def evaluate(self, question: PlannedQuestion, words: list[Word], language: str, *, position: str = "",
+                 company_terms: Sequence[str] = (), ui_lang: str | None = None) -> AnswerEvaluation: ...
+
+    def _arr(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def _pool_arr(self, lang: str) -> np.ndarray: ...
+
+
+def reference_evaluation(ev: RubricEvaluator, question: PlannedQuestion, words: list[Word], language: str, *,
                          position: str = "", company_terms: Sequence[str] = (),
                          ui_lang: str | None = None) -> AnswerEvaluation | None:
     """Evaluate an answer to a reference-only question (``rubric["reference_only"]``, the
@@ -284,6 +301,7 @@ def reference_evaluation(ev: Any, question: PlannedQuestion, words: list[Word], 
     a_sents = [s.quote for s in spans]
     answer_text = " ".join(w.text for w in words)
     r_sents = [s.quote for s in sentences(words_from_text(reference))]
+    assert emb is not None  # shipped_grader needs its model id
     a_vecs = np.asarray(emb.embed(texts_of(answer_text, a_sents)), dtype=np.float32)
     ans = side(answer_text, a_sents, a_vecs)
     ref = side(reference, r_sents, ev._arr(texts_of(reference, r_sents)))
