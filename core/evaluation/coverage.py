@@ -474,10 +474,10 @@ class CoverageEvaluator:
                  position: str = "", company_terms: Sequence[str] = (),
                  ui_lang: str | None = None) -> AnswerEvaluation:
         if (question.rubric or {}).get("reference_only"):  # question text + reference only (core.evaluation.reference)
-            graded = reference_evaluation(self, question, words, language, position=position,
-                                          company_terms=company_terms, ui_lang=ui_lang)
-            if graded is not None:
-                return graded
+            by_reference = reference_evaluation(self, question, words, language, position=position,
+                                                company_terms=company_terms, ui_lang=ui_lang)
+            if by_reference is not None:
+                return by_reference
         if rubric_kind(question) != "technical":  # stories, self-introductions, resume items
             return BehaviouralEvaluator.for_evaluator(self).evaluate(
                 question, words, language, position=position, company_terms=company_terms, ui_lang=ui_lang)
