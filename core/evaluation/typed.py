@@ -12,7 +12,7 @@ from typing import Any
 
 from core.bank import get_question
 from core.errors import InputError
-from core.evaluation.text import sentences, words_from_text
+from core.evaluation.text import words_from_text
 from core.interview.types import AnswerEvaluation, PlannedQuestion
 
 # The position a bank file's questions are asked for, when the user gives none.
@@ -46,27 +46,27 @@ def planned_question(key: str, lang: str) -> PlannedQuestion:
 
 def free_question(text: str, reference: str, lang: str) -> PlannedQuestion:
     """A question that is not in the bank, asked as ``text`` and judged against its reference
-    answer (a technical rubric: the answer is judged by whether it states what the reference
-    states). Each sentence of the reference is a key point (a one-sentence reference is the
-    only one; a sentence under four words joins the one before): measured with
-    ``python -m bench.eval_free_question --limit 40`` (40 graded answers to 17 questions with the
-    bank's model answer as reference), one key point per sentence gave Spearman 0.788 and
-    pairwise 0.944 against 0.716 and 0.778 for the whole reference as one point (the encoder's
-    plain cosine: 0.223, 0.704). Raises InputError for an empty question or reference, or an
-    unknown language."""
+    answer: the whole reference is the only key point (as ``bench.eval_quality --tsv`` and the
+    batch contract of issue 20 have it) and the rubric is ``reference_only`` (no bank key
+    points, keywords or misconceptions), so the rubric evaluator grades technical accuracy
+    with the reference grader (:mod:`core.evaluation.reference`, fitted on human grades of
+    short answers) instead of its key-point rules.
+
+    Before the reference grader each sentence of the reference was a key point (Spearman
+    0.788 against 0.716 for the whole reference as one point, rules only, ``python -m
+    bench.eval_free_question --limit 40``); with it, technical accuracy no longer depends on
+    the split (the grader reads the reference and its sentences itself) and one point keeps
+    the CLI and the bench the same question (figures: resources/evaluation/README.md). Raises
+    InputError for an empty question or reference, or an unknown language."""
     if lang not in ("ko", "en"):
         raise InputError("bank.unknown_language", lang=lang, known="ko, en")
     if not text.strip() or not reference.strip():
         raise InputError("evaluate.free_question_empty")
-    points: list[str] = []
-    for s in sentences(words_from_text(reference.strip())):
-        if points and s.j - s.i < 4:
-            points[-1] = f"{points[-1]} {s.quote}"
-        else:
-            points.append(s.quote)
+    ref = " ".join(reference.split())
     rubric: dict[str, Any] = {"version": 1, "bank_key": None, "language": lang, "kind": "technical",
-              "key_points": points, "point_keywords": [[] for _ in points], "keywords": [],
-              "misconceptions": [], "criteria": {}, "bands": {}}
+                              "key_points": [ref], "point_keywords": [[]], "keywords": [],
+                              "misconceptions": [], "criteria": {}, "bands": {},
+                              "reference_only": True, "reference": ref}
     return PlannedQuestion(text=text.strip(), category="technical", question_type="직무지식", rubric=rubric,
                            language=lang)
 

@@ -59,11 +59,14 @@ def test_generated_questions_must_bring_key_points():
         validate_plan({"questions": [{**ok, "key_points": ["one"]}]}, ctx, 1)
 
 
-def test_free_question_reference_sentences_are_key_points():
+def test_free_question_reference_is_the_only_key_point():
+    # issue 20: the reference is the only key point (as bench.eval_quality --tsv has it); the
+    # rubric is reference-only, graded by core.evaluation.reference
     q = free_question("What does HTTP 404 mean?", "The server found no resource at that URL. Yes. "
                       "The client should not retry the same request.", "en")
-    assert q.rubric["key_points"] == ["The server found no resource at that URL. Yes.",
+    assert q.rubric["key_points"] == ["The server found no resource at that URL. Yes. "
                                       "The client should not retry the same request."]
-    assert q.rubric["kind"] == "technical" and len(q.rubric["point_keywords"]) == 2
+    assert q.rubric["kind"] == "technical" and len(q.rubric["point_keywords"]) == 1
+    assert q.rubric["reference_only"] is True
     with pytest.raises(InputError):
         free_question("What?", " ", "en")
