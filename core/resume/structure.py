@@ -179,7 +179,8 @@ _FIELD_RE = re.compile(r"\b(?:science|sciences|engineering|studies|administratio
                        r"specialization|concentration|focus|honors|track)\b|학과|학부|전공|공학|계열|인문계|자연계",
                        re.I)
 _TABLE_HEAD_RE = re.compile(r"자격증명|발급기관|취득일|시행처|취득일자|issuer|issued by|date earned|근무기간|재직기간|회사명|"
-                            r"직위|직급|담당업무|학교명|졸업여부|전공명|기간\s*\|", re.I)
+                            r"직위|직급|담당업무|학교명|졸업여부|전공명|기간\s*\||"
+                            r"(?:^|\|)\s*(?:전공|기간|학위|구분)\s*(?=\||$)", re.I)  # a cell of its own
 _EDU_LABEL_RE = re.compile(r"^(?:relevant\s+)?(?:course\s*work|courses|thesis|advisor|supervisor|honou?rs|awards|"
                            r"activities|minor|major|gpa|dean|exchange|study abroad|이수과목|논문)\b", re.I)
 _GPA_RE = re.compile(r"\b(?:gpa|cgpa|grade|학점)\b|\d\.\d+\s*/\s*\d", re.I)

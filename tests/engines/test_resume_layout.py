@@ -833,3 +833,36 @@ def test_projects_in_body_type_inside_a_job_are_not_jobs(tmp_path):
     make(pdf, items)
     data = read(pdf)
     assert [(c, p) for c, _, p in jobs(data)] == [("솔박스", "2021-11..2023-03"), ("넥스트랩", "2019-01..2021-10")]
+
+
+@pytest.mark.parametrize("text,norm", [("2021 01 - 08", "2021-01..2021-08"), ("2021.01 - 08", "2021-01..2021-08"),
+                                       ("2021년 1월 ~ 8월", "2021-01..2021-08"), ("2021-01-08", "2021-01"),
+                                       ("2021.01 - 08.2022", "2021-01..2022-08")])
+def test_period_whose_end_month_has_no_year(text, norm):
+    assert normalize_period(text) == norm
+
+
+def test_korean_table_periods_whose_end_month_has_no_year(tmp_path):
+    # a Korean 표 resume writes a period inside one year as "2021 01 - 08" (or "2021.01 - 08",
+    # "2021년 1월 ~ 8월"): the end month is in the start's year; jobs and schools keep them
+    pdf = tmp_path / "ko_table_short.pdf"
+    make(pdf, [
+        (50, 50, "홍길동", 20, True),
+        (50, 90, "경력사항", 14, True),
+        (50, 112, "회사명", 10, True), (200, 112, "직위", 10, True), (350, 112, "근무기간", 10, True),
+        (50, 130, "카카오페이", 10, False), (200, 130, "서버 개발자", 10, False),
+        (350, 130, "2022 03 - 11", 10, False),
+        (60, 146, "- 결제 API 응답 시간 40% 단축, 정산 배치 재설계", 10, False),
+        (50, 164, "네이버", 10, False), (200, 164, "인턴", 10, False),
+        (350, 164, "2021년 1월 ~ 8월", 10, False),
+        (50, 190, "학력사항", 14, True),
+        (50, 212, "학교명", 10, True), (200, 212, "전공", 10, True), (350, 212, "기간", 10, True),
+        (50, 230, "서울대학교", 10, False), (200, 230, "컴퓨터공학과", 10, False),
+        (350, 230, "2016.03 - 2020.02", 10, False),
+        (50, 248, "멀티캠퍼스 부트캠프", 10, False), (200, 248, "백엔드 과정", 10, False),
+        (350, 248, "2020.03 - 08", 10, False),
+    ])
+    data = read(pdf)
+    assert jobs(data) == [("카카오페이", "서버 개발자", "2022-03..2022-11"), ("네이버", "인턴", "2021-01..2021-08")]
+    assert [(e["school"], normalize_period(e["period"])) for e in data["education"]] == [
+        ("서울대학교", "2016-03..2020-02"), ("멀티캠퍼스 부트캠프", "2020-03..2020-08")]
