@@ -884,17 +884,33 @@ def _experience(section: Section) -> list[dict[str, Any]]:
         loc = [is_location(p) or (i > 0 and i + 1 < len(parts) and _is_region(parts[i + 1][0])
                                   and company_score(p) == 0 and role_score(p) == 0)
                for i, (p, _) in enumerate(parts)]
+        # "Manager: Jane Roe", "Contact: ...": a labelled field is no role or company, whatever
+        # its label's words; "Position: Data Analyst" / "Company: Acme" name them outright
+        named: dict[str, str] = {}
+        fields: set[int] = set()
+        for i, (p, _) in enumerate(parts):
+            lab = _field_label(p)
+            if lab is not None:
+                fields.add(i)
+                kind = _NAMED_FIELD.get(_key(lab[0]))
+                if kind and lab[1] and kind not in named:
+                    named[kind] = lab[1]
         cands = [(i, p, at) for i, (p, at) in enumerate(parts)
-                 if not loc[i] and not is_label(p) and not re.search(r"https?://|www\.|\.com\b|\.io\b", p)]
+                 if not loc[i] and i not in fields and not is_label(p)
+                 and not re.search(r"https?://|www\.|\.com\b|\.io\b", p)]
         role = company = None
         roles = [(role_score(p) - (2 if company_score(p, at) >= 3 else 0), -i, p) for i, p, at in cands]
         roles = [r for r in roles if r[0] > 0]
-        if roles:
+        if "role" in named:
+            role = named["role"]
+        elif roles:
             role = max(roles)[2]
         rest = [(i, p, at) for i, p, at in cands if p != role]
         comps = [(company_score(p, at), -i, p) for i, p, at in rest]
         comps = [c for c in comps if c[0] > 0]
-        if comps:
+        if "company" in named:
+            company = named["company"]
+        elif comps:
             company = max(comps)[2]
         elif rest:
             # no evidence either way: the first part, unless it reads as a task ("추천시스템 관련 모델링")
@@ -917,6 +933,22 @@ def _experience(section: Section) -> list[dict[str, Any]]:
                     "location": location, "achievements": e.body, "source": e.head[0].source(),
                     "confidence": conf, "uncertain": conf < UNCERTAIN_BELOW})
     return out
+
+
+_FIELD_LABEL_RE = re.compile(r"^([^\W\d][^:：|,;()]{0,23}?)\s*[:：]\s*(\S.*)$")
+_NAMED_FIELD = {k: "role" for k in ("role", "position", "title", "jobtitle", "designation", "직책", "직위",
+                                     "직무", "담당", "담당업무", "포지션")}
+_NAMED_FIELD.update({k: "company" for k in ("company", "employer", "organisation", "organization", "회사",
+                                             "회사명", "근무처", "소속")})
+
+
+def _field_label(p: str) -> tuple[str, str] | None:
+    """("Manager", "Jane Roe") for "Manager: Jane Roe": a label of at most three words, a colon
+    and a value; None for anything else (a colon inside a time, "10:30", is no label)."""
+    m = _FIELD_LABEL_RE.match(p.strip())
+    if not m or len(m.group(1).split()) > 3:
+        return None
+    return m.group(1).strip(), clean_value(m.group(2)) or ""
 
 
 # Below this confidence an entry is "uncertain": shown marked in the preview, never quoted by

@@ -866,3 +866,24 @@ def test_korean_table_periods_whose_end_month_has_no_year(tmp_path):
     assert jobs(data) == [("카카오페이", "서버 개발자", "2022-03..2022-11"), ("네이버", "인턴", "2021-01..2021-08")]
     assert [(e["school"], normalize_period(e["period"])) for e in data["education"]] == [
         ("서울대학교", "2016-03..2020-02"), ("멀티캠퍼스 부트캠프", "2020-03..2020-08")]
+
+
+def test_a_label_with_its_value_is_no_role_or_company(tmp_path):
+    # "Manager: Jane Roe" (a reference) and "Contact: ..." under a job are labelled fields, not
+    # the job's role or employer; "Position: ..." names the role
+    pdf = tmp_path / "labels.pdf"
+    make(pdf, [
+        (50, 50, "Tom Baker", 18, True),
+        (50, 90, "EXPERIENCE", 13, True),
+        (50, 112, "Northwind Traders", 11, True), (450, 112, "2019 - 2022", 10, False),
+        (50, 126, "Manager: Jane Roe", 10, False),
+        (60, 142, "- Ran the order pipeline for 300 stores and cut returns by 12%", 10, False),
+        (50, 170, "Contoso Ltd", 11, True), (450, 170, "2022 - Present", 10, False),
+        (50, 184, "Position: Data Analyst", 10, False),
+        (50, 198, "Contact: Bob Stone", 10, False),
+        (60, 214, "- Built the weekly sales dashboards used by 40 managers", 10, False),
+    ])
+    data = read(pdf)
+    got = jobs(data)
+    assert got == [("Northwind Traders", None, "2019..2022"), ("Contoso Ltd", "Data Analyst", "2022..present")]
+    assert not any(":" in (v or "") for e in data["experience"] for v in (e["company"], e["role"]))
