@@ -1144,9 +1144,38 @@ def split_skills(body: str) -> list[str]:
     return items
 
 
+# technologies, methods and languages spelt like ordinary words (the others show themselves:
+# "PostgreSQL", "C++", "HTML")
+_PLAIN_TECH = frozenset(
+    "python java kotlin swift go golang rust ruby scala dart perl haskell elixir erlang julia matlab "
+    "spring django flask express rails laravel react angular vue svelte flutter ionic electron jquery "
+    "docker kubernetes helm terraform ansible puppet chef jenkins git linux unix ubuntu debian windows "
+    "redis kafka spark hadoop hive airflow flink snowflake oracle cassandra mongo mariadb elastic "
+    "elasticsearch kibana grafana prometheus nginx apache tomcat pandas numpy scipy keras pytorch "
+    "tensorflow jupyter tableau excel word powerpoint outlook photoshop illustrator figma sketch blender "
+    "unity unreal maya webpack babel redux jest mocha cypress selenium playwright postman firebase "
+    "heroku netlify vercel azure jira confluence slack notion trello bash shell android xcode "
+    "arduino raspberry wordpress shopify salesforce sap splunk datadog bootstrap tailwind sass less "
+    "latex markdown junit mockito testng gradle maven npm yarn agile scrum kanban lean jest "
+    # spoken languages are names too ("English and Spanish")
+    "english spanish french german korean japanese chinese mandarin cantonese italian portuguese "
+    "russian arabic hindi dutch swedish turkish vietnamese thai indonesian".split())
+
+
+def _plain_words(p: str) -> bool:
+    """Ordinary words ("Motivator", "Problem Solving"), not a technology's name: letters only,
+    no capital after a word's first letter, none a known technology."""
+    ws = p.split()
+    return bool(ws) and all(re.fullmatch(r"[A-Za-z][a-z]{2,}", w) and w.lower() not in _PLAIN_TECH for w in ws)
+
+
 def _split_and(s: str) -> list[str]:
+    """"HTML & CSS", "Python and R": two names; "Motivator & Leader", "Research and Development":
+    one phrase (both sides ordinary words, neither a technology)."""
     parts = re.split(r"\s+(?:and|&)\s+", s)
     if len(parts) > 1 and all(1 <= len(p.split()) <= 3 for p in parts):
+        if len(parts) == 2 and all(_plain_words(p) for p in parts):
+            return [s.strip()]
         return [p.strip() for p in parts if p.strip()]
     return [s] if s else []
 

@@ -887,3 +887,18 @@ def test_a_label_with_its_value_is_no_role_or_company(tmp_path):
     got = jobs(data)
     assert got == [("Northwind Traders", None, "2019..2022"), ("Contoso Ltd", "Data Analyst", "2022..present")]
     assert not any(":" in (v or "") for e in data["experience"] for v in (e["company"], e["role"]))
+
+
+def test_a_phrase_joined_by_ampersand_stays_one_skill(tmp_path):
+    # "Motivator & Leader": two ordinary words joined, one strength; "HTML & CSS", "Python and R",
+    # "Java & Kotlin", "Docker and Kubernetes": two names each
+    pdf = tmp_path / "amp.pdf"
+    make(pdf, [
+        (50, 50, "Ana Lee", 18, True),
+        (50, 90, "SKILLS", 13, True),
+        (50, 110, "HTML & CSS, Python and R", 10, False),
+        (50, 126, "Java & Kotlin, Team Player", 10, False),
+        (50, 142, "Motivator & Leader, Docker and Kubernetes", 10, False),
+    ])
+    assert read(pdf)["skills"] == ["HTML", "CSS", "Python", "R", "Java", "Kotlin", "Team Player",
+                                   "Motivator & Leader", "Docker", "Kubernetes"]
