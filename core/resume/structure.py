@@ -468,7 +468,16 @@ def split_sections(lines: list[LayoutLine]) -> tuple[list[LayoutLine], list[Sect
         return not styles or any(abs(ln.size - sz) <= 0.6 and ln.bold == b for sz, b in styles)
 
     sub_style: tuple[str, tuple[float, bool]] | None = None  # a section's group headings' type
+    # a heading set smaller than its section's heading and indented to the entries ("Languages"
+    # under "Education"): a group inside that section. Its own lines follow; a line in the
+    # type and margin of the outer section's first entry, with a period, resumes the outer one
+    outer: Section | None = None
     for ln in lines:
+        if (outer is not None and outer.lines and ln.geometric and outer.lines[0].geometric
+                and _same_style(ln, outer.lines[0]) and abs(ln.x0 - outer.lines[0].x0) <= 3
+                and find_period(ln.text, single=False) and not _vocab_section(ln.text)):
+            sections.append(Section(outer.name, outer.header, body=body))
+            outer = None
         sec = _vocab_section(ln.text)
         if (not sec and ln.geometric and ln.size >= 1.2 * body and len(ln.text.split()) <= 4
                 and _header_form(ln)):
@@ -492,6 +501,11 @@ def split_sections(lines: list[LayoutLine]) -> tuple[list[LayoutLine], list[Sect
             if current is not None and current.name == "cover_letter" and not (ln.bold or ln.size > body):
                 current.lines.append(ln)
                 continue
+            nested = (current is not None and current.header is not None and current.header.geometric
+                      and ln.geometric and current.lines and sec != current.name
+                      and ln.page == current.header.page
+                      and ln.size <= 0.92 * current.header.size and ln.x0 >= current.header.x0 + 6)
+            outer = current if nested else None
             sections.append(Section(sec, ln, body=body))
             continue
         if (current is not None and current.name != "cover_letter" and like_known(ln)

@@ -902,3 +902,28 @@ def test_a_phrase_joined_by_ampersand_stays_one_skill(tmp_path):
     ])
     assert read(pdf)["skills"] == ["HTML", "CSS", "Python", "R", "Java", "Kotlin", "Team Player",
                                    "Motivator & Leader", "Docker", "Kubernetes"]
+
+
+def test_a_smaller_indented_heading_inside_education_is_a_group(tmp_path):
+    # "Languages" in body type at the entries' margin under "Education" (set larger, further
+    # left): a group inside the section; the school after it, in the entries' type with its
+    # period, is still education, and the languages are no school
+    pdf = tmp_path / "nested.pdf"
+    make(pdf, [
+        (36, 40, "Minsu Kim", 18, True),
+        (36, 80, "Education", 12, False),
+        (47, 100, "Coursera", 10.9, True), (523, 100, "Feb 2023", 10.9, True),
+        (47, 114, "Convolutional Neural Networks", 10, False),
+        (47, 128, "Coursera", 10.9, True), (521, 128, "Nov 2022", 10.9, True),
+        (47, 142, "Structuring Machine Learning Projects", 10, False),
+        (47, 160, "Languages", 10, True),
+        (62, 174, "\u2022 English: IM2 (OPIc) Issued Feb 2025", 10, False),
+        (62, 188, "\u2022 Korean: Native", 10, False),
+        (47, 206, "Korea Polytechnic University", 10.9, True), (463, 206, "Mar 2010 - Feb 2018", 10.9, True),
+        (47, 220, "B.S., Computer Engineering (GPA: 3.4 / 4.5)", 10, False),
+        (36, 250, "Other Activities", 12, False),
+        (47, 270, "Guryong Village Coal Briquette Volunteering", 10.9, True), (525, 270, "Jan 2018", 10.9, True),
+    ])
+    edu = [(e["school"], normalize_period(e["period"])) for e in read(pdf)["education"]]
+    assert edu == [("Coursera", "2023-02"), ("Coursera", "2022-11"),
+                   ("Korea Polytechnic University", "2010-03..2018-02")]
