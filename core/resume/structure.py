@@ -1370,6 +1370,7 @@ def _plain_list(lines: list[LayoutLine], tidy: Callable[[str], str] | None = Non
 _CERT_WORD_RE = re.compile(r"(?i)certif|associate|professional|specialist|expert|practitioner|architect|"
                            r"developer|administrator|engineer|analyst|master|level|license|licence|"
                            r"자격|기사|기능사|기술사|면허|급")
+_KO_QUALIFICATION_RE = re.compile(r"^[가-힣A-Za-z0-9]{2,20}(?:산업기사|기사|기능사|기능장|기술사)(?:\s*[12]급)?$")
 _ISSUER_RE = re.compile(r"(?i)\b(?:amazon|aws|google|microsoft|oracle|cisco|linux foundation|hashicorp|"
                         r"comptia|isc2|isaca|pmi|scrum|axelos|red hat|ibm|salesforce|databricks|"
                         r"snowflake|coursera|udemy|edx|nvidia|meta|vmware|mongodb|elastic|"
@@ -1452,7 +1453,10 @@ def structure_layout(pages: list[LayoutPage] | list[LayoutLine]) -> dict[str, An
     projects = [x for s in by_name.get("projects", []) for x in _projects(
         Section(s.name, s.header, join_wrapped(s.lines), s.body))]
     skills, skill_src = _skills(joined("skills"))
-    certs, cert_src = _certifications(joined("certifications"))
+    # "정보처리기사 | 2017.11" listed under education: a national qualification by its grade
+    # word (기사, 산업기사, 기능사, 기능장, 기술사) is a certificate wherever it is listed
+    certs, cert_src = _certifications(joined("certifications") + [
+        ln for ln in joined("education") if _KO_QUALIFICATION_RE.match(_bullet(ln.text)[1].split(" | ")[0].strip())])
     awards, award_src = _plain_list(joined("awards"))
     langs, lang_src = _plain_list(joined("languages"))
     sections_out: dict[str, list[str]] = {}

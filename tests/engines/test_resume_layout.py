@@ -927,3 +927,22 @@ def test_a_smaller_indented_heading_inside_education_is_a_group(tmp_path):
     edu = [(e["school"], normalize_period(e["period"])) for e in read(pdf)["education"]]
     assert edu == [("Coursera", "2023-02"), ("Coursera", "2022-11"),
                    ("Korea Polytechnic University", "2010-03..2018-02")]
+
+
+def test_a_national_qualification_listed_under_education_is_a_certificate(tmp_path):
+    # "정보처리기사" (an engineer-grade national qualification) listed in 학력 with its issuer
+    # under it: a certificate, not a school; the university stays the one school
+    pdf = tmp_path / "ko_qual.pdf"
+    make(pdf, [
+        (40, 40, "김민수", 18, True),
+        (40, 80, "학력", 13, True),
+        (50, 100, "한국공학대학교", 10.9, True), (470, 100, "2010.03 - 2018.02", 10.9, True),
+        (50, 114, "학사, 컴퓨터공학", 10, False),
+        (50, 134, "정보처리기사", 10.9, True), (480, 134, "2017.11", 10.9, True),
+        (50, 148, "한국산업인력공단", 10, False),
+        (50, 168, "정보처리운용기능사", 10.9, True), (480, 168, "2009.07", 10.9, True),
+        (50, 182, "한국산업인력공단", 10, False),
+    ])
+    data = read(pdf)
+    assert data["certifications"] == ["정보처리기사", "정보처리운용기능사"]
+    assert [e["school"] for e in data["education"]] == ["한국공학대학교"]
