@@ -915,11 +915,23 @@ def _experience(section: Section) -> list[dict[str, Any]]:
         role = company = None
         roles = [(role_score(p) - (2 if company_score(p, at) >= 3 else 0), -i, p) for i, p, at in cands]
         roles = [r for r in roles if r[0] > 0]
+        role_parts: set[str] = set()
         if "role" in named:
             role = named["role"]
         elif roles:
             role = max(roles)[2]
-        rest = [(i, p, at) for i, p, at in cands if p != role]
+            # "Manager, Data Engineer": two titles one comma apart are one role as written
+            head_text = " ".join(ln.text for ln in e.head)
+            role_parts = {role}
+            for _, _, other in sorted(roles, key=lambda r: -r[1]):
+                if other not in role_parts and company_score(other) == 0:
+                    if f"{other}, {role}" in head_text:
+                        role = f"{other}, {role}"
+                        role_parts.add(other)
+                    elif f"{role}, {other}" in head_text:
+                        role = f"{role}, {other}"
+                        role_parts.add(other)
+        rest = [(i, p, at) for i, p, at in cands if p != role and p not in role_parts]
         comps = [(company_score(p, at), -i, p) for i, p, at in rest]
         comps = [c for c in comps if c[0] > 0]
         if "company" in named:

@@ -946,3 +946,20 @@ def test_a_national_qualification_listed_under_education_is_a_certificate(tmp_pa
     data = read(pdf)
     assert data["certifications"] == ["정보처리기사", "정보처리운용기능사"]
     assert [e["school"] for e in data["education"]] == ["한국공학대학교"]
+
+
+def test_two_titles_one_comma_apart_are_one_role(tmp_path):
+    # "Manager, Data Engineer" under the company line: the role as written, not its last title;
+    # role-first, the company is still the company
+    pdf = tmp_path / "two_titles.pdf"
+    make(pdf, [
+        (47, 40, "Minsu Kim", 18, True),
+        (36, 80, "Experience", 12, False),
+        (47, 100, "Cellkey", 10.9, True), (480, 100, "Jul 2025 - Dec 2025", 10.9, True),
+        (47, 114, "Manager, Data Engineer", 10, False), (480, 114, "Seocho-gu, Seoul", 10, False),
+        (62, 128, "\u2022 Deployed a StarRocks cluster on EC2, cutting query time by 80%", 10, False),
+        (47, 150, "Team Lead, Backend Engineer | Northwind Traders | 2021 - 2025", 10.9, True),
+        (62, 164, "\u2022 Led six engineers through a payments rewrite", 10, False),
+    ])
+    assert jobs(read(pdf)) == [("Cellkey", "Manager, Data Engineer", "2025-07..2025-12"),
+                               ("Northwind Traders", "Team Lead, Backend Engineer", "2021..2025")]
