@@ -1234,6 +1234,8 @@ def _prose(body: str) -> bool:
         return False
     items = [x for x in re.split(r"[,;|•·]", body) if x.strip()]
     long_items = sum(1 for x in items if len(x.split()) >= 4)
+    if _SENTENCE_END_RE.search(body.rstrip(" )")) and max(len(x.split()) for x in items) >= 8:
+        return True  # "Extensive experience in ... for cost and performance, utilizing PySpark, ...": a sentence
     return long_items * 2 >= len(items) or bool(_KO_PROSE_RE.search(body))
 
 

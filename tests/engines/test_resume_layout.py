@@ -963,3 +963,17 @@ def test_two_titles_one_comma_apart_are_one_role(tmp_path):
     ])
     assert jobs(read(pdf)) == [("Cellkey", "Manager, Data Engineer", "2025-07..2025-12"),
                                ("Northwind Traders", "Team Lead, Backend Engineer", "2021..2025")]
+
+
+def test_a_sentence_in_the_skills_section_gives_no_skills(tmp_path):
+    # a summary sentence that names tools among ordinary words ("cost and performance") is
+    # prose; the list line under it is the skills
+    pdf = tmp_path / "skills_prose.pdf"
+    make(pdf, [
+        (40, 40, "Minsu Kim", 18, True),
+        (40, 80, "SKILLS", 12, True),
+        (40, 100, "Built data platforms optimised for cost and performance, using Spark, Airflow,", 10, False),
+        (40, 114, "and AWS (EMR, S3).", 10, False),
+        (40, 134, "Languages: Python | Go | SQL", 10, False),
+    ])
+    assert read(pdf)["skills"] == ["Python", "Go", "SQL"]
