@@ -1230,6 +1230,8 @@ def _prose(body: str) -> bool:
     """A description written in sentences (a "Core Skills" paragraph), not a list of names:
     long, with list items that are mostly phrases of several words."""
     words = body.split()
+    if len(re.findall(r"[\uac00-\ud7a3]", body)) >= 12 and _KO_PROSE_RE.search(body):
+        return True  # Korean run together without spaces ("...등을활용하여...설계하였으며"): few "words", still prose
     if len(words) < 9:
         return False
     items = [x for x in re.split(r"[,;|•·]", body) if x.strip()]

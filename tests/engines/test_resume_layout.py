@@ -977,3 +977,16 @@ def test_a_sentence_in_the_skills_section_gives_no_skills(tmp_path):
         (40, 134, "Languages: Python | Go | SQL", 10, False),
     ])
     assert read(pdf)["skills"] == ["Python", "Go", "SQL"]
+
+
+def test_korean_prose_without_spaces_in_the_skills_section_gives_no_skills(tmp_path):
+    # a Word PDF that drops the spaces between Korean words: a sentence of few "words" is still
+    # a sentence ("...등을활용하여...설계하였으며, BMAD-Method을사용한")
+    pdf = tmp_path / "skills_prose_ko.pdf"
+    make(pdf, [
+        (40, 40, "김민수", 18, True),
+        (40, 80, "기술 스택", 12, True),
+        (40, 100, "Cursor AI, Gemini CLI 등을활용하여파이프라인을설계하였으며, BMAD-Method을사용한", 10, False),
+        (40, 120, "언어: Python | Go | SQL", 10, False),
+    ])
+    assert read(pdf)["skills"] == ["Python", "Go", "SQL"]
