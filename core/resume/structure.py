@@ -1262,8 +1262,15 @@ def _skills(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
     skills: list[str] = []
     sources: list[dict] = []
     seen: set[str] = set()
+    open_prose = False  # the line above was prose that did not end its sentence
     for ln in lines:
-        _, text = _bullet(ln.text)
+        is_bullet, text = _bullet(ln.text)
+        if open_prose and not is_bullet and re.match(r"[a-z]", text):
+            # "... trade-offs between" / "cost, performance, and operational complexity ...": the
+            # sentence goes on (a wrap the joiner left apart), no list
+            open_prose = not _SENTENCE_END_RE.search(text)
+            continue
+        open_prose = _prose(text) and not _SENTENCE_END_RE.search(text)
         if text.rstrip().endswith((":", "：")) and len(text.split()) > 3:
             continue  # a sub-heading of a descriptive skills section ("Data Pipeline Design:")
         # "Languages: C++, Go | Tools: Git": each row piece and each label starts a list

@@ -990,3 +990,19 @@ def test_korean_prose_without_spaces_in_the_skills_section_gives_no_skills(tmp_p
         (40, 120, "언어: Python | Go | SQL", 10, False),
     ])
     assert read(pdf)["skills"] == ["Python", "Go", "SQL"]
+
+
+def test_the_rest_of_a_sentence_on_its_own_line_in_the_skills_section_gives_no_skills(tmp_path):
+    # the sentence's second line was not joined to it (the first ended early): it starts in
+    # lower case and goes on as a comma list ("cost, latency, and ..."), still prose
+    pdf = tmp_path / "skills_prose_rest.pdf"
+    make(pdf, [
+        (40, 40, "Minsu Kim", 18, True),
+        (40, 80, "SKILLS", 12, True),
+        (40, 100, "Skilled at choosing stores, such as adopting PGVector, by weighing", 9, False),
+        (40, 113, "cost, latency, and the complexity of operations.", 9, False),
+        (40, 133, "Languages: Python | Go | SQL | TypeScript | Kotlin | Swift | Rust | Scala | Haskell | Elixir | Erlang | OCaml",
+         9, False),
+    ])
+    assert read(pdf)["skills"] == ["Python", "Go", "SQL", "TypeScript", "Kotlin", "Swift", "Rust", "Scala",
+                                   "Haskell", "Elixir", "Erlang", "OCaml"]
