@@ -34,7 +34,7 @@ OPEN_RE = re.compile(rf"{_B}(?P<start>{DATE})\s*[-–—~]\s*$", re.I)
 # table cell). A bare "-" between digits ("2021-01-08") is a full date, so it needs a space beside it.
 _SHORT_SEP = r"(?:\s*[–—~∼〜]\s*|\s+-\s*|\s*-\s+|\s+(?:to|until)\s+)"
 SHORT_END_RE = re.compile(rf"{_B}(?P<start>{_YEAR}\s*[./]?\s*(?<![\d])(?:0[1-9]|1[0-2])|{_YEAR}\s*[./]\s*{_MM}"
-                          rf"|{_YEAR}\s*년\s*{_MM}\s*월){_SHORT_SEP}(?P<end>(?:0[1-9]|1[0-2])|{_MM}\s*월)"
+                          rf"|{_YEAR}\s*년\s*{_MM}\s*월){_SHORT_SEP}(?P<end>(?:0[1-9]|1[0-2])|{_MM}\s*월|[1-9](?=\s*(?:$|\|)))"
                           rf"(?![\w.]|\s*[./]\s*\d)", re.I)
 SINGLE_RE = re.compile(rf"{_B}(?P<start>{DATE}){_A}", re.I)
 _PRESENT_ONLY = re.compile(rf"^\s*{PRESENT}\s*$", re.I)

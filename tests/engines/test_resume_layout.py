@@ -837,7 +837,8 @@ def test_projects_in_body_type_inside_a_job_are_not_jobs(tmp_path):
 
 @pytest.mark.parametrize("text,norm", [("2021 01 - 08", "2021-01..2021-08"), ("2021.01 - 08", "2021-01..2021-08"),
                                        ("2021년 1월 ~ 8월", "2021-01..2021-08"), ("2021-01-08", "2021-01"),
-                                       ("2021.01 - 08.2022", "2021-01..2022-08")])
+                                       ("2021.01 - 08.2022", "2021-01..2022-08"), ("2021.1 ~ 8", "2021-01..2021-08"),
+                                       ("2021.01 - 8 projects", "2021-01")])
 def test_period_whose_end_month_has_no_year(text, norm):
     assert normalize_period(text) == norm
 
