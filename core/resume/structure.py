@@ -179,7 +179,8 @@ _FIELD_RE = re.compile(r"\b(?:science|sciences|engineering|studies|administratio
                        r"specialization|concentration|focus|honors|track)\b|학과|학부|전공|공학|계열|인문계|자연계",
                        re.I)
 _TABLE_HEAD_RE = re.compile(r"자격증명|발급기관|취득일|시행처|취득일자|issuer|issued by|date earned|근무기간|재직기간|회사명|"
-                            r"직위|직급|담당업무|학교명|졸업여부|전공명|기간\s*\|", re.I)
+                            r"직위|직급|담당업무|학교명|졸업여부|전공명|기간\s*\||"
+                            r"(?:^|\|)\s*(?:전공|기간|학위|구분)\s*(?=\||$)", re.I)  # a cell of its own
 _EDU_LABEL_RE = re.compile(r"^(?:relevant\s+)?(?:course\s*work|courses|thesis|advisor|supervisor|honou?rs|awards|"
                            r"activities|minor|major|gpa|dean|exchange|study abroad|이수과목|논문)\b", re.I)
 _GPA_RE = re.compile(r"\b(?:gpa|cgpa|grade|학점)\b|\d\.\d+\s*/\s*\d", re.I)
@@ -467,7 +468,16 @@ def split_sections(lines: list[LayoutLine]) -> tuple[list[LayoutLine], list[Sect
         return not styles or any(abs(ln.size - sz) <= 0.6 and ln.bold == b for sz, b in styles)
 
     sub_style: tuple[str, tuple[float, bool]] | None = None  # a section's group headings' type
+    # a heading set smaller than its section's heading and indented to the entries ("Languages"
+    # under "Education"): a group inside that section. Its own lines follow; a line in the
+    # type and margin of the outer section's first entry, with a period, resumes the outer one
+    outer: Section | None = None
     for ln in lines:
+        if (outer is not None and outer.lines and ln.geometric and outer.lines[0].geometric
+                and _same_style(ln, outer.lines[0]) and abs(ln.x0 - outer.lines[0].x0) <= 3
+                and find_period(ln.text, single=False) and not _vocab_section(ln.text)):
+            sections.append(Section(outer.name, outer.header, body=body))
+            outer = None
         sec = _vocab_section(ln.text)
         if (not sec and ln.geometric and ln.size >= 1.2 * body and len(ln.text.split()) <= 4
                 and _header_form(ln)):
@@ -491,6 +501,11 @@ def split_sections(lines: list[LayoutLine]) -> tuple[list[LayoutLine], list[Sect
             if current is not None and current.name == "cover_letter" and not (ln.bold or ln.size > body):
                 current.lines.append(ln)
                 continue
+            nested = (current is not None and current.header is not None and current.header.geometric
+                      and ln.geometric and current.lines and sec != current.name
+                      and ln.page == current.header.page
+                      and ln.size <= 0.92 * current.header.size and ln.x0 >= current.header.x0 + 6)
+            outer = current if nested else None
             sections.append(Section(sec, ln, body=body))
             continue
         if (current is not None and current.name != "cover_letter" and like_known(ln)
@@ -883,17 +898,45 @@ def _experience(section: Section) -> list[dict[str, Any]]:
         loc = [is_location(p) or (i > 0 and i + 1 < len(parts) and _is_region(parts[i + 1][0])
                                   and company_score(p) == 0 and role_score(p) == 0)
                for i, (p, _) in enumerate(parts)]
+        # "Manager: Jane Roe", "Contact: ...": a labelled field is no role or company, whatever
+        # its label's words; "Position: Data Analyst" / "Company: Acme" name them outright
+        named: dict[str, str] = {}
+        fields: set[int] = set()
+        for i, (p, _) in enumerate(parts):
+            lab = _field_label(p)
+            if lab is not None:
+                fields.add(i)
+                kind = _NAMED_FIELD.get(_key(lab[0]))
+                if kind and lab[1] and kind not in named:
+                    named[kind] = lab[1]
         cands = [(i, p, at) for i, (p, at) in enumerate(parts)
-                 if not loc[i] and not is_label(p) and not re.search(r"https?://|www\.|\.com\b|\.io\b", p)]
+                 if not loc[i] and i not in fields and not is_label(p)
+                 and not re.search(r"https?://|www\.|\.com\b|\.io\b", p)]
         role = company = None
         roles = [(role_score(p) - (2 if company_score(p, at) >= 3 else 0), -i, p) for i, p, at in cands]
         roles = [r for r in roles if r[0] > 0]
-        if roles:
+        role_parts: set[str] = set()
+        if "role" in named:
+            role = named["role"]
+        elif roles:
             role = max(roles)[2]
-        rest = [(i, p, at) for i, p, at in cands if p != role]
+            # "Manager, Data Engineer": two titles one comma apart are one role as written
+            head_text = " ".join(ln.text for ln in e.head)
+            role_parts = {role}
+            for _, _, other in sorted(roles, key=lambda r: -r[1]):
+                if other not in role_parts and company_score(other) == 0:
+                    if f"{other}, {role}" in head_text:
+                        role = f"{other}, {role}"
+                        role_parts.add(other)
+                    elif f"{role}, {other}" in head_text:
+                        role = f"{role}, {other}"
+                        role_parts.add(other)
+        rest = [(i, p, at) for i, p, at in cands if p != role and p not in role_parts]
         comps = [(company_score(p, at), -i, p) for i, p, at in rest]
         comps = [c for c in comps if c[0] > 0]
-        if comps:
+        if "company" in named:
+            company = named["company"]
+        elif comps:
             company = max(comps)[2]
         elif rest:
             # no evidence either way: the first part, unless it reads as a task ("추천시스템 관련 모델링")
@@ -916,6 +959,22 @@ def _experience(section: Section) -> list[dict[str, Any]]:
                     "location": location, "achievements": e.body, "source": e.head[0].source(),
                     "confidence": conf, "uncertain": conf < UNCERTAIN_BELOW})
     return out
+
+
+_FIELD_LABEL_RE = re.compile(r"^([^\W\d][^:：|,;()]{0,23}?)\s*[:：]\s*(\S.*)$")
+_NAMED_FIELD = {k: "role" for k in ("role", "position", "title", "jobtitle", "designation", "직책", "직위",
+                                     "직무", "담당", "담당업무", "포지션")}
+_NAMED_FIELD.update({k: "company" for k in ("company", "employer", "organisation", "organization", "회사",
+                                             "회사명", "근무처", "소속")})
+
+
+def _field_label(p: str) -> tuple[str, str] | None:
+    """("Manager", "Jane Roe") for "Manager: Jane Roe": a label of at most three words, a colon
+    and a value; None for anything else (a colon inside a time, "10:30", is no label)."""
+    m = _FIELD_LABEL_RE.match(p.strip())
+    if not m or len(m.group(1).split()) > 3:
+        return None
+    return m.group(1).strip(), clean_value(m.group(2)) or ""
 
 
 # Below this confidence an entry is "uncertain": shown marked in the preview, never quoted by
@@ -1111,9 +1170,38 @@ def split_skills(body: str) -> list[str]:
     return items
 
 
+# technologies, methods and languages spelt like ordinary words (the others show themselves:
+# "PostgreSQL", "C++", "HTML")
+_PLAIN_TECH = frozenset(
+    "python java kotlin swift go golang rust ruby scala dart perl haskell elixir erlang julia matlab "
+    "spring django flask express rails laravel react angular vue svelte flutter ionic electron jquery "
+    "docker kubernetes helm terraform ansible puppet chef jenkins git linux unix ubuntu debian windows "
+    "redis kafka spark hadoop hive airflow flink snowflake oracle cassandra mongo mariadb elastic "
+    "elasticsearch kibana grafana prometheus nginx apache tomcat pandas numpy scipy keras pytorch "
+    "tensorflow jupyter tableau excel word powerpoint outlook photoshop illustrator figma sketch blender "
+    "unity unreal maya webpack babel redux jest mocha cypress selenium playwright postman firebase "
+    "heroku netlify vercel azure jira confluence slack notion trello bash shell android xcode "
+    "arduino raspberry wordpress shopify salesforce sap splunk datadog bootstrap tailwind sass less "
+    "latex markdown junit mockito testng gradle maven npm yarn agile scrum kanban lean jest "
+    # spoken languages are names too ("English and Spanish")
+    "english spanish french german korean japanese chinese mandarin cantonese italian portuguese "
+    "russian arabic hindi dutch swedish turkish vietnamese thai indonesian".split())
+
+
+def _plain_words(p: str) -> bool:
+    """Ordinary words ("Motivator", "Problem Solving"), not a technology's name: letters only,
+    no capital after a word's first letter, none a known technology."""
+    ws = p.split()
+    return bool(ws) and all(re.fullmatch(r"[A-Za-z][a-z]{2,}", w) and w.lower() not in _PLAIN_TECH for w in ws)
+
+
 def _split_and(s: str) -> list[str]:
+    """"HTML & CSS", "Python and R": two names; "Motivator & Leader", "Research and Development":
+    one phrase (both sides ordinary words, neither a technology)."""
     parts = re.split(r"\s+(?:and|&)\s+", s)
     if len(parts) > 1 and all(1 <= len(p.split()) <= 3 for p in parts):
+        if len(parts) == 2 and all(_plain_words(p) for p in parts):
+            return [s.strip()]
         return [p.strip() for p in parts if p.strip()]
     return [s] if s else []
 
@@ -1142,10 +1230,14 @@ def _prose(body: str) -> bool:
     """A description written in sentences (a "Core Skills" paragraph), not a list of names:
     long, with list items that are mostly phrases of several words."""
     words = body.split()
+    if len(re.findall(r"[\uac00-\ud7a3]", body)) >= 12 and _KO_PROSE_RE.search(body):
+        return True  # Korean run together without spaces ("...등을활용하여...설계하였으며"): few "words", still prose
     if len(words) < 9:
         return False
     items = [x for x in re.split(r"[,;|•·]", body) if x.strip()]
     long_items = sum(1 for x in items if len(x.split()) >= 4)
+    if _SENTENCE_END_RE.search(body.rstrip(" )")) and max(len(x.split()) for x in items) >= 8:
+        return True  # "Extensive experience in ... for cost and performance, utilizing PySpark, ...": a sentence
     return long_items * 2 >= len(items) or bool(_KO_PROSE_RE.search(body))
 
 
@@ -1170,8 +1262,15 @@ def _skills(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
     skills: list[str] = []
     sources: list[dict] = []
     seen: set[str] = set()
+    open_prose = False  # the line above was prose that did not end its sentence
     for ln in lines:
-        _, text = _bullet(ln.text)
+        is_bullet, text = _bullet(ln.text)
+        if open_prose and not is_bullet and re.match(r"[a-z]", text):
+            # "... trade-offs between" / "cost, performance, and operational complexity ...": the
+            # sentence goes on (a wrap the joiner left apart), no list
+            open_prose = not _SENTENCE_END_RE.search(text)
+            continue
+        open_prose = _prose(text) and not _SENTENCE_END_RE.search(text)
         if text.rstrip().endswith((":", "：")) and len(text.split()) > 3:
             continue  # a sub-heading of a descriptive skills section ("Data Pipeline Design:")
         # "Languages: C++, Go | Tools: Git": each row piece and each label starts a list
@@ -1294,6 +1393,7 @@ def _plain_list(lines: list[LayoutLine], tidy: Callable[[str], str] | None = Non
 _CERT_WORD_RE = re.compile(r"(?i)certif|associate|professional|specialist|expert|practitioner|architect|"
                            r"developer|administrator|engineer|analyst|master|level|license|licence|"
                            r"자격|기사|기능사|기술사|면허|급")
+_KO_QUALIFICATION_RE = re.compile(r"^[가-힣A-Za-z0-9]{2,20}(?:산업기사|기사|기능사|기능장|기술사)(?:\s*[12]급)?$")
 _ISSUER_RE = re.compile(r"(?i)\b(?:amazon|aws|google|microsoft|oracle|cisco|linux foundation|hashicorp|"
                         r"comptia|isc2|isaca|pmi|scrum|axelos|red hat|ibm|salesforce|databricks|"
                         r"snowflake|coursera|udemy|edx|nvidia|meta|vmware|mongodb|elastic|"
@@ -1376,7 +1476,10 @@ def structure_layout(pages: list[LayoutPage] | list[LayoutLine]) -> dict[str, An
     projects = [x for s in by_name.get("projects", []) for x in _projects(
         Section(s.name, s.header, join_wrapped(s.lines), s.body))]
     skills, skill_src = _skills(joined("skills"))
-    certs, cert_src = _certifications(joined("certifications"))
+    # "정보처리기사 | 2017.11" listed under education: a national qualification by its grade
+    # word (기사, 산업기사, 기능사, 기능장, 기술사) is a certificate wherever it is listed
+    certs, cert_src = _certifications(joined("certifications") + [
+        ln for ln in joined("education") if _KO_QUALIFICATION_RE.match(_bullet(ln.text)[1].split(" | ")[0].strip())])
     awards, award_src = _plain_list(joined("awards"))
     langs, lang_src = _plain_list(joined("languages"))
     sections_out: dict[str, list[str]] = {}

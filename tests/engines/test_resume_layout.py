@@ -833,3 +833,177 @@ def test_projects_in_body_type_inside_a_job_are_not_jobs(tmp_path):
     make(pdf, items)
     data = read(pdf)
     assert [(c, p) for c, _, p in jobs(data)] == [("솔박스", "2021-11..2023-03"), ("넥스트랩", "2019-01..2021-10")]
+
+
+@pytest.mark.parametrize("text,norm", [("2021 01 - 08", "2021-01..2021-08"), ("2021.01 - 08", "2021-01..2021-08"),
+                                       ("2021년 1월 ~ 8월", "2021-01..2021-08"), ("2021-01-08", "2021-01"),
+                                       ("2021.01 - 08.2022", "2021-01..2022-08"), ("2021.1 ~ 8", "2021-01..2021-08"),
+                                       ("2021.01 - 8 projects", "2021-01")])
+def test_period_whose_end_month_has_no_year(text, norm):
+    assert normalize_period(text) == norm
+
+
+def test_korean_table_periods_whose_end_month_has_no_year(tmp_path):
+    # a Korean 표 resume writes a period inside one year as "2021 01 - 08" (or "2021.01 - 08",
+    # "2021년 1월 ~ 8월"): the end month is in the start's year; jobs and schools keep them
+    pdf = tmp_path / "ko_table_short.pdf"
+    make(pdf, [
+        (50, 50, "홍길동", 20, True),
+        (50, 90, "경력사항", 14, True),
+        (50, 112, "회사명", 10, True), (200, 112, "직위", 10, True), (350, 112, "근무기간", 10, True),
+        (50, 130, "카카오페이", 10, False), (200, 130, "서버 개발자", 10, False),
+        (350, 130, "2022 03 - 11", 10, False),
+        (60, 146, "- 결제 API 응답 시간 40% 단축, 정산 배치 재설계", 10, False),
+        (50, 164, "네이버", 10, False), (200, 164, "인턴", 10, False),
+        (350, 164, "2021년 1월 ~ 8월", 10, False),
+        (50, 190, "학력사항", 14, True),
+        (50, 212, "학교명", 10, True), (200, 212, "전공", 10, True), (350, 212, "기간", 10, True),
+        (50, 230, "서울대학교", 10, False), (200, 230, "컴퓨터공학과", 10, False),
+        (350, 230, "2016.03 - 2020.02", 10, False),
+        (50, 248, "멀티캠퍼스 부트캠프", 10, False), (200, 248, "백엔드 과정", 10, False),
+        (350, 248, "2020.03 - 08", 10, False),
+    ])
+    data = read(pdf)
+    assert jobs(data) == [("카카오페이", "서버 개발자", "2022-03..2022-11"), ("네이버", "인턴", "2021-01..2021-08")]
+    assert [(e["school"], normalize_period(e["period"])) for e in data["education"]] == [
+        ("서울대학교", "2016-03..2020-02"), ("멀티캠퍼스 부트캠프", "2020-03..2020-08")]
+
+
+def test_a_label_with_its_value_is_no_role_or_company(tmp_path):
+    # "Manager: Jane Roe" (a reference) and "Contact: ..." under a job are labelled fields, not
+    # the job's role or employer; "Position: ..." names the role
+    pdf = tmp_path / "labels.pdf"
+    make(pdf, [
+        (50, 50, "Tom Baker", 18, True),
+        (50, 90, "EXPERIENCE", 13, True),
+        (50, 112, "Northwind Traders", 11, True), (450, 112, "2019 - 2022", 10, False),
+        (50, 126, "Manager: Jane Roe", 10, False),
+        (60, 142, "- Ran the order pipeline for 300 stores and cut returns by 12%", 10, False),
+        (50, 170, "Contoso Ltd", 11, True), (450, 170, "2022 - Present", 10, False),
+        (50, 184, "Position: Data Analyst", 10, False),
+        (50, 198, "Contact: Bob Stone", 10, False),
+        (60, 214, "- Built the weekly sales dashboards used by 40 managers", 10, False),
+    ])
+    data = read(pdf)
+    got = jobs(data)
+    assert got == [("Northwind Traders", None, "2019..2022"), ("Contoso Ltd", "Data Analyst", "2022..present")]
+    assert not any(":" in (v or "") for e in data["experience"] for v in (e["company"], e["role"]))
+
+
+def test_a_phrase_joined_by_ampersand_stays_one_skill(tmp_path):
+    # "Motivator & Leader": two ordinary words joined, one strength; "HTML & CSS", "Python and R",
+    # "Java & Kotlin", "Docker and Kubernetes": two names each
+    pdf = tmp_path / "amp.pdf"
+    make(pdf, [
+        (50, 50, "Ana Lee", 18, True),
+        (50, 90, "SKILLS", 13, True),
+        (50, 110, "HTML & CSS, Python and R", 10, False),
+        (50, 126, "Java & Kotlin, Team Player", 10, False),
+        (50, 142, "Motivator & Leader, Docker and Kubernetes", 10, False),
+    ])
+    assert read(pdf)["skills"] == ["HTML", "CSS", "Python", "R", "Java", "Kotlin", "Team Player",
+                                   "Motivator & Leader", "Docker", "Kubernetes"]
+
+
+def test_a_smaller_indented_heading_inside_education_is_a_group(tmp_path):
+    # "Languages" in body type at the entries' margin under "Education" (set larger, further
+    # left): a group inside the section; the school after it, in the entries' type with its
+    # period, is still education, and the languages are no school
+    pdf = tmp_path / "nested.pdf"
+    make(pdf, [
+        (36, 40, "Minsu Kim", 18, True),
+        (36, 80, "Education", 12, False),
+        (47, 100, "Coursera", 10.9, True), (523, 100, "Feb 2023", 10.9, True),
+        (47, 114, "Convolutional Neural Networks", 10, False),
+        (47, 128, "Coursera", 10.9, True), (521, 128, "Nov 2022", 10.9, True),
+        (47, 142, "Structuring Machine Learning Projects", 10, False),
+        (47, 160, "Languages", 10, True),
+        (62, 174, "\u2022 English: IM2 (OPIc) Issued Feb 2025", 10, False),
+        (62, 188, "\u2022 Korean: Native", 10, False),
+        (47, 206, "Korea Polytechnic University", 10.9, True), (463, 206, "Mar 2010 - Feb 2018", 10.9, True),
+        (47, 220, "B.S., Computer Engineering (GPA: 3.4 / 4.5)", 10, False),
+        (36, 250, "Other Activities", 12, False),
+        (47, 270, "Guryong Village Coal Briquette Volunteering", 10.9, True), (525, 270, "Jan 2018", 10.9, True),
+    ])
+    edu = [(e["school"], normalize_period(e["period"])) for e in read(pdf)["education"]]
+    assert edu == [("Coursera", "2023-02"), ("Coursera", "2022-11"),
+                   ("Korea Polytechnic University", "2010-03..2018-02")]
+
+
+def test_a_national_qualification_listed_under_education_is_a_certificate(tmp_path):
+    # "정보처리기사" (an engineer-grade national qualification) listed in 학력 with its issuer
+    # under it: a certificate, not a school; the university stays the one school
+    pdf = tmp_path / "ko_qual.pdf"
+    make(pdf, [
+        (40, 40, "김민수", 18, True),
+        (40, 80, "학력", 13, True),
+        (50, 100, "한국공학대학교", 10.9, True), (470, 100, "2010.03 - 2018.02", 10.9, True),
+        (50, 114, "학사, 컴퓨터공학", 10, False),
+        (50, 134, "정보처리기사", 10.9, True), (480, 134, "2017.11", 10.9, True),
+        (50, 148, "한국산업인력공단", 10, False),
+        (50, 168, "정보처리운용기능사", 10.9, True), (480, 168, "2009.07", 10.9, True),
+        (50, 182, "한국산업인력공단", 10, False),
+    ])
+    data = read(pdf)
+    assert data["certifications"] == ["정보처리기사", "정보처리운용기능사"]
+    assert [e["school"] for e in data["education"]] == ["한국공학대학교"]
+
+
+def test_two_titles_one_comma_apart_are_one_role(tmp_path):
+    # "Manager, Data Engineer" under the company line: the role as written, not its last title;
+    # role-first, the company is still the company
+    pdf = tmp_path / "two_titles.pdf"
+    make(pdf, [
+        (47, 40, "Minsu Kim", 18, True),
+        (36, 80, "Experience", 12, False),
+        (47, 100, "Cellkey", 10.9, True), (480, 100, "Jul 2025 - Dec 2025", 10.9, True),
+        (47, 114, "Manager, Data Engineer", 10, False), (480, 114, "Seocho-gu, Seoul", 10, False),
+        (62, 128, "\u2022 Deployed a StarRocks cluster on EC2, cutting query time by 80%", 10, False),
+        (47, 150, "Team Lead, Backend Engineer | Northwind Traders | 2021 - 2025", 10.9, True),
+        (62, 164, "\u2022 Led six engineers through a payments rewrite", 10, False),
+    ])
+    assert jobs(read(pdf)) == [("Cellkey", "Manager, Data Engineer", "2025-07..2025-12"),
+                               ("Northwind Traders", "Team Lead, Backend Engineer", "2021..2025")]
+
+
+def test_a_sentence_in_the_skills_section_gives_no_skills(tmp_path):
+    # a summary sentence that names tools among ordinary words ("cost and performance") is
+    # prose; the list line under it is the skills
+    pdf = tmp_path / "skills_prose.pdf"
+    make(pdf, [
+        (40, 40, "Minsu Kim", 18, True),
+        (40, 80, "SKILLS", 12, True),
+        (40, 100, "Built data platforms optimised for cost and performance, using Spark, Airflow,", 10, False),
+        (40, 114, "and AWS (EMR, S3).", 10, False),
+        (40, 134, "Languages: Python | Go | SQL", 10, False),
+    ])
+    assert read(pdf)["skills"] == ["Python", "Go", "SQL"]
+
+
+def test_korean_prose_without_spaces_in_the_skills_section_gives_no_skills(tmp_path):
+    # a Word PDF that drops the spaces between Korean words: a sentence of few "words" is still
+    # a sentence ("...등을활용하여...설계하였으며, BMAD-Method을사용한")
+    pdf = tmp_path / "skills_prose_ko.pdf"
+    make(pdf, [
+        (40, 40, "김민수", 18, True),
+        (40, 80, "기술 스택", 12, True),
+        (40, 100, "Cursor AI, Gemini CLI 등을활용하여파이프라인을설계하였으며, BMAD-Method을사용한", 10, False),
+        (40, 120, "언어: Python | Go | SQL", 10, False),
+    ])
+    assert read(pdf)["skills"] == ["Python", "Go", "SQL"]
+
+
+def test_the_rest_of_a_sentence_on_its_own_line_in_the_skills_section_gives_no_skills(tmp_path):
+    # the sentence's second line was not joined to it (the first ended early): it starts in
+    # lower case and goes on as a comma list ("cost, latency, and ..."), still prose
+    pdf = tmp_path / "skills_prose_rest.pdf"
+    make(pdf, [
+        (40, 40, "Minsu Kim", 18, True),
+        (40, 80, "SKILLS", 12, True),
+        (40, 100, "Skilled at choosing stores, such as adopting PGVector, by weighing", 9, False),
+        (40, 113, "cost, latency, and the complexity of operations.", 9, False),
+        (40, 133, "Languages: Python | Go | SQL | TypeScript | Kotlin | Swift | Rust | Scala | Haskell | Elixir | Erlang | OCaml",
+         9, False),
+    ])
+    assert read(pdf)["skills"] == ["Python", "Go", "SQL", "TypeScript", "Kotlin", "Swift", "Rust", "Scala",
+                                   "Haskell", "Elixir", "Erlang", "OCaml"]
