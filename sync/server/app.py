@@ -25,7 +25,7 @@ from sqlalchemy import text
 
 from core import __version__
 from core.bank import seed_reference_data
-from core.db.session import current_revision, make_engine, session_factory, transaction, upgrade_database
+from core.db.session import make_engine, session_factory, transaction, upgrade_database
 from core.errors import InputError, InvalidTransition, NotFound
 from core.services import recordings
 from core.services.sync_ingest import BundleConflict
@@ -84,16 +84,6 @@ def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
     are not walked by hand)."""
     return sorted(m for m in _METHODS
                   if any(route.matches({**scope, "method": m})[0] is Match.FULL for route in app.router.routes))
-
-
-def server_status(engine) -> dict:
-    """What the server runs on (admins only): version, database, schema revision, pgvector."""
-    with engine.connect() as conn:
-        vector = None
-        if engine.dialect.name == "postgresql":
-            vector = conn.execute(text("select extversion from pg_extension where extname='vector'")).scalar()
-    return {"version": __version__, "database": engine.dialect.name, "schema_revision": current_revision(engine),
-            "pgvector": vector}
 
 
 def app_from_env() -> FastAPI:

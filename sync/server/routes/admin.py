@@ -9,9 +9,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 
+from core.services.server_info import server_status as status_of
 from core.services.users import disable_user
 from sync.server.deps import AUTH_RESPONSES, AdminUser, SessionDep
 from sync.server.schemas import UserDisabledOut
+
 
 router = APIRouter(prefix="/admin", tags=["admin"], responses=AUTH_RESPONSES)
 UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -20,8 +22,6 @@ UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 @router.get("/status")
 def server_status(request: Request, _admin: AdminUser) -> dict:
     """Version, database, schema revision and pgvector version (kept off the public health route)."""
-    from sync.server.app import server_status as status_of
-
     return status_of(request.app.state.engine)
 
 
