@@ -27,7 +27,7 @@ import re
 from datetime import datetime, timezone
 from typing import Annotated, Any, Literal, overload
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
@@ -46,6 +46,7 @@ from core.db.models import (
     User,
 )
 from core.errors import InputError, NotFound
+from core.report.model import Report
 from core.report.store import save_report
 
 BUNDLE_VERSION: Literal[1] = 1
@@ -191,8 +192,22 @@ class InterviewBundle(_Strict):
     resume: ResumeBundle | None = None
     questions: list[QuestionBundle] = Field(default_factory=list, max_length=1000)
     transcripts: list[TranscriptBundle] = Field(default_factory=list, max_length=100_000)
+    # the report as the desktop stored it (core.report.model.Report's JSON form): checked
+    # against the model here, so what the server serves as ReportOut is a report; stored as sent
     report: dict[str, Any] | None = None
     shares: list[ShareBundle] = Field(default_factory=list, max_length=100)
+
+    @field_validator("report")
+    @classmethod
+    def _is_a_report(cls, v: dict[str, Any] | None) -> dict[str, Any] | None:
+        if v is not None:
+            try:
+                Report.model_validate(v)
+            except ValidationError as exc:  # named by place, never echoing the input
+                first = exc.errors()[0]
+                where = ".".join(str(p) for p in first["loc"]) or "report"
+                raise ValueError(f"not a report: {where}: {first['msg']}") from None
+        return v
 
 
 @overload

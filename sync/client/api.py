@@ -34,7 +34,10 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from pydantic import ValidationError
+
 from core.errors import Big20Error, InputError
+from core.report.model import Report
 from core.secrets import SecretStore
 
 log = logging.getLogger(__name__)
@@ -250,7 +253,17 @@ class ServerClient:
         return self.request("GET", "/recruiter/interviews", params=params).json()
 
     def report(self, interview_id: int) -> JsonObject:
-        return self.request("GET", f"/interviews/{interview_id}/report").json()
+        """The interview's report as the server serves it (ReportOut: the stored report plus
+        ``interview_id``, ``recruiter_notes`` and ``server_evaluations``), checked against
+        :class:`core.report.model.Report`, the model the desktop's report screens and exporters
+        read; raises InputError ``sync.bad_report`` naming where when it is not a report."""
+        doc: JsonObject = self.request("GET", f"/interviews/{interview_id}/report").json()
+        try:
+            Report.from_json(doc)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise InputError("sync.bad_report", where=".".join(str(p) for p in first["loc"]) or "report") from None
+        return doc
 
     def transcripts(self, interview_id: int) -> list[JsonObject]:
         return self.request("GET", f"/interviews/{interview_id}/transcripts").json()

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from core.report.model import Report
 from core.services.sync_ingest import Int, Position, RowId, _without_nul, clean_json
 
 
@@ -177,27 +178,6 @@ class TranscriptOut(Out):
 
 
 # ----------------------------------------------------------------------------- report
-class SummaryOut(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    technical: float | None
-    communication: float | None
-    cultural: float | None
-
-
-class DetailOut(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    question: str
-    answer: str
-    feedback: str | None
-    score: float | None
-
-
-class EmotionsOut(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    confidence: float | None
-    nervousness: float | None
-
-
 class NoteOut(Out):
     id: int
     author_id: int
@@ -219,16 +199,13 @@ class ServerEvaluationOut(Out):
     created_at: datetime
 
 
-class ReportOut(BaseModel):
-    """The seed's report shape (summary / details / emotions) plus what the product adds;
-    ``recruiter_notes`` sit beside the AI's scores, never replacing them."""
+class ReportOut(Report):
+    """The interview's report (:class:`core.report.model.Report`, the one model the builder, the
+    store, the exporters and the sync bundle share: the seed's summary / details / emotions plus
+    what the product adds) and what the server adds around it: ``recruiter_notes`` sit beside
+    the AI's scores, never replacing them."""
 
-    model_config = ConfigDict(extra="allow")
     interview_id: int
-    summary: SummaryOut
-    details: list[DetailOut]
-    emotions: EmotionsOut
-    meta: dict[str, Any] = Field(default_factory=dict)
     recruiter_notes: list[NoteOut] = Field(default_factory=list)
     # the server's re-evaluation (when a server-side evaluator is configured), beside the desktop's
     server_evaluations: list[ServerEvaluationOut] = Field(default_factory=list)

@@ -368,3 +368,30 @@ def test_a_report_read_is_one_checkout_and_at_most_three_statements_and_keeps_it
     assert client.get(f"{API}/interviews/{iid}/report", headers=auth(rec)).status_code == 404
     with engine.connect() as c:
         assert c.execute(text("SELECT count(*) FROM consent_access_log WHERE what = 'report'")).scalar() == 1
+
+
+def test_a_synced_report_must_be_a_report_and_is_served_as_one(server):
+    """The bundle's report is checked against core.report.model.Report (the one report model):
+    a document that is not a report is refused with 422 naming where, without echoing it, and
+    nothing is stored; a report is stored as sent and served in ReportOut's shape."""
+    from sqlalchemy import text
+
+    from core.report.model import Report
+
+    app, client, engine = server
+    make_user(engine, "alice")
+    alice = login(client, "alice")
+    good = sample_bundle()
+    for broken in ({"details": [], "emotions": {"confidence": None, "nervousness": None}},  # no summary
+                   {**good["report"], "details": [{"question": "q"}]},  # an answer without its text
+                   {**good["report"], "summary": "SECRET-TEXT"}):
+        bad = {**good, "uuid": sample_bundle()["uuid"], "report": broken}
+        r = _push(client, alice, bad, f"bad-report-{len(str(broken))}")
+        assert r.status_code == 422, r.text
+        assert "not a report" in r.text and "SECRET-TEXT" not in r.text
+        with engine.connect() as c:
+            assert c.execute(text("SELECT count(*) FROM interviews WHERE uuid = :u"), {"u": bad["uuid"]}).scalar() == 0
+    iid = _push(client, alice, good, "good-report").json()["interview_id"]
+    body = client.get(f"{API}/interviews/{iid}/report", headers=auth(alice)).json()
+    assert Report.from_json(body).summary.technical == good["report"]["summary"]["technical"]
+    assert body["details"] == good["report"]["details"]  # served as the desktop stored it

@@ -5,6 +5,7 @@ unverified), tokens in the keyring, 401 -> refresh -> log in again, the recruite
 from __future__ import annotations
 
 import datetime as dt
+import json
 import ipaddress
 
 import pytest
@@ -120,6 +121,21 @@ def test_tokens_in_keyring_refresh_and_login_again(server_db, sqlite_engine):
         rec.add_note(shared[0]["id"], "다음 단계 추천", score_override=85.0)
         assert rec.notes(shared[0]["id"])[0]["score_override"] == 85.0
         assert {e["what"] for e in mei.access_log(shared[0]["id"])} >= {"listed", "report", "transcript", "note"}
+        # a stored report that is not one (written past the sync route's check) is refused by the
+        # client, naming where, instead of failing later inside a report screen
+        from sqlalchemy import text
+
+        with server_db.begin() as c:
+            doc = c.execute(text("SELECT details_json FROM evaluation_reports WHERE interview_id = :i"),
+                            {"i": shared[0]["id"]}).scalar_one()
+            c.execute(text("UPDATE evaluation_reports SET details_json = CAST(:d AS json) WHERE interview_id = :i"),
+                      {"d": json.dumps({**doc, "details": [{"question": "q"}]}), "i": shared[0]["id"]})
+        with pytest.raises(InputError) as bad:
+            rec.report(shared[0]["id"])
+        assert bad.value.code == "sync.bad_report" and "details.0" in bad.value.localized("en")
+        with server_db.begin() as c:
+            c.execute(text("UPDATE evaluation_reports SET details_json = CAST(:d AS json) WHERE interview_id = :i"),
+                      {"d": json.dumps(doc), "i": shared[0]["id"]})
         # revoked on the desktop: the revocation travels in the next snapshot
         from core.services import sharing
 

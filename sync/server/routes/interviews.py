@@ -170,7 +170,7 @@ def list_transcripts(session: SessionDep, interview: ReadTranscript) -> list[Tra
     return transcript_for(session, interview.id)
 
 
-@router.get("/{interview_id}/report", response_model=ReportOut,
+@router.get("/{interview_id}/report", response_model=ReportOut, response_model_exclude_unset=True,
             responses={404: {"description": "no such interview, or no report yet"}})
 async def get_report(interview_id: InterviewId, session: SessionDep, claims: Claims) -> ReportOut:
     """The evaluation report in the seed's shape: summary (technical, communication, cultural),
