@@ -55,9 +55,19 @@ class InvalidTransition(Big20Error):
 
 
 class InputError(Big20Error):
-    """Bad user input (a file, a field): what was wrong and what to do."""
+    """Bad user input (a file, a field): what was wrong and what to do. ``field``: the input
+    field at fault when there is one (the server's 422 names it)."""
 
     code = "input.invalid"
+
+    def __init__(self, code: str | None = None, /, *, field: str | None = None, **params: Any) -> None:
+        self.field = field
+        super().__init__(code, **params)
+
+
+class Conflict(InputError):
+    """Input the stored data refuses (a taken username, a bundle that contradicts the server's
+    data): resending it cannot help; the server answers 409."""
 
 
 class NotFound(Big20Error):

@@ -45,14 +45,14 @@ from core.db.models import (
     Transcript,
     User,
 )
-from core.errors import InputError, NotFound
+from core.errors import Conflict, NotFound
 from core.report.model import Report
 from core.report.store import save_report
 
 BUNDLE_VERSION: Literal[1] = 1
 
 
-class BundleConflict(InputError):
+class BundleConflict(Conflict):
     """A bundle the schema accepts but the server's data refuses (an unknown company, a
     question position twice): the server answers it 409, since resending cannot help."""
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.db.models import User, UserRole
-from core.errors import InputError, NotFound
+from core.errors import Conflict, InputError, NotFound
 from core.services.tokens import revoke_user
 
 MIN_PASSWORD = 8
@@ -56,9 +56,9 @@ def password_problem(password: str, *, username: str = "", email: str = "") -> s
 def hash_password(password: str) -> str:
     raw = password.encode("utf-8")
     if len(password) < MIN_PASSWORD:
-        raise InputError("user.bad_password", min=MIN_PASSWORD)
+        raise InputError("user.bad_password", field="password", min=MIN_PASSWORD)
     if len(raw) > _BCRYPT_MAX:
-        raise InputError("input.invalid", reason="password longer than 72 bytes")
+        raise InputError("input.invalid", field="password", reason="password longer than 72 bytes")
     return bcrypt.hashpw(raw, bcrypt.gensalt(rounds=12)).decode("ascii")
 
 
@@ -76,12 +76,12 @@ def create_user(session: Session, *, email: str, username: str, password: str,
     ``password_hash``: already hashed by the caller (the server hashes on its own pool)."""
     email = email.strip().lower()
     if not _EMAIL.match(email):
-        raise InputError("input.invalid", reason=f"e-mail address '{email}'")
+        raise InputError("input.invalid", field="email", reason=f"e-mail address '{email}'")
     if not _USERNAME.match(username):
-        raise InputError("input.invalid", reason="username: 3-64 letters, digits, '.', '_' or '-'")
+        raise InputError("input.invalid", field="username", reason="username: 3-64 letters, digits, '.', '_' or '-'")
     exists = session.scalar(select(User.id).where(or_(User.email == email, User.username == username)))
     if exists is not None:
-        raise InputError("user.duplicate")
+        raise Conflict("user.duplicate")
     user = User(email=email, username=username, password_hash=password_hash or hash_password(password), role=role,
                 full_name=full_name, company_id=company_id)
     session.add(user)
@@ -89,7 +89,7 @@ def create_user(session: Session, *, email: str, username: str, password: str,
         session.flush()
     except IntegrityError as exc:  # a concurrent insert won the race
         session.rollback()
-        raise InputError("user.duplicate") from exc
+        raise Conflict("user.duplicate") from exc
     return user
 
 

@@ -5,7 +5,7 @@ and /openapi.json).
 keeps one engine for the process and opens one session per request (``deps.get_session``).
 Routes live in :mod:`sync.server.routes` (one APIRouter per resource) over ``core.services``.
 Domain errors map to HTTP here and nowhere else: NotFound 404, InvalidTransition and
-BundleConflict 409, InputError 422.
+Conflict (a taken name, a bundle that contradicts the data) 409, InputError 422 naming its field.
 """
 
 from __future__ import annotations
@@ -26,9 +26,8 @@ from sqlalchemy import text
 from core import __version__
 from core.bank import seed_reference_data
 from core.db.session import make_engine, session_factory, transaction, upgrade_database
-from core.errors import InputError, InvalidTransition, NotFound
+from core.errors import Conflict, InputError, InvalidTransition, NotFound
 from core.services import recordings
-from core.services.sync_ingest import BundleConflict
 from sync.server.background import _UNSET, Background
 from sync.server.deps import SessionDep
 from sync.server.live import LiveHub
@@ -136,14 +135,15 @@ def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
     async def _conflict(_request: Request, exc: InvalidTransition) -> JSONResponse:
         return JSONResponse({"detail": exc.localized("en")}, status_code=409)
 
-    @app.exception_handler(BundleConflict)  # an InputError the sync contract answers 409
-    async def _bundle_conflict(_request: Request, exc: BundleConflict) -> JSONResponse:
+    @app.exception_handler(Conflict)  # input the stored data refuses (a taken name, a bundle conflict)
+    async def _input_conflict(_request: Request, exc: Conflict) -> JSONResponse:
         return JSONResponse({"detail": exc.localized("en")}, status_code=409)
 
     @app.exception_handler(InputError)
     async def _input(_request: Request, exc: InputError) -> JSONResponse:
         # the shape every 422 has (FastAPI's HTTPValidationError): one documented answer
-        return JSONResponse({"detail": [{"loc": ["body"], "msg": exc.localized("en"), "type": "value_error"}]},
+        loc = ["body", exc.field] if exc.field else ["body"]
+        return JSONResponse({"detail": [{"loc": loc, "msg": exc.localized("en"), "type": "value_error"}]},
                             status_code=422)
 
     @app.exception_handler(StarletteHTTPException)

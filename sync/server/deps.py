@@ -38,31 +38,20 @@ AUTH_RESPONSES: dict[int | str, dict] = {401: {"description": "not authenticated
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def unprocessable(message: str, *loc: str) -> HTTPException:
-    """A 422 in the shape FastAPI documents for 422 (``HTTPValidationError``), for input that
-    passed the schema but not a rule the schema cannot state (bcrypt's 72 bytes, a PDF's body)."""
-    return HTTPException(422, detail=[{"loc": list(loc) or ["body"], "msg": message, "type": "value_error"}])
-
-
 async def hashed_password(request: Request, password: str, *, username: str, email: str) -> str:
     """The bcrypt hash of a new account's password, computed on the server's own hashing pool;
     422 when the password policy refuses it (length, common list, the account's own name)."""
     problem = password_problem(password, username=username, email=email)
     if problem is not None:
-        raise unprocessable(problem, "body", "password")
+        raise InputError("input.invalid", field="password", reason=problem)
     return await request.app.state.hasher.run(hash_password, password)
 
 
 def new_user(session: Session, **fields) -> User:
-    """core.services.users.create_user, committed, with its refusals as HTTP errors: a taken
-    e-mail or username is 409, a password bcrypt cannot take is 422 (register and admin create)."""
-    try:
-        user = create_user(session, **fields)
-    except InputError as exc:
-        session.rollback()
-        if exc.code == "user.duplicate":
-            raise HTTPException(status.HTTP_409_CONFLICT, detail=exc.localized("en")) from exc
-        raise unprocessable(exc.localized("en"), "body", "password") from exc
+    """core.services.users.create_user, committed (register and admin create). Its refusals go
+    to the app's handlers: a taken e-mail or username (Conflict) is 409, bad input 422 naming the
+    field; the request's session is closed uncommitted."""
+    user = create_user(session, **fields)
     session.commit()
     return user
 

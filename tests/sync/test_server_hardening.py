@@ -395,3 +395,18 @@ def test_a_synced_report_must_be_a_report_and_is_served_as_one(server):
     body = client.get(f"{API}/interviews/{iid}/report", headers=auth(alice)).json()
     assert Report.from_json(body).summary.technical == good["report"]["summary"]["technical"]
     assert body["details"] == good["report"]["details"]  # served as the desktop stored it
+
+
+def test_registration_refusals_come_from_the_apps_handlers_and_name_their_field(server):
+    """A taken name is a Conflict (409) and bad input a 422 naming the field at fault, both
+    through the app's handlers (deps.new_user no longer maps them; it named every refusal
+    "password", the e-mail's included)."""
+    _, client, _ = server
+    good = {"email": "dana@example.com", "username": "dana", "password": "a long passphrase 2026"}
+    assert client.post(f"{API}/auth/register", json=good).status_code in (200, 201)
+    r = client.post(f"{API}/auth/register", json={**good, "email": "other@example.com"})
+    assert r.status_code == 409 and "already exists" in r.json()["detail"]
+    r = client.post(f"{API}/auth/register", json={**good, "email": "not-an-address", "username": "dana2"})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "email"]
+    r = client.post(f"{API}/auth/register", json={**good, "username": "x!", "email": "x@example.com"})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "username"]
