@@ -205,13 +205,10 @@ def _prepared_times(rows: list[dict], ev, chunk: int = 12) -> dict:
     answer-vector cache. Reports the time of ``evaluate`` after that (p50/p95), the
     background time spent preparing per answer, and whether every score equals the cold
     pass's (it must: a prepared vector is the encoder's own)."""
-    from core.evaluation.answer_vectors import AnswerVectors
-    from core.evaluation.behavioural import BehaviouralEvaluator
     from core.evaluation.text import words_from_text
     from core.evaluation.typed import default_position
 
-    ev.answer_vectors = AnswerVectors(ev.embedder)
-    BehaviouralEvaluator.for_evaluator(ev).answer_vectors = ev.answer_vectors
+    ev.answer_vectors.clear()  # shared with the behavioural judge: both start cold
     after: list[float] = []
     background: list[float] = []
     same = True

@@ -80,6 +80,11 @@ class AnswerVectors:
             return np.zeros((0, int(getattr(self.embedder, "dim", 0) or 0)), dtype=np.float32)
         return np.stack([rows[t] for t in texts])
 
+    def clear(self) -> None:
+        """Forget every vector (benches measure a cold cache with it)."""
+        with self._lock:
+            self._rows.clear()
+
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length passage-side rows for ``texts`` (encoded once each)."""
         return self._get("p", texts)

@@ -78,8 +78,8 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from core.evaluation.answer_vectors import AnswerVectors
 from core.bank import keyword_in, load_question_bank
+from core.evaluation.answer_vectors import AnswerVectors
 from core.evaluation.verdicts import dont_know_eval, dont_know_span, evidence, not_evaluated
 from core.evaluation.text import Span, listing, sentences, split_long, tokens
 from core.i18n import tr

@@ -492,17 +492,11 @@ class CoverageEvaluator:
         if not self._semantic(lang) or self.answer_vectors is None:
             return 0
         words = [w for w in words if w.text.strip()]
-        passages: list[str] = []
-        queries: list[str] = []
-        for s in split_long(sentences(words), words):
-            if is_statement(s.quote, lang):
-                queries.append(s.quote)
-                passages.append(s.quote)
-                passages.extend(c.quote for c in _clauses(s, words, lang))
+        _, statements, units = _statement_units(words, lang)  # what _analyse will encode
         before = self.answer_vectors.encoded
-        if passages:
-            self.answer_vectors.passages(passages)
-            self.answer_vectors.queries(queries)
+        if units:
+            self.answer_vectors.passages([u.text for u in units])
+            self.answer_vectors.queries([s.quote for s in statements])
         return self.answer_vectors.encoded - before
 
     # ------------------------------------------------------------------ evaluate
@@ -663,14 +657,7 @@ class CoverageEvaluator:
     def _analyse(self, question: PlannedQuestion, words: list[Word], lang: str, key_points: list[str],
                  point_kw: list[list[str]], rubric: Mapping[str, Any]) -> _Analysis:
         a = _Analysis(lang=lang)
-        a.sents = split_long(sentences(words), words)
-        for s in a.sents:
-            if not is_statement(s.quote, lang):
-                continue
-            a.statements.append(s)
-            a.units.append(_U(span=s, sent=s, text=s.quote))
-            for cl in _clauses(s, words, lang):
-                a.units.append(_U(span=cl, sent=s, text=cl.quote, kind="clause"))
+        a.sents, a.statements, a.units = _statement_units(words, lang)
         if self._semantic(lang):
             # an explanation in plain words often takes two sentences (the idea, then what
             # it means): two adjacent statements are also matched together, by meaning only
@@ -1063,6 +1050,23 @@ def scope_note(lang: str) -> str:
 
 
 # ---------------------------------------------------------------------- helpers
+def _statement_units(words: list[Word], lang: str) -> tuple[list[Span], list[Span], list[_U]]:
+    """The answer's sentences, its statements (sentences with a predicate) and the units
+    encoded for them: each statement, then the clauses of a long one. One builder for
+    :meth:`CoverageEvaluator.prepare` and ``_analyse``, so a prepared text is exactly one that
+    evaluate asks the encoder for."""
+    sents = split_long(sentences(words), words)
+    statements: list[Span] = []
+    units: list[_U] = []
+    for s in sents:
+        if not is_statement(s.quote, lang):
+            continue
+        statements.append(s)
+        units.append(_U(span=s, sent=s, text=s.quote))
+        units.extend(_U(span=cl, sent=s, text=cl.quote, kind="clause") for cl in _clauses(s, words, lang))
+    return sents, statements, units
+
+
 def _sentence_of(span: Span, sents: list[Span]) -> Span:
     for s in sents:
         if s.i <= span.i < s.j:
