@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from core.delivery import DeliveryMetrics
 
@@ -177,3 +177,14 @@ class Report(_Part):
         """``doc`` as a Report (a Report passes through). Raises pydantic.ValidationError when
         ``doc`` lacks a part every report has."""
         return doc if isinstance(doc, Report) else cls.model_validate(doc)
+
+    @classmethod
+    def problem(cls, doc: Mapping[str, object]) -> str | None:
+        """None when ``doc`` reads as a report; else where and why it does not, as
+        "details.0.answer: Field required" (the first problem; never the document's values)."""
+        try:
+            cls.model_validate(doc)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            return f"{'.'.join(str(p) for p in first['loc']) or 'report'}: {first['msg']}"
+        return None

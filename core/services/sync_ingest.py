@@ -27,7 +27,7 @@ import re
 from datetime import datetime, timezone
 from typing import Annotated, Any, Literal, overload
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
@@ -200,13 +200,9 @@ class InterviewBundle(_Strict):
     @field_validator("report")
     @classmethod
     def _is_a_report(cls, v: dict[str, Any] | None) -> dict[str, Any] | None:
-        if v is not None:
-            try:
-                Report.model_validate(v)
-            except ValidationError as exc:  # named by place, never echoing the input
-                first = exc.errors()[0]
-                where = ".".join(str(p) for p in first["loc"]) or "report"
-                raise ValueError(f"not a report: {where}: {first['msg']}") from None
+        problem = Report.problem(v) if v is not None else None
+        if problem is not None:  # named by place, never echoing the input
+            raise ValueError(f"not a report: {problem}")
         return v
 
 

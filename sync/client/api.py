@@ -34,8 +34,6 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from pydantic import ValidationError
-
 from core.errors import Big20Error, InputError
 from core.report.model import Report
 from core.secrets import SecretStore
@@ -258,11 +256,9 @@ class ServerClient:
         :class:`core.report.model.Report`, the model the desktop's report screens and exporters
         read; raises InputError ``sync.bad_report`` naming where when it is not a report."""
         doc: JsonObject = self.request("GET", f"/interviews/{interview_id}/report").json()
-        try:
-            Report.from_json(doc)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            raise InputError("sync.bad_report", where=".".join(str(p) for p in first["loc"]) or "report") from None
+        problem = Report.problem(doc)
+        if problem is not None:
+            raise InputError("sync.bad_report", where=problem)
         return doc
 
     def transcripts(self, interview_id: int) -> list[JsonObject]:
