@@ -155,21 +155,32 @@ def test_pdf_opens_with_korean_text_and_charts(report, tmp_path):
     assert path.stat().st_size < 2_000_000  # the CJK font is subset
 
 
-def test_save_report_round_trip_on_sqlite(report, tmp_path):
+def _sqlite_with_candidate(tmp_path):
+    """A fresh SQLite database with one candidate: (engine, the candidate's id)."""
     from sqlalchemy.orm import Session
 
-    from core.db.models import (AnswerMetrics, Base, EvaluationReport, Interview, InterviewQuestion, User)
+    from core.db.models import Base, User
     from core.db.session import make_engine
-    from core.report.store import save_report
 
     engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
     Base.metadata.create_all(engine)
     with Session(engine) as s:
         user = User(email="a@b.c", username="a", password_hash="x")
         s.add(user)
-        s.flush()
-        bare = Interview(candidate_id=user.id, position="backend")
-        asked = Interview(candidate_id=user.id, position="backend")
+        s.commit()
+        return engine, user.id
+
+
+def test_save_report_round_trip_on_sqlite(report, tmp_path):
+    from sqlalchemy.orm import Session
+
+    from core.db.models import AnswerMetrics, EvaluationReport, Interview, InterviewQuestion
+    from core.report.store import save_report
+
+    engine, user_id = _sqlite_with_candidate(tmp_path)
+    with Session(engine) as s:
+        bare = Interview(candidate_id=user_id, position="backend")
+        asked = Interview(candidate_id=user_id, position="backend")
         s.add_all([bare, asked])
         s.flush()
         s.add_all([InterviewQuestion(interview_id=asked.id, position=i, text=d["question"])
@@ -223,17 +234,12 @@ def test_export_reads_the_model_and_its_stored_form_alike(built, report):
 def test_save_report_stores_the_models_json_form(built, tmp_path):
     from sqlalchemy.orm import Session
 
-    from core.db.models import Base, EvaluationReport, Interview, User
-    from core.db.session import make_engine
+    from core.db.models import EvaluationReport, Interview
     from core.report.store import save_report
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
-    Base.metadata.create_all(engine)
+    engine, user_id = _sqlite_with_candidate(tmp_path)
     with Session(engine) as s:
-        user = User(email="a@b.c", username="a", password_hash="x")
-        s.add(user)
-        s.flush()
-        iv = Interview(candidate_id=user.id, position="backend")
+        iv = Interview(candidate_id=user_id, position="backend")
         s.add(iv)
         s.flush()
         row_id = save_report(s, iv.id, built).id
