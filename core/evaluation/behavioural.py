@@ -300,6 +300,27 @@ class BehaviouralEvaluator:
         return _normed(np.asarray(self.answer_vectors.passages(texts), dtype=np.float64))
 
     # ------------------------------------------------------------------ prepare
+    def prepare_question(self, question: PlannedQuestion, language: str, *, position: str = "",
+                         company_terms: Sequence[str] = ()) -> int:
+        """Encode the rubric side of ``question`` (baseline pool, question, key points,
+        misconceptions, job-fit targets) ahead of the answer, in one encoder call; returns how
+        many texts were newly encoded. Same contract as
+        :meth:`core.evaluation.coverage.CoverageEvaluator.prepare_question`."""
+        lang = "ko" if language == "ko" else "en"
+        if not self._semantic(lang):
+            return 0
+        rubric = question.rubric or {}
+        misc = list(rubric.get("misconceptions") or [])
+        texts = [*_pool_texts(lang), question.text.strip(), *(str(p) for p in rubric.get("key_points") or []),
+                 *(m["wrong"] for m in misc), *(m["correct"] for m in misc),
+                 *(t for t in [position, *company_terms] if t and t.strip())]
+        texts = [t for t in dict.fromkeys(texts) if t and t.strip()]
+        with self._lock:
+            todo = sum(1 for t in texts if t not in self._cache)
+        if texts:
+            self._queries(texts)
+        return todo
+
     def prepare(self, question: PlannedQuestion, words: list[Word], language: str) -> int:
         """Encode the statements of ``words`` (the answer so far) ahead of :meth:`evaluate`;
         returns how many texts were newly encoded. Same contract as
@@ -314,6 +335,8 @@ class BehaviouralEvaluator:
         before = self.answer_vectors.encoded
         if texts:
             self.answer_vectors.passages(texts)
+            if (question.rubric or {}).get("misconceptions"):  # statements against them, query side
+                self.answer_vectors.queries(texts)
         return self.answer_vectors.encoded - before
 
     # ------------------------------------------------------------------ evaluate
@@ -524,7 +547,9 @@ class BehaviouralEvaluator:
             s.rel = float(rel[k])
             s.on_topic = s.rel >= th["topic"]
         if misc:
-            sq = self._queries([s.text for s in stmts])
+            assert self.answer_vectors is not None
+            # answer side: the bounded answer cache (prepare() fills it), not the rubric cache
+            sq = _normed(np.asarray(self.answer_vectors.queries([s.text for s in stmts]), dtype=np.float64))
             qbase = self._bases(sq, lang)
             wv = self._queries([m["wrong"] for m in misc])
             cv = self._queries([m["correct"] for m in misc])

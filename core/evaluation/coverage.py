@@ -153,9 +153,10 @@ from core.evaluation.behavioural import BehaviouralEvaluator
 from core.evaluation.claims import (CONTRA, ENTAIL, ClaimJudge, TextInfo, default_judge_path,
                                     perturb, strong_clash)
 from core.evaluation.grader import Grader, default_grader_path
-from core.evaluation.reference import reference_evaluation
+from core.evaluation.reference import reference_evaluation, texts_of
 from core.evaluation.verdicts import dont_know_eval, dont_know_span, evidence, not_evaluated
-from core.evaluation.text import Span, find_term, find_terms, listing, norm, sentences, span_of, split_long, tokens
+from core.evaluation.text import (Span, find_term, find_terms, listing, norm, sentences, span_of, split_long, tokens,
+                                  words_from_text)
 from core.i18n import tr
 from core.interview.rubrics import rubric_kind
 from core.interview.types import AnswerEvaluation, CriterionScore, Evidence, PlannedQuestion
@@ -479,6 +480,42 @@ class CoverageEvaluator:
         return cached
 
     # ------------------------------------------------------------------ prepare
+    def prepare_question(self, question: PlannedQuestion, language: str, *, position: str = "",
+                         company_terms: Sequence[str] = ()) -> int:
+        """Encode, ahead of the answer, every rubric-side text :meth:`evaluate` will need for
+        ``question`` (the baseline pool, the question, its key points and their perturbed
+        opposites, its misconceptions, the job-fit targets; for a reference-only question the
+        reference and its sentences too) in one encoder call, into the rubric cache that
+        lives as long as the evaluator. Returns how many texts were newly encoded. Called once
+        per asked question on the prewarm thread (:class:`core.interview.prewarm.EvaluationPrewarmer`)
+        while the candidate reads and answers, so the first answer to a question no longer
+        pays for its rubric at its end; it changes no score. A no-op without an encoder for
+        ``language``. Thread-safe (the rubric cache is locked)."""
+        if rubric_kind(question) != "technical":
+            return BehaviouralEvaluator.for_evaluator(self).prepare_question(
+                question, language, position=position, company_terms=company_terms)
+        lang = "ko" if language == "ko" else "en"
+        if not self._semantic(lang):
+            return 0
+        rubric = question.rubric or {}
+        key_points = [str(k) for k in rubric.get("key_points") or []]
+        misc = list(rubric.get("misconceptions") or [])
+        focus = ((rubric.get("criteria") or {}).get("job_fit") or {}).get("focus") or ""
+        texts = [*_pool_texts(lang), question.text, *key_points,
+                 *(t for t in (perturb(k) for k in key_points) if t),
+                 *(m["wrong"] for m in misc), *(m["correct"] for m in misc),
+                 *(t for t in [position, focus, *company_terms] if t and t.strip())]
+        if rubric.get("reference_only"):  # core.evaluation.reference reads these from the same cache
+            ref = str(rubric.get("reference") or " ".join(key_points)).strip()
+            if ref:
+                texts += texts_of(ref, [s.quote for s in sentences(words_from_text(ref))])
+        texts = [t for t in dict.fromkeys(texts) if t and t.strip()]
+        with self._lock:
+            todo = sum(1 for t in texts if t not in self._cache)
+        self._vecs(texts)
+        self._pool_vecs(lang, None)
+        return todo
+
     def prepare(self, question: PlannedQuestion, words: list[Word], language: str) -> int:
         """Encode, ahead of :meth:`evaluate`, the answer-side texts it will need for ``words``
         (the answer so far: its statements and their clauses as passages, its statements as
@@ -497,6 +534,9 @@ class CoverageEvaluator:
         if units:
             self.answer_vectors.passages([u.text for u in units])
             self.answer_vectors.queries([s.quote for s in statements])
+        sents = [s.quote for s in sentences(words)]
+        if (question.rubric or {}).get("reference_only") and len(sents) > 1:
+            self.answer_vectors.queries(sents)  # the reference grader's sentence rows
         return self.answer_vectors.encoded - before
 
     # ------------------------------------------------------------------ evaluate

