@@ -97,10 +97,18 @@ claim judge trained on public NLI data) and ``grader.npz`` (:mod:`core.evaluatio
   misconception's correct statement, or entails the wrong statement more than the correct one
   by ``_MISC_P``, states that misconception; an on-topic sentence that entails no key point
   and contradicts none is reported "could not verify this claim";
+- a sentence that tells the listener to drop what a key point recommends ("remove
+  regularization and dropout", "교차 검증은 하지 않는") contradicts that point, in either mode
+  (:mod:`core.evaluation.rejection`; the encoder and the claim judge read it as being about the
+  point). Measured before use: no hit in the 400 sentences of the bank's model answers and
+  correct statements, nor in any correct answer of the graded sets; 22 of the bank's 399
+  wrong statements. On the shared graded set (others' answers; 2026-12-07) Spearman 0.800 ->
+  0.860, pairwise 0.894 -> 0.929, wrong answers mean 29.6 -> 19.8, max 86.4 -> 45.6; tuning
+  half and held-out half unchanged (their wrong answers already read under 20 where it fires);
 - technical accuracy is the grader's score (a ridge regression from the answer's features to
   human grades, placed on 0-100 so that the training answers of grade 0/1/2/3 read 5/40/65/90
-  on average) minus ``_CLAIM_PENALTY`` per misconception and ``_CLAIM_PENALTY`` times the
-  density of contradicted points (``min(1, contradicted points / (statements / 2))``); below
+  on average) minus ``_CLAIM_PENALTY`` per misconception and per rejected point, and
+  ``_CLAIM_PENALTY`` times the density of the other contradicted points (``min(1, contradicted points / (statements / 2))``); below
   ``_EXPLAINED_MIN`` the feedback says "addressed", never "fully explained", and lists no
   strengths. The content gate on logic, job fit and half of communication is then
   ``min(1, 1.25 * technical / 100)`` (``_GATE_GRADED``): a wrong or empty answer earns no
@@ -154,6 +162,7 @@ from core.evaluation.claims import (CONTRA, ENTAIL, ClaimJudge, TextInfo, defaul
                                     perturb, strong_clash)
 from core.evaluation.grader import Grader, default_grader_path
 from core.evaluation.reference import reference_evaluation, texts_of
+from core.evaluation.rejection import rejected_points
 from core.evaluation.verdicts import dont_know_eval, dont_know_span, evidence, not_evaluated
 from core.evaluation.text import (Span, find_term, find_terms, listing, norm, sentences, span_of, split_long, tokens,
                                   words_from_text)
@@ -355,6 +364,7 @@ class _Analysis:
     p_w: np.ndarray | None = None  # against misconceptions' wrong / correct statements
     p_c: np.ndarray | None = None
     contra: dict[int, tuple[_U, int, float]] = field(default_factory=dict)  # point -> (unit, point, prob)
+    rejected: set[int] = field(default_factory=set)  # points whose practice a sentence says to drop
     unverified: list[_U] = field(default_factory=list)  # on-topic claims neither stated nor contradicted
     features: dict[str, float] = field(default_factory=dict)
     rule_wrong: bool = False
@@ -573,7 +583,7 @@ class CoverageEvaluator:
 
         # ---- technical accuracy
         covered = sum(a.credit)
-        penalty = MISCONCEPTION_PENALTY * len(a.wrong)
+        penalty = MISCONCEPTION_PENALTY * (len(a.wrong) + len(a.rejected))
         tech_score = 0.0 if a.off_topic else max(0.0, round(100.0 * covered / n_points - penalty, 1))
         graded = self.grader is not None and bool(a.features) and not a.off_topic
         if graded:
@@ -581,9 +591,13 @@ class CoverageEvaluator:
             # the learned grade replaces the rule sum (see core.evaluation.grader)
             # each claim that contradicts a key point or states a misconception lowers it
             # explicitly: the grader's weight on them, fitted on 152 answers, is small
-            density = min(1.0, 2.0 * len(a.contra) / max(1, len(a.sent_rows)))
+            # a rejected practice is read from the sentence's own words (core.evaluation.rejection:
+            # no hit in any correct answer of the graded sets), so it costs what a misconception
+            # does; the claim judge's own contradictions, which also flag correct sentences, by density
+            judged = len([p for p in a.contra if p not in a.rejected])
+            density = min(1.0, 2.0 * judged / max(1, len(a.sent_rows)))
             tech_score = max(0.0, round(self.grader.score(a.features)
-                                        - _CLAIM_PENALTY * (len(a.wrong) + density), 1))
+                                        - _CLAIM_PENALTY * (len(a.wrong) + len(a.rejected) + density), 1))
         a.tech = tech_score
         tech_ev: list[Evidence] = []
         for p, (c, u) in enumerate(zip(a.credit, a.point_unit)):
@@ -604,8 +618,8 @@ class CoverageEvaluator:
                              points=listing(full, ui), partial=listing(part, ui))
             if graded:
                 tech_reason += " " + tr("eval.claim.graded", ui, n=len(a.wrong) + len(a.contra))
-            elif a.wrong:
-                tech_reason += " " + tr("eval.sem.technical_penalty", ui, n=len(a.wrong),
+            elif a.wrong or a.rejected:
+                tech_reason += " " + tr("eval.sem.technical_penalty", ui, n=len(a.wrong) + len(a.rejected),
                                         penalty=round(penalty))
         tech = CriterionScore("technical_accuracy", tech_score, tech_ev or self._fallbackevidence(a, "technical_accuracy", ui),
                               tech_reason)
@@ -751,6 +765,7 @@ class CoverageEvaluator:
                 a.wrong[u.wrong] = u
         a.rule_wrong = bool(a.wrong)
         contra_sents = self._claims(a, n) if semantic and a.p_kp is not None else set()
+        contra_sents |= self._rejections(a, point_kw, key_points, question.text)
 
         sentence_on_topic = {u.sent.i: u.on_topic for u in a.units if u.kind == "sentence"}
         # key point credit; lexically one keyword occurrence backs one point only
@@ -879,6 +894,25 @@ class CoverageEvaluator:
                     a.contra[p] = (u, p, float(con[r, p]))
             elif u.on_topic and float(pk[r, :, ENTAIL].max()) < _VERIFY_P:
                 a.unverified.append(u)
+        return out
+
+    def _rejections(self, a: _Analysis, point_kw: list[list[str]], key_points: list[str],
+                    question_text: str) -> set[int]:
+        """Sentences that tell the listener to drop what a key point recommends ("remove
+        regularization and dropout", "교차 검증은 하지 않는"; :mod:`core.evaluation.rejection`):
+        each contradicts those points, in either mode, whatever the encoder and the claim
+        judge make of it (they read such a sentence as being about the point). Returns their
+        ``Span.i``; records each point in ``a.rejected`` (it costs what a misconception does)
+        and in ``a.contra`` (the evidence, the feedback's "this says X; the accepted view is Y")."""
+        out: set[int] = set()
+        for u in a.units:
+            if u.kind != "sentence":
+                continue
+            for p in rejected_points(u.text, point_kw, key_points, question_text):
+                out.add(u.sent.i)
+                a.rejected.add(p)
+                if p not in a.contra or a.contra[p][2] < 1.0:
+                    a.contra[p] = (u, p, 1.0)
         return out
 
     def _features(self, a: _Analysis, words: list[Word], n: int) -> dict[str, float]:
