@@ -1067,7 +1067,10 @@ class CoverageEvaluator:
         # a wrong answer never reads "fully explained": with a contradiction, a misconception
         # or a low grade the count says what was addressed, not what was explained
         doubt = bool(a.wrong or a.contra) or (a.tech is not None and a.tech < _EXPLAINED_MIN)
-        key = "eval.claim.feedback_points_doubt" if doubt else "eval.sem.feedback_points"
+        # nor does one with a claim it could not check: "fully explained" beside "could not
+        # verify this claim" said two things at once
+        key = ("eval.claim.feedback_points_doubt" if doubt else
+               "eval.claim.feedback_points_unverified" if a.unverified else "eval.sem.feedback_points")
         parts.append(tr(key, ui, found=full, total=len(key_points))
                      + (" " + tr("eval.sem.feedback_missing", ui, missing="; ".join(missing)) if missing else ""))
         for p, (kw, _) in a.named_only.items():

@@ -118,3 +118,15 @@ def test_a_condition_and_its_consequence_is_no_rejection(text, keyword):
 def test_korean_the_noun_next_to_the_cue_is_what_is_dropped():
     text = "한 프로세스의 스레드들은 각자 독립된 메모리를 가지므로 동기화가 필요 없다."
     assert rejects(text, "동기화") and not rejects(text, "메모리")
+
+
+def test_an_unchecked_claim_never_sits_beside_fully_explained(evaluator):
+    # the shared set's confidently wrong answer in this form read "Fully explained 4 of 4 key
+    # points. Could not verify this claim: ..." before (2026-12-07)
+    q = planned_question("data_ml.overfitting", "en")
+    for text in (TURNED, RIGHT):
+        r = evaluator.evaluate(q, words_from_text(text), "en")
+        if "could not verify" in r.feedback.lower():
+            assert "Fully explained" not in r.feedback, r.feedback
+    r = evaluator.evaluate(q, words_from_text(TURNED), "en")
+    assert "Fully explained" not in r.feedback
