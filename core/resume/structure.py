@@ -320,6 +320,8 @@ def _continues(prev: LayoutLine, ln: LayoutLine) -> bool:
     if prev.text.rstrip().endswith((":", "：")) or (
             ln.text.rstrip().endswith((":", "：")) and len(ln.text.split()) <= 4):
         return False  # "Over 1000 lines:" / "C • C++ • CSS": a label, then its list; never a wrap
+    if _row_label(prev.text) and _row_label(ln.text):
+        return False  # "Languages: Go, Rust" / "Data: SQL, Redis": labelled rows, each its own list
     caps = [c for c in prev.text if c.isascii() and c.isalpha()]
     if len(caps) >= 4 and all(c.isupper() for c in caps) and any(c.islower() for c in ln.text if c.isascii()):
         return False  # "COMPUTER LANGUAGE" over "C, C++, Rust": a label in capitals, then its list
@@ -346,6 +348,13 @@ def _continues(prev: LayoutLine, ln: LayoutLine) -> bool:
     if find_period(ln.text, single=False) and not prev.text.rstrip().endswith((",", "-", "–")):
         return False
     return True
+
+
+def _row_label(text: str) -> bool:
+    """A line that starts with a label of at most three words and a colon ("Languages: Go",
+    "사용 기술: Java"); a time ("10:30") is no label."""
+    m = re.match(r"^\s*(?:[-•·▪●◦*]\s*)?([^\W\d][^:：|,;()]{0,28}?)\s*[:：]\s+\S", text)
+    return bool(m) and len(m.group(1).split()) <= 3
 
 
 def _text_width(text: str, size: float) -> float:
@@ -1055,7 +1064,10 @@ def _rejoin_cut_names(e: Entry) -> list[str]:
     return out
 
 
-def _education(section: Section) -> list[dict[str, Any]]:
+def _education(section: Section, certificates: list[LayoutLine] | None = None) -> list[dict[str, Any]]:
+    """Schools and degrees of an education section. A certificate listed there ("Engineer
+    Information Processing | Nov 2017" over its issuer) is no school: its title line goes to
+    ``certificates`` when given."""
     out: list[dict[str, Any]] = []
     titles: list[LayoutLine] = []  # the head lines accepted schools were read from
     skipped: list[tuple[int, LayoutLine, dict[str, Any]]] = []
@@ -1121,6 +1133,9 @@ def _education(section: Section) -> list[dict[str, Any]]:
         item = {"school": school, "degree": degree, "period": e.period,
                 "start": start, "end": end, "text": text, "source": e.head[0].source(),
                 "confidence": conf, "uncertain": conf < UNCERTAIN_BELOW}
+        if nameless and certificates is not None and _certificate_title(e, school, parts):
+            certificates.append(e.head[0])
+            continue
         if nameless:
             # no school word, no degree, no acronym: a paper title ("Balanced Graph Partition
             # Problems") or a school named without the word ("La Martiniere for Boys") - kept
@@ -1148,6 +1163,18 @@ def _education(section: Section) -> list[dict[str, Any]]:
     return out
 
 
+def _certificate_title(e: Entry, name: str, parts: list[str]) -> bool:
+    """An education entry that is a certificate: named with a certificate word ("Certified",
+    "License", "Engineer", "자격") or followed by its issuer, and dated by one day or month
+    (a certificate is issued on a date, a school is attended over a period)."""
+    if not e.period or split_period(e.period)[1] is not None or _sentence_like(name):
+        return False
+    issuer = any(p != name and (_ISSUER_RE.search(p) or re.search(r"(?i)\b(?:service|agency|board|council|"
+                                                                     r"authority|commission)\b", p))
+                 for p in parts)
+    return bool(_CERT_WORD_RE.search(name)) or issuer
+
+
 def split_skills(body: str) -> list[str]:
     """Items of one skills line: commas, semicolons, bars and bullets split; "and" splits two
     short names; parentheses stay with their item ("JavaScript (ES6+)"); a list inside
@@ -1161,8 +1188,14 @@ def split_skills(body: str) -> list[str]:
         inner = re.search(r"\(([^()]*,[^()]*)\)", s)
         if inner:
             s_main = (s[:inner.start()] + s[inner.end():]).strip()
+            category = bool(re.search(r"[a-z]{2}s$", s_main)) or is_label(s_main)
+            if _component_list(s_main, category):
+                # "AWS (EC2, Lambda, S3)", "Firebase (Firestore, Storage)": the parts of one
+                # product, which is the skill; its services are not listed as skills of their own
+                items.append(s_main)
+                continue
             # "Relational DBs (Postgres, MySQL)": a category before its members is no skill
-            if not re.search(r"[a-z]{2}s$", s_main) or re.search(r"\s(?:and|&)\s", s_main):
+            if not category or re.search(r"\s(?:and|&)\s", s_main):
                 items.extend(_split_and(s_main))
             items.extend(x.strip() for x in inner.group(1).split(",") if x.strip())
             continue
@@ -1193,6 +1226,20 @@ def _plain_words(p: str) -> bool:
     no capital after a word's first letter, none a known technology."""
     ws = p.split()
     return bool(ws) and all(re.fullmatch(r"[A-Za-z][a-z]{2,}", w) and w.lower() not in _PLAIN_TECH for w in ws)
+
+
+def _component_list(main: str, category: bool) -> bool:
+    """Whether "main (a, b, c)" names one product and its parts ("AWS (EC2, S3)", "GCP (Cloud
+    Run)"): a single name that is no category or group word. "Databases (MySQL, MongoDB)",
+    "Cloud (AWS, GCP)" and "Machine Learning (PyTorch, JAX)" list skills of their own."""
+    return bool(main) and len(main.split()) == 1 and not category and not _plain_tech_word(main)
+
+
+def _plain_tech_word(w: str) -> bool:
+    """A programming language or framework whose parenthesised list names other skills
+    ("Python (Django, Flask)", "Java (Spring, JPA)"): those are skills in their own right."""
+    return w.lower() in {"python", "java", "javascript", "typescript", "kotlin", "go", "golang", "rust",
+                         "ruby", "php", "scala", "swift", "c#", "c++", "node", "node.js", "nodejs"}
 
 
 def _split_and(s: str) -> list[str]:
@@ -1258,6 +1305,16 @@ def _skill_item_ok(s: str) -> bool:
                         r"based on|as|via|through|etc)(?:\s|$)", s, re.I)
 
 
+def _run_in_label(lead: str, last: str) -> bool:
+    """Whether "<lead> <last>:" is an item followed by the group label ``last`` ("Prompt
+    Engineering ML:", "Redis DB:") rather than a label of several words ("Cloud Platforms:",
+    "Big Data:", "Machine Learning:"): ``last`` is a group word, and it is an acronym or
+    ``lead`` is a name of two words or more that is no group word itself."""
+    if not is_label(last) or is_label(lead):
+        return False
+    return (last.isupper() and len(last) >= 2) or len(lead.split()) >= 2
+
+
 def _skills(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
     skills: list[str] = []
     sources: list[dict] = []
@@ -1278,9 +1335,18 @@ def _skills(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
         if len(pieces) > 1 and all(is_label(p) or vocab_section(p) for p in pieces):
             continue  # a table's header row ("분류 | 기술")
         items: list[str] = []
-        for body in pieces:
+        labelled = False  # the row started with a label: its later pieces are that list's items
+        for pi, body in enumerate(pieces):
             m = _SKILL_LABEL_RE.match(body)
             if m and len(m.group(1).split()) <= 4:  # "Languages: Python, Go" -> the list after the label
+                label = m.group(1).strip()
+                lead, _, last = label.rpartition(" ")
+                if labelled and lead and _run_in_label(lead, last) and not is_label(label):
+                    # "LLM: LangChain | RAG | Prompt Engineering ML: HuggingFace": two labelled
+                    # lists run into one row; the last item of the first and the next label
+                    # share a piece, and the label is the last word before the colon
+                    items.append(lead)
+                labelled = labelled or pi == 0
                 body = body[m.end():]
             elif is_label(body.split(" ", 1)[0]) and len(body.split(" ", 1)) > 1 and re.search(r"[,•·]", body):
                 body = body.split(" ", 1)[1]  # "DevOps AWS, Docker": a group word before the list
@@ -1471,15 +1537,17 @@ def structure_layout(pages: list[LayoutPage] | list[LayoutLine]) -> dict[str, An
 
     experience = [x for s in by_name.get("experience", []) for x in _experience(
         Section(s.name, s.header, join_wrapped(s.lines), s.body))]
+    edu_certs: list[LayoutLine] = []
     education = [x for s in by_name.get("education", []) for x in _education(
-        Section(s.name, s.header, join_wrapped(s.lines), s.body))]
+        Section(s.name, s.header, join_wrapped(s.lines), s.body), edu_certs)]
     projects = [x for s in by_name.get("projects", []) for x in _projects(
         Section(s.name, s.header, join_wrapped(s.lines), s.body))]
     skills, skill_src = _skills(joined("skills"))
     # "정보처리기사 | 2017.11" listed under education: a national qualification by its grade
     # word (기사, 산업기사, 기능사, 기능장, 기술사) is a certificate wherever it is listed
     certs, cert_src = _certifications(joined("certifications") + [
-        ln for ln in joined("education") if _KO_QUALIFICATION_RE.match(_bullet(ln.text)[1].split(" | ")[0].strip())])
+        ln for ln in joined("education") if _KO_QUALIFICATION_RE.match(_bullet(ln.text)[1].split(" | ")[0].strip())]
+        + [ln for ln in edu_certs if not _KO_QUALIFICATION_RE.match(_bullet(ln.text)[1].split(" | ")[0].strip())])
     awards, award_src = _plain_list(joined("awards"))
     langs, lang_src = _plain_list(joined("languages"))
     sections_out: dict[str, list[str]] = {}

@@ -1007,3 +1007,52 @@ def test_the_rest_of_a_sentence_on_its_own_line_in_the_skills_section_gives_no_s
     ])
     assert read(pdf)["skills"] == ["Python", "Go", "SQL", "TypeScript", "Kotlin", "Swift", "Rust", "Scala",
                                    "Haskell", "Elixir", "Erlang", "OCaml"]
+
+
+def test_a_platform_with_its_services_in_parentheses_is_one_skill(tmp_path):
+    # "AWS (EC2, Lambda, S3)": the services of one platform, which is the skill; a category
+    # ("SQL and NoSQL databases (MySQL, MongoDB)") and a language ("Python (Django, Flask)")
+    # list skills of their own
+    pdf = tmp_path / "skills_parens.pdf"
+    make(pdf, [
+        (40, 40, "Minsu Kim", 18, True),
+        (40, 80, "SKILLS", 12, True),
+        (40, 100, "DevOps: Docker | AWS (EC2, Lambda, S3, IAM), Firebase (Firestore, Storage), GCP (Cloud Run, Artifact Registry)", 9, False),
+        (40, 114, "Data: SQL and NoSQL databases (MySQL, MongoDB)", 9, False),
+        (40, 128, "Backend: Python (Django, Flask)", 9, False),
+    ])
+    assert read(pdf)["skills"] == ["Docker", "AWS", "Firebase", "GCP", "SQL", "NoSQL databases", "MySQL", "MongoDB",
+                                   "Python", "Django", "Flask"]
+
+
+def test_two_labelled_skill_lists_run_into_one_row(tmp_path):
+    # "... | Prompt Engineering ML: HuggingFace | DVC": the last item of one list and the next
+    # list's label share a piece; "Cloud Platforms:" and "Big Data:" are labels of two words
+    pdf = tmp_path / "skills_runin.pdf"
+    make(pdf, [
+        (40, 40, "Minsu Kim", 18, True),
+        (40, 80, "SKILLS", 12, True),
+        (40, 100, "LLM: LangChain | RAG | Prompt Engineering ML: HuggingFace | DVC", 9, False),
+        (40, 114, "Languages: Go | Cloud Platforms: AWS | Big Data: Spark", 9, False),
+    ])
+    assert read(pdf)["skills"] == ["LangChain", "RAG", "Prompt Engineering", "HuggingFace", "DVC",
+                                   "Go", "AWS", "Spark"]
+
+
+def test_a_certificate_listed_under_education_is_no_school(tmp_path):
+    # "Engineer Information Processing | Nov 2017" over its issuer, between the courses and the
+    # university: issued on one date, named with a certificate word - a certificate
+    pdf = tmp_path / "edu_cert.pdf"
+    make(pdf, [
+        (40, 40, "Minsu Kim", 18, True),
+        (40, 80, "Education", 13, True),
+        (50, 100, "Coursera", 10.9, True), (480, 100, "Feb 2023", 10.9, True),
+        (50, 114, "Neural Networks and Deep Learning", 10, False),
+        (50, 134, "Engineer Information Processing", 10.9, True), (480, 134, "Nov 2017", 10.9, True),
+        (50, 148, "Human Resources Development Service of Korea", 10, False),
+        (50, 168, "Korea Polytechnic University", 10.9, True), (440, 168, "Mar 2010 - Feb 2018", 10.9, True),
+        (50, 182, "B.S., Computer Engineering", 10, False),
+    ])
+    data = read(pdf)
+    assert data["certifications"] == ["Engineer Information Processing"]
+    assert [e["school"] for e in data["education"]] == ["Coursera", "Korea Polytechnic University"]
