@@ -1165,14 +1165,11 @@ def _education(section: Section, certificates: list[LayoutLine] | None = None) -
 
 def _certificate_title(e: Entry, name: str, parts: list[str]) -> bool:
     """An education entry that is a certificate: named with a certificate word ("Certified",
-    "License", "Engineer", "자격") or followed by its issuer, and dated by one day or month
-    (a certificate is issued on a date, a school is attended over a period)."""
+    "License", "Engineer", "자격") and dated by one day or month (a certificate is issued on a
+    date, a school is attended over a period)."""
     if not e.period or split_period(e.period)[1] is not None or _sentence_like(name):
         return False
-    issuer = any(p != name and (_ISSUER_RE.search(p) or re.search(r"(?i)\b(?:service|agency|board|council|"
-                                                                     r"authority|commission)\b", p))
-                 for p in parts)
-    return bool(_CERT_WORD_RE.search(name)) or issuer
+    return bool(_CERT_WORD_RE.search(name))
 
 
 def split_skills(body: str) -> list[str]:
@@ -1188,14 +1185,13 @@ def split_skills(body: str) -> list[str]:
         inner = re.search(r"\(([^()]*,[^()]*)\)", s)
         if inner:
             s_main = (s[:inner.start()] + s[inner.end():]).strip()
-            category = bool(re.search(r"[a-z]{2}s$", s_main)) or is_label(s_main)
-            if _component_list(s_main, category):
+            if _component_list(s_main):
                 # "AWS (EC2, Lambda, S3)", "Firebase (Firestore, Storage)": the parts of one
                 # product, which is the skill; its services are not listed as skills of their own
                 items.append(s_main)
                 continue
             # "Relational DBs (Postgres, MySQL)": a category before its members is no skill
-            if not category or re.search(r"\s(?:and|&)\s", s_main):
+            if not re.search(r"[a-z]{2}s$", s_main) or re.search(r"\s(?:and|&)\s", s_main):
                 items.extend(_split_and(s_main))
             items.extend(x.strip() for x in inner.group(1).split(",") if x.strip())
             continue
@@ -1228,18 +1224,17 @@ def _plain_words(p: str) -> bool:
     return bool(ws) and all(re.fullmatch(r"[A-Za-z][a-z]{2,}", w) and w.lower() not in _PLAIN_TECH for w in ws)
 
 
-def _component_list(main: str, category: bool) -> bool:
-    """Whether "main (a, b, c)" names one product and its parts ("AWS (EC2, S3)", "GCP (Cloud
-    Run)"): a single name that is no category or group word. "Databases (MySQL, MongoDB)",
-    "Cloud (AWS, GCP)" and "Machine Learning (PyTorch, JAX)" list skills of their own."""
-    return bool(main) and len(main.split()) == 1 and not category and not _plain_tech_word(main)
+def _component_list(main: str) -> bool:
+    """Whether "main (a, b, c)" names one cloud platform and its services ("AWS (EC2, S3)",
+    "GCP (Cloud Run)", "Firebase (Firestore, Storage)"): the platform is the skill. Any other
+    list in parentheses names skills of their own: "Databases (MySQL, MongoDB)", "Agile
+    (Scrum, Kanban)", "Python (Django, Flask)"."""
+    return _trim(main).lower() in _PLATFORMS  # _trim: "○AWS", a bullet of a row's second piece
 
 
-def _plain_tech_word(w: str) -> bool:
-    """A programming language or framework whose parenthesised list names other skills
-    ("Python (Django, Flask)", "Java (Spring, JPA)"): those are skills in their own right."""
-    return w.lower() in {"python", "java", "javascript", "typescript", "kotlin", "go", "golang", "rust",
-                         "ruby", "php", "scala", "swift", "c#", "c++", "node", "node.js", "nodejs"}
+_PLATFORMS = {"aws", "amazon web services", "gcp", "google cloud", "google cloud platform", "azure",
+              "microsoft azure", "firebase", "oracle cloud", "oci", "ibm cloud", "alibaba cloud",
+              "ncp", "naver cloud", "naver cloud platform", "ncloud", "supabase", "heroku", "cloudflare"}
 
 
 def _split_and(s: str) -> list[str]:

@@ -1010,9 +1010,9 @@ def test_the_rest_of_a_sentence_on_its_own_line_in_the_skills_section_gives_no_s
 
 
 def test_a_platform_with_its_services_in_parentheses_is_one_skill(tmp_path):
-    # "AWS (EC2, Lambda, S3)": the services of one platform, which is the skill; a category
-    # ("SQL and NoSQL databases (MySQL, MongoDB)") and a language ("Python (Django, Flask)")
-    # list skills of their own
+    # "AWS (EC2, Lambda, S3)": the services of one cloud platform, which is the skill; a
+    # category ("SQL and NoSQL databases (MySQL, MongoDB)", "NoSQL (Redis, Cassandra)") and a
+    # language ("Python (Django, Flask)") list skills of their own
     pdf = tmp_path / "skills_parens.pdf"
     make(pdf, [
         (40, 40, "Minsu Kim", 18, True),
@@ -1020,9 +1020,10 @@ def test_a_platform_with_its_services_in_parentheses_is_one_skill(tmp_path):
         (40, 100, "DevOps: Docker | AWS (EC2, Lambda, S3, IAM), Firebase (Firestore, Storage), GCP (Cloud Run, Artifact Registry)", 9, False),
         (40, 114, "Data: SQL and NoSQL databases (MySQL, MongoDB)", 9, False),
         (40, 128, "Backend: Python (Django, Flask)", 9, False),
+        (40, 142, "Stores: NoSQL (Redis, Cassandra)", 9, False),
     ])
     assert read(pdf)["skills"] == ["Docker", "AWS", "Firebase", "GCP", "SQL", "NoSQL databases", "MySQL", "MongoDB",
-                                   "Python", "Django", "Flask"]
+                                   "Python", "Django", "Flask", "NoSQL", "Redis", "Cassandra"]
 
 
 def test_two_labelled_skill_lists_run_into_one_row(tmp_path):
