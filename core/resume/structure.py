@@ -320,6 +320,8 @@ def _continues(prev: LayoutLine, ln: LayoutLine) -> bool:
     if prev.text.rstrip().endswith((":", "：")) or (
             ln.text.rstrip().endswith((":", "：")) and len(ln.text.split()) <= 4):
         return False  # "Over 1000 lines:" / "C • C++ • CSS": a label, then its list; never a wrap
+    if prev.text.count(" | ") >= 2 and ln.text.count(" | ") >= 2:
+        return False  # "학교명 | 전공 | 기간" / "서울대학교 | 컴퓨터공학과 | 2016.03 ~": rows of a table
     if _row_label(prev.text) and _row_label(ln.text):
         return False  # "Languages: Go, Rust" / "Data: SQL, Redis": labelled rows, each its own list
     caps = [c for c in prev.text if c.isascii() and c.isalpha()]
@@ -497,7 +499,11 @@ def split_sections(lines: list[LayoutLine]) -> tuple[list[LayoutLine], list[Sect
             # a label column ("경력 | HYPERCONNECT | 2019.11 - 현재"): the section's name sits
             # left of its first entry, on the entry's row
             sections.append(Section(_vocab_section(label) or "", ln, body=body))
-            ln = replace(ln, text=rest.strip(), bbox=(ln.x0 + _text_width(label + " ", ln.size), ln.y0, ln.x1, ln.y1))
+            x0 = ln.cell_x0(1)
+            if x0 is None:
+                x0 = ln.x0 + _text_width(label + " ", ln.size)
+            ln = replace(ln, text=rest.strip(), bbox=(x0, ln.y0, ln.x1, ln.y1),
+                         cells=ln.cells[1:] if ln.cells else None)
             sections[-1].lines.append(ln)
             continue
         if sec and strict and ln.geometric and not _stands_out(ln, body, body_color):
@@ -1064,6 +1070,10 @@ def _rejoin_cut_names(e: Entry) -> list[str]:
     return out
 
 
+_SCHOOL_KIND_RE = re.compile(r"(?i)^(?:(?:4년제|2년제|3년제|전문)?\s*(?:대학교|대학원|대학|고등학교|학교)|"
+                             r"(?:high\s+)?school|university|college|graduate\s+school)\s*(?:[(（][^()（）]*[)）])?$")
+
+
 def _education(section: Section, certificates: list[LayoutLine] | None = None) -> list[dict[str, Any]]:
     """Schools and degrees of an education section. A certificate listed there ("Engineer
     Information Processing | Nov 2017" over its issuer) is no school: its title line goes to
@@ -1096,7 +1106,9 @@ def _education(section: Section, certificates: list[LayoutLine] | None = None) -
                 kinds.append("field")
             else:
                 kinds.append("other")
-        school = next((p for p, k in zip(parts, kinds) if k == "school"), None)
+        # "대학교(4년) | 한국대학교 | 경영학과": a table's kind-of-school cell is no school's name
+        named = [p for p, k in zip(parts, kinds) if k == "school" and not _SCHOOL_KIND_RE.match(p)]
+        school = named[0] if named else next((p for p, k in zip(parts, kinds) if k == "school"), None)
         if (school is None and last_school is not None and "degree" in kinds and e.head and e.head[0].geometric
                 and (_bullet(e.head[0].text)[0] or e.head[0].x0 >= last_school[1] + 3)):
             # "First American University | 2009 – 2014" / ... / "■ M.B.A. | 2008 – 2009": a further

@@ -1057,3 +1057,64 @@ def test_a_certificate_listed_under_education_is_no_school(tmp_path):
     data = read(pdf)
     assert data["certifications"] == ["Engineer Information Processing"]
     assert [e["school"] for e in data["education"]] == ["Coursera", "Korea Polytechnic University"]
+
+
+def test_korean_table_under_a_heading_with_periods_over_two_lines(tmp_path):
+    # a 표 resume: the name and "학력사항" above a four-cell table are no column of their own;
+    # the header row is not joined to the first row, and a period broken inside its cell
+    # ("2016.03 ~" / "2020.02") is one period
+    pdf = tmp_path / "ko_table_two_line.pdf"
+    make(pdf, [
+        (50, 50, "홍길동", 20, True),
+        (50, 90, "학력사항", 14, True),
+        (50, 112, "학교명", 10, True), (200, 112, "전공", 10, True), (350, 112, "재학기간", 10, True),
+        (470, 112, "졸업여부", 10, True),
+        (50, 130, "서울대학교", 10, False), (200, 130, "컴퓨터공학과", 10, False), (350, 130, "2016.03 ~", 10, False),
+        (470, 130, "졸업", 10, False),
+        (350, 144, "2020.02", 10, False),
+        (50, 164, "중앙고등학교", 10, False), (200, 164, "이과", 10, False), (350, 164, "2013.03 ~", 10, False),
+        (470, 164, "졸업", 10, False),
+        (350, 178, "2016.02", 10, False),
+    ])
+    data = read(pdf)
+    assert [(e["school"], normalize_period(e["period"])) for e in data["education"]] == [
+        ("서울대학교", "2016-03..2020-02"), ("중앙고등학교", "2013-03..2016-02")]
+    assert "컴퓨터공학과" in data["education"][0]["degree"]
+
+
+def test_korean_table_with_a_kind_of_school_column(tmp_path):
+    # "구분 | 학교명 | 전공 | 기간": "대학교(4년)" and "고등학교" say what kind of school, the
+    # name is in the next cell
+    pdf = tmp_path / "ko_table_kind.pdf"
+    make(pdf, [
+        (50, 50, "홍길동", 20, True),
+        (50, 90, "학력", 14, True),
+        (50, 112, "구분", 10, True), (150, 112, "학교명", 10, True), (300, 112, "전공", 10, True),
+        (420, 112, "기간", 10, True),
+        (50, 130, "대학교(4년)", 10, False), (150, 130, "한국대학교", 10, False), (300, 130, "경영학과", 10, False),
+        (420, 130, "2012.03 - 2018.02", 10, False),
+        (50, 148, "고등학교", 10, False), (150, 148, "한국고등학교", 10, False), (420, 148, "2009.03 - 2012.02", 10, False),
+    ])
+    data = read(pdf)
+    assert [(e["school"], e["degree"]) for e in data["education"]] == [("한국대학교", "경영학과"),
+                                                                       ("한국고등학교", None)]
+
+
+def test_korean_table_with_the_section_in_a_label_cell_and_dates_first(tmp_path):
+    # "학력 | 2016.03 ~ 2020.02 | 서울대학교 | ...": the section's name in a cell left of its
+    # first row, the period in the first value cell; the rows under it (no label) are entries
+    # of the same section, not sub-entries of the first
+    pdf = tmp_path / "ko_table_label_cells.pdf"
+    make(pdf, [
+        (50, 50, "홍길동", 20, True),
+        (50, 112, "학력", 10, True), (120, 112, "2016.03 ~ 2020.02", 10, False), (260, 112, "서울대학교", 10, False),
+        (380, 112, "컴퓨터공학과", 10, False), (490, 112, "졸업", 10, False),
+        (120, 130, "2013.03 ~ 2016.02", 10, False), (260, 130, "중앙고등학교", 10, False), (490, 130, "졸업", 10, False),
+        (50, 160, "경력", 10, True), (120, 160, "2020.03 ~ 2023.02", 10, False), (260, 160, "카카오", 10, False),
+        (380, 160, "백엔드 개발자", 10, False),
+        (120, 178, "2023.03 ~ 현재", 10, False), (260, 178, "네이버", 10, False), (380, 178, "서버 개발자", 10, False),
+    ])
+    data = read(pdf)
+    assert jobs(data) == [("카카오", "백엔드 개발자", "2020-03..2023-02"), ("네이버", "서버 개발자", "2023-03..present")]
+    assert [(e["school"], normalize_period(e["period"])) for e in data["education"]] == [
+        ("서울대학교", "2016-03..2020-02"), ("중앙고등학교", "2013-03..2016-02")]
