@@ -281,11 +281,13 @@ def _classify_run(run: list[LayoutLine], x: float) -> str:
             if _has_heading(left, size) and _has_heading(right, size):
                 return "columns"
             # only rows where both sides have text can line up: the name and a section heading
-            # above a table (on one side of the gutter) are no evidence of two columns
+            # above a table (on one side of the gutter) are no evidence of two columns when
+            # every row below them lines up
             top = max(min(l.y0 for l in left), min(l.y0 for l in right))
-            small_in = [a for a in small if a.y1 > top]
-            aligned_in = sum(any(_v_overlap(a, b) >= 0.5 for b in big) for a in small_in)
-            if aligned_in < 0.8 * len(small_in):
+            small_in = [a for a in small if a.y1 > top or a.size < 1.15 * size]
+            table = 0 < len(small_in) < len(small) and all(
+                any(_v_overlap(a, b) >= 0.5 for b in big) for a in small_in)
+            if aligned < 0.8 * len(small) and not table:
                 return "columns"
     return "one"
 

@@ -320,8 +320,10 @@ def _continues(prev: LayoutLine, ln: LayoutLine) -> bool:
     if prev.text.rstrip().endswith((":", "：")) or (
             ln.text.rstrip().endswith((":", "：")) and len(ln.text.split()) <= 4):
         return False  # "Over 1000 lines:" / "C • C++ • CSS": a label, then its list; never a wrap
-    if prev.text.count(" | ") >= 2 and ln.text.count(" | ") >= 2:
-        return False  # "학교명 | 전공 | 기간" / "서울대학교 | 컴퓨터공학과 | 2016.03 ~": rows of a table
+    if prev.text.count(" | ") >= 2 and ln.text.count(" | ") >= 2 and _table_head(prev.text):
+        # "학교명 | 전공 | 기간" / "서울대학교 | 컴퓨터공학과 | 2016.03 ~": a table's header row,
+        # then its first row (a row of wrapped cells does go on in the next)
+        return False
     if _row_label(prev.text) and _row_label(ln.text):
         return False  # "Languages: Go, Rust" / "Data: SQL, Redis": labelled rows, each its own list
     caps = [c for c in prev.text if c.isascii() and c.isalpha()]
@@ -350,6 +352,12 @@ def _continues(prev: LayoutLine, ln: LayoutLine) -> bool:
     if find_period(ln.text, single=False) and not prev.text.rstrip().endswith((",", "-", "–")):
         return False
     return True
+
+
+def _table_head(text: str) -> bool:
+    """A table's header row: cells that name columns ("학교명 | 전공 | 기간", "분류 | 기술")."""
+    cells = [c for c in text.split(" | ") if c.strip()]
+    return len(_TABLE_HEAD_RE.findall(text)) >= 2 or (len(cells) >= 2 and all(is_label(c) for c in cells))
 
 
 def _row_label(text: str) -> bool:
