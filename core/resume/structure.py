@@ -225,6 +225,11 @@ def _key(text: str) -> str:
     return re.sub(r"^\d+", "", key)
 
 
+# a heading's caption of how long in total: "경력 총 2년 11개월", "Experience 7 years", "Career (total 5 yrs)"
+_TOTAL_RE = re.compile(r"(?i)\s*[(\[]?\s*(?:총|total|약|about|approx\.?|만)?\s*(?:\d+\s*(?:년|years?|yrs?)\+?"
+                       r"(?:\s*\d+\s*(?:개월|months?|mos?))?|\d+\s*(?:개월|months?))\s*[)\]]?\s*$")
+
+
 def _vocab_section(text: str) -> str | None:
     """The section a header names, also for "SKILLS & AWARDS" (the first part decides)."""
     s = text.strip()
@@ -233,7 +238,8 @@ def _vocab_section(text: str) -> str | None:
     s = re.sub(r"^(?:\d+[.)]|[IVX]+\.)\s*", "", s)
     if s.rstrip().endswith(":") is False and ":" in s:
         return None
-    sec = _HEADER_LOOKUP.get(_key(s)) or _HEADER_LOOKUP.get(_key(re.sub(r"[(\[].*?[)\]]", "", s)))
+    sec = (_HEADER_LOOKUP.get(_key(s)) or _HEADER_LOOKUP.get(_key(re.sub(r"[(\[].*?[)\]]", "", s)))
+           or _HEADER_LOOKUP.get(_key(_TOTAL_RE.sub("", s))))
     if sec:
         return sec  # also "경력 (총 3년 2개월)", "Work Experience (5 years)"
     words = s.split()
@@ -726,16 +732,31 @@ def _head_parts(entry: Entry) -> list[tuple[str, bool]]:
             text = text[:m.start()] + " | " + text[m.end():]
             m = find_period(text)
         text = re.sub(r"\(\s*\|?\s*\)", " | ", text)
+        # "(만 3년 1개월, 19.06 – 현재)" once the period is out: how long, in brackets, is no name
+        text = re.sub(r"[(\[]([^()\[\]]*)[)\]]",
+                      lambda m: " | " if is_duration(m.group(1).replace("|", " ").strip(" ,;")) else m.group(0), text)
         text = re.sub(r"(?i)\b(?:expected\s+graduation|graduated|graduation|grad\.|expected)\s*:?", " | ", text)
         chunks = [c for c in _AT_RE.split(text)]
         for ci, chunk in enumerate(chunks):
-            pieces = [_trim(p) for p in _split_top(chunk) if _trim(p)]
+            pieces = [q for p in _split_top(chunk) if _trim(p) for q in _legal_prefix_split(_trim(p))]
             for pi, p in enumerate(pieces):
                 if _LEGAL_RE.match(p) and parts:
                     parts[-1] = (parts[-1][0] + ", " + p, parts[-1][1])
                     continue
                 parts.append((p, ci > 0 and pi == 0))
     return [(p, at) for p, at in parts if p and not re.fullmatch(r"[\W_]+", p) and not is_duration(p)]
+
+
+_KO_LEGAL_PREFIX_RE = re.compile(r"^((?:\(주\)|㈜|주식회사)\s*\S+)\s+(\S.*)$")
+
+
+def _legal_prefix_split(p: str) -> list[str]:
+    """"(주)프라뱅 정보보호 담당자 사원": a company written with its legal prefix, then the job in
+    the same cell - two parts when the rest reads as a role."""
+    m = _KO_LEGAL_PREFIX_RE.match(p)
+    if m and role_score(m.group(2)) > 0 and company_score(m.group(2)) == 0:
+        return [m.group(1), m.group(2)]
+    return [p]
 
 
 _LEAD_PUNCT_RE = re.compile(r"^[\s\-–—•·*▪●◦‣■□▶►➢✓✔◆◇❖➤→✦○|,;:]+")

@@ -1118,3 +1118,34 @@ def test_korean_table_with_the_section_in_a_label_cell_and_dates_first(tmp_path)
     assert jobs(data) == [("카카오", "백엔드 개발자", "2020-03..2023-02"), ("네이버", "서버 개발자", "2023-03..present")]
     assert [(e["school"], normalize_period(e["period"])) for e in data["education"]] == [
         ("서울대학교", "2016-03..2020-02"), ("중앙고등학교", "2013-03..2016-02")]
+
+
+@pytest.mark.parametrize("text,norm", [("19.06 – 현재", "2019-06..present"), ("11.03 – 17.08", "2011-03..2017-08"),
+                                       ("17.07 - 19.5", "2017-07..2019-05"), ("(만 3년 1개월, 19.06 – 현재)", "2019-06..present"),
+                                       ("Ubuntu 14.04 - 12.04", None), ("Python 3.11 - 3.12", None)])
+def test_periods_with_two_digit_years(text, norm):
+    # Korean resumes write "19.06 – 현재"; only as a range whose end is not before its start
+    assert normalize_period(text) == norm
+
+
+def test_korean_form_heading_with_its_total_and_two_digit_year_jobs(tmp_path):
+    # "경력 총 2년 11개월" is the experience heading with its caption (the jobs are not read as
+    # schools of the education above); "(만 3년 1개월, 19.06 – 현재)" gives the period and no
+    # bracket left on the company; "(주)프라뱅 정보보호 담당자 사원": the company, then the role
+    pdf = tmp_path / "ko_form.pdf"
+    make(pdf, [
+        (50, 50, "김영래", 20, True),
+        (50, 90, "학력", 14, True),
+        (50, 112, "충남대학교 컴퓨터공학과 학사 졸업(11.03 – 17.08)", 10, False),
+        (50, 150, "경력 총 2년 11개월", 14, True),
+        (50, 172, "2023. 12 ~ 2024. 06 | (주)프라뱅 정보보호 담당자 사원", 10, False),
+        (60, 188, "- 사내 보안 솔루션 운영", 10, False),
+        (50, 210, "수산업협동조합중앙회 / ICT전략실 (만 3년 1개월, 19.06 – 현재)", 10, False),
+        (60, 226, "- 웹 기반 시스템 운영 및 유지보수", 10, False),
+    ])
+    data = read(pdf)
+    assert [(e["company"], e["role"], normalize_period(e["period"])) for e in data["experience"]] == [
+        ("(주)프라뱅", "정보보호 담당자 사원", "2023-12..2024-06"),
+        ("수산업협동조합중앙회 / ICT전략실", None, "2019-06..present")]
+    assert [(e["school"], normalize_period(e["period"])) for e in data["education"]] == [
+        ("충남대학교", "2011-03..2017-08")]
