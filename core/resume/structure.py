@@ -736,6 +736,7 @@ def _head_parts(entry: Entry) -> list[tuple[str, bool]]:
         text = re.sub(r"[(\[]([^()\[\]]*)[)\]]",
                       lambda m: " | " if is_duration(m.group(1).replace("|", " ").strip(" ,;")) else m.group(0), text)
         text = re.sub(r"(?i)\b(?:expected\s+graduation|graduated|graduation|grad\.|expected)\s*:?", " | ", text)
+        text = re.sub(r"(?<=\S)\s+@(?=[^\s@])", lambda m: _at_sign(m.string, m.end()), text)
         chunks = [c for c in _AT_RE.split(text)]
         for ci, chunk in enumerate(chunks):
             pieces = [q for p in _split_top(chunk) if _trim(p) for q in _legal_prefix_split(_trim(p))]
@@ -745,6 +746,13 @@ def _head_parts(entry: Entry) -> list[tuple[str, bool]]:
                     continue
                 parts.append((p, ci > 0 and pi == 0))
     return [(p, at) for p, at in parts if p and not re.fullmatch(r"[\W_]+", p) and not is_duration(p)]
+
+
+def _at_sign(text: str, end: int) -> str:
+    """"Trendyol @Istanbul, Turkey": an "@" glued to a place marks where, and separates it;
+    "Engineer @Google": glued to anything else it is "at" (the employer follows)."""
+    place = re.split(r"\s*[|,]\s*", text[end:], maxsplit=1)[0]
+    return " | " if is_location(place) else " @ "
 
 
 _KO_LEGAL_PREFIX_RE = re.compile(r"^((?:\(주\)|㈜|주식회사)\s*\S+)\s+(\S.*)$")
@@ -955,7 +963,7 @@ def _experience(section: Section) -> list[dict[str, Any]]:
                     named[kind] = lab[1]
         cands = [(i, p, at) for i, (p, at) in enumerate(parts)
                  if not loc[i] and i not in fields and not is_label(p)
-                 and not re.search(r"https?://|www\.|\.com\b|\.io\b", p)]
+                 and not _URL_RE.search(p)]
         role = company = None
         roles = [(role_score(p) - (2 if company_score(p, at) >= 3 else 0), -i, p) for i, p, at in cands]
         roles = [r for r in roles if r[0] > 0]
@@ -1005,6 +1013,8 @@ def _experience(section: Section) -> list[dict[str, Any]]:
     return out
 
 
+# a web address is no company ("github.com/kim", "www.acme.com"); "Sociality.io" named alone may be
+_URL_RE = re.compile(r"https?://|www\.|\.(?:com|io|dev|net|org|me|co\.kr)/|\S@\S", re.I)
 _FIELD_LABEL_RE = re.compile(r"^([^\W\d][^:：|,;()]{0,23}?)\s*[:：]\s*(\S.*)$")
 _NAMED_FIELD = {k: "role" for k in ("role", "position", "title", "jobtitle", "designation", "직책", "직위",
                                      "직무", "담당", "담당업무", "포지션")}
@@ -1135,6 +1145,10 @@ def _education(section: Section, certificates: list[LayoutLine] | None = None) -
                 kinds.append("field")
             else:
                 kinds.append("other")
+        # "Giresun High School of Science, Giresun, Turkey": a name followed by a country or a
+        # state is a city
+        kinds = ["location" if k == "other" and i + 1 < len(parts) and kinds[i + 1] in ("location", "other")
+                 and _is_region(parts[i + 1]) else k for i, k in enumerate(kinds)]
         # "대학교(4년) | 한국대학교 | 경영학과": a table's kind-of-school cell is no school's name
         named = [p for p, k in zip(parts, kinds) if k == "school" and not _SCHOOL_KIND_RE.match(p)]
         school = named[0] if named else next((p for p, k in zip(parts, kinds) if k == "school"), None)
@@ -1226,7 +1240,8 @@ def split_skills(body: str) -> list[str]:
         inner = re.search(r"\(([^()]*,[^()]*)\)", s)
         if inner:
             s_main = (s[:inner.start()] + s[inner.end():]).strip()
-            if _component_list(s_main):
+            if _component_list(s_main) or _trim(s_main).lower() in _SPOKEN:
+                # ("English (can read, write and speak fluently)": a level, no list of skills)
                 # "AWS (EC2, Lambda, S3)", "Firebase (Firestore, Storage)": the parts of one
                 # product, which is the skill; its services are not listed as skills of their own
                 items.append(s_main)
@@ -1366,6 +1381,9 @@ def _skills(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
         open_prose = _prose(text) and not _SENTENCE_END_RE.search(text)
         if text.rstrip().endswith((":", "：")) and len(text.split()) > 3:
             continue  # a sub-heading of a descriptive skills section ("Data Pipeline Design:")
+        lab = _SKILL_LABEL_RE.match(text)
+        if lab and re.sub(r"\s*\(.*\)$", "", lab.group(1)).strip().lower() in _SPOKEN:
+            continue  # "English: Can read, write and speak fluently": a language's level, no skills
         # "Languages: C++, Go | Tools: Git": each row piece and each label starts a list
         pieces = [p for p in text.split(" | ") if p.strip(" ,")]
         if len(pieces) > 1 and all(is_label(p) or vocab_section(p) for p in pieces):

@@ -1149,3 +1149,41 @@ def test_korean_form_heading_with_its_total_and_two_digit_year_jobs(tmp_path):
         ("수산업협동조합중앙회 / ICT전략실", None, "2019-06..present")]
     assert [(e["school"], normalize_period(e["period"])) for e in data["education"]] == [
         ("충남대학교", "2011-03..2017-08")]
+
+
+def test_at_sign_glued_to_a_place_a_company_named_like_a_domain_and_a_city_before_its_country(tmp_path):
+    # "Trendyol @Istanbul, Turkey": the "@" marks the place; "Sociality.io" is a company's
+    # name, not a web address; "Giresun High School of Science, Giresun, Turkey": the city
+    # before the country is no degree
+    pdf = tmp_path / "at_place.pdf"
+    make(pdf, [
+        (40, 40, "Ayse Kaya", 18, True),
+        (40, 80, "EDUCATION", 12, True),
+        (40, 100, "Giresun High School of Science, Giresun, Turkey", 10, True), (470, 100, "2010 - 2014", 10, False),
+        (40, 130, "EXPERIENCE", 12, True),
+        (40, 150, "Trendyol @Istanbul, Turkey", 10, True), (440, 150, "May, 2019 - Present", 10, False),
+        (40, 164, "Data Engineer", 10, False),
+        (50, 178, "- Built batch pipelines with Spark and Hive", 10, False),
+        (40, 200, "Sociality.io @Istanbul, Turkey", 10, True), (420, 200, "June, 2018 - Jan, 2019", 10, False),
+        (40, 214, "Software Developer", 10, False),
+        (50, 228, "- Worked on REST APIs", 10, False),
+    ])
+    data = read(pdf)
+    assert jobs(data) == [("Trendyol", "Data Engineer", "2019-05..present"),
+                          ("Sociality.io", "Software Developer", "2018-06..2019-01")]
+    assert data["experience"][0]["location"] == "Istanbul, Turkey"
+    assert [(e["school"], e["degree"]) for e in data["education"]] == [("Giresun High School of Science", None)]
+
+
+def test_spoken_languages_and_their_levels_in_the_skills_section_are_no_skills(tmp_path):
+    # "Languages: English (Can read, write and speak fluently), Chinese (Native speaker)" and
+    # "English: fluent in speaking and writing": levels of spoken languages, no skills
+    pdf = tmp_path / "spoken.pdf"
+    make(pdf, [
+        (40, 40, "Wei Zhang", 18, True),
+        (40, 80, "SKILLS", 12, True),
+        (40, 100, "- Development Tools: Git, Docker, Jenkins", 10, False),
+        (40, 114, "- Languages: English (Can read, write and speak fluently), Chinese (Native speaker)", 10, False),
+        (40, 128, "- English: fluent in speaking, reading and writing", 10, False),
+    ])
+    assert read(pdf)["skills"] == ["Git", "Docker", "Jenkins"]
