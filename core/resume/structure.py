@@ -997,27 +997,60 @@ def _experience(section: Section) -> list[dict[str, Any]]:
             others = [p for i, p, at in rest if p != company]
             if others and len(others[0].split()) <= 6:
                 role = others[0]
+        body = list(e.body)
+        if "role" not in named and (role is None or role_score(role) == 0):
+            found = _body_role(body)
+            if found is not None:
+                role, i = found
+                body.pop(i)
         company, role = clean_value(company), clean_value(role)
         company = _unsmall(company) if company else None
         role = _natural_case(role) if role else None
         if not (company or role) or not (e.period or e.body):
             continue
         if not e.period and (not company or not role or company_score(company) == 0):
-            continue  # no date and no evidence: a wrapped line or a sub-heading, not a job
+            # no date and no evidence: a wrapped line or a sub-heading ("Key Achievements"), not
+            # a job; what is under it belongs to the job above
+            if out:
+                out[-1]["achievements"].extend(body)
+            continue
         location = ", ".join(p for i, (p, _) in enumerate(parts) if loc[i]) or None
         start, end = split_period(e.period)
         conf = _experience_confidence(company, role, e.period)
         out.append({"company": company, "role": role, "period": e.period, "start": start, "end": end,
-                    "location": location, "achievements": e.body, "source": e.head[0].source(),
+                    "location": location, "achievements": body, "source": e.head[0].source(),
                     "confidence": conf, "uncertain": conf < UNCERTAIN_BELOW})
     return out
 
 
 # a web address is no company ("github.com/kim", "www.acme.com"); "Sociality.io" named alone may be
 _URL_RE = re.compile(r"https?://|www\.|\.(?:com|io|dev|net|org|me|co\.kr)/|\S@\S", re.I)
+_KO_PERSON = ("개발자", "엔지니어", "매니저", "연구원", "인턴", "팀장", "리드", "기획자", "디자이너", "분석가",
+              "사원", "대리", "과장", "차장", "부장", "책임", "선임", "수석", "주임", "마케터", "컨설턴트", "대표",
+              "이사", "실장", "파트장", "조교", "강사", "관리자", "리더", "멘토", "PM", "PO")
+
+
+def _body_role(body: list[str]) -> tuple[str, int] | None:
+    """The role written as the first lines under the title: "• Backend Engineer", "• Role:
+    Backend Engineer", "- 역할: 데이터 엔지니어" - (role, index of that line), or None."""
+    for i, line in enumerate(body[:2]):
+        lab = _field_label(line)
+        if lab is not None:
+            if _NAMED_FIELD.get(_key(lab[0])) == "role" and lab[1] and len(lab[1].split()) <= 8:
+                return lab[1], i
+            continue  # "Team: Payments", "Stack: Kotlin": another field, the role may follow
+        if (i == 0 and len(line.split()) <= 6 and role_score(line) > 0 and company_score(line) < 3
+                # "웹 기반 시스템 운영 및 유지보수" is a task: a Korean title ends with a person's noun
+                and (not _HANGUL_RE.search(line) or line.split()[-1].endswith(_KO_PERSON))
+                and not _sentence_like(line, 6) and not re.search(r"[.;,]\s*\S", line)):
+            return line, i
+        break
+    return None
+
+
 _FIELD_LABEL_RE = re.compile(r"^([^\W\d][^:：|,;()]{0,23}?)\s*[:：]\s*(\S.*)$")
 _NAMED_FIELD = {k: "role" for k in ("role", "position", "title", "jobtitle", "designation", "직책", "직위",
-                                     "직무", "담당", "담당업무", "포지션")}
+                                     "직무", "담당", "담당업무", "포지션", "역할")}
 _NAMED_FIELD.update({k: "company" for k in ("company", "employer", "organisation", "organization", "회사",
                                              "회사명", "근무처", "소속")})
 

@@ -1187,3 +1187,51 @@ def test_spoken_languages_and_their_levels_in_the_skills_section_are_no_skills(t
         (40, 128, "- English: fluent in speaking, reading and writing", 10, False),
     ])
     assert read(pdf)["skills"] == ["Git", "Docker", "Jenkins"]
+
+
+def test_a_role_written_as_the_first_bullet_or_a_labelled_bullet(tmp_path):
+    # "Kakao Corp. | 2019 - 2021" then "• Backend Engineer" (or "• Role: ...", "- 역할: ..."):
+    # the role, not an achievement; a sentence first under the title stays an achievement
+    pdf = tmp_path / "role_bullets.pdf"
+    make(pdf, [
+        (40, 40, "Minsu Kim", 18, True),
+        (40, 80, "EXPERIENCE", 12, True),
+        (40, 100, "Kakao Corp.", 10, True), (470, 100, "2019 - 2021", 10, False),
+        (50, 114, "\u2022 Backend Engineer", 10, False),
+        (50, 128, "\u2022 Built the payment API in Kotlin", 10, False),
+        (40, 150, "Naver", 10, True), (470, 150, "2021 - Present", 10, False),
+        (50, 164, "\u2022 Position: Data Engineer", 10, False),
+        (50, 178, "\u2022 Ran Spark jobs", 10, False),
+        (40, 200, "네이버웹툰", 10, True), (470, 200, "2018.03 - 2018.12", 10, False),
+        (50, 214, "- 역할: 데이터 엔지니어", 10, False),
+        (50, 228, "- Spark 배치 운영", 10, False),
+        (40, 250, "Toss", 10, True), (470, 250, "2017 - 2018", 10, False),
+        (50, 264, "\u2022 Led the engineers who rebuilt the ledger, cutting costs by 30%.", 10, False),
+    ])
+    data = read(pdf)
+    assert jobs(data)[:3] == [("Kakao Corp.", "Backend Engineer", "2019..2021"),
+                              ("Naver", "Data Engineer", "2021..present"),
+                              ("네이버웹툰", "데이터 엔지니어", "2018-03..2018-12")]
+    assert data["experience"][0]["achievements"] == ["Built the payment API in Kotlin"]
+    assert data["experience"][3]["role"] is None
+    assert len(data["experience"][3]["achievements"]) == 1
+
+
+def test_achievements_under_sub_headings_stay_with_their_job(tmp_path):
+    # "Key Qualifications & Responsibilities" / "Key Achievements" inside a job head its
+    # bullets; they are no jobs, and the bullets are that job's achievements
+    pdf = tmp_path / "sub_headings.pdf"
+    make(pdf, [
+        (40, 40, "Minsu Kim", 18, True),
+        (40, 80, "EXPERIENCE", 12, True),
+        (40, 100, "Full Stack Developer", 10, True),
+        (40, 114, "November 2022 - Present", 10, False),
+        (40, 128, "iSendMoney, Kathmandu, Nepal", 10, False),
+        (40, 146, "Key Qualifications & Responsibilities", 10, True),
+        (50, 160, "- Built the web app in React", 10, False),
+        (40, 178, "Key Achievements", 10, True),
+        (50, 192, "- Moved the mobile app to React Native", 10, False),
+    ])
+    data = read(pdf)
+    assert [(e["company"], e["role"]) for e in data["experience"]] == [("iSendMoney", "Full Stack Developer")]
+    assert data["experience"][0]["achievements"] == ["Built the web app in React", "Moved the mobile app to React Native"]
