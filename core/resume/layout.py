@@ -67,6 +67,7 @@ class LayoutLine:
     # x0 of each `` | ``-separated piece of a merged row, in text order (None when unknown);
     # only valid while ``len(cells) == text.count(" | ") + 1``
     cells: tuple[float, ...] | None = None
+    looks: tuple[tuple[float, bool], ...] | None = None  # (size, bold) of each such piece
 
     def cell_x0(self, index: int) -> float | None:
         """Where the ``index``-th `` | ``-separated piece of the text starts, when known."""
@@ -151,13 +152,17 @@ def merge_rows(lines: list[LayoutLine], column: tuple[float, float] | None = Non
     for row in rows:
         row.sort(key=lambda l: l.x0)
         text = row[0].text
-        cells = [row[0].x0]
+        # a piece with fields of its own ("FACEBOOK | SOFTWARE ENGINEER", split by the reader at
+        # a change of type) gives each of them its start, as near as is known
+        cells = [row[0].x0] * (row[0].text.count(" | ") + 1)
+        looks = [(row[0].size, row[0].bold)] * len(cells)
         for prev, cur in zip(row, row[1:]):
             gap = cur.x0 - prev.x1
             wide = gap > 1.2 * max(prev.size, cur.size)
             text += (" | " if wide else " ") + cur.text
-            if wide:
-                cells.append(cur.x0)
+            n = cur.text.count(" | ") + (1 if wide else 0)
+            cells.extend([cur.x0] * n)
+            looks.extend([(cur.size, cur.bold)] * n)
         # the row's look is its first piece's: "Co-Founder & CTO" (bold) | "San Francisco"
         bold = row[0].bold
         main = row[0]
@@ -165,7 +170,7 @@ def merge_rows(lines: list[LayoutLine], column: tuple[float, float] | None = Non
                 max(l.y1 for l in row))
         col = column or (bbox[0], bbox[2])
         out.append(LayoutLine(text, row[0].page, bbox, main.size, bold, col, color=main.color,
-                              cells=tuple(cells) if all(" | " not in r.text for r in row) else None))
+                              cells=tuple(cells), looks=tuple(looks)))
     out.sort(key=lambda l: (l.y0 + l.y1) / 2)
     return out
 
@@ -200,7 +205,8 @@ def _attach_dates(dates: list[LayoutLine], text_lines: list[LayoutLine],
         r = rows[best[1]]
         rows[best[1]] = replace(r, text=f"{r.text} | {d.text}",
                                 bbox=(min(r.x0, d.x0), r.y0, max(r.x1, d.x1), r.y1),
-                                cells=(*r.cells, d.x0) if r.cells is not None else None)
+                                cells=(*r.cells, d.x0) if r.cells is not None else None,
+                                looks=(*r.looks, (d.size, d.bold)) if r.looks is not None else None)
     return sorted(rows + loose, key=lambda l: l.y0)
 
 

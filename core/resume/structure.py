@@ -470,7 +470,10 @@ def _label_column(lines: list[LayoutLine]) -> list[LayoutLine]:
         else:
             label = None  # a note in the label column, not a value
         if rest.strip():
-            out.append(replace(ln, text=rest.strip(), bbox=(value_x, ln.y0, ln.x1, ln.y1)))
+            # the entry keeps its own size, not the label's ("EXPERIENCE" set larger beside it)
+            size = ln.looks[1][0] if ln.looks and ln.cell_x0(1) is not None else ln.size
+            out.append(replace(ln, text=rest.strip(), bbox=(value_x, ln.y0, ln.x1, ln.y1), size=size,
+                               cells=ln.cells[1:] if ln.cells else None, looks=ln.looks[1:] if ln.looks else None))
     return out
 
 
@@ -516,8 +519,10 @@ def split_sections(lines: list[LayoutLine]) -> tuple[list[LayoutLine], list[Sect
             x0 = ln.cell_x0(1)
             if x0 is None:
                 x0 = ln.x0 + _text_width(label + " ", ln.size)
-            ln = replace(ln, text=rest.strip(), bbox=(x0, ln.y0, ln.x1, ln.y1),
-                         cells=ln.cells[1:] if ln.cells else None)
+            # the entry keeps its own size, not the label's ("EXPERIENCE" set larger beside it)
+            size = ln.looks[1][0] if ln.looks and ln.cell_x0(1) is not None else ln.size
+            ln = replace(ln, text=rest.strip(), bbox=(x0, ln.y0, ln.x1, ln.y1), size=size,
+                         cells=ln.cells[1:] if ln.cells else None, looks=ln.looks[1:] if ln.looks else None)
             sections[-1].lines.append(ln)
             continue
         if sec and strict and ln.geometric and not _stands_out(ln, body, body_color):
@@ -925,10 +930,10 @@ def _nested(entries: list[Entry]) -> list[Entry]:
     out: list[Entry] = []
     for e in entries:
         if (out and e.head and out[0].head and e.head[0].geometric and out[0].head[0].geometric
-                and max(h.size for h in e.head) < 0.85 * out[0].head[0].size
+                and max(h.size for h in e.head) < 0.9 * out[0].head[0].size
                 and not any(h.bold for h in e.head)):
-            # "솔박스" (11.6 pt) / ... / "URL 암호화" / "2022-07-01 ~ 2022-08-01" (9.3 pt): a project
-            # inside the job, in body type well below the section's titles
+            # "솔박스" (10.5 pt) / ... / "URL 암호화" / "2022-07-01 ~ 2022-08-01" (9.3 pt): a project
+            # inside the job, in body type below the section's titles
             out[-1].body.extend([ln.text for ln in e.head] + e.body)
             continue
         if (out and e.head and out[-1].head and e.head[0].geometric and out[-1].head[0].geometric

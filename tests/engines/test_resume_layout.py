@@ -1235,3 +1235,33 @@ def test_achievements_under_sub_headings_stay_with_their_job(tmp_path):
     data = read(pdf)
     assert [(e["company"], e["role"]) for e in data["experience"]] == [("iSendMoney", "Full Stack Developer")]
     assert data["experience"][0]["achievements"] == ["Built the web app in React", "Moved the mobile app to React Native"]
+
+
+def test_bold_employer_and_plain_title_on_one_line_beside_a_larger_section_label(tmp_path):
+    # Deedy-style: "EXPERIENCE" (larger) in a label column beside the first entry, whose line is
+    # a bold employer run on into a plain title ("FACEBOOK SOFTWARE ENGINEERING INTERN", one
+    # line of two spans); the first entry is no larger than the next, so the next is no
+    # sub-entry of it
+    pdf = tmp_path / "deedy_like.pdf"
+    jobs_in = [("FACEBOOK", "SOFTWARE ENGINEERING INTERN", "Fall 2017", "New York"),
+               ("GOOGLE", "SOFTWARE ENGINEERING INTERN", "Winter 2017", "Waterloo"),
+               ("PAGERDUTY", "BACKEND SERVICES DEVELOPER", "Fall 2015", "Toronto")]
+    items = [(230, 50, "Sam Lee", 30, False), (40, 120, "EXPERIENCE", 16, False)]
+    for i, (_, _, when, place) in enumerate(jobs_in):
+        items += [(460, 120 + 60 * i, f"{when} | {place}", 10, False),
+                  (194, 136 + 60 * i, "- Improved the video player for millions of daily users", 10, False)]
+    make(pdf, items)
+    doc = pymupdf.open(str(pdf))
+    page = doc[0]
+    writer = pymupdf.TextWriter(page.rect)
+    for i, (emp, title, _, _) in enumerate(jobs_in):
+        writer.append((180, 120 + 60 * i), emp + " ", font=pymupdf.Font("hebo"), fontsize=11)
+        writer.append(writer.last_point, title, font=pymupdf.Font("helv"), fontsize=11)
+    writer.write_text(page)
+    out = tmp_path / "deedy_like_titles.pdf"
+    doc.save(str(out))
+    doc.close()
+    data = read(out)
+    assert [(e["company"], e["role"]) for e in data["experience"]] == [
+        ("FACEBOOK", "Software Engineering Intern"), ("GOOGLE", "Software Engineering Intern"),
+        ("PAGERDUTY", "Backend Services Developer")]
