@@ -52,10 +52,10 @@ def find_period(text: str, *, single: bool = True) -> re.Match[str] | None:
     range or one date."""
     for rx in (RANGE_RE, SHORT_END_RE, YY_RANGE_RE, LIST_RE, OPEN_RE) + ((SINGLE_RE,) if single else ()):
         if rx is YY_RANGE_RE:
-            for m in rx.finditer(text):
-                end = _yy_point(m.group("end"))
-                if end == "present" or end >= _yy_point(m.group("start")):
-                    return m
+            for yy in rx.finditer(text):
+                end = _yy_point(yy.group("end"))
+                if end == "present" or end >= _yy_point(yy.group("start")):
+                    return yy
             continue
         m = rx.search(text)
         if m:

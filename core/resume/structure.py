@@ -370,7 +370,7 @@ def _row_label(text: str) -> bool:
     """A line that starts with a label of at most three words and a colon ("Languages: Go",
     "사용 기술: Java"); a time ("10:30") is no label."""
     m = re.match(r"^\s*(?:[-•·▪●◦*]\s*)?([^\W\d][^:：|,;()]{0,28}?)\s*[:：]\s+\S", text)
-    return bool(m) and len(m.group(1).split()) <= 3
+    return m is not None and len(m.group(1).split()) <= 3
 
 
 def _text_width(text: str, size: float) -> float:
@@ -948,7 +948,7 @@ def _nested(entries: list[Entry]) -> list[Entry]:
 
 
 def _experience(section: Section) -> list[dict[str, Any]]:
-    out = []
+    out: list[dict[str, Any]] = []
     for e in _nested(_entries(section.lines, section.body)):
         parts = [(p, at) for p, at in _head_parts(e) if not _sentence_like(p, 12)]
         # "Santa Clara, CA": a part followed by a state or country is a city
