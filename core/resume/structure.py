@@ -865,9 +865,12 @@ _COUNTRIES = {"usa", "us", "u.s.", "u.s.a.", "united states", "uk", "united king
               "brazil", "mexico", "vietnam", "indonesia", "taiwan", "ireland", "poland", "uae"}
 
 
+_CA_PROVINCES = set("ON BC QC AB MB SK NS NB NL PE YT NT NU".split())
+
+
 def _is_region(p: str) -> bool:
-    """A US state code or a country: what follows a city."""
-    return p.strip() in _US_STATES or p.strip().lower() in _COUNTRIES
+    """A US state or Canadian province code, or a country: what follows a city."""
+    return p.strip() in _US_STATES or p.strip() in _CA_PROVINCES or p.strip().lower() in _COUNTRIES
 
 
 _MORE_PLACES = {
@@ -1171,7 +1174,7 @@ def _education(section: Section, certificates: list[LayoutLine] | None = None) -
         for p in parts:
             if _GPA_RE.search(p):
                 kinds.append("gpa")
-            elif p.strip() in _US_STATES:
+            elif p.strip() in _US_STATES or p.strip() in _CA_PROVINCES:
                 kinds.append("location")
             elif _SCHOOL_RE.search(p) and not _DEGREE_RE.match(p):
                 kinds.append("school")
@@ -1195,6 +1198,13 @@ def _education(section: Section, certificates: list[LayoutLine] | None = None) -
             # "First American University | 2009 – 2014" / ... / "■ M.B.A. | 2008 – 2009": a further
             # degree listed under the school, bulleted or indented
             school = last_school[0]
+        if school is None and "degree" in kinds and e.body and not _bullet(e.body[0])[0]:
+            # "Diploma in Full Stack Web Development" (bold) / "School of Information Technology,
+            # Kathmandu, Nepal" (body type): the degree's title, then its school under it
+            first = _trim(_split_top(e.body[0])[0])
+            if (_SCHOOL_RE.search(first) and not _DEGREE_RE.match(first) and not _sentence_like(first)
+                    and len(first.split()) <= 8 and not _EDU_LABEL_RE.match(first)):
+                school = first
         if school is None:
             # "MIT", "CalTech", "UC San Diego": the first part that is no degree, field, place
             # or an education sub-heading ("Coursework", "Thesis")
@@ -1212,6 +1222,8 @@ def _education(section: Section, certificates: list[LayoutLine] | None = None) -
         if not degree_parts:
             degree_parts = [p for p, k in zip(parts, kinds) if k == "other" and p != school][:1]
         nameless = not _SCHOOL_RE.search(school) and not real_degree and not re.fullmatch(r"[A-Z]{2,7}", school)
+        if not e.period:
+            e.period = _body_graduation(e.body)
         start, end = split_period(e.period)
         text = " ".join(ln.text for ln in e.head)
         school = _unsmall(clean_value(school) or school)
@@ -1254,6 +1266,20 @@ def _education(section: Section, certificates: list[LayoutLine] | None = None) -
         if any(_same_style(ln, t) and abs(ln.x0 - t.x0) <= 4 for t in titles):
             out.insert(pos, item)
     return out
+
+
+_BODY_GRAD_RE = re.compile(r"(?i)(?:expected\s+graduation|graduat(?:ed|ion)(?:\s+date)?|expected|졸업(?:\s*예정)?)\s*:?\s*")
+
+
+def _body_graduation(body: list[str]) -> str | None:
+    """"Honours B.Sc., Statistics  Expected Graduation: June 2023  GPA: 3.2" under the school:
+    the date after a graduation label in the entry's first lines, as its period."""
+    for b in body[:3]:
+        for g in _BODY_GRAD_RE.finditer(b):
+            m = find_period(b[g.end():])
+            if m and m.start() == 0:
+                return _clean_period(m.group(0))
+    return None
 
 
 def _certificate_title(e: Entry, name: str, parts: list[str]) -> bool:

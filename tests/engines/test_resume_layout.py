@@ -1265,3 +1265,24 @@ def test_bold_employer_and_plain_title_on_one_line_beside_a_larger_section_label
     assert [(e["company"], e["role"]) for e in data["experience"]] == [
         ("FACEBOOK", "Software Engineering Intern"), ("GOOGLE", "Software Engineering Intern"),
         ("PAGERDUTY", "Backend Services Developer")]
+
+
+def test_degree_title_then_its_school_in_body_type_and_a_graduation_date_in_the_body(tmp_path):
+    # "Diploma in Full Stack Web Development" (bold) over "School of Information Technology,
+    # Kathmandu, Nepal" (body type): the school is the second line; "University of Waterloo,
+    # Waterloo, ON" over "B.Sc., Statistics | Expected Graduation: June 2023 | GPA: 3.2": the
+    # province is a place and the graduation date the period
+    pdf = tmp_path / "degree_first.pdf"
+    make(pdf, [
+        (40, 40, "Sam Lee", 18, True),
+        (40, 80, "EDUCATION", 12, True),
+        (40, 100, "Diploma in Full Stack Web Development", 10, True), (470, 100, "2016 - 2017", 10, False),
+        (40, 114, "School of Information Technology, Kathmandu, Nepal", 10, False),
+        (50, 128, "- Relevant Coursework: REST APIs, SQL and NoSQL databases", 10, False),
+        (40, 150, "University of Waterloo, Waterloo, ON", 10, True),
+        (40, 164, "B.Sc., Statistics | Expected Graduation: June 2023 | GPA: 3.2", 10, False),
+    ])
+    data = read(pdf)
+    assert [(e["school"], e["degree"], normalize_period(e["period"])) for e in data["education"]] == [
+        ("School of Information Technology", "Diploma in Full Stack Web Development", "2016..2017"),
+        ("University of Waterloo", "B.Sc., Statistics", "2023-06")]
