@@ -1277,7 +1277,7 @@ def test_degree_title_then_its_school_in_body_type_and_a_graduation_date_in_the_
         (40, 40, "Sam Lee", 18, True),
         (40, 80, "EDUCATION", 12, True),
         (40, 100, "Diploma in Full Stack Web Development", 10, True), (470, 100, "2016 - 2017", 10, False),
-        (40, 114, "School of Information Technology, Kathmandu, Nepal", 10, False),
+        (40, 114, "School of Information Technology, Putalisadak Campus, Kathmandu, Nepal, 44600", 10, False),
         (50, 128, "- Relevant Coursework: REST APIs, SQL and NoSQL databases", 10, False),
         (40, 150, "University of Waterloo, Waterloo, ON", 10, True),
         (40, 164, "B.Sc., Statistics | Expected Graduation: June 2023 | GPA: 3.2", 10, False),
