@@ -59,7 +59,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 from core.bank import load_companies
-from core.resume.dates import find_period, is_date_only, split_period
+from core.resume.dates import find_period, is_date_only, normalize_period, split_period
 from core.resume.layout import LayoutLine, LayoutPage, document_lines, is_duration, lines_from_text
 
 # Section header words (lower-case, letters only) -> canonical section.
@@ -1031,6 +1031,23 @@ def _experience(section: Section) -> list[dict[str, Any]]:
     return out
 
 
+def _merge_repeats(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A job named again without its role, same employer and same period ("Crinity | 2024.05 –
+    2026.01" heading its projects further down): one job, the later lines its achievements."""
+    out: list[dict[str, Any]] = []
+    for j in jobs:
+        same = next((o for o in out if j.get("company") and o.get("company") == j["company"]
+                     and normalize_period(o.get("period")) == normalize_period(j.get("period"))
+                     and (not j.get("role") or not o.get("role"))), None)
+        if same is None:
+            out.append(j)
+            continue
+        if not same.get("role") and j.get("role"):
+            same.update({k: j[k] for k in ("role", "confidence", "uncertain", "source")})
+        same["achievements"] = list(same["achievements"]) + list(j["achievements"])
+    return out
+
+
 # a web address is no company ("github.com/kim", "www.acme.com"); "Sociality.io" named alone may be
 _URL_RE = re.compile(r"https?://|www\.|\.(?:com|io|dev|net|org|me|co\.kr)/|\S@\S", re.I)
 _KO_PERSON = ("개발자", "엔지니어", "매니저", "연구원", "인턴", "팀장", "리드", "기획자", "디자이너", "분석가",
@@ -1653,8 +1670,8 @@ def structure_layout(pages: list[LayoutPage] | list[LayoutLine]) -> dict[str, An
     def joined(name: str) -> list[LayoutLine]:
         return [ln for s in by_name.get(name, []) for ln in join_wrapped(s.lines)]
 
-    experience = [x for s in by_name.get("experience", []) for x in _experience(
-        Section(s.name, s.header, join_wrapped(s.lines), s.body))]
+    experience = _merge_repeats([x for s in by_name.get("experience", []) for x in _experience(
+        Section(s.name, s.header, join_wrapped(s.lines), s.body))])
     edu_certs: list[LayoutLine] = []
     education = [x for s in by_name.get("education", []) for x in _education(
         Section(s.name, s.header, join_wrapped(s.lines), s.body), edu_certs)]

@@ -1286,3 +1286,22 @@ def test_degree_title_then_its_school_in_body_type_and_a_graduation_date_in_the_
     assert [(e["school"], e["degree"], normalize_period(e["period"])) for e in data["education"]] == [
         ("School of Information Technology", "Diploma in Full Stack Web Development", "2016..2017"),
         ("University of Waterloo", "B.Sc., Statistics", "2023-06")]
+
+
+def test_a_job_named_again_over_its_projects_is_one_job(tmp_path):
+    # "Crinity | 2024.05 – 2026.01" with its team and role, then further down the same employer
+    # and period heading its projects: one job, the project lines its achievements
+    pdf = tmp_path / "repeat.pdf"
+    make(pdf, [
+        (40, 40, "김민수", 18, True),
+        (40, 80, "경력", 13, True),
+        (40, 100, "Crinity | 2024.05 – 2026.01", 10.5, True),
+        (40, 114, "Backend Engineer", 10, False),
+        (50, 128, "- 데이터 집계 자동화로 주 15시간 절감", 10, False),
+        (50, 142, "- 영업-운영팀 간 데이터 사일로 해소", 10, False),
+        (40, 164, "Crinity | 2024.05 – 2026.01", 10.5, True),
+        (50, 178, "- 사내 데이터 통합 플랫폼 개발 · 2025.07 – 2025.11", 10, False),
+    ])
+    data = read(pdf)
+    assert jobs(data) == [("Crinity", "Backend Engineer", "2024-05..2026-01")]
+    assert len(data["experience"][0]["achievements"]) == 3
