@@ -599,6 +599,9 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
                 cur is None or cur.body or cur.period is not None):
             kind = "head"  # "- We4IT GmbH | Developer | 2019 – 2021": entries written as a dash list
         elif (is_bullet and not has_period and nxt is not None and _field_row(text) and len(text.split()) <= 12
+              # a title's fields ("Google | Mountain View, CA") or a company's name, not a lone
+              # achievement ("- 데이터 집계 자동화로 주 15시간 절감") before the next dated title
+              and (re.search(r" \| |, ", text) or company_score(text) > 0)
               and not _bullet(nxt.text)[0] and _head_period(nxt.text) is not None and _field_row(nxt.text)
               and (cur is None or cur.body or cur.period is not None)
               and (idx == 0 or _glyph(lines[idx - 1].text) != _glyph(ln.text))):

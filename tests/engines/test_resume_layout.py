@@ -1305,3 +1305,24 @@ def test_a_job_named_again_over_its_projects_is_one_job(tmp_path):
     data = read(pdf)
     assert jobs(data) == [("Crinity", "Backend Engineer", "2024-05..2026-01")]
     assert len(data["experience"][0]["achievements"]) == 3
+
+
+def test_a_lone_achievement_before_the_next_dated_title_stays_an_achievement(tmp_path):
+    # a job with one bullet, then the next job's dated title: the bullet is that job's
+    # achievement, not the next job's title ("• Google | Mountain View, CA" over its dated
+    # role is one)
+    pdf = tmp_path / "lone_bullet.pdf"
+    make(pdf, [
+        (40, 40, "김민수", 18, True),
+        (40, 80, "경력", 13, True),
+        (40, 100, "카카오 | 2022.01 – 2024.12", 10.5, True),
+        (40, 114, "Backend Engineer", 10, False),
+        (50, 128, "- 데이터 집계 자동화로 주 15시간 절감", 10, False),
+        (40, 150, "네이버 | 2019.03 – 2021.12", 10.5, True),
+        (40, 164, "Data Engineer", 10, False),
+        (50, 178, "- 로그 파이프라인 구축", 10, False),
+        (50, 192, "- 배치 작업 재설계", 10, False),
+    ])
+    data = read(pdf)
+    assert jobs(data) == [("카카오", "Backend Engineer", "2022-01..2024-12"), ("네이버", "Data Engineer", "2019-03..2021-12")]
+    assert data["experience"][0]["achievements"] == ["데이터 집계 자동화로 주 15시간 절감"]
