@@ -28,7 +28,8 @@ PRESENT = r"(?:present|current(?:ly)?|now|today|ongoing|현재|재직\s*중|진�
 _SEP = r"\s*(?:[-–—~∼〜]|to|until)\s*"
 _B = r"(?<![\w.])"
 _A = r"(?![\w])"
-RANGE_RE = re.compile(rf"{_B}(?P<start>{DATE}){_SEP}(?P<end>{DATE}|{PRESENT}){_A}", re.I)
+# "2021.12.27. ~ 현재": a full stop after the start date (Korean writes dates with one) is no separator
+RANGE_RE = re.compile(rf"{_B}(?P<start>{DATE})\.?{_SEP}(?P<end>{DATE}|{PRESENT}){_A}", re.I)
 LIST_RE = re.compile(rf"{_B}(?P<start>{DATE})(?:\s*(?:,|and|&)\s*(?P<end>{_YEAR}))+{_A}", re.I)
 OPEN_RE = re.compile(rf"{_B}(?P<start>{DATE})\s*[-–—~]\s*$", re.I)
 # "2021 01 - 08", "2021.01 - 08", "2021년 1월 ~ 8월": the end month is in the start's year (a Korean

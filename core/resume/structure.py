@@ -1570,8 +1570,21 @@ def _plain_list(lines: list[LayoutLine], tidy: Callable[[str], str] | None = Non
         if is_date_only(body) and items:
             continue
         if " | " in body:
+            cells = [f for f in body.split(" | ") if f.strip(" |")]
+            if any(_URL_RE.search(c) or re.match(r"^(?:[\w-]+\.)+[a-z]{2,}/\S*$", c.strip()) for c in cells[1:]):
+                continue  # "GITHUB | github.com/kim", "포트폴리오 | kim.github.io": a link, no item
+            if (len(cells) >= 4 and len(cells) % 2 == 0 and all(is_date_only(c) for c in cells[1::2])
+                    and not any(is_date_only(c) for c in cells[::2])):
+                # "정보처리기사 | 2024.06 | 빅데이터분석기사 | 2024.07": two items a row, each with its date
+                for c in cells[::2]:
+                    if tidy is not None:
+                        c = tidy(c)
+                    if c and not _sentence_like(c, max_words):
+                        items.append(c)
+                        sources.append(ln.source())
+                continue
             # a table row "정보처리기사 | 한국산업인력공단 | 2020.05": the first field is the name
-            fields = [f for f in body.split(" | ") if f.strip(" |") and not is_date_only(f)]
+            fields = [f for f in cells if not is_date_only(f)]
             if not fields or _TABLE_HEAD_RE.search(body):
                 continue
             body = fields[0]

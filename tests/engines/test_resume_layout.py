@@ -1326,3 +1326,26 @@ def test_a_lone_achievement_before_the_next_dated_title_stays_an_achievement(tmp
     data = read(pdf)
     assert jobs(data) == [("카카오", "Backend Engineer", "2022-01..2024-12"), ("네이버", "Data Engineer", "2019-03..2021-12")]
     assert data["experience"][0]["achievements"] == ["데이터 집계 자동화로 주 15시간 절감"]
+
+
+@pytest.mark.parametrize("text,norm", [("(2021.12.27. ~ 현재)", "2021-12..present"),
+                                       ("2021.03.01. ~ 2021.08.31.", "2021-03..2021-08")])
+def test_a_full_stop_after_the_start_date(text, norm):
+    # Korean writes "2021.12.27." with a closing full stop; it is no part of the separator
+    assert normalize_period(text) == norm
+
+
+def test_certificates_two_a_row_with_dates_and_link_rows_under_them(tmp_path):
+    # "정보처리기사 | 2024.06 | 빅데이터분석기사 | 2024.07": two certificates a row; "GITHUB |
+    # github.com/kim" under the list is a link, no certificate
+    pdf = tmp_path / "certs_grid.pdf"
+    make(pdf, [
+        (40, 40, "김민수", 18, True),
+        (40, 80, "자격증", 13, True),
+        (40, 100, "정보처리기사", 10, False), (200, 100, "2024.06", 10, False),
+        (320, 100, "빅데이터분석기사", 10, False), (480, 100, "2024.07", 10, False),
+        (40, 114, "SQLD", 10, False), (200, 114, "2023.07", 10, False),
+        (320, 114, "OPIc IM1", 10, False), (480, 114, "2026.01", 10, False),
+        (40, 134, "GITHUB", 10, False), (200, 134, "github.com/minsu-kim", 10, False),
+    ])
+    assert read(pdf)["certifications"] == ["정보처리기사", "빅데이터분석기사", "SQLD", "OPIc IM1"]
