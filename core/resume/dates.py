@@ -3,7 +3,8 @@
 Recognised: "2019 – 2022", "Jan 2023 - Present", "June 2012 – Present", "2019.03 ~ 현재",
 "2020.03 – 2023.12", "2023 년 7 월 - 2023 년 8 월", "03/2019 – 05/2021", "07 2023 - 10 2023" and
 "2022 08" (a two-digit month and the year, spaced), "2021 01 - 08" / "2021.01 - 08" / "2021년 1월 ~ 8월"
-(the end month in the start's year), "Summer 2022",
+(the end month in the start's year), "19.06 – 현재" / "11.03 – 17.08" (two-digit years, as a range
+only), "Summer 2022",
 "Fall 2013 – Spring 2014", "Summer 2013, 2014", "Summer 2012 and 2013", "2017 –" (open: the end follows on the next
 line), a lone "2022" or "May 2016". :func:`normalize_period` gives a canonical form used to
 compare periods ("2019-03..present"). Pure functions; safe from any thread.
@@ -27,7 +28,8 @@ PRESENT = r"(?:present|current(?:ly)?|now|today|ongoing|현재|재직\s*중|진�
 _SEP = r"\s*(?:[-–—~∼〜]|to|until)\s*"
 _B = r"(?<![\w.])"
 _A = r"(?![\w])"
-RANGE_RE = re.compile(rf"{_B}(?P<start>{DATE}){_SEP}(?P<end>{DATE}|{PRESENT}){_A}", re.I)
+# "2021.12.27. ~ 현재": a full stop after the start date (Korean writes dates with one) is no separator
+RANGE_RE = re.compile(rf"{_B}(?P<start>{DATE})\.?{_SEP}(?P<end>{DATE}|{PRESENT}){_A}", re.I)
 LIST_RE = re.compile(rf"{_B}(?P<start>{DATE})(?:\s*(?:,|and|&)\s*(?P<end>{_YEAR}))+{_A}", re.I)
 OPEN_RE = re.compile(rf"{_B}(?P<start>{DATE})\s*[-–—~]\s*$", re.I)
 # "2021 01 - 08", "2021.01 - 08", "2021년 1월 ~ 8월": the end month is in the start's year (a Korean
@@ -36,6 +38,10 @@ _SHORT_SEP = r"(?:\s*[–—~∼〜]\s*|\s+-\s*|\s*-\s+|\s+(?:to|until)\s+)"
 SHORT_END_RE = re.compile(rf"{_B}(?P<start>{_YEAR}\s*[./]?\s*(?<![\d])(?:0[1-9]|1[0-2])|{_YEAR}\s*[./]\s*{_MM}"
                           rf"|{_YEAR}\s*년\s*{_MM}\s*월){_SHORT_SEP}(?P<end>(?:0[1-9]|1[0-2])|{_MM}\s*월|[1-9](?=\s*(?:$|\|)))"
                           rf"(?![\w.]|\s*[./]\s*\d)", re.I)
+# "19.06 – 현재", "11.03 – 17.08", "17.07 - 19.5": a period with two-digit years (Korean resumes);
+# only as a range (a lone "19.06" may be a version or a score), and the end not before the start
+_YY = r"\d{2}\s*\.\s*(?:0?[1-9]|1[0-2])"
+YY_RANGE_RE = re.compile(rf"{_B}(?P<start>{_YY}){_SEP}(?P<end>{_YY}|{PRESENT})(?![\w.]|\s*[./]\s*\d)", re.I)
 SINGLE_RE = re.compile(rf"{_B}(?P<start>{DATE}){_A}", re.I)
 _PRESENT_ONLY = re.compile(rf"^\s*{PRESENT}\s*$", re.I)
 _FILLER = re.compile(r"^[\s|,;:()\[\]\-–—~.]*(?:expected\s+graduation|graduat(?:ed|ion)|expected|"
@@ -45,11 +51,26 @@ _FILLER = re.compile(r"^[\s|,;:()\[\]\-–—~.]*(?:expected\s+graduation|gradua
 def find_period(text: str, *, single: bool = True) -> re.Match[str] | None:
     """The first date range in ``text``; failing that (``single``) a season list, an open
     range or one date."""
-    for rx in (RANGE_RE, SHORT_END_RE, LIST_RE, OPEN_RE) + ((SINGLE_RE,) if single else ()):
+    for rx in (RANGE_RE, SHORT_END_RE, YY_RANGE_RE, LIST_RE, OPEN_RE) + ((SINGLE_RE,) if single else ()):
+        if rx is YY_RANGE_RE:
+            for yy in rx.finditer(text):
+                end = _yy_point(yy.group("end"))
+                if end == "present" or end >= _yy_point(yy.group("start")):
+                    return yy
+            continue
         m = rx.search(text)
         if m:
             return m
     return None
+
+
+def _yy_point(text: str) -> str:
+    """"19.06" -> "2019-06" ("97.03" -> "1997-03"); "현재" -> "present"."""
+    t = text.strip()
+    if re.fullmatch(PRESENT, t, re.I):
+        return "present"
+    yy, mm = (int(x) for x in re.split(r"\s*\.\s*", t))
+    return f"{(2000 if yy < 70 else 1900) + yy}-{mm:02d}"
 
 
 def is_date_only(text: str) -> bool:
@@ -100,6 +121,8 @@ def normalize_period(text: str | None) -> str | None:
     end = m.groupdict().get("end")
     if m.re is OPEN_RE:
         return f"{start}.."
+    if m.re is YY_RANGE_RE:
+        return f"{_yy_point(m.group('start'))}..{_yy_point(m.group('end'))}"
     if m.re is SHORT_END_RE:  # "2021 01 - 08": the end month in the start's year
         return f"{start}..{start[:4]}-{int(re.sub(r'[^0-9]', '', end or '')):02d}"
     return f"{start}..{_point(end)}" if end else start

@@ -30,7 +30,7 @@ _WS_RE = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 _HYPHENS_RE = re.compile(r"[-\u2010\u2011]{2,}")
 _KO_UNIT_RE = re.compile(r"(?<=\d) (?=(?:년|월|일|급|점|건|명|개|차)(?:\W|$|[가-힣]))")
 _PAGE_NO_RE = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:/|of)\s*\d{1,3})?$|^.{0,40}\s[-–—|]\s*\d{1,3}\s*/\s*\d{1,3}$", re.I)
-_DURATION_RE = re.compile(r"^\(?\d+\+?\s*(?:years?|yrs?|months?|mos?|년|개월)(?:\s*\d+\s*(?:months?|mos?|개월))?\)?$", re.I)
+_DURATION_RE = re.compile(r"^\(?(?:만|총|약|about|approx\.?)?\s*\d+\+?\s*(?:years?|yrs?|months?|mos?|년|개월)(?:\s*\d+\s*(?:months?|mos?|개월))?\)?$", re.I)
 _TEXT_ROW_RE = re.compile(r"^(?:[-•·▪●◦*‣■□▶►➢✓✔◆◇❖➤→✦–]|\d{1,2}[.)]\s)|^[a-z]")
 
 
@@ -64,6 +64,16 @@ class LayoutLine:
     geometric: bool = True  # False for lines made from plain text (no real positions)
     color: int | None = None  # sRGB of the text when known
     line: int | None = None  # 1-based number of the line in its page's reading order
+    # x0 of each `` | ``-separated piece of a merged row, in text order (None when unknown);
+    # only valid while ``len(cells) == text.count(" | ") + 1``
+    cells: tuple[float, ...] | None = None
+    looks: tuple[tuple[float, bool], ...] | None = None  # (size, bold) of each such piece
+
+    def cell_x0(self, index: int) -> float | None:
+        """Where the ``index``-th `` | ``-separated piece of the text starts, when known."""
+        if self.cells is None or len(self.cells) != self.text.count(" | ") + 1 or index >= len(self.cells):
+            return None
+        return self.cells[index]
 
     @property
     def x0(self) -> float:
@@ -142,16 +152,25 @@ def merge_rows(lines: list[LayoutLine], column: tuple[float, float] | None = Non
     for row in rows:
         row.sort(key=lambda l: l.x0)
         text = row[0].text
+        # a piece with fields of its own ("FACEBOOK | SOFTWARE ENGINEER", split by the reader at
+        # a change of type) gives each of them its start, as near as is known
+        cells = [row[0].x0] * (row[0].text.count(" | ") + 1)
+        looks = [(row[0].size, row[0].bold)] * len(cells)
         for prev, cur in zip(row, row[1:]):
             gap = cur.x0 - prev.x1
-            text += (" | " if gap > 1.2 * max(prev.size, cur.size) else " ") + cur.text
+            wide = gap > 1.2 * max(prev.size, cur.size)
+            text += (" | " if wide else " ") + cur.text
+            n = cur.text.count(" | ") + (1 if wide else 0)
+            cells.extend([cur.x0] * n)
+            looks.extend([(cur.size, cur.bold)] * n)
         # the row's look is its first piece's: "Co-Founder & CTO" (bold) | "San Francisco"
         bold = row[0].bold
         main = row[0]
         bbox = (min(l.x0 for l in row), min(l.y0 for l in row), max(l.x1 for l in row),
                 max(l.y1 for l in row))
         col = column or (bbox[0], bbox[2])
-        out.append(LayoutLine(text, row[0].page, bbox, main.size, bold, col, color=main.color))
+        out.append(LayoutLine(text, row[0].page, bbox, main.size, bold, col, color=main.color,
+                              cells=tuple(cells), looks=tuple(looks)))
     out.sort(key=lambda l: (l.y0 + l.y1) / 2)
     return out
 
@@ -185,7 +204,9 @@ def _attach_dates(dates: list[LayoutLine], text_lines: list[LayoutLine],
             continue
         r = rows[best[1]]
         rows[best[1]] = replace(r, text=f"{r.text} | {d.text}",
-                                bbox=(min(r.x0, d.x0), r.y0, max(r.x1, d.x1), r.y1))
+                                bbox=(min(r.x0, d.x0), r.y0, max(r.x1, d.x1), r.y1),
+                                cells=(*r.cells, d.x0) if r.cells is not None else None,
+                                looks=(*r.looks, (d.size, d.bold)) if r.looks is not None else None)
     return sorted(rows + loose, key=lambda l: l.y0)
 
 
@@ -265,7 +286,14 @@ def _classify_run(run: list[LayoutLine], x: float) -> str:
             size = median(l.size for l in run)
             if _has_heading(left, size) and _has_heading(right, size):
                 return "columns"
-            if aligned < 0.8 * len(small):
+            # only rows where both sides have text can line up: the name and a section heading
+            # above a table (on one side of the gutter) are no evidence of two columns when
+            # every row below them lines up
+            top = max(min(l.y0 for l in left), min(l.y0 for l in right))
+            small_in = [a for a in small if a.y1 > top or a.size < 1.15 * size]
+            table = 0 < len(small_in) < len(small) and all(
+                any(_v_overlap(a, b) >= 0.5 for b in big) for a in small_in)
+            if aligned < 0.8 * len(small) and not table:
                 return "columns"
     return "one"
 
@@ -420,5 +448,24 @@ def _lift_side_dates(lines: list[LayoutLine]) -> list[LayoutLine]:
     return out
 
 
+def _close_open_periods(lines: list[LayoutLine]) -> list[LayoutLine]:
+    """A table cell's period broken over two lines ("서울대학교 | 2016.03 ~ | 졸업" over
+    "2020.02"): the date under the row closes the row's open period, inside the row."""
+    out: list[LayoutLine] = []
+    for ln in lines:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.page == ln.page and is_date_only(ln.text)
+                and 0 <= ln.y0 - prev.y1 < 1.2 * ln.height and prev.x0 <= ln.x0 <= prev.x1):
+            pieces = prev.text.split(" | ")
+            open_at = [i for i, p in enumerate(pieces) if ends_open(p)]
+            if len(open_at) == 1 and len(pieces) > 1:
+                pieces[open_at[0]] = f"{pieces[open_at[0]]} {ln.text}"
+                out[-1] = replace(prev, text=" | ".join(pieces),
+                                  bbox=(prev.x0, prev.y0, max(prev.x1, ln.x1), ln.y1))
+                continue
+        out.append(ln)
+    return out
+
+
 def document_lines(pages: list[LayoutPage]) -> list[LayoutLine]:
-    return _lift_side_dates([ln for p in pages for ln in reading_order(p)])
+    return _lift_side_dates(_close_open_periods([ln for p in pages for ln in reading_order(p)]))

@@ -59,7 +59,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 from core.bank import load_companies
-from core.resume.dates import find_period, is_date_only, split_period
+from core.resume.dates import find_period, is_date_only, normalize_period, split_period
 from core.resume.layout import LayoutLine, LayoutPage, document_lines, is_duration, lines_from_text
 
 # Section header words (lower-case, letters only) -> canonical section.
@@ -225,6 +225,11 @@ def _key(text: str) -> str:
     return re.sub(r"^\d+", "", key)
 
 
+# a heading's caption of how long in total: "경력 총 2년 11개월", "Experience 7 years", "Career (total 5 yrs)"
+_TOTAL_RE = re.compile(r"(?i)\s*[(\[]?\s*(?:총|total|약|about|approx\.?|만)?\s*(?:\d+\s*(?:년|years?|yrs?)\+?"
+                       r"(?:\s*\d+\s*(?:개월|months?|mos?))?|\d+\s*(?:개월|months?))\s*[)\]]?\s*$")
+
+
 def _vocab_section(text: str) -> str | None:
     """The section a header names, also for "SKILLS & AWARDS" (the first part decides)."""
     s = text.strip()
@@ -233,7 +238,8 @@ def _vocab_section(text: str) -> str | None:
     s = re.sub(r"^(?:\d+[.)]|[IVX]+\.)\s*", "", s)
     if s.rstrip().endswith(":") is False and ":" in s:
         return None
-    sec = _HEADER_LOOKUP.get(_key(s)) or _HEADER_LOOKUP.get(_key(re.sub(r"[(\[].*?[)\]]", "", s)))
+    sec = (_HEADER_LOOKUP.get(_key(s)) or _HEADER_LOOKUP.get(_key(re.sub(r"[(\[].*?[)\]]", "", s)))
+           or _HEADER_LOOKUP.get(_key(_TOTAL_RE.sub("", s))))
     if sec:
         return sec  # also "경력 (총 3년 2개월)", "Work Experience (5 years)"
     words = s.split()
@@ -320,6 +326,12 @@ def _continues(prev: LayoutLine, ln: LayoutLine) -> bool:
     if prev.text.rstrip().endswith((":", "：")) or (
             ln.text.rstrip().endswith((":", "：")) and len(ln.text.split()) <= 4):
         return False  # "Over 1000 lines:" / "C • C++ • CSS": a label, then its list; never a wrap
+    if prev.text.count(" | ") >= 2 and ln.text.count(" | ") >= 2 and _table_head(prev.text):
+        # "학교명 | 전공 | 기간" / "서울대학교 | 컴퓨터공학과 | 2016.03 ~": a table's header row,
+        # then its first row (a row of wrapped cells does go on in the next)
+        return False
+    if _row_label(prev.text) and _row_label(ln.text):
+        return False  # "Languages: Go, Rust" / "Data: SQL, Redis": labelled rows, each its own list
     caps = [c for c in prev.text if c.isascii() and c.isalpha()]
     if len(caps) >= 4 and all(c.isupper() for c in caps) and any(c.islower() for c in ln.text if c.isascii()):
         return False  # "COMPUTER LANGUAGE" over "C, C++, Rust": a label in capitals, then its list
@@ -346,6 +358,19 @@ def _continues(prev: LayoutLine, ln: LayoutLine) -> bool:
     if find_period(ln.text, single=False) and not prev.text.rstrip().endswith((",", "-", "–")):
         return False
     return True
+
+
+def _table_head(text: str) -> bool:
+    """A table's header row: cells that name columns ("학교명 | 전공 | 기간", "분류 | 기술")."""
+    cells = [c for c in text.split(" | ") if c.strip()]
+    return len(_TABLE_HEAD_RE.findall(text)) >= 2 or (len(cells) >= 2 and all(is_label(c) for c in cells))
+
+
+def _row_label(text: str) -> bool:
+    """A line that starts with a label of at most three words and a colon ("Languages: Go",
+    "사용 기술: Java"); a time ("10:30") is no label."""
+    m = re.match(r"^\s*(?:[-•·▪●◦*]\s*)?([^\W\d][^:：|,;()]{0,28}?)\s*[:：]\s+\S", text)
+    return m is not None and len(m.group(1).split()) <= 3
 
 
 def _text_width(text: str, size: float) -> float:
@@ -445,7 +470,10 @@ def _label_column(lines: list[LayoutLine]) -> list[LayoutLine]:
         else:
             label = None  # a note in the label column, not a value
         if rest.strip():
-            out.append(replace(ln, text=rest.strip(), bbox=(value_x, ln.y0, ln.x1, ln.y1)))
+            # the entry keeps its own size, not the label's ("EXPERIENCE" set larger beside it)
+            size = ln.looks[1][0] if ln.looks and ln.cell_x0(1) is not None else ln.size
+            out.append(replace(ln, text=rest.strip(), bbox=(value_x, ln.y0, ln.x1, ln.y1), size=size,
+                               cells=ln.cells[1:] if ln.cells else None, looks=ln.looks[1:] if ln.looks else None))
     return out
 
 
@@ -488,7 +516,13 @@ def split_sections(lines: list[LayoutLine]) -> tuple[list[LayoutLine], list[Sect
             # a label column ("경력 | HYPERCONNECT | 2019.11 - 현재"): the section's name sits
             # left of its first entry, on the entry's row
             sections.append(Section(_vocab_section(label) or "", ln, body=body))
-            ln = replace(ln, text=rest.strip(), bbox=(ln.x0 + _text_width(label + " ", ln.size), ln.y0, ln.x1, ln.y1))
+            x0 = ln.cell_x0(1)
+            if x0 is None:
+                x0 = ln.x0 + _text_width(label + " ", ln.size)
+            # the entry keeps its own size, not the label's ("EXPERIENCE" set larger beside it)
+            size = ln.looks[1][0] if ln.looks and ln.cell_x0(1) is not None else ln.size
+            ln = replace(ln, text=rest.strip(), bbox=(x0, ln.y0, ln.x1, ln.y1), size=size,
+                         cells=ln.cells[1:] if ln.cells else None, looks=ln.looks[1:] if ln.looks else None)
             sections[-1].lines.append(ln)
             continue
         if sec and strict and ln.geometric and not _stands_out(ln, body, body_color):
@@ -565,6 +599,9 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
                 cur is None or cur.body or cur.period is not None):
             kind = "head"  # "- We4IT GmbH | Developer | 2019 – 2021": entries written as a dash list
         elif (is_bullet and not has_period and nxt is not None and _field_row(text) and len(text.split()) <= 12
+              # a title's fields ("Google | Mountain View, CA") or a company's name, not a lone
+              # achievement ("- 데이터 집계 자동화로 주 15시간 절감") before the next dated title
+              and (re.search(r" \| |, ", text) or company_score(text) > 0)
               and not _bullet(nxt.text)[0] and _head_period(nxt.text) is not None and _field_row(nxt.text)
               and (cur is None or cur.body or cur.period is not None)
               and (idx == 0 or _glyph(lines[idx - 1].text) != _glyph(ln.text))):
@@ -703,16 +740,39 @@ def _head_parts(entry: Entry) -> list[tuple[str, bool]]:
             text = text[:m.start()] + " | " + text[m.end():]
             m = find_period(text)
         text = re.sub(r"\(\s*\|?\s*\)", " | ", text)
+        # "(만 3년 1개월, 19.06 – 현재)" once the period is out: how long, in brackets, is no name
+        text = re.sub(r"[(\[]([^()\[\]]*)[)\]]",
+                      lambda m: " | " if is_duration(m.group(1).replace("|", " ").strip(" ,;")) else m.group(0), text)
         text = re.sub(r"(?i)\b(?:expected\s+graduation|graduated|graduation|grad\.|expected)\s*:?", " | ", text)
+        text = re.sub(r"(?<=\S)\s+@(?=[^\s@])", lambda m: _at_sign(m.string, m.end()), text)
         chunks = [c for c in _AT_RE.split(text)]
         for ci, chunk in enumerate(chunks):
-            pieces = [_trim(p) for p in _split_top(chunk) if _trim(p)]
+            pieces = [q for p in _split_top(chunk) if _trim(p) for q in _legal_prefix_split(_trim(p))]
             for pi, p in enumerate(pieces):
                 if _LEGAL_RE.match(p) and parts:
                     parts[-1] = (parts[-1][0] + ", " + p, parts[-1][1])
                     continue
                 parts.append((p, ci > 0 and pi == 0))
     return [(p, at) for p, at in parts if p and not re.fullmatch(r"[\W_]+", p) and not is_duration(p)]
+
+
+def _at_sign(text: str, end: int) -> str:
+    """"Trendyol @Istanbul, Turkey": an "@" glued to a place marks where, and separates it;
+    "Engineer @Google": glued to anything else it is "at" (the employer follows)."""
+    place = re.split(r"\s*[|,]\s*", text[end:], maxsplit=1)[0]
+    return " | " if is_location(place) else " @ "
+
+
+_KO_LEGAL_PREFIX_RE = re.compile(r"^((?:\(주\)|㈜|주식회사)\s*\S+)\s+(\S.*)$")
+
+
+def _legal_prefix_split(p: str) -> list[str]:
+    """"(주)프라뱅 정보보호 담당자 사원": a company written with its legal prefix, then the job in
+    the same cell - two parts when the rest reads as a role."""
+    m = _KO_LEGAL_PREFIX_RE.match(p)
+    if m and role_score(m.group(2)) > 0 and company_score(m.group(2)) == 0:
+        return [m.group(1), m.group(2)]
+    return [p]
 
 
 _LEAD_PUNCT_RE = re.compile(r"^[\s\-–—•·*▪●◦‣■□▶►➢✓✔◆◇❖➤→✦○|,;:]+")
@@ -808,9 +868,12 @@ _COUNTRIES = {"usa", "us", "u.s.", "u.s.a.", "united states", "uk", "united king
               "brazil", "mexico", "vietnam", "indonesia", "taiwan", "ireland", "poland", "uae"}
 
 
+_CA_PROVINCES = set("ON BC QC AB MB SK NS NB NL PE YT NT NU".split())
+
+
 def _is_region(p: str) -> bool:
-    """A US state code or a country: what follows a city."""
-    return p.strip() in _US_STATES or p.strip().lower() in _COUNTRIES
+    """A US state or Canadian province code, or a country: what follows a city."""
+    return p.strip() in _US_STATES or p.strip() in _CA_PROVINCES or p.strip().lower() in _COUNTRIES
 
 
 _MORE_PLACES = {
@@ -873,10 +936,10 @@ def _nested(entries: list[Entry]) -> list[Entry]:
     out: list[Entry] = []
     for e in entries:
         if (out and e.head and out[0].head and e.head[0].geometric and out[0].head[0].geometric
-                and max(h.size for h in e.head) < 0.85 * out[0].head[0].size
+                and max(h.size for h in e.head) < 0.9 * out[0].head[0].size
                 and not any(h.bold for h in e.head)):
-            # "솔박스" (11.6 pt) / ... / "URL 암호화" / "2022-07-01 ~ 2022-08-01" (9.3 pt): a project
-            # inside the job, in body type well below the section's titles
+            # "솔박스" (10.5 pt) / ... / "URL 암호화" / "2022-07-01 ~ 2022-08-01" (9.3 pt): a project
+            # inside the job, in body type below the section's titles
             out[-1].body.extend([ln.text for ln in e.head] + e.body)
             continue
         if (out and e.head and out[-1].head and e.head[0].geometric and out[-1].head[0].geometric
@@ -891,7 +954,7 @@ def _nested(entries: list[Entry]) -> list[Entry]:
 
 
 def _experience(section: Section) -> list[dict[str, Any]]:
-    out = []
+    out: list[dict[str, Any]] = []
     for e in _nested(_entries(section.lines, section.body)):
         parts = [(p, at) for p, at in _head_parts(e) if not _sentence_like(p, 12)]
         # "Santa Clara, CA": a part followed by a state or country is a city
@@ -911,7 +974,7 @@ def _experience(section: Section) -> list[dict[str, Any]]:
                     named[kind] = lab[1]
         cands = [(i, p, at) for i, (p, at) in enumerate(parts)
                  if not loc[i] and i not in fields and not is_label(p)
-                 and not re.search(r"https?://|www\.|\.com\b|\.io\b", p)]
+                 and not _URL_RE.search(p)]
         role = company = None
         roles = [(role_score(p) - (2 if company_score(p, at) >= 3 else 0), -i, p) for i, p, at in cands]
         roles = [r for r in roles if r[0] > 0]
@@ -945,25 +1008,77 @@ def _experience(section: Section) -> list[dict[str, Any]]:
             others = [p for i, p, at in rest if p != company]
             if others and len(others[0].split()) <= 6:
                 role = others[0]
+        body = list(e.body)
+        if "role" not in named and (role is None or role_score(role) == 0):
+            found = _body_role(body)
+            if found is not None:
+                role, i = found
+                body.pop(i)
         company, role = clean_value(company), clean_value(role)
         company = _unsmall(company) if company else None
         role = _natural_case(role) if role else None
         if not (company or role) or not (e.period or e.body):
             continue
         if not e.period and (not company or not role or company_score(company) == 0):
-            continue  # no date and no evidence: a wrapped line or a sub-heading, not a job
+            # no date and no evidence: a wrapped line or a sub-heading ("Key Achievements"), not
+            # a job; what is under it belongs to the job above
+            if out:
+                out[-1]["achievements"].extend(body)
+            continue
         location = ", ".join(p for i, (p, _) in enumerate(parts) if loc[i]) or None
         start, end = split_period(e.period)
         conf = _experience_confidence(company, role, e.period)
         out.append({"company": company, "role": role, "period": e.period, "start": start, "end": end,
-                    "location": location, "achievements": e.body, "source": e.head[0].source(),
+                    "location": location, "achievements": body, "source": e.head[0].source(),
                     "confidence": conf, "uncertain": conf < UNCERTAIN_BELOW})
     return out
 
 
+def _merge_repeats(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A job named again without its role, same employer and same period ("Crinity | 2024.05 –
+    2026.01" heading its projects further down): one job, the later lines its achievements."""
+    out: list[dict[str, Any]] = []
+    for j in jobs:
+        same = next((o for o in out if j.get("company") and o.get("company") == j["company"]
+                     and normalize_period(o.get("period")) == normalize_period(j.get("period"))
+                     and (not j.get("role") or not o.get("role"))), None)
+        if same is None:
+            out.append(j)
+            continue
+        if not same.get("role") and j.get("role"):
+            same.update({k: j[k] for k in ("role", "confidence", "uncertain", "source")})
+        same["achievements"] = list(same["achievements"]) + list(j["achievements"])
+    return out
+
+
+# a web address is no company ("github.com/kim", "www.acme.com"); "Sociality.io" named alone may be
+_URL_RE = re.compile(r"https?://|www\.|\.(?:com|io|dev|net|org|me|co\.kr)/|\S@\S", re.I)
+_KO_PERSON = ("개발자", "엔지니어", "매니저", "연구원", "인턴", "팀장", "리드", "기획자", "디자이너", "분석가",
+              "사원", "대리", "과장", "차장", "부장", "책임", "선임", "수석", "주임", "마케터", "컨설턴트", "대표",
+              "이사", "실장", "파트장", "조교", "강사", "관리자", "리더", "멘토", "PM", "PO")
+
+
+def _body_role(body: list[str]) -> tuple[str, int] | None:
+    """The role written as the first lines under the title: "• Backend Engineer", "• Role:
+    Backend Engineer", "- 역할: 데이터 엔지니어" - (role, index of that line), or None."""
+    for i, line in enumerate(body[:2]):
+        lab = _field_label(line)
+        if lab is not None:
+            if _NAMED_FIELD.get(_key(lab[0])) == "role" and lab[1] and len(lab[1].split()) <= 8:
+                return lab[1], i
+            continue  # "Team: Payments", "Stack: Kotlin": another field, the role may follow
+        if (i == 0 and len(line.split()) <= 6 and role_score(line) > 0 and company_score(line) < 3
+                # "웹 기반 시스템 운영 및 유지보수" is a task: a Korean title ends with a person's noun
+                and (not _HANGUL_RE.search(line) or line.split()[-1].endswith(_KO_PERSON))
+                and not _sentence_like(line, 6) and not re.search(r"[.;,]\s*\S", line)):
+            return line, i
+        break
+    return None
+
+
 _FIELD_LABEL_RE = re.compile(r"^([^\W\d][^:：|,;()]{0,23}?)\s*[:：]\s*(\S.*)$")
 _NAMED_FIELD = {k: "role" for k in ("role", "position", "title", "jobtitle", "designation", "직책", "직위",
-                                     "직무", "담당", "담당업무", "포지션")}
+                                     "직무", "담당", "담당업무", "포지션", "역할")}
 _NAMED_FIELD.update({k: "company" for k in ("company", "employer", "organisation", "organization", "회사",
                                              "회사명", "근무처", "소속")})
 
@@ -1055,7 +1170,14 @@ def _rejoin_cut_names(e: Entry) -> list[str]:
     return out
 
 
-def _education(section: Section) -> list[dict[str, Any]]:
+_SCHOOL_KIND_RE = re.compile(r"(?i)^(?:(?:4년제|2년제|3년제|전문)?\s*(?:대학교|대학원|대학|고등학교|학교)|"
+                             r"(?:high\s+)?school|university|college|graduate\s+school)\s*(?:[(（][^()（）]*[)）])?$")
+
+
+def _education(section: Section, certificates: list[LayoutLine] | None = None) -> list[dict[str, Any]]:
+    """Schools and degrees of an education section. A certificate listed there ("Engineer
+    Information Processing | Nov 2017" over its issuer) is no school: its title line goes to
+    ``certificates`` when given."""
     out: list[dict[str, Any]] = []
     titles: list[LayoutLine] = []  # the head lines accepted schools were read from
     skipped: list[tuple[int, LayoutLine, dict[str, Any]]] = []
@@ -1072,7 +1194,7 @@ def _education(section: Section) -> list[dict[str, Any]]:
         for p in parts:
             if _GPA_RE.search(p):
                 kinds.append("gpa")
-            elif p.strip() in _US_STATES:
+            elif p.strip() in _US_STATES or p.strip() in _CA_PROVINCES:
                 kinds.append("location")
             elif _SCHOOL_RE.search(p) and not _DEGREE_RE.match(p):
                 kinds.append("school")
@@ -1084,12 +1206,25 @@ def _education(section: Section) -> list[dict[str, Any]]:
                 kinds.append("field")
             else:
                 kinds.append("other")
-        school = next((p for p, k in zip(parts, kinds) if k == "school"), None)
+        # "Giresun High School of Science, Giresun, Turkey": a name followed by a country or a
+        # state is a city
+        kinds = ["location" if k == "other" and i + 1 < len(parts) and kinds[i + 1] in ("location", "other")
+                 and _is_region(parts[i + 1]) else k for i, k in enumerate(kinds)]
+        # "대학교(4년) | 한국대학교 | 경영학과": a table's kind-of-school cell is no school's name
+        named = [p for p, k in zip(parts, kinds) if k == "school" and not _SCHOOL_KIND_RE.match(p)]
+        school = named[0] if named else next((p for p, k in zip(parts, kinds) if k == "school"), None)
         if (school is None and last_school is not None and "degree" in kinds and e.head and e.head[0].geometric
                 and (_bullet(e.head[0].text)[0] or e.head[0].x0 >= last_school[1] + 3)):
             # "First American University | 2009 – 2014" / ... / "■ M.B.A. | 2008 – 2009": a further
             # degree listed under the school, bulleted or indented
             school = last_school[0]
+        if school is None and "degree" in kinds and e.body and not _bullet(e.body[0])[0]:
+            # "Diploma in Full Stack Web Development" (bold) / "School of Information Technology,
+            # Kathmandu, Nepal" (body type): the degree's title, then its school under it
+            first = _trim(_split_top(e.body[0])[0])
+            if (_SCHOOL_RE.search(first) and not _DEGREE_RE.match(first) and not _sentence_like(first)
+                    and len(first.split()) <= 8 and not _EDU_LABEL_RE.match(first)):
+                school = first
         if school is None:
             # "MIT", "CalTech", "UC San Diego": the first part that is no degree, field, place
             # or an education sub-heading ("Coursework", "Thesis")
@@ -1107,6 +1242,8 @@ def _education(section: Section) -> list[dict[str, Any]]:
         if not degree_parts:
             degree_parts = [p for p, k in zip(parts, kinds) if k == "other" and p != school][:1]
         nameless = not _SCHOOL_RE.search(school) and not real_degree and not re.fullmatch(r"[A-Z]{2,7}", school)
+        if not e.period:
+            e.period = _body_graduation(e.body)
         start, end = split_period(e.period)
         text = " ".join(ln.text for ln in e.head)
         school = _unsmall(clean_value(school) or school)
@@ -1121,6 +1258,9 @@ def _education(section: Section) -> list[dict[str, Any]]:
         item = {"school": school, "degree": degree, "period": e.period,
                 "start": start, "end": end, "text": text, "source": e.head[0].source(),
                 "confidence": conf, "uncertain": conf < UNCERTAIN_BELOW}
+        if nameless and certificates is not None and _certificate_title(e, school, parts):
+            certificates.append(e.head[0])
+            continue
         if nameless:
             # no school word, no degree, no acronym: a paper title ("Balanced Graph Partition
             # Problems") or a school named without the word ("La Martiniere for Boys") - kept
@@ -1148,6 +1288,29 @@ def _education(section: Section) -> list[dict[str, Any]]:
     return out
 
 
+_BODY_GRAD_RE = re.compile(r"(?i)(?:expected\s+graduation|graduat(?:ed|ion)(?:\s+date)?|expected|졸업(?:\s*예정)?)\s*:?\s*")
+
+
+def _body_graduation(body: list[str]) -> str | None:
+    """"Honours B.Sc., Statistics  Expected Graduation: June 2023  GPA: 3.2" under the school:
+    the date after a graduation label in the entry's first lines, as its period."""
+    for b in body[:3]:
+        for g in _BODY_GRAD_RE.finditer(b):
+            m = find_period(b[g.end():])
+            if m and m.start() == 0:
+                return _clean_period(m.group(0))
+    return None
+
+
+def _certificate_title(e: Entry, name: str, parts: list[str]) -> bool:
+    """An education entry that is a certificate: named with a certificate word ("Certified",
+    "License", "Engineer", "자격") and dated by one day or month (a certificate is issued on a
+    date, a school is attended over a period)."""
+    if not e.period or split_period(e.period)[1] is not None or _sentence_like(name):
+        return False
+    return bool(_CERT_WORD_RE.search(name))
+
+
 def split_skills(body: str) -> list[str]:
     """Items of one skills line: commas, semicolons, bars and bullets split; "and" splits two
     short names; parentheses stay with their item ("JavaScript (ES6+)"); a list inside
@@ -1161,6 +1324,12 @@ def split_skills(body: str) -> list[str]:
         inner = re.search(r"\(([^()]*,[^()]*)\)", s)
         if inner:
             s_main = (s[:inner.start()] + s[inner.end():]).strip()
+            if _component_list(s_main) or _trim(s_main).lower() in _SPOKEN:
+                # ("English (can read, write and speak fluently)": a level, no list of skills)
+                # "AWS (EC2, Lambda, S3)", "Firebase (Firestore, Storage)": the parts of one
+                # product, which is the skill; its services are not listed as skills of their own
+                items.append(s_main)
+                continue
             # "Relational DBs (Postgres, MySQL)": a category before its members is no skill
             if not re.search(r"[a-z]{2}s$", s_main) or re.search(r"\s(?:and|&)\s", s_main):
                 items.extend(_split_and(s_main))
@@ -1193,6 +1362,19 @@ def _plain_words(p: str) -> bool:
     no capital after a word's first letter, none a known technology."""
     ws = p.split()
     return bool(ws) and all(re.fullmatch(r"[A-Za-z][a-z]{2,}", w) and w.lower() not in _PLAIN_TECH for w in ws)
+
+
+def _component_list(main: str) -> bool:
+    """Whether "main (a, b, c)" names one cloud platform and its services ("AWS (EC2, S3)",
+    "GCP (Cloud Run)", "Firebase (Firestore, Storage)"): the platform is the skill. Any other
+    list in parentheses names skills of their own: "Databases (MySQL, MongoDB)", "Agile
+    (Scrum, Kanban)", "Python (Django, Flask)"."""
+    return _trim(main).lower() in _PLATFORMS  # _trim: "○AWS", a bullet of a row's second piece
+
+
+_PLATFORMS = {"aws", "amazon web services", "gcp", "google cloud", "google cloud platform", "azure",
+              "microsoft azure", "firebase", "oracle cloud", "oci", "ibm cloud", "alibaba cloud",
+              "ncp", "naver cloud", "naver cloud platform", "ncloud", "supabase", "heroku", "cloudflare"}
 
 
 def _split_and(s: str) -> list[str]:
@@ -1258,6 +1440,16 @@ def _skill_item_ok(s: str) -> bool:
                         r"based on|as|via|through|etc)(?:\s|$)", s, re.I)
 
 
+def _run_in_label(lead: str, last: str) -> bool:
+    """Whether "<lead> <last>:" is an item followed by the group label ``last`` ("Prompt
+    Engineering ML:", "Redis DB:") rather than a label of several words ("Cloud Platforms:",
+    "Big Data:", "Machine Learning:"): ``last`` is a group word, and it is an acronym or
+    ``lead`` is a name of two words or more that is no group word itself."""
+    if not is_label(last) or is_label(lead):
+        return False
+    return (last.isupper() and len(last) >= 2) or len(lead.split()) >= 2
+
+
 def _skills(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
     skills: list[str] = []
     sources: list[dict] = []
@@ -1273,14 +1465,26 @@ def _skills(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
         open_prose = _prose(text) and not _SENTENCE_END_RE.search(text)
         if text.rstrip().endswith((":", "：")) and len(text.split()) > 3:
             continue  # a sub-heading of a descriptive skills section ("Data Pipeline Design:")
+        lab = _SKILL_LABEL_RE.match(text)
+        if lab and re.sub(r"\s*\(.*\)$", "", lab.group(1)).strip().lower() in _SPOKEN:
+            continue  # "English: Can read, write and speak fluently": a language's level, no skills
         # "Languages: C++, Go | Tools: Git": each row piece and each label starts a list
         pieces = [p for p in text.split(" | ") if p.strip(" ,")]
         if len(pieces) > 1 and all(is_label(p) or vocab_section(p) for p in pieces):
             continue  # a table's header row ("분류 | 기술")
         items: list[str] = []
-        for body in pieces:
+        labelled = False  # the row started with a label: its later pieces are that list's items
+        for pi, body in enumerate(pieces):
             m = _SKILL_LABEL_RE.match(body)
             if m and len(m.group(1).split()) <= 4:  # "Languages: Python, Go" -> the list after the label
+                label = m.group(1).strip()
+                lead, _, last = label.rpartition(" ")
+                if labelled and lead and _run_in_label(lead, last) and not is_label(label):
+                    # "LLM: LangChain | RAG | Prompt Engineering ML: HuggingFace": two labelled
+                    # lists run into one row; the last item of the first and the next label
+                    # share a piece, and the label is the last word before the colon
+                    items.append(lead)
+                labelled = labelled or pi == 0
                 body = body[m.end():]
             elif is_label(body.split(" ", 1)[0]) and len(body.split(" ", 1)) > 1 and re.search(r"[,•·]", body):
                 body = body.split(" ", 1)[1]  # "DevOps AWS, Docker": a group word before the list
@@ -1366,8 +1570,21 @@ def _plain_list(lines: list[LayoutLine], tidy: Callable[[str], str] | None = Non
         if is_date_only(body) and items:
             continue
         if " | " in body:
+            cells = [f for f in body.split(" | ") if f.strip(" |")]
+            if any(_URL_RE.search(c) or re.match(r"^(?:[\w-]+\.)+[a-z]{2,}/\S*$", c.strip()) for c in cells[1:]):
+                continue  # "GITHUB | github.com/kim", "포트폴리오 | kim.github.io": a link, no item
+            if (len(cells) >= 4 and len(cells) % 2 == 0 and all(is_date_only(c) for c in cells[1::2])
+                    and not any(is_date_only(c) for c in cells[::2])):
+                # "정보처리기사 | 2024.06 | 빅데이터분석기사 | 2024.07": two items a row, each with its date
+                for c in cells[::2]:
+                    if tidy is not None:
+                        c = tidy(c)
+                    if c and not _sentence_like(c, max_words):
+                        items.append(c)
+                        sources.append(ln.source())
+                continue
             # a table row "정보처리기사 | 한국산업인력공단 | 2020.05": the first field is the name
-            fields = [f for f in body.split(" | ") if f.strip(" |") and not is_date_only(f)]
+            fields = [f for f in cells if not is_date_only(f)]
             if not fields or _TABLE_HEAD_RE.search(body):
                 continue
             body = fields[0]
@@ -1469,17 +1686,19 @@ def structure_layout(pages: list[LayoutPage] | list[LayoutLine]) -> dict[str, An
     def joined(name: str) -> list[LayoutLine]:
         return [ln for s in by_name.get(name, []) for ln in join_wrapped(s.lines)]
 
-    experience = [x for s in by_name.get("experience", []) for x in _experience(
-        Section(s.name, s.header, join_wrapped(s.lines), s.body))]
+    experience = _merge_repeats([x for s in by_name.get("experience", []) for x in _experience(
+        Section(s.name, s.header, join_wrapped(s.lines), s.body))])
+    edu_certs: list[LayoutLine] = []
     education = [x for s in by_name.get("education", []) for x in _education(
-        Section(s.name, s.header, join_wrapped(s.lines), s.body))]
+        Section(s.name, s.header, join_wrapped(s.lines), s.body), edu_certs)]
     projects = [x for s in by_name.get("projects", []) for x in _projects(
         Section(s.name, s.header, join_wrapped(s.lines), s.body))]
     skills, skill_src = _skills(joined("skills"))
     # "정보처리기사 | 2017.11" listed under education: a national qualification by its grade
     # word (기사, 산업기사, 기능사, 기능장, 기술사) is a certificate wherever it is listed
     certs, cert_src = _certifications(joined("certifications") + [
-        ln for ln in joined("education") if _KO_QUALIFICATION_RE.match(_bullet(ln.text)[1].split(" | ")[0].strip())])
+        ln for ln in joined("education") if _KO_QUALIFICATION_RE.match(_bullet(ln.text)[1].split(" | ")[0].strip())]
+        + [ln for ln in edu_certs if not _KO_QUALIFICATION_RE.match(_bullet(ln.text)[1].split(" | ")[0].strip())])
     awards, award_src = _plain_list(joined("awards"))
     langs, lang_src = _plain_list(joined("languages"))
     sections_out: dict[str, list[str]] = {}

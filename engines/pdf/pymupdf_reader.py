@@ -19,6 +19,7 @@ lazily so importing this module stays cheap.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -102,6 +103,42 @@ class PyMuPdfReader:
 _BOLD_FLAG = 16
 
 
+def _is_bold(span: dict) -> bool:
+    font = span["font"].lower()
+    return bool(span["flags"] & _BOLD_FLAG) or "bold" in font or font.endswith(("-bd", "-b", ",bold"))
+
+
+def _style_split(spans: list[dict]) -> str | None:
+    """"FACEBOOK SOFTWARE ENGINEERING INTERN" set in capitals as a bold name then a plain title on
+    one line (Deedy-style entries): the two fields, "FACEBOOK | SOFTWARE ENGINEERING INTERN". Only a
+    short line in capitals of one bold run then one plain run, neither a lone word's piece nor
+    punctuation; None for any other line (a bold label before its text, bold words inside a
+    sentence stay as they are)."""
+    runs: list[list] = []
+    for s in spans:
+        if not s["text"].strip():
+            if runs:
+                runs[-1][1] += s["text"]
+            continue
+        b = _is_bold(s)
+        if runs and runs[-1][0] == b:
+            runs[-1][1] += s["text"]
+        else:
+            runs.append([b, s["text"]])
+    if len(runs) != 2 or not runs[0][0] or runs[1][0]:
+        return None
+    first, second = clean_text(runs[0][1]), clean_text(runs[1][1])
+    text = f"{first} {second}"
+    letters = [c for c in text if c.isalpha()]
+    if not letters or any(not (c.isascii() and c.isupper()) for c in letters):
+        return None  # set in capitals only: "프로젝트 목표 SDK 개발", "Goal: ..." are a label and its text
+    if (len(text.split()) > 8 or not re.match(r"[^\W\d_]{2}", first) or not re.match(r"[^\W\d_]{2}", second)
+            or not runs[0][1].endswith((" ", "\u00a0")) and not runs[1][1].startswith((" ", "\u00a0"))
+            or re.search(r"[.:;,|]$", first) or re.search(r"[.!?]$", second)):
+        return None
+    return f"{first} | {second}"
+
+
 def _layout_page(page: pymupdf.Page, number: int) -> LayoutPage:
     """The page's text lines with their look (PyMuPDF "dict" output, spans joined)."""
     out = LayoutPage(number=number, width=float(page.rect.width), height=float(page.rect.height))
@@ -110,7 +147,7 @@ def _layout_page(page: pymupdf.Page, number: int) -> LayoutPage:
             continue
         for line in block["lines"]:
             spans = [s for s in line["spans"] if s["text"]]
-            text = clean_text("".join(s["text"] for s in spans))
+            text = _style_split(spans) or clean_text("".join(s["text"] for s in spans))
             if not text:
                 continue
             visible = [s for s in spans if s["text"].strip()] or spans

@@ -149,3 +149,14 @@ def test_intake_marks_what_it_is_unsure_of(tmp_path):
     assert [(e["company"], e["role"]) for e in sure] == [("Stripe", "Senior Software Engineer")]
     assert all(e["company"] != "추천시스템 관련 모델링" for e in data["experience"])
     assert all(0.0 <= e["confidence"] <= 1.0 for e in data["experience"])
+
+
+def test_graduation_date_in_the_lines_under_a_school():
+    # the period of a school whose title line has none: the date after a graduation label in
+    # the lines under it; any other date there (a GPA's term, a course's year) is not it
+    from core.resume.structure import _body_graduation
+
+    assert _body_graduation(["Honours B.Sc., Statistics Expected Graduation: June 2023 Cumulative GPA: 3.2"]) == "June 2023"
+    assert _body_graduation(["B.S. in Physics", "Graduated: 2019"]) == "2019"
+    assert _body_graduation(["컴퓨터공학 학사", "졸업 2020.02"]) == "2020.02"
+    assert _body_graduation(["Relevant coursework (2018): Algorithms"]) is None

@@ -1007,3 +1007,345 @@ def test_the_rest_of_a_sentence_on_its_own_line_in_the_skills_section_gives_no_s
     ])
     assert read(pdf)["skills"] == ["Python", "Go", "SQL", "TypeScript", "Kotlin", "Swift", "Rust", "Scala",
                                    "Haskell", "Elixir", "Erlang", "OCaml"]
+
+
+def test_a_platform_with_its_services_in_parentheses_is_one_skill(tmp_path):
+    # "AWS (EC2, Lambda, S3)": the services of one cloud platform, which is the skill; a
+    # category ("SQL and NoSQL databases (MySQL, MongoDB)", "NoSQL (Redis, Cassandra)") and a
+    # language ("Python (Django, Flask)") list skills of their own
+    pdf = tmp_path / "skills_parens.pdf"
+    make(pdf, [
+        (40, 40, "Minsu Kim", 18, True),
+        (40, 80, "SKILLS", 12, True),
+        (40, 100, "DevOps: Docker | AWS (EC2, Lambda, S3, IAM), Firebase (Firestore, Storage), GCP (Cloud Run, Artifact Registry)", 9, False),
+        (40, 114, "Data: SQL and NoSQL databases (MySQL, MongoDB)", 9, False),
+        (40, 128, "Backend: Python (Django, Flask)", 9, False),
+        (40, 142, "Stores: NoSQL (Redis, Cassandra)", 9, False),
+    ])
+    assert read(pdf)["skills"] == ["Docker", "AWS", "Firebase", "GCP", "SQL", "NoSQL databases", "MySQL", "MongoDB",
+                                   "Python", "Django", "Flask", "NoSQL", "Redis", "Cassandra"]
+
+
+def test_two_labelled_skill_lists_run_into_one_row(tmp_path):
+    # "... | Prompt Engineering ML: HuggingFace | DVC": the last item of one list and the next
+    # list's label share a piece; "Cloud Platforms:" and "Big Data:" are labels of two words
+    pdf = tmp_path / "skills_runin.pdf"
+    make(pdf, [
+        (40, 40, "Minsu Kim", 18, True),
+        (40, 80, "SKILLS", 12, True),
+        (40, 100, "LLM: LangChain | RAG | Prompt Engineering ML: HuggingFace | DVC", 9, False),
+        (40, 114, "Languages: Go | Cloud Platforms: AWS | Big Data: Spark", 9, False),
+    ])
+    assert read(pdf)["skills"] == ["LangChain", "RAG", "Prompt Engineering", "HuggingFace", "DVC",
+                                   "Go", "AWS", "Spark"]
+
+
+def test_a_certificate_listed_under_education_is_no_school(tmp_path):
+    # "Engineer Information Processing | Nov 2017" over its issuer, between the courses and the
+    # university: issued on one date, named with a certificate word - a certificate
+    pdf = tmp_path / "edu_cert.pdf"
+    make(pdf, [
+        (40, 40, "Minsu Kim", 18, True),
+        (40, 80, "Education", 13, True),
+        (50, 100, "Coursera", 10.9, True), (480, 100, "Feb 2023", 10.9, True),
+        (50, 114, "Neural Networks and Deep Learning", 10, False),
+        (50, 134, "Engineer Information Processing", 10.9, True), (480, 134, "Nov 2017", 10.9, True),
+        (50, 148, "Human Resources Development Service of Korea", 10, False),
+        (50, 168, "Korea Polytechnic University", 10.9, True), (440, 168, "Mar 2010 - Feb 2018", 10.9, True),
+        (50, 182, "B.S., Computer Engineering", 10, False),
+    ])
+    data = read(pdf)
+    assert data["certifications"] == ["Engineer Information Processing"]
+    assert [e["school"] for e in data["education"]] == ["Coursera", "Korea Polytechnic University"]
+
+
+def test_korean_table_under_a_heading_with_periods_over_two_lines(tmp_path):
+    # a 표 resume: the name and "학력사항" above a four-cell table are no column of their own;
+    # the header row is not joined to the first row, and a period broken inside its cell
+    # ("2016.03 ~" / "2020.02") is one period
+    pdf = tmp_path / "ko_table_two_line.pdf"
+    make(pdf, [
+        (50, 50, "홍길동", 20, True),
+        (50, 90, "학력사항", 14, True),
+        (50, 112, "학교명", 10, True), (200, 112, "전공", 10, True), (350, 112, "재학기간", 10, True),
+        (470, 112, "졸업여부", 10, True),
+        (50, 130, "서울대학교", 10, False), (200, 130, "컴퓨터공학과", 10, False), (350, 130, "2016.03 ~", 10, False),
+        (470, 130, "졸업", 10, False),
+        (350, 144, "2020.02", 10, False),
+        (50, 164, "중앙고등학교", 10, False), (200, 164, "이과", 10, False), (350, 164, "2013.03 ~", 10, False),
+        (470, 164, "졸업", 10, False),
+        (350, 178, "2016.02", 10, False),
+    ])
+    data = read(pdf)
+    assert [(e["school"], normalize_period(e["period"])) for e in data["education"]] == [
+        ("서울대학교", "2016-03..2020-02"), ("중앙고등학교", "2013-03..2016-02")]
+    assert "컴퓨터공학과" in data["education"][0]["degree"]
+
+
+def test_korean_table_with_a_kind_of_school_column(tmp_path):
+    # "구분 | 학교명 | 전공 | 기간": "대학교(4년)" and "고등학교" say what kind of school, the
+    # name is in the next cell
+    pdf = tmp_path / "ko_table_kind.pdf"
+    make(pdf, [
+        (50, 50, "홍길동", 20, True),
+        (50, 90, "학력", 14, True),
+        (50, 112, "구분", 10, True), (150, 112, "학교명", 10, True), (300, 112, "전공", 10, True),
+        (420, 112, "기간", 10, True),
+        (50, 130, "대학교(4년)", 10, False), (150, 130, "한국대학교", 10, False), (300, 130, "경영학과", 10, False),
+        (420, 130, "2012.03 - 2018.02", 10, False),
+        (50, 148, "고등학교", 10, False), (150, 148, "한국고등학교", 10, False), (420, 148, "2009.03 - 2012.02", 10, False),
+    ])
+    data = read(pdf)
+    assert [(e["school"], e["degree"]) for e in data["education"]] == [("한국대학교", "경영학과"),
+                                                                       ("한국고등학교", None)]
+
+
+def test_korean_table_with_the_section_in_a_label_cell_and_dates_first(tmp_path):
+    # "학력 | 2016.03 ~ 2020.02 | 서울대학교 | ...": the section's name in a cell left of its
+    # first row, the period in the first value cell; the rows under it (no label) are entries
+    # of the same section, not sub-entries of the first
+    pdf = tmp_path / "ko_table_label_cells.pdf"
+    make(pdf, [
+        (50, 50, "홍길동", 20, True),
+        (50, 112, "학력", 10, True), (120, 112, "2016.03 ~ 2020.02", 10, False), (260, 112, "서울대학교", 10, False),
+        (380, 112, "컴퓨터공학과", 10, False), (490, 112, "졸업", 10, False),
+        (120, 130, "2013.03 ~ 2016.02", 10, False), (260, 130, "중앙고등학교", 10, False), (490, 130, "졸업", 10, False),
+        (50, 160, "경력", 10, True), (120, 160, "2020.03 ~ 2023.02", 10, False), (260, 160, "카카오", 10, False),
+        (380, 160, "백엔드 개발자", 10, False),
+        (120, 178, "2023.03 ~ 현재", 10, False), (260, 178, "네이버", 10, False), (380, 178, "서버 개발자", 10, False),
+    ])
+    data = read(pdf)
+    assert jobs(data) == [("카카오", "백엔드 개발자", "2020-03..2023-02"), ("네이버", "서버 개발자", "2023-03..present")]
+    assert [(e["school"], normalize_period(e["period"])) for e in data["education"]] == [
+        ("서울대학교", "2016-03..2020-02"), ("중앙고등학교", "2013-03..2016-02")]
+
+
+@pytest.mark.parametrize("text,norm", [("19.06 – 현재", "2019-06..present"), ("11.03 – 17.08", "2011-03..2017-08"),
+                                       ("17.07 - 19.5", "2017-07..2019-05"), ("(만 3년 1개월, 19.06 – 현재)", "2019-06..present"),
+                                       ("Ubuntu 14.04 - 12.04", None), ("Python 3.11 - 3.12", None)])
+def test_periods_with_two_digit_years(text, norm):
+    # Korean resumes write "19.06 – 현재"; only as a range whose end is not before its start
+    assert normalize_period(text) == norm
+
+
+def test_korean_form_heading_with_its_total_and_two_digit_year_jobs(tmp_path):
+    # "경력 총 2년 11개월" is the experience heading with its caption (the jobs are not read as
+    # schools of the education above); "(만 3년 1개월, 19.06 – 현재)" gives the period and no
+    # bracket left on the company; "(주)프라뱅 정보보호 담당자 사원": the company, then the role
+    pdf = tmp_path / "ko_form.pdf"
+    make(pdf, [
+        (50, 50, "김영래", 20, True),
+        (50, 90, "학력", 14, True),
+        (50, 112, "충남대학교 컴퓨터공학과 학사 졸업(11.03 – 17.08)", 10, False),
+        (50, 150, "경력 총 2년 11개월", 14, True),
+        (50, 172, "2023. 12 ~ 2024. 06 | (주)프라뱅 정보보호 담당자 사원", 10, False),
+        (60, 188, "- 사내 보안 솔루션 운영", 10, False),
+        (50, 210, "수산업협동조합중앙회 / ICT전략실 (만 3년 1개월, 19.06 – 현재)", 10, False),
+        (60, 226, "- 웹 기반 시스템 운영 및 유지보수", 10, False),
+    ])
+    data = read(pdf)
+    assert [(e["company"], e["role"], normalize_period(e["period"])) for e in data["experience"]] == [
+        ("(주)프라뱅", "정보보호 담당자 사원", "2023-12..2024-06"),
+        ("수산업협동조합중앙회 / ICT전략실", None, "2019-06..present")]
+    assert [(e["school"], normalize_period(e["period"])) for e in data["education"]] == [
+        ("충남대학교", "2011-03..2017-08")]
+
+
+def test_at_sign_glued_to_a_place_a_company_named_like_a_domain_and_a_city_before_its_country(tmp_path):
+    # "Trendyol @Istanbul, Turkey": the "@" marks the place; "Sociality.io" is a company's
+    # name, not a web address; "Giresun High School of Science, Giresun, Turkey": the city
+    # before the country is no degree
+    pdf = tmp_path / "at_place.pdf"
+    make(pdf, [
+        (40, 40, "Ayse Kaya", 18, True),
+        (40, 80, "EDUCATION", 12, True),
+        (40, 100, "Giresun High School of Science, Giresun, Turkey", 10, True), (470, 100, "2010 - 2014", 10, False),
+        (40, 130, "EXPERIENCE", 12, True),
+        (40, 150, "Trendyol @Istanbul, Turkey", 10, True), (440, 150, "May, 2019 - Present", 10, False),
+        (40, 164, "Data Engineer", 10, False),
+        (50, 178, "- Built batch pipelines with Spark and Hive", 10, False),
+        (40, 200, "Sociality.io @Istanbul, Turkey", 10, True), (420, 200, "June, 2018 - Jan, 2019", 10, False),
+        (40, 214, "Software Developer", 10, False),
+        (50, 228, "- Worked on REST APIs", 10, False),
+    ])
+    data = read(pdf)
+    assert jobs(data) == [("Trendyol", "Data Engineer", "2019-05..present"),
+                          ("Sociality.io", "Software Developer", "2018-06..2019-01")]
+    assert data["experience"][0]["location"] == "Istanbul, Turkey"
+    assert [(e["school"], e["degree"]) for e in data["education"]] == [("Giresun High School of Science", None)]
+
+
+def test_spoken_languages_and_their_levels_in_the_skills_section_are_no_skills(tmp_path):
+    # "Languages: English (Can read, write and speak fluently), Chinese (Native speaker)" and
+    # "English: fluent in speaking and writing": levels of spoken languages, no skills
+    pdf = tmp_path / "spoken.pdf"
+    make(pdf, [
+        (40, 40, "Wei Zhang", 18, True),
+        (40, 80, "SKILLS", 12, True),
+        (40, 100, "- Development Tools: Git, Docker, Jenkins", 10, False),
+        (40, 114, "- Languages: English (Can read, write and speak fluently), Chinese (Native speaker)", 10, False),
+        (40, 128, "- English: fluent in speaking, reading and writing", 10, False),
+    ])
+    assert read(pdf)["skills"] == ["Git", "Docker", "Jenkins"]
+
+
+def test_a_role_written_as_the_first_bullet_or_a_labelled_bullet(tmp_path):
+    # "Kakao Corp. | 2019 - 2021" then "• Backend Engineer" (or "• Role: ...", "- 역할: ..."):
+    # the role, not an achievement; a sentence first under the title stays an achievement
+    pdf = tmp_path / "role_bullets.pdf"
+    make(pdf, [
+        (40, 40, "Minsu Kim", 18, True),
+        (40, 80, "EXPERIENCE", 12, True),
+        (40, 100, "Kakao Corp.", 10, True), (470, 100, "2019 - 2021", 10, False),
+        (50, 114, "\u2022 Backend Engineer", 10, False),
+        (50, 128, "\u2022 Built the payment API in Kotlin", 10, False),
+        (40, 150, "Naver", 10, True), (470, 150, "2021 - Present", 10, False),
+        (50, 164, "\u2022 Position: Data Engineer", 10, False),
+        (50, 178, "\u2022 Ran Spark jobs", 10, False),
+        (40, 200, "네이버웹툰", 10, True), (470, 200, "2018.03 - 2018.12", 10, False),
+        (50, 214, "- 역할: 데이터 엔지니어", 10, False),
+        (50, 228, "- Spark 배치 운영", 10, False),
+        (40, 250, "Toss", 10, True), (470, 250, "2017 - 2018", 10, False),
+        (50, 264, "\u2022 Led the engineers who rebuilt the ledger, cutting costs by 30%.", 10, False),
+    ])
+    data = read(pdf)
+    assert jobs(data)[:3] == [("Kakao Corp.", "Backend Engineer", "2019..2021"),
+                              ("Naver", "Data Engineer", "2021..present"),
+                              ("네이버웹툰", "데이터 엔지니어", "2018-03..2018-12")]
+    assert data["experience"][0]["achievements"] == ["Built the payment API in Kotlin"]
+    assert data["experience"][3]["role"] is None
+    assert len(data["experience"][3]["achievements"]) == 1
+
+
+def test_achievements_under_sub_headings_stay_with_their_job(tmp_path):
+    # "Key Qualifications & Responsibilities" / "Key Achievements" inside a job head its
+    # bullets; they are no jobs, and the bullets are that job's achievements
+    pdf = tmp_path / "sub_headings.pdf"
+    make(pdf, [
+        (40, 40, "Minsu Kim", 18, True),
+        (40, 80, "EXPERIENCE", 12, True),
+        (40, 100, "Full Stack Developer", 10, True),
+        (40, 114, "November 2022 - Present", 10, False),
+        (40, 128, "iSendMoney, Kathmandu, Nepal", 10, False),
+        (40, 146, "Key Qualifications & Responsibilities", 10, True),
+        (50, 160, "- Built the web app in React", 10, False),
+        (40, 178, "Key Achievements", 10, True),
+        (50, 192, "- Moved the mobile app to React Native", 10, False),
+    ])
+    data = read(pdf)
+    assert [(e["company"], e["role"]) for e in data["experience"]] == [("iSendMoney", "Full Stack Developer")]
+    assert data["experience"][0]["achievements"] == ["Built the web app in React", "Moved the mobile app to React Native"]
+
+
+def test_bold_employer_and_plain_title_on_one_line_beside_a_larger_section_label(tmp_path):
+    # Deedy-style: "EXPERIENCE" (larger) in a label column beside the first entry, whose line is
+    # a bold employer run on into a plain title ("FACEBOOK SOFTWARE ENGINEERING INTERN", one
+    # line of two spans); the first entry is no larger than the next, so the next is no
+    # sub-entry of it
+    pdf = tmp_path / "deedy_like.pdf"
+    jobs_in = [("FACEBOOK", "SOFTWARE ENGINEERING INTERN", "Fall 2017", "New York"),
+               ("GOOGLE", "SOFTWARE ENGINEERING INTERN", "Winter 2017", "Waterloo"),
+               ("PAGERDUTY", "BACKEND SERVICES DEVELOPER", "Fall 2015", "Toronto")]
+    items = [(230, 50, "Sam Lee", 30, False), (40, 120, "EXPERIENCE", 16, False)]
+    for i, (_, _, when, place) in enumerate(jobs_in):
+        items += [(460, 120 + 60 * i, f"{when} | {place}", 10, False),
+                  (194, 136 + 60 * i, "- Improved the video player for millions of daily users", 10, False)]
+    make(pdf, items)
+    doc = pymupdf.open(str(pdf))
+    page = doc[0]
+    writer = pymupdf.TextWriter(page.rect)
+    for i, (emp, title, _, _) in enumerate(jobs_in):
+        writer.append((180, 120 + 60 * i), emp + " ", font=pymupdf.Font("hebo"), fontsize=11)
+        writer.append(writer.last_point, title, font=pymupdf.Font("helv"), fontsize=11)
+    writer.write_text(page)
+    out = tmp_path / "deedy_like_titles.pdf"
+    doc.save(str(out))
+    doc.close()
+    data = read(out)
+    assert [(e["company"], e["role"]) for e in data["experience"]] == [
+        ("FACEBOOK", "Software Engineering Intern"), ("GOOGLE", "Software Engineering Intern"),
+        ("PAGERDUTY", "Backend Services Developer")]
+
+
+def test_degree_title_then_its_school_in_body_type_and_a_graduation_date_in_the_body(tmp_path):
+    # "Diploma in Full Stack Web Development" (bold) over "School of Information Technology,
+    # Kathmandu, Nepal" (body type): the school is the second line; "University of Waterloo,
+    # Waterloo, ON" over "B.Sc., Statistics | Expected Graduation: June 2023 | GPA: 3.2": the
+    # province is a place and the graduation date the period
+    pdf = tmp_path / "degree_first.pdf"
+    make(pdf, [
+        (40, 40, "Sam Lee", 18, True),
+        (40, 80, "EDUCATION", 12, True),
+        (40, 100, "Diploma in Full Stack Web Development", 10, True), (470, 100, "2016 - 2017", 10, False),
+        (40, 114, "School of Information Technology, Putalisadak Campus, Kathmandu, Nepal, 44600", 10, False),
+        (50, 128, "- Relevant Coursework: REST APIs, SQL and NoSQL databases", 10, False),
+        (40, 150, "University of Waterloo, Waterloo, ON", 10, True),
+        (40, 164, "B.Sc., Statistics | Expected Graduation: June 2023 | GPA: 3.2", 10, False),
+    ])
+    data = read(pdf)
+    assert [(e["school"], e["degree"], normalize_period(e["period"])) for e in data["education"]] == [
+        ("School of Information Technology", "Diploma in Full Stack Web Development", "2016..2017"),
+        ("University of Waterloo", "B.Sc., Statistics", "2023-06")]
+
+
+def test_a_job_named_again_over_its_projects_is_one_job(tmp_path):
+    # "Crinity | 2024.05 – 2026.01" with its team and role, then further down the same employer
+    # and period heading its projects: one job, the project lines its achievements
+    pdf = tmp_path / "repeat.pdf"
+    make(pdf, [
+        (40, 40, "김민수", 18, True),
+        (40, 80, "경력", 13, True),
+        (40, 100, "Crinity | 2024.05 – 2026.01", 10.5, True),
+        (40, 114, "Backend Engineer", 10, False),
+        (50, 128, "- 데이터 집계 자동화로 주 15시간 절감", 10, False),
+        (50, 142, "- 영업-운영팀 간 데이터 사일로 해소", 10, False),
+        (40, 164, "Crinity | 2024.05 – 2026.01", 10.5, True),
+        (50, 178, "- 사내 데이터 통합 플랫폼 개발 · 2025.07 – 2025.11", 10, False),
+    ])
+    data = read(pdf)
+    assert jobs(data) == [("Crinity", "Backend Engineer", "2024-05..2026-01")]
+    assert len(data["experience"][0]["achievements"]) == 3
+
+
+def test_a_lone_achievement_before_the_next_dated_title_stays_an_achievement(tmp_path):
+    # a job with one bullet, then the next job's dated title: the bullet is that job's
+    # achievement, not the next job's title ("• Google | Mountain View, CA" over its dated
+    # role is one)
+    pdf = tmp_path / "lone_bullet.pdf"
+    make(pdf, [
+        (40, 40, "김민수", 18, True),
+        (40, 80, "경력", 13, True),
+        (40, 100, "카카오 | 2022.01 – 2024.12", 10.5, True),
+        (40, 114, "Backend Engineer", 10, False),
+        (50, 128, "- 데이터 집계 자동화로 주 15시간 절감", 10, False),
+        (40, 150, "네이버 | 2019.03 – 2021.12", 10.5, True),
+        (40, 164, "Data Engineer", 10, False),
+        (50, 178, "- 로그 파이프라인 구축", 10, False),
+        (50, 192, "- 배치 작업 재설계", 10, False),
+    ])
+    data = read(pdf)
+    assert jobs(data) == [("카카오", "Backend Engineer", "2022-01..2024-12"), ("네이버", "Data Engineer", "2019-03..2021-12")]
+    assert data["experience"][0]["achievements"] == ["데이터 집계 자동화로 주 15시간 절감"]
+
+
+@pytest.mark.parametrize("text,norm", [("(2021.12.27. ~ 현재)", "2021-12..present"),
+                                       ("2021.03.01. ~ 2021.08.31.", "2021-03..2021-08")])
+def test_a_full_stop_after_the_start_date(text, norm):
+    # Korean writes "2021.12.27." with a closing full stop; it is no part of the separator
+    assert normalize_period(text) == norm
+
+
+def test_certificates_two_a_row_with_dates_and_link_rows_under_them(tmp_path):
+    # "정보처리기사 | 2024.06 | 빅데이터분석기사 | 2024.07": two certificates a row; "GITHUB |
+    # github.com/kim" under the list is a link, no certificate
+    pdf = tmp_path / "certs_grid.pdf"
+    make(pdf, [
+        (40, 40, "김민수", 18, True),
+        (40, 80, "자격증", 13, True),
+        (40, 100, "정보처리기사", 10, False), (200, 100, "2024.06", 10, False),
+        (320, 100, "빅데이터분석기사", 10, False), (480, 100, "2024.07", 10, False),
+        (40, 114, "SQLD", 10, False), (200, 114, "2023.07", 10, False),
+        (320, 114, "OPIc IM1", 10, False), (480, 114, "2026.01", 10, False),
+        (40, 134, "GITHUB", 10, False), (200, 134, "github.com/minsu-kim", 10, False),
+    ])
+    assert read(pdf)["certifications"] == ["정보처리기사", "빅데이터분석기사", "SQLD", "OPIc IM1"]
