@@ -67,28 +67,29 @@ def _may_read(user: User) -> ColumnElement[bool]:
                           ShareConsent.revoked_at.is_(None))
 
 
-def readable_interview(session: Session, user: User, interview_id: int, *, what: str | None = None) -> Interview:
-    """The interview if ``user`` may read it, else NotFound. A recruiter's read of ``what``
-    (e.g. "report") is logged (flushed; the caller commits). One statement whether the
-    interview is missing, forbidden or readable: the answer's timing does not tell a
-    stranger's interview from none (the rule was a second query before)."""
-    interview = session.scalar(select(Interview).where(Interview.id == interview_id, _may_read(user)))
+def readable_interview(session: Session, user: User, interview_uuid: str, *, what: str | None = None) -> Interview:
+    """The interview of ``interview_uuid`` (its public id: clients never see the integer key)
+    if ``user`` may read it, else NotFound. A recruiter's read of ``what`` (e.g. "report") is
+    logged (flushed; the caller commits). One statement whether the interview is missing,
+    forbidden or readable: the answer's timing does not tell a stranger's interview from none
+    (the rule was a second query before)."""
+    interview = session.scalar(select(Interview).where(Interview.uuid == interview_uuid, _may_read(user)))
     if interview is None:
-        raise NotFound("db.not_found", what="interview", id=interview_id)
+        raise NotFound("db.not_found", what="interview", id=interview_uuid)
     if what is not None and user.role is UserRole.recruiter:
         session.add(ConsentAccessLog(interview_id=interview.id, viewer_id=user.id, what=what[:40]))
         session.flush()
     return interview
 
 
-def owned_interview(session: Session, user: User, interview_id: int) -> Interview:
-    """The interview if ``user`` is its candidate (or an admin), else NotFound: changes to an
-    interview (status, questions, transcripts, sharing) are the candidate's alone. One
-    statement either way (as :func:`readable_interview`)."""
+def owned_interview(session: Session, user: User, interview_uuid: str) -> Interview:
+    """The interview of ``interview_uuid`` if ``user`` is its candidate (or an admin), else
+    NotFound: changes to an interview (status, questions, transcripts, sharing) are the
+    candidate's alone. One statement either way (as :func:`readable_interview`)."""
     mine = true() if user.role is UserRole.admin else Interview.candidate_id == user.id
-    interview = session.scalar(select(Interview).where(Interview.id == interview_id, mine))
+    interview = session.scalar(select(Interview).where(Interview.uuid == interview_uuid, mine))
     if interview is None:
-        raise NotFound("db.not_found", what="interview", id=interview_id)
+        raise NotFound("db.not_found", what="interview", id=interview_uuid)
     return interview
 
 
@@ -188,8 +189,8 @@ def shared_with_company(session: Session, company_id: str | None) -> Select:
 # 2 transactions per read (8.6 ms in the app); the access check and audit row alone were 27%.
 _REPORT_READ = text("""
 WITH iv AS (
-    SELECT i.id FROM interviews i
-    WHERE i.id = :iid AND (
+    SELECT i.id, i.uuid FROM interviews i
+    WHERE i.uuid = :iid AND (
         :role = 'admin'
         OR (:role = 'candidate' AND i.candidate_id = :uid)
         OR (:role = 'recruiter' AND EXISTS (
@@ -206,7 +207,7 @@ SELECT iv.id,
     (SELECT count(*) FROM logged) AS logged,
     (SELECT r.details_json IS NOT NULL AND r.details_json <> '{}'::jsonb FROM rep r) AS has_report,
     (SELECT jsonb_build_object(
-        'interview_id', iv.id,
+        'interview_id', iv.uuid,
         'summary', coalesce(nullif(r.details_json -> 'summary', '{}'::jsonb),
                             jsonb_build_object('technical', r.technical_score, 'communication',
                                                r.communication_score, 'cultural', r.cultural_fit_score)),
@@ -228,24 +229,24 @@ FROM iv
 """)
 
 
-def read_report_json(session: Session, user: User, interview_id: int) -> str | None:
+def read_report_json(session: Session, user: User, interview_uuid: str) -> str | None:
     """The report answer (``ReportOut``'s shape) as JSON text, built by PostgreSQL in the same
     statement that applies the read rule and writes a recruiter's audit row (the caller
     commits). None when the interview has no report yet; NotFound when ``user`` may not read
     it. PostgreSQL only (see :func:`read_report` for any database)."""
-    row = session.execute(_REPORT_READ, {"iid": interview_id, "role": user.role.value, "uid": user.id,
+    row = session.execute(_REPORT_READ, {"iid": interview_uuid, "role": user.role.value, "uid": user.id,
                                          "company": user.company_id or "", "what": "report"}).first()
     if row is None:
-        raise NotFound("db.not_found", what="interview", id=interview_id)
+        raise NotFound("db.not_found", what="interview", id=interview_uuid)
     return row.body if row.has_report else None
 
 
-def read_report(session: Session, user: User, interview_id: int) -> dict[str, Any]:
+def read_report(session: Session, user: User, interview_uuid: str) -> dict[str, Any]:
     """The interview's latest report for ``user`` under the read rule (a recruiter's read is
     logged; the caller commits): {"interview_id", "report": {details, technical, communication,
     cultural} or None, "notes": [...], "server_evaluations": [...]}. NotFound when ``user`` may
     not read it. Any database; PostgreSQL has the one-statement :func:`read_report_json`."""
-    interview = readable_interview(session, user, interview_id, what="report")
+    interview = readable_interview(session, user, interview_uuid, what="report")
     rep = session.scalars(select(EvaluationReport).where(EvaluationReport.interview_id == interview.id)
                           .order_by(EvaluationReport.id.desc())).first()
     notes = []
@@ -262,4 +263,4 @@ def read_report(session: Session, user: User, interview_id: int) -> dict[str, An
     report = None if rep is None else {"details": rep.details_json, "technical": rep.technical_score,
                                        "communication": rep.communication_score,
                                        "cultural": rep.cultural_fit_score}
-    return {"interview_id": interview.id, "report": report, "notes": notes, "server_evaluations": evals}
+    return {"interview_id": interview.uuid, "report": report, "notes": notes, "server_evaluations": evals}

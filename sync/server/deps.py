@@ -160,7 +160,8 @@ def require(*roles: UserRole):
 
 
 RecruiterUser = Annotated[User, Depends(require(UserRole.recruiter, UserRole.admin))]
-InterviewId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+# an interview in a URL is its public id (the uuid), never the integer key
+InterviewId = Annotated[str, Path(min_length=36, max_length=36, pattern=r"^[0-9a-fA-F-]{36}$")]
 CandidateUser = Annotated[User, Depends(require(UserRole.candidate, UserRole.admin))]
 AdminUser = Annotated[User, Depends(require(UserRole.admin))]
 

@@ -83,11 +83,12 @@ def create(body: InterviewCreateIn, response: Response, session: SessionDep, use
         if existing is not None:
             response.status_code = status.HTTP_200_OK
             return existing
-    interviews_service.check_references(session, user.id, company_id=body.company_id, resume_id=body.resume_id)
+    resume_id = interviews_service.check_references(session, user.id, company_id=body.company_id,
+                                                    resume_public_id=body.resume_id)
     try:
         interview = interviews_service.create_interview(
             session, candidate_id=user.id, position=body.position, company_id=body.company_id,
-            resume_id=body.resume_id, language=body.language, uuid=body.uuid)
+            resume_id=resume_id, language=body.language, uuid=body.uuid)
         session.commit()
     except IntegrityError:
         # a concurrent create of the same uuid won the unique index: answer its row
