@@ -35,6 +35,7 @@ from sync.server.deps import (
     SessionDep,
     in_thread,
     readable,
+    unauthorized,
     user_of,
 )
 from sync.server.schemas import (
@@ -177,22 +178,29 @@ async def get_report(interview_id: InterviewId, session: SessionDep, claims: Cla
     """The evaluation report in the seed's shape: summary (technical, communication, cultural),
     details (question, answer, feedback, score) and emotions (confidence, nervousness).
 
-    The hot read of the recruiter screens: one thread hop, one connection, one transaction of
-    two statements (the user; the access rule, audit row and report together)."""
+    The hot read of the recruiter screens: one thread hop, one connection and, on PostgreSQL,
+    one statement in its own transaction (autocommit: no BEGIN/COMMIT round trips) that checks
+    the user and their session (disabled users and logged-out sessions get 401 on every
+    request), applies the access rule, writes a recruiter's audit row and builds the answer."""
 
     def read(session: Session) -> str | dict | None:
-        user = user_of(session, claims)
         if session.get_bind().dialect.name == "postgresql":
-            got = sharing.read_report_json(session, user, interview_id)
-        else:
-            got = sharing.read_report(session, user, interview_id)
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            got = sharing.read_report_json(session, claims[0], claims[1], interview_id)
+            if not got.authenticated:
+                raise unauthorized()
+            return got.body
+        user = user_of(session, claims)
+        done = sharing.read_report(session, user, interview_id)
         session.commit()
-        return got
+        return done
 
     got = await in_thread(session, read)
     if isinstance(got, str):  # PostgreSQL built the answer in ReportOut's shape
         return Response(got, media_type="application/json")
-    row = got["report"] if got else None
+    if got is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no report yet")
+    row = got["report"]
     report = (row or {}).get("details") or {}
     if row is None or not report:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no report yet")
