@@ -175,18 +175,23 @@ def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
         return JSONResponse({"detail": [_error_without_input(e) for e in exc.errors()]}, status_code=422)
 
     # a body that is not JSON / form at all is a 400 (before validation), on every route
-    api = APIRouter(prefix=API, responses={400: {"description": "malformed request body"},
-                                           413: {"description": "request body over the route's size limit"}})
+    common = {400: {"description": "malformed request body"},
+              413: {"description": "request body over the route's size limit"}}
+    health_router = APIRouter(tags=["health"])
 
-    @api.get("/health", tags=["health"])
+    @health_router.get("/health")
     def health(session: SessionDep) -> dict:
         """Liveness: the database answers (one query). Versions are for admins (``/admin/status``)."""
         session.execute(text("select 1"))
         return {"status": "ok"}
 
-    for module in (auth, users, companies, resumes, interviews, live, recruiter, sync, admin):
-        api.include_router(module.router)
-    app.include_router(api)
+    # Each resource's router straight under /api/v1, the interviews first: FastAPI matches a
+    # request against the included routers in order, level by level, and an intermediate
+    # /api/v1 router (and the reports' router coming fifth) made matching 15% of a report
+    # read's Python time (py-spy --gil).
+    for module in (interviews, live, recruiter, sync, auth, users, companies, resumes, admin):
+        app.include_router(module.router, prefix=API, responses=common)
+    app.include_router(health_router, prefix=API, responses=common)
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi_alias() -> dict:
