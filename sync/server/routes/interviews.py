@@ -183,7 +183,7 @@ async def get_report(interview_id: InterviewId, session: SessionDep, claims: Cla
     the user and their session (disabled users and logged-out sessions get 401 on every
     request), applies the access rule, writes a recruiter's audit row and builds the answer."""
 
-    def read(session: Session) -> str | dict | None:
+    def read(session: Session) -> bytes | dict | None:
         if session.get_bind().dialect.name == "postgresql":
             session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             got = sharing.read_report_json(session, claims[0], claims[1], interview_id)
@@ -196,7 +196,7 @@ async def get_report(interview_id: InterviewId, session: SessionDep, claims: Cla
         return done
 
     got = await in_thread(session, read)
-    if isinstance(got, str):  # PostgreSQL built the answer in ReportOut's shape
+    if isinstance(got, bytes):  # PostgreSQL built the answer in ReportOut's shape
         return Response(got, media_type="application/json")
     if got is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no report yet")
