@@ -175,8 +175,8 @@ def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
         return JSONResponse({"detail": [_error_without_input(e) for e in exc.errors()]}, status_code=422)
 
     # a body that is not JSON / form at all is a 400 (before validation), on every route
-    common = {400: {"description": "malformed request body"},
-              413: {"description": "request body over the route's size limit"}}
+    common: dict[int | str, dict[str, Any]] = {400: {"description": "malformed request body"},
+                                               413: {"description": "request body over the route's size limit"}}
     health_router = APIRouter(tags=["health"])
 
     @health_router.get("/health")
