@@ -188,8 +188,8 @@ def shared_with_company(session: Session, company_id: str | None) -> Select:
 # the answer itself, built as JSON by the database and handed over as UTF-8 bytes, sent as they
 # are (the report is already JSONB there, so the server neither parses nor re-serialises ~50 kB
 # per read). Measured before: 7 statements in 2 transactions per read (8.6 ms in the app); the
-# access check and audit row alone were 27%; then 2 statements (the user through the ORM, then this) in one transaction, the user's ORM
-# load 19% of the request's Python time (py-spy --gil).
+# access check and audit row alone were 27%; then 2 statements (the user through the ORM, then
+# this) in one transaction, the user's ORM load 19% of the request's Python time (py-spy --gil).
 _REPORT_READ = text("""
 WITH u AS (
     SELECT u.id, u.role::text AS role, coalesce(u.company_id, '') AS company FROM users u
