@@ -376,6 +376,13 @@ def test_a_report_read_is_one_checkout_and_at_most_three_statements_and_keeps_it
     assert client.post(f"{API}/auth/logout", json={"refresh_token": alice["refresh_token"]}).status_code in (200, 204)
     r = client.get(f"{API}/interviews/{iid}/report", headers=auth(alice))
     assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+    # and the user: a disabled recruiter's still-valid access token reads nothing either
+    client.put(f"{API}/interviews/{iid}/shares/KAKAO", json={}, headers=auth(login(client, "alice")))
+    assert client.get(f"{API}/interviews/{iid}/report", headers=auth(rec)).status_code == 200
+    make_user(engine, "root", UserRole.admin)
+    rec_id = client.get(f"{API}/users/me", headers=auth(rec)).json()["id"]
+    assert client.post(f"{API}/admin/users/{rec_id}/disable", headers=auth(login(client, "root"))).status_code == 200
+    assert client.get(f"{API}/interviews/{iid}/report", headers=auth(rec)).status_code == 401
 
 
 def test_a_synced_report_must_be_a_report_and_is_served_as_one(server):
