@@ -25,8 +25,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    select,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column, relationship
 
 from core.db.types import Embedding, JSONDoc
 
@@ -107,6 +108,7 @@ class User(Base):
 
 class Resume(Base):
     __tablename__ = "resumes"
+    __table_args__ = (UniqueConstraint("public_id", name="uq_resumes_public_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -119,6 +121,8 @@ class Resume(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     sha256: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # server: the id clients see in URLs (random; the integer key stays internal)
+    public_id: Mapped[str] = mapped_column(String(36), default=new_uuid)
 
 
 class Company(Base):
@@ -144,7 +148,7 @@ class Interview(Base):
     overall_score: Mapped[float | None] = mapped_column(Float)
     emotion_summary: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
     # product
-    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)  # id across stores
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)  # id across stores and in URLs
     language: Mapped[str] = mapped_column(String(8), default="ko")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column()
@@ -158,6 +162,9 @@ class Interview(Base):
         back_populates="interview", order_by="Transcript.id", cascade="all, delete-orphan")
     asked: Mapped[list["InterviewQuestion"]] = relationship(
         back_populates="interview", order_by="InterviewQuestion.position", cascade="all, delete-orphan")
+    # the resume as clients know it (its public id; the integer key stays internal)
+    resume_public_id: Mapped[str | None] = column_property(
+        select(Resume.public_id).where(Resume.id == resume_id).correlate_except(Resume).scalar_subquery())
 
 
 class Question(Base):
@@ -277,7 +284,8 @@ class MediaFile(Base):
     (interview, sha256) is unique, so an upload sent twice is kept once."""
 
     __tablename__ = "media_files"
-    __table_args__ = (UniqueConstraint("interview_id", "sha256", name="uq_media_files_interview_sha256"),)
+    __table_args__ = (UniqueConstraint("interview_id", "sha256", name="uq_media_files_interview_sha256"),
+                      UniqueConstraint("public_id", name="uq_media_files_public_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     interview_id: Mapped[int] = mapped_column(ForeignKey("interviews.id", ondelete="CASCADE"), index=True)
@@ -292,6 +300,10 @@ class MediaFile(Base):
     status: Mapped[str | None] = mapped_column(String(20))  # recording | complete | interrupted
     frames: Mapped[int | None] = mapped_column(Integer)
     offset_s: Mapped[float | None] = mapped_column(Float)
+    # server: the id clients see in URLs (random; the integer key stays internal)
+    public_id: Mapped[str] = mapped_column(String(36), default=new_uuid)
+    interview_uuid: Mapped[str] = column_property(
+        select(Interview.uuid).where(Interview.id == interview_id).correlate_except(Interview).scalar_subquery())
 
 
 class MediaUpload(Base):

@@ -93,14 +93,18 @@ def find_own(session: Session, candidate_id: int, uuid: str) -> Interview | None
 
 
 def check_references(session: Session, candidate_id: int, *, company_id: str | None,
-                     resume_id: int | None) -> None:
-    """NotFound for an unknown company, or a resume that is not ``candidate_id``'s."""
+                     resume_public_id: str | None) -> int | None:
+    """The internal id of the resume whose public id is ``resume_public_id`` (None for none);
+    NotFound for an unknown company, or a resume that is not ``candidate_id``'s."""
     if company_id is not None and session.get(Company, company_id) is None:
         raise NotFound("db.not_found", what="company", id=company_id)
-    if resume_id is not None:
-        resume = session.get(Resume, resume_id)
-        if resume is None or resume.candidate_id != candidate_id:
-            raise NotFound("db.not_found", what="resume", id=resume_id)
+    if resume_public_id is None:
+        return None
+    resume_id = session.scalar(select(Resume.id).where(Resume.public_id == resume_public_id,
+                                                       Resume.candidate_id == candidate_id))
+    if resume_id is None:
+        raise NotFound("db.not_found", what="resume", id=resume_public_id)
+    return resume_id
 
 
 def resume_of(session: Session, interview: Interview) -> Resume | None:

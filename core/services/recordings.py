@@ -31,22 +31,25 @@ def video_consent(session: Session, interview_id: int) -> bool:
         ShareConsent.include_video.is_(True)).limit(1)) is not None
 
 
-def may_watch(session: Session, user: User, interview_id: int) -> bool:
+def may_watch(session: Session, user: User, interview_uuid: str) -> bool:
     """A recruiter needs an active consent for their company with video included; the others
-    follow the read rule (core.services.sharing)."""
+    follow the read rule (core.services.sharing). ``interview_uuid``: the public id."""
     if user.role is UserRole.recruiter:
-        consent = sharing.active_consent(session, interview_id, user.company_id)
-        return consent is not None and consent.include_video
-    interview = session.get(Interview, interview_id)
+        if user.company_id is None:
+            return False
+        return session.scalar(select(ShareConsent.id).join(Interview, Interview.id == ShareConsent.interview_id).where(
+            Interview.uuid == interview_uuid, ShareConsent.company_id == user.company_id,
+            ShareConsent.revoked_at.is_(None), ShareConsent.include_video.is_(True)).limit(1)) is not None
+    interview = session.scalar(select(Interview).where(Interview.uuid == interview_uuid))
     return interview is not None and sharing.can_read(session, user, interview)
 
 
-def watchable(session: Session, user: User, interview_id: int, what: str) -> Interview:
+def watchable(session: Session, user: User, interview_uuid: str, what: str) -> Interview:
     """The interview if ``user`` may watch it (a recruiter's view of ``what`` logged; the caller
     commits), else NotFound."""
-    if not may_watch(session, user, interview_id):
-        raise NotFound("db.not_found", what="interview", id=interview_id)
-    return sharing.readable_interview(session, user, interview_id, what=what)
+    if not may_watch(session, user, interview_uuid):
+        raise NotFound("db.not_found", what="interview", id=interview_uuid)
+    return sharing.readable_interview(session, user, interview_uuid, what=what)
 
 
 def shown(session: Session, interview_id: int) -> list[MediaFile]:
@@ -56,10 +59,10 @@ def shown(session: Session, interview_id: int) -> list[MediaFile]:
                                 .order_by(MediaFile.id)))
 
 
-def video_of(session: Session, interview_id: int, recording_id: int) -> MediaFile:
-    """The video recording ``recording_id`` of the interview, else NotFound."""
-    row = session.get(MediaFile, recording_id)
-    if row is None or row.interview_id != interview_id or row.kind != "video":
+def video_of(session: Session, interview: Interview, recording_id: str) -> MediaFile:
+    """The video recording of the interview whose public id is ``recording_id``, else NotFound."""
+    row = session.scalar(select(MediaFile).where(MediaFile.public_id == recording_id))
+    if row is None or row.interview_id != interview.id or row.kind != "video":
         raise NotFound("db.not_found", what="recording", id=recording_id)
     return row
 
@@ -119,15 +122,22 @@ def recording_with(session: Session, interview_id: int, sha256: str) -> MediaFil
                                                   MediaFile.sha256 == sha256))
 
 
-def owned_upload(session: Session, user: User, interview_id: int, upload_id: str, *,
+def owned_upload(session: Session, user: User, interview_uuid: str, upload_id: str, *,
                  lock: bool = False) -> MediaUpload:
-    """The upload of the user's own interview, else NotFound; ``lock``: the row locked for
-    this transaction (one writer per upload)."""
-    sharing.owned_interview(session, user, interview_id)
+    """The upload of the user's own interview (its public id), else NotFound; ``lock``: the row
+    locked for this transaction (one writer per upload)."""
+    interview = sharing.owned_interview(session, user, interview_uuid)
     up = session.get(MediaUpload, upload_id, with_for_update=lock)
-    if up is None or up.interview_id != interview_id:
+    if up is None or up.interview_id != interview.id:
         raise NotFound("db.not_found", what="upload", id=upload_id)
     return up
+
+
+def recording_public_id(session: Session, media_file_id: int | None) -> str | None:
+    """The public id of a recording row (what clients see), None for none."""
+    if media_file_id is None:
+        return None
+    return session.scalar(select(MediaFile.public_id).where(MediaFile.id == media_file_id))
 
 
 def now() -> datetime:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Select, exists, select, text, true
 from sqlalchemy.orm import Session
@@ -67,28 +67,29 @@ def _may_read(user: User) -> ColumnElement[bool]:
                           ShareConsent.revoked_at.is_(None))
 
 
-def readable_interview(session: Session, user: User, interview_id: int, *, what: str | None = None) -> Interview:
-    """The interview if ``user`` may read it, else NotFound. A recruiter's read of ``what``
-    (e.g. "report") is logged (flushed; the caller commits). One statement whether the
-    interview is missing, forbidden or readable: the answer's timing does not tell a
-    stranger's interview from none (the rule was a second query before)."""
-    interview = session.scalar(select(Interview).where(Interview.id == interview_id, _may_read(user)))
+def readable_interview(session: Session, user: User, interview_uuid: str, *, what: str | None = None) -> Interview:
+    """The interview of ``interview_uuid`` (its public id: clients never see the integer key)
+    if ``user`` may read it, else NotFound. A recruiter's read of ``what`` (e.g. "report") is
+    logged (flushed; the caller commits). One statement whether the interview is missing,
+    forbidden or readable: the answer's timing does not tell a stranger's interview from none
+    (the rule was a second query before)."""
+    interview = session.scalar(select(Interview).where(Interview.uuid == interview_uuid, _may_read(user)))
     if interview is None:
-        raise NotFound("db.not_found", what="interview", id=interview_id)
+        raise NotFound("db.not_found", what="interview", id=interview_uuid)
     if what is not None and user.role is UserRole.recruiter:
         session.add(ConsentAccessLog(interview_id=interview.id, viewer_id=user.id, what=what[:40]))
         session.flush()
     return interview
 
 
-def owned_interview(session: Session, user: User, interview_id: int) -> Interview:
-    """The interview if ``user`` is its candidate (or an admin), else NotFound: changes to an
-    interview (status, questions, transcripts, sharing) are the candidate's alone. One
-    statement either way (as :func:`readable_interview`)."""
+def owned_interview(session: Session, user: User, interview_uuid: str) -> Interview:
+    """The interview of ``interview_uuid`` if ``user`` is its candidate (or an admin), else
+    NotFound: changes to an interview (status, questions, transcripts, sharing) are the
+    candidate's alone. One statement either way (as :func:`readable_interview`)."""
     mine = true() if user.role is UserRole.admin else Interview.candidate_id == user.id
-    interview = session.scalar(select(Interview).where(Interview.id == interview_id, mine))
+    interview = session.scalar(select(Interview).where(Interview.uuid == interview_uuid, mine))
     if interview is None:
-        raise NotFound("db.not_found", what="interview", id=interview_id)
+        raise NotFound("db.not_found", what="interview", id=interview_uuid)
     return interview
 
 
@@ -182,31 +183,38 @@ def shared_with_company(session: Session, company_id: str | None) -> Select:
             .where(ShareConsent.company_id == (company_id or ""), ShareConsent.revoked_at.is_(None)))
 
 
-# One statement for a report read on PostgreSQL: the access rule, the audit row (recruiters) and
-# the answer itself, built as JSON text by the database (the report is already JSONB there, so
-# the server neither parses nor re-serialises ~50 kB per read). Measured before: 7 statements in
-# 2 transactions per read (8.6 ms in the app); the access check and audit row alone were 27%.
+# One statement for a report read on PostgreSQL: the reader (the access token's user, not
+# disabled, their session not ended by logout), the access rule, the audit row (recruiters) and
+# the answer itself, built as JSON by the database and handed over as UTF-8 bytes, sent as they
+# are (the report is already JSONB there, so the server neither parses nor re-serialises ~50 kB
+# per read). Measured before: 7 statements in 2 transactions per read (8.6 ms in the app); the
+# access check and audit row alone were 27%; then 2 statements (the user through the ORM, then
+# this) in one transaction, the user's ORM load 19% of the request's Python time (py-spy --gil).
 _REPORT_READ = text("""
-WITH iv AS (
-    SELECT i.id FROM interviews i
-    WHERE i.id = :iid AND (
-        :role = 'admin'
-        OR (:role = 'candidate' AND i.candidate_id = :uid)
-        OR (:role = 'recruiter' AND EXISTS (
+WITH u AS (
+    SELECT u.id, u.role::text AS role, coalesce(u.company_id, '') AS company FROM users u
+    WHERE u.id = :uid AND u.disabled_at IS NULL AND EXISTS (
+        SELECT 1 FROM refresh_tokens t WHERE t.family = :sid AND t.revoked_at IS NULL)
+), iv AS (
+    SELECT i.id, i.uuid FROM interviews i JOIN u ON true
+    WHERE i.uuid = :iid AND (
+        u.role = 'admin'
+        OR (u.role = 'candidate' AND i.candidate_id = u.id)
+        OR (u.role = 'recruiter' AND EXISTS (
             SELECT 1 FROM share_consents c
-            WHERE c.interview_id = i.id AND c.company_id = :company AND c.revoked_at IS NULL)))
+            WHERE c.interview_id = i.id AND c.company_id = u.company AND c.revoked_at IS NULL)))
 ), logged AS (
     INSERT INTO consent_access_log (interview_id, viewer_id, what, at)
-    SELECT iv.id, :uid, :what, now() FROM iv WHERE :role = 'recruiter'
+    SELECT iv.id, u.id, :what, now() FROM iv JOIN u ON u.role = 'recruiter'
     RETURNING 1
 ), rep AS (
     SELECT r.* FROM evaluation_reports r JOIN iv ON r.interview_id = iv.id ORDER BY r.id DESC LIMIT 1
 )
-SELECT iv.id,
+SELECT iv.id AS interview_key,
     (SELECT count(*) FROM logged) AS logged,
     (SELECT r.details_json IS NOT NULL AND r.details_json <> '{}'::jsonb FROM rep r) AS has_report,
-    (SELECT jsonb_build_object(
-        'interview_id', iv.id,
+    (SELECT convert_to(jsonb_build_object(
+        'interview_id', iv.uuid,
         'summary', coalesce(nullif(r.details_json -> 'summary', '{}'::jsonb),
                             jsonb_build_object('technical', r.technical_score, 'communication',
                                                r.communication_score, 'cultural', r.cultural_fit_score)),
@@ -218,34 +226,47 @@ SELECT iv.id,
             SELECT n.id, n.author_id, n.detail_index, n.note, n.score_override, n.created_at
             FROM recruiter_notes n JOIN users a ON a.id = n.author_id
             WHERE n.interview_id = iv.id
-              AND (:role = 'admin' OR (:role = 'recruiter' AND a.company_id = :company))) n),
+              AND (u.role = 'admin' OR (u.role = 'recruiter' AND a.company_id = u.company))) n),
         'server_evaluations', (SELECT coalesce(jsonb_agg(to_jsonb(e) ORDER BY e.detail_index, e.evaluator),
                                                '[]'::jsonb) FROM (
             SELECT detail_index, evaluator, score, criteria, feedback, reason, created_at
             FROM server_evaluations WHERE interview_id = iv.id) e)
-     )::text FROM rep r) AS body
-FROM iv
+     )::text, 'UTF8') FROM rep r) AS body
+FROM u LEFT JOIN iv ON true
 """)
 
 
-def read_report_json(session: Session, user: User, interview_id: int) -> str | None:
-    """The report answer (``ReportOut``'s shape) as JSON text, built by PostgreSQL in the same
-    statement that applies the read rule and writes a recruiter's audit row (the caller
-    commits). None when the interview has no report yet; NotFound when ``user`` may not read
-    it. PostgreSQL only (see :func:`read_report` for any database)."""
-    row = session.execute(_REPORT_READ, {"iid": interview_id, "role": user.role.value, "uid": user.id,
-                                         "company": user.company_id or "", "what": "report"}).first()
+class ReportRead(NamedTuple):
+    """A report read on PostgreSQL: ``authenticated`` False when the token's user is disabled
+    or gone or its session ended (nothing else was done); ``body`` the answer as UTF-8 JSON (the
+    bytes the response sends: nothing decoded and encoded again), None when the interview has no
+    report yet."""
+
+    authenticated: bool
+    body: bytes | None
+
+
+def read_report_json(session: Session, user_id: int, session_id: str, interview_uuid: str) -> ReportRead:
+    """The report answer (``ReportOut``'s shape) for the access token's user and session, in one
+    statement that also checks the user and session, applies the read rule and writes a
+    recruiter's audit row (atomic on its own: run it in autocommit, or commit after). NotFound
+    when the user may not read the interview (or it does not exist). PostgreSQL only (see
+    :func:`read_report` for any database)."""
+    row = session.execute(_REPORT_READ, {"iid": interview_uuid, "uid": user_id, "sid": session_id,
+                                         "what": "report"}).first()
     if row is None:
-        raise NotFound("db.not_found", what="interview", id=interview_id)
-    return row.body if row.has_report else None
+        return ReportRead(False, None)
+    if row.interview_key is None:
+        raise NotFound("db.not_found", what="interview", id=interview_uuid)
+    return ReportRead(True, row.body if row.has_report else None)
 
 
-def read_report(session: Session, user: User, interview_id: int) -> dict[str, Any]:
+def read_report(session: Session, user: User, interview_uuid: str) -> dict[str, Any]:
     """The interview's latest report for ``user`` under the read rule (a recruiter's read is
     logged; the caller commits): {"interview_id", "report": {details, technical, communication,
     cultural} or None, "notes": [...], "server_evaluations": [...]}. NotFound when ``user`` may
     not read it. Any database; PostgreSQL has the one-statement :func:`read_report_json`."""
-    interview = readable_interview(session, user, interview_id, what="report")
+    interview = readable_interview(session, user, interview_uuid, what="report")
     rep = session.scalars(select(EvaluationReport).where(EvaluationReport.interview_id == interview.id)
                           .order_by(EvaluationReport.id.desc())).first()
     notes = []
@@ -262,4 +283,4 @@ def read_report(session: Session, user: User, interview_id: int) -> dict[str, An
     report = None if rep is None else {"details": rep.details_json, "technical": rep.technical_score,
                                        "communication": rep.communication_score,
                                        "cultural": rep.cultural_fit_score}
-    return {"interview_id": interview.id, "report": report, "notes": notes, "server_evaluations": evals}
+    return {"interview_id": interview.uuid, "report": report, "notes": notes, "server_evaluations": evals}

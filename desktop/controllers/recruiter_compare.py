@@ -33,7 +33,7 @@ class RecruiterCompareController(RecruiterScreen[RecruiterCompareView]):
         client = self._client()
         if client is None:
             return
-        ids = [int(r["id"]) for r in rows]
+        ids = [str(r["id"]) for r in rows]
 
         def work(progress, cancel):
             out = []

@@ -89,7 +89,7 @@ class RecruiterLiveController(ScreenController[RecruiterLiveView]):
         v.state.setText(tr("ui.recruiter.live.connecting", lang))
         self.captions, self.question, self.frames_shown = [], "", 0
         self._interim = None  # the list item of the caption still being spoken
-        self.start(int(row["id"]))
+        self.start(str(row["id"]))
 
     def leave(self) -> None:
         super().leave()
@@ -102,7 +102,7 @@ class RecruiterLiveController(ScreenController[RecruiterLiveView]):
             self.nav("recruiter")
 
     # ------------------------------------------------------------------ viewer
-    def start(self, interview_id: int) -> None:
+    def start(self, interview_id: str) -> None:
         client = self.ctx.server
         if client is None:
             return

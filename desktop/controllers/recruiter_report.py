@@ -71,7 +71,7 @@ class RecruiterReportController(RecruiterScreen[RecruiterReportView]):
         self.report = None
         self.view.watch_live.setVisible(row.get("status") == "live")
         self._clear_recordings()
-        self.load(int(row["id"]))
+        self.load(str(row["id"]))
 
     def leave(self) -> None:
         super().leave()
@@ -92,7 +92,7 @@ class RecruiterReportController(RecruiterScreen[RecruiterReportView]):
             shutil.rmtree(self._media_dir, ignore_errors=True)
             self._media_dir = None
 
-    def load_recordings(self, interview_id: int) -> Op | None:
+    def load_recordings(self, interview_id: str) -> Op | None:
         """List the interview's recordings and download each (job pool, with progress)."""
         client = self._client()
         if client is None:
@@ -109,7 +109,7 @@ class RecruiterReportController(RecruiterScreen[RecruiterReportView]):
                 cancel.raise_if_cancelled()
                 progress(i, len(rows), tr("ui.recruiter.recording.loading", lang))
                 ext = ".mp4" if (r.get("mime") or "").endswith("mp4") else ".webm"
-                path = client.download_recording(interview_id, int(r["id"]), folder / f"{int(r['id'])}{ext}",
+                path = client.download_recording(interview_id, str(r["id"]), folder / f"{r['id']}{ext}",
                                                  sha256=r.get("sha256"), cancel=cancel)
                 out.append((r, path))
             return out
@@ -125,8 +125,8 @@ class RecruiterReportController(RecruiterScreen[RecruiterReportView]):
         return self.track(Op(self.view, work, lambda got: self.show_recordings(interview_id, got))
                           .failure(failed).run_in_background())
 
-    def show_recordings(self, interview_id: int, got: list[tuple[dict[str, Any], Path]]) -> None:
-        if self.interview is None or int(self.interview["id"]) != interview_id:
+    def show_recordings(self, interview_id: str, got: list[tuple[dict[str, Any], Path]]) -> None:
+        if self.interview is None or str(self.interview["id"]) != interview_id:
             return  # another interview is on screen now
         self.recordings = [r for r, _ in got]
         self.view.player.set_segments([Segment(path, float(r.get("offset_s") or 0.0), r.get("source") or "live")
@@ -176,7 +176,7 @@ class RecruiterReportController(RecruiterScreen[RecruiterReportView]):
                 return
             self.view.player.seek_session(t)
 
-    def load(self, interview_id: int) -> Op | None:
+    def load(self, interview_id: str) -> Op | None:
         client = self._client()
         if client is None:
             return None
@@ -192,13 +192,14 @@ class RecruiterReportController(RecruiterScreen[RecruiterReportView]):
 
         return self.track(Op(self.view, work, shown).failure(self._failed).run_in_background())
 
-    def show(self, interview_id: int, report: dict[str, Any], transcripts: list[TranscriptRow]) -> None:
+    def show(self, interview_id: str, report: dict[str, Any], transcripts: list[TranscriptRow]) -> None:
         lang = self.lang
         self.report = report
         self.notes = list(report.get("recruiter_notes") or [])
         self.server_evals = list(report.get("server_evaluations") or [])
         name = (self.interview or {}).get("candidate_name")
-        self.report_screen.show_report(report, interview_id)
+        # the report screen's id is a local interview's (its sharing panel); a server one is not
+        self.report_screen.show_report(report, None)
         if name:  # the recruiter's own company goes without saying: who, for which position
             position = (report.get("meta") or {}).get("position") or (self.interview or {}).get("position") or ""
             self.view.report.title.setText(f"{name} · {position}" if position else name)
@@ -275,7 +276,7 @@ class RecruiterReportController(RecruiterScreen[RecruiterReportView]):
             return None
         v.notes_banner.clear_message()
         target = v.target.currentData()
-        iid = int(self.interview["id"])
+        iid = str(self.interview["id"])
         v.add_note.setEnabled(False)
 
         def done(note: dict[str, Any]) -> None:

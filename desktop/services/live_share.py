@@ -83,7 +83,7 @@ class LiveShare(QObject):
         self.position = position
         self.language = language
         self.uuid = str(uuidlib.uuid4())
-        self.server_interview_id: int | None = None
+        self.server_interview_id: str | None = None
         self._granted = False
         self.publisher: LivePublisher | None = None
         self._future: Future[bool] | None = None  # the publisher's start on the network loop
@@ -125,7 +125,7 @@ class LiveShare(QObject):
         self.state.emit("unavailable", "")
 
     # ------------------------------------------------------------------ publishing
-    def _prepare(self) -> int:
+    def _prepare(self) -> str:
         """The interview on the server, shared with video and live (network loop's executor)."""
         c = self.client
         iv = c.create_interview(self.position, company_id=self.company_id, language=self.language, uuid=self.uuid)

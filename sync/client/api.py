@@ -226,16 +226,16 @@ class ServerClient:
             body["uuid"] = uuid
         return self.request("POST", "/interviews", json=body).json()
 
-    def set_status(self, interview_id: int, status: str) -> JsonObject:
+    def set_status(self, interview_id: str, status: str) -> JsonObject:
         """Move the interview (live, completed, cancelled); ServerRefused(409) if not allowed."""
         return self.request("POST", f"/interviews/{interview_id}/status", json={"status": status}).json()
 
-    def grant_share(self, interview_id: int, company_id: str, *, include_video: bool = False) -> JsonObject:
+    def grant_share(self, interview_id: str, company_id: str, *, include_video: bool = False) -> JsonObject:
         """Consent: ``company_id``'s recruiters may read the interview (and its video if asked)."""
         return self.request("PUT", f"/interviews/{interview_id}/shares/{company_id}",
                             json={"include_video": include_video}).json()
 
-    def shares(self, interview_id: int) -> list[JsonObject]:
+    def shares(self, interview_id: str) -> list[JsonObject]:
         """The interview's consents as the server holds them (candidate)."""
         return self.request("GET", f"/interviews/{interview_id}/shares").json()
 
@@ -250,7 +250,7 @@ class ServerClient:
                                     "sort": sort, "limit": limit}.items() if v is not None}
         return self.request("GET", "/recruiter/interviews", params=params).json()
 
-    def report(self, interview_id: int) -> JsonObject:
+    def report(self, interview_id: str) -> JsonObject:
         """The interview's report as the server serves it (ReportOut: the stored report plus
         ``interview_id``, ``recruiter_notes`` and ``server_evaluations``), checked against
         :class:`core.report.model.Report`, the model the desktop's report screens and exporters
@@ -261,28 +261,28 @@ class ServerClient:
             raise InputError("sync.bad_report", where=problem)
         return doc
 
-    def transcripts(self, interview_id: int) -> list[JsonObject]:
+    def transcripts(self, interview_id: str) -> list[JsonObject]:
         return self.request("GET", f"/interviews/{interview_id}/transcripts").json()
 
     def search(self, query: str, limit: int = 10) -> list[JsonObject]:
         return self.request("GET", "/recruiter/search", params={"q": query, "limit": limit}).json()
 
-    def add_note(self, interview_id: int, note: str, *, detail_index: int | None = None,
+    def add_note(self, interview_id: str, note: str, *, detail_index: int | None = None,
                  score_override: float | None = None) -> JsonObject:
         return self.request("POST", f"/interviews/{interview_id}/notes",
                             json={"note": note, "detail_index": detail_index,
                                   "score_override": score_override}).json()
 
-    def notes(self, interview_id: int) -> list[JsonObject]:
+    def notes(self, interview_id: str) -> list[JsonObject]:
         return self.request("GET", f"/interviews/{interview_id}/notes").json()
 
-    def access_log(self, interview_id: int) -> list[JsonObject]:
+    def access_log(self, interview_id: str) -> list[JsonObject]:
         return self.request("GET", f"/interviews/{interview_id}/access-log").json()
 
-    def revoke_share(self, interview_id: int, company_id: str) -> None:
+    def revoke_share(self, interview_id: str, company_id: str) -> None:
         self.request("DELETE", f"/interviews/{interview_id}/shares/{company_id}")
 
-    def server_evaluations(self, interview_id: int) -> list[JsonObject]:
+    def server_evaluations(self, interview_id: str) -> list[JsonObject]:
         """The server's own re-scoring of each answer (beside the desktop's score)."""
         return self.request("GET", f"/interviews/{interview_id}/server-evaluations").json()
 
@@ -290,16 +290,16 @@ class ServerClient:
         return self.request("GET", "/companies").json()
 
     # ------------------------------------------------------------------ live video, recordings
-    def webrtc_offer(self, interview_id: int, offer: dict[str, str], *, viewer: bool = False) -> JsonObject:
+    def webrtc_offer(self, interview_id: str, offer: dict[str, str], *, viewer: bool = False) -> JsonObject:
         """Send a WebRTC offer; the server's answer (sdp, type, recording_id). Publishing is the
         candidate's (``viewer`` False); watching a recruiter's (``viewer`` True)."""
         path = f"/interviews/{interview_id}/webrtc/{'viewer' if viewer else 'offer'}"
         return self.request("POST", path, json={"sdp": offer["sdp"], "type": offer["type"]}).json()
 
-    def recordings(self, interview_id: int) -> list[JsonObject]:
+    def recordings(self, interview_id: str) -> list[JsonObject]:
         return self.request("GET", f"/interviews/{interview_id}/recordings").json()
 
-    def download_recording(self, interview_id: int, recording_id: int, dest: Path | str, *,
+    def download_recording(self, interview_id: str, recording_id: str, dest: Path | str, *,
                            sha256: str | None = None, cancel: Any = None, chunk: int = 1 << 20) -> Path:
         """Stream one recording's file to ``dest`` (written as ``dest.part``, renamed when
         complete and, given ``sha256``, checked). ``cancel``: a token with
@@ -347,15 +347,15 @@ class ServerClient:
         part.replace(dest)
         return dest
 
-    def start_upload(self, interview_id: int, *, size: int, sha256: str, mime: str,
+    def start_upload(self, interview_id: str, *, size: int, sha256: str, mime: str,
                      offset_s: float | None = None) -> JsonObject:
         return self.request("POST", f"/interviews/{interview_id}/recordings/uploads",
                             json={"size": size, "sha256": sha256, "mime": mime, "offset_s": offset_s}).json()
 
-    def upload_state(self, interview_id: int, upload_id: str) -> JsonObject:
+    def upload_state(self, interview_id: str, upload_id: str) -> JsonObject:
         return self.request("GET", f"/interviews/{interview_id}/recordings/uploads/{upload_id}").json()
 
-    def upload_chunk(self, interview_id: int, upload_id: str, offset: int, data: bytes, sha256: str) -> JsonObject:
+    def upload_chunk(self, interview_id: str, upload_id: str, offset: int, data: bytes, sha256: str) -> JsonObject:
         return self.request("PUT", f"/interviews/{interview_id}/recordings/uploads/{upload_id}",
                             params={"offset": offset}, content=data,
                             headers={"X-Chunk-SHA256": sha256, "Content-Type": "application/octet-stream"}).json()

@@ -273,7 +273,7 @@ class Outbox:
                   if s.get("revoked_at") is None and s.get("granted_at")}
         if not wanted:
             return
-        iid = int(receipt["interview_id"])
+        iid = str(receipt["interview_id"])  # the interview's public id
         for held in self.client.shares(iid):
             local = wanted.get(held["company_id"])
             if local is None or held.get("revoked_at") is None:
@@ -286,13 +286,15 @@ class Outbox:
     def _upload(self, payload: dict[str, Any]) -> dict[str, Any]:
         """A queued recording: resumed from what the server holds (sync.client.recording_upload)."""
         interview_id = payload.get("server_interview_id")
-        if interview_id is None:
+        # rows queued before public ids hold the server's integer key, which no URL takes now:
+        # those find the interview by its uuid like the rest
+        if not isinstance(interview_id, str):
             state = self.client.interview_state(payload["interview_uuid"])
             if state is None:  # its interview is not on the server yet: after the next sync
                 raise ServerUnreachable(url=self.client.base_url, reason="interview not on the server yet")
             interview_id = state["interview_id"]
         return recording_upload.upload_recording(
-            self.client, int(interview_id), payload["path"], sha256=payload["sha256"], size=int(payload["size"]),
+            self.client, interview_id, payload["path"], sha256=payload["sha256"], size=int(payload["size"]),
             mime=payload.get("mime") or "video/webm", offset_s=payload.get("offset_s"),
             chunk_size=self.chunk_size)
 

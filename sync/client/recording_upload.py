@@ -35,9 +35,10 @@ CHUNK = 1 << 20  # 1 MiB: a lost chunk costs little, a 30-minute WebM is a few h
 
 
 def enqueue_recording(session: Session, *, interview_uuid: str, path: Path | str, mime: str = "video/webm",
-                      server_interview_id: int | None = None, offset_s: float | None = None) -> SyncOutbox:
+                      server_interview_id: str | None = None, offset_s: float | None = None) -> SyncOutbox:
     """Queue ``path`` for upload (flushed; the caller commits). The interview is found on the
-    server by ``server_interview_id`` or else by its uuid (once it has been synced)."""
+    server by ``server_interview_id`` (its public id) or else by its uuid (once it has been
+    synced)."""
     path = Path(path)
     if not path.is_file():
         raise InputError("rtc.recording_missing", path=str(path))
@@ -52,7 +53,7 @@ def enqueue_recording(session: Session, *, interview_uuid: str, path: Path | str
     return row
 
 
-def upload_recording(client: ServerClient, interview_id: int, path: Path | str, *, sha256: str, size: int,
+def upload_recording(client: ServerClient, interview_id: str, path: Path | str, *, sha256: str, size: int,
                      mime: str = "video/webm", offset_s: float | None = None, chunk_size: int = CHUNK,
                      on_chunk: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Send what the server does not have yet; the final state (``complete``, ``recording_id``).

@@ -226,13 +226,13 @@ class PublishOutcome:
     reason: str | None  # why a local recording was made (refused / unreachable / lost), or the revocation
     frames_sent: int  # over every connection
     server_frames: int | None  # what the server confirmed it recorded of the last connection (None: no confirmation)
-    recording_ids: list[int]  # the server's live segments, one per connection
+    recording_ids: list[str]  # the server's live segments (public ids), one per connection
     local_segments: list[LocalSegment]
     revoked: bool = False  # the candidate withdrew video consent while live
     reconnects: int = 0
 
     @property
-    def recording_id(self) -> int | None:
+    def recording_id(self) -> str | None:
         return self.recording_ids[-1] if self.recording_ids else None
 
     @property
@@ -253,10 +253,10 @@ class _Refused(Exception):
 
 
 class LivePublisher:
-    def __init__(self, client: ServerClient, interview_id: int | None = None, *, camera: Any, microphone: Any = None,
+    def __init__(self, client: ServerClient, interview_id: str | None = None, *, camera: Any, microphone: Any = None,
                  local_dir: Path, ice_servers: tuple | list = (), ice_addresses: tuple | list | None = None,
                  heartbeat_s: float = 0.5, drop_after_s: float = 2.0, reconnect_s: float | None = 3.0,
-                 overlap_s: float = 1.0, prepare: Callable[[], int] | None = None,
+                 overlap_s: float = 1.0, prepare: Callable[[], str] | None = None,
                  on_state: Callable[[str, str | None], None] | None = None,
                  clock: Callable[[], float] | None = None) -> None:
         if interview_id is None and prepare is None:
@@ -291,7 +291,7 @@ class LivePublisher:
         self._revoked = False
         self._refused = False  # the server refused the stream: no more tries
         self._reason: str | None = None
-        self._recording_ids: list[int] = []
+        self._recording_ids: list[str] = []
         self._last_pong = 0.0
         self._heartbeat: asyncio.Task | None = None
         self._retry: asyncio.Task | None = None

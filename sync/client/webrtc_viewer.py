@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 class LiveViewer:
-    def __init__(self, client: ServerClient, interview_id: int, *,
+    def __init__(self, client: ServerClient, interview_id: str, *,
                  on_frame: Callable[[Any], None] | None = None,
                  on_message: Callable[[dict], None] | None = None,
                  ice_servers: tuple | list = (), ice_addresses: tuple | list | None = None) -> None:

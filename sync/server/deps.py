@@ -99,7 +99,9 @@ async def in_thread(session: Session, fn: Callable[..., T], *args: object) -> T:
     return await run_in_threadpool(call)
 
 
-def _unauthorized() -> HTTPException:
+def unauthorized() -> HTTPException:
+    """The 401 every route answers for a token it does not accept (or a user or session that
+    ended)."""
     return HTTPException(status.HTTP_401_UNAUTHORIZED, detail="not authenticated",
                          headers={"WWW-Authenticate": "Bearer"})
 
@@ -108,17 +110,17 @@ async def token_claims(request: Request, token: Annotated[str | None, Depends(oa
     """(user id, session id) of a valid access token, without touching the database; 401
     otherwise. For routes that resolve the user inside their own transaction (:func:`user_of`)."""
     if not token:
-        raise _unauthorized()
+        raise unauthorized()
     claims = decode_access_token(token, secret=request.app.state.settings.secret_key)
     if claims is None:
-        raise _unauthorized()
+        raise unauthorized()
     try:
         user_id = int(claims["sub"])
     except (TypeError, ValueError):
-        raise _unauthorized() from None
+        raise unauthorized() from None
     sid = claims.get("sid")
     if not isinstance(sid, str) or not 0 < user_id < 2**31:
-        raise _unauthorized()
+        raise unauthorized()
     return user_id, sid
 
 
@@ -131,7 +133,7 @@ def user_of(session: Session, claims: tuple[int, str]) -> User:
     user_id, sid = claims
     user = session.scalar(select(User).where(User.id == user_id, User.disabled_at.is_(None), session_open(sid)))
     if user is None:
-        raise _unauthorized()
+        raise unauthorized()
     return user
 
 
@@ -160,7 +162,8 @@ def require(*roles: UserRole):
 
 
 RecruiterUser = Annotated[User, Depends(require(UserRole.recruiter, UserRole.admin))]
-InterviewId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+# an interview in a URL is its public id (the uuid), never the integer key
+InterviewId = Annotated[str, Path(min_length=36, max_length=36, pattern=r"^[0-9a-fA-F-]{36}$")]
 CandidateUser = Annotated[User, Depends(require(UserRole.candidate, UserRole.admin))]
 AdminUser = Annotated[User, Depends(require(UserRole.admin))]
 

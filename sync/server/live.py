@@ -173,8 +173,8 @@ class _Viewer:
 
 @dataclass
 class LiveStream:
-    interview_id: int
-    recording_id: int
+    interview_id: str  # the public id (uuid)
+    recording_id: str  # the public id
     pc: Any
     relay: Any
     recorder: LiveRecorder
@@ -197,7 +197,7 @@ class LiveHub:
         self.connect_timeout_s = connect_timeout_s
         if ice_addresses is not None:
             restrict_host_addresses(ice_addresses)
-        self._streams: dict[int, LiveStream] = {}
+        self._streams: dict[str, LiveStream] = {}
 
     def _pc(self):
         from aiortc import RTCPeerConnection
@@ -216,10 +216,10 @@ class LiveHub:
         except Exception as exc:  # noqa: BLE001 - all of them mean "not a usable offer"
             raise ValueError(f"not a usable offer: {type(exc).__name__}: {exc}"[:300]) from exc
 
-    def stream(self, interview_id: int) -> LiveStream | None:
+    def stream(self, interview_id: str) -> LiveStream | None:
         return self._streams.get(interview_id)
 
-    async def publish(self, interview_id: int, recording_id: int, path: Path, offer: dict, *,
+    async def publish(self, interview_id: str, recording_id: str, path: Path, offer: dict, *,
                       on_finish: Callable[[RecordingStats, float | None], Awaitable[None]],
                       still_allowed: Callable[[], Awaitable[bool]] | None = None, fmt: str = "webm") -> dict:
         """Answer a publisher's offer; record to ``path``. ``on_finish(stats, video_t0)`` runs
@@ -379,7 +379,7 @@ class LiveHub:
             live.finished.set()
         return live.stats
 
-    async def view(self, interview_id: int, viewer_id: int, offer: dict, *,
+    async def view(self, interview_id: str, viewer_id: int, offer: dict, *,
                    still_allowed: Callable[[], Awaitable[bool]]) -> dict:
         """Answer a viewer's offer with the live tracks; NotLive when nothing is published.
         ``still_allowed()`` is awaited every ``recheck_s``; False ends the view."""

@@ -87,8 +87,16 @@ class SimilarCompanyOut(CompanyOut):
     similarity: float
 
 
+# Ids clients see (in answers, and so in the URLs they build) are public ids: an interview's
+# uuid, a resume's or a recording's random ``public_id``. The integer keys stay internal
+# (sequential ids told how many interviews the server holds and invited guessing).
+PUBLIC_ID = r"^[0-9a-fA-F-]{36}$"
+
+
 class ResumeOut(Out):
-    id: int
+    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+
+    id: str = Field(validation_alias="public_id", description="the resume's public id")
     file_name: str
     language: str | None
     sha256: str | None
@@ -106,7 +114,7 @@ class InterviewCreateIn(Strict):
 
     position: str = Field(min_length=1, max_length=200)
     company_id: str | None = Field(default=None, max_length=64)
-    resume_id: RowId | None = None
+    resume_id: str | None = Field(default=None, pattern=PUBLIC_ID, description="a resume's public id")
     language: Literal["ko", "en"] = "ko"
     uuid: str | None = Field(default=None, pattern=r"^[0-9a-fA-F-]{36}$")
 
@@ -117,11 +125,15 @@ class InterviewCreateIn(Strict):
 
 
 class InterviewOut(Out):
-    id: int
+    """``id``: the interview's public id (its uuid, also in ``uuid``), what its URLs take."""
+
+    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+
+    id: str = Field(validation_alias="uuid")
     uuid: str
     candidate_id: int
     company_id: str | None
-    resume_id: int | None
+    resume_id: str | None = Field(validation_alias="resume_public_id", description="the resume's public id")
     position: str
     status: str
     language: str
@@ -205,7 +217,7 @@ class ReportOut(Report):
     what the product adds) and what the server adds around it: ``recruiter_notes`` sit beside
     the AI's scores, never replacing them."""
 
-    interview_id: int
+    interview_id: str  # the interview's public id
     recruiter_notes: list[NoteOut] = Field(default_factory=list)
     # the server's re-evaluation (when a server-side evaluator is configured), beside the desktop's
     server_evaluations: list[ServerEvaluationOut] = Field(default_factory=list)
@@ -245,7 +257,7 @@ class AnswerSimilarityOut(BaseModel):
 
 
 class SearchHit(BaseModel):
-    interview_id: int
+    interview_id: str  # the public id
     candidate_id: int
     position: str
     kind: Literal["resume", "answer"]
@@ -256,7 +268,7 @@ class SearchHit(BaseModel):
 # ----------------------------------------------------------------------------- sync
 class SyncReceiptOut(BaseModel):
     idempotency_key: str
-    interview_id: int
+    interview_id: str  # the public id (the uuid)
     uuid: str
     questions: int
     transcripts: int
@@ -266,7 +278,7 @@ class SyncReceiptOut(BaseModel):
 
 class SyncStateOut(BaseModel):
     uuid: str
-    interview_id: int
+    interview_id: str  # the public id (the uuid)
     questions: int
     transcripts: int
     report: bool
@@ -283,13 +295,15 @@ class SessionDescriptionIn(Strict):
 class SessionDescriptionOut(BaseModel):
     sdp: str
     type: str
-    recording_id: int | None = None
+    recording_id: str | None = None  # the recording's public id
     ice_servers: list[dict] = []
 
 
 class RecordingOut(Out):
-    id: int
-    interview_id: int
+    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+
+    id: str = Field(validation_alias="public_id")
+    interview_id: str = Field(validation_alias="interview_uuid")
     kind: str
     mime: str | None
     size: int | None
@@ -314,5 +328,5 @@ class UploadOut(BaseModel):
     size: int
     received: int
     complete: bool
-    recording_id: int | None = None
+    recording_id: str | None = None  # the recording's public id
     chunk_max: int

@@ -75,7 +75,7 @@ def engine(request):
     return request.getfixturevalue("pg_engine")
 
 
-HEAD = "0008"  # the newest migration: 0008 users.disabled_at (an admin disables a user)
+HEAD = "0009"  # the newest migration: 0009 public ids of resumes and recordings (opaque ids in URLs)
 
 
 def test_upgrade_from_empty_builds_every_table(engine):
@@ -101,6 +101,10 @@ def test_models_and_migrations_agree(engine):
 
 def test_downgrade_one_step_and_up_again(engine):
     upgrade_database(engine)
+    downgrade_database(engine, "-1")
+    assert current_revision(engine) == "0008"
+    assert "public_id" not in {c["name"] for c in inspect(engine).get_columns("resumes")}
+    assert "public_id" not in {c["name"] for c in inspect(engine).get_columns("media_files")}
     downgrade_database(engine, "-1")
     assert current_revision(engine) == "0007"
     assert "disabled_at" not in {c["name"] for c in inspect(engine).get_columns("users")}

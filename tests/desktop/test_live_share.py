@@ -136,7 +136,7 @@ def test_interview_shared_live_is_watched_recorded_and_synced_as_one_record(qtbo
         server_id = live.share.server_interview_id
         with server_db.connect() as c:
             row = c.execute(text("SELECT i.uuid, i.status, s.include_video FROM interviews i JOIN share_consents s "
-                                 "ON s.interview_id = i.id WHERE i.id = :i"), {"i": server_id}).one()
+                                 "ON s.interview_id = i.id WHERE i.uuid = :i"), {"i": server_id}).one()
         assert tuple(row) == (uuid, "live", True)
 
         # a recruiter of the company watches: frames and the question on screen
@@ -167,10 +167,10 @@ def test_interview_shared_live_is_watched_recorded_and_synced_as_one_record(qtbo
         qtbot.waitUntil(synced, timeout=60_000)
         with server_db.connect() as c:
             assert c.execute(text("SELECT count(*) FROM interviews WHERE uuid = :u"), {"u": uuid}).scalar() == 1
-            assert c.execute(text("SELECT count(*) FROM evaluation_reports WHERE interview_id = :i"),
-                             {"i": server_id}).scalar() == 1
+            assert c.execute(text("SELECT count(*) FROM evaluation_reports r JOIN interviews i "
+                                  "ON i.id = r.interview_id WHERE i.uuid = :i"), {"i": server_id}).scalar() == 1
         with session_factory(server_db)() as s:
-            rec = s.scalars(select(MediaFile).where(MediaFile.interview_id == server_id)).one()
+            rec = s.scalars(select(MediaFile).where(MediaFile.interview_uuid == server_id)).one()
         assert rec.source == "live" and rec.status == "complete" and rec.frames == outcome.frames_sent
         assert probe(media / rec.path).frames == outcome.frames_sent
         # the report says it is shared (the consent was stored with the interview)

@@ -38,7 +38,8 @@ def _admitted(route: APIRoute) -> set[str]:
 
 
 def _url(path: str) -> str:
-    return (path.replace("{interview_id}", "1").replace("{recording_id}", "1").replace("{resume_id}", "1")
+    some = "00000000-0000-4000-8000-000000000001"  # a public id (of nothing)
+    return (path.replace("{interview_id}", some).replace("{recording_id}", some).replace("{resume_id}", some)
             .replace("{user_id}", "999").replace("{company_id}", "KAKAO")
             .replace("{upload_id}", "00000000-0000-0000-0000-000000000000")
             .replace("{uuid}", "00000000-0000-0000-0000-000000000000"))

@@ -354,7 +354,10 @@ def test_a_report_read_is_one_checkout_and_at_most_three_statements_and_keeps_it
         event.remove(app_engine, "before_cursor_execute", on_stmt)
         event.remove(app_engine.pool, "checkout", on_checkout)
     assert r.status_code == 200
-    assert len(statements) <= 3 and len(checkouts) == 1, statements
+    # one statement (the user and their session, the rule, the audit row, the answer), run in
+    # autocommit: no BEGIN/COMMIT round trips (before: the user's ORM load, then this, then COMMIT)
+    assert len(statements) == 1 and len(checkouts) == 1, statements
+    assert not any(s.strip().upper().startswith(("BEGIN", "COMMIT")) for s in statements)
     body = ReportOut.model_validate(r.json())
     assert body.summary.technical is not None and len(body.details) == 2
     assert [n.note for n in body.recruiter_notes] == ["좋음"]
@@ -368,6 +371,18 @@ def test_a_report_read_is_one_checkout_and_at_most_three_statements_and_keeps_it
     assert client.get(f"{API}/interviews/{iid}/report", headers=auth(rec)).status_code == 404
     with engine.connect() as c:
         assert c.execute(text("SELECT count(*) FROM consent_access_log WHERE what = 'report'")).scalar() == 1
+    # the same statement checks the session: after logout the access token reads nothing (401)
+    assert client.get(f"{API}/interviews/{iid}/report", headers=auth(alice)).status_code == 200
+    assert client.post(f"{API}/auth/logout", json={"refresh_token": alice["refresh_token"]}).status_code in (200, 204)
+    r = client.get(f"{API}/interviews/{iid}/report", headers=auth(alice))
+    assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+    # and the user: a disabled recruiter's still-valid access token reads nothing either
+    client.put(f"{API}/interviews/{iid}/shares/KAKAO", json={}, headers=auth(login(client, "alice")))
+    assert client.get(f"{API}/interviews/{iid}/report", headers=auth(rec)).status_code == 200
+    make_user(engine, "root", UserRole.admin)
+    rec_id = client.get(f"{API}/users/me", headers=auth(rec)).json()["id"]
+    assert client.post(f"{API}/admin/users/{rec_id}/disable", headers=auth(login(client, "root"))).status_code == 200
+    assert client.get(f"{API}/interviews/{iid}/report", headers=auth(rec)).status_code == 401
 
 
 def test_a_synced_report_must_be_a_report_and_is_served_as_one(server):

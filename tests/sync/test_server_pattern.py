@@ -10,6 +10,7 @@ import ast
 import json
 import math
 import time as time_module
+import uuid
 from pathlib import Path
 
 import jwt
@@ -182,18 +183,19 @@ def test_a_forbidden_interview_costs_what_a_missing_one_does(pg_engine):
     with transaction(session_factory(pg_engine)) as s:
         iv = create_interview(s, candidate_id=1, position="Backend", company_id="KAKAO")
         sharing.grant(s, iv, "KAKAO")
-        iid = iv.id
+        iid = iv.uuid
     with session_factory(pg_engine)() as s:
         rec, other = s.get(User, 2), s.get(User, 3)
         counts = {}
-        for name, user, target in (("readable", rec, iid), ("forbidden", other, iid), ("missing", other, iid + 1000)):
+        missing = str(uuid.uuid4())
+        for name, user, target in (("readable", rec, iid), ("forbidden", other, iid), ("missing", other, missing)):
             statements.clear()
             try:
                 sharing.readable_interview(s, user, target)
             except NotFound:
                 pass
             counts[name] = len(statements)
-        for name, target in (("owned forbidden", iid), ("owned missing", iid + 1000)):
+        for name, target in (("owned forbidden", iid), ("owned missing", missing)):
             statements.clear()
             with pytest.raises(NotFound):
                 sharing.owned_interview(s, other, target)

@@ -4,6 +4,8 @@ the candidate revokes; every recruiter read lands in the candidate's access log.
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -187,7 +189,7 @@ def test_tenant_isolation_sharing_revocation_and_audit(world):
         assert client.get(report_path, headers=auth(tok[other])).status_code == 404
         assert client.get(f"{API}/interviews/{iid}", headers=auth(tok[other])).status_code == 404
         assert client.get(f"{API}/interviews/{iid}/transcripts", headers=auth(tok[other])).status_code == 404
-    missing = client.get(f"{API}/interviews/999999/report", headers=auth(tok["bob"]))
+    missing = client.get(f"{API}/interviews/{uuid.uuid4()}/report", headers=auth(tok["bob"]))
     assert missing.status_code == 404 and missing.json() == client.get(report_path, headers=auth(tok["bob"])).json()
     # a recruiter cannot change the candidate's interview
     assert client.post(f"{API}/interviews/{iid}/status", json={"status": "cancelled"},

@@ -126,16 +126,17 @@ def test_tokens_in_keyring_refresh_and_login_again(server_db, sqlite_engine):
         from sqlalchemy import text
 
         with server_db.begin() as c:
+            key = c.execute(text("SELECT id FROM interviews WHERE uuid = :u"), {"u": shared[0]["id"]}).scalar_one()
             doc = c.execute(text("SELECT details_json FROM evaluation_reports WHERE interview_id = :i"),
-                            {"i": shared[0]["id"]}).scalar_one()
+                            {"i": key}).scalar_one()
             c.execute(text("UPDATE evaluation_reports SET details_json = CAST(:d AS json) WHERE interview_id = :i"),
-                      {"d": json.dumps({**doc, "details": [{"question": "q"}]}), "i": shared[0]["id"]})
+                      {"d": json.dumps({**doc, "details": [{"question": "q"}]}), "i": key})
         with pytest.raises(InputError) as bad:
             rec.report(shared[0]["id"])
         assert bad.value.code == "sync.bad_report" and "details.0" in bad.value.localized("en")
         with server_db.begin() as c:
             c.execute(text("UPDATE evaluation_reports SET details_json = CAST(:d AS json) WHERE interview_id = :i"),
-                      {"d": json.dumps(doc), "i": shared[0]["id"]})
+                      {"d": json.dumps(doc), "i": key})
         # revoked on the desktop: the revocation travels in the next snapshot
         from core.services import sharing
 

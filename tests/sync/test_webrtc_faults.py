@@ -130,7 +130,7 @@ def test_connection_cut_mid_interview_falls_back_reconnects_and_uploads_later(se
 
     server.stop()
     with session_factory(server_db)() as s:
-        rows = list(s.scalars(select(MediaFile).where(MediaFile.interview_id == interview_id)
+        rows = list(s.scalars(select(MediaFile).where(MediaFile.interview_uuid == interview_id)
                               .order_by(MediaFile.id)))
         assert s.scalar(select(text("count(*)")).select_from(MediaUpload)) == 1
     assert [r.source for r in rows] == ["live", "live", "upload"]
@@ -215,7 +215,7 @@ def test_upload_resumes_after_the_app_is_killed(server, server_db, media, local,
     assert outbox.run_once().sent == 1
     assert offsets[0] == held and sum(1 for _ in offsets) == -(-(stats.size - held) // 65536)
     with session_factory(server_db)() as s:
-        files = list(s.scalars(select(MediaFile).where(MediaFile.interview_id == interview_id)))
+        files = list(s.scalars(select(MediaFile).where(MediaFile.interview_uuid == interview_id)))
     assert len(files) == 1 and files[0].source == "upload" and files[0].status == "complete"
     stored = media / files[0].path
     assert hashlib.sha256(stored.read_bytes()).hexdigest() == sha256_file(path)
@@ -266,7 +266,7 @@ def test_server_killed_mid_stream_keeps_what_arrived(server, server_db, media, t
     assert outcome.local is not None and outcome.local_first_index < n_frames
     server.start()  # the restarted server marks the cut recording; its file holds what arrived
     with session_factory(server_db)() as s:
-        row = s.scalars(select(MediaFile).where(MediaFile.interview_id == interview_id)).one()
+        row = s.scalars(select(MediaFile).where(MediaFile.interview_uuid == interview_id)).one()
     assert row.status == "interrupted"
     idx = recorded_indices(media / row.path)
     # WebM clusters of 1 s: at most about a second before the kill is missing

@@ -93,7 +93,7 @@ def test_published_recorded_relayed_and_refused(server, server_db, media):
 
     # the recording: in the media dir, linked to the interview, every frame sent, in order
     with session_factory(server_db)() as s:
-        row = s.scalars(select(MediaFile).where(MediaFile.interview_id == interview_id)).one()
+        row = s.scalars(select(MediaFile).where(MediaFile.interview_uuid == interview_id)).one()
     assert row.source == "live" and row.status == "complete" and row.frames == outcome.frames_sent
     path = media / row.path
     info = probe(path)
@@ -197,7 +197,7 @@ def test_revoked_consent_cuts_the_view_and_the_candidates_stream(server, server_
     assert outcome.revoked and outcome.local_segments == [] and outcome.reconnects == 0
     assert outcome.frames_sent < FPS * 12 - 2 * FPS
     with session_factory(server_db)() as s:
-        row = s.get(MediaFile, outcome.recording_id)
+        row = s.scalars(select(MediaFile).where(MediaFile.public_id == outcome.recording_id)).one()
         assert row.status == "complete" and 0 < row.frames <= outcome.frames_sent
     with pytest.raises(ServerRefused) as refused:  # and it cannot be published again without consent
         mei.webrtc_offer(interview_id, {"sdp": "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\n", "type": "offer"})

@@ -35,6 +35,7 @@ from sync.server.deps import (
     SessionDep,
     in_thread,
     readable,
+    unauthorized,
     user_of,
 )
 from sync.server.schemas import (
@@ -83,11 +84,12 @@ def create(body: InterviewCreateIn, response: Response, session: SessionDep, use
         if existing is not None:
             response.status_code = status.HTTP_200_OK
             return existing
-    interviews_service.check_references(session, user.id, company_id=body.company_id, resume_id=body.resume_id)
+    resume_id = interviews_service.check_references(session, user.id, company_id=body.company_id,
+                                                    resume_public_id=body.resume_id)
     try:
         interview = interviews_service.create_interview(
             session, candidate_id=user.id, position=body.position, company_id=body.company_id,
-            resume_id=body.resume_id, language=body.language, uuid=body.uuid)
+            resume_id=resume_id, language=body.language, uuid=body.uuid)
         session.commit()
     except IntegrityError:
         # a concurrent create of the same uuid won the unique index: answer its row
@@ -176,22 +178,29 @@ async def get_report(interview_id: InterviewId, session: SessionDep, claims: Cla
     """The evaluation report in the seed's shape: summary (technical, communication, cultural),
     details (question, answer, feedback, score) and emotions (confidence, nervousness).
 
-    The hot read of the recruiter screens: one thread hop, one connection, one transaction of
-    two statements (the user; the access rule, audit row and report together)."""
+    The hot read of the recruiter screens: one thread hop, one connection and, on PostgreSQL,
+    one statement in its own transaction (autocommit: no BEGIN/COMMIT round trips) that checks
+    the user and their session (disabled users and logged-out sessions get 401 on every
+    request), applies the access rule, writes a recruiter's audit row and builds the answer."""
 
-    def read(session: Session) -> str | dict | None:
-        user = user_of(session, claims)
+    def read(session: Session) -> bytes | dict | None:
         if session.get_bind().dialect.name == "postgresql":
-            got = sharing.read_report_json(session, user, interview_id)
-        else:
-            got = sharing.read_report(session, user, interview_id)
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            got = sharing.read_report_json(session, claims[0], claims[1], interview_id)
+            if not got.authenticated:
+                raise unauthorized()
+            return got.body
+        user = user_of(session, claims)
+        done = sharing.read_report(session, user, interview_id)
         session.commit()
-        return got
+        return done
 
     got = await in_thread(session, read)
-    if isinstance(got, str):  # PostgreSQL built the answer in ReportOut's shape
+    if isinstance(got, bytes):  # PostgreSQL built the answer in ReportOut's shape
         return Response(got, media_type="application/json")
-    row = got["report"] if got else None
+    if got is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no report yet")
+    row = got["report"]
     report = (row or {}).get("details") or {}
     if row is None or not report:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no report yet")

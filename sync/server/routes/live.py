@@ -58,7 +58,7 @@ from sync.server.schemas import RecordingOut, SessionDescriptionIn, SessionDescr
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/interviews", tags=["live video"], responses=AUTH_RESPONSES)
-RecordingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+RecordingId = Annotated[str, Path(min_length=36, max_length=36, pattern=r"^[0-9a-f-]{36}$")]  # its public id
 UploadId = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]
 Responses = dict[int | str, dict[str, Any]]  # FastAPI's ``responses=`` type
 NOT_FOUND: Responses = {404: {"description": "no such interview (or not yours to see)"}}
@@ -78,7 +78,7 @@ def _media_dir(request: Request) -> FsPath:
     return FsPath(media)
 
 
-def _owned_shared(session: Session, user: User, interview_id: int, *, live_only: bool) -> Interview:
+def _owned_shared(session: Session, user: User, interview_id: str, *, live_only: bool) -> Interview:
     """The candidate's own interview (404 otherwise), shared with a company with video (409)."""
     interview = sharing.owned_interview(session, user, interview_id)
     if live_only and interview.status not in (InterviewStatus.scheduled, InterviewStatus.live):
@@ -103,15 +103,16 @@ async def publish_offer(interview_id: InterviewId, body: SessionDescriptionIn, r
     """Publish the interview live: answer the desktop's offer; the stream is recorded."""
     app = request.app
 
-    def prepare(s: Session) -> tuple[int, FsPath]:
+    def prepare(s: Session) -> tuple[int, int, str, FsPath]:
         interview = _owned_shared(s, user, interview_id, live_only=True)
         media = _media_dir(request)  # after the access check: a stranger gets the 404
         row = recordings.start_live(s, interview, mime=mime_for(FMT), fmt=FMT)
         (media / row.path).parent.mkdir(parents=True, exist_ok=True)
         s.commit()
-        return row.id, media / row.path
+        return interview.id, row.id, row.public_id, media / row.path
 
-    recording_id, path = await in_thread(session, prepare)
+    # the integer keys stay in this process; clients see the public ids
+    iid, recording_id, recording_public_id, path = await in_thread(session, prepare)
 
     # the stream's callbacks outlive this request: each opens its own short session
     def finish(stats, video_t0: float | None) -> None:
@@ -125,18 +126,19 @@ async def publish_offer(interview_id: InterviewId, body: SessionDescriptionIn, r
 
     def consent_kept() -> bool:
         with sessions() as s:
-            return recordings.video_consent(s, interview_id)
+            return recordings.video_consent(s, iid)
 
     async def still_allowed() -> bool:
         return await run_in_threadpool(consent_kept)
 
     try:
-        answer = await app.state.live.publish(interview_id, recording_id, path, body.model_dump(),
+        answer = await app.state.live.publish(interview_id, recording_public_id, path, body.model_dump(),
                                               on_finish=on_finish, still_allowed=still_allowed, fmt=FMT)
     except ValueError as exc:  # aiortc's SDP parser refuses it
         await in_thread(session, recordings.mark, recording_id, "failed")
         raise _bad_sdp(exc) from exc
-    return SessionDescriptionOut(**answer, recording_id=recording_id, ice_servers=list(app.state.settings.ice_servers))
+    return SessionDescriptionOut(**answer, recording_id=recording_public_id,
+                                 ice_servers=list(app.state.settings.ice_servers))
 
 
 @router.post("/{interview_id}/webrtc/viewer", response_model=SessionDescriptionOut,
@@ -188,8 +190,8 @@ def list_recordings(interview_id: InterviewId, session: SessionDep, user: Curren
             responses={**NOT_FOUND, **NO_MEDIA, 200: {"content": {"video/webm": {}, "video/mp4": {}}}})
 def recording_file(interview_id: InterviewId, recording_id: RecordingId, request: Request, session: SessionDep,
                    user: CurrentUser) -> FileResponse:
-    row = recordings.video_of(session, interview_id, recording_id)
-    recordings.watchable(session, user, interview_id, "recording")
+    interview = recordings.watchable(session, user, interview_id, "recording")
+    row = recordings.video_of(session, interview, recording_id)
     session.commit()
     path = _media_dir(request) / row.path
     mime = row.mime or "application/octet-stream"
@@ -201,9 +203,9 @@ def recording_file(interview_id: InterviewId, recording_id: RecordingId, request
 
 
 # ----------------------------------------------------------------------------- chunked upload
-def _upload_out(up: MediaUpload, chunk_max: int) -> UploadOut:
+def _upload_out(session: Session, up: MediaUpload, chunk_max: int) -> UploadOut:
     return UploadOut(upload_id=up.id, size=up.size, received=up.received, complete=up.media_file_id is not None,
-                     recording_id=up.media_file_id, chunk_max=chunk_max)
+                     recording_id=recordings.recording_public_id(session, up.media_file_id), chunk_max=chunk_max)
 
 
 @router.post("/{interview_id}/recordings/uploads", response_model=UploadOut,
@@ -240,7 +242,7 @@ def start_upload(interview_id: InterviewId, body: UploadIn, request: Request, se
     if up.media_file_id is None:
         _check_quota(session, request, interview.candidate_id)
     (media / "uploads").mkdir(parents=True, exist_ok=True)
-    return _upload_out(up, chunk_max)
+    return _upload_out(session, up, chunk_max)
 
 
 def _check_quota(session: Session, request: Request, candidate_id: int, extra: int = 0) -> None:
@@ -257,7 +259,7 @@ def upload_state(interview_id: InterviewId, upload_id: UploadId, request: Reques
                  user: CurrentUser) -> UploadOut:
     """How many bytes the server holds (resume from there)."""
     up = recordings.owned_upload(session, user, interview_id, upload_id)
-    return _upload_out(up, request.app.state.settings.upload_chunk_max)
+    return _upload_out(session, up, request.app.state.settings.upload_chunk_max)
 
 
 @router.put("/{interview_id}/recordings/uploads/{upload_id}", response_model=UploadOut,
@@ -306,7 +308,7 @@ class _Chunk(NamedTuple):
     chunk_max: int
 
 
-def _append(s: Session, media: FsPath, user: User, interview_id: int, upload_id: str, chunk: _Chunk):
+def _append(s: Session, media: FsPath, user: User, interview_id: str, upload_id: str, chunk: _Chunk):
     up = recordings.owned_upload(s, user, interview_id, upload_id, lock=True)  # one writer per upload
     offset, size, chunk_max = chunk.offset, chunk.size, chunk.chunk_max
     if not size or size > chunk_max:
@@ -316,11 +318,11 @@ def _append(s: Session, media: FsPath, user: User, interview_id: int, upload_id:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail=[
             {"loc": ["header", "X-Chunk-SHA256"], "msg": "chunk checksum mismatch", "type": "value_error"}])
     if up.media_file_id is not None:
-        return _upload_out(up, chunk_max)
+        return _upload_out(s, up, chunk_max)
     if offset != up.received:
         return JSONResponse(status_code=409, content={
             "detail": f"the server holds {up.received} bytes; send from there",
-            **_upload_out(up, chunk_max).model_dump()})
+            **_upload_out(s, up, chunk_max).model_dump()})
     if offset + size > up.size:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
                             detail=[{"loc": ["body"], "msg": "chunk goes past the announced size",
@@ -337,7 +339,7 @@ def _append(s: Session, media: FsPath, user: User, interview_id: int, upload_id:
     if up.received == up.size:
         _complete(s, media, up, part)
     s.commit()
-    return _upload_out(up, chunk_max)
+    return _upload_out(s, up, chunk_max)
 
 
 def sniff_video(path: FsPath) -> str | None:

@@ -38,7 +38,7 @@ def shared_interviews(session: SessionDep, user: RecruiterUser,
     if min_score is not None:
         stmt = stmt.where(Interview.overall_score >= min_score)
     listed = sharing.shared_listing(session, user, stmt.order_by(_SORTS[sort], Interview.id).limit(limit).offset(offset))
-    out = [RecruiterInterviewOut(**{**{k: getattr(iv, k) for k in InterviewOut.model_fields}, "status": iv.status.value},
+    out = [RecruiterInterviewOut(**{**InterviewOut.model_validate(iv).model_dump(), "status": iv.status.value},
                                  candidate_name=name, shared_at=shared_at) for iv, name, shared_at in listed]
     session.commit()
     return out
@@ -59,7 +59,7 @@ def search(request: Request, session: SessionDep, user: RecruiterUser,
     out = []
     for kind, row, iv, sim in hits:
         text = row.text if kind == "answer" else (row.extracted_text or "")[:500]
-        out.append(SearchHit(interview_id=iv.id, candidate_id=iv.candidate_id, position=iv.position, kind=kind,
+        out.append(SearchHit(interview_id=iv.uuid, candidate_id=iv.candidate_id, position=iv.position, kind=kind,
                              text=text, similarity=round(sim, 4)))
     sharing.log_reads(session, user, [iv.id for _, _, iv, _ in hits], "search")
     session.commit()

@@ -21,7 +21,7 @@ from sync.server.schemas import ResumeOut, SimilarCompanyOut
 
 router = APIRouter(prefix="/resumes", tags=["resumes"], responses=AUTH_RESPONSES)
 MAX_UPLOAD = 20 * 1024 * 1024
-ResumeId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+ResumeId = Annotated[str, Path(min_length=36, max_length=36, pattern=r"^[0-9a-f-]{36}$")]  # its public id
 
 
 def _reader():

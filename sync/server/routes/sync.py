@@ -35,7 +35,9 @@ def _replay(session: Session, key: str, user_id: int) -> SyncReceiptOut | None:
         return None
     if receipt.user_id != user_id:
         raise HTTPException(status.HTTP_409_CONFLICT, detail="idempotency key already used")
-    return SyncReceiptOut(**receipt.response, idempotency_key=key, replayed=True)
+    # receipts stored before public ids held the integer key: the answer names the uuid
+    return SyncReceiptOut(**{**receipt.response, "interview_id": receipt.response["uuid"]}, idempotency_key=key,
+                          replayed=True)
 
 
 @router.post("/interviews", response_model=SyncReceiptOut,
@@ -52,6 +54,8 @@ def push_interview(request: Request, bundle: InterviewBundle, key: IdempotencyKe
         return done
     # NotFound (somebody else's uuid) and BundleConflict leave through the app's handlers
     body = apply_bundle(session, user, bundle)
+    internal_id = body["interview_id"]
+    body = {**body, "interview_id": body["uuid"]}  # clients see the public id
     session.add(SyncReceipt(idempotency_key=key, user_id=user.id, entity="interview", entity_id=bundle.uuid,
                             response=body))
     try:
@@ -62,7 +66,7 @@ def push_interview(request: Request, bundle: InterviewBundle, key: IdempotencyKe
         if done is None:
             raise
         return done
-    request.app.state.background.after_sync(body["interview_id"])
+    request.app.state.background.after_sync(internal_id)
     return SyncReceiptOut(**body, idempotency_key=key)
 
 
@@ -71,4 +75,5 @@ def push_interview(request: Request, bundle: InterviewBundle, key: IdempotencyKe
 def interview_state(uuid: Annotated[str, Path(pattern=r"^[0-9a-fA-F-]{36}$")], session: SessionDep,
                     user: CandidateUser) -> SyncStateOut:
     """What the server holds for one of your interviews (the desktop's check after a push)."""
-    return SyncStateOut(**held_for(session, user.id, uuid))
+    held = held_for(session, user.id, uuid)
+    return SyncStateOut(**{**held, "interview_id": held["uuid"]})  # clients see the public id
