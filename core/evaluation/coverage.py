@@ -162,7 +162,7 @@ from core.evaluation.claims import (CONTRA, ENTAIL, ClaimJudge, TextInfo, defaul
                                     perturb, strong_clash)
 from core.evaluation.grader import Grader, default_grader_path
 from core.evaluation.reference import reference_evaluation, texts_of
-from core.evaluation.rejection import rejected_points
+from core.evaluation.rejection import rejectable, rejected_points
 from core.evaluation.verdicts import dont_know_eval, dont_know_span, evidence, not_evaluated
 from core.evaluation.text import (Span, find_term, find_terms, listing, norm, sentences, span_of, split_long, tokens,
                                   words_from_text)
@@ -916,10 +916,13 @@ class CoverageEvaluator:
         ``Span.i``; records each point in ``a.rejected`` (it costs what a misconception does)
         and in ``a.contra`` (the evidence, the feedback's "this says X; the accepted view is Y")."""
         out: set[int] = set()
+        keywords = rejectable(point_kw, key_points, question_text)
+        if not any(keywords):
+            return out
         for u in a.units:
             if u.kind != "sentence":
                 continue
-            for p in rejected_points(u.text, point_kw, key_points, question_text):
+            for p in rejected_points(u.text, keywords):
                 out.add(u.sent.i)
                 a.rejected.add(p)
                 if p not in a.contra or a.contra[p][2] < 1.0:

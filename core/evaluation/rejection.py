@@ -135,8 +135,6 @@ def rejections(text: str, keyword: str) -> list[tuple[int, int]]:
         return []
     out = []
     for at, clause in _clauses(text):
-        if not keyword_in(clause, keyword):
-            continue
         ko = bool(_HANGUL.search(clause))
         out += [(at + a, at + b) for a, b in (_ko_rejects if ko else _en_rejects)(clause, keyword)]
     return out
@@ -163,19 +161,21 @@ def point_rejects(key_point: str) -> bool:
     return bool(_EN_BEFORE.search(text) or _POINT_NEG_EN.search(text))
 
 
-def rejected_points(sentence: str, point_keywords: Sequence[Sequence[str]], key_points: Sequence[str],
-                    question: str) -> dict[int, list[str]]:
-    """``{point index: [its keywords that sentence tells the listener to drop]}``. Skipped:
-    key points that are themselves a "don't", keywords the question already names, and a
-    keyword found inside a longer rejected keyword of another point ("validation" inside
-    "skip cross-validation" rejects cross-validation, not validation curves)."""
-    hits: list[tuple[int, str, tuple[int, int]]] = []
-    for p, kws in enumerate(point_keywords):
-        if p < len(key_points) and point_rejects(key_points[p]):
-            continue
-        for k in kws:
-            if k.strip() and not keyword_in(question, k):
-                hits += [(p, k, span) for span in rejections(sentence, k)]
+def rejectable(point_keywords: Sequence[Sequence[str]], key_points: Sequence[str],
+               question: str) -> list[list[str]]:
+    """Per key point, the keywords whose rejection contradicts it (once per question): none
+    for a point that is itself a "don't", and no keyword the question already names."""
+    return [[] if p < len(key_points) and point_rejects(key_points[p]) else
+            [k for k in kws if k.strip() and not keyword_in(question, k)]
+            for p, kws in enumerate(point_keywords)]
+
+
+def rejected_points(sentence: str, keywords: Sequence[Sequence[str]]) -> dict[int, list[str]]:
+    """``{point index: [its keywords that sentence tells the listener to drop]}`` for the
+    per-point ``keywords`` of :func:`rejectable`; a keyword found inside a longer rejected
+    keyword of another point does not count ("validation" inside "skip cross-validation"
+    rejects cross-validation, not validation curves)."""
+    hits = [(p, k, span) for p, kws in enumerate(keywords) for k in kws for span in rejections(sentence, k)]
     out: dict[int, list[str]] = {}
     for p, k, (a, b) in hits:
         if any((c <= a and b <= d) and (d - c) > (b - a) for _, _, (c, d) in hits):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.evaluation.rejection import point_rejects, rejected_points, rejects
+from core.evaluation.rejection import point_rejects, rejectable, rejected_points, rejects
 from core.evaluation.text import words_from_text
 from core.evaluation.typed import planned_question
 
@@ -47,15 +47,15 @@ def test_points_keywords_and_the_question():
               "Regularisation, dropout, early stopping", "Cross-validation for reliable evaluation"]
     sentence = "Remove regularization and dropout, and skip cross-validation because it wastes data."
     # "validation" inside the rejected "cross-validation" is not a rejection of the loss-curve point
-    assert rejected_points(sentence, kw, points, "What is overfitting?") == {
+    assert rejected_points(sentence, rejectable(kw, points, "What is overfitting?")) == {
         2: ["regularization", "dropout"], 3: ["cross-validation"]}
     # a keyword the question names is the topic, not a practice ("drop unused indexes")
-    assert rejected_points("Remove indexes nobody reads.", [["index"]], ["Indexes speed up reads"],
-                           "How does a database index work?") == {}
+    assert rejected_points("Remove indexes nobody reads.", rejectable(
+        [["index"]], ["Indexes speed up reads"], "How does a database index work?")) == {}
     # a point that is itself a "don't" agrees with an answer that rejects its terms
     assert point_rejects("Never store tokens in localStorage")
-    assert rejected_points("Remove tokens from localStorage.", [["localStorage"]],
-                           ["Never store tokens in localStorage"], "Where do you keep tokens?") == {}
+    assert rejected_points("Remove tokens from localStorage.", rejectable(
+        [["localStorage"]], ["Never store tokens in localStorage"], "Where do you keep tokens?")) == {}
 
 
 @pytest.fixture(scope="module")
@@ -101,8 +101,8 @@ def test_a_point_that_speaks_against_something_is_left_to_the_claim_judge():
     # "instead of a full scan": skipping the full table scan is what the point says
     point = "A B-tree keeps keys sorted so lookups take logarithmic time instead of a full scan"
     assert point_rejects(point) and point_rejects("B-Tree 구조로 정렬된 키를 저장해 전체 스캔 없이 로그 시간에 탐색한다")
-    assert rejected_points("An index keeps values sorted, so lookups skip the full table scan.",
-                           [["full table scan", "sorted"]], [point], "How does a database index work?") == {}
+    assert rejected_points("An index keeps values sorted, so lookups skip the full table scan.", rejectable(
+        [["full table scan", "sorted"]], [point], "How does a database index work?")) == {}
     assert not point_rejects("Regularisation (L1/L2), dropout, early stopping, more data")
 
 
