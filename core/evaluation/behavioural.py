@@ -299,6 +299,12 @@ class BehaviouralEvaluator:
         assert self.answer_vectors is not None
         return _normed(np.asarray(self.answer_vectors.passages(texts), dtype=np.float64))
 
+    def _answer_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Answer statements on the query side (against misconceptions): the bounded answer
+        cache that prepare() fills, not the rubric cache, which lives as long as the evaluator."""
+        assert self.answer_vectors is not None
+        return _normed(np.asarray(self.answer_vectors.queries(texts), dtype=np.float64))
+
     # ------------------------------------------------------------------ prepare
     def prepare_question(self, question: PlannedQuestion, language: str, *, position: str = "",
                          company_terms: Sequence[str] = ()) -> int:
@@ -547,9 +553,7 @@ class BehaviouralEvaluator:
             s.rel = float(rel[k])
             s.on_topic = s.rel >= th["topic"]
         if misc:
-            assert self.answer_vectors is not None
-            # answer side: the bounded answer cache (prepare() fills it), not the rubric cache
-            sq = _normed(np.asarray(self.answer_vectors.queries([s.text for s in stmts]), dtype=np.float64))
+            sq = self._answer_queries([s.text for s in stmts])
             qbase = self._bases(sq, lang)
             wv = self._queries([m["wrong"] for m in misc])
             cv = self._queries([m["correct"] for m in misc])
