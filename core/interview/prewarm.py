@@ -57,16 +57,8 @@ class EvaluationPrewarmer:
         """Encode the question's rubric side now (``evaluator.prepare_question``), before the
         first words arrive: the first answer to a question then waits only for its own
         sentences. Non-blocking; any thread; a no-op for an evaluator without it."""
-        if not callable(self._prepare_question):
-            return
-        with self._cond:
-            if self._closed:
-                return
-            self._question_due = True
-            if self._busy:
-                return
-            self._busy = True
-        threading.Thread(target=self._run, name=THREAD_NAME, daemon=True).start()
+        if callable(self._prepare_question):
+            self._wake(question=True)
 
     @property
     def enabled(self) -> bool:
@@ -74,12 +66,18 @@ class EvaluationPrewarmer:
 
     def update(self, words: list[Word]) -> None:
         """The answer so far (final utterances only). Non-blocking; any thread."""
-        if not self.enabled:
-            return
+        if self.enabled:
+            self._wake(words=list(words))
+
+    def _wake(self, *, question: bool = False, words: list[Word] | None = None) -> None:
+        """Hand over the rubric side or the newest words and start the worker unless it runs."""
         with self._cond:
             if self._closed:
                 return
-            self._latest = list(words)
+            if question:
+                self._question_due = True
+            if words is not None:
+                self._latest = words
             if self._busy:
                 return
             self._busy = True
