@@ -193,7 +193,7 @@ def shared_with_company(session: Session, company_id: str | None) -> Select:
 _REPORT_READ = text("""
 WITH u AS (
     SELECT u.id, u.role::text AS role, coalesce(u.company_id, '') AS company FROM users u
-    WHERE u.id = :uid AND u.disabled_at IS NULL AND EXISTS (
+    WHERE u.id = :uid AND u.disabled_at IS NULL AND EXISTS (  -- core.services.tokens.session_open, in SQL
         SELECT 1 FROM refresh_tokens t WHERE t.family = :sid AND t.revoked_at IS NULL)
 ), iv AS (
     SELECT i.id, i.uuid FROM interviews i JOIN u ON true
