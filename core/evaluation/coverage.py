@@ -95,7 +95,7 @@ claim judge trained on public NLI data) and ``grader.npz`` (:mod:`core.evaluatio
   it is about: "more libraries, loaded synchronously" against "smaller bundles, lazy loading")
   earns nothing and is named ("this says X; the accepted view is Y"); one that clashes with a
   misconception's correct statement, or entails the wrong statement more than the correct one
-  by ``_MISC_P``, states that misconception; an on-topic sentence that entails no key point
+  by ``_MISC_P`` (0.7), states that misconception; an on-topic sentence that entails no key point
   and contradicts none is reported "could not verify this claim";
 - a sentence that tells the listener to drop what a key point recommends ("remove
   regularization and dropout", "교차 검증은 하지 않는") contradicts that point, in either mode
@@ -197,9 +197,25 @@ _MASKED_MIN = 0.5  # keyword-masked margin (share of point_kw) for a keyword to 
 # roughly halved (mean 0.88 -> 0.40 s on the tuning half, loaded machine)
 _MASKED_PASS = False
 # claim judge decisions on a sentence (probabilities of resources/evaluation/claims.npz; see
-# _claims): contradicts a key point / states a misconception / can be verified
-_CONTRA_P = 0.5
-_MISC_P = 0.3
+# _claims): contradicts a key point / states a misconception / can be verified.
+# Measured on the tuning half and the shared set (152 answers, 2026-12-08; every penalised
+# sentence logged with its answer's grade): at _CONTRA_P 0.5 the judge named a contradiction in
+# 36 of 46 grade-3 answers (13 of their 47 contradictions between 0.50 and 0.65) and in 10 of 31
+# grade-0 answers, every one of those at 0.65 or more; at _MISC_P 0.3 the judge's own
+# misconception path (P(entails wrong) - P(entails correct)) fired on 6 grade-0 answers, all
+# already caught by the encoder's misconception rule or the rejected-practice rule, and on 12
+# answers of grade 2-3 (30 points each). Hence 0.65 and 0.7 (below 0.7 it still fired on correct
+# answers; wrong answers' mean / max unchanged on both sets):
+#   before -> tuning Spearman 0.863, pairwise 0.945, field / plain 80.3 / 76.9, wrong 13.1 / 18.7;
+#             shared 0.862, 0.936, strong / paraphrase 82.1 / 80.4, wrong 22.3 / 54.2
+#   after  -> tuning 0.878, 0.948, 81.8 / 81.0, wrong 13.1 / 18.7;
+#             shared 0.885, 0.943, 86.4 / 83.2, wrong 22.3 / 54.2
+# (a contradiction cut of 0.75 lifted the shared wrong mean to 24.5; the misconception path off
+# altogether scored as 0.7). Then measured once on the held-out half: Spearman 0.855 -> 0.878,
+# pairwise 0.939 -> 0.951, field / plain 76.8 / 71.4 -> 82.1 / 78.5, wrong 17.7 / 61.0 unchanged
+_CONTRA_P = 0.65
+_MISC_P = 0.7
+_CONTRA_SHARE_P = 0.5  # the grader's contra_share feature, at the cut it was fitted with (grader.npz)
 _VERIFY_P = 0.3
 # after the grader: per misconception stated, _CLAIM_PENALTY; for sentences contradicting a key
 # point, _CLAIM_PENALTY times their density, min(1, contradicted points / (statements / 2)). The
@@ -952,7 +968,7 @@ class CoverageEvaluator:
             "ent_cov": float(pk[:, :, ENTAIL].max(0).mean()) if len(pk) else 0.0,
             "ent_max": float(pk[:, :, ENTAIL].max()) if len(pk) else 0.0,
             "contra": float(con_on.max()) if con_on.size else 0.0,
-            "contra_share": float((con_on.max(1) >= _CONTRA_P).mean()) if con_on.size else 0.0,
+            "contra_share": float((con_on.max(1) >= _CONTRA_SHARE_P).mean()) if con_on.size else 0.0,
             "misc": misc,
             "misc_rule": 1.0 if a.rule_wrong else 0.0,
             "sim_cov": sim_cov,

@@ -80,3 +80,33 @@ def test_false_korean_jwt_answer_is_low(ev):
     r = evaluate_typed(ev, "backend.auth_jwt_session", "ko", text)
     assert r.score is not None and r.score <= 35
     assert "흔한 오해" in r.feedback and "충분히 설명" not in r.feedback
+
+
+def _tuning_row(row_id: str) -> dict[str, str]:
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "data" / "graded_answers_tuning.tsv"
+    with open(path, encoding="utf-8", newline="") as f:
+        return next(r for r in csv.DictReader(f, delimiter="\t") if r["id"] == row_id)
+
+
+def test_correct_plain_korean_cache_answer_is_not_read_as_a_misconception(ev):
+    # t55 (grade 3, plain words): the claim judge's own misconception path (P(entails wrong) -
+    # P(entails correct) >= 0.3) named a misconception in it and it scored 46.9; the path fired on
+    # 12 answers of grade 2-3 of the tuning half and shared set and caught no wrong answer the other
+    # rules missed, so it needs 0.7 now (core.evaluation.coverage._MISC_P): measured 85.5
+    r_ = _tuning_row("t55")
+    r = evaluate_typed(ev, r_["question"], r_["lang"], r_["answer"])
+    assert r.score is not None and r.score >= 70
+    assert "흔한 오해" not in r.feedback
+
+
+@pytest.mark.parametrize("row_id", ["t19", "t40", "t80"])
+def test_wrong_korean_answers_keep_their_misconception_named(ev, row_id):
+    # the cut above must not let a confidently wrong answer through: measured 12.2-12.4
+    r_ = _tuning_row(row_id)
+    assert r_["kind"] == "wrong"
+    r = evaluate_typed(ev, r_["question"], r_["lang"], r_["answer"])
+    assert r.score is not None and r.score <= 30
+    assert "흔한 오해" in r.feedback
