@@ -305,7 +305,8 @@ def _has_heading(side: list[LayoutLine], size: float) -> bool:
 def _aligned(side: list[LayoutLine]) -> float:
     """Share of the side's rows (a skills grid row is one) starting at its left edge, or at
     a second tab stop most rows share (a column whose entries have their dates on the left:
-    dates at the edge, the text beside them further in)."""
+    dates at the edge, the text beside them further in), or centred on one axis (five rows
+    or more: a centred sidebar)."""
     rows = merge_rows(side)
     left = min(r.x0 for r in rows)
     at_edge = [r for r in rows if r.x0 - left <= 20]
@@ -314,7 +315,10 @@ def _aligned(side: list[LayoutLine]) -> float:
     second = [r for r in rows if stop and stop[1] >= 2 and abs(r.x0 / 5 - stop[0]) <= 2 and r.x0 - left > 20]
     if len(at_edge) < 2:
         second = []
-    return (len(at_edge) + len(second)) / len(rows)
+    # a sidebar set centred (headings and items on one axis) is as much a column
+    axis = median((r.x0 + r.x1) / 2 for r in rows)
+    centred = sum(abs((r.x0 + r.x1) / 2 - axis) <= 12 for r in rows) if len(rows) >= 5 else 0
+    return max(len(at_edge) + len(second), centred) / len(rows)
 
 
 def _gutter_score(lines: list[LayoutLine], x: float) -> float:
@@ -362,13 +366,20 @@ def _page_furniture(lines: list[LayoutLine], page: LayoutPage) -> set[int]:
     out: set[int] = set()
     for band in ([l for l in lines if l.y0 > 0.92 * page.height], [l for l in lines if l.y1 < 0.05 * page.height]):
         marked = [l for l in band if _PAGE_NO_RE.match(l.text.strip()) or _FURNITURE_RE.search(l.text)
-                  or (is_date_only(l.text) and l.y0 > 0.92 * page.height)
+                  or (is_date_only(l.text) and l.y0 > 0.92 * page.height and not _under_text(l, lines))
                   or (l.y1 < 0.05 * page.height and _FURNITURE_RE.search(l.text))]
         if not marked:
             continue
         rows = {id(o) for m in marked for o in band if _v_overlap(m, o) >= 0.5}
         out |= rows
     return out
+
+
+def _under_text(ln: LayoutLine, lines: list[LayoutLine]) -> bool:
+    """A line set right under another one above it (an entry's period under its school near the
+    page's foot), not apart from the text as a footer is."""
+    return any(o is not ln and o.y1 <= ln.y0 + 1 and ln.y0 - o.y1 < 1.2 * ln.height
+               and o.x0 < ln.x1 and ln.x0 < o.x1 for o in lines)
 
 
 def _column_extent(lines: list[LayoutLine]) -> tuple[float, float]:
@@ -401,8 +412,12 @@ def reading_order(page: LayoutPage) -> list[LayoutLine]:
             out.extend(merge_rows(slab, slab_col))
             continue
         x = gut[1]
-        for free, run in _runs(slab, x):
-            kind = _classify_run(run, x) if free else "one"
+        runs = [(free, run, _classify_run(run, x) if free else "one") for free, run in _runs(slab, x)]
+        columns = False  # a run above showed two columns
+        for free, run, kind in runs:
+            if free and kind == "one" and columns and _column_tail(run, x):
+                kind = "columns"
+            columns = columns or kind == "columns"
             left = [l for l in run if l.x1 <= x]
             right = [l for l in run if l.x0 >= x]
             if kind == "columns":
@@ -417,6 +432,16 @@ def reading_order(page: LayoutPage) -> list[LayoutLine]:
                 # the slab's extent, so a short line in a wide slab is not taken for a full one
                 out.extend(merge_rows(run, slab_col))
     return [replace(ln, line=i) for i, ln in enumerate(out, start=1)]
+
+
+def _column_tail(run: list[LayoutLine], x: float) -> bool:
+    """A run too short to show columns of its own ("ACTIVITIES" under a sidebar beside the
+    main column's last lines) below a run that did, with the same gutter: the columns go on,
+    unless a side is only dates (those belong to the rows beside them). Only below: a grid
+    above the columns (a skills table) is no column of theirs."""
+    left = [l for l in run if l.x1 <= x]
+    right = [l for l in run if l.x0 >= x]
+    return bool(left and right) and not any(all(_datey(l) for l in side) for side in (left, right))
 
 
 def _lift_side_dates(lines: list[LayoutLine]) -> list[LayoutLine]:

@@ -79,7 +79,9 @@ _HEADERS: dict[str, tuple[str, ...]] = {
                "technicalexpertise", "keyskills", "capabilities", "corecapabilities", "computerskills",
                "itskills", "컴퓨터기술", "컴퓨터활용능력", "컴퓨터활용",
                "keycapabilities", "technicalcapabilities", "strengths", "keystrengths",
-               "주요기술", "주요기술스택", "사용기술", "기술역량"),
+               "주요기술", "주요기술스택", "사용기술", "기술역량", "사용가능기술", "사용가능한기술", "활용가능기술",
+               "languagesandframeworks", "languagesandtools", "languagesframeworks", "programminglanguages",
+               "programmingskills", "frameworksandtools", "toolsandtechnologies", "technicalskillsandtools"),
     "projects": ("프로젝트", "프로젝트경험", "주요프로젝트", "프로젝트경력", "projects", "project",
                  "personalprojects", "keyprojects", "sideprojects", "selectedprojects",
                  "academicprojects", "portfolio"),
@@ -90,7 +92,7 @@ _HEADERS: dict[str, tuple[str, ...]] = {
                "awardsandhonors", "achievements", "honours", "awardsandachievements"),
     "languages": ("어학", "어학능력", "외국어", "언어능력", "언어", "외국어능력", "어학및자격",
                   "languages", "languageskills", "language"),
-    "summary": ("요약", "소개", "자기소개", "프로필", "summary", "profile", "about", "aboutme",
+    "summary": ("요약", "소개", "자기소개", "프로필", "개요", "summary", "profile", "about", "aboutme",
                 "objective", "careerobjective", "professionalsummary", "careersummary",
                 "summaryofqualifications", "personalstatement", "professionalprofile"),
     "activities": ("대외활동", "활동", "동아리", "activities", "extracurricular",
@@ -127,7 +129,7 @@ _ROLE_WORDS = {
     "executive", "supervisor", "operator", "planner", "marketer",
     "accountant", "auditor", "recruiter", "chair", "captain", "ambassador", "maintainer",
     "creator", "contributor", "staff", "clerk", "agent", "partner", "principal", "expert",
-    "student",
+    "student", "employee", "mentor", "demonstrator",
 }
 _SENIORITY = {"senior", "sr", "sr.", "junior", "jr", "jr.", "staff", "principal", "chief", "lead",
               "entry", "i", "ii", "iii", "iv", "associate", "head", "deputy", "assistant"}
@@ -185,6 +187,11 @@ _EDU_LABEL_RE = re.compile(r"^(?:relevant\s+)?(?:course\s*work|courses|thesis|ad
                            r"activities|minor|major|gpa|dean|exchange|study abroad|이수과목|논문)\b", re.I)
 _GPA_RE = re.compile(r"\b(?:gpa|cgpa|grade|학점)\b|\d\.\d+\s*/\s*\d", re.I)
 _SKILL_LABEL_RE = re.compile(r"^\s*([^:：]{1,30})[:：]\s*(?:\|\s*)?")
+# a label naming several groups: "Infrastructures, Frameworks, and Software:" (capitalised words,
+# commas, an "and"), a list after it
+_LABEL_WORDS = r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}"  # title-case words, no acronyms ("SPI") or versions
+_LABEL_LIST_RE = re.compile(rf"^\s*({_LABEL_WORDS}(?:\s*,\s*(?:and\s+|&\s+)?{_LABEL_WORDS}){{1,3}}|"
+                            rf"{_LABEL_WORDS}\s+(?:and|&)\s+{_LABEL_WORDS})\s*[:：]\s*(?=\S+.*,)")
 _SKILL_LEAD_RE = re.compile(r"^(?:(?:highly\s+)?proficient\s+(?:in|with)|fluent\s+in|experienced?\s+"
                             r"(?:in|with)|familiar\s+with|knowledge\s+of|basic\s+knowledge\s+of|"
                             r"skilled\s+in|and|or|&)\s+", re.I)
@@ -1476,7 +1483,9 @@ def _skills(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
         labelled = False  # the row started with a label: its later pieces are that list's items
         for pi, body in enumerate(pieces):
             m = _SKILL_LABEL_RE.match(body)
-            if m and len(m.group(1).split()) <= 4:  # "Languages: Python, Go" -> the list after the label
+            if not (m and len(m.group(1).split()) <= 4):
+                m = _LABEL_LIST_RE.match(body)  # "Infrastructures, Frameworks, and Software: Git, ..."
+            if m:  # "Languages: Python, Go" -> the list after the label
                 label = m.group(1).strip()
                 lead, _, last = label.rpartition(" ")
                 if labelled and lead and _run_in_label(lead, last) and not is_label(label):
@@ -1509,6 +1518,27 @@ def _skills(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
                 skills.append(s)
                 sources.append(ln.source())
     return skills, sources
+
+
+_TECH_ROW_RE = re.compile(r"(?i)^\s*(?:techs?|technologies|technology|tech\s*stack|stack|tools|skills|"
+                          r"technical\s+skills|기술\s*스택|보유\s*기술|사용\s*기술|스킬)\s*[:：]\s*\S")
+
+
+def _tech_rows(ln: LayoutLine) -> list[LayoutLine]:
+    """The labelled technology lists in a header row ("Status: ... | Tech: Meteor, Git"), each
+    as a line of its own; none when the row has no such label."""
+    cells = ln.text.split(" | ")
+    out: list[LayoutLine] = []
+    for i, c in enumerate(cells):
+        if _TECH_ROW_RE.match(c):
+            # the list runs on in the cells after it up to the next labelled cell ("Tools:") or a link
+            run = [c]
+            for nxt in cells[i + 1:]:
+                if _FIELD_LABEL_RE.match(nxt) or _URL_RE.search(nxt) or "," not in nxt:
+                    break
+                run.append(nxt)
+            out.append(replace(ln, text=", ".join(run)))
+    return out
 
 
 def _projects(section: Section) -> list[dict[str, Any]]:
@@ -1618,6 +1648,25 @@ _ISSUER_RE = re.compile(r"(?i)\b(?:amazon|aws|google|microsoft|oracle|cisco|linu
                         r"위원회|재단|연구원|기획평가원|데이터산업진흥원)")
 
 
+# "ATC자격시험 CAD 2급 한국ATC센터", "1종보통운전면허 경찰청(운전면허시험관리단)": a Korean issuer
+# written behind the name, known by how issuing bodies are named
+_KO_ISSUER_TAIL_RE = re.compile(r"\s+[가-힣A-Za-z]*(?:센터|본부|상공회의소|회의소|공단|진흥원|협회|평가원|위원회|재단|"
+                                r"경찰청|청|관리단|교육원|학회|진흥회)(?:\s*[(（][^()（）]*[)）])?$")
+
+
+def _without_notes(lines: list[LayoutLine]) -> list[LayoutLine]:
+    """A list whose items are set larger than the line under each ("AICE Associate" over "KT ·
+    2024" in smaller type): the smaller lines are the items' notes (issuer, date), not items."""
+    if len(lines) < 3 or not all(ln.geometric for ln in lines):
+        return lines
+    top = max(ln.size for ln in lines)
+    big = [ln for ln in lines if ln.size >= top - 0.3]
+    small = [ln for ln in lines if ln.size <= top - 0.8 and not ln.bold]
+    if len(big) < 2 or not small or len(big) + len(small) < len(lines):
+        return lines
+    return big
+
+
 def _certifications(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
     """Certificate names: the list's items without the date in front ("2023 AWS ...") and
     without the issuer run in behind ("..., Amazon Web Services (AWS)", "| 한국산업인력공단")."""
@@ -1627,6 +1676,9 @@ def _certifications(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
         # (a bare score, "TOPCIT Level 3 (580)", is how that certificate is named and stays)
         m = re.search(r"\s*[(（]([^()（）]*)[)）]\s*$", n)
         if m and re.search(r"\d", m.group(1)) and re.search(r"[A-Za-z\uac00-\ud7a3]", m.group(1)):
+            n = n[:m.start()]
+        m = _KO_ISSUER_TAIL_RE.search(n)
+        if m and m.start() > 0 and (_CERT_WORD_RE.search(n[:m.start()]) or re.search(r"\d|[A-Z]{2,}", n[:m.start()])):
             n = n[:m.start()]
         head, comma, tail = n.rpartition(", ")
         if comma and head and len(tail.split()) <= 6 and not re.search(r"\d", tail) and (
@@ -1694,9 +1746,14 @@ def structure_layout(pages: list[LayoutPage] | list[LayoutLine]) -> dict[str, An
     projects = [x for s in by_name.get("projects", []) for x in _projects(
         Section(s.name, s.header, join_wrapped(s.lines), s.body))]
     skills, skill_src = _skills(joined("skills"))
+    if not by_name.get("skills"):
+        # no skills section: "Tech: Meteor, Git" / "Stack: ..." rows in the page's header
+        # block or summary (one-page templates put them beside the contact details)
+        skills, skill_src = _skills([row for ln in head + joined("summary") for row in _tech_rows(ln)])
     # "정보처리기사 | 2017.11" listed under education: a national qualification by its grade
     # word (기사, 산업기사, 기능사, 기능장, 기술사) is a certificate wherever it is listed
-    certs, cert_src = _certifications(joined("certifications") + [
+    certs, cert_src = _certifications([ln for s in by_name.get("certifications", [])
+                                       for ln in join_wrapped(_without_notes(s.lines))] + [
         ln for ln in joined("education") if _KO_QUALIFICATION_RE.match(_bullet(ln.text)[1].split(" | ")[0].strip())]
         + [ln for ln in edu_certs if not _KO_QUALIFICATION_RE.match(_bullet(ln.text)[1].split(" | ")[0].strip())])
     awards, award_src = _plain_list(joined("awards"))

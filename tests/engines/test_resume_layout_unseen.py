@@ -1,0 +1,210 @@
+"""Resume intake on the layouts of issue 21's third unseen set ("fresh2" in
+bench/data/resume_corpus_manifest.json): each test draws, with PyMuPDF, the pattern a real
+resume of that set uses (HTML-printed sidebars, LaTeX templates with icon fonts, Korean
+job-site exports) and checks the rule that reads it."""
+
+from __future__ import annotations
+
+import pymupdf
+import pytest
+
+from core.resume.dates import normalize_period
+from core.resume.store import parse_resume
+from engines.pdf.pymupdf_reader import PyMuPdfReader
+
+CJK = "F0"
+ICON = "FontAwesome"
+
+
+def make(path, items, *, width=595, height=842) -> None:
+    """items: (x, baseline_y, text, size, bold[, font]) per line. ``font`` ICON draws the
+    text in a font named FontAwesome, as icon fonts arrive in LaTeX and HTML-printed PDFs
+    (their glyphs come out as stray letters: "0", "&", "Æ")."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=width, height=height)
+    page.insert_font(fontname=CJK, fontbuffer=pymupdf.Font("cjk").buffer)
+    for it in items:
+        x, y, text, size, bold = it[:5]
+        font = it[5] if len(it) > 5 else ("hebo" if bold else "helv")
+        if font == ICON:
+            font = "cour"  # renamed below: Courier is used for nothing else
+        elif any(ord(c) > 0xFF for c in text):
+            font = CJK
+        page.insert_text((x, y), text, fontname=font, fontsize=size)
+    for xref, _, _, base, *_ in page.get_fonts():
+        if base == "Courier":
+            doc.xref_set_key(xref, "BaseFont", f"/{ICON}")
+    doc.save(str(path))
+    doc.close()
+
+
+def read(path):
+    return parse_resume(PyMuPdfReader(), path)[1]
+
+
+def jobs(data):
+    return [(e["company"], e["role"], normalize_period(e["period"])) for e in data["experience"]]
+
+
+@pytest.mark.parametrize("text,norm", [("since January 2016", "2016-01..present"),
+                                       ("May-August 2016", "2016-05..2016-08"),
+                                       ("June – July 2017", "2017-06..2017-07"),
+                                       ("Sep. to Dec. 2019", "2019-09..2019-12")])
+def test_periods_since_a_date_and_two_months_of_one_year(text, norm):
+    assert normalize_period(text) == norm
+
+
+def test_a_job_held_since_a_date_and_one_of_two_months(tmp_path):
+    """best-resume-ever's oblique layout: "DEVELOPER  COMPANY A" over "since January 2016 ,
+    <what was done>"; a LaTeX CV's "Company, City  Role  May-August 2016"."""
+    pdf = tmp_path / "since.pdf"
+    make(pdf, [
+        (50, 50, "John Doe", 20, True),
+        (50, 100, "EXPERIENCE", 14, True),
+        (50, 122, "Developer - Company A", 11, True),
+        (50, 136, "since January 2016 , Programming and watching cute cat videos.", 10, False),
+        (50, 160, "Frontend Developer - Company B", 11, True),
+        (50, 174, "January 2015 - December 2015 , Fulfillment of extremely important tasks.", 10, False),
+        (50, 198, "Trainee - KPMG China", 11, True), (420, 198, "May-August 2016", 10, False),
+        (50, 212, "Wrote VBA modules in Word to create custom toolbars with useful macros.", 10, False),
+    ])
+    assert jobs(read(pdf)) == [("Company A", "Developer", "2016-01..present"),
+                               ("Company B", "Frontend Developer", "2015-01..2015-12"),
+                               ("KPMG China", "Trainee", "2016-05..2016-08")]
+
+
+def test_icon_font_glyphs_are_no_text(tmp_path):
+    """A LaTeX sidebar with FontAwesome icons before each item and between the items of a row
+    ("[icon] Terminal [icon] Inkscape [icon] Blender"): the glyphs ("&", "`", "0") are not part
+    of any value, and the icons still separate the row's items."""
+    pdf = tmp_path / "icons.pdf"
+    make(pdf, [
+        (50, 50, "Jan Kuester", 20, True),
+        (50, 100, "SKILLS", 14, True),
+        (50, 120, "0", 10, False, ICON), (62, 120, "Git", 10, False),
+        (50, 134, "t", 10, False, ICON), (62, 134, "Blaze", 10, False),
+        (50, 148, "&", 10, False, ICON), (62, 148, "Terminal", 10, False),
+        (110, 148, "`", 10, False, ICON), (122, 148, "Inkscape", 10, False),
+        (170, 148, "\"", 10, False, ICON), (182, 148, "Blender", 10, False),
+        (50, 190, "EXPERIENCE", 14, True),
+        (50, 210, "Software Engineer | Acme Corp", 11, True), (420, 210, "2019 - 2021", 10, False),
+        (50, 224, "Built the billing service used by 2M customers.", 10, False),
+    ])
+    data = read(pdf)
+    assert data["skills"] == ["Git", "Blaze", "Terminal", "Inkscape", "Blender"]
+    assert jobs(data) == [("Acme Corp", "Software Engineer", "2019..2021")]
+
+
+def test_a_centred_sidebar_beside_the_main_column_down_to_its_last_heading(tmp_path):
+    """latexcv's sidebar template: the sidebar's headings and items centred on one axis, its
+    last headings ("ACTIVITIES") beside the main column's last lines. Every row of the main
+    column stays out of the sidebar and the other way round."""
+    side = [(500, 60, "CONTACT", 12, False), (470, 78, "Bremen, Germany", 10, False),
+            (468, 96, "info@example.com", 10, False), (485, 140, "FIELDS", 12, False),
+            (458, 158, "Software Development", 10, False), (478, 176, "Consulting", 10, False),
+            (460, 230, "TECHNOLOGIES", 12, False), (470, 248, "JavaScript", 10, False),
+            (475, 266, "Meteor", 10, False), (480, 284, "Blaze", 10, False), (471, 302, "MongoDB", 10, False),
+            (486, 320, "Git", 10, False), (488, 360, "TOOLS", 12, False),
+            (456, 378, "Webstorm", 10, False), (476, 396, "Terminal", 10, False),
+            (474, 436, "ACTIVITIES", 12, False)]
+    main = [(40, 40, "JAN KUESTER RESUME", 24, False),
+            (40, 120, "EXPERIENCE", 11, True),
+            (40, 146, "Fullstack Javascript Engineer", 10, True), (250, 146, "University of Bremen, 2016/09 - now", 10, False),
+            (50, 162, "Invent a realtime classroom management using Meteor and React", 10, False),
+            (50, 178, "Design software architecture and leading development", 10, False),
+            (40, 204, "Scientific Employee / Software Development", 10, True),
+            (270, 204, "University of Bremen, 2012 - 2014", 10, False),
+            (50, 220, "Invented a flexible assessment framework, targeting industrial trainees", 10, False),
+            (50, 236, "Supervised software development lifecycle", 10, False),
+            (40, 262, "Student Assistant / Programmer", 10, True), (260, 262, "otulea.uni-bremen.de, 2010 - 2011", 10, False),
+            (50, 278, "Realized an online diagnosis platform for workforce literacy", 10, False),
+            (50, 436, "Modeled software design, implemented various prototypes", 10, False),
+            (40, 470, "EDUCATION", 11, True),
+            (40, 496, "Master Studies Digital Media", 10, True), (250, 496, "University of Bremen, 2012 - 2015", 10, False),
+            (50, 512, "Inter-cultural classes in English, covering special topics", 10, False)]
+    pdf = tmp_path / "centred_sidebar.pdf"
+    make(pdf, main + side)
+    data = read(pdf)
+    assert jobs(data) == [("University of Bremen", "Fullstack Javascript Engineer", "2016-09..present"),
+                          ("University of Bremen", "Scientific Employee / Software Development", "2012..2014"),
+                          ("otulea.uni-bremen.de", "Student Assistant / Programmer", "2010..2011")]
+    assert data["skills"] == ["JavaScript", "Meteor", "Blaze", "MongoDB", "Git", "Webstorm", "Terminal"]
+
+
+def test_certificates_with_their_issuer_under_them_in_smaller_type_or_behind_them(tmp_path):
+    """A Korean sidebar: each certificate over its issuer and year in smaller type ("AICE
+    Associate" / "KT · 2024"); a job-site export: the issuer behind the name on one row
+    ("ATC자격시험 CAD 2급 한국ATC센터", "1종보통운전면허 경찰청(운전면허시험관리단)")."""
+    pdf = tmp_path / "certs.pdf"
+    make(pdf, [
+        (40, 50, "서준호", 18, True, CJK),
+        (40, 100, "Certificates", 11, True),
+        (40, 122, "AICE Associate", 8.5, False), (40, 134, "KT · 2024", 7.5, False, CJK),
+        (40, 156, "컴퓨터활용능력 1급", 8.5, False, CJK), (40, 168, "대한상공회의소", 7.5, False, CJK),
+        (40, 190, "SQLD", 8.5, False), (40, 202, "한국데이터산업진흥원 · 2021", 7.5, False, CJK),
+        (300, 100, "자격증", 11, True, CJK),
+        (300, 122, "-", 8, False), (330, 122, "ATC자격시험 CAD 2급 한국ATC센터", 8, False, CJK),
+        (300, 140, "-", 8, False), (330, 140, "1종보통운전면허 경찰청(운전면허시험관리단)", 8, False, CJK),
+        (300, 158, "-", 8, False), (330, 158, "정보기술자격(ITQ) 한글엑셀(한셀) A등급 한국생산성본부", 8, False, CJK),
+    ])
+    assert sorted(read(pdf)["certifications"]) == sorted([
+        "AICE Associate", "컴퓨터활용능력 1급", "SQLD", "ATC자격시험 CAD 2급", "1종보통운전면허",
+        "정보기술자격(ITQ) 한글엑셀(한셀) A등급"])
+
+
+def test_labelled_technology_rows_in_the_header_block_without_a_skills_section(tmp_path):
+    """latexcv's classic template: "Status: / Fields: / Techs: / Activities:" rows beside the
+    contact details, no skills section. The technology rows are the skills; the status,
+    fields and activities rows are not."""
+    pdf = tmp_path / "header_rows.pdf"
+    make(pdf, [
+        (40, 40, "JAN KUESTER RESUME", 22, False),
+        (40, 80, "Status: M.Sc. Digital Media, Scientific Employee", 9, False), (470, 80, "Bremen, Germany", 9, False),
+        (40, 94, "Fields: Software Engineering, Consulting, Scrum, Usability", 9, False),
+        (470, 94, "www.example.com", 9, False),
+        (40, 108, "Techs: Meteor, Javascript, Mongo, Bootstrap, Bash, Git, Webstorm", 9, False),
+        (470, 108, "info@example.com", 9, False),
+        (40, 122, "Activities: Global Game Jam, Open Source, Fitness", 9, False),
+        (250, 160, "Experience", 14, False),
+        (40, 186, "IT Consultant for IBM XPages and Notes Domino - We4IT GmbH Bremen", 10, True),
+        (480, 186, "2014 - 2016", 10, False),
+        (50, 202, "Realize projects in XPages and We4IT Aveedo, monitor project status", 9, False),
+    ])
+    data = read(pdf)
+    assert data["skills"] == ["Meteor", "Javascript", "Mongo", "Bootstrap", "Bash", "Git", "Webstorm"]
+    assert jobs(data) == [("We4IT GmbH Bremen", "IT Consultant for IBM XPages and Notes Domino", "2014..2016")]
+
+
+def test_skills_headings_named_otherwise_and_a_label_naming_several_groups(tmp_path):
+    """"Languages and Frameworks" (programming, not spoken languages) and "사용가능기술" head
+    skills sections; "Infrastructures, Frameworks, and Software:" is one label before its list."""
+    pdf = tmp_path / "skill_headings.pdf"
+    make(pdf, [
+        (50, 50, "Sizhe Yuen", 20, True),
+        (50, 100, "Languages and Frameworks", 14, True),
+        (50, 120, "Programming Languages", 10, True), (200, 120, "Java, Python, Haskell, Go", 10, False),
+        (50, 134, "Tools and Frameworks", 10, True), (200, 134, "Linux, Git, pandas, Slurm", 10, False),
+        (50, 170, "Skills", 14, True),
+        (50, 190, "Infrastructures, Frameworks, and Software: Git/Mercurial, PyTorch, Figma", 10, False),
+        (50, 230, "사용가능기술", 14, True, CJK),
+        (50, 250, "• 분석툴: sklearn, Tensorflow, matlab", 10, False, CJK),
+    ])
+    assert read(pdf)["skills"] == ["Java", "Python", "Haskell", "Go", "Linux", "Git", "pandas", "Slurm",
+                                   "Git/Mercurial", "PyTorch", "Figma", "sklearn", "Tensorflow", "matlab"]
+
+
+def test_a_dated_entry_at_the_foot_of_the_page_is_no_page_footer(tmp_path):
+    """AltaCV: the last school near the page's foot, its period right under it (after an icon
+    that reads "Date:"): the period is the school's, not a footer date."""
+    pdf = tmp_path / "foot.pdf"
+    make(pdf, [
+        (50, 50, "Marissa Mayer", 20, True),
+        (50, 690, "EDUCATION", 14, True),
+        (50, 712, "M.S. in Computer Science", 11, False), (50, 726, "Stanford University", 10, True),
+        (50, 740, "Sept 1997 – June 1999", 9, False, CJK),
+        (50, 768, "B.S. in Symbolic Systems", 11, False), (50, 782, "Stanford University", 10, True),
+        (50, 796, "Sept 1993 – June 1997", 9, False, CJK),
+    ])
+    edu = [(e["school"], e["degree"], normalize_period(e["period"])) for e in read(pdf)["education"]]
+    assert edu == [("Stanford University", "M.S. in Computer Science", "1997-09..1999-06"),
+                   ("Stanford University", "B.S. in Symbolic Systems", "1993-09..1997-06")]
