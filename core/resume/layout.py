@@ -31,7 +31,9 @@ _HYPHENS_RE = re.compile(r"[-\u2010\u2011]{2,}")
 _KO_UNIT_RE = re.compile(r"(?<=\d) (?=(?:년|월|일|급|점|건|명|개|차)(?:\W|$|[가-힣]))")
 _PAGE_NO_RE = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:/|of)\s*\d{1,3})?$|^.{0,40}\s[-–—|]\s*\d{1,3}\s*/\s*\d{1,3}$", re.I)
 _DURATION_RE = re.compile(r"^\(?(?:만|총|약|about|approx\.?)?\s*\d+\+?\s*(?:years?|yrs?|months?|mos?|년|개월)(?:\s*\d+\s*(?:months?|mos?|개월))?\)?$", re.I)
-_TEXT_ROW_RE = re.compile(r"^(?:[-•·▪●◦*‣■□▶►➢✓✔◆◇❖➤→✦–]|\d{1,2}[.)]\s)|^[a-z]")
+# a bullet, or a line going on in lower case ("eCloudValley", "iOS Developer": a camel-case name
+# starts a title, not a wrapped line)
+_TEXT_ROW_RE = re.compile(r"^(?:[-•·▪●◦*‣■□▶►➢✓✔◆◇❖➤→✦–]|\d{1,2}[.)]\s)|^[a-z](?![a-z]*[A-Z])")
 
 
 def clean_text(text: str) -> str:

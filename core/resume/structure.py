@@ -192,9 +192,11 @@ _SKILL_LABEL_RE = re.compile(r"^\s*([^:：]{1,30})[:：]\s*(?:\|\s*)?")
 _LABEL_WORDS = r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}"  # title-case words, no acronyms ("SPI") or versions
 _LABEL_LIST_RE = re.compile(rf"^\s*({_LABEL_WORDS}(?:\s*,\s*(?:and\s+|&\s+)?{_LABEL_WORDS}){{1,3}}|"
                             rf"{_LABEL_WORDS}\s+(?:and|&)\s+{_LABEL_WORDS})\s*[:：]\s*(?=\S+.*,)")
-_SKILL_LEAD_RE = re.compile(r"^(?:(?:highly\s+)?proficient\s+(?:in|with)|fluent\s+in|experienced?\s+"
+_SKILL_LEAD_RE = re.compile(r"^(?:(?:also\s+|highly\s+)?proficient\s+(?:in|with)|fluent\s+in|experienced?\s+"
                             r"(?:in|with)|familiar\s+with|knowledge\s+of|basic\s+knowledge\s+of|"
                             r"skilled\s+in|and|or|&)\s+", re.I)
+_PROFICIENT_RE = re.compile(r"(?i)^(?:also\s+)?(?:highly\s+|very\s+)?(?:proficient|skilled|experienced|fluent)\s+"
+                            r"(?:in|with)\s+([^,.;:()]{2,60})")
 _PROJECT_LABEL_RE = re.compile(r"^(?:(?:personal|side|academic|team|group|capstone|course|school|"
                                r"open[- ]source|research)\s+)?project\s*[:：]\s*", re.I)
 _TECH_LABEL_RE = re.compile(r"^(?:tech(?:nologies|\s*stack)?|stack|tools|built\s+with|사용\s*기술|"
@@ -550,7 +552,9 @@ def split_sections(lines: list[LayoutLine]) -> tuple[list[LayoutLine], list[Sect
             sections.append(Section(sec, ln, body=body))
             continue
         if (current is not None and current.name != "cover_letter" and like_known(ln)
-                and (_looks_like_header(ln, body) or (styles and _header_form(ln) and ln.size >= 1.15 * body))):
+                and (_looks_like_header(ln, body) or (styles and _header_form(ln) and ln.size >= 1.15 * body))
+                and not (current.name == "education" and _DEGREE_RE.match(ln.text.strip()))):
+            # ("MASTER OF ARTS" set like a heading under EDUCATION is an entry's degree, no group)
             style = (round(ln.size, 1), ln.bold)
             if not current.name.startswith("other:") and (not current.lines or sub_style == (current.name, style)):
                 # "Experiences" / "Work", "Computer Skills" / "Experienced tools" ... "Novice
@@ -1228,10 +1232,13 @@ def _education(section: Section, certificates: list[LayoutLine] | None = None) -
         if school is None and "degree" in kinds and e.body and not _bullet(e.body[0])[0]:
             # "Diploma in Full Stack Web Development" (bold) / "School of Information Technology,
             # Kathmandu, Nepal" (body type): the degree's title, then its school under it
-            first = _trim(_split_top(e.body[0])[0])
-            if (_SCHOOL_RE.search(first) and not _DEGREE_RE.match(first) and not _sentence_like(first)
-                    and len(first.split()) <= 8 and not _EDU_LABEL_RE.match(first)):
-                school = first
+            # ("Major in Engineering, University B, Los Angeles, USA.": the school is the part
+            # that names one, after the field)
+            for first in [_trim(x) for x in _split_top(" ".join(e.body[:2]))][:3]:
+                if (_SCHOOL_RE.search(first) and not _DEGREE_RE.match(first) and not _sentence_like(first)
+                        and len(first.split()) <= 8 and not _EDU_LABEL_RE.match(first)):
+                    school = first
+                    break
         if school is None:
             # "MIT", "CalTech", "UC San Diego": the first part that is no degree, field, place
             # or an education sub-heading ("Coursework", "Thesis")
@@ -1442,6 +1449,10 @@ def _skill_item_ok(s: str) -> bool:
         return False  # a spoken language is no technical skill (the languages section has it)
     if is_label(s) or vocab_section(s) in _MAIN_SECTIONS or _KO_PROSE_RE.search(s):
         return False
+    if _URL_RE.search(s) or re.match(r"(?i)^(?:https?:|//)", s):
+        return False  # a contact link beside the skills ("https://githu b.co m/jo hnyD")
+    if re.match(r"^[a-z]+\s+[a-z]+\s+[a-z]+\b", s) and not _PLAIN_TECH.intersection(s.lower().split()):
+        return False  # "grew up bilingual (...)": three plain lower-case words, a sentence's piece
     # "utilizing PySpark", "by analyzing trade-offs": a phrase cut out of a sentence
     return not re.match(r"^(?:by|using|utilizing|with|for|to|from|in|on|of|the|a|an|such as|including|"
                         r"based on|as|via|through|etc)(?:\s|$)", s, re.I)
@@ -1497,6 +1508,12 @@ def _skills(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
                 body = body[m.end():]
             elif is_label(body.split(" ", 1)[0]) and len(body.split(" ", 1)) > 1 and re.search(r"[,•·]", body):
                 body = body.split(" ", 1)[1]  # "DevOps AWS, Docker": a group word before the list
+            lead = _PROFICIENT_RE.match(body)
+            if lead and (_sentence_like(body) or _prose(body)):
+                # "Also proficient in Adobe Photoshop and Illustrator, grew up bilingual ...": a
+                # sentence whose first clause names skills; the rest is no list
+                items.extend(_split_and(lead.group(1).strip()))
+                continue
             if _sentence_like(body) and not re.search(r"[,|;•·]", body):
                 continue  # a sentence in the skills section, not a list
             if _prose(body):

@@ -208,3 +208,54 @@ def test_a_dated_entry_at_the_foot_of_the_page_is_no_page_footer(tmp_path):
     edu = [(e["school"], e["degree"], normalize_period(e["period"])) for e in read(pdf)["education"]]
     assert edu == [("Stanford University", "M.S. in Computer Science", "1997-09..1999-06"),
                    ("Stanford University", "B.S. in Symbolic Systems", "1993-09..1997-06")]
+
+
+def test_a_company_named_in_camel_case_keeps_its_flush_right_period(tmp_path):
+    """A company-first LaTeX resume: "eCloudValley Digital Technology" (bold) with its period
+    flush right, the role under it. A name starting in lower case is no wrapped line: its period
+    stays on its row and does not move up to the job above."""
+    pdf = tmp_path / "camel.pdf"
+    make(pdf, [
+        (38, 40, "Hugo Lin", 18, True),
+        (34, 90, "Internship Experience", 12, True),
+        (38, 110, "Futurenest", 10.9, True), (420, 110, "December 2024 - January 2025", 10.9, False),
+        (38, 125, "R&D Engineer", 9, False), (480, 125, "Taipei, Taiwan", 9, False),
+        (45, 141, "- Shipped Django APIs (100% test coverage), containerized via AWS ECR.", 10, False),
+        (38, 170, "eCloudValley Digital Technology", 10.9, True), (440, 170, "March 2024 - May 2024", 10.9, False),
+        (38, 185, "Cloud Engineer", 9, False), (480, 185, "New Taipei, Taiwan", 9, False),
+        (45, 201, "- Led a 5-member agile team to build a serverless AWS Bedrock solution.", 10, False),
+        (38, 230, "PEGATRON Corporation", 10.9, True), (440, 230, "July 2023 - August 2023", 10.9, False),
+        (38, 245, "AI Engineer", 9, False), (480, 245, "Taipei, Taiwan", 9, False),
+        (45, 261, "- Developed and presented a Smart Manufacturing LLM POC to the CTO.", 10, False),
+    ])
+    assert jobs(read(pdf)) == [("Futurenest", "R&D Engineer", "2024-12..2025-01"),
+                               ("eCloudValley Digital Technology", "Cloud Engineer", "2024-03..2024-05"),
+                               ("PEGATRON Corporation", "AI Engineer", "2023-07..2023-08")]
+
+
+def test_degrees_set_like_headings_and_schools_named_inside_a_comma_list(tmp_path):
+    """best-resume-ever's side-bar layout: under EDUCATION each degree in capitals set like a
+    heading ("MASTER OF ARTS"), then "Major in ..., University A, New York, USA." The degree
+    is an entry's, not a group heading, and the school is the part that names one."""
+    pdf = tmp_path / "degrees.pdf"
+    make(pdf, [
+        (250, 40, "JOHN DOE", 20, False),
+        (250, 200, "EXPERIENCE", 14, False),
+        (250, 222, "COMPANY A - Developer", 14.3, False), (250, 238, "since January 2016", 12, False),
+        (250, 252, "Programming and watching cute cat videos.", 12, False),
+        (250, 420, "EDUCATION", 14, False),
+        (250, 450, "MASTER OF ARTS", 14.3, False),
+        (250, 466, "Major in Hacking and Computer Penetration,", 12, False),
+        (250, 480, "University A, New York, USA.", 12, False),
+        (250, 502, "BACHELOR OF SCIENCE", 14.3, False),
+        (250, 519, "Major in Engineering, University B, Los Angeles, USA.", 12, False),
+        (250, 571, "SKILLS", 14, False),
+        (250, 590, "https://github.com/johnyD", 12, False),
+        (267, 610, "HTML5", 9.8, False), (330, 610, "CSS3", 9.8, False), (390, 610, "Docker", 9.8, False),
+        (250, 630, "Also proficient in Adobe Photoshop and Illustrator, grew up bilingual (English and Klingon).", 9, False),
+    ])
+    data = read(pdf)
+    assert [(e["school"], e["degree"]) for e in data["education"]] == [("University A", "Master of Arts"),
+                                                                     ("University B", "Bachelor of Science")]
+    assert jobs(data) == [("COMPANY A", "Developer", "2016-01..present")]
+    assert data["skills"] == ["HTML5", "CSS3", "Docker", "Adobe Photoshop", "Illustrator"]
