@@ -118,6 +118,7 @@ _SEP_RE = re.compile(r"\s*(?:\||•|·|\s[-–—:]\s|—|–|\t|,|;)\s*")
 _HEAD_LABEL_RE = re.compile(r"(?i)(?:^|(?<=[\s|]))(?:dates?|period|location|duration|기간|위치|근무지|소재지)\s*[:：]")
 _AT_RE = re.compile(r"\s+(?:at|@)\s+|^@\s*|(?<=\S)@(?=\s)", re.I)
 
+_KO_ROLE_WORD_RE = re.compile(r"(?:개발|엔지니어|담당|사원|팀장|인턴|연구원|매니저|디자이너|기획|운영|관리)$")
 _ROLE_WORDS = {
     "engineer", "engineers", "developer", "manager", "scientist", "analyst", "intern", "internship",
     "lead", "designer", "architect", "consultant", "researcher", "assistant", "associate",
@@ -758,7 +759,7 @@ def _head_parts(entry: Entry) -> list[tuple[str, bool]]:
         text = re.sub(r"(?<=\S)\s+@(?=[^\s@])", lambda m: _at_sign(m.string, m.end()), text)
         chunks = [c for c in _AT_RE.split(text)]
         for ci, chunk in enumerate(chunks):
-            pieces = [q for p in _split_top(chunk) if _trim(p) for q in _legal_prefix_split(_trim(p))]
+            pieces = [q for p in _split_top(chunk) if _trim(p) for q in _title_pieces(_trim(p))]
             for pi, p in enumerate(pieces):
                 if _LEGAL_RE.match(p) and parts:
                     parts[-1] = (parts[-1][0] + ", " + p, parts[-1][1])
@@ -775,6 +776,29 @@ def _at_sign(text: str, end: int) -> str:
 
 
 _KO_LEGAL_PREFIX_RE = re.compile(r"^((?:\(주\)|㈜|주식회사)\s*\S+)\s+(\S.*)$")
+
+
+# "애드원 플랫폼 개발 사원": a Korean job site's title row - the employer, then the department
+# and the rank in one run (the rank last)
+_KO_RANK_ROW_RE = re.compile(r"^([가-힣A-Za-z0-9&.]*[가-힣][가-힣A-Za-z0-9&.]*)\s+(\S.*\s(?:사원|주임|대리|과장|차장|부장|팀장|"
+                             r"인턴|선임|책임|수석|매니저|연구원|이사))$")
+
+
+_KO_RANK_END_RE = re.compile(r"\s(?:사원|주임|대리|과장|차장|부장|팀장|인턴|선임|책임|수석|매니저|이사)$")
+
+
+def _rank_row_split(p: str) -> list[str]:
+    m = _KO_RANK_ROW_RE.match(p)
+    if not m or len(m.group(1)) < 2 or _KO_ROLE_WORD_RE.search(m.group(1)):
+        return [p]
+    return [m.group(1), m.group(2)]
+
+
+def _title_pieces(p: str) -> list[str]:
+    """A title field cut at a Korean legal prefix ("(주)프라뱅 | 정보보호 담당자 사원") or, without
+    one, at the employer of a rank row ("애드원 | 플랫폼 개발 사원")."""
+    pieces = _legal_prefix_split(p)
+    return pieces if len(pieces) > 1 else _rank_row_split(p)
 
 
 def _legal_prefix_split(p: str) -> list[str]:
@@ -990,8 +1014,11 @@ def _experience(section: Section) -> list[dict[str, Any]]:
         roles = [(role_score(p) - (2 if company_score(p, at) >= 3 else 0), -i, p) for i, p, at in cands]
         roles = [r for r in roles if r[0] > 0]
         role_parts: set[str] = set()
+        ranked = [p for _, p, _ in cands if _KO_RANK_END_RE.search(p) and len(p.split()) <= 5]
         if "role" in named:
             role = named["role"]
+        elif len(ranked) == 1:
+            role = ranked[0]  # "플랫폼 개발 사원": a title with its rank, over a duty line ("... 개발 담당")
         elif roles:
             role = max(roles)[2]
             # "Manager, Data Engineer": two titles one comma apart are one role as written
@@ -1199,7 +1226,10 @@ def _education(section: Section, certificates: list[LayoutLine] | None = None) -
         split: list[str] = []
         for p in parts:
             m = re.match(r"^(\S*(?:대학교|대학원|대학|고등학교|학교|과학기술원))\s+(.+)$", p)
-            split.extend([m.group(1), m.group(2)] if m else [p])
+            # "IOT 사물인터넷 개발자 양성 과정 한국직업능력교육원": a course, then the institution that ran it
+            c = re.match(r"^(.*(?:과정|교육|course|program(?:me)?|bootcamp))\s+(\S*(?:교육원|학원|아카데미|캠퍼스|"
+                         r"대학교|진흥원|센터))$", p, re.I)
+            split.extend([m.group(1), m.group(2)] if m else [c.group(2), c.group(1)] if c else [p])
         parts = split
         kinds = []
         for p in parts:

@@ -140,6 +140,12 @@ def _style_split(spans: list[dict]) -> str | None:
     if len(runs) != 2 or not runs[0][0] or runs[1][0]:
         return None
     first, second = clean_text(runs[0][1]), clean_text(runs[1][1])
+    if _italic_run(spans) and len(first.split()) <= 6 and 1 <= len(second.split()) <= 6 and (
+            re.match(r"[^\W\d_]", first) and re.match(r"[^\W\d_]", second)
+            and not re.search(r"[.!?:;,|]$", second)):
+        # "Skyscanner, Edinburgh" (bold) then "Software Engineering Intern" (italic): a LaTeX
+        # title line, employer then role, told apart only by their type
+        return f"{first} | {second}"
     text = f"{first} {second}"
     letters = [c for c in text if c.isalpha()]
     if not letters or any(not (c.isascii() and c.isupper()) for c in letters):
@@ -149,6 +155,13 @@ def _style_split(spans: list[dict]) -> str | None:
             or re.search(r"[.:;,|]$", first) or re.search(r"[.!?]$", second)):
         return None
     return f"{first} | {second}"
+
+
+def _italic_run(spans: list[dict]) -> bool:
+    """The line's plain (not bold) words are all set in italics."""
+    plain = [s for s in spans if s["text"].strip() and not _is_bold(s)]
+    return bool(plain) and all(s["flags"] & 2 or re.search(r"(?i)italic|oblique|-it$|ti\d+$", s["font"])
+                               for s in plain)
 
 
 def _layout_page(page: pymupdf.Page, number: int) -> LayoutPage:

@@ -25,6 +25,13 @@ def make(path, items, *, width=595, height=842) -> None:
     page.insert_font(fontname=CJK, fontbuffer=pymupdf.Font("cjk").buffer)
     for it in items:
         x, y, text, size, bold = it[:5]
+        if isinstance(text, list):  # pieces [(text, base-14 font)] set one after the other on one line
+            tw = pymupdf.TextWriter(page.rect)
+            at = pymupdf.Point(x, y)
+            for piece, name in text:
+                _, at = tw.append(at, piece, font=pymupdf.Font(name), fontsize=size)
+            tw.write_text(page)
+            continue
         font = it[5] if len(it) > 5 else ("hebo" if bold else "helv")
         if font == ICON:
             font = "cour"  # renamed below: Courier is used for nothing else
@@ -259,3 +266,43 @@ def test_degrees_set_like_headings_and_schools_named_inside_a_comma_list(tmp_pat
                                                                      ("University B", "Bachelor of Science")]
     assert jobs(data) == [("COMPANY A", "Developer", "2016-01..present")]
     assert data["skills"] == ["HTML5", "CSS3", "Docker", "Adobe Photoshop", "Illustrator"]
+
+
+def test_employer_in_bold_then_role_in_italics_on_one_line(tmp_path):
+    """A LaTeX CV: "\\textbf{Skyscanner, Edinburgh} \\textit{Software Engineering Intern}" with the
+    period flush right: employer and role told apart only by their type."""
+    pdf = tmp_path / "bold_italic.pdf"
+    make(pdf, [
+        (50, 50, "Sizhe Yuen", 20, True),
+        (50, 100, "Work experience", 14, True),
+        (50, 122, [("Skyscanner, Edinburgh", "hebo"), (" Software Engineering Intern", "heit")], 10, False),
+        (420, 122, "June 2018-September 2019", 10, False),
+        (50, 136, "Part of the data platform team which provided logging and alerting services.", 10, False),
+        (50, 162, [("KPMG China, Hong Kong", "hebo"), (" Trainee", "heit")], 10, False),
+        (440, 162, "May-August 2016", 10, False),
+        (50, 176, "Wrote VBA modules in Word to create custom toolbars with useful macros.", 10, False),
+    ])
+    assert jobs(read(pdf)) == [("Skyscanner", "Software Engineering Intern", "2018-06..2019-09"),
+                               ("KPMG China", "Trainee", "2016-05..2016-08")]
+
+
+def test_korean_job_site_rows_employer_department_rank_and_a_course_with_its_institution(tmp_path):
+    """A JobKorea export: "2021. 03 ~ 2023. 06 | 애드원 플랫폼 개발 사원" (employer, department and
+    rank in one run) over a duty line ("... 개발 담당"); under 교육 "IOT 사물인터넷 개발자 양성
+    과정 한국직업능력교육원" (the course, then the institution that ran it)."""
+    pdf = tmp_path / "jobkorea.pdf"
+    make(pdf, [
+        (30, 40, "이정우", 17, False, CJK),
+        (30, 100, "경력", 12.5, False, CJK),
+        (52, 130, "2023. 12 ~ 2024. 06", 8, False), (144, 130, "(주)프라뱅 정보보호 담당자 사원", 8, False, CJK),
+        (144, 150, "사용자 솔루션 보안 담당", 8, False, CJK),
+        (52, 190, "2021. 03 ~ 2023. 06", 8, False), (144, 190, "애드원 플랫폼 개발 사원", 8, False, CJK),
+        (144, 210, "자사 관리자 웹 프론트엔드 개발 담당", 8, False, CJK),
+        (30, 260, "교육", 12.5, False, CJK),
+        (52, 290, "2022. 03 ~ 2022. 09", 8, False), (144, 290, "IOT 사물인터넷 개발자 양성 과정 한국직업능력교육원", 8, False, CJK),
+        (144, 310, "Ubuntu 환경에서 Mysql 데이터베이스 구축 및 Java / Spring 를 이용한 웹/앱 개발을 교육 받고,", 8, False, CJK),
+    ])
+    data = read(pdf)
+    assert jobs(data) == [("(주)프라뱅", "정보보호 담당자 사원", "2023-12..2024-06"),
+                          ("애드원", "플랫폼 개발 사원", "2021-03..2023-06")]
+    assert [(e["school"], e["degree"]) for e in data["education"]] == [("한국직업능력교육원", "IOT 사물인터넷 개발자 양성 과정")]
