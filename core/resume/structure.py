@@ -991,7 +991,7 @@ def _nested(entries: list[Entry]) -> list[Entry]:
 def _experience(section: Section) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for e in _nested(_entries(section.lines, section.body)):
-        parts = [(p, at) for p, at in _head_parts(e) if not _sentence_like(p, 12)]
+        parts = [(q, at) for p, at in _head_parts(e) if not _sentence_like(p, 12) for q in _employer_in_brackets(p)]
         # "Santa Clara, CA": a part followed by a state or country is a city
         loc = [is_location(p) or (i > 0 and i + 1 < len(parts) and _is_region(parts[i + 1][0])
                                   and company_score(p) == 0 and role_score(p) == 0)
@@ -1070,6 +1070,24 @@ def _experience(section: Section) -> list[dict[str, Any]]:
                     "location": location, "achievements": body, "source": e.head[0].source(),
                     "confidence": conf, "uncertain": conf < UNCERTAIN_BELOW})
     return out
+
+
+_BRACKETED_RE = re.compile(r"(.+?)\s*\(([^()]{2,60})\)")
+
+
+def _employer_in_brackets(p: str) -> list[str]:
+    """"IT Consultant for IBM XPages (We4IT GmbH Bremen)", "Student Assistant (otulea.uni-bremen.de)":
+    a title (role words) with its employer in brackets behind it is two fields. A bracket that
+    names no organisation ("(Summer)", "(Remote)") or follows no title stays."""
+    m = _BRACKETED_RE.fullmatch(p.strip())
+    if not m:
+        return [p]
+    lead, inner = m.group(1).strip(), m.group(2).strip()
+    org = (company_score(inner) > 0 or _SCHOOL_RE.search(inner)
+           or re.fullmatch(r"[\w-]+(?:\.[\w-]+)*\.[a-z]{2,3}", inner))
+    if not org or is_location(inner) or is_duration(inner) or role_score(lead) == 0:
+        return [p]  # ("Devsisters (Studio Kingdom)": a company with its studio is one name)
+    return [lead, inner]
 
 
 def _merge_repeats(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -306,3 +306,23 @@ def test_korean_job_site_rows_employer_department_rank_and_a_course_with_its_ins
     assert jobs(data) == [("(주)프라뱅", "정보보호 담당자 사원", "2023-12..2024-06"),
                           ("애드원", "플랫폼 개발 사원", "2021-03..2023-06")]
     assert [(e["school"], e["degree"]) for e in data["education"]] == [("한국직업능력교육원", "IOT 사물인터넷 개발자 양성 과정")]
+
+
+def test_a_title_with_its_employer_in_brackets(tmp_path):
+    """latexcv's rows template: "IT Consultant for IBM XPages and Notes Domino (We4IT GmbH Bremen)"
+    with the period flush right; the employer is the bracket's, a season in brackets is no employer."""
+    pdf = tmp_path / "brackets.pdf"
+    make(pdf, [
+        (40, 40, "Jan Kuester", 20, True),
+        (40, 90, "Experience", 14, True),
+        (40, 112, "IT Consultant for IBM XPages and Notes Domino (We4IT GmbH Bremen)", 10, True),
+        (480, 112, "2014 - 2016", 10, False),
+        (50, 128, "Realize projects in XPages and We4IT Aveedo, monitor project status", 9, False),
+        (40, 152, "Student Assistant / Programmer (otulea.uni-bremen.de)", 10, True), (480, 152, "2010 - 2011", 10, False),
+        (50, 168, "Realized an online diagnosis platform for workforce literacy development", 9, False),
+        (40, 192, "Programmer Trainee (Summer) - New Modern Technology Ltd.", 10, True), (480, 192, "2017", 10, False),
+        (50, 208, "Worked on a financial analysis system with J2EE and Hibernate", 9, False),
+    ])
+    assert jobs(read(pdf)) == [("We4IT GmbH Bremen", "IT Consultant for IBM XPages and Notes Domino", "2014..2016"),
+                               ("otulea.uni-bremen.de", "Student Assistant / Programmer", "2010..2011"),
+                               ("New Modern Technology Ltd.", "Programmer Trainee (Summer)", "2017")]
