@@ -1557,9 +1557,11 @@ def _skills(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
             elif is_label(body.split(" ", 1)[0]) and len(body.split(" ", 1)) > 1 and re.search(r"[,•·]", body):
                 body = body.split(" ", 1)[1]  # "DevOps AWS, Docker": a group word before the list
             lead = _PROFICIENT_RE.match(body)
-            if lead and (_sentence_like(body) or _prose(body)):
+            if (lead and (_sentence_like(body) or _prose(body))
+                    and not re.match(r"\s*,\s*(?:and\s+)?[A-Z0-9]", body[lead.end():])):
                 # "Also proficient in Adobe Photoshop and Illustrator, grew up bilingual ...": a
-                # sentence whose first clause names skills; the rest is no list
+                # sentence whose first clause names skills; the rest is no list (a list goes on
+                # with more names: "Proficient in Windows, Microsoft Word, and Excel")
                 items.extend(_split_and(lead.group(1).strip()))
                 continue
             if _sentence_like(body) and not re.search(r"[,|;•·]", body):

@@ -326,3 +326,17 @@ def test_a_title_with_its_employer_in_brackets(tmp_path):
     assert jobs(read(pdf)) == [("We4IT GmbH Bremen", "IT Consultant for IBM XPages and Notes Domino", "2014..2016"),
                                ("otulea.uni-bremen.de", "Student Assistant / Programmer", "2010..2011"),
                                ("New Modern Technology Ltd.", "Programmer Trainee (Summer)", "2017")]
+
+
+def test_a_proficiency_list_that_goes_on_with_names_stays_a_list(tmp_path):
+    """OpenResume's "Computer: Proficient in Windows and Mac OS, Microsoft Word, PowerPoint, and
+    Excel": unlike a sentence whose first clause names skills, the list goes on after the comma."""
+    pdf = tmp_path / "proficient.pdf"
+    make(pdf, [
+        (50, 50, "Laverne Lee", 20, True),
+        (50, 100, "SKILLS", 14, True),
+        (50, 120, "Computer: Proficient in Windows and Mac OS, Microsoft Word, PowerPoint, and Excel", 10, False),
+        (50, 134, "Social Media: Facebook, Twitter, Instagram", 10, False),
+    ])
+    assert read(pdf)["skills"] == ["Windows", "Mac OS", "Microsoft Word", "PowerPoint", "Excel",
+                                   "Facebook", "Twitter", "Instagram"]
