@@ -320,7 +320,10 @@ def _aligned(side: list[LayoutLine]) -> float:
     # a sidebar set centred (headings and items on one axis) is as much a column
     axis = median((r.x0 + r.x1) / 2 for r in rows)
     centred = sum(abs((r.x0 + r.x1) / 2 - axis) <= 12 for r in rows) if len(rows) >= 5 else 0
-    return max(len(at_edge) + len(second), centred) / len(rows)
+    # a left column set flush right against the gutter (an HTML-printed "left-right" layout)
+    right = max(r.x1 for r in rows)
+    flush = sum(right - r.x1 <= 6 for r in rows) if len(rows) >= 8 else 0
+    return max(len(at_edge) + len(second), centred, flush) / len(rows)
 
 
 def _gutter_score(lines: list[LayoutLine], x: float) -> float:

@@ -340,3 +340,34 @@ def test_a_proficiency_list_that_goes_on_with_names_stays_a_list(tmp_path):
     ])
     assert read(pdf)["skills"] == ["Windows", "Mac OS", "Microsoft Word", "PowerPoint", "Excel",
                                    "Facebook", "Twitter", "Instagram"]
+
+
+def test_two_columns_the_left_one_set_flush_right_against_the_gutter(tmp_path):
+    """best-resume-ever's left-right layout: the left column (experience, contact) set flush
+    right against the gutter, the right one (education, skills) flush left from it, their
+    headings side by side. Each column is read on its own."""
+    def right_at(x1, y, text, size, bold=False):
+        return (x1 - pymupdf.get_text_length(text, fontname="hebo" if bold else "helv", fontsize=size),
+                y, text, size, bold)
+    left = [right_at(286, 300, "Experience", 17.6, True), right_at(286, 330, "Company A", 15, True),
+            right_at(286, 350, "Developer", 15), right_at(286, 370, "since January 2016", 15),
+            right_at(286, 390, "Programming and watching cute cat videos.", 11),
+            right_at(286, 420, "Company B", 15, True), right_at(286, 440, "Frontend Developer", 15),
+            right_at(286, 460, "January 2015 - December 2015", 15),
+            right_at(286, 480, "Fulfillment of extremely important tasks.", 11),
+            right_at(286, 520, "Contact", 17.6, True), right_at(286, 545, "john.doe@email.com", 15),
+            right_at(286, 565, "1234 Broadway", 15)]
+    right = [(310, 300, "Education", 17.6, True), (310, 330, "Master of Arts", 15, True),
+             (310, 350, "Major in Hacking, University A,", 15, False), (310, 368, "New York, USA.", 15, False),
+             (310, 400, "Bachelor of Science", 15, True),
+             (310, 420, "Major in Engineering, University B,", 15, False), (310, 438, "Los Angeles, USA.", 15, False),
+             (310, 480, "Skills", 17.6, True), (310, 505, "HTML5", 15, False), (310, 525, "CSS3", 15, False),
+             (310, 545, "JavaScript", 15, False), (310, 565, "Docker", 15, False)]
+    pdf = tmp_path / "left_right.pdf"
+    make(pdf, [(200, 60, "JOHN DOE", 26, True)] + left + right)
+    data = read(pdf)
+    assert jobs(data) == [("Company A", "Developer", "2016-01..present"),
+                          ("Company B", "Frontend Developer", "2015-01..2015-12")]
+    assert [(e["school"], e["degree"]) for e in data["education"]] == [("University A", "Master of Arts"),
+                                                                     ("University B", "Bachelor of Science")]
+    assert data["skills"] == ["HTML5", "CSS3", "JavaScript", "Docker"]
