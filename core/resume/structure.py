@@ -183,7 +183,8 @@ _FIELD_RE = re.compile(r"\b(?:science|sciences|engineering|studies|administratio
                        re.I)
 _TABLE_HEAD_RE = re.compile(r"자격증명|발급기관|취득일|시행처|취득일자|issuer|issued by|date earned|근무기간|재직기간|회사명|"
                             r"직위|직급|담당업무|학교명|졸업여부|전공명|기간\s*\||"
-                            r"(?:^|\|)\s*(?:전공|기간|학위|구분)\s*(?=\||$)", re.I)  # a cell of its own
+                            r"(?:^|\|)\s*(?:전공|기간|학위|구분|교육\s*과정|과정명|교육명|기관명|회사|담당|비고|회고)\s*(?=\||$)",
+                            re.I)  # a cell of its own
 _EDU_LABEL_RE = re.compile(r"^(?:relevant\s+)?(?:course\s*work|courses|thesis|advisor|supervisor|honou?rs|awards|"
                            r"activities|minor|major|gpa|dean|exchange|study abroad|이수과목|논문)\b", re.I)
 _GPA_RE = re.compile(r"\b(?:gpa|cgpa|grade|학점)\b|\d\.\d+\s*/\s*\d", re.I)
@@ -1239,6 +1240,11 @@ def _education(section: Section, certificates: list[LayoutLine] | None = None) -
     skipped: list[tuple[int, LayoutLine, dict[str, Any]]] = []
     last_school: tuple[str, float] | None = None  # the school above and where its title starts
     for e in _entries(section.lines, section.body):
+        if len(e.head) > 1:
+            # a sentence left over above the entry (the end of a quote from the page before) is
+            # no part of its title
+            e.head = [ln for ln in e.head if not (_SENTENCE_END_RE.search(ln.text)
+                                                  and (_prose(ln.text) or len(ln.text.split()) > 12))] or e.head
         parts = _rejoin_cut_names(e)
         # "서울대학교 컴퓨터공학부 학사": Korean writes school, department and degree in one run
         split: list[str] = []
@@ -1290,8 +1296,11 @@ def _education(section: Section, certificates: list[LayoutLine] | None = None) -
         if school is None:
             # "MIT", "CalTech", "UC San Diego": the first part that is no degree, field, place
             # or an education sub-heading ("Coursework", "Thesis")
+            # (in a table row, "42 Seoul - 피신 | Shell, C": a course's name cell, in any script)
+            row = e.head[0].text.count(" | ") >= 2 and bool(e.period)
             school = next((p for p, k in zip(parts, kinds) if k == "other" and len(p.split()) <= 6
-                           and p[:1].isupper() and not _EDU_LABEL_RE.match(p)), None)
+                           and (p[:1].isupper() or row and re.match(r"[\d\uac00-\ud7a3]", p))
+                           and not _EDU_LABEL_RE.match(p)), None)
         if school is None:
             continue
         degree_parts = [p for p, k in zip(parts, kinds) if k in ("degree", "field")]
@@ -1327,7 +1336,8 @@ def _education(section: Section, certificates: list[LayoutLine] | None = None) -
             # no school word, no degree, no acronym: a paper title ("Balanced Graph Partition
             # Problems") or a school named without the word ("La Martiniere for Boys") - kept
             # below only when set as the section's school titles are
-            if (e.period and e.head[0].geometric and len(school.split()) >= 3 and role_score(school) == 0
+            row = e.head[0].text.count(" | ") >= 2  # a table row: its cells say what is what
+            if (e.period and e.head[0].geometric and (len(school.split()) >= 3 or row) and role_score(school) == 0
                     and not _CERT_WORD_RE.search(school)):
                 skipped.append((len(out), e.head[0], item))
             continue
@@ -1344,8 +1354,12 @@ def _education(section: Section, certificates: list[LayoutLine] | None = None) -
                 if deg and deg != degree:
                     s2, e2 = split_period(bp)
                     out.append({**item, "degree": _natural_case(deg), "period": bp, "start": s2, "end": e2})
+    # rows of one table without any school word ("42 Seoul", "멋쟁이 사자처럼", "구공팩토리" under a
+    # "기간 | 교육 과정" head): the table is the section's list of schools and courses
+    table = (not titles and len(skipped) >= 2 and all(ln.text.count(" | ") >= 2 for _, ln, _ in skipped)
+             and all(_same_style(ln, skipped[0][1]) and abs(ln.x0 - skipped[0][1].x0) <= 4 for _, ln, _ in skipped))
     for pos, ln, item in reversed(skipped):
-        if any(_same_style(ln, t) and abs(ln.x0 - t.x0) <= 4 for t in titles):
+        if table or any(_same_style(ln, t) and abs(ln.x0 - t.x0) <= 4 for t in titles):
             out.insert(pos, item)
     return out
 

@@ -371,3 +371,23 @@ def test_two_columns_the_left_one_set_flush_right_against_the_gutter(tmp_path):
     assert [(e["school"], e["degree"]) for e in data["education"]] == [("University A", "Master of Arts"),
                                                                      ("University B", "Bachelor of Science")]
     assert data["skills"] == ["HTML5", "CSS3", "JavaScript", "Docker"]
+
+
+def test_a_table_of_courses_without_school_words_under_education(tmp_path):
+    """A Korean 표 resume: under 교육 a "기간 | 교육 과정 | 배운 것 | 회고" table whose rows name
+    bootcamps without any school word ("42 Seoul - 피신", "멋쟁이 사자처럼 - 스타트업 스쿨")."""
+    rows = [("기간", "교육 과정", "배운 것", "회고"),
+            ("2022 08", "42 Seoul - 피신", "Shell, C", "링크"),
+            ("2021 09 - 11", "멋쟁이 사자처럼 - 스타트업 스쿨", "Django, Dart", "링크"),
+            ("2020 07 - 10", "구공팩토리 - 웹 개발", "Web, Js", "")]
+    items = [(125, 40, "김개발", 18, True, CJK), (125, 80, "교육", 13.8, True, CJK)]
+    for i, row in enumerate(rows):
+        for x, cell in zip((133, 205, 330, 430), row):
+            if cell:
+                items.append((x, 110 + 20 * i, cell, 8.1, False))
+    items += [(131, 200, "1. 42에서의 경험", 8.1, False, CJK),
+              (142, 220, "쉘 환경에서 파일 권한 관리, 검색, 스크립트를 이용해 문자열을 가공하는 것 등에 익숙해졌습니다.", 8.1, False, CJK)]
+    pdf = tmp_path / "course_table.pdf"
+    make(pdf, items)
+    edu = [(e["school"], normalize_period(e["period"])) for e in read(pdf)["education"]]
+    assert edu == [("42 Seoul", "2022-08"), ("멋쟁이 사자처럼", "2021-09..2021-11"), ("구공팩토리", "2020-07..2020-10")]
