@@ -22,8 +22,9 @@ the resume lists.
 The public corpus: when BIG20_RESUME_CORPUS names a folder holding the PDFs of
 bench/data/resume_corpus_manifest.json (not in this repository), they are scored against
 bench/data/resume_corpus_truth.json too, separately for the tuning half and the held-out half
-(split by source repository before any tuning) and the fresh set (split "fresh": further
-repositories added later, truth committed before intake first ran on them); the held-out half
+(split by source repository before any tuning) and the fresh sets (split "fresh": further
+repositories added later, truth committed before intake first ran on them, since folded into the
+tuning half, "first_split" keeps it; "fresh2": a third such set); the held-out half
 and the fresh sets also by layout kind (``heldout_by_layout``, ``fresh_by_layout``,
 ``fresh2_by_layout``; "fresh2" is a third unseen set, added the same way). Without the variable (or the folder) that part is skipped and says so.
 ``stored_junk`` lists every stored company, role, skill or certification that is a section
