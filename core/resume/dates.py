@@ -6,7 +6,7 @@ Recognised: "2019 – 2022", "Jan 2023 - Present", "June 2012 – Present", "201
 (the end month in the start's year), "19.06 – 현재" / "11.03 – 17.08" (two-digit years, as a range
 only), "Summer 2022",
 "Fall 2013 – Spring 2014", "Summer 2013, 2014", "Summer 2012 and 2013", "2017 –" (open: the end follows on the next
-line), "May-August 2016" (two months of one year), "since January 2016" (open to the present), a lone
+line), "March 21, 2022" (a day: its month counts), "May-August 2016" (two months of one year), "since January 2016" (open to the present), a lone
 "2022" or "May 2016". :func:`normalize_period` gives a canonical form used to
 compare periods ("2019-03..present"). Pure functions; safe from any thread.
 """
@@ -22,7 +22,7 @@ _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|
 _SEASON = r"(?:spring|summer|fall|autumn|winter)"
 _YEAR = r"(?:19|20)\d{2}"
 _MM = r"(?:0?[1-9]|1[0-2])"
-DATE = (rf"(?:{_MONTH}\.?,?\s*{_YEAR}|{_SEASON}\s+{_YEAR}|{_YEAR}\s*[./-]\s*{_MM}(?![\d])(?:\s*[./-]\s*\d{{1,2}}(?!\d))?"
+DATE = (rf"(?:{_MONTH}\.?\s+(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?,?\s*{_YEAR}|{_MONTH}\.?,?\s*{_YEAR}|{_SEASON}\s+{_YEAR}|{_YEAR}\s*[./-]\s*{_MM}(?![\d])(?:\s*[./-]\s*\d{{1,2}}(?!\d))?"
         rf"|{_MM}\s*[./]\s*{_YEAR}|{_YEAR}\s*년(?:\s*{_MM}\s*월)?"
         rf"|(?<![\d.])(?:0[1-9]|1[0-2])\s{_YEAR}|{_YEAR}\s(?:0[1-9]|1[0-2])(?![\d.:])|{_YEAR})")
 PRESENT = r"(?:present|current(?:ly)?|now|today|ongoing|현재|재직\s*중|진행\s*중)"

@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from statistics import median
 
-from core.resume.dates import is_date_only, ends_open
+from core.resume.dates import DATE, ends_open, is_date_only
 
 _WS_RE = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 _HYPHENS_RE = re.compile(r"[-\u2010\u2011]{2,}")
@@ -401,6 +401,23 @@ def _column_extent(lines: list[LayoutLine]) -> tuple[float, float]:
     return left, right
 
 
+# "updated: @March 21, 2022", "Last updated 2024.05", "최종 수정일: 2024.05.01": the document's date
+_UPDATED_RE = re.compile(rf"(?i)(?:\s*\|)?\s*(?:last\s+)?(?:updated|modified|revised)(?:\s+on)?\s*[:：]?\s*(?:\|\s*)?@?\s*"
+                         rf"(?:{DATE})|(?:\s*\|)?\s*최종\s*(?:수정|업데이트)일?\s*[:：]?\s*(?:\|\s*)?(?:{DATE})")
+
+
+def _without_document_date(line: LayoutLine) -> LayoutLine | None:
+    """The line without what dates the document ("김형률 | updated: | @March 21, 2022"), None
+    when nothing else is on it: the date is the file's, not an entry's period."""
+    m = _UPDATED_RE.search(line.text)
+    if not m:
+        return line
+    text = (line.text[:m.start()] + line.text[m.end():]).strip(" |")
+    if not text:
+        return None
+    return replace(line, text=text, cells=None, looks=None)
+
+
 def reading_order(page: LayoutPage) -> list[LayoutLine]:
     """The page's logical lines in reading order (see the module docstring)."""
     lines = [l for l in page.lines if l.text.strip()]
@@ -436,7 +453,8 @@ def reading_order(page: LayoutPage) -> list[LayoutLine]:
             else:
                 # the slab's extent, so a short line in a wide slab is not taken for a full one
                 out.extend(merge_rows(run, slab_col))
-    return [replace(ln, line=i) for i, ln in enumerate(out, start=1)]
+    kept = [k for k in (_without_document_date(ln) for ln in out) if k is not None]
+    return [replace(ln, line=i) for i, ln in enumerate(kept, start=1)]
 
 
 def _column_tail(run: list[LayoutLine], x: float) -> bool:

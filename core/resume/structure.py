@@ -70,7 +70,7 @@ _HEADERS: dict[str, tuple[str, ...]] = {
                    "career", "careerhistory", "relevantexperience", "volunteerexperience",
                    "internships", "internship", "workexperiences", "researchexperience",
                    "otherexperience", "otherworkexperience", "industryexperience", "teachingexperience",
-                   "workandresearchexperience", "researchandworkexperience"),
+                   "workandresearchexperience", "researchandworkexperience", "work", "workhistoryandexperience"),
     "education": ("학력", "학력사항", "교육", "교육사항", "education", "academicbackground",
                   "educationalbackground", "academics", "educationandtraining"),
     "skills": ("기술스택", "기술", "보유기술", "스킬", "나의스킬", "보유스킬", "기술및역량", "역량", "핵심역량", "보유역량",
@@ -165,6 +165,11 @@ _LOCATIONS = {
     "türkiye", "turkey", "spain", "italy", "netherlands", "sweden", "switzerland", "israel",
     "brazil", "mexico", "vietnam", "indonesia", "taiwan", "hong kong", "ireland", "poland",
     "europe", "asia", "emea", "apac", "worldwide", "uae", "dubai", "istanbul", "amsterdam",
+    "america", "north america", "south america", "latin america", "california", "texas", "washington",
+    "massachusetts", "illinois", "florida", "virginia", "colorado", "georgia", "oregon", "new jersey",
+    "pennsylvania", "north carolina", "michigan", "ohio", "arizona", "utah", "minnesota", "maryland",
+    "edinburgh", "manchester", "munich", "bremen", "hamburg", "zurich", "melbourne", "taipei", "new taipei",
+    "hsinchu", "osaka", "kyoto", "pangyo",
     "서울", "서울시", "서울특별시", "부산", "대구", "인천", "광주", "대전", "울산", "세종", "경기", "경기도",
     "판교", "성남", "수원", "분당", "제주", "강원", "충북", "충남", "전북", "전남", "경북", "경남", "재택",
 }
@@ -183,7 +188,8 @@ _FIELD_RE = re.compile(r"\b(?:science|sciences|engineering|studies|administratio
                        re.I)
 _TABLE_HEAD_RE = re.compile(r"자격증명|발급기관|취득일|시행처|취득일자|issuer|issued by|date earned|근무기간|재직기간|회사명|"
                             r"직위|직급|담당업무|학교명|졸업여부|전공명|기간\s*\||"
-                            r"(?:^|\|)\s*(?:전공|기간|학위|구분|교육\s*과정|과정명|교육명|기관명|회사|담당|비고|회고)\s*(?=\||$)",
+                            r"(?:^|\|)\s*(?:전공|기간|학위|구분|교육\s*과정|과정명|교육명|기관명|회사|담당|비고|회고|"
+                            r"company|part|position|tech\s*stack|course|period)\s*(?=\||$)",
                             re.I)  # a cell of its own
 _EDU_LABEL_RE = re.compile(r"^(?:relevant\s+)?(?:course\s*work|courses|thesis|advisor|supervisor|honou?rs|awards|"
                            r"activities|minor|major|gpa|dean|exchange|study abroad|이수과목|논문)\b", re.I)
@@ -1843,6 +1849,13 @@ def structure_layout(pages: list[LayoutPage] | list[LayoutLine]) -> dict[str, An
     for s in sections:
         sections_out.setdefault(s.name, []).extend(ln.text for ln in join_wrapped(s.lines))
     named = _name(raw_lines if raw_lines and raw_lines[0].geometric else lines)
+    for job in experience:
+        # the candidate's own name over the first job (a heading block read into the section) is
+        # no employer or title of theirs
+        if named and job["role"] and _key(job["role"]) == _key(named):
+            job["role"] = None
+        if named and job["company"] and _key(job["company"]) == _key(named):
+            job["company"], job["role"] = (job["role"], None) if job["role"] and role_score(job["role"]) == 0 else (None, job["role"])
     for name, values, srcs in (("skills", skills, skill_src), ("certifications", certs, cert_src)):
         for v, src in zip(values, srcs):
             conf = _item_confidence(name, v)

@@ -391,3 +391,34 @@ def test_a_table_of_courses_without_school_words_under_education(tmp_path):
     make(pdf, items)
     edu = [(e["school"], normalize_period(e["period"])) for e in read(pdf)["education"]]
     assert edu == [("42 Seoul", "2022-08"), ("멋쟁이 사자처럼", "2021-09..2021-11"), ("구공팩토리", "2020-07..2020-10")]
+
+
+def test_the_documents_date_and_the_candidates_name_are_no_job(tmp_path):
+    """A Notion export: "경력기술서" as the page title, then "김형률 | updated: @March 21, 2022"
+    above the first employer: the date is the file's, the name the candidate's."""
+    pdf = tmp_path / "updated.pdf"
+    make(pdf, [
+        (72, 90, "경력기술서", 24, False, CJK),
+        (72, 148, "김형률", 14.4, False, CJK), (307, 148, "updated:", 14.4, False), (364, 148, "@March 21, 2022", 14.4, False),
+        (72, 182, "HYPERCONNECT", 12, True), (72, 202, "정규직, 서울, 대한민국 – 2019.11 ~ 현재", 9.6, False, CJK),
+        (86, 230, "VPaaS Dev Team Backend Engineer 2021.08 ~ 현재", 12, True),
+        (89, 262, "VPaaS 플랫폼 api 를 편하게 사용하기 위한 client sdk 제작 및 배포.", 9.6, False, CJK),
+    ])
+    data = read(pdf)
+    assert data["name"] == "김형률"
+    assert all(v not in ("김형률", "March 21", "updated") for e in data["experience"] for v in (e["company"], e["role"]))
+    assert all(normalize_period(e["period"]) != "2022-03" for e in data["experience"])
+
+
+def test_an_english_table_head_row_is_no_job(tmp_path):
+    """krapjost's English table: "Company | Part | Tech stack" over "2021 01 - 08 | Namu software |
+    Web Frontend | Js/React, Go + Docker + AWS": the head row's cells are no role."""
+    items = [(125, 40, "Krap Jost", 18, True), (125, 100, "Experiences", 13.8, True), (125, 130, "Work", 10.4, True)]
+    for x, cell in ((198, "Company"), (270, "Part"), (340, "Tech stack")):
+        items.append((x, 160, cell, 8.1, False))
+    for x, cell in ((133, "2021 01 - 08"), (198, "Namu software"), (270, "Web Frontend"), (340, "Js/React, Go + Docker + AWS")):
+        items.append((x, 180, cell, 8.1, False))
+    items.append((142, 210, "I was responsible for web front-end development for a cloud storage company.", 8.1, False))
+    pdf = tmp_path / "en_table.pdf"
+    make(pdf, items)
+    assert jobs(read(pdf)) == [("Namu software", "Web Frontend", "2021-01..2021-08")]
