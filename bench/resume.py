@@ -149,7 +149,8 @@ def slot_right(slot: str, value: str, truth: dict, pair_role: str | None = None)
 def stored_junk(data: dict) -> list[str]:
     """Stored values no recruiter would write down as that field: a section heading or group
     label ("PROGRAMMING", "Frameworks", "분류"), a label ("Date:"), a place ("S.Korea"), a
-    date, or a fragment (a dangling bullet, separator or bracket)."""
+    date, or a fragment (a dangling bullet, separator or bracket, or a phrase's piece starting
+    with "as", "of", ...)."""
     from core.resume.dates import find_period, is_date_only
     from core.resume.structure import is_label, is_location, vocab_section
 
@@ -169,8 +170,9 @@ def stored_junk(data: dict) -> list[str]:
         elif is_date_only(t) or (kind != "certification" and find_period(t) and len(t) < 25):
             why = "date"
         elif (re.match(r"^[-–—•·*|,:;)\]]", t) or re.search(r"[-–—•·|,:;(\[]$", t)
-              or t.count("(") != t.count(")")):
-            why = "fragment"
+              or t.count("(") != t.count(")")
+              or re.match(r"^(?:as|of|and|or|in|at|for|the|to|with|by|from)\s", t)):
+            why = "fragment"  # a dangling bullet or bracket, or a piece cut out of a phrase ("as M.Sc. ...")
         if why:
             out.append(f"{kind}={t!r} ({why})")
 
