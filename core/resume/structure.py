@@ -762,7 +762,9 @@ def _head_parts(entry: Entry) -> list[tuple[str, bool]]:
         # "(만 3년 1개월, 19.06 – 현재)" once the period is out: how long, in brackets, is no name
         text = re.sub(r"[(\[]([^()\[\]]*)[)\]]",
                       lambda m: " | " if is_duration(m.group(1).replace("|", " ").strip(" ,;")) else m.group(0), text)
-        text = re.sub(r"(?i)\b(?:expected\s+graduation|graduated|graduation|grad\.|expected)\s*:?", " | ", text)
+        # ("Graduated as M.Sc. Digital Media": the word and its "as" go)
+        text = re.sub(r"(?i)\b(?:expected\s+graduation|graduated(?:\s+(?:as|with|from|in)\b)?|graduation|grad\.|"
+                      r"expected)\s*:?", " | ", text)
         text = re.sub(r"(?<=\S)\s+@(?=[^\s@])", lambda m: _at_sign(m.string, m.end()), text)
         chunks = [c for c in _AT_RE.split(text)]
         for ci, chunk in enumerate(chunks):

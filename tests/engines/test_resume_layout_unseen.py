@@ -422,3 +422,16 @@ def test_an_english_table_head_row_is_no_job(tmp_path):
     pdf = tmp_path / "en_table.pdf"
     make(pdf, items)
     assert jobs(read(pdf)) == [("Namu software", "Web Frontend", "2021-01..2021-08")]
+
+
+def test_graduated_as_a_degree_keeps_no_as(tmp_path):
+    """latexcv's classic template: "Graduated as M.Sc. Digital Media - University of Bremen  2015 / 07"."""
+    pdf = tmp_path / "graduated.pdf"
+    make(pdf, [
+        (40, 40, "Jan Kuester", 20, True),
+        (40, 90, "Education", 14, True),
+        (40, 112, "Graduated as M.Sc. Digital Media - University of Bremen", 10, True), (480, 112, "2015 / 07", 10, False),
+        (50, 128, "Master Thesis: Semi Automated Scoring in Technology Based Assessment", 9, False),
+    ])
+    edu = [(e["school"], e["degree"], normalize_period(e["period"])) for e in read(pdf)["education"]]
+    assert edu == [("University of Bremen", "M.Sc. Digital Media", "2015-07")]
