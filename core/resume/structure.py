@@ -673,6 +673,13 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
                     # "Vice President" / "Google" / "Date: 2005 – 2010" / "Product Manager": an entry
                     # without achievements, then the next title in the first title's type
                     new = True
+                elif (ln.geometric and cur.head[0].geometric and len(cur.head) >= 2
+                      and abs(ln.size - cur.head[0].size) <= 0.3 and ln.size >= cur.head[-1].size + 1
+                      and _head_period(cur.head[-1].text) is not None and _field_row(text)
+                      and len(text.split()) <= 8):
+                    # "TRAINEE | COMPANY C" in the titles' size (bold or not) after the entry's period
+                    # line set smaller ("March 2014 - ..., what was done"): the next entry's title
+                    new = True
             if new:
                 cur = Entry()
                 entries.append(cur)

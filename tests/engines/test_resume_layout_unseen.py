@@ -435,3 +435,22 @@ def test_graduated_as_a_degree_keeps_no_as(tmp_path):
     ])
     edu = [(e["school"], e["degree"], normalize_period(e["period"])) for e in read(pdf)["education"]]
     assert edu == [("University of Bremen", "M.Sc. Digital Media", "2015-07")]
+
+
+def test_a_title_in_another_weight_after_a_smaller_period_line_starts_the_next_job(tmp_path):
+    """best-resume-ever's oblique layout: "DEVELOPER | COMPANY A" titles (one of them bold), each
+    over "<period> , <what was done>" set smaller, no achievements under them."""
+    pdf = tmp_path / "oblique.pdf"
+    make(pdf, [
+        (89, 60, "JOHN DOE", 24, True),
+        (89, 300, "EXPERIENCE", 16.5, True),
+        (89, 330, "FRONTEND DEVELOPER", 13.5, False), (320, 330, "COMPANY B", 13.5, False),
+        (89, 346, "January 2015 - December 2015 , Fulfillment of extremely important tasks.", 12, False),
+        (89, 368, "TRAINEE", 13.5, True), (180, 368, "COMPANY C", 13.5, True),
+        (89, 384, "March 2014 - December 2014 , Making coffee and baking cookies.", 12, False),
+        (89, 420, "EDUCATION", 16.5, True),
+        (89, 446, "MASTER OF ARTS", 15, False),
+        (89, 462, "Major in Hacking and Computer Penetration, University A, New York, USA.", 12, False),
+    ])
+    assert jobs(read(pdf)) == [("COMPANY B", "Frontend Developer", "2015-01..2015-12"),
+                               ("COMPANY C", "Trainee", "2014-03..2014-12")]
