@@ -286,7 +286,7 @@ def _classify_run(run: list[LayoutLine], x: float) -> str:
             # one table (a Korean 표 resume): columns carry headings of their own on both
             # sides, a table's headings are on one side only (its column heads are body type)
             size = median(l.size for l in run)
-            if _has_heading(left, size) and _has_heading(right, size):
+            if (_has_heading(left, size) and _has_heading(right, size)) or _side_by_side_headings(left, right):
                 return "columns"
             # only rows where both sides have text can line up: the name and a section heading
             # above a table (on one side of the gutter) are no evidence of two columns when
@@ -298,6 +298,27 @@ def _classify_run(run: list[LayoutLine], x: float) -> str:
             if aligned < 0.8 * len(small) and not table:
                 return "columns"
     return "one"
+
+
+def _side_by_side_headings(left: list[LayoutLine], right: list[LayoutLine]) -> bool:
+    """"Education" and "Experience" on one row near the top of two columns set in the body's
+    size (bold), each well apart from the line under it: two columns' headings, not a table's
+    head row (whose rows follow close under it)."""
+    if len(left) < 8 or len(right) < 8:
+        return False
+    h = median(l.height for l in left + right)
+
+    def heading(side: list[LayoutLine]) -> LayoutLine | None:
+        rows = sorted(side, key=lambda l: l.y0)
+        for ln, nxt in zip(rows[:3], rows[1:4]):
+            if (ln.bold and 1 <= len(ln.text.split()) <= 3 and not re.search(r"\d", ln.text)
+                    and nxt.y0 - ln.y1 >= 1.5 * h
+                    and not any(o is not ln and _v_overlap(o, ln) >= 0.5 for o in side)):
+                return ln  # alone on its row in its column (a table's head row has cells beside it)
+        return None
+
+    a, b = heading(left), heading(right)
+    return a is not None and b is not None and _v_overlap(a, b) >= 0.5
 
 
 def _has_heading(side: list[LayoutLine], size: float) -> bool:

@@ -454,3 +454,29 @@ def test_a_title_in_another_weight_after_a_smaller_period_line_starts_the_next_j
     ])
     assert jobs(read(pdf)) == [("COMPANY B", "Frontend Developer", "2015-01..2015-12"),
                                ("COMPANY C", "Trainee", "2014-03..2014-12")]
+
+
+def test_two_equal_columns_with_their_headings_side_by_side_in_body_type(tmp_path):
+    """latexcv's two_column template: "Education" and "Experience" (bold, body size) side by side,
+    each column's entries "2015 / 07 - University of Bremen" over a bold title, rows lining up
+    across the gutter. The columns are read one after the other, not as one table."""
+    left = [(43, 274, "Education", 10, True)]
+    right = [(305, 274, "Experience", 10, True)]
+    edu = [("2015 / 07 - University of Bremen", "Graduated as M.Sc. Digital Media", "Master Thesis: Semi Automated Scoring"),
+           ("2012 - 2015 - University of Bremen", "Master Studies Digital Media", "Inter-cultural classes in English"),
+           ("2009 - 2010 - University of Melbourne", "Semester Abroad", "Mastered six months of study abroad")]
+    exp = [("2016 / 09 - University of Bremen", "Fullstack Javascript Engineer", "Invent a realtime classroom management"),
+           ("2014 - 2016 - We4IT GmbH Bremen", "IT Consultant for IBM XPages", "Realize projects in XPages and Aveedo"),
+           ("2010 - 2011 - otulea.uni-bremen.de", "Student Assistant / Programmer", "Realized an online diagnosis platform")]
+    for i, (e, x) in enumerate(zip(edu, exp)):
+        y = 314 + 60 * i
+        left += [(43, y, e[0], 10, False), (43, y + 12, e[1], 10, True), (61, y + 32, e[2], 10, False)]
+        right += [(305, y, x[0], 10, False), (305, y + 12, x[1], 10, True), (323, y + 32, x[2], 10, False)]
+    pdf = tmp_path / "two_equal.pdf"
+    make(pdf, [(46, 60, "JAN KUESTER", 28, False)] + left + right)
+    data = read(pdf)
+    assert jobs(data) == [("University of Bremen", "Fullstack Javascript Engineer", "2016-09"),
+                          ("We4IT GmbH Bremen", "IT Consultant for IBM XPages", "2014..2016"),
+                          ("otulea.uni-bremen.de", "Student Assistant / Programmer", "2010..2011")]
+    assert [(e["school"], normalize_period(e["period"])) for e in data["education"]] == [
+        ("University of Bremen", "2015-07"), ("University of Bremen", "2012..2015"), ("University of Melbourne", "2009..2010")]
