@@ -1624,6 +1624,9 @@ def _tech_rows(ln: LayoutLine) -> list[LayoutLine]:
     """The labelled technology lists in a header row ("Status: ... | Tech: Meteor, Git"), each
     as a line of its own; none when the row has no such label."""
     cells = ln.text.split(" | ")
+    # "Tech: | Meteor, Javascript": the label set apart from its list, in a cell of its own
+    cells = [f"{c} {cells[i + 1]}" if _TECH_ROW_RE.match(f"{c} x") and re.search(r"[:：]\s*$", c)
+             and i + 1 < len(cells) else c for i, c in enumerate(cells)]
     out: list[LayoutLine] = []
     for i, c in enumerate(cells):
         if _TECH_ROW_RE.match(c):

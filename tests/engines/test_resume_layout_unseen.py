@@ -480,3 +480,20 @@ def test_two_equal_columns_with_their_headings_side_by_side_in_body_type(tmp_pat
                           ("otulea.uni-bremen.de", "Student Assistant / Programmer", "2010..2011")]
     assert [(e["school"], normalize_period(e["period"])) for e in data["education"]] == [
         ("University of Bremen", "2015-07"), ("University of Bremen", "2012..2015"), ("University of Melbourne", "2009..2010")]
+
+
+def test_a_technology_label_set_apart_from_its_list(tmp_path):
+    """latexcv's rows template: "Stack:" and "Tools:" right-aligned in a label column, their lists
+    well apart from them, no skills section."""
+    pdf = tmp_path / "label_apart.pdf"
+    make(pdf, [
+        (40, 40, "JAN KUESTER RESUME", 22, False),
+        (120, 90, "Status:", 10, False), (200, 90, "PhD student, M.Sc. Digital Media", 10, False),
+        (126, 110, "Stack:", 10, False), (200, 110, "Meteor, Mongo, React, Bootstrap, Mocha", 10, False),
+        (128, 130, "Tools:", 10, False), (200, 130, "Git, Sourcetree, Travis, Webstorm", 10, False),
+        (40, 180, "Experience", 14, True),
+        (40, 202, "Fullstack Javascript Engineer (University of Bremen)", 10, True), (480, 202, "2016 - now", 10, False),
+        (50, 218, "Invent a realtime classroom management using Meteor and React", 9, False),
+    ])
+    assert read(pdf)["skills"] == ["Meteor", "Mongo", "React", "Bootstrap", "Mocha", "Git", "Sourcetree", "Travis",
+                                   "Webstorm"]
