@@ -22,9 +22,11 @@ the resume lists.
 The public corpus: when BIG20_RESUME_CORPUS names a folder holding the PDFs of
 bench/data/resume_corpus_manifest.json (not in this repository), they are scored against
 bench/data/resume_corpus_truth.json too, separately for the tuning half and the held-out half
-(split by source repository before any tuning) and the fresh set (split "fresh": further
-repositories added later, truth committed before intake first ran on them); the held-out half
-and the fresh set also by layout kind (``heldout_by_layout``, ``fresh_by_layout``). Without the variable (or the folder) that part is skipped and says so.
+(split by source repository before any tuning) and the fresh sets (split "fresh": further
+repositories added later, truth committed before intake first ran on them, since folded into the
+tuning half, "first_split" keeps it; "fresh2": a third such set); the held-out half
+and the fresh sets also by layout kind (``heldout_by_layout``, ``fresh_by_layout``,
+``fresh2_by_layout``; "fresh2" is a third unseen set, added the same way). Without the variable (or the folder) that part is skipped and says so.
 ``stored_junk`` lists every stored company, role, skill or certification that is a section
 heading, a label, a location, a date or a fragment, whatever the truth says. The last line
 printed is one JSON object: the shared resumes' figures at the top level (as before), the
@@ -46,6 +48,9 @@ REPO = Path(__file__).resolve().parents[1]
 TRUTH = REPO / "bench" / "data" / "resume_truth.json"
 CORPUS_TRUTH = REPO / "bench" / "data" / "resume_corpus_truth.json"
 FIELDS = ("experience", "education", "skills", "projects", "certifications")
+# corpus splits in report order; every split but tuning is also broken down by layout kind
+SPLITS = ("heldout", "tuning", "fresh", "fresh2")
+UNSEEN = tuple(s for s in SPLITS if s != "tuning")
 _LEGAL = re.compile(r"\b(?:inc|llc|ltd|co|corp|corporation|gmbh|plc)\b\.?|\(주\)|주식회사|㈜", re.I)
 _GENERIC = re.compile(r"\b(?:databases?|basics|fundamentals|concepts)\b", re.I)
 
@@ -144,7 +149,8 @@ def slot_right(slot: str, value: str, truth: dict, pair_role: str | None = None)
 def stored_junk(data: dict) -> list[str]:
     """Stored values no recruiter would write down as that field: a section heading or group
     label ("PROGRAMMING", "Frameworks", "분류"), a label ("Date:"), a place ("S.Korea"), a
-    date, or a fragment (a dangling bullet, separator or bracket)."""
+    date, or a fragment (a dangling bullet, separator or bracket, or a phrase's piece starting
+    with "as", "of", ...)."""
     from core.resume.dates import find_period, is_date_only
     from core.resume.structure import is_label, is_location, vocab_section
 
@@ -164,8 +170,9 @@ def stored_junk(data: dict) -> list[str]:
         elif is_date_only(t) or (kind != "certification" and find_period(t) and len(t) < 25):
             why = "date"
         elif (re.match(r"^[-–—•·*|,:;)\]]", t) or re.search(r"[-–—•·|,:;(\[]$", t)
-              or t.count("(") != t.count(")")):
-            why = "fragment"
+              or t.count("(") != t.count(")")
+              or re.match(r"^(?:as|of|and|or|in|at|for|the|to|with|by|from)\s", t)):
+            why = "fragment"  # a dangling bullet or bracket, or a piece cut out of a phrase ("as M.Sc. ...")
         if why:
             out.append(f"{kind}={t!r} ({why})")
 
@@ -327,18 +334,18 @@ def run_corpus(folder: Path, seeds: int = 3, n_questions: int = 10, verbose: boo
     truth_all = json.loads(Path(truth).read_text("utf-8"))["resumes"]
     folder = Path(folder)
     absent = sorted(rel for rel in truth_all if not (folder / rel).is_file())
-    halves: dict[str, list] = {"tuning": [], "heldout": [], "fresh": []}
+    halves: dict[str, list] = {half: [] for half in SPLITS}
     for rel, t in truth_all.items():
         if (folder / rel).is_file():
             halves[t["split"]].append((rel, folder / rel, t))
     out: dict[str, Any] = {"folder": str(folder), "absent": absent}
-    for half in ("heldout", "tuning", "fresh"):
+    for half in SPLITS:
         if not halves[half]:
             continue
         if verbose:
             print(f"== {half}", file=sys.stderr)
         out[half] = score(halves[half], seeds, n_questions, verbose, reading=reading)
-    for half in ("heldout", "fresh"):
+    for half in UNSEEN:
         by_layout: dict[str, Any] = {}
         for kind in sorted({t["layout"] for _, _, t in halves[half]}):
             part = [x for x in halves[half] if x[2]["layout"] == kind]
@@ -395,10 +402,10 @@ def main(argv: list[str] | None = None) -> int:
         if "experience" in res:
             _print_fields("shared resumes", res)
         c = res.get("corpus", {})
-        for half in ("heldout", "tuning", "fresh"):
+        for half in SPLITS:
             if half in c:
                 _print_fields(f"corpus {half}", c[half])
-        for half in ("heldout", "fresh"):
+        for half in UNSEEN:
             for kind, f in c.get(f"{half}_by_layout", {}).items():
                 figs = "  ".join(f"{k[:4]} {f[k]['precision']}/{f[k]['recall']}" for k in FIELDS if k in f)
                 print(f"   {half} {kind:16s} ({f['resumes']}): {figs}")

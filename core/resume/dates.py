@@ -6,7 +6,8 @@ Recognised: "2019 – 2022", "Jan 2023 - Present", "June 2012 – Present", "201
 (the end month in the start's year), "19.06 – 현재" / "11.03 – 17.08" (two-digit years, as a range
 only), "Summer 2022",
 "Fall 2013 – Spring 2014", "Summer 2013, 2014", "Summer 2012 and 2013", "2017 –" (open: the end follows on the next
-line), a lone "2022" or "May 2016". :func:`normalize_period` gives a canonical form used to
+line), "March 21, 2022" (a day: its month counts), "May-August 2016" (two months of one year), "since January 2016" (open to the present), a lone
+"2022" or "May 2016". :func:`normalize_period` gives a canonical form used to
 compare periods ("2019-03..present"). Pure functions; safe from any thread.
 """
 
@@ -21,7 +22,7 @@ _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|
 _SEASON = r"(?:spring|summer|fall|autumn|winter)"
 _YEAR = r"(?:19|20)\d{2}"
 _MM = r"(?:0?[1-9]|1[0-2])"
-DATE = (rf"(?:{_MONTH}\.?,?\s*{_YEAR}|{_SEASON}\s+{_YEAR}|{_YEAR}\s*[./-]\s*{_MM}(?![\d])(?:\s*[./-]\s*\d{{1,2}}(?!\d))?"
+DATE = (rf"(?:{_MONTH}\.?\s+(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?,?\s*{_YEAR}|{_MONTH}\.?,?\s*{_YEAR}|{_SEASON}\s+{_YEAR}|{_YEAR}\s*[./-]\s*{_MM}(?![\d])(?:\s*[./-]\s*\d{{1,2}}(?!\d))?"
         rf"|{_MM}\s*[./]\s*{_YEAR}|{_YEAR}\s*년(?:\s*{_MM}\s*월)?"
         rf"|(?<![\d.])(?:0[1-9]|1[0-2])\s{_YEAR}|{_YEAR}\s(?:0[1-9]|1[0-2])(?![\d.:])|{_YEAR})")
 PRESENT = r"(?:present|current(?:ly)?|now|today|ongoing|현재|재직\s*중|진행\s*중)"
@@ -42,6 +43,10 @@ SHORT_END_RE = re.compile(rf"{_B}(?P<start>{_YEAR}\s*[./]?\s*(?<![\d])(?:0[1-9]|
 # only as a range (a lone "19.06" may be a version or a score), and the end not before the start
 _YY = r"\d{2}\s*\.\s*(?:0?[1-9]|1[0-2])"
 YY_RANGE_RE = re.compile(rf"{_B}(?P<start>{_YY}){_SEP}(?P<end>{_YY}|{PRESENT})(?![\w.]|\s*[./]\s*\d)", re.I)
+# "May-August 2016", "June – July 2017": two months of one year (the year written once)
+MONTH_SPAN_RE = re.compile(rf"{_B}(?P<start>{_MONTH})\.?{_SEP}(?P<end>{_MONTH}\.?,?\s*{_YEAR}){_A}", re.I)
+# "since January 2016", "seit 2019": an open period that runs to the present
+SINCE_RE = re.compile(rf"(?<![\w])(?:since|seit|depuis)\s+(?P<start>{DATE}){_A}", re.I)
 SINGLE_RE = re.compile(rf"{_B}(?P<start>{DATE}){_A}", re.I)
 _PRESENT_ONLY = re.compile(rf"^\s*{PRESENT}\s*$", re.I)
 _FILLER = re.compile(r"^[\s|,;:()\[\]\-–—~.]*(?:expected\s+graduation|graduat(?:ed|ion)|expected|"
@@ -51,7 +56,8 @@ _FILLER = re.compile(r"^[\s|,;:()\[\]\-–—~.]*(?:expected\s+graduation|gradua
 def find_period(text: str, *, single: bool = True) -> re.Match[str] | None:
     """The first date range in ``text``; failing that (``single``) a season list, an open
     range or one date."""
-    for rx in (RANGE_RE, SHORT_END_RE, YY_RANGE_RE, LIST_RE, OPEN_RE) + ((SINGLE_RE,) if single else ()):
+    for rx in (RANGE_RE, MONTH_SPAN_RE, SHORT_END_RE, YY_RANGE_RE, LIST_RE, OPEN_RE, SINCE_RE) + (
+            (SINGLE_RE,) if single else ()):
         if rx is YY_RANGE_RE:
             for yy in rx.finditer(text):
                 end = _yy_point(yy.group("end"))
@@ -121,6 +127,11 @@ def normalize_period(text: str | None) -> str | None:
     end = m.groupdict().get("end")
     if m.re is OPEN_RE:
         return f"{start}.."
+    if m.re is SINCE_RE:
+        return f"{start}..present"
+    if m.re is MONTH_SPAN_RE:  # "May-August 2016": the start month in the end's year
+        last = _point(end or "")
+        return f"{last[:4]}-{_MONTHS[m.group('start')[:3].lower()]:02d}..{last}"
     if m.re is YY_RANGE_RE:
         return f"{_yy_point(m.group('start'))}..{_yy_point(m.group('end'))}"
     if m.re is SHORT_END_RE:  # "2021 01 - 08": the end month in the start's year

@@ -24,14 +24,16 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from statistics import median
 
-from core.resume.dates import is_date_only, ends_open
+from core.resume.dates import DATE, ends_open, is_date_only
 
 _WS_RE = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 _HYPHENS_RE = re.compile(r"[-\u2010\u2011]{2,}")
 _KO_UNIT_RE = re.compile(r"(?<=\d) (?=(?:년|월|일|급|점|건|명|개|차)(?:\W|$|[가-힣]))")
 _PAGE_NO_RE = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:/|of)\s*\d{1,3})?$|^.{0,40}\s[-–—|]\s*\d{1,3}\s*/\s*\d{1,3}$", re.I)
 _DURATION_RE = re.compile(r"^\(?(?:만|총|약|about|approx\.?)?\s*\d+\+?\s*(?:years?|yrs?|months?|mos?|년|개월)(?:\s*\d+\s*(?:months?|mos?|개월))?\)?$", re.I)
-_TEXT_ROW_RE = re.compile(r"^(?:[-•·▪●◦*‣■□▶►➢✓✔◆◇❖➤→✦–]|\d{1,2}[.)]\s)|^[a-z]")
+# a bullet, or a line going on in lower case ("eCloudValley", "iOS Developer": a camel-case name
+# starts a title, not a wrapped line)
+_TEXT_ROW_RE = re.compile(r"^(?:[-•·▪●◦*‣■□▶►➢✓✔◆◇❖➤→✦–]|\d{1,2}[.)]\s)|^[a-z](?![a-z]*[A-Z])")
 
 
 def clean_text(text: str) -> str:
@@ -284,7 +286,7 @@ def _classify_run(run: list[LayoutLine], x: float) -> str:
             # one table (a Korean 표 resume): columns carry headings of their own on both
             # sides, a table's headings are on one side only (its column heads are body type)
             size = median(l.size for l in run)
-            if _has_heading(left, size) and _has_heading(right, size):
+            if (_has_heading(left, size) and _has_heading(right, size)) or _side_by_side_headings(left, right):
                 return "columns"
             # only rows where both sides have text can line up: the name and a section heading
             # above a table (on one side of the gutter) are no evidence of two columns when
@@ -298,6 +300,27 @@ def _classify_run(run: list[LayoutLine], x: float) -> str:
     return "one"
 
 
+def _side_by_side_headings(left: list[LayoutLine], right: list[LayoutLine]) -> bool:
+    """"Education" and "Experience" on one row near the top of two columns set in the body's
+    size (bold), each well apart from the line under it: two columns' headings, not a table's
+    head row (whose rows follow close under it)."""
+    if len(left) < 8 or len(right) < 8:
+        return False
+    h = median(l.height for l in left + right)
+
+    def heading(side: list[LayoutLine]) -> LayoutLine | None:
+        rows = sorted(side, key=lambda l: l.y0)
+        for ln, nxt in zip(rows[:3], rows[1:4]):
+            if (ln.bold and 1 <= len(ln.text.split()) <= 3 and not re.search(r"\d", ln.text)
+                    and nxt.y0 - ln.y1 >= 1.5 * h
+                    and not any(o is not ln and _v_overlap(o, ln) >= 0.5 for o in side)):
+                return ln  # alone on its row in its column (a table's head row has cells beside it)
+        return None
+
+    a, b = heading(left), heading(right)
+    return a is not None and b is not None and _v_overlap(a, b) >= 0.5
+
+
 def _has_heading(side: list[LayoutLine], size: float) -> bool:
     return any(l.size >= 1.15 * size and len(l.text.split()) <= 5 for l in side)
 
@@ -305,7 +328,8 @@ def _has_heading(side: list[LayoutLine], size: float) -> bool:
 def _aligned(side: list[LayoutLine]) -> float:
     """Share of the side's rows (a skills grid row is one) starting at its left edge, or at
     a second tab stop most rows share (a column whose entries have their dates on the left:
-    dates at the edge, the text beside them further in)."""
+    dates at the edge, the text beside them further in), or centred on one axis (five rows
+    or more: a centred sidebar)."""
     rows = merge_rows(side)
     left = min(r.x0 for r in rows)
     at_edge = [r for r in rows if r.x0 - left <= 20]
@@ -314,7 +338,13 @@ def _aligned(side: list[LayoutLine]) -> float:
     second = [r for r in rows if stop and stop[1] >= 2 and abs(r.x0 / 5 - stop[0]) <= 2 and r.x0 - left > 20]
     if len(at_edge) < 2:
         second = []
-    return (len(at_edge) + len(second)) / len(rows)
+    # a sidebar set centred (headings and items on one axis) is as much a column
+    axis = median((r.x0 + r.x1) / 2 for r in rows)
+    centred = sum(abs((r.x0 + r.x1) / 2 - axis) <= 12 for r in rows) if len(rows) >= 5 else 0
+    # a left column set flush right against the gutter (an HTML-printed "left-right" layout)
+    right = max(r.x1 for r in rows)
+    flush = sum(right - r.x1 <= 6 for r in rows) if len(rows) >= 8 else 0
+    return max(len(at_edge) + len(second), centred, flush) / len(rows)
 
 
 def _gutter_score(lines: list[LayoutLine], x: float) -> float:
@@ -362,13 +392,20 @@ def _page_furniture(lines: list[LayoutLine], page: LayoutPage) -> set[int]:
     out: set[int] = set()
     for band in ([l for l in lines if l.y0 > 0.92 * page.height], [l for l in lines if l.y1 < 0.05 * page.height]):
         marked = [l for l in band if _PAGE_NO_RE.match(l.text.strip()) or _FURNITURE_RE.search(l.text)
-                  or (is_date_only(l.text) and l.y0 > 0.92 * page.height)
+                  or (is_date_only(l.text) and l.y0 > 0.92 * page.height and not _under_text(l, lines))
                   or (l.y1 < 0.05 * page.height and _FURNITURE_RE.search(l.text))]
         if not marked:
             continue
         rows = {id(o) for m in marked for o in band if _v_overlap(m, o) >= 0.5}
         out |= rows
     return out
+
+
+def _under_text(ln: LayoutLine, lines: list[LayoutLine]) -> bool:
+    """A line set right under another one above it (an entry's period under its school near the
+    page's foot), not apart from the text as a footer is."""
+    return any(o is not ln and o.y1 <= ln.y0 + 1 and ln.y0 - o.y1 < 1.2 * ln.height
+               and o.x0 < ln.x1 and ln.x0 < o.x1 for o in lines)
 
 
 def _column_extent(lines: list[LayoutLine]) -> tuple[float, float]:
@@ -383,6 +420,23 @@ def _column_extent(lines: list[LayoutLine]) -> tuple[float, float]:
     if len(ends) >= 10 and sum(len(l.text.split()) >= 5 for l in lines) >= 0.5 * len(lines):
         right = ends[int(0.9 * (len(ends) - 1))]
     return left, right
+
+
+# "updated: @March 21, 2022", "Last updated 2024.05", "최종 수정일: 2024.05.01": the document's date
+_UPDATED_RE = re.compile(rf"(?i)(?:\s*\|)?\s*(?:last\s+)?(?:updated|modified|revised)(?:\s+on)?\s*[:：]?\s*(?:\|\s*)?@?\s*"
+                         rf"(?:{DATE})|(?:\s*\|)?\s*최종\s*(?:수정|업데이트)일?\s*[:：]?\s*(?:\|\s*)?(?:{DATE})")
+
+
+def _without_document_date(line: LayoutLine) -> LayoutLine | None:
+    """The line without what dates the document ("김형률 | updated: | @March 21, 2022"), None
+    when nothing else is on it: the date is the file's, not an entry's period."""
+    m = _UPDATED_RE.search(line.text)
+    if not m:
+        return line
+    text = (line.text[:m.start()] + line.text[m.end():]).strip(" |")
+    if not text:
+        return None
+    return replace(line, text=text, cells=None, looks=None)
 
 
 def reading_order(page: LayoutPage) -> list[LayoutLine]:
@@ -401,8 +455,12 @@ def reading_order(page: LayoutPage) -> list[LayoutLine]:
             out.extend(merge_rows(slab, slab_col))
             continue
         x = gut[1]
-        for free, run in _runs(slab, x):
-            kind = _classify_run(run, x) if free else "one"
+        runs = [(free, run, _classify_run(run, x) if free else "one") for free, run in _runs(slab, x)]
+        columns = False  # a run above showed two columns
+        for free, run, kind in runs:
+            if free and kind == "one" and columns and _column_tail(run, x):
+                kind = "columns"
+            columns = columns or kind == "columns"
             left = [l for l in run if l.x1 <= x]
             right = [l for l in run if l.x0 >= x]
             if kind == "columns":
@@ -416,7 +474,18 @@ def reading_order(page: LayoutPage) -> list[LayoutLine]:
             else:
                 # the slab's extent, so a short line in a wide slab is not taken for a full one
                 out.extend(merge_rows(run, slab_col))
-    return [replace(ln, line=i) for i, ln in enumerate(out, start=1)]
+    kept = [k for k in (_without_document_date(ln) for ln in out) if k is not None]
+    return [replace(ln, line=i) for i, ln in enumerate(kept, start=1)]
+
+
+def _column_tail(run: list[LayoutLine], x: float) -> bool:
+    """A run too short to show columns of its own ("ACTIVITIES" under a sidebar beside the
+    main column's last lines) below a run that did, with the same gutter: the columns go on,
+    unless a side is only dates (those belong to the rows beside them). Only below: a grid
+    above the columns (a skills table) is no column of theirs."""
+    left = [l for l in run if l.x1 <= x]
+    right = [l for l in run if l.x0 >= x]
+    return bool(left and right) and not any(all(_datey(l) for l in side) for side in (left, right))
 
 
 def _lift_side_dates(lines: list[LayoutLine]) -> list[LayoutLine]:

@@ -70,7 +70,7 @@ _HEADERS: dict[str, tuple[str, ...]] = {
                    "career", "careerhistory", "relevantexperience", "volunteerexperience",
                    "internships", "internship", "workexperiences", "researchexperience",
                    "otherexperience", "otherworkexperience", "industryexperience", "teachingexperience",
-                   "workandresearchexperience", "researchandworkexperience"),
+                   "workandresearchexperience", "researchandworkexperience", "work", "workhistoryandexperience"),
     "education": ("학력", "학력사항", "교육", "교육사항", "education", "academicbackground",
                   "educationalbackground", "academics", "educationandtraining"),
     "skills": ("기술스택", "기술", "보유기술", "스킬", "나의스킬", "보유스킬", "기술및역량", "역량", "핵심역량", "보유역량",
@@ -79,7 +79,9 @@ _HEADERS: dict[str, tuple[str, ...]] = {
                "technicalexpertise", "keyskills", "capabilities", "corecapabilities", "computerskills",
                "itskills", "컴퓨터기술", "컴퓨터활용능력", "컴퓨터활용",
                "keycapabilities", "technicalcapabilities", "strengths", "keystrengths",
-               "주요기술", "주요기술스택", "사용기술", "기술역량"),
+               "주요기술", "주요기술스택", "사용기술", "기술역량", "사용가능기술", "사용가능한기술", "활용가능기술",
+               "languagesandframeworks", "languagesandtools", "languagesframeworks", "programminglanguages",
+               "programmingskills", "frameworksandtools", "toolsandtechnologies", "technicalskillsandtools"),
     "projects": ("프로젝트", "프로젝트경험", "주요프로젝트", "프로젝트경력", "projects", "project",
                  "personalprojects", "keyprojects", "sideprojects", "selectedprojects",
                  "academicprojects", "portfolio"),
@@ -90,7 +92,7 @@ _HEADERS: dict[str, tuple[str, ...]] = {
                "awardsandhonors", "achievements", "honours", "awardsandachievements"),
     "languages": ("어학", "어학능력", "외국어", "언어능력", "언어", "외국어능력", "어학및자격",
                   "languages", "languageskills", "language"),
-    "summary": ("요약", "소개", "자기소개", "프로필", "summary", "profile", "about", "aboutme",
+    "summary": ("요약", "소개", "자기소개", "프로필", "개요", "summary", "profile", "about", "aboutme",
                 "objective", "careerobjective", "professionalsummary", "careersummary",
                 "summaryofqualifications", "personalstatement", "professionalprofile"),
     "activities": ("대외활동", "활동", "동아리", "activities", "extracurricular",
@@ -116,6 +118,7 @@ _SEP_RE = re.compile(r"\s*(?:\||•|·|\s[-–—:]\s|—|–|\t|,|;)\s*")
 _HEAD_LABEL_RE = re.compile(r"(?i)(?:^|(?<=[\s|]))(?:dates?|period|location|duration|기간|위치|근무지|소재지)\s*[:：]")
 _AT_RE = re.compile(r"\s+(?:at|@)\s+|^@\s*|(?<=\S)@(?=\s)", re.I)
 
+_KO_ROLE_WORD_RE = re.compile(r"(?:개발|엔지니어|담당|사원|팀장|인턴|연구원|매니저|디자이너|기획|운영|관리)$")
 _ROLE_WORDS = {
     "engineer", "engineers", "developer", "manager", "scientist", "analyst", "intern", "internship",
     "lead", "designer", "architect", "consultant", "researcher", "assistant", "associate",
@@ -127,7 +130,7 @@ _ROLE_WORDS = {
     "executive", "supervisor", "operator", "planner", "marketer",
     "accountant", "auditor", "recruiter", "chair", "captain", "ambassador", "maintainer",
     "creator", "contributor", "staff", "clerk", "agent", "partner", "principal", "expert",
-    "student",
+    "student", "employee", "mentor", "demonstrator",
 }
 _SENIORITY = {"senior", "sr", "sr.", "junior", "jr", "jr.", "staff", "principal", "chief", "lead",
               "entry", "i", "ii", "iii", "iv", "associate", "head", "deputy", "assistant"}
@@ -162,6 +165,11 @@ _LOCATIONS = {
     "türkiye", "turkey", "spain", "italy", "netherlands", "sweden", "switzerland", "israel",
     "brazil", "mexico", "vietnam", "indonesia", "taiwan", "hong kong", "ireland", "poland",
     "europe", "asia", "emea", "apac", "worldwide", "uae", "dubai", "istanbul", "amsterdam",
+    "america", "north america", "south america", "latin america", "california", "texas", "washington",
+    "massachusetts", "illinois", "florida", "virginia", "colorado", "georgia", "oregon", "new jersey",
+    "pennsylvania", "north carolina", "michigan", "ohio", "arizona", "utah", "minnesota", "maryland",
+    "edinburgh", "manchester", "munich", "bremen", "hamburg", "zurich", "melbourne", "taipei", "new taipei",
+    "hsinchu", "osaka", "kyoto", "pangyo",
     "서울", "서울시", "서울특별시", "부산", "대구", "인천", "광주", "대전", "울산", "세종", "경기", "경기도",
     "판교", "성남", "수원", "분당", "제주", "강원", "충북", "충남", "전북", "전남", "경북", "경남", "재택",
 }
@@ -180,14 +188,23 @@ _FIELD_RE = re.compile(r"\b(?:science|sciences|engineering|studies|administratio
                        re.I)
 _TABLE_HEAD_RE = re.compile(r"자격증명|발급기관|취득일|시행처|취득일자|issuer|issued by|date earned|근무기간|재직기간|회사명|"
                             r"직위|직급|담당업무|학교명|졸업여부|전공명|기간\s*\||"
-                            r"(?:^|\|)\s*(?:전공|기간|학위|구분)\s*(?=\||$)", re.I)  # a cell of its own
+                            r"(?:^|\|)\s*(?:전공|기간|학위|구분|교육\s*과정|과정명|교육명|기관명|회사|담당|비고|회고|"
+                            r"company|part|position|tech\s*stack|course|period)\s*(?=\||$)",
+                            re.I)  # a cell of its own
 _EDU_LABEL_RE = re.compile(r"^(?:relevant\s+)?(?:course\s*work|courses|thesis|advisor|supervisor|honou?rs|awards|"
                            r"activities|minor|major|gpa|dean|exchange|study abroad|이수과목|논문)\b", re.I)
 _GPA_RE = re.compile(r"\b(?:gpa|cgpa|grade|학점)\b|\d\.\d+\s*/\s*\d", re.I)
 _SKILL_LABEL_RE = re.compile(r"^\s*([^:：]{1,30})[:：]\s*(?:\|\s*)?")
-_SKILL_LEAD_RE = re.compile(r"^(?:(?:highly\s+)?proficient\s+(?:in|with)|fluent\s+in|experienced?\s+"
+# a label naming several groups: "Infrastructures, Frameworks, and Software:" (capitalised words,
+# commas, an "and"), a list after it
+_LABEL_WORDS = r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}"  # title-case words, no acronyms ("SPI") or versions
+_LABEL_LIST_RE = re.compile(rf"^\s*({_LABEL_WORDS}(?:\s*,\s*(?:and\s+|&\s+)?{_LABEL_WORDS}){{1,3}}|"
+                            rf"{_LABEL_WORDS}\s+(?:and|&)\s+{_LABEL_WORDS})\s*[:：]\s*(?=\S+.*,)")
+_SKILL_LEAD_RE = re.compile(r"^(?:(?:also\s+|highly\s+)?proficient\s+(?:in|with)|fluent\s+in|experienced?\s+"
                             r"(?:in|with)|familiar\s+with|knowledge\s+of|basic\s+knowledge\s+of|"
                             r"skilled\s+in|and|or|&)\s+", re.I)
+_PROFICIENT_RE = re.compile(r"(?i)^(?:also\s+)?(?:highly\s+|very\s+)?(?:proficient|skilled|experienced|fluent)\s+"
+                            r"(?:in|with)\s+([^,.;:()]{2,60})")
 _PROJECT_LABEL_RE = re.compile(r"^(?:(?:personal|side|academic|team|group|capstone|course|school|"
                                r"open[- ]source|research)\s+)?project\s*[:：]\s*", re.I)
 _TECH_LABEL_RE = re.compile(r"^(?:tech(?:nologies|\s*stack)?|stack|tools|built\s+with|사용\s*기술|"
@@ -543,7 +560,9 @@ def split_sections(lines: list[LayoutLine]) -> tuple[list[LayoutLine], list[Sect
             sections.append(Section(sec, ln, body=body))
             continue
         if (current is not None and current.name != "cover_letter" and like_known(ln)
-                and (_looks_like_header(ln, body) or (styles and _header_form(ln) and ln.size >= 1.15 * body))):
+                and (_looks_like_header(ln, body) or (styles and _header_form(ln) and ln.size >= 1.15 * body))
+                and not (current.name == "education" and _DEGREE_RE.match(ln.text.strip()))):
+            # ("MASTER OF ARTS" set like a heading under EDUCATION is an entry's degree, no group)
             style = (round(ln.size, 1), ln.bold)
             if not current.name.startswith("other:") and (not current.lines or sub_style == (current.name, style)):
                 # "Experiences" / "Work", "Computer Skills" / "Experienced tools" ... "Novice
@@ -654,6 +673,13 @@ def _entries(lines: list[LayoutLine], doc_body: float | None = None) -> list[Ent
                     # "Vice President" / "Google" / "Date: 2005 – 2010" / "Product Manager": an entry
                     # without achievements, then the next title in the first title's type
                     new = True
+                elif (ln.geometric and cur.head[0].geometric and len(cur.head) >= 2
+                      and abs(ln.size - cur.head[0].size) <= 0.3 and ln.size >= cur.head[-1].size + 1
+                      and _head_period(cur.head[-1].text) is not None and _field_row(text)
+                      and len(text.split()) <= 8):
+                    # "TRAINEE | COMPANY C" in the titles' size (bold or not) after the entry's period
+                    # line set smaller ("March 2014 - ..., what was done"): the next entry's title
+                    new = True
             if new:
                 cur = Entry()
                 entries.append(cur)
@@ -743,11 +769,13 @@ def _head_parts(entry: Entry) -> list[tuple[str, bool]]:
         # "(만 3년 1개월, 19.06 – 현재)" once the period is out: how long, in brackets, is no name
         text = re.sub(r"[(\[]([^()\[\]]*)[)\]]",
                       lambda m: " | " if is_duration(m.group(1).replace("|", " ").strip(" ,;")) else m.group(0), text)
-        text = re.sub(r"(?i)\b(?:expected\s+graduation|graduated|graduation|grad\.|expected)\s*:?", " | ", text)
+        # ("Graduated as M.Sc. Digital Media": the word and its "as" go)
+        text = re.sub(r"(?i)\b(?:expected\s+graduation|graduated(?:\s+(?:as|with|from|in)\b)?|graduation|grad\.|"
+                      r"expected)\s*:?", " | ", text)
         text = re.sub(r"(?<=\S)\s+@(?=[^\s@])", lambda m: _at_sign(m.string, m.end()), text)
         chunks = [c for c in _AT_RE.split(text)]
         for ci, chunk in enumerate(chunks):
-            pieces = [q for p in _split_top(chunk) if _trim(p) for q in _legal_prefix_split(_trim(p))]
+            pieces = [q for p in _split_top(chunk) if _trim(p) for q in _title_pieces(_trim(p))]
             for pi, p in enumerate(pieces):
                 if _LEGAL_RE.match(p) and parts:
                     parts[-1] = (parts[-1][0] + ", " + p, parts[-1][1])
@@ -764,6 +792,29 @@ def _at_sign(text: str, end: int) -> str:
 
 
 _KO_LEGAL_PREFIX_RE = re.compile(r"^((?:\(주\)|㈜|주식회사)\s*\S+)\s+(\S.*)$")
+
+
+# "애드원 플랫폼 개발 사원": a Korean job site's title row - the employer, then the department
+# and the rank in one run (the rank last)
+_KO_RANK_ROW_RE = re.compile(r"^([가-힣A-Za-z0-9&.]*[가-힣][가-힣A-Za-z0-9&.]*)\s+(\S.*\s(?:사원|주임|대리|과장|차장|부장|팀장|"
+                             r"인턴|선임|책임|수석|매니저|연구원|이사))$")
+
+
+_KO_RANK_END_RE = re.compile(r"\s(?:사원|주임|대리|과장|차장|부장|팀장|인턴|선임|책임|수석|매니저|이사)$")
+
+
+def _rank_row_split(p: str) -> list[str]:
+    m = _KO_RANK_ROW_RE.match(p)
+    if not m or len(m.group(1)) < 2 or _KO_ROLE_WORD_RE.search(m.group(1)):
+        return [p]
+    return [m.group(1), m.group(2)]
+
+
+def _title_pieces(p: str) -> list[str]:
+    """A title field cut at a Korean legal prefix ("(주)프라뱅 | 정보보호 담당자 사원") or, without
+    one, at the employer of a rank row ("애드원 | 플랫폼 개발 사원")."""
+    pieces = _legal_prefix_split(p)
+    return pieces if len(pieces) > 1 else _rank_row_split(p)
 
 
 def _legal_prefix_split(p: str) -> list[str]:
@@ -956,7 +1007,7 @@ def _nested(entries: list[Entry]) -> list[Entry]:
 def _experience(section: Section) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for e in _nested(_entries(section.lines, section.body)):
-        parts = [(p, at) for p, at in _head_parts(e) if not _sentence_like(p, 12)]
+        parts = [(q, at) for p, at in _head_parts(e) if not _sentence_like(p, 12) for q in _employer_in_brackets(p)]
         # "Santa Clara, CA": a part followed by a state or country is a city
         loc = [is_location(p) or (i > 0 and i + 1 < len(parts) and _is_region(parts[i + 1][0])
                                   and company_score(p) == 0 and role_score(p) == 0)
@@ -979,8 +1030,11 @@ def _experience(section: Section) -> list[dict[str, Any]]:
         roles = [(role_score(p) - (2 if company_score(p, at) >= 3 else 0), -i, p) for i, p, at in cands]
         roles = [r for r in roles if r[0] > 0]
         role_parts: set[str] = set()
+        ranked = [p for _, p, _ in cands if _KO_RANK_END_RE.search(p) and len(p.split()) <= 5]
         if "role" in named:
             role = named["role"]
+        elif len(ranked) == 1:
+            role = ranked[0]  # "플랫폼 개발 사원": a title with its rank, over a duty line ("... 개발 담당")
         elif roles:
             role = max(roles)[2]
             # "Manager, Data Engineer": two titles one comma apart are one role as written
@@ -1032,6 +1086,24 @@ def _experience(section: Section) -> list[dict[str, Any]]:
                     "location": location, "achievements": body, "source": e.head[0].source(),
                     "confidence": conf, "uncertain": conf < UNCERTAIN_BELOW})
     return out
+
+
+_BRACKETED_RE = re.compile(r"(.+?)\s*\(([^()]{2,60})\)")
+
+
+def _employer_in_brackets(p: str) -> list[str]:
+    """"IT Consultant for IBM XPages (We4IT GmbH Bremen)", "Student Assistant (otulea.uni-bremen.de)":
+    a title (role words) with its employer in brackets behind it is two fields. A bracket that
+    names no organisation ("(Summer)", "(Remote)") or follows no title stays."""
+    m = _BRACKETED_RE.fullmatch(p.strip())
+    if not m:
+        return [p]
+    lead, inner = m.group(1).strip(), m.group(2).strip()
+    org = (company_score(inner) > 0 or _SCHOOL_RE.search(inner)
+           or re.fullmatch(r"[\w-]+(?:\.[\w-]+)*\.[a-z]{2,3}", inner))
+    if not org or is_location(inner) or is_duration(inner) or role_score(lead) == 0:
+        return [p]  # ("Devsisters (Studio Kingdom)": a company with its studio is one name)
+    return [lead, inner]
 
 
 def _merge_repeats(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -1183,12 +1255,20 @@ def _education(section: Section, certificates: list[LayoutLine] | None = None) -
     skipped: list[tuple[int, LayoutLine, dict[str, Any]]] = []
     last_school: tuple[str, float] | None = None  # the school above and where its title starts
     for e in _entries(section.lines, section.body):
+        if len(e.head) > 1:
+            # a sentence left over above the entry (the end of a quote from the page before) is
+            # no part of its title
+            e.head = [ln for ln in e.head if not (_SENTENCE_END_RE.search(ln.text)
+                                                  and (_prose(ln.text) or len(ln.text.split()) > 12))] or e.head
         parts = _rejoin_cut_names(e)
         # "서울대학교 컴퓨터공학부 학사": Korean writes school, department and degree in one run
         split: list[str] = []
         for p in parts:
             m = re.match(r"^(\S*(?:대학교|대학원|대학|고등학교|학교|과학기술원))\s+(.+)$", p)
-            split.extend([m.group(1), m.group(2)] if m else [p])
+            # "IOT 사물인터넷 개발자 양성 과정 한국직업능력교육원": a course, then the institution that ran it
+            c = re.match(r"^(.*(?:과정|교육|course|program(?:me)?|bootcamp))\s+(\S*(?:교육원|학원|아카데미|캠퍼스|"
+                         r"대학교|진흥원|센터))$", p, re.I)
+            split.extend([m.group(1), m.group(2)] if m else [c.group(2), c.group(1)] if c else [p])
         parts = split
         kinds = []
         for p in parts:
@@ -1221,15 +1301,21 @@ def _education(section: Section, certificates: list[LayoutLine] | None = None) -
         if school is None and "degree" in kinds and e.body and not _bullet(e.body[0])[0]:
             # "Diploma in Full Stack Web Development" (bold) / "School of Information Technology,
             # Kathmandu, Nepal" (body type): the degree's title, then its school under it
-            first = _trim(_split_top(e.body[0])[0])
-            if (_SCHOOL_RE.search(first) and not _DEGREE_RE.match(first) and not _sentence_like(first)
-                    and len(first.split()) <= 8 and not _EDU_LABEL_RE.match(first)):
-                school = first
+            # ("Major in Engineering, University B, Los Angeles, USA.": the school is the part
+            # that names one, after the field)
+            for first in [_trim(x) for x in _split_top(" ".join(e.body[:2]))][:3]:
+                if (_SCHOOL_RE.search(first) and not _DEGREE_RE.match(first) and not _sentence_like(first)
+                        and len(first.split()) <= 8 and not _EDU_LABEL_RE.match(first)):
+                    school = first
+                    break
         if school is None:
             # "MIT", "CalTech", "UC San Diego": the first part that is no degree, field, place
             # or an education sub-heading ("Coursework", "Thesis")
+            # (in a table row, "42 Seoul - 피신 | Shell, C": a course's name cell, in any script)
+            row = e.head[0].text.count(" | ") >= 2 and bool(e.period)
             school = next((p for p, k in zip(parts, kinds) if k == "other" and len(p.split()) <= 6
-                           and p[:1].isupper() and not _EDU_LABEL_RE.match(p)), None)
+                           and (p[:1].isupper() or row and re.match(r"[\d\uac00-\ud7a3]", p))
+                           and not _EDU_LABEL_RE.match(p)), None)
         if school is None:
             continue
         degree_parts = [p for p, k in zip(parts, kinds) if k in ("degree", "field")]
@@ -1265,7 +1351,8 @@ def _education(section: Section, certificates: list[LayoutLine] | None = None) -
             # no school word, no degree, no acronym: a paper title ("Balanced Graph Partition
             # Problems") or a school named without the word ("La Martiniere for Boys") - kept
             # below only when set as the section's school titles are
-            if (e.period and e.head[0].geometric and len(school.split()) >= 3 and role_score(school) == 0
+            row = e.head[0].text.count(" | ") >= 2  # a table row: its cells say what is what
+            if (e.period and e.head[0].geometric and (len(school.split()) >= 3 or row) and role_score(school) == 0
                     and not _CERT_WORD_RE.search(school)):
                 skipped.append((len(out), e.head[0], item))
             continue
@@ -1282,8 +1369,12 @@ def _education(section: Section, certificates: list[LayoutLine] | None = None) -
                 if deg and deg != degree:
                     s2, e2 = split_period(bp)
                     out.append({**item, "degree": _natural_case(deg), "period": bp, "start": s2, "end": e2})
+    # rows of one table without any school word ("42 Seoul", "멋쟁이 사자처럼", "구공팩토리" under a
+    # "기간 | 교육 과정" head): the table is the section's list of schools and courses
+    table = (not titles and len(skipped) >= 2 and all(ln.text.count(" | ") >= 2 for _, ln, _ in skipped)
+             and all(_same_style(ln, skipped[0][1]) and abs(ln.x0 - skipped[0][1].x0) <= 4 for _, ln, _ in skipped))
     for pos, ln, item in reversed(skipped):
-        if any(_same_style(ln, t) and abs(ln.x0 - t.x0) <= 4 for t in titles):
+        if table or any(_same_style(ln, t) and abs(ln.x0 - t.x0) <= 4 for t in titles):
             out.insert(pos, item)
     return out
 
@@ -1435,6 +1526,10 @@ def _skill_item_ok(s: str) -> bool:
         return False  # a spoken language is no technical skill (the languages section has it)
     if is_label(s) or vocab_section(s) in _MAIN_SECTIONS or _KO_PROSE_RE.search(s):
         return False
+    if _URL_RE.search(s) or re.match(r"(?i)^(?:https?:|//)", s):
+        return False  # a contact link beside the skills ("https://githu b.co m/jo hnyD")
+    if re.match(r"^[a-z]+\s+[a-z]+\s+[a-z]+\b", s) and not _PLAIN_TECH.intersection(s.lower().split()):
+        return False  # "grew up bilingual (...)": three plain lower-case words, a sentence's piece
     # "utilizing PySpark", "by analyzing trade-offs": a phrase cut out of a sentence
     return not re.match(r"^(?:by|using|utilizing|with|for|to|from|in|on|of|the|a|an|such as|including|"
                         r"based on|as|via|through|etc)(?:\s|$)", s, re.I)
@@ -1476,7 +1571,9 @@ def _skills(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
         labelled = False  # the row started with a label: its later pieces are that list's items
         for pi, body in enumerate(pieces):
             m = _SKILL_LABEL_RE.match(body)
-            if m and len(m.group(1).split()) <= 4:  # "Languages: Python, Go" -> the list after the label
+            if not (m and len(m.group(1).split()) <= 4):
+                m = _LABEL_LIST_RE.match(body)  # "Infrastructures, Frameworks, and Software: Git, ..."
+            if m:  # "Languages: Python, Go" -> the list after the label
                 label = m.group(1).strip()
                 lead, _, last = label.rpartition(" ")
                 if labelled and lead and _run_in_label(lead, last) and not is_label(label):
@@ -1488,6 +1585,14 @@ def _skills(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
                 body = body[m.end():]
             elif is_label(body.split(" ", 1)[0]) and len(body.split(" ", 1)) > 1 and re.search(r"[,•·]", body):
                 body = body.split(" ", 1)[1]  # "DevOps AWS, Docker": a group word before the list
+            lead = _PROFICIENT_RE.match(body)
+            if (lead and (_sentence_like(body) or _prose(body))
+                    and not re.match(r"\s*,\s*(?:and\s+)?[A-Z0-9]", body[lead.end():])):
+                # "Also proficient in Adobe Photoshop and Illustrator, grew up bilingual ...": a
+                # sentence whose first clause names skills; the rest is no list (a list goes on
+                # with more names: "Proficient in Windows, Microsoft Word, and Excel")
+                items.extend(_split_and(lead.group(1).strip()))
+                continue
             if _sentence_like(body) and not re.search(r"[,|;•·]", body):
                 continue  # a sentence in the skills section, not a list
             if _prose(body):
@@ -1509,6 +1614,30 @@ def _skills(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
                 skills.append(s)
                 sources.append(ln.source())
     return skills, sources
+
+
+_TECH_ROW_RE = re.compile(r"(?i)^\s*(?:techs?|technologies|technology|tech\s*stack|stack|tools|skills|"
+                          r"technical\s+skills|기술\s*스택|보유\s*기술|사용\s*기술|스킬)\s*[:：]\s*\S")
+
+
+def _tech_rows(ln: LayoutLine) -> list[LayoutLine]:
+    """The labelled technology lists in a header row ("Status: ... | Tech: Meteor, Git"), each
+    as a line of its own; none when the row has no such label."""
+    cells = ln.text.split(" | ")
+    # "Tech: | Meteor, Javascript": the label set apart from its list, in a cell of its own
+    cells = [f"{c} {cells[i + 1]}" if _TECH_ROW_RE.match(f"{c} x") and re.search(r"[:：]\s*$", c)
+             and i + 1 < len(cells) else c for i, c in enumerate(cells)]
+    out: list[LayoutLine] = []
+    for i, c in enumerate(cells):
+        if _TECH_ROW_RE.match(c):
+            # the list runs on in the cells after it up to the next labelled cell ("Tools:") or a link
+            run = [c]
+            for nxt in cells[i + 1:]:
+                if _FIELD_LABEL_RE.match(nxt) or _URL_RE.search(nxt) or "," not in nxt:
+                    break
+                run.append(nxt)
+            out.append(replace(ln, text=", ".join(run)))
+    return out
 
 
 def _projects(section: Section) -> list[dict[str, Any]]:
@@ -1618,6 +1747,25 @@ _ISSUER_RE = re.compile(r"(?i)\b(?:amazon|aws|google|microsoft|oracle|cisco|linu
                         r"위원회|재단|연구원|기획평가원|데이터산업진흥원)")
 
 
+# "ATC자격시험 CAD 2급 한국ATC센터", "1종보통운전면허 경찰청(운전면허시험관리단)": a Korean issuer
+# written behind the name, known by how issuing bodies are named
+_KO_ISSUER_TAIL_RE = re.compile(r"\s+[가-힣A-Za-z]*(?:센터|본부|상공회의소|회의소|공단|진흥원|협회|평가원|위원회|재단|"
+                                r"경찰청|청|관리단|교육원|학회|진흥회)(?:\s*[(（][^()（）]*[)）])?$")
+
+
+def _without_notes(lines: list[LayoutLine]) -> list[LayoutLine]:
+    """A list whose items are set larger than the line under each ("AICE Associate" over "KT ·
+    2024" in smaller type): the smaller lines are the items' notes (issuer, date), not items."""
+    if len(lines) < 3 or not all(ln.geometric for ln in lines):
+        return lines
+    top = max(ln.size for ln in lines)
+    big = [ln for ln in lines if ln.size >= top - 0.3]
+    small = [ln for ln in lines if ln.size <= top - 0.8 and not ln.bold]
+    if len(big) < 2 or not small or len(big) + len(small) < len(lines):
+        return lines
+    return big
+
+
 def _certifications(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
     """Certificate names: the list's items without the date in front ("2023 AWS ...") and
     without the issuer run in behind ("..., Amazon Web Services (AWS)", "| 한국산업인력공단")."""
@@ -1627,6 +1775,9 @@ def _certifications(lines: list[LayoutLine]) -> tuple[list[str], list[dict]]:
         # (a bare score, "TOPCIT Level 3 (580)", is how that certificate is named and stays)
         m = re.search(r"\s*[(（]([^()（）]*)[)）]\s*$", n)
         if m and re.search(r"\d", m.group(1)) and re.search(r"[A-Za-z\uac00-\ud7a3]", m.group(1)):
+            n = n[:m.start()]
+        m = _KO_ISSUER_TAIL_RE.search(n)
+        if m and m.start() > 0 and (_CERT_WORD_RE.search(n[:m.start()]) or re.search(r"\d|[A-Z]{2,}", n[:m.start()])):
             n = n[:m.start()]
         head, comma, tail = n.rpartition(", ")
         if comma and head and len(tail.split()) <= 6 and not re.search(r"\d", tail) and (
@@ -1694,9 +1845,14 @@ def structure_layout(pages: list[LayoutPage] | list[LayoutLine]) -> dict[str, An
     projects = [x for s in by_name.get("projects", []) for x in _projects(
         Section(s.name, s.header, join_wrapped(s.lines), s.body))]
     skills, skill_src = _skills(joined("skills"))
+    if not by_name.get("skills"):
+        # no skills section: "Tech: Meteor, Git" / "Stack: ..." rows in the page's header
+        # block or summary (one-page templates put them beside the contact details)
+        skills, skill_src = _skills([row for ln in head + joined("summary") for row in _tech_rows(ln)])
     # "정보처리기사 | 2017.11" listed under education: a national qualification by its grade
     # word (기사, 산업기사, 기능사, 기능장, 기술사) is a certificate wherever it is listed
-    certs, cert_src = _certifications(joined("certifications") + [
+    certs, cert_src = _certifications([ln for s in by_name.get("certifications", [])
+                                       for ln in join_wrapped(_without_notes(s.lines))] + [
         ln for ln in joined("education") if _KO_QUALIFICATION_RE.match(_bullet(ln.text)[1].split(" | ")[0].strip())]
         + [ln for ln in edu_certs if not _KO_QUALIFICATION_RE.match(_bullet(ln.text)[1].split(" | ")[0].strip())])
     awards, award_src = _plain_list(joined("awards"))
@@ -1705,6 +1861,13 @@ def structure_layout(pages: list[LayoutPage] | list[LayoutLine]) -> dict[str, An
     for s in sections:
         sections_out.setdefault(s.name, []).extend(ln.text for ln in join_wrapped(s.lines))
     named = _name(raw_lines if raw_lines and raw_lines[0].geometric else lines)
+    for job in experience:
+        # the candidate's own name over the first job (a heading block read into the section) is
+        # no employer or title of theirs
+        if named and job["role"] and _key(job["role"]) == _key(named):
+            job["role"] = None
+        if named and job["company"] and _key(job["company"]) == _key(named):
+            job["company"], job["role"] = (job["role"], None) if job["role"] and role_score(job["role"]) == 0 else (None, job["role"])
     for name, values, srcs in (("skills", skills, skill_src), ("certifications", certs, cert_src)):
         for v, src in zip(values, srcs):
             conf = _item_confidence(name, v)

@@ -1,6 +1,6 @@
 """PdfReader over PyMuPDF: the text layer of every page of a resume PDF, as a layout.
 
-Each page is read as PyMuPDF's blocks / lines / spans: every line keeps its text (NFKC
+Each page is read as PyMuPDF's blocks / lines / spans (icon-font glyphs dropped): every line keeps its text (NFKC
 normalised by :func:`core.resume.layout.clean_text`: ligatures, tabs, ``\r`` and no-break
 spaces between words), position, font size and weight in a :class:`core.resume.layout.LayoutPage`
 (``PdfDocument.layout``); ``PdfDocument.pages`` holds each page's text in reading order
@@ -101,6 +101,18 @@ class PyMuPdfReader:
 
 
 _BOLD_FLAG = 16
+# Icon fonts (FontAwesome, Material Icons, ...): their glyphs arrive as stray letters and digits
+# ("0 Git", "t Blaze", "Æ +49 ...") in front of the text they decorate; they carry no words.
+_ICON_FONT_RE = re.compile(r"(?i)fontawesome|font\s*awesome|materialicons|material\s*(?:icons|symbols)|"
+                           r"simpleicons|academicons|ionicons|glyphicons|feather|marvosym|dingbats|wasy\d|"
+                           r"\bicons?\b|-icons?\b")
+
+
+_BULLET_GLYPH_RE = re.compile(r"[\u2022\u2023\u2043\u25a0-\u25ff\u2b1b-\u2b1e\u2b24\u2b55\u26ab\u26aa]")
+
+
+def _icon_font(span: dict) -> bool:
+    return bool(_ICON_FONT_RE.search(span.get("font") or ""))
 
 
 def _is_bold(span: dict) -> bool:
@@ -128,6 +140,12 @@ def _style_split(spans: list[dict]) -> str | None:
     if len(runs) != 2 or not runs[0][0] or runs[1][0]:
         return None
     first, second = clean_text(runs[0][1]), clean_text(runs[1][1])
+    if _italic_run(spans) and len(first.split()) <= 6 and 1 <= len(second.split()) <= 6 and (
+            re.match(r"[^\W\d_]", first) and re.match(r"[^\W\d_]", second)
+            and not re.search(r"[.!?:;,|]$", second)):
+        # "Skyscanner, Edinburgh" (bold) then "Software Engineering Intern" (italic): a LaTeX
+        # title line, employer then role, told apart only by their type
+        return f"{first} | {second}"
     text = f"{first} {second}"
     letters = [c for c in text if c.isalpha()]
     if not letters or any(not (c.isascii() and c.isupper()) for c in letters):
@@ -139,6 +157,13 @@ def _style_split(spans: list[dict]) -> str | None:
     return f"{first} | {second}"
 
 
+def _italic_run(spans: list[dict]) -> bool:
+    """The line's plain (not bold) words are all set in italics."""
+    plain = [s for s in spans if s["text"].strip() and not _is_bold(s)]
+    return bool(plain) and all(s["flags"] & 2 or re.search(r"(?i)italic|oblique|-it$|ti\d+$", s["font"])
+                               for s in plain)
+
+
 def _layout_page(page: pymupdf.Page, number: int) -> LayoutPage:
     """The page's text lines with their look (PyMuPDF "dict" output, spans joined)."""
     out = LayoutPage(number=number, width=float(page.rect.width), height=float(page.rect.height))
@@ -146,8 +171,21 @@ def _layout_page(page: pymupdf.Page, number: int) -> LayoutPage:
         if block.get("type") != 0:
             continue
         for line in block["lines"]:
-            spans = [s for s in line["spans"] if s["text"]]
-            text = _style_split(spans) or clean_text("".join(s["text"] for s in spans))
+            raw = [s for s in line["spans"] if s["text"]]
+            # an icon set as a bullet ("○" in an icon font) stays the line's bullet
+            if raw and _icon_font(raw[0]) and _BULLET_GLYPH_RE.fullmatch(raw[0]["text"].strip()):
+                raw[0] = {**raw[0], "text": "• ", "font": ""}
+            spans = [s for s in raw if not _icon_font(s)]
+            # other icons between words mark items of a row ("[icon] Terminal [icon] Inkscape"): a field edge
+            groups: list[str] = [""]
+            for s in raw:
+                if _icon_font(s):
+                    groups.append("")
+                else:
+                    groups[-1] += s["text"]
+            fields = [clean_text(g) for g in groups if clean_text(g)]
+            text = (" | ".join(fields) if len(fields) > 1 else "") or _style_split(spans) or clean_text(
+                "".join(s["text"] for s in spans))
             if not text:
                 continue
             visible = [s for s in spans if s["text"].strip()] or spans
@@ -157,6 +195,10 @@ def _layout_page(page: pymupdf.Page, number: int) -> LayoutPage:
                              or s["font"].lower().endswith(("-bd", "-b", ",bold")))
             bold = bold_chars * 2 > sum(len(s["text"].strip()) for s in visible)
             x0, y0, x1, y1 = (float(v) for v in line["bbox"])
+            if len(spans) < len(line["spans"]) and spans:  # an icon dropped: the line is where its words are
+                words = [s["bbox"] for s in spans if s["text"].strip()] or [line["bbox"]]
+                x0, y0 = min(float(b[0]) for b in words), min(float(b[1]) for b in words)
+                x1, y1 = max(float(b[2]) for b in words), max(float(b[3]) for b in words)
             out.lines.append(LayoutLine(text, number, (x0, y0, x1, y1), round(float(main["size"]), 1), bold,
                                         color=int(main.get("color") or 0)))
     return out
