@@ -16,8 +16,9 @@ response never reveals that somebody else's interview exists.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timezone
-
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Select, exists, select, text, true
@@ -251,14 +252,40 @@ def read_report_json(session: Session, user_id: int, session_id: str, interview_
     statement that also checks the user and session, applies the read rule and writes a
     recruiter's audit row (atomic on its own: run it in autocommit, or commit after). NotFound
     when the user may not read the interview (or it does not exist). PostgreSQL only (see
-    :func:`read_report` for any database)."""
-    row = session.execute(_REPORT_READ, {"iid": interview_uuid, "uid": user_id, "sid": session_id,
-                                         "what": "report"}).first()
+    :func:`read_report` for any database; :func:`report_read_query` for a driver's own
+    connection)."""
+    row = session.execute(_REPORT_READ, _report_read_params(user_id, session_id, interview_uuid)).first()
+    return report_read_result(row, interview_uuid)
+
+
+def _report_read_params(user_id: int, session_id: str, interview_uuid: str) -> dict[str, Any]:
+    return {"iid": interview_uuid, "uid": user_id, "sid": session_id, "what": "report"}
+
+
+@lru_cache(maxsize=1)
+def _report_read_sql() -> str:
+    from sqlalchemy.dialects.postgresql.psycopg import dialect
+
+    return str(_REPORT_READ.compile(dialect=dialect()))
+
+
+def report_read_query(user_id: int, session_id: str, interview_uuid: str) -> tuple[str, dict[str, Any]]:
+    """:func:`read_report_json`'s statement as psycopg runs it (``%(name)s`` parameters) and its
+    parameters, for a caller with a connection of its own (the server's event-loop pool, in
+    autocommit); its first row goes to :func:`report_read_result`."""
+    return _report_read_sql(), _report_read_params(user_id, session_id, interview_uuid)
+
+
+def report_read_result(row: Sequence[Any] | None, interview_uuid: str) -> ReportRead:
+    """What the report read's row says (its columns in the statement's order: interview key,
+    audit rows written, has a report, the answer's bytes); NotFound when the interview is not
+    the user's to read."""
     if row is None:
         return ReportRead(False, None)
-    if row.interview_key is None:
+    interview_key, _logged, has_report, body = row
+    if interview_key is None:
         raise NotFound("db.not_found", what="interview", id=interview_uuid)
-    return ReportRead(True, row.body if row.has_report else None)
+    return ReportRead(True, bytes(body) if has_report else None)
 
 
 def read_report(session: Session, user: User, interview_uuid: str) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from sync.server.deps import SessionDep
 from sync.server.limits import BodyLimit, SecurityHeaders, rules_for
 from sync.server.live import LiveHub
 from sync.server.live_owner import LiveLink, LiveStreams
+from sync.server.reads import ReportReads, ThreadedReportReads
 from sync.server.routes import admin, auth, companies, interviews, live, recruiter, resumes, sync, users
 from sync.server.schema import mark_interrupted_recordings, migrate_once
 from sync.server.security import ClientAddress, LoginLimiter, PasswordHasher
@@ -92,6 +93,7 @@ def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
         if not settings.live_socket:  # else the live-video owner marks them (sync.server.live_owner)
             mark_interrupted_recordings(sessions)
         yield
+        await app.state.report_reads.close()
         await app.state.live.close()
         background.close()
         hasher.close()
@@ -110,6 +112,9 @@ def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
     app.state.settings = settings
     app.state.background = background
     app.state.login_limiter = LoginLimiter(sessions, settings)
+    # the hot read on the event loop's own connections (PostgreSQL), else through the ORM
+    app.state.report_reads = (ReportReads(settings.database_url) if engine.dialect.name == "postgresql"
+                              else ThreadedReportReads(sessions))
     app.state.client_address = ClientAddress(settings.trusted_proxies)
     # the live streams: this process's own, or the live-video owner's when several processes
     # serve (a viewer's offer must reach the process holding the publisher's stream)
