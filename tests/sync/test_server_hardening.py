@@ -414,6 +414,60 @@ def test_a_report_read_survives_its_kept_connection_being_cut(server):
     assert len(pool._idle) == 1 and pool._idle[0] is not kept and kept.closed
 
 
+def test_a_kept_report_part_is_used_only_while_current_and_only_after_the_checks(server):
+    """The report's reader-independent part is kept between reads: the database sends it only
+    when the stored report changed (a newer sync), while the reader, the rule and the audit
+    row are checked on every read."""
+    from sqlalchemy import text
+
+    app, client, engine = server
+    make_user(engine, "alice")
+    make_user(engine, "kakao_rec", UserRole.recruiter, "KAKAO")
+    make_user(engine, "naver_rec", UserRole.recruiter, "NAVER")
+    alice, rec, other = login(client, "alice"), login(client, "kakao_rec"), login(client, "naver_rec")
+    bundle = sample_bundle(shares=["KAKAO"])
+    r = _push(client, alice, bundle, "kept-report-1")
+    assert r.status_code == 200, r.text
+    iid = r.json()["interview_id"]
+    pool = app.state.report_reads.pool
+    fetchone = pool.fetchone
+    sent: list[bool] = []  # per read: did the database send the report part
+
+    async def watched(sql, params, **kw):
+        row = await fetchone(sql, params, **kw)
+        sent.append(row is not None and row[5] is not None)
+        return row
+
+    pool.fetchone = watched
+    try:
+        first = client.get(f"{API}/interviews/{iid}/report", headers=auth(rec))
+        second = client.get(f"{API}/interviews/{iid}/report", headers=auth(rec))
+        assert first.status_code == second.status_code == 200 and first.json() == second.json()
+        assert sent == [True, False]
+        # another company's recruiter gets the 404, kept part or not, and is not logged
+        assert client.get(f"{API}/interviews/{iid}/report", headers=auth(other)).status_code == 404
+        # a newer snapshot of the interview: its report is read, never the kept one
+        bundle["report"]["summary"]["technical"] = 12.5
+        assert _push(client, alice, bundle, "kept-report-2").status_code == 200
+        third = client.get(f"{API}/interviews/{iid}/report", headers=auth(rec))
+        assert third.json()["summary"]["technical"] == 12.5 and sent[-1] is True
+        assert {k: v for k, v in third.json().items() if k != "summary"} == {
+            k: v for k, v in first.json().items() if k != "summary"}
+        # a report row changed in place (no code does today): its new version is read too
+        with engine.begin() as c:
+            c.execute(text("UPDATE evaluation_reports SET details_json = jsonb_set(details_json, "
+                           "'{summary,technical}', '33.0')"))
+        assert client.get(f"{API}/interviews/{iid}/report", headers=auth(rec)).json()["summary"]["technical"] == 33
+        assert sent[-1] is True
+        # revoked: the kept part serves nobody
+        client.delete(f"{API}/interviews/{iid}/shares/KAKAO", headers=auth(alice))
+        assert client.get(f"{API}/interviews/{iid}/report", headers=auth(rec)).status_code == 404
+    finally:
+        del pool.fetchone
+    with engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM consent_access_log WHERE what = 'report'")).scalar() == 4
+
+
 def test_a_synced_report_must_be_a_report_and_is_served_as_one(server):
     """The bundle's report is checked against core.report.model.Report (the one report model):
     a document that is not a report is refused with 422 naming where, without echoing it, and
