@@ -246,6 +246,46 @@ def test_two_workers_one_stream_any_worker_answers(server, server_db, media):
     assert [e["viewer_name"] for e in mei.access_log(interview_id) if e["what"] == "live_video"] == ["Rec", "Rec"]
 
 
+def test_a_live_owner_that_dies_is_started_again(server, server_db, media):
+    """kill -9 of the live-video owner: big20-server starts a new one (the streams it held are
+    lost; the desktop falls back to recording locally), and the next publication is live again."""
+    first = owner_of(server)
+    first.kill()
+    deadline = time.monotonic() + 60
+    while True:
+        owners = [c for c in psutil.Process(server.proc.pid).children() if "sync.server.live_owner" in _cmdline(c)
+                  and c.pid != first.pid and c.status() != psutil.STATUS_ZOMBIE]
+        if owners:
+            break
+        assert time.monotonic() < deadline, "no new live-video owner"
+        time.sleep(0.1)  # polling a condition (the owner restarted), bounded by the deadline
+    mei = client(server, "mei")
+    interview_id = live_interview(mei)
+    camera = FanoutCamera(PatternCamera(SIZE, FPS, frames=FPS * 3, realtime=True))
+
+    async def scenario():
+        publisher = None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 60
+        while True:  # until the new owner answers (it migrates and opens its socket first)
+            publisher = LivePublisher(mei, interview_id, camera=camera, local_dir=media.parent / "local",
+                                      ice_addresses=LOOPBACK)
+            if await publisher.start():
+                break
+            await publisher.stop()
+            assert loop.time() < deadline, "the new owner never answered"
+            await asyncio.sleep(0.5)
+        reader = Reader(camera).start()
+        await loop.run_in_executor(None, reader.done.wait, 30)
+        return await publisher.stop()
+
+    outcome = asyncio.run(scenario())
+    assert outcome.live and outcome.server_frames and outcome.server_frames == outcome.frames_sent
+    with session_factory(server_db)() as s:
+        statuses = [m.status for m in s.scalars(select(MediaFile).where(MediaFile.interview_uuid == interview_id))]
+    assert statuses[-1] == "complete"
+
+
 # ----------------------------------------------------------------------------- in one process
 @pytest.fixture
 def app_db(pg_engine):
