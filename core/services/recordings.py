@@ -44,6 +44,13 @@ def may_watch(session: Session, user: User, interview_uuid: str) -> bool:
     return interview is not None and sharing.can_read(session, user, interview)
 
 
+def may_still_watch(session: Session, user_id: int, interview_uuid: str) -> bool:
+    """:func:`may_watch` for a user known by id, asked again while a live view lasts: a user
+    disabled or deleted since may not."""
+    user = session.get(User, user_id)
+    return user is not None and user.disabled_at is None and may_watch(session, user, interview_uuid)
+
+
 def watchable(session: Session, user: User, interview_uuid: str, what: str) -> Interview:
     """The interview if ``user`` may watch it (a recruiter's view of ``what`` logged; the caller
     commits), else NotFound."""

@@ -26,49 +26,21 @@ from starlette.types import Scope
 from sqlalchemy import text
 
 from core import __version__
-from core.bank import seed_reference_data
-from core.db.session import make_engine, session_factory, transaction, upgrade_database
+from core.db.session import make_engine, session_factory
 from core.errors import Conflict, InputError, InvalidTransition, NotFound
-from core.services import recordings
 from sync.server.background import _UNSET, Background
 from sync.server.deps import SessionDep
-from sync.server.live import LiveHub
 from sync.server.limits import BodyLimit, SecurityHeaders, rules_for
+from sync.server.live import LiveHub
+from sync.server.live_owner import LiveLink, LiveStreams
+from sync.server.reads import ReportReads, ThreadedReportReads
 from sync.server.routes import admin, auth, companies, interviews, live, recruiter, resumes, sync, users
+from sync.server.schema import mark_interrupted_recordings, migrate_once
 from sync.server.security import ClientAddress, LoginLimiter, PasswordHasher
 from sync.server.settings import ServerSettings
 
 log = logging.getLogger(__name__)
 API = "/api/v1"
-
-
-_MIGRATION_LOCK = 20_202_020  # pg_advisory_lock key: one process migrates at a time
-
-
-def _migrate_once(engine, sessions) -> None:
-    """Upgrade and seed; with several server processes starting together (``--workers``)
-    PostgreSQL's advisory lock serialises them, the later ones finding nothing to do."""
-    if engine.dialect.name != "postgresql":
-        upgrade_database(engine)
-        with transaction(sessions) as s:
-            seed_reference_data(s)
-        return
-    with engine.connect() as lock:
-        lock.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _MIGRATION_LOCK})
-        try:
-            upgrade_database(engine)
-            with transaction(sessions) as s:
-                seed_reference_data(s)
-        finally:
-            lock.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _MIGRATION_LOCK})
-            lock.commit()
-
-
-def _interrupted_recordings(sessions) -> None:
-    """Live recordings cut by a server stop that could not finish them (the file holds what
-    arrived): marked once at start-up, so nobody waits for them."""
-    with transaction(sessions) as s:
-        recordings.mark_interrupted(s)
 
 
 def _error_without_input(error: dict) -> dict:
@@ -117,9 +89,11 @@ def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
     async def lifespan(app: FastAPI):
         if engine.dialect.name != "postgresql":
             log.warning("server database is %s; production uses PostgreSQL + pgvector", engine.dialect.name)
-        _migrate_once(engine, sessions)
-        _interrupted_recordings(sessions)
+        migrate_once(engine, sessions)
+        if not settings.live_socket:  # else the live-video owner marks them (sync.server.live_owner)
+            mark_interrupted_recordings(sessions)
         yield
+        await app.state.report_reads.close()
         await app.state.live.close()
         background.close()
         hasher.close()
@@ -138,8 +112,15 @@ def create_app(settings: ServerSettings, *, embedder: Any = _UNSET) -> FastAPI:
     app.state.settings = settings
     app.state.background = background
     app.state.login_limiter = LoginLimiter(sessions, settings)
+    # the hot read on the event loop's own connections (PostgreSQL), else through the ORM
+    app.state.report_reads = (ReportReads(settings.database_url) if engine.dialect.name == "postgresql"
+                              else ThreadedReportReads(sessions))
     app.state.client_address = ClientAddress(settings.trusted_proxies)
-    app.state.live = LiveHub(ice_servers=settings.ice_servers, ice_addresses=settings.ice_addresses)
+    # the live streams: this process's own, or the live-video owner's when several processes
+    # serve (a viewer's offer must reach the process holding the publisher's stream)
+    app.state.live = (LiveLink(settings.live_socket) if settings.live_socket else
+                      LiveStreams(LiveHub(ice_servers=settings.ice_servers, ice_addresses=settings.ice_addresses),
+                                  sessions))
 
     @app.exception_handler(NotFound)
     async def _not_found(_request: Request, exc: NotFound) -> JSONResponse:

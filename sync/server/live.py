@@ -1,7 +1,7 @@
 """The server's WebRTC side (aiortc): receive an interview's live stream, record it, relay it.
 
-One :class:`LiveHub` per server process lives on uvicorn's event loop (``app.state.live``);
-every method is a coroutine on that loop. Database work is not done here: the routes check
+One :class:`LiveHub` lives on the event loop of the process that holds the streams
+(:class:`sync.server.live_owner.LiveStreams` wraps it); every method is a coroutine on that loop. Database work is not done here: the routes check
 access and create/finish the ``media_files`` rows through the callbacks they pass.
 
 - :meth:`LiveHub.publish` answers the desktop's offer (the candidate's camera and microphone
@@ -26,8 +26,8 @@ access and create/finish the ``media_files`` rows through the callbacks they pas
 Encoding runs on a thread per recording (VP8 at 640x480 costs milliseconds per frame; on the
 event loop it would delay every other stream's packets).
 
-Not shared between processes: with ``--workers N`` a viewer must reach the process that
-holds the stream (run live video on one process, or route by interview).
+A hub is one process's: with ``--workers N`` one live-video owner process holds the only hub
+and the API workers forward offers to it (:mod:`sync.server.live_owner`).
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@
     big20-server --data-dir DIR disable-user --username U   no sign-in, every session ended
     big20-server worker                            one Celery worker (BIG20_SERVER_BROKER_URL)
     big20-server --access-log ...                  also log every request (off by default)
+    big20-server --workers N ...                   N API processes (default: one per core); with
+                                                   live video on, plus the live-video owner
 
 With ``DATABASE_URL`` (or ``BIG20_SERVER_DATABASE_URL``) set, that database is used and none
 is started (production: docker-compose.db.yml). ``--embedded-db DIR`` is the old name of
@@ -27,6 +29,9 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
+import threading
+import time
 from pathlib import Path
 
 import psutil
@@ -107,15 +112,79 @@ def _create_user(args: argparse.Namespace, settings: ServerSettings) -> int:
     return 0
 
 
-def default_workers(settings: ServerSettings) -> int:
-    """One API process per core. A live video stream lives in the process that answered its
-    offer (aiortc, in memory), and a viewer's offer must reach that same process: with live
-    video on (a media directory) the server keeps one process until streams are routed to
-    their owner across processes."""
-    if settings.media_dir:
-        log.info("live video is on: one API process (pass --workers N to override)")
-        return 1
+def default_workers() -> int:
+    """One API process per core. Live video works with any number: with more than one, the
+    live-video owner process holds every stream (:class:`LiveOwnerProcess`)."""
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+class LiveOwnerProcess:
+    """The live-video owner (:mod:`sync.server.live_owner`) of a server with several API
+    processes: started before them (:meth:`start` returns once it answers on its socket),
+    started again if it dies (its streams are lost; the desktops record locally and reconnect),
+    stopped after them (:meth:`stop`: it finishes every recording). The socket lives in a
+    directory of its own that only this user may enter. Thread-safe; a watcher thread restarts."""
+
+    RESTART_AFTER_S = 1.0
+
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="big20-live-"))  # mode 0700
+        self.socket = str(self.dir / "owner.sock")
+        self.proc: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._watcher = threading.Thread(target=self._watch, name="live-owner-watch", daemon=True)
+
+    def _spawn(self) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "sync.server.live_owner", "--socket", self.socket,
+                                 "--parent", str(os.getpid())])
+
+    def _answers(self) -> bool:
+        with socket.socket(socket.AF_UNIX) as s:
+            try:
+                s.connect(self.socket)
+            except OSError:
+                return False
+        return True
+
+    def start(self, timeout: float = 120.0) -> str:
+        """Start it and wait until it answers; its socket path. InputError if it cannot start."""
+        self.proc = self._spawn()
+        deadline = time.monotonic() + timeout
+        while not self._answers():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise InputError("server.live_owner_failed")
+            time.sleep(0.05)  # waiting for its socket, bounded by the deadline
+        self._watcher.start()
+        return self.socket
+
+    def _watch(self) -> None:
+        while True:
+            proc = self.proc
+            assert proc is not None
+            code = proc.wait()
+            if self._stopping.wait(self.RESTART_AFTER_S):
+                return
+            with self._lock:
+                if self._stopping.is_set():
+                    return
+                log.error("the live-video owner process exited (code %s); its streams ended; starting it again", code)
+                self.proc = self._spawn()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop it (SIGTERM: every recording finished; killed after ``timeout``)."""
+        with self._lock:
+            self._stopping.set()
+            proc = self.proc
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def _disable_user(args: argparse.Namespace, settings: ServerSettings) -> int:
@@ -144,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ssl-certfile", metavar="PEM")
     p.add_argument("--ssl-keyfile", metavar="PEM")
     p.add_argument("--workers", type=int, default=None,
-                   help="API processes (uvicorn workers); default: one per CPU core, or 1 with live video on")
+                   help="API processes (uvicorn workers); default: one per CPU core (with live video on and "
+                        "more than one, a live-video owner process holds the streams)")
     p.add_argument("--with-worker", action="store_true", help="also start redis-server and one Celery worker")
     p.add_argument("--access-log", action="store_true",
                    help="log every request (uvicorn's access log; off by default: a reverse proxy logs them, "
@@ -158,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = args.data_dir or args.embedded_db
     db = None
     children: list[subprocess.Popen] = []
+    live_owner: LiveOwnerProcess | None = None
     try:
         if args.command == "worker":
             return subprocess.call([sys.executable, "-m", "celery", "-A", "sync.server.worker", "worker",
@@ -196,13 +267,20 @@ def main(argv: list[str] | None = None) -> int:
         # proxy_headers off: X-Forwarded-For is believed only from the configured trusted proxies
         # (sync.server.security.ClientAddress), never by uvicorn's loopback default
         # the access log is opt-in: a line per request was 4% of a report read's Python time
+        workers = args.workers if args.workers is not None else default_workers()
+        live_here = workers == 1 and settings.media_dir
         common = dict(host=args.host, port=args.port, log_level="info", access_log=args.access_log,
                       ssl_certfile=args.ssl_certfile,
                       ssl_keyfile=args.ssl_keyfile, timeout_keep_alive=30, proxy_headers=False,
-                      # httptools and uvloop when installed; aiortc (live video) keeps asyncio's own loop
-                      loop="asyncio" if settings.media_dir else "auto")
-        workers = args.workers if args.workers is not None else default_workers(settings)
+                      # httptools and uvloop when installed; aiortc (live video) keeps asyncio's own
+                      # loop, in the one API process or in the live-video owner
+                      loop="asyncio" if live_here else "auto")
         if workers > 1:  # separate processes, each reading the same settings from the environment
+            if settings.media_dir:
+                # a stream lives in one process, and uvicorn hands each connection to any worker:
+                # one process holds every stream, the workers forward the offers to it
+                live_owner = LiveOwnerProcess()
+                os.environ["BIG20_SERVER_LIVE_SOCKET"] = live_owner.start()
             uvicorn.run("sync.server.app:app_from_env", factory=True, workers=workers, **common)
         else:
             uvicorn.run(create_app(settings), **common)
@@ -211,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(exc.localized("en") + "\n")
         return 1
     finally:
+        if live_owner is not None:  # after the API workers, before the database it writes to
+            live_owner.stop()
         for child in reversed(children):
             child.terminate()
             try:

@@ -100,6 +100,10 @@ class ServerSettings(WorkerSettings):
     ice_servers: Annotated[tuple[dict[str, Any], ...], NoDecode] = ()
     # host addresses ICE may offer (None: every interface); ("127.0.0.1",) on one machine
     ice_addresses: Annotated[tuple[str, ...] | None, NoDecode] = None
+    # the Unix socket of the live-video owner process (sync.server.live_owner), which holds
+    # every live stream when several API processes serve; set by big20-server for --workers N
+    # > 1 with live video on. None: this process holds its own streams
+    live_socket: str | None = None
     # the largest chunk a recording upload may send (bytes)
     upload_chunk_max: int = 8 * 1024 * 1024
     # the largest sync bundle (bytes of JSON) and the largest body of any other JSON route;
@@ -130,7 +134,7 @@ class ServerSettings(WorkerSettings):
 
     _lists = field_validator("trusted_proxies", "ice_addresses", mode="before")(_comma_list)
     _switches = field_validator("background", "docs", mode="before")(_switch)
-    _blank = field_validator("media_dir", mode="before")(_none_if_blank)
+    _blank = field_validator("media_dir", "live_socket", mode="before")(_none_if_blank)
 
     @field_validator("ice_servers", mode="before")
     @classmethod

@@ -138,6 +138,30 @@ def test_the_openapi_schema_publishes_json_schema_bounds_and_405_lists_every_met
     assert r.status_code == 405 and r.headers["allow"] == "GET"
 
 
+def test_the_report_read_on_a_database_other_than_postgresql(sqlite_engine):
+    """Development servers on SQLite read reports through the ORM in the threadpool
+    (sync.server.reads.ThreadedReportReads): same answer shape, same 401 and 404."""
+    from core.db.session import upgrade_database
+    from tests.sync.server_helpers import login, make_local_interview
+
+    upgrade_database(sqlite_engine)
+    interview_uuid = make_local_interview(sqlite_engine)
+    app = create_app(ServerSettings(database_url=sqlite_engine.url.render_as_string(hide_password=False),
+                                    secret_key="k" * 40, background=False), embedder=None)
+    with TestClient(app) as client:
+        tokens = login(client, "mei")
+        r = client.get(f"/api/v1/interviews/{interview_uuid}/report",
+                       headers={"Authorization": f"Bearer {tokens['access_token']}"})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["interview_id"] == interview_uuid and len(body["details"]) == 2
+        assert body["recruiter_notes"] == [] and body["summary"]["technical"] is not None
+        assert client.get(f"/api/v1/interviews/{interview_uuid}/report").status_code == 401
+        r = client.get(f"/api/v1/interviews/{uuid.uuid4()}/report",
+                       headers={"Authorization": f"Bearer {tokens['access_token']}"})
+        assert r.status_code == 404
+
+
 @pytest.mark.postgres
 def test_search_hits_always_have_a_similarity(pg_engine):
     """A blank answer and an answer whose vector has no direction (all zeros: the cosine is

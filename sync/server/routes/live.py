@@ -19,10 +19,13 @@
 
 Access as everywhere: 401 unauthenticated, 404 for an interview that is not yours to see
 (recruiters without a video consent included), 403 for a role the route is not for.
-Live routes run on the event loop (aiortc lives there); their database work runs in the
-threadpool on the request's session (``deps.in_thread``). A stream's callbacks, which outlive
-the request (the consent re-check every few seconds, the recording's last row), open their own
-short sessions from ``SessionFactory``. SQL lives in :mod:`core.services.recordings`.
+Live routes run on the event loop; their database work runs in the threadpool on the request's
+session (``deps.in_thread``). The route decides who may publish or watch, then hands the offer
+to ``app.state.live`` (:mod:`sync.server.live_owner`): this process's streams, or the live-video
+owner process's when several API processes serve, so any process may answer any live request.
+The streams' callbacks, which outlive the request (the consent re-check every few seconds, the
+recording's last row), are the streams' own. 503 when live video is unavailable (the owner
+process not answering). SQL lives in :mod:`core.services.recordings`.
 """
 
 from __future__ import annotations
@@ -36,7 +39,6 @@ from pathlib import Path as FsPath
 from typing import Annotated, Any, NamedTuple
 
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, status
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -50,10 +52,10 @@ from sync.server.deps import (
     InterviewId,
     RecruiterUser,
     SessionDep,
-    SessionFactory,
     in_thread,
 )
 from sync.server.live import NotLive
+from sync.server.live_owner import LiveUnavailable
 from sync.server.schemas import RecordingOut, SessionDescriptionIn, SessionDescriptionOut, UploadIn, UploadOut
 
 log = logging.getLogger(__name__)
@@ -95,11 +97,17 @@ def _bad_sdp(exc: ValueError) -> HTTPException:
                          detail=[{"loc": ["body", "sdp"], "msg": str(exc)[:200], "type": "value_error"}])
 
 
+def _unavailable(exc: LiveUnavailable) -> HTTPException:
+    log.warning("live video unavailable: %s", exc)
+    return HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="live video is unavailable now; try again")
+
+
 @router.post("/{interview_id}/webrtc/offer", response_model=SessionDescriptionOut,
              responses={**NOT_FOUND, **NO_MEDIA, 409: {"description": "not live-able now, or not shared with video"},
-                        422: {"description": "the offer is not a usable SDP"}})
+                        422: {"description": "the offer is not a usable SDP"},
+                        503: {"description": "no media directory, or live video unavailable now"}})
 async def publish_offer(interview_id: InterviewId, body: SessionDescriptionIn, request: Request,
-                        session: SessionDep, sessions: SessionFactory, user: CurrentUser) -> SessionDescriptionOut:
+                        session: SessionDep, user: CurrentUser) -> SessionDescriptionOut:
     """Publish the interview live: answer the desktop's offer; the stream is recorded."""
     app = request.app
 
@@ -111,48 +119,43 @@ async def publish_offer(interview_id: InterviewId, body: SessionDescriptionIn, r
         s.commit()
         return interview.id, row.id, row.public_id, media / row.path
 
-    # the integer keys stay in this process; clients see the public ids
+    # the integer keys stay on the server (this process and the live-video owner); clients
+    # see the public ids
     iid, recording_id, recording_public_id, path = await in_thread(session, prepare)
-
-    # the stream's callbacks outlive this request: each opens its own short session
-    def finish(stats, video_t0: float | None) -> None:
-        with sessions() as s:
-            recordings.finish_live(s, recording_id, frames=stats.frames, duration_s=stats.duration_s,
-                                   size=stats.size, offset_s=video_t0,
-                                   sha256=sha256_file(stats.path) if stats.path.exists() else None)
-
-    async def on_finish(stats, video_t0) -> None:
-        await run_in_threadpool(finish, stats, video_t0)
-
-    def consent_kept() -> bool:
-        with sessions() as s:
-            return recordings.video_consent(s, iid)
-
-    async def still_allowed() -> bool:
-        return await run_in_threadpool(consent_kept)
-
     try:
-        answer = await app.state.live.publish(interview_id, recording_public_id, path, body.model_dump(),
-                                              on_finish=on_finish, still_allowed=still_allowed, fmt=FMT)
+        answer = await app.state.live.publish(interview_id, interview_pk=iid, recording_pk=recording_id,
+                                              recording_id=recording_public_id, path=str(path), fmt=FMT,
+                                              offer=body.model_dump())
     except ValueError as exc:  # aiortc's SDP parser refuses it
         await in_thread(session, recordings.mark, recording_id, "failed")
         raise _bad_sdp(exc) from exc
+    except LiveUnavailable as exc:
+        await in_thread(session, recordings.mark, recording_id, "failed")
+        raise _unavailable(exc) from exc
     return SessionDescriptionOut(**answer, recording_id=recording_public_id,
                                  ice_servers=list(app.state.settings.ice_servers))
 
 
 @router.post("/{interview_id}/webrtc/viewer", response_model=SessionDescriptionOut,
              responses={**NOT_FOUND, 409: {"description": "nothing is live for this interview now"},
-                        422: {"description": "the offer is not a usable SDP"}})
+                        422: {"description": "the offer is not a usable SDP"},
+                        503: {"description": "live video unavailable now"}})
 async def viewer_offer(interview_id: InterviewId, body: SessionDescriptionIn, request: Request,
-                       session: SessionDep, sessions: SessionFactory, user: RecruiterUser) -> SessionDescriptionOut:
+                       session: SessionDep, user: RecruiterUser) -> SessionDescriptionOut:
     """Watch the interview live (recruiters of a company it is shared with, video included)."""
     app = request.app
-    hub = app.state.live
-    if hub.stream(interview_id) is None:
+    live = app.state.live
+    unavailable: LiveUnavailable | None = None
+    try:
+        streaming = await live.is_live(interview_id)
+    except LiveUnavailable as exc:
+        streaming, unavailable = False, exc
+    if not streaming:
         # checked before logging, but only after access: a stranger learns nothing either way
         if not await in_thread(session, recordings.may_watch, user, interview_id):
             raise _not_found()
+        if unavailable is not None:
+            raise _unavailable(unavailable)
         raise HTTPException(status.HTTP_409_CONFLICT, detail="nothing is live for this interview now")
 
     def check_and_log(s: Session) -> None:
@@ -160,20 +163,14 @@ async def viewer_offer(interview_id: InterviewId, body: SessionDescriptionIn, re
         s.commit()
 
     await in_thread(session, check_and_log)
-
-    def still() -> bool:  # every few seconds while the view lasts: its own session
-        with sessions() as s:
-            return recordings.may_watch(s, user, interview_id)
-
-    async def still_allowed() -> bool:
-        return await run_in_threadpool(still)
-
     try:
-        answer = await hub.view(interview_id, user.id, body.model_dump(), still_allowed=still_allowed)
+        answer = await live.view(interview_id, viewer_id=user.id, offer=body.model_dump())
     except NotLive:
         raise HTTPException(status.HTTP_409_CONFLICT, detail="nothing is live for this interview now") from None
     except ValueError as exc:
         raise _bad_sdp(exc) from exc
+    except LiveUnavailable as exc:
+        raise _unavailable(exc) from exc
     return SessionDescriptionOut(**answer, ice_servers=list(app.state.settings.ice_servers))
 
 
