@@ -9,11 +9,24 @@ import numpy as np
 
 from engines.capture.pattern import read_stamp
 from sync.client.api import ServerClient
-from tests.sync.server_helpers import PASSWORD
+from core.db.models import UserRole
+from tests.sync.server_helpers import PASSWORD, ServerProcess, seeded_server_db
 
 LOOPBACK = ["127.0.0.1"]  # ICE host candidates: loopback only
 FPS = 15
 SIZE = (320, 240)
+
+
+def seeded_live_db(pg_engine):
+    """Two candidates (mei, bob) and a recruiter of each of two companies (rec: KAKAO, navi: NAVER)."""
+    return seeded_server_db(pg_engine, "mei", "bob", ("rec", UserRole.recruiter, "KAKAO"),
+                            ("navi", UserRole.recruiter, "NAVER"))
+
+
+def live_server(server_db, media, *extra_args: str) -> ServerProcess:
+    """A started ``big20-server`` on ``server_db`` recording into ``media``, ICE on loopback."""
+    return ServerProcess(server_db.url.render_as_string(hide_password=False), extra_args=list(extra_args),
+                         env={"BIG20_SERVER_MEDIA_DIR": str(media), "BIG20_SERVER_ICE_ADDRESSES": "127.0.0.1"}).start()
 
 
 def client(server, username: str) -> ServerClient:

@@ -12,7 +12,7 @@ import asyncio
 import pytest
 from sqlalchemy import select, text
 
-from core.db.models import MediaFile, UserRole
+from core.db.models import MediaFile
 from core.db.session import session_factory
 from engines.capture.audio import FileAudioSource
 from engines.capture.fanout import FanoutCamera, FanoutMicrophone
@@ -21,8 +21,8 @@ from sync.client.api import ServerRefused
 from sync.client.webrtc_publisher import LivePublisher
 from sync.client.webrtc_viewer import LiveViewer
 from sync.recording import probe
-from tests.sync.live_helpers import FPS, LOOPBACK, SIZE, EngineReader, client, live_interview, recorded_indices, tone
-from tests.sync.server_helpers import ServerProcess, seeded_server_db
+from tests.sync.live_helpers import (FPS, LOOPBACK, SIZE, EngineReader, client, live_interview, live_server,
+                                     recorded_indices, seeded_live_db, tone)
 
 pytest.importorskip("aiortc")
 pytestmark = pytest.mark.postgres
@@ -30,8 +30,7 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def server_db(pg_engine):
-    return seeded_server_db(pg_engine, "mei", "bob", ("rec", UserRole.recruiter, "KAKAO"),
-                            ("navi", UserRole.recruiter, "NAVER"))
+    return seeded_live_db(pg_engine)
 
 
 @pytest.fixture
@@ -41,8 +40,7 @@ def media(tmp_path):
 
 @pytest.fixture
 def server(server_db, media):
-    proc = ServerProcess(server_db.url.render_as_string(hide_password=False),
-                         env={"BIG20_SERVER_MEDIA_DIR": str(media), "BIG20_SERVER_ICE_ADDRESSES": "127.0.0.1"}).start()
+    proc = live_server(server_db, media)
     yield proc
     proc.stop()
 

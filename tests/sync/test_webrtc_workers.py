@@ -31,8 +31,8 @@ from sync.client.webrtc_publisher import LivePublisher
 from sync.client.webrtc_viewer import LiveViewer
 from sync.server.app import create_app
 from sync.server.settings import ServerSettings
-from tests.sync.live_helpers import FPS, LOOPBACK, SIZE, client, live_interview, recorded_indices
-from tests.sync.server_helpers import ServerProcess, auth, login, seeded_server_db
+from tests.sync.live_helpers import FPS, LOOPBACK, SIZE, client, live_interview, live_server, recorded_indices, seeded_live_db
+from tests.sync.server_helpers import auth, login, seeded_server_db
 
 pytest.importorskip("aiortc")
 pytestmark = pytest.mark.postgres
@@ -40,8 +40,7 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def server_db(pg_engine):
-    return seeded_server_db(pg_engine, "mei", "bob", ("rec", UserRole.recruiter, "KAKAO"),
-                            ("navi", UserRole.recruiter, "NAVER"))
+    return seeded_live_db(pg_engine)
 
 
 @pytest.fixture
@@ -51,8 +50,7 @@ def media(tmp_path):
 
 @pytest.fixture
 def server(server_db, media):
-    proc = ServerProcess(server_db.url.render_as_string(hide_password=False), extra_args=["--workers", "2"],
-                         env={"BIG20_SERVER_MEDIA_DIR": str(media), "BIG20_SERVER_ICE_ADDRESSES": "127.0.0.1"}).start()
+    proc = live_server(server_db, media, "--workers", "2")
     yield proc
     proc.stop()
 
