@@ -70,6 +70,7 @@ class LayoutLine:
     # only valid while ``len(cells) == text.count(" | ") + 1``
     cells: tuple[float, ...] | None = None
     looks: tuple[tuple[float, bool], ...] | None = None  # (size, bold) of each such piece
+    turned: bool = False  # set up or down the page (rotated 90 degrees), not across it
 
     def cell_x0(self, index: int) -> float | None:
         """Where the ``index``-th `` | ``-separated piece of the text starts, when known."""
@@ -447,6 +448,8 @@ def reading_order(page: LayoutPage) -> list[LayoutLine]:
                                       and (l.y1 < 0.07 * page.height or l.y0 > 0.85 * page.height))]
     furniture = _page_furniture(lines, page)
     lines = [l for l in lines if id(l) not in furniture]
+    margin_headings = _turned_headings(lines)
+    lines = [l for l in lines if id(l) not in {id(h) for h in margin_headings}]
     out: list[LayoutLine] = []
     for slab in _slabs(lines):
         slab_col = (min(l.x0 for l in slab), max(l.x1 for l in slab))
@@ -474,8 +477,46 @@ def reading_order(page: LayoutPage) -> list[LayoutLine]:
             else:
                 # the slab's extent, so a short line in a wide slab is not taken for a full one
                 out.extend(merge_rows(run, slab_col))
+    out = _place_turned_headings(out, margin_headings)
     kept = [k for k in (_without_document_date(ln) for ln in out) if k is not None]
     return [replace(ln, line=i) for i, ln in enumerate(kept, start=1)]
+
+
+def _turned_headings(lines: list[LayoutLine]) -> list[LayoutLine]:
+    """Short lines turned up or down the page beside the text ("EXPERIENCE" set vertically
+    in the right margin): section headings for the lines level with them, not lines of the
+    row they happen to touch."""
+    flat = [l for l in lines if not l.turned]
+    if not flat:
+        return []
+    left, right = min(l.x0 for l in flat), max(l.x1 for l in flat)
+    return sorted((l for l in lines if l.turned and len(l.text.split()) <= 3
+                   and (l.x0 >= right - 2 or l.x1 <= left + 2 or _beside_rows(l, flat))),
+                  key=lambda l: l.y0)
+
+
+def _beside_rows(heading: LayoutLine, flat: list[LayoutLine]) -> bool:
+    """No line across the page crosses the heading's strip: it stands in a margin of its own."""
+    return not any(l.x0 < heading.x1 and l.x1 > heading.x0 and l.y0 < heading.y1 and l.y1 > heading.y0
+                   for l in flat)
+
+
+def _place_turned_headings(out: list[LayoutLine], headings: list[LayoutLine]) -> list[LayoutLine]:
+    """Each margin heading goes before the first line of its section. Headings are centred on
+    their sections, so a section runs from halfway between the previous heading and this one;
+    the first section reaches as far above its heading's middle as below it to the next
+    section's start (a lone heading starts at its own top)."""
+    if not headings:
+        return out
+    starts = [h.y0 if k == 0 else (headings[k - 1].y1 + h.y0) / 2 for k, h in enumerate(headings)]
+    if len(headings) > 1:
+        mid = (headings[0].y0 + headings[0].y1) / 2
+        starts[0] = min(headings[0].y0, mid - (starts[1] - mid))
+    placed = list(out)
+    for h, start in sorted(zip(headings, starts, strict=True), key=lambda p: -p[1]):
+        at = next((i for i, ln in enumerate(placed) if ln.y0 >= start and not ln.turned), len(placed))
+        placed.insert(at, replace(h, turned=True))
+    return placed
 
 
 def _column_tail(run: list[LayoutLine], x: float) -> bool:

@@ -1268,6 +1268,12 @@ def _education(section: Section, certificates: list[LayoutLine] | None = None) -
             # "IOT 사물인터넷 개발자 양성 과정 한국직업능력교육원": a course, then the institution that ran it
             c = re.match(r"^(.*(?:과정|교육|course|program(?:me)?|bootcamp))\s+(\S*(?:교육원|학원|아카데미|캠퍼스|"
                          r"대학교|진흥원|센터))$", p, re.I)
+            # "Master Studies Digital Media (University of Bremen)": a degree, its school in brackets
+            inner = re.match(r"^(.+?)\s*\(([^()]+)\)$", p)
+            if (not (m or c) and inner and _SCHOOL_RE.search(inner.group(2))
+                    and not _SCHOOL_RE.search(inner.group(1))):
+                split.extend([inner.group(2), inner.group(1)])
+                continue
             split.extend([m.group(1), m.group(2)] if m else [c.group(2), c.group(1)] if c else [p])
         parts = split
         kinds = []

@@ -497,3 +497,42 @@ def test_a_technology_label_set_apart_from_its_list(tmp_path):
     ])
     assert read(pdf)["skills"] == ["Meteor", "Mongo", "React", "Bootstrap", "Mocha", "Git", "Sourcetree", "Travis",
                                    "Webstorm"]
+
+
+def test_section_headings_turned_in_the_right_margin(tmp_path):
+    """LaTeX "rows" templates set each section heading turned 90 degrees in the right margin,
+    centred on its section: the heading opens the section level with it, so the schools under
+    the second heading are education, not jobs (and the first job, above the heading's top,
+    is still a job)."""
+    entries = [
+        (257, "Fullstack Javascript Engineer (University of Bremen)", "2016 - now"),
+        (316, "IT Consultant (We4IT GmbH Bremen)", "2014 - 2016"),
+        (375, "Scientific Employee / Software Development (University of Bremen)", "2012 - 2014"),
+        (591, "Master Studies Digital Media (University of Bremen)", "2012 - 2015"),
+        (650, "Semester Abroad (University of Melbourne)", "2009 - 2010"),
+    ]
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((160, 50), "JAN KUESTER", fontname="helv", fontsize=28)
+    page.insert_text((169, 120), "Consultant and Software Engineer, Bremen", fontname="helv", fontsize=10)
+    for y, title, period in entries:
+        page.insert_text((38, y), title, fontname="hebo", fontsize=10)
+        page.insert_text((421, y), period, fontname="helv", fontsize=10)
+        page.insert_text((48, y + 20), "Designed and built the software with a small team", fontname="helv",
+                         fontsize=10)
+    # turned up the page, each centred on its section's lines
+    page.insert_text((535, 380), "EXPERIENCE", fontname="helv", fontsize=28, rotate=90)
+    page.insert_text((535, 700), "EDUCATION", fontname="helv", fontsize=28, rotate=90)
+    path = tmp_path / "rows.pdf"
+    doc.save(str(path))
+    doc.close()
+    data = parse_resume(PyMuPdfReader(), path)[1]
+    jobs = [(e["company"], e["role"], normalize_period(e["period"])) for e in data["experience"]]
+    assert jobs == [
+        ("University of Bremen", "Fullstack Javascript Engineer", normalize_period("2016 - now")),
+        ("We4IT GmbH Bremen", "IT Consultant", normalize_period("2014 - 2016")),
+        ("University of Bremen", "Scientific Employee / Software Development", normalize_period("2012 - 2014")),
+    ]
+    schools = [(e["school"], normalize_period(e["period"])) for e in data["education"]]
+    assert [s for s, _ in schools] and all("University" in s for s, _ in schools)
+    assert [p for _, p in schools] == [normalize_period("2012 - 2015"), normalize_period("2009 - 2010")]
