@@ -1070,8 +1070,19 @@ def _experience(section: Section) -> list[dict[str, Any]]:
                 body.pop(i)
         company, role = clean_value(company), clean_value(role)
         company = _unsmall(company) if company else None
-        role = _natural_case(role) if role else None
+        role = _natural_case(_without_term_note(role)) if role else None
         if not (company or role) or not (e.period or e.body):
+            continue
+        held = _roles_in_bullets(body) if company and not role and e.period else []
+        if held:
+            # one employer, one period, several roles each a bullet led by its title: a job each
+            start, end = split_period(e.period)
+            for title, duties in held:
+                conf = _experience_confidence(company, title, e.period)
+                out.append({"company": company, "role": _natural_case(title), "period": e.period,
+                            "start": start, "end": end, "location": None, "achievements": duties,
+                            "source": e.head[0].source(), "confidence": conf,
+                            "uncertain": conf < UNCERTAIN_BELOW})
             continue
         if not e.period and (not company or not role or company_score(company) == 0):
             # no date and no evidence: a wrapped line or a sub-heading ("Key Achievements"), not
@@ -1089,6 +1100,32 @@ def _experience(section: Section) -> list[dict[str, Any]]:
 
 
 _BRACKETED_RE = re.compile(r"(.+?)\s*\(([^()]{2,60})\)")
+# "Programmer Trainee (Summer)": the season the title was held in, no part of the title (how it
+# was held, "(Contract)", "(Part-time)", stays as written)
+_TERM_NOTE_RE = re.compile(r"\s*\((?:summer|winter|spring|autumn|fall)(?:\s+(?:term|semester|\d{4}))?\)$", re.I)
+_ROLE_BULLET_RE = re.compile(r"^(\S.{1,58}?)\s+[-–—]\s+(\S.*)$")
+
+
+def _without_term_note(role: str) -> str:
+    return _TERM_NOTE_RE.sub("", role).strip() or role
+
+
+def _roles_in_bullets(body: list[str]) -> list[tuple[str, list[str]]]:
+    """(role, duties) for each bullet under an employer that has no role of its own when every
+    bullet (its wrapped rest joined) is led by a title and a dash ("• MSc Mentor - Mentored groups of masters students"),
+    at least two of them; [] for anything else (a list of achievements)."""
+    out: list[tuple[str, list[str]]] = []
+    for line in body:  # bullets, mostly joined with their wrapped rest, marks already cut
+        if out and line[:1].islower():
+            out[-1][1].append(line)  # a wrapped rest left on its own line
+            continue
+        m = _ROLE_BULLET_RE.match(_bullet(line)[1])
+        title = m.group(1).strip() if m else ""
+        if not (m and len(title.split()) <= 6 and role_score(title) > 0 and company_score(title) < 3
+                and not _sentence_like(title, 6)):
+            return []
+        out.append((title, [m.group(2)]))
+    return out if len(out) >= 2 else []
 
 
 def _employer_in_brackets(p: str) -> list[str]:

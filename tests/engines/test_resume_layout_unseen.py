@@ -310,7 +310,7 @@ def test_korean_job_site_rows_employer_department_rank_and_a_course_with_its_ins
 
 def test_a_title_with_its_employer_in_brackets(tmp_path):
     """latexcv's rows template: "IT Consultant for IBM XPages and Notes Domino (We4IT GmbH Bremen)"
-    with the period flush right; the employer is the bracket's, a season in brackets is no employer."""
+    with the period flush right; the employer is the bracket's, a season in brackets is no employer (nor part of the title)."""
     pdf = tmp_path / "brackets.pdf"
     make(pdf, [
         (40, 40, "Jan Kuester", 20, True),
@@ -325,7 +325,7 @@ def test_a_title_with_its_employer_in_brackets(tmp_path):
     ])
     assert jobs(read(pdf)) == [("We4IT GmbH Bremen", "IT Consultant for IBM XPages and Notes Domino", "2014..2016"),
                                ("otulea.uni-bremen.de", "Student Assistant / Programmer", "2010..2011"),
-                               ("New Modern Technology Ltd.", "Programmer Trainee (Summer)", "2017")]
+                               ("New Modern Technology Ltd.", "Programmer Trainee", "2017")]
 
 
 def test_a_proficiency_list_that_goes_on_with_names_stays_a_list(tmp_path):
@@ -536,3 +536,40 @@ def test_section_headings_turned_in_the_right_margin(tmp_path):
     schools = [(e["school"], normalize_period(e["period"])) for e in data["education"]]
     assert [s for s, _ in schools] and all("University" in s for s, _ in schools)
     assert [p for _, p in schools] == [normalize_period("2012 - 2015"), normalize_period("2009 - 2010")]
+
+
+def test_several_roles_as_bullets_under_one_employer_and_a_season_after_a_title(tmp_path):
+    """One employer and one period over bullets each led by a title and a dash ("• MSc Mentor -
+    Mentored ..."): a job per role. "Programmer Trainee (Summer)": the season is no part of the
+    title. A list of achievements under a titled job stays that job's."""
+    make(tmp_path / "cv.pdf", [
+        (72, 60, "Sam Yuen", 20, True),
+        (72, 100, "Work experience", 12, True),
+        (72, 125, "University of Southampton", 10, True), (430, 125, "January 2020 - June 2022", 10, False),
+        (87, 141, "• Software Engineering Group Supervisor - Led groups of second year students on the", 10, False),
+        (97, 153, "software engineering group module lasting three months at a time.", 10, False),
+        (87, 170, "• MSc Mentor - Mentored groups of masters students once a week.", 10, False),
+        (87, 187, "• Lab Demonstrator - Demonstrated on modules for Java and Haskell.", 10, False),
+        (72, 215, "New Modern Technology Ltd.", 10, True), (230, 215, "Programmer Trainee (Summer)", 10, True),
+        (430, 215, "June 2017 - July 2017", 10, False),
+        (72, 227, "Worked on a financial analysis system with J2EE, Hibernate and GWT.", 10, False),
+        (72, 255, "Skyscanner", 10, True), (230, 255, "Software Engineering Intern", 10, True),
+        (430, 255, "June 2018 - September 2019", 10, False),
+        (87, 271, "• Data platform - built logging and alerting services for other teams.", 10, False),
+        (87, 288, "• Monitoring - moved the alerting system to Bosun on AWS.", 10, False),
+        (72, 320, "Education", 12, True),
+        (72, 345, "University of St. Andrews", 10, True), (430, 345, "2014 - 2019", 10, False),
+        (72, 357, "MSci (Hons) Computer Science", 10, False),
+    ])
+    data = parse_resume(PyMuPdfReader(), tmp_path / "cv.pdf")[1]
+    jobs = [(e["company"], e["role"], normalize_period(e["period"])) for e in data["experience"]]
+    soton = normalize_period("January 2020 - June 2022")
+    assert jobs == [
+        ("University of Southampton", "Software Engineering Group Supervisor", soton),
+        ("University of Southampton", "MSc Mentor", soton),
+        ("University of Southampton", "Lab Demonstrator", soton),
+        ("New Modern Technology Ltd.", "Programmer Trainee", normalize_period("June 2017 - July 2017")),
+        ("Skyscanner", "Software Engineering Intern", normalize_period("June 2018 - September 2019")),
+    ]
+    assert data["experience"][0]["achievements"][0].startswith("Led groups of second year students")
+    assert len(data["experience"][4]["achievements"]) == 2
