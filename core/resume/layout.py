@@ -448,6 +448,7 @@ def reading_order(page: LayoutPage) -> list[LayoutLine]:
                                       and (l.y1 < 0.07 * page.height or l.y0 > 0.85 * page.height))]
     furniture = _page_furniture(lines, page)
     lines = [l for l in lines if id(l) not in furniture]
+    lines = _table_cells(lines)
     margin_headings = _turned_headings(lines)
     lines = [l for l in lines if id(l) not in {id(h) for h in margin_headings}]
     out: list[LayoutLine] = []
@@ -480,6 +481,76 @@ def reading_order(page: LayoutPage) -> list[LayoutLine]:
     out = _place_turned_headings(out, margin_headings)
     kept = [k for k in (_without_document_date(ln) for ln in out) if k is not None]
     return [replace(ln, line=i) for i, ln in enumerate(kept, start=1)]
+
+
+def _table_cells(lines: list[LayoutLine]) -> list[LayoutLine]:
+    """A table under a row of bold column headings ("기간 | 기관명 | 교육명/대상 | 구분") whose
+    cells run over several lines, each cell set level with the middle of its row: the lines of
+    one row (touching, or under a line's height apart) are read cell by cell, each cell's lines
+    joined, as one line. Rows whose cells are all one line are left to :func:`merge_rows`."""
+    if not lines:
+        return lines
+    heads = _table_heads(lines)
+    if not heads:
+        return lines
+    replaced: dict[int, LayoutLine | None] = {}
+    for head in heads:
+        starts = sorted(l.x0 for l in head)
+        size = median(l.size for l in head)
+        below = sorted((l for l in lines if l.y0 >= max(h.y1 for h in head) - 1 and not l.turned
+                        and l.page == head[0].page), key=lambda l: l.y0)
+        body: list[LayoutLine] = []
+        for ln in below:
+            if ln.x0 < starts[0] - 4 or ln.size > 1.15 * size or (
+                    body and ln.y0 - max(b.y1 for b in body) > 3 * size):
+                break  # out of the table: left of it, a heading, or far below
+            body.append(ln)
+        bands: list[list[LayoutLine]] = []
+        for ln in body:
+            if bands and ln.y0 - max(b.y1 for b in bands[-1]) < 1.2 * ln.height:
+                bands[-1].append(ln)
+            else:
+                bands.append([ln])
+        for band in bands:
+            cols: dict[int, list[LayoutLine]] = {}
+            for ln in band:
+                k = max(i for i, x in enumerate(starts) if x <= ln.x0 + 4) if ln.x0 + 4 >= starts[0] else 0
+                cols.setdefault(k, []).append(ln)
+            if len(cols) < 2 or all(len(c) == 1 for c in cols.values()):
+                continue
+            cells = [" ".join(l.text for l in sorted(cols[k], key=lambda l: l.y0)) for k in sorted(cols)]
+            first = min(band, key=lambda l: (l.y0, l.x0))
+            bbox = (min(l.x0 for l in band), min(l.y0 for l in band), max(l.x1 for l in band),
+                    max(l.y1 for l in band))
+            row = replace(first, text=" | ".join(cells), bbox=bbox, cells=tuple(min(l.x0 for l in cols[k])
+                                                                               for k in sorted(cols)),
+                          looks=tuple((cols[k][0].size, cols[k][0].bold) for k in sorted(cols)))
+            for i, ln in enumerate(band):
+                replaced[id(ln)] = row if i == 0 else None
+    out: list[LayoutLine] = []
+    for ln in lines:
+        if id(ln) not in replaced:
+            out.append(ln)
+        elif replaced[id(ln)] is not None:
+            out.append(replaced[id(ln)])  # type: ignore[arg-type]
+    return out
+
+
+def _table_heads(lines: list[LayoutLine]) -> list[list[LayoutLine]]:
+    """Rows of at least three short bold pieces, a gap apart, over lines in body type: a
+    table's column headings."""
+    heads: list[list[LayoutLine]] = []
+    for ln in lines:
+        if not ln.bold or ln.turned or len(ln.text.split()) > 3 or " | " in ln.text:
+            continue
+        row = [o for o in lines if o.page == ln.page and o.bold and not o.turned and _v_overlap(ln, o) >= 0.8
+               and len(o.text.split()) <= 3 and " | " not in o.text]
+        row.sort(key=lambda l: l.x0)
+        if (len(row) >= 3 and row[0] is ln and len(row) == len([o for o in lines if o.page == ln.page
+                                                               and _v_overlap(ln, o) >= 0.5])
+                and all(b.x0 - a.x1 > 2 * a.size for a, b in zip(row, row[1:]))):
+            heads.append(row)
+    return heads
 
 
 def _turned_headings(lines: list[LayoutLine]) -> list[LayoutLine]:

@@ -137,7 +137,7 @@ _SENIORITY = {"senior", "sr", "sr.", "junior", "jr", "jr.", "staff", "principal"
 _KO_ROLE = ("개발자", "엔지니어", "매니저", "연구원", "인턴", "팀장", "리드", "기획자", "디자이너",
             "분석가", "사원", "대리", "과장", "차장", "부장", "책임", "선임", "수석", "주임", "담당",
             "개발", "기획", "마케터", "컨설턴트", "대표", "이사", "실장", "파트장", "조교", "강사",
-            "운영", "연구", "관리자", "리더", "멘토", "PM", "PO")
+            "운영", "연구", "관리자", "리더", "멘토", "슈퍼바이저", "PM", "PO")
 _COMPANY_WORDS = {
     "company", "co", "corp", "corporation", "inc", "incorporated", "llc", "ltd", "limited", "gmbh",
     "plc", "solutions", "technologies", "technology", "labs", "lab", "systems", "group",

@@ -573,3 +573,47 @@ def test_several_roles_as_bullets_under_one_employer_and_a_season_after_a_title(
     ]
     assert data["experience"][0]["achievements"][0].startswith("Led groups of second year students")
     assert len(data["experience"][4]["achievements"]) == 2
+
+
+def test_a_korean_table_whose_cells_run_over_several_lines(tmp_path):
+    """A Korean 표 resume: under bold column headings, each row's cells run over one to three
+    lines, set level with the middle of the row (a period "2019.01 ~" over "2023.12", an
+    organisation in two lines): each row is one job, its cells' lines joined."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_font(fontname=CJK, fontbuffer=pymupdf.Font("cjk").buffer)
+
+    def put(x, y, text, bold=False, size=11):
+        # bold: the built-in Korean font, renamed bold below (as a bold face arrives)
+        page.insert_text((x, y), text, fontname="korea" if bold else CJK, fontsize=size)
+
+    put(72, 60, "홍길동", True, 20)
+    put(72, 100, "경력사항", True, 16)
+    for x, head in ((44, "기간"), (144, "기관명"), (268, "교육명/대상"), (406, "구분"), (518, "시간")):
+        put(x, 136, head, True)
+    # row 1: three lines high; the period and the organisation in two lines each
+    put(44, 178, "2019.01 ~"), put(44, 209, "2023.12")
+    put(144, 190, "목포 및 전남 지역"), put(144, 217, "디지털배움터 지정기관")
+    put(268, 178, "디지털배움터 교육 /"), put(268, 209, "어르신 및 디지털 취약계층")
+    put(406, 193, "강사/슈퍼바이저"), put(518, 193, "500+")
+    # row 2: one line in every cell
+    put(44, 260, "2023.02 ~ 현재"), put(144, 260, "TMD교육그룹"), put(268, 260, "AI 코딩 교육")
+    put(406, 260, "강사"), put(518, 260, "100+")
+    # row 3: the course in two lines, the rest level with their middle
+    put(44, 312, "2025.10"), put(144, 312, "강진군청"), put(268, 300, "ChatGPT 활용 교육 /")
+    put(268, 325, "지역주민"), put(406, 312, "강사"), put(518, 312, "6")
+    for xref, _, _, _, name, *_ in page.get_fonts():
+        if name == "korea":
+            descendant = int(doc.xref_get_key(xref, "DescendantFonts")[1].strip("[]").split()[0])
+            for x in (xref, descendant):
+                doc.xref_set_key(x, "BaseFont", "/Dotum-Bold")
+    path = tmp_path / "table.pdf"
+    doc.save(str(path))
+    doc.close()
+    data = parse_resume(PyMuPdfReader(), path)[1]
+    jobs = [(e["company"], e["role"], normalize_period(e["period"])) for e in data["experience"]]
+    assert jobs == [
+        ("목포 및 전남 지역 디지털배움터 지정기관", "강사/슈퍼바이저", normalize_period("2019.01 ~ 2023.12")),
+        ("TMD교육그룹", "강사", normalize_period("2023.02 ~ 현재")),
+        ("강진군청", "강사", normalize_period("2025.10")),
+    ]
