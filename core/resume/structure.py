@@ -1006,8 +1006,13 @@ def _nested(entries: list[Entry]) -> list[Entry]:
 
 def _experience(section: Section) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for e in _nested(_entries(section.lines, section.body)):
-        parts = [(q, at) for p, at in _head_parts(e) if not _sentence_like(p, 12) for q in _employer_in_brackets(p)]
+    entries = _nested(_entries(section.lines, section.body))
+    # a section that writes its jobs "Title (Employer)" (two or more read so by their role words)
+    # writes them all so: "Project Management Simulation Training (Getoq Consulting)"
+    bracketed = sum(1 for e in entries for p, _ in _head_parts(e) if len(_employer_in_brackets(p)) == 2) >= 2
+    for e in entries:
+        parts = [(q, at) for p, at in _head_parts(e) if not _sentence_like(p, 12)
+                 for q in _employer_in_brackets(p, any_title=bracketed)]
         # "Santa Clara, CA": a part followed by a state or country is a city
         loc = [is_location(p) or (i > 0 and i + 1 < len(parts) and _is_region(parts[i + 1][0])
                                   and company_score(p) == 0 and role_score(p) == 0)
@@ -1128,17 +1133,18 @@ def _roles_in_bullets(body: list[str]) -> list[tuple[str, list[str]]]:
     return out if len(out) >= 2 else []
 
 
-def _employer_in_brackets(p: str) -> list[str]:
+def _employer_in_brackets(p: str, any_title: bool = False) -> list[str]:
     """"IT Consultant for IBM XPages (We4IT GmbH Bremen)", "Student Assistant (otulea.uni-bremen.de)":
     a title (role words) with its employer in brackets behind it is two fields. A bracket that
-    names no organisation ("(Summer)", "(Remote)") or follows no title stays."""
+    names no organisation ("(Summer)", "(Remote)") or follows no title stays. ``any_title``:
+    the section writes its jobs so, and a title without role words counts too."""
     m = _BRACKETED_RE.fullmatch(p.strip())
     if not m:
         return [p]
     lead, inner = m.group(1).strip(), m.group(2).strip()
     org = (company_score(inner) > 0 or _SCHOOL_RE.search(inner)
            or re.fullmatch(r"[\w-]+(?:\.[\w-]+)*\.[a-z]{2,3}", inner))
-    if not org or is_location(inner) or is_duration(inner) or role_score(lead) == 0:
+    if not org or is_location(inner) or is_duration(inner) or (role_score(lead) == 0 and not any_title):
         return [p]  # ("Devsisters (Studio Kingdom)": a company with its studio is one name)
     return [lead, inner]
 

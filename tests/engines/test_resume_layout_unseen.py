@@ -617,3 +617,27 @@ def test_a_korean_table_whose_cells_run_over_several_lines(tmp_path):
         ("TMD교육그룹", "강사", normalize_period("2023.02 ~ 현재")),
         ("강진군청", "강사", normalize_period("2025.10")),
     ]
+
+
+def test_a_section_of_title_and_employer_in_brackets_reads_every_entry_so(tmp_path):
+    """latexcv's rows template writes every job "Title (Employer)": once two entries read so by
+    their role words, an entry whose title has none ("Project Management Simulation Training
+    (Getoq Consulting)") is a title and its employer too."""
+    pdf = tmp_path / "brackets_all.pdf"
+    make(pdf, [
+        (40, 40, "Jan Kuester", 20, True),
+        (40, 90, "Experience", 14, True),
+        (40, 112, "IT Consultant for IBM XPages (We4IT GmbH Bremen)", 10, True), (480, 112, "2014 - 2016", 10, False),
+        (50, 128, "Realize projects in XPages, monitor project status", 9, False),
+        (40, 152, "Project Management Simulation Training (Getoq Consulting)", 10, True),
+        (480, 152, "2011", 10, False),
+        (50, 168, "Performed a two-day project simulation from management perspective", 9, False),
+        (40, 192, "Student Assistant / Programmer (otulea.uni-bremen.de)", 10, True), (480, 192, "2010", 10, False),
+        (50, 208, "Realized an online diagnosis platform", 9, False),
+    ])
+    data = parse_resume(PyMuPdfReader(), pdf)[1]
+    assert [(e["company"], e["role"]) for e in data["experience"]] == [
+        ("We4IT GmbH Bremen", "IT Consultant for IBM XPages"),
+        ("Getoq Consulting", "Project Management Simulation Training"),
+        ("otulea.uni-bremen.de", "Student Assistant / Programmer"),
+    ]
