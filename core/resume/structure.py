@@ -1362,7 +1362,9 @@ def _education(section: Section, certificates: list[LayoutLine] | None = None) -
             # or an education sub-heading ("Coursework", "Thesis")
             # (in a table row, "42 Seoul - 피신 | Shell, C": a course's name cell, in any script)
             row = e.head[0].text.count(" | ") >= 2 and bool(e.period)
-            school = next((p for p, k in zip(parts, kinds) if k == "other" and len(p.split()) <= 6
+            # (a table's course-name cell may run longer; a number, "24" hours, names nothing)
+            school = next((p for p, k in zip(parts, kinds) if k == "other" and len(p.split()) <= (10 if row else 6)
+                           and not re.fullmatch(r"[\d+.,\s]+", p)
                            and (p[:1].isupper() or row and re.match(r"[\d\uac00-\ud7a3]", p))
                            and not _EDU_LABEL_RE.match(p)), None)
         if school is None:

@@ -641,3 +641,21 @@ def test_a_section_of_title_and_employer_in_brackets_reads_every_entry_so(tmp_pa
         ("Getoq Consulting", "Project Management Simulation Training"),
         ("otulea.uni-bremen.de", "Student Assistant / Programmer"),
     ]
+
+
+def test_a_long_course_name_in_an_education_table_and_an_hours_column(tmp_path):
+    """A Korean education table "기간 | 교육명 | 구분 | 시간": a course named in eight words is
+    still the row's name, and the hours cell ("24") is never a school."""
+    make(tmp_path / "edu.pdf", [
+        (52, 60, "홍길동", 20, True),
+        (52, 100, "교육사항", 16, True),
+        (52, 140, "2023.07", 11, False), (172, 140, "TMD 새싹 양성교육", 11, False),
+        (422, 140, "수료", 11, False), (502, 140, "8", 11, False),
+        (52, 182, "2025.09", 11, False), (172, 182, "디지털 플랫폼 활용 전남 관광 콘텐츠 제작 교육", 11, False),
+        (422, 182, "수료", 11, False), (502, 182, "24", 11, False),
+    ])
+    data = parse_resume(PyMuPdfReader(), tmp_path / "edu.pdf")[1]
+    assert [(e["school"], normalize_period(e["period"])) for e in data["education"]] == [
+        ("TMD 새싹 양성교육", normalize_period("2023.07")),
+        ("디지털 플랫폼 활용 전남 관광 콘텐츠 제작 교육", normalize_period("2025.09")),
+    ]
