@@ -70,6 +70,7 @@ class LayoutLine:
     # only valid while ``len(cells) == text.count(" | ") + 1``
     cells: tuple[float, ...] | None = None
     looks: tuple[tuple[float, bool], ...] | None = None  # (size, bold) of each such piece
+    turned: bool = False  # set up or down the page (rotated 90 degrees), not across it
 
     def cell_x0(self, index: int) -> float | None:
         """Where the ``index``-th `` | ``-separated piece of the text starts, when known."""
@@ -447,6 +448,9 @@ def reading_order(page: LayoutPage) -> list[LayoutLine]:
                                       and (l.y1 < 0.07 * page.height or l.y0 > 0.85 * page.height))]
     furniture = _page_furniture(lines, page)
     lines = [l for l in lines if id(l) not in furniture]
+    lines = _table_cells(lines)
+    margin_headings = _turned_headings(lines)
+    lines = [l for l in lines if id(l) not in {id(h) for h in margin_headings}]
     out: list[LayoutLine] = []
     for slab in _slabs(lines):
         slab_col = (min(l.x0 for l in slab), max(l.x1 for l in slab))
@@ -474,8 +478,116 @@ def reading_order(page: LayoutPage) -> list[LayoutLine]:
             else:
                 # the slab's extent, so a short line in a wide slab is not taken for a full one
                 out.extend(merge_rows(run, slab_col))
+    out = _place_turned_headings(out, margin_headings)
     kept = [k for k in (_without_document_date(ln) for ln in out) if k is not None]
     return [replace(ln, line=i) for i, ln in enumerate(kept, start=1)]
+
+
+def _table_cells(lines: list[LayoutLine]) -> list[LayoutLine]:
+    """A table under a row of bold column headings ("기간 | 기관명 | 교육명/대상 | 구분") whose
+    cells run over several lines, each cell set level with the middle of its row: the lines of
+    one row (touching, or under a line's height apart) are read cell by cell, each cell's lines
+    joined, as one line. Rows whose cells are all one line are left to :func:`merge_rows`."""
+    if not lines:
+        return lines
+    heads = _table_heads(lines)
+    if not heads:
+        return lines
+    replaced: dict[int, LayoutLine | None] = {}
+    for head in heads:
+        starts = sorted(l.x0 for l in head)
+        size = median(l.size for l in head)
+        below = sorted((l for l in lines if l.y0 >= max(h.y1 for h in head) - 1 and not l.turned
+                        and l.page == head[0].page), key=lambda l: l.y0)
+        body: list[LayoutLine] = []
+        for ln in below:
+            if ln.x0 < starts[0] - 4 or ln.size > 1.15 * size or (
+                    body and ln.y0 - max(b.y1 for b in body) > 3 * size):
+                break  # out of the table: left of it, a heading, or far below
+            body.append(ln)
+        bands: list[list[LayoutLine]] = []
+        for ln in body:
+            if bands and ln.y0 - max(b.y1 for b in bands[-1]) < 1.2 * ln.height:
+                bands[-1].append(ln)
+            else:
+                bands.append([ln])
+        for band in bands:
+            cols: dict[int, list[LayoutLine]] = {}
+            for ln in band:
+                k = max(i for i, x in enumerate(starts) if x <= ln.x0 + 4) if ln.x0 + 4 >= starts[0] else 0
+                cols.setdefault(k, []).append(ln)
+            if len(cols) < 2 or all(len(c) == 1 for c in cols.values()):
+                continue
+            cells = [" ".join(l.text for l in sorted(cols[k], key=lambda l: l.y0)) for k in sorted(cols)]
+            first = min(band, key=lambda l: (l.y0, l.x0))
+            bbox = (min(l.x0 for l in band), min(l.y0 for l in band), max(l.x1 for l in band),
+                    max(l.y1 for l in band))
+            row = replace(first, text=" | ".join(cells), bbox=bbox, cells=tuple(min(l.x0 for l in cols[k])
+                                                                               for k in sorted(cols)),
+                          looks=tuple((cols[k][0].size, cols[k][0].bold) for k in sorted(cols)))
+            for i, ln in enumerate(band):
+                replaced[id(ln)] = row if i == 0 else None
+    out: list[LayoutLine] = []
+    for ln in lines:
+        if id(ln) not in replaced:
+            out.append(ln)
+        elif replaced[id(ln)] is not None:
+            out.append(replaced[id(ln)])  # type: ignore[arg-type]
+    return out
+
+
+def _table_heads(lines: list[LayoutLine]) -> list[list[LayoutLine]]:
+    """Rows of at least three short bold pieces, a gap apart, over lines in body type: a
+    table's column headings."""
+    heads: list[list[LayoutLine]] = []
+    for ln in lines:
+        if not ln.bold or ln.turned or len(ln.text.split()) > 3 or " | " in ln.text:
+            continue
+        row = [o for o in lines if o.page == ln.page and o.bold and not o.turned and _v_overlap(ln, o) >= 0.8
+               and len(o.text.split()) <= 3 and " | " not in o.text]
+        row.sort(key=lambda l: l.x0)
+        if (len(row) >= 3 and row[0] is ln and len(row) == len([o for o in lines if o.page == ln.page
+                                                               and _v_overlap(ln, o) >= 0.5])
+                and all(b.x0 - a.x1 > 2 * a.size for a, b in zip(row, row[1:]))):
+            heads.append(row)
+    return heads
+
+
+def _turned_headings(lines: list[LayoutLine]) -> list[LayoutLine]:
+    """Short lines turned up or down the page beside the text ("EXPERIENCE" set vertically
+    in the right margin): section headings for the lines level with them, not lines of the
+    row they happen to touch."""
+    flat = [l for l in lines if not l.turned]
+    if not flat:
+        return []
+    left, right = min(l.x0 for l in flat), max(l.x1 for l in flat)
+    return sorted((l for l in lines if l.turned and len(l.text.split()) <= 3
+                   and (l.x0 >= right - 2 or l.x1 <= left + 2 or _beside_rows(l, flat))),
+                  key=lambda l: l.y0)
+
+
+def _beside_rows(heading: LayoutLine, flat: list[LayoutLine]) -> bool:
+    """No line across the page crosses the heading's strip: it stands in a margin of its own."""
+    return not any(l.x0 < heading.x1 and l.x1 > heading.x0 and l.y0 < heading.y1 and l.y1 > heading.y0
+                   for l in flat)
+
+
+def _place_turned_headings(out: list[LayoutLine], headings: list[LayoutLine]) -> list[LayoutLine]:
+    """Each margin heading goes before the first line of its section. Headings are centred on
+    their sections, so a section runs from halfway between the previous heading and this one;
+    the first section reaches as far above its heading's middle as below it to the next
+    section's start (a lone heading starts at its own top)."""
+    if not headings:
+        return out
+    starts = [h.y0 if k == 0 else (headings[k - 1].y1 + h.y0) / 2 for k, h in enumerate(headings)]
+    if len(headings) > 1:
+        mid = (headings[0].y0 + headings[0].y1) / 2
+        starts[0] = min(headings[0].y0, mid - (starts[1] - mid))
+    placed = list(out)
+    for h, start in sorted(zip(headings, starts, strict=True), key=lambda p: -p[1]):
+        at = next((i for i, ln in enumerate(placed) if ln.y0 >= start and not ln.turned), len(placed))
+        placed.insert(at, replace(h, turned=True))
+    return placed
 
 
 def _column_tail(run: list[LayoutLine], x: float) -> bool:

@@ -137,7 +137,7 @@ _SENIORITY = {"senior", "sr", "sr.", "junior", "jr", "jr.", "staff", "principal"
 _KO_ROLE = ("개발자", "엔지니어", "매니저", "연구원", "인턴", "팀장", "리드", "기획자", "디자이너",
             "분석가", "사원", "대리", "과장", "차장", "부장", "책임", "선임", "수석", "주임", "담당",
             "개발", "기획", "마케터", "컨설턴트", "대표", "이사", "실장", "파트장", "조교", "강사",
-            "운영", "연구", "관리자", "리더", "멘토", "PM", "PO")
+            "운영", "연구", "관리자", "리더", "멘토", "슈퍼바이저", "PM", "PO")
 _COMPANY_WORDS = {
     "company", "co", "corp", "corporation", "inc", "incorporated", "llc", "ltd", "limited", "gmbh",
     "plc", "solutions", "technologies", "technology", "labs", "lab", "systems", "group",
@@ -1006,8 +1006,13 @@ def _nested(entries: list[Entry]) -> list[Entry]:
 
 def _experience(section: Section) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for e in _nested(_entries(section.lines, section.body)):
-        parts = [(q, at) for p, at in _head_parts(e) if not _sentence_like(p, 12) for q in _employer_in_brackets(p)]
+    entries = _nested(_entries(section.lines, section.body))
+    # a section that writes its jobs "Title (Employer)" (two or more read so by their role words)
+    # writes them all so: "Project Management Simulation Training (Getoq Consulting)"
+    bracketed = sum(1 for e in entries for p, _ in _head_parts(e) if len(_employer_in_brackets(p)) == 2) >= 2
+    for e in entries:
+        parts = [(q, at) for p, at in _head_parts(e) if not _sentence_like(p, 12)
+                 for q in _employer_in_brackets(p, any_title=bracketed)]
         # "Santa Clara, CA": a part followed by a state or country is a city
         loc = [is_location(p) or (i > 0 and i + 1 < len(parts) and _is_region(parts[i + 1][0])
                                   and company_score(p) == 0 and role_score(p) == 0)
@@ -1070,8 +1075,19 @@ def _experience(section: Section) -> list[dict[str, Any]]:
                 body.pop(i)
         company, role = clean_value(company), clean_value(role)
         company = _unsmall(company) if company else None
-        role = _natural_case(role) if role else None
+        role = _natural_case(_without_term_note(role)) if role else None
         if not (company or role) or not (e.period or e.body):
+            continue
+        held = _roles_in_bullets(body) if company and not role and e.period else []
+        if held:
+            # one employer, one period, several roles each a bullet led by its title: a job each
+            start, end = split_period(e.period)
+            for title, duties in held:
+                conf = _experience_confidence(company, title, e.period)
+                out.append({"company": company, "role": _natural_case(title), "period": e.period,
+                            "start": start, "end": end, "location": None, "achievements": duties,
+                            "source": e.head[0].source(), "confidence": conf,
+                            "uncertain": conf < UNCERTAIN_BELOW})
             continue
         if not e.period and (not company or not role or company_score(company) == 0):
             # no date and no evidence: a wrapped line or a sub-heading ("Key Achievements"), not
@@ -1089,19 +1105,46 @@ def _experience(section: Section) -> list[dict[str, Any]]:
 
 
 _BRACKETED_RE = re.compile(r"(.+?)\s*\(([^()]{2,60})\)")
+# "Programmer Trainee (Summer)": the season the title was held in, no part of the title (how it
+# was held, "(Contract)", "(Part-time)", stays as written)
+_TERM_NOTE_RE = re.compile(r"\s*\((?:summer|winter|spring|autumn|fall)(?:\s+(?:term|semester|\d{4}))?\)$", re.I)
+_ROLE_BULLET_RE = re.compile(r"^(\S.{1,58}?)\s+[-–—]\s+(\S.*)$")
 
 
-def _employer_in_brackets(p: str) -> list[str]:
+def _without_term_note(role: str) -> str:
+    return _TERM_NOTE_RE.sub("", role).strip() or role
+
+
+def _roles_in_bullets(body: list[str]) -> list[tuple[str, list[str]]]:
+    """(role, duties) for each bullet under an employer that has no role of its own when every
+    bullet (its wrapped rest joined) is led by a title and a dash ("• MSc Mentor - Mentored groups of masters students"),
+    at least two of them; [] for anything else (a list of achievements)."""
+    out: list[tuple[str, list[str]]] = []
+    for line in body:  # bullets, mostly joined with their wrapped rest, marks already cut
+        if out and line[:1].islower():
+            out[-1][1].append(line)  # a wrapped rest left on its own line
+            continue
+        m = _ROLE_BULLET_RE.match(_bullet(line)[1])
+        title = m.group(1).strip() if m else ""
+        if not (m and len(title.split()) <= 6 and role_score(title) > 0 and company_score(title) < 3
+                and not _sentence_like(title, 6)):
+            return []
+        out.append((title, [m.group(2)]))
+    return out if len(out) >= 2 else []
+
+
+def _employer_in_brackets(p: str, any_title: bool = False) -> list[str]:
     """"IT Consultant for IBM XPages (We4IT GmbH Bremen)", "Student Assistant (otulea.uni-bremen.de)":
     a title (role words) with its employer in brackets behind it is two fields. A bracket that
-    names no organisation ("(Summer)", "(Remote)") or follows no title stays."""
+    names no organisation ("(Summer)", "(Remote)") or follows no title stays. ``any_title``:
+    the section writes its jobs so, and a title without role words counts too."""
     m = _BRACKETED_RE.fullmatch(p.strip())
     if not m:
         return [p]
     lead, inner = m.group(1).strip(), m.group(2).strip()
     org = (company_score(inner) > 0 or _SCHOOL_RE.search(inner)
            or re.fullmatch(r"[\w-]+(?:\.[\w-]+)*\.[a-z]{2,3}", inner))
-    if not org or is_location(inner) or is_duration(inner) or role_score(lead) == 0:
+    if not org or is_location(inner) or is_duration(inner) or (role_score(lead) == 0 and not any_title):
         return [p]  # ("Devsisters (Studio Kingdom)": a company with its studio is one name)
     return [lead, inner]
 
@@ -1268,6 +1311,12 @@ def _education(section: Section, certificates: list[LayoutLine] | None = None) -
             # "IOT 사물인터넷 개발자 양성 과정 한국직업능력교육원": a course, then the institution that ran it
             c = re.match(r"^(.*(?:과정|교육|course|program(?:me)?|bootcamp))\s+(\S*(?:교육원|학원|아카데미|캠퍼스|"
                          r"대학교|진흥원|센터))$", p, re.I)
+            # "Master Studies Digital Media (University of Bremen)": a degree, its school in brackets
+            inner = re.match(r"^(.+?)\s*\(([^()]+)\)$", p)
+            if (not (m or c) and inner and _SCHOOL_RE.search(inner.group(2))
+                    and not _SCHOOL_RE.search(inner.group(1))):
+                split.extend([inner.group(2), inner.group(1)])
+                continue
             split.extend([m.group(1), m.group(2)] if m else [c.group(2), c.group(1)] if c else [p])
         parts = split
         kinds = []
@@ -1313,7 +1362,9 @@ def _education(section: Section, certificates: list[LayoutLine] | None = None) -
             # or an education sub-heading ("Coursework", "Thesis")
             # (in a table row, "42 Seoul - 피신 | Shell, C": a course's name cell, in any script)
             row = e.head[0].text.count(" | ") >= 2 and bool(e.period)
-            school = next((p for p, k in zip(parts, kinds) if k == "other" and len(p.split()) <= 6
+            # (a table's course-name cell may run longer; a number, "24" hours, names nothing)
+            school = next((p for p, k in zip(parts, kinds) if k == "other" and len(p.split()) <= (10 if row else 6)
+                           and not re.fullmatch(r"[\d+.,\s]+", p)
                            and (p[:1].isupper() or row and re.match(r"[\d\uac00-\ud7a3]", p))
                            and not _EDU_LABEL_RE.match(p)), None)
         if school is None:

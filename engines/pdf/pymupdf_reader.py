@@ -199,6 +199,8 @@ def _layout_page(page: pymupdf.Page, number: int) -> LayoutPage:
                 words = [s["bbox"] for s in spans if s["text"].strip()] or [line["bbox"]]
                 x0, y0 = min(float(b[0]) for b in words), min(float(b[1]) for b in words)
                 x1, y1 = max(float(b[2]) for b in words), max(float(b[3]) for b in words)
+            # text set up or down the page (a section heading turned 90 degrees in the margin)
+            turned = abs(float(line.get("dir", (1.0, 0.0))[1])) > 0.5
             out.lines.append(LayoutLine(text, number, (x0, y0, x1, y1), round(float(main["size"]), 1), bold,
-                                        color=int(main.get("color") or 0)))
+                                        color=int(main.get("color") or 0), turned=turned))
     return out

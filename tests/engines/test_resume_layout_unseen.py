@@ -310,7 +310,7 @@ def test_korean_job_site_rows_employer_department_rank_and_a_course_with_its_ins
 
 def test_a_title_with_its_employer_in_brackets(tmp_path):
     """latexcv's rows template: "IT Consultant for IBM XPages and Notes Domino (We4IT GmbH Bremen)"
-    with the period flush right; the employer is the bracket's, a season in brackets is no employer."""
+    with the period flush right; the employer is the bracket's, a season in brackets is no employer (nor part of the title)."""
     pdf = tmp_path / "brackets.pdf"
     make(pdf, [
         (40, 40, "Jan Kuester", 20, True),
@@ -325,7 +325,7 @@ def test_a_title_with_its_employer_in_brackets(tmp_path):
     ])
     assert jobs(read(pdf)) == [("We4IT GmbH Bremen", "IT Consultant for IBM XPages and Notes Domino", "2014..2016"),
                                ("otulea.uni-bremen.de", "Student Assistant / Programmer", "2010..2011"),
-                               ("New Modern Technology Ltd.", "Programmer Trainee (Summer)", "2017")]
+                               ("New Modern Technology Ltd.", "Programmer Trainee", "2017")]
 
 
 def test_a_proficiency_list_that_goes_on_with_names_stays_a_list(tmp_path):
@@ -497,3 +497,165 @@ def test_a_technology_label_set_apart_from_its_list(tmp_path):
     ])
     assert read(pdf)["skills"] == ["Meteor", "Mongo", "React", "Bootstrap", "Mocha", "Git", "Sourcetree", "Travis",
                                    "Webstorm"]
+
+
+def test_section_headings_turned_in_the_right_margin(tmp_path):
+    """LaTeX "rows" templates set each section heading turned 90 degrees in the right margin,
+    centred on its section: the heading opens the section level with it, so the schools under
+    the second heading are education, not jobs (and the first job, above the heading's top,
+    is still a job)."""
+    entries = [
+        (257, "Fullstack Javascript Engineer (University of Bremen)", "2016 - now"),
+        (316, "IT Consultant (We4IT GmbH Bremen)", "2014 - 2016"),
+        (375, "Scientific Employee / Software Development (University of Bremen)", "2012 - 2014"),
+        (591, "Master Studies Digital Media (University of Bremen)", "2012 - 2015"),
+        (650, "Semester Abroad (University of Melbourne)", "2009 - 2010"),
+    ]
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((160, 50), "JAN KUESTER", fontname="helv", fontsize=28)
+    page.insert_text((169, 120), "Consultant and Software Engineer, Bremen", fontname="helv", fontsize=10)
+    for y, title, period in entries:
+        page.insert_text((38, y), title, fontname="hebo", fontsize=10)
+        page.insert_text((421, y), period, fontname="helv", fontsize=10)
+        page.insert_text((48, y + 20), "Designed and built the software with a small team", fontname="helv",
+                         fontsize=10)
+    # turned up the page, each centred on its section's lines
+    page.insert_text((535, 380), "EXPERIENCE", fontname="helv", fontsize=28, rotate=90)
+    page.insert_text((535, 700), "EDUCATION", fontname="helv", fontsize=28, rotate=90)
+    path = tmp_path / "rows.pdf"
+    doc.save(str(path))
+    doc.close()
+    data = parse_resume(PyMuPdfReader(), path)[1]
+    jobs = [(e["company"], e["role"], normalize_period(e["period"])) for e in data["experience"]]
+    assert jobs == [
+        ("University of Bremen", "Fullstack Javascript Engineer", normalize_period("2016 - now")),
+        ("We4IT GmbH Bremen", "IT Consultant", normalize_period("2014 - 2016")),
+        ("University of Bremen", "Scientific Employee / Software Development", normalize_period("2012 - 2014")),
+    ]
+    schools = [(e["school"], normalize_period(e["period"])) for e in data["education"]]
+    assert [s for s, _ in schools] and all("University" in s for s, _ in schools)
+    assert [p for _, p in schools] == [normalize_period("2012 - 2015"), normalize_period("2009 - 2010")]
+
+
+def test_several_roles_as_bullets_under_one_employer_and_a_season_after_a_title(tmp_path):
+    """One employer and one period over bullets each led by a title and a dash ("• MSc Mentor -
+    Mentored ..."): a job per role. "Programmer Trainee (Summer)": the season is no part of the
+    title. A list of achievements under a titled job stays that job's."""
+    make(tmp_path / "cv.pdf", [
+        (72, 60, "Sam Yuen", 20, True),
+        (72, 100, "Work experience", 12, True),
+        (72, 125, "University of Southampton", 10, True), (430, 125, "January 2020 - June 2022", 10, False),
+        (87, 141, "• Software Engineering Group Supervisor - Led groups of second year students on the", 10, False),
+        (97, 153, "software engineering group module lasting three months at a time.", 10, False),
+        (87, 170, "• MSc Mentor - Mentored groups of masters students once a week.", 10, False),
+        (87, 187, "• Lab Demonstrator - Demonstrated on modules for Java and Haskell.", 10, False),
+        (72, 215, "New Modern Technology Ltd.", 10, True), (230, 215, "Programmer Trainee (Summer)", 10, True),
+        (430, 215, "June 2017 - July 2017", 10, False),
+        (72, 227, "Worked on a financial analysis system with J2EE, Hibernate and GWT.", 10, False),
+        (72, 255, "Skyscanner", 10, True), (230, 255, "Software Engineering Intern", 10, True),
+        (430, 255, "June 2018 - September 2019", 10, False),
+        (87, 271, "• Data platform - built logging and alerting services for other teams.", 10, False),
+        (87, 288, "• Monitoring - moved the alerting system to Bosun on AWS.", 10, False),
+        (72, 320, "Education", 12, True),
+        (72, 345, "University of St. Andrews", 10, True), (430, 345, "2014 - 2019", 10, False),
+        (72, 357, "MSci (Hons) Computer Science", 10, False),
+    ])
+    data = parse_resume(PyMuPdfReader(), tmp_path / "cv.pdf")[1]
+    jobs = [(e["company"], e["role"], normalize_period(e["period"])) for e in data["experience"]]
+    soton = normalize_period("January 2020 - June 2022")
+    assert jobs == [
+        ("University of Southampton", "Software Engineering Group Supervisor", soton),
+        ("University of Southampton", "MSc Mentor", soton),
+        ("University of Southampton", "Lab Demonstrator", soton),
+        ("New Modern Technology Ltd.", "Programmer Trainee", normalize_period("June 2017 - July 2017")),
+        ("Skyscanner", "Software Engineering Intern", normalize_period("June 2018 - September 2019")),
+    ]
+    assert data["experience"][0]["achievements"][0].startswith("Led groups of second year students")
+    assert len(data["experience"][4]["achievements"]) == 2
+
+
+def test_a_korean_table_whose_cells_run_over_several_lines(tmp_path):
+    """A Korean 표 resume: under bold column headings, each row's cells run over one to three
+    lines, set level with the middle of the row (a period "2019.01 ~" over "2023.12", an
+    organisation in two lines): each row is one job, its cells' lines joined."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_font(fontname=CJK, fontbuffer=pymupdf.Font("cjk").buffer)
+
+    def put(x, y, text, bold=False, size=11):
+        # bold: the built-in Korean font, renamed bold below (as a bold face arrives)
+        page.insert_text((x, y), text, fontname="korea" if bold else CJK, fontsize=size)
+
+    put(72, 60, "홍길동", True, 20)
+    put(72, 100, "경력사항", True, 16)
+    for x, head in ((44, "기간"), (144, "기관명"), (268, "교육명/대상"), (406, "구분"), (518, "시간")):
+        put(x, 136, head, True)
+    # row 1: three lines high; the period and the organisation in two lines each
+    put(44, 178, "2019.01 ~"), put(44, 209, "2023.12")
+    put(144, 190, "목포 및 전남 지역"), put(144, 217, "디지털배움터 지정기관")
+    put(268, 178, "디지털배움터 교육 /"), put(268, 209, "어르신 및 디지털 취약계층")
+    put(406, 193, "강사/슈퍼바이저"), put(518, 193, "500+")
+    # row 2: one line in every cell
+    put(44, 260, "2023.02 ~ 현재"), put(144, 260, "TMD교육그룹"), put(268, 260, "AI 코딩 교육")
+    put(406, 260, "강사"), put(518, 260, "100+")
+    # row 3: the course in two lines, the rest level with their middle
+    put(44, 312, "2025.10"), put(144, 312, "강진군청"), put(268, 300, "ChatGPT 활용 교육 /")
+    put(268, 325, "지역주민"), put(406, 312, "강사"), put(518, 312, "6")
+    for xref, _, _, _, name, *_ in page.get_fonts():
+        if name == "korea":
+            descendant = int(doc.xref_get_key(xref, "DescendantFonts")[1].strip("[]").split()[0])
+            for x in (xref, descendant):
+                doc.xref_set_key(x, "BaseFont", "/Dotum-Bold")
+    path = tmp_path / "table.pdf"
+    doc.save(str(path))
+    doc.close()
+    data = parse_resume(PyMuPdfReader(), path)[1]
+    jobs = [(e["company"], e["role"], normalize_period(e["period"])) for e in data["experience"]]
+    assert jobs == [
+        ("목포 및 전남 지역 디지털배움터 지정기관", "강사/슈퍼바이저", normalize_period("2019.01 ~ 2023.12")),
+        ("TMD교육그룹", "강사", normalize_period("2023.02 ~ 현재")),
+        ("강진군청", "강사", normalize_period("2025.10")),
+    ]
+
+
+def test_a_section_of_title_and_employer_in_brackets_reads_every_entry_so(tmp_path):
+    """latexcv's rows template writes every job "Title (Employer)": once two entries read so by
+    their role words, an entry whose title has none ("Project Management Simulation Training
+    (Getoq Consulting)") is a title and its employer too."""
+    pdf = tmp_path / "brackets_all.pdf"
+    make(pdf, [
+        (40, 40, "Jan Kuester", 20, True),
+        (40, 90, "Experience", 14, True),
+        (40, 112, "IT Consultant for IBM XPages (We4IT GmbH Bremen)", 10, True), (480, 112, "2014 - 2016", 10, False),
+        (50, 128, "Realize projects in XPages, monitor project status", 9, False),
+        (40, 152, "Project Management Simulation Training (Getoq Consulting)", 10, True),
+        (480, 152, "2011", 10, False),
+        (50, 168, "Performed a two-day project simulation from management perspective", 9, False),
+        (40, 192, "Student Assistant / Programmer (otulea.uni-bremen.de)", 10, True), (480, 192, "2010", 10, False),
+        (50, 208, "Realized an online diagnosis platform", 9, False),
+    ])
+    data = parse_resume(PyMuPdfReader(), pdf)[1]
+    assert [(e["company"], e["role"]) for e in data["experience"]] == [
+        ("We4IT GmbH Bremen", "IT Consultant for IBM XPages"),
+        ("Getoq Consulting", "Project Management Simulation Training"),
+        ("otulea.uni-bremen.de", "Student Assistant / Programmer"),
+    ]
+
+
+def test_a_long_course_name_in_an_education_table_and_an_hours_column(tmp_path):
+    """A Korean education table "기간 | 교육명 | 구분 | 시간": a course named in eight words is
+    still the row's name, and the hours cell ("24") is never a school."""
+    make(tmp_path / "edu.pdf", [
+        (52, 60, "홍길동", 20, True),
+        (52, 100, "교육사항", 16, True),
+        (52, 140, "2023.07", 11, False), (172, 140, "TMD 새싹 양성교육", 11, False),
+        (422, 140, "수료", 11, False), (502, 140, "8", 11, False),
+        (52, 182, "2025.09", 11, False), (172, 182, "디지털 플랫폼 활용 전남 관광 콘텐츠 제작 교육", 11, False),
+        (422, 182, "수료", 11, False), (502, 182, "24", 11, False),
+    ])
+    data = parse_resume(PyMuPdfReader(), tmp_path / "edu.pdf")[1]
+    assert [(e["school"], normalize_period(e["period"])) for e in data["education"]] == [
+        ("TMD 새싹 양성교육", normalize_period("2023.07")),
+        ("디지털 플랫폼 활용 전남 관광 콘텐츠 제작 교육", normalize_period("2025.09")),
+    ]
