@@ -12,39 +12,8 @@ import pytest
 
 from core.interview.planner import PlanContext, plan_from_bank
 from core.resume.dates import normalize_period
-from core.resume.store import parse_resume
 from core.resume.structure import fact_ok, resume_facts, structure_resume
-from engines.pdf.pymupdf_reader import PyMuPdfReader
-
-CJK = "F0"
-
-
-def make(path, items, *, width=595, height=842, raw=None) -> None:
-    """items: (x, baseline_y, text, size, bold[, font]) per line, drawn in the given order;
-    ``raw``: PDF content appended verbatim (text with control characters in it)."""
-    doc = pymupdf.open()
-    page = doc.new_page(width=width, height=height)
-    page.insert_font(fontname=CJK, fontbuffer=pymupdf.Font("cjk").buffer)
-    for it in items:
-        x, y, text, size, bold = it[:5]
-        font = it[5] if len(it) > 5 else ("hebo" if bold else "helv")
-        if any(ord(c) > 0xFF for c in text):
-            font = CJK  # the base-14 fonts encode Latin-1 only ("–", "•" would be lost)
-        page.insert_text((x, y), text, fontname=font, fontsize=size)
-    if raw:
-        xref = page.get_contents()[0]
-        doc.update_stream(xref, doc.xref_stream(xref) + raw)
-    doc.save(str(path))
-    doc.close()
-
-
-def read(path):
-    return parse_resume(PyMuPdfReader(), path)[1]
-
-
-def jobs(data):
-    return [(e["company"], e["role"], normalize_period(e["period"])) for e in data["experience"]]
-
+from tests.engines.resume_pdf import CJK, jobs, make, read
 
 def test_two_columns_sidebar_drawn_first(tmp_path):
     sidebar = [

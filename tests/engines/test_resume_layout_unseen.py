@@ -9,49 +9,7 @@ import pymupdf
 import pytest
 
 from core.resume.dates import normalize_period
-from core.resume.store import parse_resume
-from engines.pdf.pymupdf_reader import PyMuPdfReader
-
-CJK = "F0"
-ICON = "FontAwesome"
-
-
-def make(path, items, *, width=595, height=842) -> None:
-    """items: (x, baseline_y, text, size, bold[, font]) per line. ``font`` ICON draws the
-    text in a font named FontAwesome, as icon fonts arrive in LaTeX and HTML-printed PDFs
-    (their glyphs come out as stray letters: "0", "&", "Æ")."""
-    doc = pymupdf.open()
-    page = doc.new_page(width=width, height=height)
-    page.insert_font(fontname=CJK, fontbuffer=pymupdf.Font("cjk").buffer)
-    for it in items:
-        x, y, text, size, bold = it[:5]
-        if isinstance(text, list):  # pieces [(text, base-14 font)] set one after the other on one line
-            tw = pymupdf.TextWriter(page.rect)
-            at = pymupdf.Point(x, y)
-            for piece, name in text:
-                _, at = tw.append(at, piece, font=pymupdf.Font(name), fontsize=size)
-            tw.write_text(page)
-            continue
-        font = it[5] if len(it) > 5 else ("hebo" if bold else "helv")
-        if font == ICON:
-            font = "cour"  # renamed below: Courier is used for nothing else
-        elif any(ord(c) > 0xFF for c in text):
-            font = CJK
-        page.insert_text((x, y), text, fontname=font, fontsize=size)
-    for xref, _, _, base, *_ in page.get_fonts():
-        if base == "Courier":
-            doc.xref_set_key(xref, "BaseFont", f"/{ICON}")
-    doc.save(str(path))
-    doc.close()
-
-
-def read(path):
-    return parse_resume(PyMuPdfReader(), path)[1]
-
-
-def jobs(data):
-    return [(e["company"], e["role"], normalize_period(e["period"])) for e in data["experience"]]
-
+from tests.engines.resume_pdf import CJK, ICON, jobs, make, read
 
 @pytest.mark.parametrize("text,norm", [("since January 2016", "2016-01..present"),
                                        ("May-August 2016", "2016-05..2016-08"),
@@ -526,9 +484,9 @@ def test_section_headings_turned_in_the_right_margin(tmp_path):
     path = tmp_path / "rows.pdf"
     doc.save(str(path))
     doc.close()
-    data = parse_resume(PyMuPdfReader(), path)[1]
-    jobs = [(e["company"], e["role"], normalize_period(e["period"])) for e in data["experience"]]
-    assert jobs == [
+    data = read(path)
+    got = jobs(data)
+    assert got == [
         ("University of Bremen", "Fullstack Javascript Engineer", normalize_period("2016 - now")),
         ("We4IT GmbH Bremen", "IT Consultant", normalize_period("2014 - 2016")),
         ("University of Bremen", "Scientific Employee / Software Development", normalize_period("2012 - 2014")),
@@ -561,10 +519,10 @@ def test_several_roles_as_bullets_under_one_employer_and_a_season_after_a_title(
         (72, 345, "University of St. Andrews", 10, True), (430, 345, "2014 - 2019", 10, False),
         (72, 357, "MSci (Hons) Computer Science", 10, False),
     ])
-    data = parse_resume(PyMuPdfReader(), tmp_path / "cv.pdf")[1]
-    jobs = [(e["company"], e["role"], normalize_period(e["period"])) for e in data["experience"]]
+    data = read(tmp_path / "cv.pdf")
+    got = jobs(data)
     soton = normalize_period("January 2020 - June 2022")
-    assert jobs == [
+    assert got == [
         ("University of Southampton", "Software Engineering Group Supervisor", soton),
         ("University of Southampton", "MSc Mentor", soton),
         ("University of Southampton", "Lab Demonstrator", soton),
@@ -610,9 +568,9 @@ def test_a_korean_table_whose_cells_run_over_several_lines(tmp_path):
     path = tmp_path / "table.pdf"
     doc.save(str(path))
     doc.close()
-    data = parse_resume(PyMuPdfReader(), path)[1]
-    jobs = [(e["company"], e["role"], normalize_period(e["period"])) for e in data["experience"]]
-    assert jobs == [
+    data = read(path)
+    got = jobs(data)
+    assert got == [
         ("목포 및 전남 지역 디지털배움터 지정기관", "강사/슈퍼바이저", normalize_period("2019.01 ~ 2023.12")),
         ("TMD교육그룹", "강사", normalize_period("2023.02 ~ 현재")),
         ("강진군청", "강사", normalize_period("2025.10")),
@@ -635,7 +593,7 @@ def test_a_section_of_title_and_employer_in_brackets_reads_every_entry_so(tmp_pa
         (40, 192, "Student Assistant / Programmer (otulea.uni-bremen.de)", 10, True), (480, 192, "2010", 10, False),
         (50, 208, "Realized an online diagnosis platform", 9, False),
     ])
-    data = parse_resume(PyMuPdfReader(), pdf)[1]
+    data = read(pdf)
     assert [(e["company"], e["role"]) for e in data["experience"]] == [
         ("We4IT GmbH Bremen", "IT Consultant for IBM XPages"),
         ("Getoq Consulting", "Project Management Simulation Training"),
@@ -654,7 +612,7 @@ def test_a_long_course_name_in_an_education_table_and_an_hours_column(tmp_path):
         (52, 182, "2025.09", 11, False), (172, 182, "디지털 플랫폼 활용 전남 관광 콘텐츠 제작 교육", 11, False),
         (422, 182, "수료", 11, False), (502, 182, "24", 11, False),
     ])
-    data = parse_resume(PyMuPdfReader(), tmp_path / "edu.pdf")[1]
+    data = read(tmp_path / "edu.pdf")
     assert [(e["school"], normalize_period(e["period"])) for e in data["education"]] == [
         ("TMD 새싹 양성교육", normalize_period("2023.07")),
         ("디지털 플랫폼 활용 전남 관광 콘텐츠 제작 교육", normalize_period("2025.09")),
